@@ -1,0 +1,136 @@
+"""Configuration from the environment (and an optional `.env`), validated once at start-up."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_SQLITE_PATH = Path("data") / "ervaringsbot.db"
+
+
+class ConfigError(Exception):
+    """A configuration problem, with a one-line message meant for the operator."""
+
+
+def async_database_url(url: str) -> str:
+    """Map a plain `sqlite:///` or `postgresql://` URL onto the async driver we ship."""
+    if url.startswith("sqlite:///") or url == "sqlite://":
+        return "sqlite+aiosqlite" + url[len("sqlite") :]
+    for prefix in (
+        "postgresql://",
+        "postgres://",
+        "postgresql+psycopg://",
+        "postgresql+psycopg2://",
+    ):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        return url
+    raise ConfigError(
+        "DATABASE_URL must start with sqlite:/// or postgresql:// (got an unsupported scheme)"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None)
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    telegram_file_base_url: str | None = None
+    database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}", repr=False)
+    bot_timezone: str = "Europe/Amsterdam"
+
+    # Webhook mode (optional; polling is the default).
+    webhook_url: str | None = None
+    webhook_secret_token: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+
+    invite_valid_days: int = 7
+    max_back_days: int = 14
+    max_day_hours: float = 10.0
+    draft_timeout_hours: int = 24
+    default_reminder_time: time = time(16, 30)
+    default_reminder_days: str = "12345"  # ISO weekdays, Monday=1
+    digest_weekday: int = 1  # ISO weekday
+    digest_time: time = time(8, 30)
+    small_count_threshold: int = 5
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _valid_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, value: str) -> str:
+        try:
+            async_database_url(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.bot_timezone)
+
+    @property
+    def async_database_url(self) -> str:
+        return async_database_url(self.database_url)
+
+    @property
+    def file_base_url(self) -> str:
+        if self.telegram_file_base_url:
+            return self.telegram_file_base_url
+        base = self.telegram_api_base_url
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    def require_token(self) -> str:
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather.")
+        return self.telegram_bot_token.get_secret_value()
+
+    def require_webhook_secret(self) -> str:
+        secret = self.webhook_secret_token.get_secret_value() if self.webhook_secret_token else ""
+        if len(secret) < 32:
+            raise ConfigError("Webhook mode needs WEBHOOK_SECRET_TOKEN of at least 32 characters.")
+        return secret
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings, turning validation errors into one readable ConfigError line."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        parts = [
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        ]
+        raise ConfigError("Invalid configuration: " + "; ".join(parts)) from None
+
+
+def safe_database_url(url: str) -> str:
+    """The database URL with any password masked, for logs and error messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparsable database url>"
