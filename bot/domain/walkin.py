@@ -120,7 +120,7 @@ class ScheduleException:
             raise ValueError(f"unknown exception kind {self.kind!r}")
         if self.kind == "extra" and self.session_id is None:
             if not (self.municipality and self.place and self.start and self.end):
-                raise ValueError("an extra date without session_id needs municipality, place, times")
+                raise ValueError("extra without session_id needs municipality, place, times")
         if self.start is not None and self.end is not None and self.start >= self.end:
             raise ValueError("start must be before end")
         if self.session_kind is not None and self.session_kind not in _SESSION_KINDS:
@@ -141,7 +141,7 @@ class Occurrence:
     kind: SessionKind
     session_id: int | None
     is_extra: bool
-    holiday: str | None = None  # name of the public holiday it falls on (open anyway), if any
+    holiday: str | None = None  # public holiday it falls on (open anyway / extra), if any
 
     @property
     def start_utc(self) -> datetime:
@@ -223,22 +223,25 @@ class _Schedule:
             or (_norm(r.municipality), d) in self.cancelled_muni
         )
 
-    def _extra(self, e: ScheduleException) -> Occurrence | None:
+    def _extra(self, e: ScheduleException, holiday: str | None) -> Occurrence | None:
         rule = self.rules_by_id.get(e.session_id) if e.session_id is not None else None
         if e.session_id is not None and rule is None:
             return None  # rule not passed in (pre-filtered elsewhere); cannot complete fields
         muni = e.municipality or (rule.municipality if rule else None)
+        place = e.place or (rule.place if rule else None)
         start = e.start or (rule.start if rule else None)
         end = e.end or (rule.end if rule else None)
-        place = e.place or (rule.place if rule else None)
         if not (muni and place and start and end) or start >= end:
             return None
         if self.muni is not None and _norm(muni) != self.muni:
             return None
-        return self._make(
-            e.date,
-            start,
-            end,
+        span = self._span(e.date, start, end)
+        if span is None:
+            return None
+        return Occurrence(
+            date=e.date,
+            start_local=span[0],
+            end_local=span[1],
             municipality=muni,
             place=place,
             address=e.address or (rule.address if rule else ""),
@@ -246,15 +249,15 @@ class _Schedule:
             kind=e.session_kind or (rule.kind if rule else "inloop"),
             session_id=e.session_id,
             is_extra=True,
-            holiday=None,
+            holiday=holiday,
         )
 
     @staticmethod
-    def _make(d: date, start: time, end: time, **fields: object) -> Occurrence | None:
+    def _span(d: date, start: time, end: time) -> tuple[datetime, datetime] | None:
         start_local, end_local = _local(d, start), _local(d, end)
         if end_local.astimezone(UTC) <= start_local.astimezone(UTC):
             return None  # lies entirely in the skipped spring-forward hour
-        return Occurrence(date=d, start_local=start_local, end_local=end_local, **fields)  # type: ignore[arg-type]
+        return start_local, end_local
 
     def days(self, start: date, end: date) -> Iterator[tuple[date, list[Occurrence]]]:
         """Per date (ascending) the sorted occurrences of that date; days without any skipped."""
@@ -269,23 +272,26 @@ class _Schedule:
                     continue
                 if holiday is not None and not r.open_on_holidays:
                     continue
-                occ = self._make(
-                    d,
-                    r.start,
-                    r.end,
-                    municipality=r.municipality,
-                    place=r.place,
-                    address=r.address,
-                    note=r.note,
-                    kind=r.kind,
-                    session_id=r.id,
-                    is_extra=False,
-                    holiday=holiday,
+                span = self._span(d, r.start, r.end)
+                if span is None:
+                    continue
+                day.append(
+                    Occurrence(
+                        date=d,
+                        start_local=span[0],
+                        end_local=span[1],
+                        municipality=r.municipality,
+                        place=r.place,
+                        address=r.address,
+                        note=r.note,
+                        kind=r.kind,
+                        session_id=r.id,
+                        is_extra=False,
+                        holiday=holiday,
+                    )
                 )
-                if occ is not None:
-                    day.append(occ)
             for e in self.extras.get(d, ()):
-                occ = self._extra(e)
+                occ = self._extra(e, holiday)
                 if occ is not None:
                     day.append(occ)
             if day:
@@ -400,6 +406,4 @@ def group_by_day(
     by_date: dict[date, list[Occurrence]] = defaultdict(list)
     for o in occs:
         by_date[o.date].append(o)
-    return [
-        (d, day_label(d, today), sorted(by_date[d], key=_sort_key)) for d in sorted(by_date)
-    ]
+    return [(d, day_label(d, today), sorted(by_date[d], key=_sort_key)) for d in sorted(by_date)]
