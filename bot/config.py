@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(default=None)
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     telegram_file_base_url: str | None = None
+    # Used for invite deep links when set; otherwise asked from Telegram (getMe).
+    telegram_bot_username: str | None = None
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}", repr=False)
     bot_timezone: str = "Europe/Amsterdam"
 

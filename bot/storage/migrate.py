@@ -55,8 +55,14 @@ async def seed_reference_data(engine: AsyncEngine) -> dict[str, int]:
             n = 0
             for order, e in enumerate(entries):
                 if e.code not in codes:
-                    s.add(table(code=e.code, label=e.label, aliases=";".join(e.aliases),
-                                sort_order=order))
+                    s.add(
+                        table(
+                            code=e.code,
+                            label=e.label,
+                            aliases=";".join(e.aliases),
+                            sort_order=order,
+                        )
+                    )
                     n += 1
             added[kind] = n
     return added

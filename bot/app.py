@@ -1,0 +1,95 @@
+"""The app factory: builds a fully wired python-telegram-bot Application."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import BotContext, BotData
+from bot.handlers import errors, gate, start
+from bot.menus import set_default_menus
+from bot.router import TextRouter
+from bot.services import Services
+from bot.storage.db import create_engine
+
+log = logging.getLogger(__name__)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and those carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: AsyncEngine | None = None,
+    rate_limit: bool = True,
+    updater: bool = True,
+    set_menus: bool = True,
+    schedule_jobs: bool = True,
+) -> Application[Any, BotContext, dict, dict, BotData, Any]:
+    """Wire settings, storage, handlers and jobs into an Application (not yet started)."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    owns_engine = engine is None
+    services = Services(
+        settings=settings,
+        engine=engine or create_engine(settings.database_url),
+        clock=clock or SystemClock(),
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.file_base_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(tzinfo=settings.tz))
+        .concurrent_updates(False)
+    )
+    if rate_limit:
+        # Paces all sends under Telegram's limits and waits out a 429 before retrying.
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=30, max_retries=3))
+    if not updater:
+        builder = builder.updater(None)
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        if set_menus:
+            try:
+                await set_default_menus(app.bot)
+            except Exception as exc:  # a menu is nice to have, not a reason to stop
+                log.warning("could not set command menus: %s", type(exc).__name__)
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        if owns_engine:
+            await services.engine.dispose()
+
+    builder = builder.post_init(post_init).post_shutdown(post_shutdown)
+    application = builder.build()
+    application.bot_data.services = services
+
+    router = TextRouter()
+    gate.register(application)
+    for module in journey_modules():
+        module.register(application, router)
+    start.register_fallbacks(application, router)
+    application.add_error_handler(errors.on_error)
+    if schedule_jobs:
+        for module in journey_modules():
+            schedule = getattr(module, "schedule", None)
+            if schedule is not None:
+                schedule(application)
+    return application
+
+
+def journey_modules() -> list[Any]:
+    """The handler modules, in the order their handlers are tried."""
+    return [start]

@@ -1,0 +1,217 @@
+"""Command line: `python -m bot run|migrate|invite|demo …` (also installed as `edbot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.config import ConfigError, Settings, load_settings, safe_database_url
+
+log = logging.getLogger("bot.cli")
+
+
+class CliError(Exception):
+    """Shown to the operator as one line, exit code 1."""
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+# --------------------------------------------------------------------------- run
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from telegram import Update
+
+    from bot.app import build_application, configure_logging
+    from bot.storage.migrate import migrate
+
+    configure_logging()
+    settings = _settings()
+    settings.require_token()
+    if args.webhook:
+        secret = settings.require_webhook_secret()
+        if not settings.webhook_url:
+            raise ConfigError("Webhook mode needs WEBHOOK_URL (the public https address).")
+    asyncio.run(migrate(settings.database_url))
+    app = build_application(settings)
+    log.info(
+        "starting (%s), database %s",
+        "webhook" if args.webhook else "polling",
+        safe_database_url(settings.database_url),
+    )
+    if args.webhook:
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=f"{settings.webhook_url.rstrip('/')}/telegram",  # type: ignore[union-attr]
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return 0
+
+
+# --------------------------------------------------------------------------- migrate
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot.storage.migrate import migrate
+
+    settings = _settings()
+    added = asyncio.run(migrate(settings.database_url))
+    new = {k: v for k, v in added.items() if v}
+    print(f"Database is up to date ({safe_database_url(settings.database_url)}).")
+    if new:
+        print("Reference data added: " + ", ".join(f"{k} {v}" for k, v in new.items()))
+    return 0
+
+
+# --------------------------------------------------------------------------- invite
+
+
+async def _bot_username(settings: Settings) -> str:
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username.lstrip("@")
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    bot = Bot(settings.require_token(), base_url=settings.telegram_api_base_url)
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError as exc:
+        raise CliError(
+            "Could not reach Telegram to look up the bot's name "
+            f"({type(exc).__name__}); set TELEGRAM_BOT_USERNAME."
+        ) from None
+
+
+async def _invite(settings: Settings, role: str, gemeente: str | None) -> tuple[str, str]:
+    from bot.domain.invites import deep_link
+    from bot.storage import users
+    from bot.storage.db import create_engine, session_factory, transaction
+    from bot.storage.models import Role
+
+    username = await _bot_username(settings)
+    engine = create_engine(settings.database_url)
+    try:
+        async with transaction(session_factory(engine)) as s:
+            muni_id = None
+            if gemeente:
+                muni = await users.municipality_by_name(s, gemeente)
+                if muni is None:
+                    raise CliError(f"Unknown municipality: {gemeente}")
+                muni_id = muni.id
+            from datetime import UTC, datetime
+
+            code, _ = await users.create_invite(
+                s, Role(role), datetime.now(UTC), settings.invite_valid_days, muni_id
+            )
+    finally:
+        await engine.dispose()
+    return code, deep_link(username, code)
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    settings = _settings()
+    code, link = asyncio.run(_invite(settings, args.role, args.gemeente))
+    print(f"Code: {code}")
+    print(f"Link: {link}")
+    print(f"Single use, valid for {settings.invite_valid_days} days.")
+    return 0
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(script=args.script)
+
+
+# --------------------------------------------------------------------------- parser
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Ervaringsbot: the Telegram bot of the regional pool of ervaringsdeskundigen.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run the bot (long polling, or a webhook)")
+    p.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates on a webhook (needs WEBHOOK_URL and WEBHOOK_SECRET_TOKEN)",
+    )
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("migrate", help="create or upgrade the database and seed reference data")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("invite", help="make a single-use registration code and deep link")
+    p.add_argument("--role", choices=["expert", "coordinator"], required=True)
+    p.add_argument("--gemeente", help="home municipality of the new expert")
+    p.set_defaults(func=cmd_invite)
+
+    p = sub.add_parser("demo", help="talk to the bot in the terminal, offline, no token needed")
+    p.add_argument("--script", help="read the chat lines from this file instead of the keyboard")
+    p.set_defaults(func=cmd_demo)
+
+    for extend in EXTENSIONS:
+        extend(sub)
+    return parser
+
+
+# Journeys add subcommands (digest, inloop …) by appending a function here.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def _load_extensions() -> None:
+    import importlib
+
+    for name in ("bot.cli_digest", "bot.cli_inloop"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        if module.extend not in EXTENSIONS:
+            EXTENSIONS.append(module.extend)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_extensions()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (ConfigError, CliError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (OperationalError, DBAPIError, OSError) as exc:
+        settings_url = "DATABASE_URL"
+        try:
+            settings_url = safe_database_url(load_settings().database_url)
+        except ConfigError:
+            pass
+        print(
+            f"error: cannot use the database {settings_url}: {type(exc).__name__}",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,83 @@
+"""Every command and button family, who may use it, and the per-role command menus.
+
+This table is the single source for authorization (the gatekeeper reads it) and for the
+menus set at start-up. A journey adds its rows here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import N_
+
+RESIDENT = "resident"  # anyone not registered
+EXPERT = "expert"
+COORDINATOR = "coordinator"
+ROLES = (RESIDENT, EXPERT, COORDINATOR)
+
+EVERYONE = frozenset(ROLES)
+EXPERTS = frozenset({EXPERT})
+COORDINATORS = frozenset({COORDINATOR})
+STAFF = frozenset({EXPERT, COORDINATOR})
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    roles: frozenset[str]
+    description: str  # a msgid, translated per language for the menu
+    in_menu: bool = True
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", EVERYONE, N_("Begin of meld je aan met een code")),
+    CommandSpec("help", EVERYONE, N_("Wat kan ik hier doen?")),
+    CommandSpec("inloop", EVERYONE, N_("Wanneer en waar kun je binnenlopen?")),
+    CommandSpec("contact", EXPERTS, N_("Contact met inwoner(s) vastleggen")),
+    CommandSpec("uren", EXPERTS, N_("Uren zonder inwoner (overleg, reistijd …)")),
+    CommandSpec("signaal", EXPERTS, N_("Signaal: trend, gemist aanbod, knelpunt, kans")),
+    CommandSpec("verhaal", EXPERTS, N_("Verhaal over wat het opleverde")),
+    CommandSpec("week", EXPERTS, N_("Jouw week in cijfers")),
+    CommandSpec("corrigeer", EXPERTS, N_("Laatste invoer aanpassen of verwijderen")),
+    CommandSpec("herinnering", EXPERTS, N_("Herinneringen instellen")),
+    CommandSpec("pauze", EXPERTS, N_("Herinneringen pauzeren")),
+    CommandSpec("inloopbeheer", COORDINATORS, N_("Inloop en spreekuren beheren")),
+    CommandSpec("overzicht", COORDINATORS, N_("Weekoverzicht nu bekijken")),
+    CommandSpec("uitnodigen", COORDINATORS, N_("Code maken voor een nieuwe collega")),
+    CommandSpec("annuleer", EVERYONE, N_("Stoppen met wat je aan het doen bent")),
+)
+
+COMMAND_ROLES: dict[str, frozenset[str]] = {c.name: c.roles for c in COMMANDS}
+
+# Button families: callback_data starts with "<prefix>:". Unknown prefixes are refused.
+CALLBACK_ROLES: dict[str, frozenset[str]] = {
+    "c": EXPERTS,  # contact dialogue
+    "u": EXPERTS,  # indirect hours
+    "s": EXPERTS,  # signal
+    "v": EXPERTS,  # story
+    "w": EXPERTS,  # own week
+    "k": EXPERTS,  # corrections
+    "r": EXPERTS,  # reminder answers and settings
+    "i": EVERYONE,  # walk-in questions
+    "b": COORDINATORS,  # walk-in management
+    "d": COORDINATORS,  # digest
+    "a": COORDINATORS,  # invites
+}
+
+
+def menu_for(role: str) -> list[CommandSpec]:
+    return [c for c in COMMANDS if c.in_menu and role in c.roles]
+
+
+def allowed_command(role: str, name: str) -> bool:
+    roles = COMMAND_ROLES.get(name)
+    return roles is None or role in roles  # unknown commands fall through to "unknown"
+
+
+def callback_prefix(data: str) -> str:
+    return data.split(":", 1)[0]
+
+
+def allowed_callback(role: str, data: str) -> bool:
+    roles = CALLBACK_ROLES.get(callback_prefix(data))
+    return roles is not None and role in roles

@@ -1,0 +1,111 @@
+"""Small helpers shared by the handler modules: sending, keyboards, callback answers."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+
+MAX_CALLBACK_BYTES = 64
+MAX_TEXT = 4096
+
+Button = tuple[str, str]  # (label, callback_data)
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    for row in rows:
+        for _label, data in row:
+            # Telegram rejects longer data; fail here, loudly, in tests rather than in the field.
+            if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+                raise ValueError(f"callback_data too long: {data!r}")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def send(
+    context: BotContext,
+    chat_id: int,
+    text: str,
+    *,
+    buttons: Sequence[Sequence[Button]] | InlineKeyboardMarkup | None = None,
+    protect: bool = False,
+) -> Message:
+    markup = (
+        buttons
+        if isinstance(buttons, InlineKeyboardMarkup) or buttons is None
+        else keyboard(buttons)
+    )
+    return await context.bot.send_message(
+        chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        protect_content=protect,
+        disable_web_page_preview=True,
+    )
+
+
+async def reply(
+    update: Update,
+    context: BotContext,
+    text: str,
+    *,
+    buttons: Sequence[Sequence[Button]] | InlineKeyboardMarkup | None = None,
+) -> Message:
+    chat = update.effective_chat
+    assert chat is not None
+    return await send(context, chat.id, text, buttons=buttons)
+
+
+async def edit_or_send(
+    update: Update,
+    context: BotContext,
+    text: str,
+    *,
+    buttons: Sequence[Sequence[Button]] | InlineKeyboardMarkup | None = None,
+) -> Message | bool:
+    """Edit the message a button sits on; send a new one when editing is not possible."""
+    query = update.callback_query
+    markup = (
+        buttons
+        if isinstance(buttons, InlineKeyboardMarkup) or buttons is None
+        else keyboard(buttons)
+    )
+    if query is not None and query.message is not None and isinstance(query.message, Message):
+        try:
+            return await query.message.edit_text(
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return query.message
+    return await reply(update, context, text, buttons=markup)
+
+
+ANSWERED_FLAG = "callback_answered"
+
+
+async def answer(
+    context: BotContext, query: CallbackQuery | None, text: str | None = None, alert: bool = False
+) -> None:
+    """Answer a callback query exactly once per update (the error handler answers otherwise)."""
+    if query is None or getattr(context, ANSWERED_FLAG, False):
+        return
+    setattr(context, ANSWERED_FLAG, True)
+    try:
+        await query.answer(text=text[:200] if text else None, show_alert=alert)
+    except BadRequest:
+        pass  # too old to answer (e.g. after a restart): nothing left to do

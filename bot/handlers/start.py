@@ -1,0 +1,216 @@
+"""/start (with a registration code), /help, /annuleer, /uitnodigen, unknown commands."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.commands import COORDINATOR, EXPERT, RESIDENT, menu_for
+from bot.context import BotContext
+from bot.domain.invites import deep_link, looks_like_code
+from bot.handlers.common import answer, edit_or_send, esc, reply
+from bot.handlers.gate import role_of
+from bot.i18n import pick_language, translator
+from bot.menus import set_user_menu
+from bot.router import TextRouter
+from bot.storage import drafts, users
+from bot.storage.db import transaction
+from bot.storage.models import Role
+
+
+def resident_welcome(context: BotContext) -> str:
+    _ = context.t._
+    return _(
+        "Welkom! Bij de ervaringsdeskundigen kun je zonder afspraak binnenlopen. "
+        "Je hoeft niets in te vullen en je naam wordt niet gevraagd.\n\n"
+        "Typ waar je woont, bijvoorbeeld <i>inloop Blerick</i> of <i>spreekuur Roermond</i>. "
+        "Of kies /inloop.\n\n"
+        "Werk je voor de pool? Stuur dan je aanmeldcode."
+    )
+
+
+def help_text(context: BotContext, role: str) -> str:
+    _ = context.t._
+    lines = [f"<b>{esc(_('Dit kun je hier doen:'))}</b>"]
+    lines += [f"/{c.name} – {esc(_(c.description))}" for c in menu_for(role)]
+    if role == EXPERT:
+        lines += [
+            "",
+            _("Snel invoeren kan in één regel, bijvoorbeeld:"),
+            "<code>/contact 45 min inloop Blerick armoede, eenzaamheid 2 nieuw</code>",
+        ]
+    if role == RESIDENT:
+        lines += ["", _("Je bent welkom zonder afspraak. Je gegevens worden niet bewaard.")]
+    return "\n".join(lines)
+
+
+def staff_welcome(context: BotContext, role: str, name: str) -> str:
+    _ = context.t._
+    greeting = _("Welkom, {name}!").format(name=esc(name)) if name else _("Welkom!")
+    if role == COORDINATOR:
+        body = _("Je bent aangemeld als coördinator.")
+    else:
+        body = _("Je bent aangemeld als ervaringsdeskundige.")
+    return f"{greeting} {body}\n\n{help_text(context, role)}"
+
+
+REDEEM_ERRORS = {
+    "invalid": "Deze code klopt niet. Controleer de code of vraag de coördinator om een nieuwe.",
+    "used": "Deze code is al gebruikt. Vraag de coördinator om een nieuwe code.",
+    "expired": "Deze code is verlopen. Vraag de coördinator om een nieuwe code.",
+    "throttled": "Te vaak een verkeerde code. Probeer het over een kwartier opnieuw.",
+}
+
+
+async def _redeem(update: Update, context: BotContext, code: str) -> None:
+    services = context.services
+    tg_user = update.effective_user
+    chat = update.effective_chat
+    assert tg_user is not None and chat is not None
+    language = pick_language(tg_user.language_code)
+    async with transaction(services.sessions) as s:
+        result = await users.redeem_invite(
+            s,
+            code,
+            telegram_user_id=tg_user.id,
+            chat_id=chat.id,
+            display_name=tg_user.first_name or "",
+            language=language,
+            now=services.now(),
+        )
+    if not result.ok:
+        msg = REDEEM_ERRORS.get(result.reason)
+        if result.reason == "already_registered":
+            await cmd_help(update, context)
+            return
+        await reply(update, context, context.t._(msg or REDEEM_ERRORS["invalid"]))
+        return
+    user = result.user
+    assert user is not None
+    context.app_user = user
+    context.t = translator(user.language)
+    await set_user_menu(context.bot, chat.id, user.role, user.language)
+    await reply(update, context, staff_welcome(context, user.role, user.display_name))
+
+
+async def cmd_start(update: Update, context: BotContext) -> None:
+    if context.args:
+        if context.app_user is None:
+            await _redeem(update, context, context.args[0])
+            return
+    role = role_of(context)
+    if role == RESIDENT:
+        await reply(update, context, resident_welcome(context))
+    else:
+        user = context.app_user
+        await reply(
+            update, context, staff_welcome(context, role, user.display_name if user else "")
+        )
+
+
+async def cmd_help(update: Update, context: BotContext) -> None:
+    await reply(update, context, help_text(context, role_of(context)))
+
+
+async def cmd_cancel(update: Update, context: BotContext) -> None:
+    _ = context.t._
+    user = context.app_user
+    removed = 0
+    if user is not None:
+        async with transaction(context.services.sessions) as s:
+            removed = await drafts.discard_all(s, user.id)  # type: ignore[arg-type]
+    if removed:
+        await reply(update, context, _("Gestopt. Er is niets opgeslagen."))
+    else:
+        await reply(update, context, _("Er is niets om te stoppen."))
+
+
+async def cmd_invite(update: Update, context: BotContext) -> None:
+    _ = context.t._
+    await reply(
+        update,
+        context,
+        _("Voor wie maak je een aanmeldcode?"),
+        buttons=[[(_("Ervaringsdeskundige"), "a:expert"), (_("Coördinator"), "a:coordinator")]],
+    )
+
+
+async def on_invite_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    _ = context.t._
+    role = Role(query.data.split(":", 1)[1]) if query.data else Role.expert
+    services = context.services
+    async with transaction(services.sessions) as s:
+        code, _invite = await users.create_invite(
+            s, role, services.now(), services.settings.invite_valid_days
+        )
+    await answer(context, query)
+    link = deep_link(context.bot.username, code)
+    await edit_or_send(
+        update,
+        context,
+        _(
+            "Stuur deze link naar je nieuwe collega. De link werkt één keer en "
+            "is {days} dagen geldig:\n{link}"
+        ).format(days=services.settings.invite_valid_days, link=esc(link)),
+    )
+
+
+async def on_code_text(update: Update, context: BotContext) -> bool:
+    """An unregistered person pasting their code (instead of tapping the link)."""
+    msg = update.message
+    if context.app_user is not None or msg is None or not msg.text:
+        return False
+    if not looks_like_code(msg.text) or " " in msg.text.strip():
+        return False
+    # A code has mixed letters and digits; a plain word is someone's question.
+    text = msg.text.strip()
+    if text.isalpha():
+        return False
+    await _redeem(update, context, text)
+    return True
+
+
+async def cmd_unknown(update: Update, context: BotContext) -> None:
+    await reply(update, context, context.t._("Die opdracht ken ik niet. Typ /help voor wat kan."))
+
+
+def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("start", cmd_start))
+    application.add_handler(CommandHandler("help", cmd_help))
+    application.add_handler(CommandHandler("annuleer", cmd_cancel))
+    application.add_handler(CommandHandler("uitnodigen", cmd_invite))
+    application.add_handler(CallbackQueryHandler(on_invite_button, pattern=r"^a:"))
+    router.free_text(on_code_text)
+
+
+def register_fallbacks(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+    """Last in group 0: typed text goes to the router, unknown commands get a hint."""
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, router.route)
+    )
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, cmd_unknown)
+    )
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, _edited_message))
+
+
+async def _edited_message(update: Update, context: BotContext) -> None:
+    # Editing a sent message does not change what was saved; say so instead of acting twice.
+    await reply(
+        update,
+        context,
+        context.t._(
+            "Een aangepast bericht verwerk ik niet opnieuw. "
+            "Wil je iets wijzigen? Gebruik /corrigeer."
+        )
+        if role_of(context) == EXPERT
+        else context.t._("Een aangepast bericht verwerk ik niet. Stuur een nieuw bericht."),
+    )

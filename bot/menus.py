@@ -1,0 +1,37 @@
+"""Command menus per role and language (Telegram's "/" menu)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import Forbidden, TelegramError
+
+from bot.commands import RESIDENT, menu_for
+from bot.i18n import LANGUAGES, translator
+
+log = logging.getLogger(__name__)
+
+
+def commands_for(role: str, language: str) -> list[BotCommand]:
+    t = translator(language)
+    return [BotCommand(c.name, t._(c.description)) for c in menu_for(role)]
+
+
+async def set_default_menus(bot: Bot) -> None:
+    """Everyone not registered sees the resident menu, in their client's language."""
+    for lang in LANGUAGES:
+        await bot.set_my_commands(
+            commands_for(RESIDENT, lang),
+            scope=BotCommandScopeDefault(),
+            language_code=None if lang == "nl" else lang,
+        )
+
+
+async def set_user_menu(bot: Bot, chat_id: int, role: str, language: str) -> None:
+    try:
+        await bot.set_my_commands(commands_for(role, language), scope=BotCommandScopeChat(chat_id))
+    except Forbidden:
+        log.info("menu not set: chat blocked the bot")
+    except TelegramError as exc:
+        log.warning("menu not set: %s", type(exc).__name__)

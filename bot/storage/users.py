@@ -1,0 +1,150 @@
+"""Users, invites and registration throttling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.invites import hash_code, new_code
+from bot.storage.models import Invite, Municipality, RegistrationAttempt, Role, User
+
+# Throttling: this many failed codes within the window locks out further tries.
+MAX_FAILED_ATTEMPTS = 5
+ATTEMPT_WINDOW = timedelta(minutes=15)
+
+
+async def get_by_telegram_id(s: AsyncSession, telegram_user_id: int) -> User | None:
+    return (
+        await s.exec(
+            select(User).where(User.telegram_user_id == telegram_user_id, User.deleted_at.is_(None))  # type: ignore[union-attr]
+        )
+    ).first()
+
+
+async def get_user(s: AsyncSession, user_id: int) -> User | None:
+    return await s.get(User, user_id)
+
+
+async def municipality_by_name(s: AsyncSession, name: str) -> Municipality | None:
+    return (
+        await s.exec(select(Municipality).where(func.lower(Municipality.name) == name.lower()))
+    ).first()
+
+
+async def create_invite(
+    s: AsyncSession,
+    role: Role,
+    now: datetime,
+    valid_days: int,
+    municipality_id: int | None = None,
+) -> tuple[str, Invite]:
+    """Returns the plain code (shown once, never stored) and the stored invite."""
+    code = new_code()
+    invite = Invite(
+        code_hash=hash_code(code),
+        role=role.value,
+        municipality_id=municipality_id,
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+    )
+    s.add(invite)
+    await s.flush()
+    return code, invite
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    ok: bool
+    reason: str = ""  # throttled | invalid | expired | used | already_registered
+    user: User | None = None
+
+
+async def failed_attempts(s: AsyncSession, telegram_user_id: int, now: datetime) -> int:
+    return (
+        await s.exec(
+            select(func.count())
+            .select_from(RegistrationAttempt)
+            .where(
+                RegistrationAttempt.telegram_user_id == telegram_user_id,
+                RegistrationAttempt.at > now - ATTEMPT_WINDOW,
+            )
+        )
+    ).one()
+
+
+async def redeem_invite(
+    s: AsyncSession,
+    code: str,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    display_name: str,
+    language: str,
+    now: datetime,
+) -> RedeemResult:
+    """Register a user with a single-use code. The update of `used_at` is conditional, so two
+    concurrent redemptions of one code cannot both succeed."""
+    if await get_by_telegram_id(s, telegram_user_id) is not None:
+        return RedeemResult(False, "already_registered")
+    if await failed_attempts(s, telegram_user_id, now) >= MAX_FAILED_ATTEMPTS:
+        return RedeemResult(False, "throttled")
+    invite = (await s.exec(select(Invite).where(Invite.code_hash == hash_code(code)))).first()
+    reason = ""
+    if invite is None:
+        reason = "invalid"
+    elif invite.used_at is not None:
+        reason = "used"
+    elif invite.expires_at <= now:
+        reason = "expired"
+    if reason:
+        s.add(RegistrationAttempt(telegram_user_id=telegram_user_id, at=now))
+        return RedeemResult(False, reason)
+    assert invite is not None
+    claimed = await s.exec(  # type: ignore[call-overload]
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))  # type: ignore[union-attr]
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        return RedeemResult(False, "used")
+    user = User(
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        role=invite.role,
+        display_name=display_name[:120],
+        home_municipality_id=invite.municipality_id,
+        language=language,
+        created_at=now,
+    )
+    s.add(user)
+    try:
+        await s.flush()
+    except IntegrityError:
+        return RedeemResult(False, "already_registered")
+    await s.exec(  # type: ignore[call-overload]
+        update(Invite).where(Invite.id == invite.id).values(used_by_id=user.id)
+    )
+    await s.exec(  # type: ignore[call-overload]
+        delete(RegistrationAttempt).where(RegistrationAttempt.telegram_user_id == telegram_user_id)
+    )
+    return RedeemResult(True, user=user)
+
+
+async def active_users(s: AsyncSession, role: Role | None = None) -> list[User]:
+    q = select(User).where(User.active, User.deleted_at.is_(None))  # type: ignore[union-attr]
+    if role is not None:
+        q = q.where(User.role == role.value)
+    return list((await s.exec(q.order_by(User.id))).all())
+
+
+async def mark_blocked(s: AsyncSession, user_id: int, now: datetime, blocked: bool = True) -> None:
+    await s.exec(  # type: ignore[call-overload]
+        update(User)
+        .where(User.id == user_id)
+        .values(blocked_bot=blocked, blocked_at=now if blocked else None)
+    )
