@@ -16,7 +16,7 @@ from bot.context import BotContext
 from bot.domain.invites import deep_link, looks_like_code
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.gate import role_of
-from bot.i18n import pick_language, translator
+from bot.i18n import N_, pick_language, translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
 from bot.storage import drafts, users
@@ -61,10 +61,10 @@ def staff_welcome(context: BotContext, role: str, name: str) -> str:
 
 
 REDEEM_ERRORS = {
-    "invalid": "Deze code klopt niet. Controleer de code of vraag de coördinator om een nieuwe.",
-    "used": "Deze code is al gebruikt. Vraag de coördinator om een nieuwe code.",
-    "expired": "Deze code is verlopen. Vraag de coördinator om een nieuwe code.",
-    "throttled": "Te vaak een verkeerde code. Probeer het over een kwartier opnieuw.",
+    "invalid": N_("Deze code klopt niet. Controleer de code of vraag de coördinator om een nieuwe."),
+    "used": N_("Deze code is al gebruikt. Vraag de coördinator om een nieuwe code."),
+    "expired": N_("Deze code is verlopen. Vraag de coördinator om een nieuwe code."),
+    "throttled": N_("Te vaak een verkeerde code. Probeer het over een kwartier opnieuw."),
 }
 
 

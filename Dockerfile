@@ -1,0 +1,26 @@
+# syntax=docker/dockerfile:1
+# Build stage: resolve dependencies with uv from the lock file, then add the sources.
+FROM python:3.11-slim AS build
+COPY --from=ghcr.io/astral-sh/uv:0.9 /uv /usr/local/bin/uv
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never
+WORKDIR /app
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY bot ./bot
+COPY locales ./locales
+COPY alembic.ini babel.cfg ./
+RUN uv sync --frozen --no-dev \
+    && uv run --no-sync pybabel compile -d locales -D messages
+
+# Runtime stage: only the virtualenv and the app, as an unprivileged user.
+FROM python:3.11-slim
+RUN groupadd --system --gid 10001 bot && useradd --system --uid 10001 --gid bot --home-dir /app bot \
+    && mkdir -p /app/data && chown 10001:10001 /app/data
+WORKDIR /app
+COPY --from=build --chown=10001:10001 /app /app
+ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1 DATABASE_URL=sqlite:////app/data/ervaringsbot.db
+USER 10001:10001
+VOLUME ["/app/data"]
+EXPOSE 8443
+# `run` applies migrations before it starts polling (or the webhook).
+CMD ["python", "-m", "bot", "run"]

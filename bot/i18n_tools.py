@@ -1,0 +1,91 @@
+"""Catalog maintenance: `python -m bot.i18n_tools update` extracts the Dutch message ids from
+the sources, updates `locales/*/LC_MESSAGES/messages.po`, and fills the Dutch catalog (msgids
+are Dutch, so `nl` translates each to itself). `check` lists what is missing per language."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from bot.i18n import DOMAIN, LANGUAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+
+
+def extract() -> Catalog:
+    catalog = Catalog(project="ervaringsbot", locale=None)
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+        str(ROOT / "bot"),
+        method_map=[("**.py", "python")],
+        keywords=KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+    ):
+        catalog.add(message)
+    return catalog
+
+
+def po_path(language: str) -> Path:
+    return ROOT / "locales" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load(language: str) -> Catalog:
+    path = po_path(language)
+    if not path.exists():
+        return Catalog(locale=language, project="ervaringsbot")
+    with path.open("rb") as fh:
+        return read_po(fh, locale=language)
+
+
+def update() -> None:
+    for language in LANGUAGES:
+        catalog = load(language)
+        # A fresh template per language: Catalog.update shares the template's Message objects.
+        catalog.update(extract(), no_fuzzy_matching=True)
+        for message in catalog:
+            if not message.id:
+                continue
+            if language == "nl" and not message.string:
+                message.string = message.id
+        catalog.obsolete.clear()
+        path = po_path(language)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            write_po(fh, catalog, omit_header=False, sort_output=True, width=100)
+
+
+def missing(language: str) -> list[str]:
+    catalog = load(language)
+    out = []
+    for message in extract():
+        if not message.id:
+            continue
+        key = message.id
+        found = catalog.get(key)
+        if found is None or not found.string or found.fuzzy or (
+            isinstance(found.string, tuple) and not all(found.string)
+        ):
+            out.append(key if isinstance(key, str) else key[0])
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["update"]:
+        update()
+        return 0
+    if argv[:1] == ["check"]:
+        bad = {lang: missing(lang) for lang in LANGUAGES}
+        for lang, ids in bad.items():
+            for i in ids:
+                print(f"{lang}: missing {i!r}")
+        return 1 if any(bad.values()) else 0
+    print("usage: python -m bot.i18n_tools update|check")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

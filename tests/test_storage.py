@@ -1,0 +1,169 @@
+"""Storage: migrations give the models' schema on both back ends, pragmas, invites."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, select
+
+from bot.storage import users
+from bot.storage.db import session_factory, transaction
+from bot.storage.migrate import migrate
+from bot.storage.models import (
+    Contact,
+    Invite,
+    Municipality,
+    Role,
+    Theme,
+    User,
+    Village,
+)
+
+NOW = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
+
+
+async def test_migrated_schema_matches_models(engine):
+    def diff(conn):
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(ctx, SQLModel.metadata)
+
+    async with engine.connect() as conn:
+        assert await conn.run_sync(diff) == []
+
+
+async def test_schema_is_the_same_on_every_backend(engine):
+    """Table and column names of the migrated database equal the models' (on SQLite and PG)."""
+
+    def shape(conn):
+        insp = inspect(conn)
+        return {
+            t: sorted(c["name"] for c in insp.get_columns(t))
+            for t in insp.get_table_names()
+            if t != "alembic_version"
+        }
+
+    async with engine.connect() as conn:
+        got = await conn.run_sync(shape)
+    want = {t.name: sorted(c.name for c in t.columns) for t in SQLModel.metadata.sorted_tables}
+    assert got == want
+
+
+async def test_migrate_twice_changes_nothing(db_url, engine):
+    factory = session_factory(engine)
+    async with factory() as s:
+        before = (await s.exec(select(func.count()).select_from(Village))).one()
+    added = await migrate(db_url)
+    assert set(added.values()) == {0}
+    async with factory() as s:
+        assert (await s.exec(select(func.count()).select_from(Village))).one() == before
+        assert (await s.exec(select(func.count()).select_from(Municipality))).one() == 14
+        assert (await s.exec(select(func.count()).select_from(Theme))).one() == 14
+
+
+async def test_reference_data_seeded(engine):
+    async with session_factory(engine)() as s:
+        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
+        assert venlo.mgr_key_pct == pytest.approx(28.47)
+        blerick = (await s.exec(select(Village).where(Village.name == "Blerick"))).one()
+        assert blerick.municipality_id == venlo.id
+        total = sum((await s.exec(select(Municipality.mgr_key_pct))).all())
+        assert total == pytest.approx(100.0)
+
+
+async def test_sqlite_pragmas_on_every_connection(engine):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    for _ in range(2):
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 10000
+        await engine.dispose()  # force a fresh connection next round
+
+
+async def test_foreign_keys_enforced(engine):
+    factory = session_factory(engine)
+    with pytest.raises(IntegrityError):
+        async with transaction(factory) as s:
+            s.add(User(telegram_user_id=1, chat_id=1, role="expert", home_municipality_id=9999))
+
+
+async def _expert(factory) -> User:
+    async with transaction(factory) as s:
+        user = User(telegram_user_id=42, chat_id=42, role="expert")
+        s.add(user)
+    return user
+
+
+async def test_submission_key_is_unique(engine):
+    factory = session_factory(engine)
+    user = await _expert(factory)
+    async with factory() as s:
+        muni_id = (await s.exec(select(Municipality.id))).first()
+        act_id = (await s.exec(text("SELECT id FROM activity_type LIMIT 1"))).scalar()
+    row = dict(
+        submission_key="k1", expert_id=user.id, work_date=date(2026, 11, 17),
+        duration_minutes=45, municipality_id=muni_id, activity_type_id=act_id,
+    )
+    async with transaction(factory) as s:
+        s.add(Contact(**row))
+    with pytest.raises(IntegrityError):
+        async with transaction(factory) as s:
+            s.add(Contact(**row))
+
+
+async def test_timestamps_come_back_as_aware_utc(engine):
+    factory = session_factory(engine)
+    user = await _expert(factory)
+    async with factory() as s:
+        again = await s.get(User, user.id)
+        assert again.created_at.tzinfo is not None
+        assert again.created_at.utcoffset() == timedelta(0)
+
+
+async def _redeem(factory, code, tg_id, now=NOW):
+    async with transaction(factory) as s:
+        return await users.redeem_invite(
+            s, code, telegram_user_id=tg_id, chat_id=tg_id, display_name="X",
+            language="nl", now=now,
+        )
+
+
+async def test_invite_is_single_use_and_hashed(engine):
+    factory = session_factory(engine)
+    async with transaction(factory) as s:
+        code, invite = await users.create_invite(s, Role.expert, NOW, 7)
+    assert len(code) >= 22  # 128 bits, url-safe base64
+    async with factory() as s:
+        stored = (await s.exec(select(Invite))).one()
+        assert code not in stored.code_hash and len(stored.code_hash) == 64
+    first = await _redeem(factory, code, 1001)
+    assert first.ok and first.user.role == "expert"
+    second = await _redeem(factory, code, 1002)
+    assert not second.ok and second.reason == "used"
+
+
+async def test_invite_expires(engine):
+    factory = session_factory(engine)
+    async with transaction(factory) as s:
+        code, _ = await users.create_invite(s, Role.coordinator, NOW, 7)
+    late = await _redeem(factory, code, 1001, now=NOW + timedelta(days=7, seconds=1))
+    assert not late.ok and late.reason == "expired"
+
+
+async def test_wrong_codes_are_throttled(engine):
+    factory = session_factory(engine)
+    async with transaction(factory) as s:
+        code, _ = await users.create_invite(s, Role.expert, NOW, 7)
+    for i in range(users.MAX_FAILED_ATTEMPTS):
+        r = await _redeem(factory, f"wrong-code-{i:02d}-xxxxxxxx", 1001)
+        assert r.reason == "invalid"
+    blocked = await _redeem(factory, code, 1001)
+    assert not blocked.ok and blocked.reason == "throttled"
+    later = await _redeem(factory, code, 1001, now=NOW + users.ATTEMPT_WINDOW + timedelta(1))
+    assert later.ok
