@@ -1,0 +1,329 @@
+"""Residents' walk-in questions: parsing plain Dutch, and the structured answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.walkin import TZ, ScheduleException, SessionRule
+from bot.domain.walkin_query import DayFilter, WalkinQuery, answer, parse_walkin_query
+
+# Wednesday 4 March 2026, 09:30 in Amsterdam.
+NOW = datetime(2026, 3, 4, 9, 30, tzinfo=TZ)
+WED = date(2026, 3, 4)
+THU, FRI, SAT, SUN = (WED + timedelta(days=i) for i in range(1, 5))
+MON2, TUE2, WED2 = (date(2026, 3, 9) + timedelta(days=i) for i in range(3))
+
+# (text, municipality, village, (first, last) of the day filter or None, now_requested).
+# village is None when the kern has the municipality's own name (places.PlaceMatch semantics).
+CORPUS: list[tuple[str, str | None, str | None, tuple[date, date] | None, bool]] = [
+    ("wanneer is de inloop in venray", "Venray", None, None, False),
+    ("is er vandaag iets in Weert?", "Weert", None, (WED, WED), False),
+    ("inloop panningen morgen", "Peel en Maas", "Panningen", (THU, THU), False),
+    ("spreekuur roermond", "Roermond", None, None, False),
+    ("/inloop Blerick", "Venlo", "Blerick", None, False),
+    ("/inloop@ErvaringsBot tegelen", "Venlo", "Tegelen", None, False),
+    ("is het nu open in tegelen", "Venlo", "Tegelen", (WED, WED), True),
+    ("Is Het NU Open In TEGELEN??", "Venlo", "Tegelen", (WED, WED), True),
+    ("waar kan ik binnenlopen in horst", "Horst aan de Maas", "Horst", None, False),
+    ("inloop venrai", "Venray", None, None, False),
+    ("spreekuur roermnd morgen", "Roermond", None, (THU, THU), False),
+    ("inloop weerd vandaag", "Weert", None, (WED, WED), False),
+    ("inloop in baarlo vanmiddag", "Peel en Maas", "Baarlo", (WED, WED), False),
+    ("sevenum morgenochtend", "Horst aan de Maas", "Sevenum", (THU, THU), False),
+    ("Swalmen vanavond 🙂", "Roermond", "Swalmen", (WED, WED), False),
+    ("stramproy overmorgen!", "Weert", "Stramproy", (FRI, FRI), False),
+    ("👋 inloop Stramproy?", "Weert", "Stramproy", None, False),
+    ("wanneer kan ik langskomen in Venlo", "Venlo", None, None, False),
+    ("is er dinsdag inloop in blerick", "Venlo", "Blerick", (TUE2, TUE2), False),
+    ("woensdag inloop tegelen", "Venlo", "Tegelen", (WED, WED), False),  # today counts
+    ("volgende woensdag venlo", "Venlo", None, (WED2, WED2), False),
+    ("zaterdag open in venray?", "Venray", None, (SAT, SAT), False),
+    ("dit weekend iets in Roermond?", "Roermond", None, (SAT, SUN), False),
+    ("volgende week in weert", "Weert", None, (MON2, date(2026, 3, 15)), False),
+    ("volgende week dinsdag spreekuur roermond", "Roermond", None, (TUE2, TUE2), False),
+    ("deze week inloop echt-susteren", "Echt-Susteren", None, (WED, SUN), False),
+    ("inloop in Echt morgen", "Echt-Susteren", "Echt", (THU, THU), False),
+    ("Inloop Horst aan de Maas donderdagmiddag", "Horst aan de Maas", None, (THU, THU), False),
+    ("donderdg inloop venlo", "Venlo", None, (THU, THU), False),  # typo'd weekday
+    ("vrijdags in Gennep", "Gennep", None, (FRI, FRI), False),
+    ("'s avonds spreekuur in Maasbree", "Peel en Maas", "Maasbree", None, False),
+    ("op dit moment iets open in Nederweert?", "Nederweert", None, (WED, WED), True),
+    ("is het open in Reuver", "Beesel", "Reuver", (WED, WED), True),
+    ("wanneer is het open in reuver", "Beesel", "Reuver", None, False),
+    ("hoe laat is de inloop in Kessel", "Peel en Maas", "Kessel", None, False),
+    ("momenteel inloop in venlo", "Venlo", None, (WED, WED), True),
+    ("inloop venlo 12 mei", "Venlo", None, (date(2026, 5, 12), date(2026, 5, 12)), False),
+    ("inloop venlo 12-5", "Venlo", None, (date(2026, 5, 12), date(2026, 5, 12)), False),
+    ("inloop venlo 2026-05-12", "Venlo", None, (date(2026, 5, 12), date(2026, 5, 12)), False),
+    ("inloop venlo van 10-12 uur", "Venlo", None, None, False),  # a time range, not a date
+    ("morgen of overmorgen in Bergen", "Bergen", None, (THU, FRI), False),
+    ("inloop Sint Odiliënberg", "Roerdalen", "Sint Odiliënberg", None, False),
+    ("st odilienberg spreekuur vrijdag", "Roerdalen", "Sint Odiliënberg", (FRI, FRI), False),
+    ("is er vandaag iets?", None, None, (WED, WED), False),
+    ("wanneer is de inloop", None, None, None, False),
+    ("/inloop", None, None, None, False),
+    ("INLOOP BLERICK MORGEN!!!", "Venlo", "Blerick", (THU, THU), False),
+    ("inloop,venlo,morgen", "Venlo", None, (THU, THU), False),
+    ("waar is nu iets open in Leudal", "Leudal", None, (WED, WED), True),
+    ("wanneer is nu de inloop in venlo", "Venlo", None, None, False),  # "nu" as filler
+]
+
+
+@pytest.mark.parametrize(("text", "muni", "village", "days", "now_req"), CORPUS)
+def test_corpus(
+    text: str,
+    muni: str | None,
+    village: str | None,
+    days: tuple[date, date] | None,
+    now_req: bool,
+) -> None:
+    q = parse_walkin_query(text, NOW)
+    assert q.municipality == muni
+    assert q.village == village
+    assert (None if q.day is None else (q.day.first, q.day.last)) == days
+    assert q.now_requested is now_req
+    assert q.is_walkin_question
+
+
+def test_corpus_is_big_enough() -> None:
+    assert len(CORPUS) >= 40
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("inloop in baarlo vanmiddag", "middag"),
+        ("sevenum morgenochtend", "ochtend"),
+        ("Swalmen vanavond", "avond"),
+        ("'s avonds spreekuur in Maasbree", "avond"),
+        ("'s morgens in venlo", "ochtend"),
+        ("morgen ochtend venlo", "ochtend"),
+        ("donderdagmiddag horst", "middag"),
+        ("goedemiddag, wanneer is de inloop in venlo", None),  # a greeting, not a filter
+        ("ochtend of middag in venlo", None),
+        ("inloopochtend venlo", None),  # name of a session, not a hard filter
+    ],
+)
+def test_part_of_day(text: str, part: str | None) -> None:
+    assert parse_walkin_query(text, NOW).part_of_day == part
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("spreekuur roermond", "spreekuur"),
+        ("spreekuren in venlo", "spreekuur"),
+        ("wanneer is de inloop in venray", "inloop"),
+        ("inloopochtend venlo", "inloop"),
+        ("inloopspreekuur venlo", None),
+        ("inloop of spreekuur in weert", None),
+        ("wanneer kan ik binnenlopen in horst", None),
+        ("/inloop blerick", None),  # the command itself is not a kind preference
+    ],
+)
+def test_kind(text: str, kind: str | None) -> None:
+    assert parse_walkin_query(text, NOW).kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hallo",
+        "Goedemorgen!",
+        "ik heb schulden",
+        "bedankt",
+        "ok",
+        "",
+        "   ",
+        "👍",
+        "bel 06-12345678",
+    ],
+)
+def test_not_a_walkin_question(text: str) -> None:
+    q = parse_walkin_query(text, NOW)
+    assert not q.is_walkin_question
+    assert q.municipality is None and q.day is None
+
+
+def test_weekday_today_counts_and_sunday_weekend() -> None:
+    sunday = datetime(2026, 3, 8, 12, tzinfo=TZ)
+    assert parse_walkin_query("zondag venlo", sunday).day == DayFilter(SUN, SUN, "weekday")
+    assert parse_walkin_query("dit weekend venlo", sunday).day == DayFilter(SUN, SUN, "weekend")
+    nxt = parse_walkin_query("volgend weekend venlo", sunday).day
+    assert nxt is not None and (nxt.first, nxt.last) == (date(2026, 3, 14), date(2026, 3, 15))
+    saturday = datetime(2026, 3, 7, 12, tzinfo=TZ)
+    assert parse_walkin_query("weekend venlo", saturday).day == DayFilter(SAT, SUN, "weekend")
+
+
+def test_date_without_year_in_past_means_next_year() -> None:
+    q = parse_walkin_query("inloop venlo 3 januari", NOW)
+    assert q.day is not None and q.day.single == date(2027, 1, 3)
+    assert parse_walkin_query("inloop venlo 31-2", NOW).day is None  # no such date
+
+
+def test_utc_now_uses_amsterdam_date() -> None:
+    utc_now = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)  # 00:30 Thursday in Amsterdam
+    assert parse_walkin_query("vandaag venlo", utc_now).day == DayFilter(THU, THU, "today")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_parse_never_crashes(text: str) -> None:
+    q = parse_walkin_query(text, NOW)
+    assert isinstance(q, WalkinQuery)
+    if q.day is not None:
+        assert q.day.first <= q.day.last
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            "inloop spreekuur venlo blerick morgen vandaag nu open dinsdag weekend 12-5 31/2 "
+            "volgende week deze 's avonds middag / @ 🙂 ? wanneer echt heel 2026-02-30".split()
+        ),
+        max_size=8,
+    )
+)
+def test_parse_never_crashes_on_vocabulary_mixes(words: list[str]) -> None:
+    parse_walkin_query(" ".join(words), NOW)
+
+
+# ----------------------------------------------------------------------------- answer
+
+
+def _rule(id: int, muni: str, weekday: int, start: str, end: str, **kw) -> SessionRule:
+    return SessionRule(
+        id=id,
+        municipality=muni,
+        place=kw.pop("place", f"Plek {id}"),
+        address="Straat 1",
+        weekday=weekday,
+        start=time.fromisoformat(start),
+        end=time.fromisoformat(end),
+        **kw,
+    )
+
+
+RULES = [
+    _rule(1, "Venlo", 2, "09:00", "11:00"),  # Wed morning: running at NOW
+    _rule(2, "Venlo", 2, "19:00", "21:00"),  # Wed evening
+    _rule(3, "Venlo", 4, "13:00", "15:00", kind="spreekuur"),  # Fri afternoon
+    _rule(4, "Peel en Maas", 0, "10:00", "12:00"),  # Mon
+    _rule(5, "Weert", 1, "08:00", "09:00"),  # Tue early
+]
+
+
+def ask(text: str, now: datetime = NOW, rules: list[SessionRule] = RULES, exc=(), **kw):
+    return answer(rules, list(exc), parse_walkin_query(text, now), now, **kw)
+
+
+def test_answer_needs_place() -> None:
+    a = ask("wanneer is de inloop?")
+    assert a.needs_place and not a.nothing_found and a.groups == () and a.municipality is None
+
+
+def test_answer_upcoming_grouped() -> None:
+    a = ask("inloop blerick")
+    assert not a.needs_place and a.municipality == "Venlo" and a.village == "Blerick"
+    summary = [(g.date, g.label, [o.session_id for o in g.occurrences]) for g in a.groups]
+    # "inloop" prefers inloop sessions: the Friday spreekuur is left out.
+    assert summary == [(WED, "today", [1, 2]), (WED2, "next_week", [1, 2])]
+    assert [o.session_id for o in a.open_now] == [1]
+
+
+def test_answer_kind_preference() -> None:
+    only_inloop = ask("inloop blerick")
+    assert {o.kind for o in only_inloop.occurrences} == {"inloop"}
+    assert not only_inloop.kind_fallback
+    spreekuur = ask("spreekuur venlo")
+    assert [o.session_id for o in spreekuur.occurrences] == [3, 3]
+    weert = ask("spreekuur weert")  # Weert has no spreekuur: show the inloop anyway
+    assert weert.kind_fallback and [o.session_id for o in weert.occurrences] == [5, 5]
+
+
+def test_answer_no_kind_shows_all() -> None:
+    a = ask("/inloop venlo")
+    assert [o.session_id for o in a.occurrences] == [1, 2, 3, 1, 2, 3]
+    assert [o.session_id for o in a.open_now] == [1]
+    assert [g.label for g in a.groups] == ["today", "this_week", "next_week", "next_week"]
+
+
+def test_answer_now() -> None:
+    a = ask("is het nu open in venlo")
+    assert a.now_requested and [o.session_id for o in a.open_now] == [1]
+    assert [o.session_id for o in a.occurrences] == [1, 2]  # and later today
+    later = ask("is het nu open in venlo", now=datetime(2026, 3, 4, 12, tzinfo=TZ))
+    assert later.open_now == () and [o.session_id for o in later.occurrences] == [2]
+    night = ask("is het nu open in venlo", now=datetime(2026, 3, 4, 22, tzinfo=TZ))
+    assert night.nothing_found and night.next_occurrence is not None
+    assert night.next_occurrence.session_id == 3 and night.next_occurrence.date == FRI
+
+
+def test_answer_ended_session_left_out() -> None:
+    a = ask("vandaag venlo", now=datetime(2026, 3, 4, 11, 0, tzinfo=TZ))
+    assert [o.session_id for o in a.occurrences] == [2]
+
+
+def test_answer_part_of_day() -> None:
+    a = ask("vanavond venlo")
+    assert [o.session_id for o in a.occurrences] == [2] and a.part_of_day == "avond"
+    none = ask("morgenavond venlo")
+    assert none.nothing_found
+    assert none.next_occurrence is not None and none.next_occurrence.session_id == 2
+    # The next *evening* session (tonight 19:00), not the session running now; counted from
+    # now, not from the day asked about.
+    assert none.next_occurrence.date == WED
+
+
+def test_answer_nothing_tomorrow_next_occurrence() -> None:
+    a = ask("inloop panningen morgen")
+    assert a.nothing_found and a.groups == ()
+    assert a.next_occurrence is not None and a.next_occurrence.date == MON2
+
+
+def test_answer_holiday_nothing_then_next() -> None:
+    # Monday 27 April 2026 is Koningsdag: the Peel en Maas session does not run.
+    now = datetime(2026, 4, 26, 12, tzinfo=TZ)
+    a = ask("maandag panningen", now=now)
+    assert a.nothing_found and a.next_occurrence is not None
+    assert a.next_occurrence.date == date(2026, 5, 4)
+
+
+def test_answer_cancelled_and_extra() -> None:
+    exc = [
+        ScheduleException(date=THU + timedelta(days=4), kind="cancelled", session_id=4),
+        ScheduleException(
+            date=THU,
+            kind="extra",
+            municipality="Peel en Maas",
+            place="Bieb",
+            start=time(14),
+            end=time(16),
+        ),
+    ]
+    a = ask("inloop panningen morgen", exc=exc)
+    assert not a.nothing_found and a.occurrences[0].is_extra
+    b = ask("maandag panningen", exc=exc)
+    assert b.nothing_found and b.next_occurrence is not None
+    assert b.next_occurrence.is_extra and b.next_occurrence.date == THU
+
+
+def test_answer_past_date_nothing_found() -> None:
+    a = ask("inloop venlo 2026-03-01")
+    assert a.nothing_found and a.next_occurrence is not None and a.next_occurrence.session_id == 1
+
+
+def test_answer_limit() -> None:
+    a = ask("venlo", limit=2)
+    assert a.truncated and len(a.occurrences) == 2
+    assert not ask("venlo", limit=50).truncated
+
+
+def test_answer_no_sessions_at_all() -> None:
+    a = ask("inloop gennep")
+    assert a.nothing_found and a.next_occurrence is None and not a.needs_place
