@@ -101,16 +101,21 @@ class _Name:
     municipality: str
     canonical: str
     village: str | None
+    fuzzy: bool  # typo tolerance allowed for this spelling
 
     @property
     def ambiguous(self) -> bool:
         return len(self.tokens) == 1 and self.tokens[0] in AMBIGUOUS_NAMES
 
 
-def _variants(name: str) -> set[tuple[str, ...]]:
-    """Spelling variants people use for one canonical name, as token tuples."""
+def _variants(name: str) -> dict[tuple[str, ...], bool]:
+    """Spelling variants people use for one canonical name: token tuple -> typos allowed.
+
+    Rule-based rewrites of the official name may be matched with typos; hand-made aliases and
+    y/ij swaps only exactly, since they are short or sit close to ordinary words.
+    """
     base = normalize(name)
-    forms = {base, *_EXTRA_ALIASES.get(name, ())}
+    forms = {base}
     for form in list(forms):
         if form.startswith("sint "):
             forms.add("st " + form[5:])
@@ -120,15 +125,18 @@ def _variants(name: str) -> set[tuple[str, ...]]:
         if " en " in form:  # "Peel & Maas", "Ohe & Laak"
             forms.add(form.replace(" en ", " "))
     for form in list(forms):
-        # Limburg names mix "y" and "ij" (Steyl/Steijl, Meijel/Meyel).
-        if "y" in form:
-            forms.add(form.replace("y", "ij"))
-        if "ij" in form:
-            forms.add(form.replace("ij", "y"))
-    for form in list(forms):
         if " " in form:  # typed without spaces/hyphens: "nederweerteind", "peelenmaas"
             forms.add(form.replace(" ", ""))
-    return {tuple(f.split()) for f in forms if f}
+    exact_only = set(_EXTRA_ALIASES.get(name, ()))
+    for form in [*forms, *exact_only]:
+        # Limburg names mix "y" and "ij" (Steyl/Steijl, Meijel/Meyel).
+        if "y" in form:
+            exact_only.add(form.replace("y", "ij"))
+        if "ij" in form:
+            exact_only.add(form.replace("ij", "y"))
+    result = {tuple(f.split()): False for f in exact_only - forms if f}
+    result.update({tuple(f.split()): True for f in forms if f})
+    return result
 
 
 @cache
@@ -136,11 +144,11 @@ def _index() -> tuple[_Name, ...]:
     names: dict[tuple[str, ...], _Name] = {}
     for ref in municipalities():
         # Municipality first: for "Venlo" (both municipality and kern) report village=None.
-        for toks in _variants(ref.name):
-            names.setdefault(toks, _Name(toks, ref.name, ref.name, None))
+        for toks, fuzzy in _variants(ref.name).items():
+            names.setdefault(toks, _Name(toks, ref.name, ref.name, None, fuzzy))
         for village in ref.villages:
-            for toks in _variants(village):
-                names.setdefault(toks, _Name(toks, ref.name, village, village))
+            for toks, fuzzy in _variants(village).items():
+                names.setdefault(toks, _Name(toks, ref.name, village, village, fuzzy))
     return tuple(names.values())
 
 
@@ -206,11 +214,17 @@ def _candidates(text: str, tokens: list[Token]) -> list[_Candidate]:
                 k = len(name.tokens)
                 if i + k > len(tokens):
                     continue
-                if name.ambiguous and first_cost:
+                strict = name.ambiguous or not name.fuzzy
+                if strict and first_cost:
                     continue
                 cost = first_cost
                 for j in range(1, k):
-                    c = fuzzy_cost(tokens[i + j].norm, name.tokens[j])
+                    w = tokens[i + j].norm
+                    c = (
+                        (0 if w == name.tokens[j] else None)
+                        if strict
+                        else fuzzy_cost(w, name.tokens[j])
+                    )
                     if c is None:
                         break
                     cost += c

@@ -121,6 +121,12 @@ COMMON_WORDS: frozenset[str] = frozenset(
     vond voor vooral vraag vragen vrouw waar wanneer want waren was wat we week weer weet
     wel werd werk werken wie wij wil willen wordt zal ze zeer zei zelf zien ziet zij zijn zo
     zoals zou zouden zullen
+    gisteren eergisteren luisteren sorteren planningen spanningen penningen winningen
+    aanbracht afmelden afleiden afwerken beelden helen hallen heden heen heten heren heven
+    hoest leken lekken leugen leuven kempen kessels mossel moezel steel steil stel stijl
+    smaakt smart weest weegt weekt weent weerd armen nieuws nieuwstad nieuwstraat paneel
+    verstoord rogge meel merel ober
+    maastricht kassel mierlo meerle montfoort helmond
     """.split()
 )
 
@@ -130,9 +136,9 @@ def fuzzy_cost(word: str, target: str, *, first_letter: bool = True) -> int | No
     """Number of typos needed to read normalised ``word`` as ``target``, or None if too many.
 
     Both must already be normalised tokens. No tolerance for words shorter than 4 letters or
-    for common words. With ``first_letter`` (default) words shorter than 8 letters must start
-    with the same letter: first-letter typos are rare and allowing them pairs too many real
-    words with names ("melden"/"Helden").
+    for common words. With ``first_letter`` (default) both must start with the same letter:
+    first-letter typos are rare and allowing them pairs too many real words with names
+    ("melden"/"Helden", "gisteren"/"Dieteren").
     """
     if word == target:
         return 0
@@ -141,7 +147,7 @@ def fuzzy_cost(word: str, target: str, *, first_letter: bool = True) -> int | No
     budget = max_typos(min(len(word), len(target)))
     if budget == 0:
         return None
-    if first_letter and min(len(word), len(target)) < 8 and word[0] != target[0]:
+    if first_letter and word[0] != target[0]:
         return None
     # Digits are never typos of letters: "mei2" is not "mei".
     if any(ch.isdigit() for ch in word) != any(ch.isdigit() for ch in target):
