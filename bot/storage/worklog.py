@@ -1,0 +1,502 @@
+"""What experts log besides contacts: indirect hours, signals, stories; their own week;
+and corrections (edit / soft delete, always with an audit trail) of all four entry kinds.
+
+Every query here is scoped to one expert: an expert can only ever see or change their own rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, update
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.week import ContactRow, IndirectRow
+from bot.storage.models import (
+    ActivityType,
+    AuditLog,
+    Contact,
+    ContactTheme,
+    Deelopdracht,
+    IndirectHours,
+    IndirectKind,
+    Municipality,
+    Signal,
+    SignalKind,
+    Story,
+    Theme,
+    User,
+    Vindplek,
+)
+
+# Entity names as stored in audit_log.entity, with their tables.
+ENTITIES: dict[str, type[SQLModel]] = {
+    "contact": Contact,
+    "indirect_hours": IndirectHours,
+    "signal": Signal,
+    "story": Story,
+}
+
+# Which columns an expert may change per entity (everything else is fixed after saving).
+EDITABLE: dict[str, frozenset[str]] = {
+    "contact": frozenset({"work_date", "duration_minutes", "municipality_id"}),
+    "indirect_hours": frozenset({"work_date", "duration_minutes", "municipality_id"}),
+    "signal": frozenset({"text"}),
+    "story": frozenset({"text"}),
+}
+
+
+# --------------------------------------------------------------------------- reference lists
+
+
+@dataclass(frozen=True)
+class Option:
+    id: int
+    code: str
+    label: str
+
+
+async def _vocab(s: AsyncSession, table: Any) -> list[Option]:
+    rows = (
+        await s.exec(select(table).where(table.active).order_by(table.sort_order, table.id))
+    ).all()
+    return [Option(r.id, r.code, r.label) for r in rows]
+
+
+async def indirect_kinds(s: AsyncSession) -> list[Option]:
+    return await _vocab(s, IndirectKind)
+
+
+async def signal_kinds(s: AsyncSession) -> list[Option]:
+    return await _vocab(s, SignalKind)
+
+
+async def themes(s: AsyncSession) -> list[Option]:
+    return await _vocab(s, Theme)
+
+
+async def municipalities(s: AsyncSession) -> list[Option]:
+    rows = (
+        await s.exec(select(Municipality).where(Municipality.active).order_by(Municipality.name))
+    ).all()
+    return [Option(m.id, m.code, m.name) for m in rows]  # type: ignore[arg-type]
+
+
+async def label_of(s: AsyncSession, table: Any, row_id: int | None) -> str | None:
+    """The label (or name, for municipalities) of one reference row."""
+    if row_id is None:
+        return None
+    row = await s.get(table, row_id)
+    if row is None:
+        return None
+    return row.name if isinstance(row, Municipality) else row.label
+
+
+async def default_municipality_id(s: AsyncSession, user: User) -> int | None:
+    """The municipality of the expert's latest entry (contact or hours), else their home."""
+    assert user.id is not None
+    latest: list[tuple[datetime, int]] = []
+    for table in (Contact, IndirectHours):
+        row = (
+            await s.exec(
+                select(table.created_at, table.municipality_id)  # type: ignore[attr-defined]
+                .where(
+                    table.expert_id == user.id,  # type: ignore[attr-defined]
+                    table.deleted_at.is_(None),  # type: ignore[attr-defined]
+                )
+                .order_by(table.created_at.desc(), table.id.desc())  # type: ignore[attr-defined]
+                .limit(1)
+            )
+        ).first()
+        if row is not None and row[1] is not None:
+            latest.append((row[0], row[1]))
+    if latest:
+        return max(latest)[1]
+    return user.home_municipality_id
+
+
+async def day_minutes(
+    s: AsyncSession,
+    expert_id: int,
+    work_date: date,
+    *,
+    exclude: tuple[str, int] | None = None,
+) -> int:
+    """Minutes already logged (contacts + indirect hours) by the expert on one day."""
+    total = 0
+    for name in ("contact", "indirect_hours"):
+        table: Any = ENTITIES[name]
+        q = select(func.coalesce(func.sum(table.duration_minutes), 0)).where(
+            table.expert_id == expert_id,
+            table.work_date == work_date,
+            table.deleted_at.is_(None),
+        )
+        if exclude is not None and exclude[0] == name:
+            q = q.where(table.id != exclude[1])
+        total += int((await s.exec(q)).one())
+    return total
+
+
+# --------------------------------------------------------------------------- saving
+
+
+async def by_submission_key(s: AsyncSession, entity: str, key: str) -> Any | None:
+    table: Any = ENTITIES[entity]
+    return (await s.exec(select(table).where(table.submission_key == key))).first()
+
+
+async def _insert_once(s: AsyncSession, entity: str, row: Any) -> tuple[Any, bool]:
+    """Insert unless a row with the same submission key exists: (row, created)."""
+    existing = await by_submission_key(s, entity, row.submission_key)
+    if existing is not None:
+        return existing, False
+    s.add(row)
+    await s.flush()
+    return row, True
+
+
+async def add_indirect_hours(
+    s: AsyncSession,
+    *,
+    submission_key: str,
+    expert_id: int,
+    work_date: date,
+    minutes: int,
+    kind_id: int,
+    municipality_id: int | None,
+    now: datetime,
+) -> tuple[IndirectHours, bool]:
+    return await _insert_once(
+        s,
+        "indirect_hours",
+        IndirectHours(
+            submission_key=submission_key,
+            expert_id=expert_id,
+            work_date=work_date,
+            duration_minutes=minutes,
+            kind_id=kind_id,
+            municipality_id=municipality_id,
+            created_at=now,
+        ),
+    )
+
+
+async def add_signal(
+    s: AsyncSession,
+    *,
+    submission_key: str,
+    expert_id: int,
+    work_date: date,
+    kind_id: int,
+    municipality_id: int | None,
+    theme_id: int | None,
+    text: str,
+    now: datetime,
+) -> tuple[Signal, bool]:
+    return await _insert_once(
+        s,
+        "signal",
+        Signal(
+            submission_key=submission_key,
+            expert_id=expert_id,
+            work_date=work_date,
+            kind_id=kind_id,
+            municipality_id=municipality_id,
+            theme_id=theme_id,
+            text=text,
+            created_at=now,
+        ),
+    )
+
+
+async def add_story(
+    s: AsyncSession,
+    *,
+    submission_key: str,
+    expert_id: int,
+    work_date: date,
+    municipality_id: int | None,
+    theme_id: int | None,
+    text: str,
+    now: datetime,
+) -> tuple[Story, bool]:
+    return await _insert_once(
+        s,
+        "story",
+        Story(
+            submission_key=submission_key,
+            expert_id=expert_id,
+            work_date=work_date,
+            municipality_id=municipality_id,
+            theme_id=theme_id,
+            text=text,
+            created_at=now,
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- the week
+
+
+@dataclass(frozen=True)
+class WeekRows:
+    contacts: list[ContactRow]
+    indirect: list[IndirectRow]
+    signals: int
+    stories: int
+
+
+async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> WeekRows:
+    """The expert's not-deleted entries with start <= work_date <= end."""
+    contact_rows = (
+        await s.exec(
+            select(
+                Contact.id,
+                Municipality.name,
+                Contact.duration_minutes,
+                Contact.residents_count,
+                Contact.residents_new,
+            )
+            .join(Municipality, Municipality.id == Contact.municipality_id)  # type: ignore[arg-type]
+            .where(
+                Contact.expert_id == expert_id,
+                Contact.work_date >= start,
+                Contact.work_date <= end,
+                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+            )
+            .order_by(Contact.id)  # type: ignore[arg-type]
+        )
+    ).all()
+    themes_by_contact: dict[int, list[str]] = {}
+    ids = [r[0] for r in contact_rows]
+    if ids:
+        for contact_id, label in (
+            await s.exec(
+                select(ContactTheme.contact_id, Theme.label)
+                .join(Theme, Theme.id == ContactTheme.theme_id)  # type: ignore[arg-type]
+                .where(ContactTheme.contact_id.in_(ids))  # type: ignore[attr-defined]
+            )
+        ).all():
+            themes_by_contact.setdefault(contact_id, []).append(label)
+    contacts = [
+        ContactRow(
+            municipality=name,
+            minutes=minutes,
+            residents=count,
+            residents_new=new,
+            themes=tuple(sorted(themes_by_contact.get(cid, []))),
+        )
+        for cid, name, minutes, count, new in contact_rows
+    ]
+    indirect_rows = (
+        await s.exec(
+            select(Municipality.name, IndirectKind.label, IndirectHours.duration_minutes)
+            .join(IndirectKind, IndirectKind.id == IndirectHours.kind_id)  # type: ignore[arg-type]
+            .outerjoin(Municipality, Municipality.id == IndirectHours.municipality_id)  # type: ignore[arg-type]
+            .where(
+                IndirectHours.expert_id == expert_id,
+                IndirectHours.work_date >= start,
+                IndirectHours.work_date <= end,
+                IndirectHours.deleted_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
+    ).all()
+    indirect = [IndirectRow(municipality=m, kind=k, minutes=n) for m, k, n in indirect_rows]
+    counts = []
+    for table in (Signal, Story):
+        counts.append(
+            int(
+                (
+                    await s.exec(
+                        select(func.count())
+                        .select_from(table)
+                        .where(
+                            table.expert_id == expert_id,
+                            table.work_date >= start,
+                            table.work_date <= end,
+                            table.deleted_at.is_(None),  # type: ignore[union-attr]
+                        )
+                    )
+                ).one()
+            )
+        )
+    return WeekRows(contacts, indirect, counts[0], counts[1])
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry as the corrections list shows it."""
+
+    entity: str  # contact | indirect_hours | signal | story
+    id: int
+    work_date: date
+    created_at: datetime
+    kind: str | None  # activity type / indirect kind / signal kind label; None for a story
+    minutes: int | None
+    municipality_id: int | None
+    municipality: str | None  # None = regional
+    text: str | None
+
+
+def _entry_query(entity: str, expert_id: int) -> Any:
+    table: Any = ENTITIES[entity]
+    kind_table: Any = {
+        "contact": ActivityType,
+        "indirect_hours": IndirectKind,
+        "signal": SignalKind,
+        "story": None,
+    }[entity]
+    kind_col = kind_table.label if kind_table is not None else None
+    minutes = table.duration_minutes if entity in ("contact", "indirect_hours") else None
+    text = table.text if entity in ("signal", "story") else None
+    q = select(
+        table.id,
+        table.work_date,
+        table.created_at,
+        kind_col if kind_col is not None else sa.null(),
+        minutes if minutes is not None else sa.null(),
+        table.municipality_id,
+        Municipality.name,
+        text if text is not None else sa.null(),
+    ).outerjoin(Municipality, Municipality.id == table.municipality_id)
+    if kind_table is not None:
+        fk = table.activity_type_id if entity == "contact" else table.kind_id
+        q = q.join(kind_table, kind_table.id == fk)
+    return q.where(table.expert_id == expert_id, table.deleted_at.is_(None))
+
+
+def _to_entry(entity: str, row: Sequence[Any]) -> Entry:
+    rid, work_date, created_at, kind, minutes, muni_id, muni, text = row
+    return Entry(entity, rid, work_date, created_at, kind, minutes, muni_id, muni, text)
+
+
+async def recent_entries(s: AsyncSession, expert_id: int, limit: int = 8) -> list[Entry]:
+    """The expert's newest entries of all four kinds, newest first (by time of logging)."""
+    out: list[Entry] = []
+    for entity, table in ENTITIES.items():
+        t: Any = table
+        q = _entry_query(entity, expert_id).order_by(t.created_at.desc(), t.id.desc())
+        rows = (await s.exec(q.limit(limit))).all()
+        out += [_to_entry(entity, r) for r in rows]
+    out.sort(key=lambda e: (e.created_at, e.id), reverse=True)
+    return out[:limit]
+
+
+async def get_entry(s: AsyncSession, entity: str, entry_id: int, expert_id: int) -> Entry | None:
+    """One not-deleted entry, only when it belongs to ``expert_id``."""
+    if entity not in ENTITIES:
+        return None
+    t: Any = ENTITIES[entity]
+    row = (await s.exec(_entry_query(entity, expert_id).where(t.id == entry_id))).first()
+    return _to_entry(entity, row) if row is not None else None
+
+
+def snapshot(row: Any) -> dict[str, Any]:
+    """The row's columns as JSON-safe values, for audit_log.before / after."""
+    out: dict[str, Any] = {}
+    for col in row.__table__.columns:
+        value = getattr(row, col.name)
+        if isinstance(value, date | datetime):
+            value = value.isoformat()
+        out[col.name] = value
+    return out
+
+
+async def _own_row(s: AsyncSession, entity: str, entry_id: int, expert_id: int) -> Any | None:
+    t: Any = ENTITIES.get(entity)
+    if t is None:
+        return None
+    return (
+        await s.exec(
+            select(t).where(t.id == entry_id, t.expert_id == expert_id, t.deleted_at.is_(None))
+        )
+    ).first()
+
+
+async def update_entry(
+    s: AsyncSession,
+    entity: str,
+    entry_id: int,
+    expert_id: int,
+    changes: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Change allowed columns of the expert's own entry and write an audit row.
+
+    Returns False when the entry is not theirs, deleted, or nothing would change."""
+    bad = set(changes) - EDITABLE.get(entity, frozenset())
+    if bad:
+        raise ValueError(f"not editable for {entity}: {sorted(bad)}")
+    row = await _own_row(s, entity, entry_id, expert_id)
+    if row is None:
+        return False
+    if all(getattr(row, k) == v for k, v in changes.items()):
+        return False
+    before = snapshot(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    if entity == "contact" and "municipality_id" in changes:
+        # A vindplek or deelopdracht belongs to one municipality; drop one that no longer fits.
+        if row.vindplek_id is not None:
+            place = await s.get(Vindplek, row.vindplek_id)
+            if place is None or place.municipality_id != row.municipality_id:
+                row.vindplek_id = None
+        if row.deelopdracht_id is not None:
+            assignment = await s.get(Deelopdracht, row.deelopdracht_id)
+            if assignment is None or assignment.municipality_id != row.municipality_id:
+                row.deelopdracht_id = None
+    row.updated_at = now
+    s.add(row)
+    await s.flush()
+    s.add(
+        AuditLog(
+            actor_id=expert_id,
+            at=now,
+            entity=entity,
+            entity_id=entry_id,
+            action="edit",
+            before=before,
+            after=snapshot(row),
+        )
+    )
+    return True
+
+
+async def delete_entry(
+    s: AsyncSession, entity: str, entry_id: int, expert_id: int, now: datetime
+) -> bool:
+    """Soft-delete the expert's own entry (reports keep the row, marked deleted) + audit row."""
+    row = await _own_row(s, entity, entry_id, expert_id)
+    if row is None:
+        return False
+    before = snapshot(row)
+    t: Any = ENTITIES[entity]
+    # Conditional, so two deletes of the same row can't both count.
+    result = await s.exec(  # type: ignore[call-overload]
+        update(t)
+        .where(t.id == entry_id, t.expert_id == expert_id, t.deleted_at.is_(None))
+        .values(deleted_at=now, updated_at=now)
+    )
+    if result.rowcount != 1:
+        return False
+    await s.refresh(row)
+    s.add(
+        AuditLog(
+            actor_id=expert_id,
+            at=now,
+            entity=entity,
+            entity_id=entry_id,
+            action="delete",
+            before=before,
+            after=snapshot(row),
+        )
+    )
+    return True
