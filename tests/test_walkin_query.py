@@ -135,7 +135,7 @@ def test_kind(text: str, kind: str | None) -> None:
         "hallo",
         "Goedemorgen!",
         "ik heb schulden",
-        "bedankt",
+        "bedankt, tot morgen!",
         "ok",
         "",
         "   ",

@@ -349,6 +349,8 @@ def _scan_days(text: str, tokens: Sequence[Token], today: date) -> _DayScan:
             if w == "morgen" and prev == "s":  # "'s morgen" (sloppy "'s morgens")
                 scan.parts.add("ochtend")
                 continue
+            if prev == "tot" and w in ("morgen", "straks"):  # a goodbye, not a question
+                continue
             d = today + timedelta(days=dw[0])
             key: DayKey = ("today", "tomorrow", "day_after_tomorrow")[dw[0]]
             scan.ranges.append((d, d, key))
