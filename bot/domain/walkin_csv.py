@@ -41,7 +41,11 @@ __all__ = [
     "CsvError",
     "CsvImportResult",
     "SessionRow",
+    "parse_boolean",
+    "parse_date",
     "parse_sessions_csv",
+    "parse_time",
+    "parse_weekday",
 ]
 
 REQUIRED_COLUMNS = ("gemeente", "plek", "adres", "weekdag", "begin", "einde")
