@@ -47,7 +47,6 @@ AMBIGUOUS_NAMES: frozenset[str] = frozenset(
         "ell",
         "heel",  # very / whole
         "heide",  # heath
-        "helden",  # heroes
         "herten",  # deer
         "hingen",  # hung
         "horn",

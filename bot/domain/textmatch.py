@@ -124,7 +124,7 @@ COMMON_WORDS: frozenset[str] = frozenset(
     gisteren eergisteren luisteren sorteren planningen spanningen penningen winningen
     aanbracht afmelden afleiden afwerken beelden helen hallen heden heen heten heren heven
     hoest leken lekken leugen leuven kempen kessels mossel moezel steel steil stel stijl
-    smaakt smart weest weegt weekt weent weerd armen nieuws nieuwstad nieuwstraat paneel
+    smaakt smart weest weegt weekt weent armen nieuws nieuwstad nieuwstraat paneel
     verstoord rogge meel merel ober
     maastricht kassel mierlo meerle montfoort helmond
     """.split()
