@@ -1,0 +1,516 @@
+"""The weekly digest for coordinators: pure arithmetic and rendering, no storage.
+
+Data comes in as plain dataclasses (built by `bot.storage.reports` with SQL GROUP BY); this module
+computes fair shares, deviations, the change against last week and the 4-week trend, renders
+HTML with a `Translator` passed in, and splits it into Telegram-sized chunks.
+
+Decisions:
+
+* Hours of a municipality = contact hours + indirect hours booked on that municipality.
+* Regional indirect hours (no municipality: pool meetings, training, travel between places) are
+  shown on their own line and are *not* spread by the key. Spreading them by the MGR key would
+  add exactly each municipality's fair share to it, which only dilutes the deviations; leaving
+  them inside the basis would make every municipality look short. So the basis of the fair share
+  is the hours that are booked on a municipality, and the deviations add up to zero.
+* The fair share uses the keys of the municipalities listed, normalised to their sum, so a key
+  table that a coordinator edited to (say) 99,9 % still splits the whole basis.
+* This digest stays inside the pool, so counts are exact. Reports that leave the pool must pass
+  counts through `suppress_small` ("<5").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "MAX_CAPTION",
+    "MAX_MESSAGE",
+    "ChartBar",
+    "ExpertName",
+    "IsoWeek",
+    "LabelCount",
+    "MunicipalityWeek",
+    "Note",
+    "ShareRow",
+    "ThemeRow",
+    "WeekDigest",
+    "WeekTotals",
+    "chart_bars",
+    "digest_due",
+    "fair_shares",
+    "render_caption",
+    "render_digest",
+    "split_html",
+    "suppress_small",
+    "utf16_len",
+]
+
+MAX_MESSAGE = 4096
+MAX_CAPTION = 1024
+# Signals and stories listed in full; more than this and the rest is only counted.
+MAX_NOTES = 40
+
+
+class Translator(Protocol):
+    def _(self, message: str) -> str: ...
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+    def number(self, value: float, digits: int = 1) -> str: ...
+    def hours(self, minutes: int) -> str: ...
+    def fmt_short_date(self, d: date) -> str: ...
+
+
+def _esc(text: object) -> str:
+    # Same as bot.handlers.common.esc; the domain must not import handlers.
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --------------------------------------------------------------------------- ISO weeks
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    year: int
+    week: int
+
+    @classmethod
+    def parse(cls, text: str) -> IsoWeek:
+        """'2026-W47' (also '2026W47', '2026-w47'); ValueError otherwise."""
+        m = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", text)
+        if not m:
+            raise ValueError(f"not an ISO week: {text!r}")
+        year, week = int(m.group(1)), int(m.group(2))
+        date.fromisocalendar(year, week, 1)  # raises ValueError for week 53 in a 52-week year
+        return cls(year, week)
+
+    @classmethod
+    def of(cls, d: date) -> IsoWeek:
+        iso = d.isocalendar()
+        return cls(iso.year, iso.week)
+
+    @property
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    def shift(self, weeks: int) -> IsoWeek:
+        return IsoWeek.of(self.monday + timedelta(weeks=weeks))
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+
+def digest_due(now: datetime, tz: ZoneInfo, weekday: int, at: time) -> tuple[IsoWeek, datetime]:
+    """The week whose digest is due at `now`, and the moment it became due (UTC).
+
+    The digest for week N is due on ISO `weekday` of week N+1 at local time `at`. The answer is
+    the most recent such moment at or before `now`, so a bot that was down at that moment
+    catches up as soon as it runs again.
+    """
+    local = now.astimezone(tz)
+    this_week = IsoWeek.of(local.date())
+    moment_day = this_week.monday + timedelta(days=weekday - 1)
+    moment = datetime.combine(moment_day, at.replace(tzinfo=None), tzinfo=tz)
+    if moment.astimezone(UTC) > now:  # compare instants, not wall clocks
+        moment = datetime.combine(
+            moment_day - timedelta(weeks=1), at.replace(tzinfo=None), tzinfo=tz
+        )
+    return IsoWeek.of(moment.date()).shift(-1), moment.astimezone(UTC)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class MunicipalityWeek:
+    name: str
+    key_pct: float
+    contact_minutes: int = 0
+    indirect_minutes: int = 0
+    contacts: int = 0
+    residents: int = 0
+    residents_new: int = 0
+
+    @property
+    def minutes(self) -> int:
+        return self.contact_minutes + self.indirect_minutes
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    label: str
+    contacts: int
+    residents: int
+    residents_new: int
+
+    @property
+    def residents_known(self) -> int:
+        return self.residents - self.residents_new
+
+
+@dataclass(frozen=True)
+class LabelCount:
+    label: str
+    count: int
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Note:
+    """A signal or a story: text as the expert wrote it (already privacy-checked)."""
+
+    text: str
+    kind: str = ""
+    municipality: str = ""
+
+
+@dataclass(frozen=True)
+class ExpertName:
+    name: str
+    municipality: str = ""
+
+
+@dataclass(frozen=True)
+class WeekTotals:
+    minutes: int = 0
+    contacts: int = 0
+    residents: int = 0
+
+
+@dataclass
+class WeekDigest:
+    week: IsoWeek
+    municipalities: list[MunicipalityWeek]
+    regional_indirect_minutes: int = 0
+    themes: list[ThemeRow] = field(default_factory=list)
+    activities: list[LabelCount] = field(default_factory=list)
+    referrals: list[LabelCount] = field(default_factory=list)
+    signals: list[Note] = field(default_factory=list)
+    stories: list[Note] = field(default_factory=list)
+    silent_experts: list[ExpertName] = field(default_factory=list)
+    blocked_experts: list[ExpertName] = field(default_factory=list)
+    # Totals per week, oldest first, ending with `week` (4 weeks: the trend).
+    trend: list[tuple[IsoWeek, WeekTotals]] = field(default_factory=list)
+
+    @property
+    def totals(self) -> WeekTotals:
+        return WeekTotals(
+            minutes=sum(m.minutes for m in self.municipalities) + self.regional_indirect_minutes,
+            contacts=sum(m.contacts for m in self.municipalities),
+            residents=sum(m.residents for m in self.municipalities),
+        )
+
+    @property
+    def previous(self) -> WeekTotals | None:
+        return self.trend[-2][1] if len(self.trend) >= 2 else None
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    name: str
+    key_pct: float
+    minutes: int
+    share_minutes: float
+    deviation_minutes: float
+
+    @property
+    def deviation_pct(self) -> float | None:
+        """Deviation relative to the fair share, in percent; None when the share is zero."""
+        if self.share_minutes <= 0:
+            return None
+        return 100.0 * self.deviation_minutes / self.share_minutes
+
+
+def fair_shares(rows: Sequence[MunicipalityWeek]) -> list[ShareRow]:
+    """Each municipality's hours against its share (by key) of the hours booked on municipalities.
+
+    The shares add up to the basis, so the deviations add up to zero (up to rounding).
+    """
+    basis = sum(r.minutes for r in rows)
+    key_total = sum(max(r.key_pct, 0.0) for r in rows)
+    out = []
+    for r in rows:
+        share = basis * max(r.key_pct, 0.0) / key_total if key_total > 0 else 0.0
+        out.append(ShareRow(r.name, r.key_pct, r.minutes, share, r.minutes - share))
+    return out
+
+
+def suppress_small(n: int, threshold: int) -> str:
+    """For reports that leave the pool: 1..threshold-1 becomes "<threshold"; 0 stays "0".
+
+    Small counts can point at a person in a small village; zero points at nobody.
+    """
+    if 0 < n < threshold:
+        return f"<{threshold}"
+    return str(n)
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    name: str
+    hours: float
+    share_hours: float
+
+
+def chart_bars(digest: WeekDigest) -> list[ChartBar]:
+    """Data for the chart: hours and fair share per municipality, largest share first."""
+    rows = sorted(fair_shares(digest.municipalities), key=lambda r: (-r.key_pct, r.name))
+    return [ChartBar(r.name, r.minutes / 60, r.share_minutes / 60) for r in rows]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _signed(t: Translator, value: float, digits: int = 1) -> str:
+    if round(value, digits) == 0:
+        return t.number(0, digits)
+    sign = "+" if value > 0 else "−"
+    return sign + t.number(abs(value), digits)
+
+
+def _hours_number(t: Translator, minutes: float) -> str:
+    return t.number(minutes / 60, 1)
+
+
+def _change_line(t: Translator, label: str, now: float, before: float, unit_minutes: bool) -> str:
+    diff = now - before
+    if unit_minutes:
+        return t._("{label}: {now} uur (vorige week {before}, {diff})").format(
+            label=label,
+            now=_hours_number(t, now),
+            before=_hours_number(t, before),
+            diff=_signed(t, diff / 60),
+        )
+    return t._("{label}: {now} (vorige week {before}, {diff})").format(
+        label=label, now=t.number(now, 0), before=t.number(before, 0), diff=_signed(t, diff, 0)
+    )
+
+
+def _names(names: Iterable[ExpertName]) -> str:
+    parts = []
+    for n in names:
+        parts.append(f"{_esc(n.name)} ({_esc(n.municipality)})" if n.municipality else _esc(n.name))
+    return ", ".join(parts)
+
+
+def render_digest(d: WeekDigest, t: Translator) -> str:
+    """The whole digest as HTML. Every tag opens and closes on one line, so the text can be
+    split at any line break (see `split_html`)."""
+    _ = t._
+    out: list[str] = []
+    head = _("Weekoverzicht week {week}").format(week=d.week.week)
+    span = f"{t.fmt_short_date(d.week.monday)} – {t.fmt_short_date(d.week.sunday)}"
+    out.append(f"<b>{_esc(head)}</b> ({_esc(span)} {d.week.sunday.year})")
+
+    totals = d.totals
+    out += ["", f"<b>{_esc(_('Uren per gemeente'))}</b>"]
+    note = _("Contact en indirecte uren, naast het eerlijke deel volgens de MGR-sleutel.")
+    out.append(f"<i>{_esc(note)}</i>")
+    shares = {r.name: r for r in fair_shares(d.municipalities)}
+    for m in sorted(d.municipalities, key=lambda m: (-m.key_pct, m.name)):
+        r = shares[m.name]
+        pct = r.deviation_pct
+        dev = _signed(t, r.deviation_minutes / 60)
+        if pct is not None and r.minutes:
+            dev += f" ({_signed(t, pct, 0)}%)"
+        out.append(
+            _("<b>{name}</b>: {hours} uur · deel {share} · {deviation}").format(
+                name=_esc(m.name),
+                hours=_hours_number(t, m.minutes),
+                share=_hours_number(t, r.share_minutes),
+                deviation=_esc(dev),
+            )
+        )
+        if m.contacts:
+            out.append(
+                "   "
+                + t.ngettext(
+                    "{n} contact, {residents} inwoners ({new} nieuw)",
+                    "{n} contacten, {residents} inwoners ({new} nieuw)",
+                    m.contacts,
+                ).format(
+                    n=t.number(m.contacts, 0),
+                    residents=t.number(m.residents, 0),
+                    new=t.number(m.residents_new, 0),
+                )
+            )
+    out.append(
+        _("Regionaal (indirect, zonder gemeente): {hours} uur, niet verdeeld").format(
+            hours=_hours_number(t, d.regional_indirect_minutes)
+        )
+    )
+
+    out += ["", f"<b>{_esc(_('Totaal en verloop'))}</b>"]
+    prev = d.previous
+    if prev is not None:
+        out.append(_esc(_change_line(t, _("Uren"), totals.minutes, prev.minutes, True)))
+        out.append(_esc(_change_line(t, _("Contacten"), totals.contacts, prev.contacts, False)))
+        out.append(_esc(_change_line(t, _("Inwoners"), totals.residents, prev.residents, False)))
+    else:
+        out.append(_("Uren: {hours}").format(hours=_esc(t.hours(totals.minutes))))
+    if len(d.trend) >= 2:
+        steps = " → ".join(_hours_number(t, w.minutes) for _wk, w in d.trend)
+        weeks = f"{d.trend[0][0].week}–{d.trend[-1][0].week}"
+        out.append(_("Uren in weken {weeks}: {steps}").format(weeks=_esc(weeks), steps=_esc(steps)))
+
+    out += ["", f"<b>{_esc(_('Contacten en inwoners per thema'))}</b>"]
+    if d.themes:
+        for th in d.themes:
+            out.append(
+                _(
+                    "{theme}: {contacts} contacten · {residents} inwoners "
+                    "({new} nieuw, {known} bekend)"
+                ).format(
+                    theme=_esc(th.label),
+                    contacts=t.number(th.contacts, 0),
+                    residents=t.number(th.residents, 0),
+                    new=t.number(th.residents_new, 0),
+                    known=t.number(th.residents_known, 0),
+                )
+            )
+    else:
+        out.append(_esc(_("Geen contacten deze week.")))
+
+    if d.activities:
+        out += ["", f"<b>{_esc(_('Soort inzet'))}</b>"]
+        for a in d.activities:
+            out.append(
+                _("{label}: {n} keer · {hours} uur").format(
+                    label=_esc(a.label), n=t.number(a.count, 0), hours=_hours_number(t, a.minutes)
+                )
+            )
+
+    if d.referrals:
+        out += ["", f"<b>{_esc(_('Toeleiding'))}</b>"]
+        for ref in d.referrals:
+            out.append(f"{_esc(ref.label)}: {t.number(ref.count, 0)}")
+
+    for title, notes in ((_("Signalen"), d.signals), (_("Verhalen"), d.stories)):
+        if not notes:
+            continue
+        out += ["", f"<b>{_esc(title)}</b>"]
+        for n in notes[:MAX_NOTES]:
+            tags = " · ".join(x for x in (n.kind, n.municipality) if x)
+            # Collapse line breaks: one note is one line, so splitting never cuts a tag.
+            text = " ".join(n.text.split())
+            prefix = f"<i>{_esc(tags)}</i>: " if tags else ""
+            out.append(f"• {prefix}{_esc(text)}")
+        if len(notes) > MAX_NOTES:
+            out.append(_esc(_("… en nog {n} meer.").format(n=t.number(len(notes) - MAX_NOTES, 0))))
+
+    out += ["", f"<b>{_esc(_('Niets ingevuld deze week'))}</b>"]
+    out.append(
+        _names(d.silent_experts) if d.silent_experts else _esc(_("Iedereen heeft iets ingevuld."))
+    )
+    if d.blocked_experts:
+        out += ["", f"<b>{_esc(_('Bot geblokkeerd'))}</b>"]
+        out.append(_esc(_("Deze collega's krijgen geen berichten meer van de bot:")))
+        out.append(_names(d.blocked_experts))
+    return "\n".join(out)
+
+
+def render_caption(d: WeekDigest, t: Translator) -> str:
+    """Caption of the chart (plain text, well under the 1024 limit)."""
+    return t._("Week {week}: uren per gemeente naast het eerlijke deel (streep).").format(
+        week=d.week.week
+    )
+
+
+# --------------------------------------------------------------------------- splitting
+
+_TOKEN = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]+|[<&]")
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w-]*)[^>]*>")
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split HTML into chunks of at most `limit` UTF-16 units (raw HTML measured, which is
+    stricter than Telegram's count of visible text).
+
+    Splits at line breaks; a single line that is too long is cut between words (or, for one
+    huge word, between characters), never inside a tag or an entity, and open tags are closed
+    at the end of a chunk and reopened at the start of the next. Blank chunks are dropped.
+    """
+    if limit < 64:
+        raise ValueError("limit too small to hold tags")
+    chunks: list[str] = []
+    cur = ""
+    for line in text.split("\n"):
+        candidate = f"{cur}\n{line}" if cur else line
+        if utf16_len(candidate) <= limit:
+            cur = candidate
+            continue
+        if cur:
+            chunks.append(cur)
+            cur = ""
+        if utf16_len(line) <= limit:
+            cur = line
+            continue
+        pieces = _split_line(line, limit)
+        chunks.extend(pieces[:-1])
+        cur = pieces[-1]
+    if cur:
+        chunks.append(cur)
+    return [c.strip("\n") for c in chunks if _visible(c).strip()]
+
+
+def _visible(html: str) -> str:
+    return re.sub(r"<[^>]*>", "", html)
+
+
+def _split_line(line: str, limit: int) -> list[str]:
+    """Cut one over-long line, tracking open tags so every piece is balanced."""
+    # Units: tags, entities, words (with their trailing space), single characters of long words.
+    units: list[str] = []
+    for tok in _TOKEN.findall(line):
+        if tok.startswith("<") or (tok.startswith("&") and tok.endswith(";")):
+            units.append(tok)
+        else:
+            for word in re.findall(r"\S+\s*|\s+", tok):
+                if utf16_len(word) > limit // 2:
+                    units.extend(word)
+                else:
+                    units.append(word)
+    pieces: list[str] = []
+    stack: list[tuple[str, str]] = []  # (name, opening tag text)
+    cur = ""
+
+    def closing() -> str:
+        return "".join(f"</{name}>" for name, _open in reversed(stack))
+
+    for unit in units:
+        m = _TAG.fullmatch(unit)
+        # Reserve room to close everything open now (and this tag, if it opens one).
+        extra = closing()
+        if m and not m.group(1):
+            extra += f"</{m.group(2)}>"
+        if utf16_len(cur + unit + extra) > limit and _visible(cur).strip():
+            pieces.append(cur + closing())
+            cur = "".join(open_tag for _name, open_tag in stack)
+        cur += unit
+        if m:
+            name = m.group(2).lower()
+            if m.group(1):
+                for i in range(len(stack) - 1, -1, -1):
+                    if stack[i][0] == name:
+                        del stack[i]
+                        break
+            else:
+                stack.append((name, unit))
+    if cur:
+        pieces.append(cur + closing())
+    return pieces or [""]

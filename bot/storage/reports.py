@@ -1,0 +1,648 @@
+"""SQL for the coordinator's digest and for reminders: aggregates and delivery bookkeeping.
+
+Aggregates are done in SQL (GROUP BY), so the digest costs a handful of indexed range queries
+whatever the size of the contact table. Deliveries are decided by unique rows, never by memory:
+
+* `reminder_delivery` is unique per (user, local_date): an INSERT ... ON CONFLICT DO NOTHING
+  claims a day; only the process whose insert went through sends.
+* `digest_delivery` is unique per (recipient, kind, period): same claim. A claim that was never
+  finished (a crash after the claim) is taken over by a later pass once its lease has expired.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.digest import (
+    ExpertName,
+    IsoWeek,
+    LabelCount,
+    MunicipalityWeek,
+    Note,
+    ThemeRow,
+    WeekDigest,
+    WeekTotals,
+)
+from bot.storage.models import (
+    ActivityType,
+    Contact,
+    ContactTheme,
+    DayOff,
+    DigestDelivery,
+    IndirectHours,
+    Municipality,
+    ReferralTarget,
+    ReminderDelivery,
+    Role,
+    Signal,
+    SignalKind,
+    Story,
+    Theme,
+    User,
+)
+
+TREND_WEEKS = 4
+
+
+def _insert(s: AsyncSession, table: Any) -> Any:
+    """A dialect INSERT that supports ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
+    name = s.bind.dialect.name  # type: ignore[union-attr]
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
+
+
+def _live(model: Any) -> Any:
+    return model.deleted_at.is_(None)
+
+
+# --------------------------------------------------------------------------- digest data
+
+
+async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDigest:
+    """Everything the weekly digest shows, for ISO `week`, with a 4-week trend."""
+    start, end = week.monday, week.sunday
+    trend_start = week.shift(-(TREND_WEEKS - 1)).monday
+
+    munis = (
+        await s.exec(  # type: ignore[call-overload]
+            select(Municipality.id, Municipality.name, Municipality.mgr_key_pct)
+            .where(Municipality.active)
+            .order_by(Municipality.name)
+        )
+    ).all()
+
+    # Per municipality and day over the trend range; folded into weeks below (≤ 14 × 28 rows).
+    c = Contact.__table__.c
+    contact_rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(
+                c.municipality_id,
+                c.work_date,
+                func.sum(c.duration_minutes),
+                func.count(),
+                func.sum(c.residents_count),
+                func.sum(c.residents_new),
+            )
+            .where(c.work_date >= trend_start, c.work_date <= end, c.deleted_at.is_(None))
+            .group_by(c.municipality_id, c.work_date)
+        )
+    ).all()
+    i = IndirectHours.__table__.c
+    indirect_rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(i.municipality_id, i.work_date, func.sum(i.duration_minutes))
+            .where(i.work_date >= trend_start, i.work_date <= end, i.deleted_at.is_(None))
+            .group_by(i.municipality_id, i.work_date)
+        )
+    ).all()
+
+    per_muni: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    per_week: dict[IsoWeek, list[int]] = defaultdict(lambda: [0, 0, 0])
+    regional = 0
+    for muni_id, day, minutes, n, residents, new in contact_rows:
+        day = _as_date(day)
+        wk = IsoWeek.of(day)
+        tot = per_week[wk]
+        tot[0] += int(minutes or 0)
+        tot[1] += int(n or 0)
+        tot[2] += int(residents or 0)
+        if wk == week:
+            row = per_muni[muni_id]
+            row[0] += int(minutes or 0)
+            row[2] += int(n or 0)
+            row[3] += int(residents or 0)
+            row[4] += int(new or 0)
+    for muni_id, day, minutes in indirect_rows:
+        day = _as_date(day)
+        wk = IsoWeek.of(day)
+        per_week[wk][0] += int(minutes or 0)
+        if wk == week:
+            if muni_id is None:
+                regional += int(minutes or 0)
+            else:
+                per_muni[muni_id][1] += int(minutes or 0)
+
+    municipalities = []
+    for muni_id, name, key in munis:
+        v = per_muni.get(muni_id, [0, 0, 0, 0, 0])
+        municipalities.append(MunicipalityWeek(name, float(key or 0), v[0], v[1], v[2], v[3], v[4]))
+    trend = []
+    for k in range(TREND_WEEKS - 1, -1, -1):
+        wk = week.shift(-k)
+        v = per_week.get(wk, [0, 0, 0])
+        trend.append((wk, WeekTotals(v[0], v[1], v[2])))
+
+    in_week = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
+    ct = ContactTheme.__table__.c
+    th = Theme.__table__.c
+    themes = (
+        await s.exec(  # type: ignore[call-overload]
+            select(
+                th.label,
+                func.count(),
+                func.sum(c.residents_count),
+                func.sum(c.residents_new),
+            )
+            .select_from(
+                Contact.__table__.join(ct, ct.contact_id == c.id).join(th, th.id == ct.theme_id)
+            )
+            .where(in_week)
+            .group_by(th.id, th.label, th.sort_order)
+            .order_by(func.count().desc(), th.sort_order)
+        )
+    ).all()
+
+    at = ActivityType.__table__.c
+    activities = (
+        await s.exec(  # type: ignore[call-overload]
+            select(at.label, func.count(), func.sum(c.duration_minutes))
+            .select_from(Contact.__table__.join(at, at.id == c.activity_type_id))
+            .where(in_week)
+            .group_by(at.id, at.label, at.sort_order)
+            .order_by(func.count().desc(), at.sort_order)
+        )
+    ).all()
+
+    rt = ReferralTarget.__table__.c
+    referrals = (
+        await s.exec(  # type: ignore[call-overload]
+            select(rt.label, func.count())
+            .select_from(Contact.__table__.join(rt, rt.id == c.referral_target_id))
+            .where(in_week)
+            .group_by(rt.id, rt.label, rt.sort_order)
+            .order_by(func.count().desc(), rt.sort_order)
+        )
+    ).all()
+
+    signals = await _notes(s, Signal, start, end, with_kind=True)
+    stories = await _notes(s, Story, start, end, with_kind=False)
+    silent, blocked = await _silent_and_blocked(s, start, end, tz)
+
+    return WeekDigest(
+        week=week,
+        municipalities=municipalities,
+        regional_indirect_minutes=regional,
+        themes=[ThemeRow(lbl, int(n), int(r or 0), int(nw or 0)) for lbl, n, r, nw in themes],
+        activities=[LabelCount(lbl, int(n), int(m or 0)) for lbl, n, m in activities],
+        referrals=[LabelCount(lbl, int(n)) for lbl, n in referrals],
+        signals=signals,
+        stories=stories,
+        silent_experts=silent,
+        blocked_experts=blocked,
+        trend=trend,
+    )
+
+
+def _as_date(value: Any) -> date:
+    # SQLite hands grouped dates back as strings.
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+async def _notes(
+    s: AsyncSession, model: Any, start: date, end: date, with_kind: bool
+) -> list[Note]:
+    t = model.__table__.c
+    m = Municipality.__table__.c
+    cols = [t.text, m.name]
+    frm = model.__table__.outerjoin(m, m.id == t.municipality_id)
+    if with_kind:
+        k = SignalKind.__table__.c
+        cols.append(k.label)
+        frm = frm.join(k, k.id == t.kind_id)
+    rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(*cols)
+            .select_from(frm)
+            .where(t.work_date >= start, t.work_date <= end, t.deleted_at.is_(None))
+            .order_by(t.work_date, t.id)
+        )
+    ).all()
+    return [
+        Note(text=r[0], municipality=r[1] or "", kind=(r[2] if with_kind else "") or "")
+        for r in rows
+    ]
+
+
+async def _silent_and_blocked(
+    s: AsyncSession, start: date, end: date, tz: ZoneInfo
+) -> tuple[list[ExpertName], list[ExpertName]]:
+    u = User.__table__.c
+    m = Municipality.__table__.c
+    c = Contact.__table__.c
+    i = IndirectHours.__table__.c
+    # Someone who joined after the week ended cannot have been silent in it.
+    week_over = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
+    logged = or_(
+        exists().where(
+            c.expert_id == u.id, c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None)
+        ),
+        exists().where(
+            i.expert_id == u.id, i.work_date >= start, i.work_date <= end, i.deleted_at.is_(None)
+        ),
+    )
+    base = (
+        select(u.display_name, m.name)
+        .select_from(User.__table__.outerjoin(m, m.id == u.home_municipality_id))
+        .where(u.role == Role.expert.value, u.active, u.deleted_at.is_(None))
+        .order_by(u.display_name, u.id)
+    )
+    silent = (
+        await s.exec(  # type: ignore[call-overload]
+            base.where(~u.blocked_bot, u.created_at < week_over, ~logged)
+        )
+    ).all()
+    blocked = (await s.exec(base.where(u.blocked_bot))).all()  # type: ignore[call-overload]
+    return (
+        [ExpertName(n or "?", mn or "") for n, mn in silent],
+        [ExpertName(n or "?", mn or "") for n, mn in blocked],
+    )
+
+
+# --------------------------------------------------------------------------- digest delivery
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    chat_id: int
+    language: str
+    name: str
+
+
+async def digest_recipients(s: AsyncSession, registered_before: datetime) -> list[Recipient]:
+    """Active coordinators who were registered when the digest fell due."""
+    u = User.__table__.c
+    rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(u.id, u.chat_id, u.language, u.display_name)
+            .where(
+                u.role == Role.coordinator.value,
+                u.active,
+                u.deleted_at.is_(None),
+                ~u.blocked_bot,
+                u.created_at <= registered_before,
+            )
+            .order_by(u.id)
+        )
+    ).all()
+    return [Recipient(*r) for r in rows]
+
+
+async def unfinished_digest_recipients(
+    s: AsyncSession, recipients: Sequence[Recipient], kind: str, period: str
+) -> list[Recipient]:
+    """Recipients without a finished (sent or blocked) delivery for this period: a cheap check
+    that lets a pass skip building the digest when all is done."""
+    d = DigestDelivery.__table__.c
+    done = set(
+        (
+            await s.exec(  # type: ignore[call-overload]
+                select(d.recipient_id).where(
+                    d.kind == kind, d.period == period, d.status.in_(("sent", "blocked"))
+                )
+            )
+        ).scalars()
+    )
+    return [r for r in recipients if r.user_id not in done]
+
+
+async def claim_digest(
+    s: AsyncSession,
+    recipient_id: int,
+    kind: str,
+    period: str,
+    *,
+    now: datetime,
+    owner: str,
+    lease: timedelta,
+    max_attempts: int,
+) -> bool:
+    """Claim the delivery of one digest to one recipient. True: this process must send it.
+
+    First claim: the unique insert. Afterwards a claim can only be taken over when it was never
+    finished and its lease has run out (the claiming process died), or when sending failed.
+    """
+    ins = (
+        _insert(s, DigestDelivery.__table__)
+        .values(
+            recipient_id=recipient_id,
+            kind=kind,
+            period=period,
+            status="claimed",
+            claimed_at=now,
+            attempts=1,
+            owner=owner,
+        )
+        .on_conflict_do_nothing(index_elements=["recipient_id", "kind", "period"])
+        .returning(DigestDelivery.__table__.c.id)
+    )
+    if (await s.exec(ins)).first() is not None:  # type: ignore[call-overload]
+        return True
+    d = DigestDelivery.__table__.c
+    taken = await s.exec(  # type: ignore[call-overload]
+        update(DigestDelivery.__table__)
+        .where(
+            d.recipient_id == recipient_id,
+            d.kind == kind,
+            d.period == period,
+            d.attempts < max_attempts,
+            or_(
+                and_(d.status == "claimed", d.claimed_at < now - lease),
+                and_(d.status == "failed", d.claimed_at < now - lease / 2),
+            ),
+        )
+        .values(status="claimed", claimed_at=now, owner=owner, attempts=d.attempts + 1)
+    )
+    return bool(taken.rowcount == 1)
+
+
+async def finish_digest(
+    s: AsyncSession,
+    recipient_id: int,
+    kind: str,
+    period: str,
+    *,
+    owner: str,
+    status: str,
+    now: datetime,
+) -> bool:
+    """Record the outcome; only the current owner may (a stale owner changes nothing)."""
+    d = DigestDelivery.__table__.c
+    res = await s.exec(  # type: ignore[call-overload]
+        update(DigestDelivery.__table__)
+        .where(
+            d.recipient_id == recipient_id,
+            d.kind == kind,
+            d.period == period,
+            d.owner == owner,
+            d.status == "claimed",
+        )
+        .values(status=status, sent_at=now if status == "sent" else None)
+    )
+    return bool(res.rowcount == 1)
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+@dataclass(frozen=True)
+class ReminderTarget:
+    user_id: int
+    chat_id: int
+    language: str
+    name: str
+    days: str
+    at: time
+    pause_until: date | None
+    delivery_id: int | None = None
+    snooze_count: int = 0
+    due_at: datetime | None = None
+
+
+def _nothing_logged(user_id: Any, day: date) -> Any:
+    c = Contact.__table__.c
+    i = IndirectHours.__table__.c
+    off = DayOff.__table__.c
+    return and_(
+        ~exists().where(c.expert_id == user_id, c.work_date == day, c.deleted_at.is_(None)),
+        ~exists().where(i.expert_id == user_id, i.work_date == day, i.deleted_at.is_(None)),
+        ~exists().where(off.expert_id == user_id, off.work_date == day),
+    )
+
+
+def _reminder_user_filter(u: Any, day: date) -> Any:
+    return and_(
+        u.role == Role.expert.value,
+        u.active,
+        u.deleted_at.is_(None),
+        u.reminders_enabled,
+        ~u.blocked_bot,
+        or_(u.pause_until.is_(None), u.pause_until < day),
+    )
+
+
+async def new_reminder_candidates(
+    s: AsyncSession, day: date, local_time: time
+) -> list[ReminderTarget]:
+    """Experts whose reminder time has come today, with no reminder row yet and nothing logged.
+
+    Holidays and the late limit are decided by the caller (pure domain); this only narrows.
+    """
+    u = User.__table__.c
+    r = ReminderDelivery.__table__.c
+    rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(
+                u.id,
+                u.chat_id,
+                u.language,
+                u.display_name,
+                u.reminder_days,
+                u.reminder_time,
+                u.pause_until,
+            )
+            .where(
+                _reminder_user_filter(u, day),
+                u.reminder_days.contains(str(day.isoweekday())),
+                u.reminder_time <= local_time,
+                ~exists().where(r.user_id == u.id, r.local_date == day),
+                _nothing_logged(u.id, day),
+            )
+            .order_by(u.id)
+        )
+    ).all()
+    return [ReminderTarget(*row) for row in rows]
+
+
+async def claim_new_reminders(
+    s: AsyncSession, targets: Sequence[ReminderTarget], day: date, now: datetime
+) -> list[ReminderTarget]:
+    """Insert claim rows; returns the targets this process won (with their delivery ids)."""
+    by_user = {t.user_id: t for t in targets}
+    won: list[ReminderTarget] = []
+    table = ReminderDelivery.__table__
+    batch = 500  # stays far below SQLite's bound-parameter limit
+    items = list(targets)
+    for k in range(0, len(items), batch):
+        values = [
+            dict(
+                user_id=t.user_id,
+                local_date=day,
+                status="claimed",
+                due_at=t.due_at or now,
+                snooze_count=0,
+                claimed_at=now,
+            )
+            for t in items[k : k + batch]
+        ]
+        stmt = (
+            _insert(s, table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
+            .returning(table.c.id, table.c.user_id)
+        )
+        for delivery_id, user_id in (await s.exec(stmt)).all():  # type: ignore[call-overload]
+            t = by_user[user_id]
+            won.append(
+                ReminderTarget(
+                    t.user_id,
+                    t.chat_id,
+                    t.language,
+                    t.name,
+                    t.days,
+                    t.at,
+                    t.pause_until,
+                    delivery_id,
+                    0,
+                    t.due_at,
+                )
+            )
+    won.sort(key=lambda t: t.user_id)
+    return won
+
+
+async def pending_reminders(
+    s: AsyncSession, day: date, now: datetime, lease: timedelta
+) -> list[ReminderTarget]:
+    """Today's rows to (re)send: snoozed ones that are due again, and claims whose sender died."""
+    u = User.__table__.c
+    r = ReminderDelivery.__table__.c
+    rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(
+                u.id,
+                u.chat_id,
+                u.language,
+                u.display_name,
+                u.reminder_days,
+                u.reminder_time,
+                u.pause_until,
+                r.id,
+                r.snooze_count,
+                r.due_at,
+            )
+            .select_from(ReminderDelivery.__table__.join(User.__table__, u.id == r.user_id))
+            .where(
+                r.local_date == day,
+                or_(
+                    and_(r.status == "snoozed", r.due_at <= now),
+                    and_(r.status == "claimed", r.claimed_at < now - lease),
+                ),
+                _reminder_user_filter(u, day),
+                _nothing_logged(u.id, day),
+            )
+            .order_by(u.id)
+        )
+    ).all()
+    out = []
+    for row in rows:
+        due = row[9]
+        if due is not None and due.tzinfo is None:  # raw column: SQLite drops the zone
+            due = due.replace(tzinfo=ZoneInfo("UTC"))
+        out.append(ReminderTarget(*row[:9], due_at=due))
+    return out
+
+
+async def reclaim_reminder(
+    s: AsyncSession, delivery_id: int, now: datetime, lease: timedelta
+) -> bool:
+    r = ReminderDelivery.__table__.c
+    res = await s.exec(  # type: ignore[call-overload]
+        update(ReminderDelivery.__table__)
+        .where(
+            r.id == delivery_id,
+            or_(
+                and_(r.status == "snoozed", r.due_at <= now),
+                and_(r.status == "claimed", r.claimed_at < now - lease),
+            ),
+        )
+        .values(status="claimed", claimed_at=now)
+    )
+    return bool(res.rowcount == 1)
+
+
+async def set_reminder_status(
+    s: AsyncSession,
+    delivery_id: int,
+    status: str,
+    *,
+    now: datetime | None = None,
+    message_id: int | None = None,
+) -> None:
+    values: dict[str, Any] = {"status": status}
+    if status == "sent":
+        values.update(sent_at=now, message_id=message_id)
+    await s.exec(  # type: ignore[call-overload]
+        update(ReminderDelivery.__table__)
+        .where(ReminderDelivery.__table__.c.id == delivery_id)
+        .values(**values)
+    )
+
+
+async def get_reminder(s: AsyncSession, delivery_id: int) -> ReminderDelivery | None:
+    return await s.get(ReminderDelivery, delivery_id)
+
+
+async def snooze_reminder(
+    s: AsyncSession,
+    delivery_id: int,
+    user_id: int,
+    expected_count: int,
+    until: datetime,
+    max_snoozes: int,
+) -> bool:
+    """Conditional: only the message with the current snooze count can snooze, and only while
+    snoozes are left. A double tap or an old message changes nothing."""
+    r = ReminderDelivery.__table__.c
+    res = await s.exec(  # type: ignore[call-overload]
+        update(ReminderDelivery.__table__)
+        .where(
+            r.id == delivery_id,
+            r.user_id == user_id,
+            r.status == "sent",
+            r.snooze_count == expected_count,
+            r.snooze_count < max_snoozes,
+        )
+        .values(status="snoozed", snooze_count=r.snooze_count + 1, due_at=until)
+    )
+    return bool(res.rowcount == 1)
+
+
+async def answer_reminder(s: AsyncSession, delivery_id: int, user_id: int) -> None:
+    r = ReminderDelivery.__table__.c
+    await s.exec(  # type: ignore[call-overload]
+        update(ReminderDelivery.__table__)
+        .where(r.id == delivery_id, r.user_id == user_id)
+        .values(status="answered")
+    )
+
+
+async def add_day_off(s: AsyncSession, expert_id: int, day: date, now: datetime) -> bool:
+    """Store "Niets te melden" for a day; True when it was new."""
+    table = DayOff.__table__
+    stmt = (
+        _insert(s, table)
+        .values(expert_id=expert_id, work_date=day, created_at=now)
+        .on_conflict_do_nothing(index_elements=["expert_id", "work_date"])
+        .returning(table.c.id)
+    )
+    return (await s.exec(stmt)).first() is not None  # type: ignore[call-overload]
+
+
+async def logged_anything(s: AsyncSession, expert_id: int, day: date) -> bool:
+    u = User.__table__.c
+    res = (
+        await s.exec(  # type: ignore[call-overload]
+            select(sa.literal(1)).where(u.id == expert_id, ~_nothing_logged(u.id, day))
+        )
+    ).first()
+    return res is not None
