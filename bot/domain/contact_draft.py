@@ -1,0 +1,434 @@
+"""The contact dialogue's data: a draft, its defaults, the step order, validation, summary data.
+
+Pure: no Telegram, no database, no message strings. The handler (`bot.handlers.contact`) turns
+these codes into Dutch text and buttons; the repository (`bot.storage.contacts`) turns a
+complete draft into rows.
+
+A draft travels as JSON in `conversation_draft.data` (see `ContactDraft.to_data`). Vocabulary
+entries are kept by their stable `code`; municipality, vindplek and deelopdracht by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date
+from typing import Any, Literal
+
+FLOW = "contact"
+
+# Limits for what one contact can be. Anything outside is a typo, not a long day.
+MAX_CONTACT_MINUTES = 12 * 60
+MAX_RESIDENTS = 500
+MAX_STORY_CHARS = 1000
+MIN_STORY_CHARS = 10
+MAX_VINDPLEK_CHARS = 80
+
+DURATION_CHOICES = (15, 30, 45, 60, 90, 120)
+COUNT_CHOICES = (1, 2, 3, 4)  # and "5+": typed
+
+# The dialogue's steps in order. "summary" ends every path; "confirm_day" guards the day total.
+STEPS = (
+    "date",
+    "gemeente",
+    "vindplek",
+    "activity",
+    "themes",
+    "residents",
+    "new",
+    "duration",
+    "reach",
+    "referral",
+    "deelopdracht",
+    "story",
+)
+SUMMARY = "summary"
+CONFIRM_DAY = "confirm_day"
+STATES = (*STEPS, SUMMARY, CONFIRM_DAY)
+
+REQUIRED = ("date", "gemeente", "activity", "themes", "residents", "new", "duration")
+OPTIONAL = ("vindplek", "reach", "referral", "deelopdracht", "story")
+# Steps that can be skipped with one tap ("Overslaan").
+SKIPPABLE = ("vindplek", "reach", "referral", "deelopdracht", "story")
+
+# How the dialogue moves on after a step:
+# steps: through every step in order (first contact, or "stap voor stap");
+# fill:  only to the next missing required step (after a one-line entry);
+# edit:  straight back to the summary (a field changed from the summary).
+Mode = Literal["steps", "fill", "edit"]
+
+
+@dataclass
+class ContactDraft:
+    work_date: date | None = None
+    municipality_id: int | None = None
+    vindplek_id: int | None = None
+    new_vindplek: str | None = None  # typed by the expert; stored when the contact is saved
+    activity: str | None = None  # ActivityType.code
+    themes: list[str] = field(default_factory=list)  # Theme.code, in choice order
+    residents_count: int | None = None
+    residents_new: int | None = None  # how many of them are new to this expert
+    duration_minutes: int | None = None
+    reach: str | None = None  # ReachChannel.code
+    referral: str | None = None  # ReferralTarget.code
+    deelopdracht_id: int | None = None
+    story: str | None = None
+    # Dialogue bookkeeping.
+    mode: Mode = "steps"
+    history: list[str] = field(default_factory=list)  # states visited, for "Terug"
+    from_last: bool = False  # pre-filled from the previous contact ("Zelfde als vorige keer?")
+
+    # ----------------------------------------------------------------- JSON round trip
+
+    def to_data(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["work_date"] = self.work_date.isoformat() if self.work_date else None
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> ContactDraft:
+        data = dict(data or {})
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        if kwargs.get("work_date"):
+            kwargs["work_date"] = date.fromisoformat(kwargs["work_date"])
+        kwargs["themes"] = list(kwargs.get("themes") or [])
+        kwargs["history"] = list(kwargs.get("history") or [])
+        return cls(**kwargs)
+
+    def copy(self, **changes: Any) -> ContactDraft:
+        new = replace(self, **changes)
+        new.themes = list(new.themes)
+        new.history = list(new.history)
+        return new
+
+    # ----------------------------------------------------------------- field helpers
+
+    @property
+    def has_vindplek(self) -> bool:
+        return self.vindplek_id is not None or bool(self.new_vindplek)
+
+    def toggle_theme(self, code: str) -> None:
+        if code in self.themes:
+            self.themes.remove(code)
+        else:
+            self.themes.append(code)
+
+    def set_count(self, n: int) -> None:
+        """Change the number of residents, keeping "all new" / "all known" as chosen."""
+        old_count, old_new = self.residents_count, self.residents_new
+        self.residents_count = n
+        if old_new is None:
+            return
+        if old_count is not None and old_new == old_count:
+            self.residents_new = n
+        else:
+            self.residents_new = min(old_new, n)
+
+    def set_municipality(self, municipality_id: int) -> None:
+        if municipality_id != self.municipality_id:
+            # A vindplek and a deelopdracht belong to one municipality.
+            self.vindplek_id = None
+            self.new_vindplek = None
+            self.deelopdracht_id = None
+        self.municipality_id = municipality_id
+
+
+@dataclass(frozen=True)
+class LastEntry:
+    """What the expert's previous contact looked like (from storage)."""
+
+    municipality_id: int
+    vindplek_id: int | None
+    activity: str
+    themes: tuple[str, ...]
+    residents_count: int
+    residents_new: int
+    duration_minutes: int
+    reach: str | None
+    deelopdracht_id: int | None = None
+
+
+def initial_draft(
+    today: date,
+    *,
+    last: LastEntry | None,
+    home_municipality_id: int | None,
+    deelopdracht_active: bool = False,
+) -> ContactDraft:
+    """The draft `/contact` starts with.
+
+    With a previous contact: everything the same as last time, dated today, no referral and no
+    story (those are about one resident) — shown as a summary first, so a repeat contact is one
+    tap. Without one: today and the home municipality; the dialogue walks through the steps.
+    """
+    if last is None:
+        return ContactDraft(work_date=today, municipality_id=home_municipality_id, mode="steps")
+    return ContactDraft(
+        work_date=today,
+        municipality_id=last.municipality_id,
+        vindplek_id=last.vindplek_id,
+        activity=last.activity,
+        themes=list(last.themes),
+        residents_count=last.residents_count,
+        residents_new=last.residents_new,
+        duration_minutes=last.duration_minutes,
+        reach=last.reach,
+        deelopdracht_id=last.deelopdracht_id if deelopdracht_active else None,
+        mode="edit",
+        from_last=True,
+    )
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+def step_done(draft: ContactDraft, step: str) -> bool:
+    """Whether a required step has a value."""
+    match step:
+        case "date":
+            return draft.work_date is not None
+        case "gemeente":
+            return draft.municipality_id is not None
+        case "activity":
+            return draft.activity is not None
+        case "themes":
+            return bool(draft.themes)
+        case "residents":
+            return draft.residents_count is not None
+        case "new":
+            return draft.residents_new is not None
+        case "duration":
+            return draft.duration_minutes is not None
+    return True
+
+
+def missing(draft: ContactDraft) -> list[str]:
+    """Required steps without a value, in dialogue order."""
+    return [s for s in STEPS if s in REQUIRED and not step_done(draft, s)]
+
+
+def is_complete(draft: ContactDraft) -> bool:
+    return not missing(draft)
+
+
+def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -> str:
+    """Where the dialogue goes after `current` has been answered."""
+    if draft.mode == "fill":
+        todo = missing(draft)
+        return todo[0] if todo else SUMMARY
+    if draft.mode == "edit":
+        # A new municipality means the old vindplek is gone; a new count asks new/known again.
+        follow_up = {"gemeente": "vindplek", "residents": "new"}.get(current)
+        if follow_up:
+            return follow_up
+        todo = missing(draft)
+        return todo[0] if todo else SUMMARY
+    if current not in STEPS:
+        return SUMMARY
+    for step in STEPS[STEPS.index(current) + 1 :]:
+        if step == "deelopdracht" and not has_deelopdrachten:
+            continue
+        return step
+    return SUMMARY
+
+
+def first_state(draft: ContactDraft) -> str:
+    """Where the dialogue opens: the summary when pre-filled, else the first open step."""
+    if draft.mode == "steps":
+        return STEPS[0]
+    todo = missing(draft)
+    return todo[0] if todo else SUMMARY
+
+
+# --------------------------------------------------------------------------- validation
+# Each check returns None when fine, else a short error code the handler turns into text.
+
+
+def check_date(d: date, today: date, max_back_days: int) -> str | None:
+    if d > today:
+        return "future"
+    if (today - d).days > max_back_days:
+        return "too_old"
+    return None
+
+
+def check_duration(minutes: int) -> str | None:
+    if minutes <= 0:
+        return "too_short"
+    if minutes > MAX_CONTACT_MINUTES:
+        return "too_long"
+    return None
+
+
+def check_count(n: int) -> str | None:
+    if n < 1:
+        return "too_few"
+    if n > MAX_RESIDENTS:
+        return "too_many"
+    return None
+
+
+def check_new(n_new: int, count: int) -> str | None:
+    if n_new < 0:
+        return "too_few"
+    if n_new > count:
+        return "more_than_count"
+    return None
+
+
+def check_story_length(text: str) -> str | None:
+    n = len(text.strip())
+    if n < MIN_STORY_CHARS:
+        return "too_short"
+    if n > MAX_STORY_CHARS:
+        return "too_long"
+    return None
+
+
+def check_vindplek_name(text: str) -> str | None:
+    name = clean_name(text)
+    if len(name) < 2 or not any(ch.isalpha() for ch in name):
+        return "no_letters"
+    if len(name) > MAX_VINDPLEK_CHARS:
+        return "too_long"
+    return None
+
+
+def clean_name(text: str) -> str:
+    """A typed place name tidied up: single spaces, no control characters, first letter up."""
+    name = " ".join("".join(ch for ch in text if ch.isprintable()).split())
+    return name[:1].upper() + name[1:]
+
+
+def parse_count(text: str) -> int | None:
+    """A typed number of residents: digits only ("7", " 12 "), else None."""
+    s = text.strip()
+    if s.endswith("+"):
+        s = s[:-1].strip()
+    return int(s) if s.isdigit() and len(s) <= 6 else None
+
+
+def day_total_too_high(
+    logged_minutes: int, new_minutes: int, max_day_hours: float
+) -> tuple[bool, int]:
+    """Whether the day's total (contacts + indirect hours + this one) passes the limit."""
+    total = logged_minutes + new_minutes
+    return total > max_day_hours * 60, total
+
+
+# --------------------------------------------------------------------------- summary data
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    step: str  # the step that changes this line
+    value: Any  # raw value; the handler formats it
+    missing: bool = False
+
+
+def summary_items(draft: ContactDraft, *, has_deelopdrachten: bool) -> list[SummaryItem]:
+    """The summary's lines in order, each with the step that changes it."""
+    items = [
+        SummaryItem("date", draft.work_date, draft.work_date is None),
+        SummaryItem(
+            "gemeente",
+            (draft.municipality_id, draft.vindplek_id, draft.new_vindplek),
+            draft.municipality_id is None,
+        ),
+        SummaryItem("activity", draft.activity, draft.activity is None),
+        SummaryItem("themes", tuple(draft.themes), not draft.themes),
+        SummaryItem(
+            "residents",
+            (draft.residents_count, draft.residents_new),
+            draft.residents_count is None or draft.residents_new is None,
+        ),
+        SummaryItem("duration", draft.duration_minutes, draft.duration_minutes is None),
+        SummaryItem("reach", draft.reach),
+        SummaryItem("referral", draft.referral),
+    ]
+    if has_deelopdrachten or draft.deelopdracht_id is not None:
+        items.append(SummaryItem("deelopdracht", draft.deelopdracht_id))
+    items.append(SummaryItem("story", draft.story))
+    return items
+
+
+def new_known(draft: ContactDraft) -> Literal["new", "known", "mixed"] | None:
+    if draft.residents_new is None or draft.residents_count is None:
+        return None
+    if draft.residents_new == 0:
+        return "known"
+    if draft.residents_new >= draft.residents_count:
+        return "new"
+    return "mixed"
+
+
+# --------------------------------------------------------------------------- vocabulary matching
+
+
+@dataclass(frozen=True)
+class VocabItem:
+    id: int
+    code: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+def match_vocab(text: str, items: Sequence[VocabItem]) -> VocabItem | None:
+    """The one entry a typed word means (code, label or alias; small typos allowed)."""
+    from bot.domain.textmatch import fuzzy_cost, normalize
+
+    norm = normalize(text)
+    if not norm:
+        return None
+    exact = [
+        it
+        for it in items
+        if norm in {normalize(it.code), normalize(it.label), *(normalize(a) for a in it.aliases)}
+    ]
+    if exact:
+        return exact[0]
+    words = norm.split()
+    best: tuple[int, VocabItem] | None = None
+    for it in items:
+        forms = {normalize(it.code), normalize(it.label), *(normalize(a) for a in it.aliases)}
+        for form in forms:
+            toks = form.split()
+            if len(toks) != len(words):
+                continue
+            cost = 0
+            for w, t in zip(words, toks, strict=True):
+                c = fuzzy_cost(w, t)
+                if c is None:
+                    break
+                cost += c
+            else:
+                if best is None or cost < best[0]:
+                    best = (cost, it)
+    return best[1] if best else None
+
+
+def match_vocab_list(text: str, items: Sequence[VocabItem]) -> tuple[list[VocabItem], list[str]]:
+    """Several entries typed in one line ("armoede, eenzaamheid"): matches and leftovers."""
+    parts = [p.strip() for p in _split_list(text) if p.strip()]
+    found: list[VocabItem] = []
+    unknown: list[str] = []
+    for part in parts:
+        hit = match_vocab(part, items)
+        if hit is None:
+            # "armoede eenzaamheid" without a comma: try word by word.
+            words = part.split()
+            hits = [match_vocab(w, items) for w in words] if len(words) > 1 else [None]
+            if all(h is not None for h in hits):
+                found.extend(h for h in hits if h is not None and h not in found)
+                continue
+            unknown.append(part)
+        elif hit not in found:
+            found.append(hit)
+    return found, unknown
+
+
+def _split_list(text: str) -> Iterable[str]:
+    for sep in (";", "/", "\n", " en "):
+        text = text.replace(sep, ",")
+    return text.split(",")

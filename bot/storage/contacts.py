@@ -1,0 +1,435 @@
+"""Contacts: the reference lists the dialogue offers, the expert's last entry, and saving.
+
+Saving is one transaction: Contact + ContactTheme (+ Story, + a new Vindplek) + AuditLog, and the
+draft is deleted in it. The draft's `submission_key` is the contact's unique key, so a second
+save of the same draft (double tap, retry, stale button, a second process) returns the row that
+is already there instead of inserting another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
+from bot.storage.db import SessionFactory, transaction
+from bot.storage.models import (
+    ActivityType,
+    AuditLog,
+    Contact,
+    ContactTheme,
+    ConversationDraft,
+    Deelopdracht,
+    IndirectHours,
+    Municipality,
+    ReachChannel,
+    ReferralTarget,
+    Story,
+    Theme,
+    Vindplek,
+)
+
+VOCAB_MODELS = {
+    "themes": Theme,
+    "activity_types": ActivityType,
+    "reach_channels": ReachChannel,
+    "referral_targets": ReferralTarget,
+}
+
+
+# --------------------------------------------------------------------------- reference lists
+
+
+async def vocab(s: AsyncSession, kind: str) -> list[VocabItem]:
+    """Active entries of one list (themes, activity_types, ...) in their display order."""
+    model = VOCAB_MODELS[kind]
+    rows = (
+        await s.exec(select(model).where(model.active).order_by(model.sort_order, model.id))  # type: ignore[arg-type]
+    ).all()
+    return [
+        VocabItem(
+            id=r.id,  # type: ignore[arg-type]
+            code=r.code,
+            label=r.label,
+            aliases=tuple(a for a in r.aliases.split(";") if a),
+        )
+        for r in rows
+    ]
+
+
+async def vocab_by_codes(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, VocabItem]:
+    """Entries by code, active or not (a draft may name one deactivated since)."""
+    if not codes:
+        return {}
+    model = VOCAB_MODELS[kind]
+    rows = (await s.exec(select(model).where(model.code.in_(codes)))).all()  # type: ignore[attr-defined]
+    return {
+        r.code: VocabItem(id=r.id, code=r.code, label=r.label)  # type: ignore[arg-type]
+        for r in rows
+    }
+
+
+async def municipalities(s: AsyncSession) -> list[Municipality]:
+    return list(
+        (
+            await s.exec(
+                select(Municipality).where(Municipality.active).order_by(Municipality.name)
+            )
+        ).all()
+    )
+
+
+async def municipality(s: AsyncSession, municipality_id: int) -> Municipality | None:
+    return await s.get(Municipality, municipality_id)
+
+
+async def municipality_by_name(s: AsyncSession, name: str) -> Municipality | None:
+    return (
+        await s.exec(select(Municipality).where(func.lower(Municipality.name) == name.lower()))
+    ).first()
+
+
+async def vindplekken(
+    s: AsyncSession, municipality_id: int, expert_id: int | None = None, limit: int = 10
+) -> list[Vindplek]:
+    """Active vindplekken of a municipality, the expert's most used first."""
+    places = list(
+        (
+            await s.exec(
+                select(Vindplek)
+                .where(Vindplek.municipality_id == municipality_id, Vindplek.active)
+                .order_by(Vindplek.name)
+            )
+        ).all()
+    )
+    if expert_id is not None and len(places) > 1:
+        used = dict(
+            (
+                await s.exec(
+                    select(Contact.vindplek_id, func.count())
+                    .where(
+                        Contact.expert_id == expert_id,
+                        Contact.municipality_id == municipality_id,
+                        Contact.vindplek_id.is_not(None),  # type: ignore[union-attr]
+                        Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+                    )
+                    .group_by(Contact.vindplek_id)
+                )
+            ).all()
+        )
+        places.sort(key=lambda p: -used.get(p.id, 0))
+    return places[:limit] if limit else places
+
+
+async def vindplek(s: AsyncSession, vindplek_id: int) -> Vindplek | None:
+    return await s.get(Vindplek, vindplek_id)
+
+
+async def vindplek_names(s: AsyncSession, municipality_id: int) -> list[str]:
+    return list(
+        (
+            await s.exec(
+                select(Vindplek.name).where(
+                    Vindplek.municipality_id == municipality_id, Vindplek.active
+                )
+            )
+        ).all()
+    )
+
+
+async def vindplek_by_name(s: AsyncSession, municipality_id: int, name: str) -> Vindplek | None:
+    return (
+        await s.exec(
+            select(Vindplek).where(
+                Vindplek.municipality_id == municipality_id,
+                func.lower(Vindplek.name) == name.lower(),
+            )
+        )
+    ).first()
+
+
+async def active_deelopdrachten(
+    s: AsyncSession, municipality_id: int, on: date
+) -> list[Deelopdracht]:
+    return list(
+        (
+            await s.exec(
+                select(Deelopdracht)
+                .where(
+                    Deelopdracht.municipality_id == municipality_id,
+                    Deelopdracht.active,
+                    or_(Deelopdracht.starts_on.is_(None), Deelopdracht.starts_on <= on),  # type: ignore[union-attr, operator]
+                    or_(Deelopdracht.ends_on.is_(None), Deelopdracht.ends_on >= on),  # type: ignore[union-attr, operator]
+                )
+                .order_by(Deelopdracht.title)
+            )
+        ).all()
+    )
+
+
+async def deelopdracht(s: AsyncSession, deelopdracht_id: int) -> Deelopdracht | None:
+    return await s.get(Deelopdracht, deelopdracht_id)
+
+
+# --------------------------------------------------------------------------- the expert's entries
+
+
+async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
+    """The expert's most recently created contact, as defaults for the next one."""
+    row = (
+        await s.exec(
+            select(Contact, ActivityType.code)
+            .join(ActivityType, ActivityType.id == Contact.activity_type_id)  # type: ignore[arg-type]
+            .where(Contact.expert_id == expert_id, Contact.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Contact.created_at.desc(), Contact.id.desc())  # type: ignore[attr-defined, union-attr]
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None
+    contact, activity_code = row
+    themes = (
+        await s.exec(
+            select(Theme.code)
+            .join(ContactTheme, ContactTheme.theme_id == Theme.id)  # type: ignore[arg-type]
+            .where(ContactTheme.contact_id == contact.id, Theme.active)
+            .order_by(Theme.sort_order)
+        )
+    ).all()
+    reach = None
+    if contact.reach_channel_id is not None:
+        reach = (
+            await s.exec(
+                select(ReachChannel.code).where(
+                    ReachChannel.id == contact.reach_channel_id, ReachChannel.active
+                )
+            )
+        ).first()
+    return LastEntry(
+        municipality_id=contact.municipality_id,
+        vindplek_id=contact.vindplek_id,
+        activity=activity_code,
+        themes=tuple(themes),
+        residents_count=contact.residents_count,
+        residents_new=contact.residents_new,
+        duration_minutes=contact.duration_minutes,
+        reach=reach,
+        deelopdracht_id=contact.deelopdracht_id,
+    )
+
+
+async def day_minutes(s: AsyncSession, expert_id: int, work_date: date) -> int:
+    """Minutes already logged on a day: contacts plus indirect hours."""
+    contacts = (
+        await s.exec(
+            select(func.coalesce(func.sum(Contact.duration_minutes), 0)).where(
+                Contact.expert_id == expert_id,
+                Contact.work_date == work_date,
+                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
+    ).one()
+    indirect = (
+        await s.exec(
+            select(func.coalesce(func.sum(IndirectHours.duration_minutes), 0)).where(
+                IndirectHours.expert_id == expert_id,
+                IndirectHours.work_date == work_date,
+                IndirectHours.deleted_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
+    ).one()
+    return int(contacts) + int(indirect)
+
+
+async def by_submission_key(s: AsyncSession, key: str) -> Contact | None:
+    return (await s.exec(select(Contact).where(Contact.submission_key == key))).first()
+
+
+async def theme_codes(s: AsyncSession, contact_id: int) -> list[str]:
+    return list(
+        (
+            await s.exec(
+                select(Theme.code)
+                .join(ContactTheme, ContactTheme.theme_id == Theme.id)  # type: ignore[arg-type]
+                .where(ContactTheme.contact_id == contact_id)
+                .order_by(Theme.sort_order)
+            )
+        ).all()
+    )
+
+
+# --------------------------------------------------------------------------- saving
+
+
+class IncompleteDraft(ValueError):
+    """The draft misses a required field or names an unknown code."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    contact: Contact
+    created: bool  # False: this draft had been saved before (double tap, retry ...)
+    story_id: int | None = None
+
+
+async def _ids(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, int]:
+    found = await vocab_by_codes(s, kind, codes)
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise IncompleteDraft(f"unknown {kind} code(s): {missing}")
+    return {c: found[c].id for c in codes}
+
+
+async def _insert(
+    s: AsyncSession,
+    *,
+    expert_id: int,
+    draft: ContactDraft,
+    submission_key: str,
+    draft_id: int | None,
+    now: datetime,
+) -> SaveResult:
+    if draft.work_date is None or draft.municipality_id is None or draft.activity is None:
+        raise IncompleteDraft("date, municipality and activity are required")
+    if not draft.themes or draft.duration_minutes is None:
+        raise IncompleteDraft("themes and duration are required")
+    if draft.residents_count is None or draft.residents_new is None:
+        raise IncompleteDraft("residents are required")
+    activity_id = (await _ids(s, "activity_types", [draft.activity]))[draft.activity]
+    theme_ids = await _ids(s, "themes", list(dict.fromkeys(draft.themes)))
+    reach_id = (
+        (await _ids(s, "reach_channels", [draft.reach]))[draft.reach] if draft.reach else None
+    )
+    referral_id = (
+        (await _ids(s, "referral_targets", [draft.referral]))[draft.referral]
+        if draft.referral
+        else None
+    )
+
+    vindplek_id = draft.vindplek_id
+    if vindplek_id is None and draft.new_vindplek:
+        existing = await vindplek_by_name(s, draft.municipality_id, draft.new_vindplek)
+        if existing is None:
+            existing = Vindplek(
+                municipality_id=draft.municipality_id,
+                name=draft.new_vindplek,
+                created_by_id=expert_id,
+                created_at=now,
+            )
+            s.add(existing)
+            await s.flush()
+        vindplek_id = existing.id
+
+    contact = Contact(
+        submission_key=submission_key,
+        expert_id=expert_id,
+        work_date=draft.work_date,
+        duration_minutes=draft.duration_minutes,
+        municipality_id=draft.municipality_id,
+        vindplek_id=vindplek_id,
+        activity_type_id=activity_id,
+        residents_count=draft.residents_count,
+        residents_new=draft.residents_new,
+        reach_channel_id=reach_id,
+        referral_target_id=referral_id,
+        deelopdracht_id=draft.deelopdracht_id,
+        created_at=now,
+    )
+    s.add(contact)
+    await s.flush()  # the unique submission_key fires here
+    assert contact.id is not None
+    for theme_id in theme_ids.values():
+        s.add(ContactTheme(contact_id=contact.id, theme_id=theme_id))
+    story_id = None
+    if draft.story:
+        story = Story(
+            submission_key=f"{submission_key}:v",
+            expert_id=expert_id,
+            work_date=draft.work_date,
+            municipality_id=draft.municipality_id,
+            theme_id=theme_ids[draft.themes[0]],
+            contact_id=contact.id,
+            deelopdracht_id=draft.deelopdracht_id,
+            text=draft.story,
+            created_at=now,
+        )
+        s.add(story)
+        await s.flush()
+        story_id = story.id
+    s.add(
+        AuditLog(
+            actor_id=expert_id,
+            at=now,
+            entity="contact",
+            entity_id=contact.id,
+            action="create",
+            before=None,
+            after=audit_snapshot(contact, draft, story_id),
+        )
+    )
+    await _drop_draft(s, draft_id)
+    return SaveResult(contact=contact, created=True, story_id=story_id)
+
+
+def audit_snapshot(contact: Contact, draft: ContactDraft, story_id: int | None) -> dict[str, Any]:
+    # No story text here: the audit log is about who saved what, not a second copy of content.
+    return {
+        "work_date": contact.work_date.isoformat(),
+        "duration_minutes": contact.duration_minutes,
+        "municipality_id": contact.municipality_id,
+        "vindplek_id": contact.vindplek_id,
+        "activity": draft.activity,
+        "themes": list(draft.themes),
+        "residents_count": contact.residents_count,
+        "residents_new": contact.residents_new,
+        "reach": draft.reach,
+        "referral": draft.referral,
+        "deelopdracht_id": contact.deelopdracht_id,
+        "story_id": story_id,
+    }
+
+
+async def save_contact(
+    factory: SessionFactory,
+    *,
+    expert_id: int,
+    draft: ContactDraft,
+    submission_key: str,
+    draft_id: int | None,
+    now: datetime,
+) -> SaveResult:
+    """Insert the contact in one transaction, or return the one this key already saved."""
+    try:
+        async with transaction(factory) as s:
+            existing = await by_submission_key(s, submission_key)
+            if existing is None:
+                return await _insert(
+                    s,
+                    expert_id=expert_id,
+                    draft=draft,
+                    submission_key=submission_key,
+                    draft_id=draft_id,
+                    now=now,
+                )
+            await _drop_draft(s, draft_id)
+            return SaveResult(contact=existing, created=False)
+    except IntegrityError:
+        # Someone (another process, a retry) saved this key between our check and our insert;
+        # everything of ours was rolled back. Anything else is a real error.
+        async with transaction(factory) as s:
+            existing = await by_submission_key(s, submission_key)
+            if existing is None:
+                raise
+            await _drop_draft(s, draft_id)
+            return SaveResult(contact=existing, created=False)
+
+
+async def _drop_draft(s: AsyncSession, draft_id: int | None) -> None:
+    if draft_id is not None:
+        await s.exec(delete(ConversationDraft).where(ConversationDraft.id == draft_id))  # type: ignore[call-overload, arg-type]

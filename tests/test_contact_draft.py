@@ -1,0 +1,221 @@
+"""Plain unit tests for the contact draft: JSON round trip, defaults, step order, validation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain import contact_draft as cdm
+from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
+
+TODAY = date(2026, 11, 17)
+LAST = LastEntry(
+    municipality_id=3,
+    vindplek_id=7,
+    activity="inloop",
+    themes=("armoede", "eenzaamheid"),
+    residents_count=2,
+    residents_new=2,
+    duration_minutes=45,
+    reach="inloop",
+    deelopdracht_id=4,
+)
+
+
+def complete(**changes) -> ContactDraft:
+    base = ContactDraft(
+        work_date=TODAY,
+        municipality_id=3,
+        activity="inloop",
+        themes=["armoede"],
+        residents_count=1,
+        residents_new=0,
+        duration_minutes=30,
+    )
+    return base.copy(**changes)
+
+
+def test_round_trip_through_json_data():
+    cd = complete(story="Ze ging mee naar de schuldhulp.", new_vindplek="Buurthuis De Kolk")
+    cd.history = ["date", "gemeente"]
+    again = ContactDraft.from_data(cd.to_data())
+    assert again == cd
+    assert again.to_data()["work_date"] == "2026-11-17"
+
+
+def test_from_data_ignores_unknown_keys_and_handles_empty():
+    assert ContactDraft.from_data(None) == ContactDraft()
+    assert ContactDraft.from_data({"bogus": 1, "themes": None}).themes == []
+
+
+def test_first_contact_walks_the_steps_from_today_and_home():
+    cd = cdm.initial_draft(TODAY, last=None, home_municipality_id=5)
+    assert (cd.work_date, cd.municipality_id, cd.mode, cd.from_last) == (TODAY, 5, "steps", False)
+    assert cdm.first_state(cd) == "date"
+    assert cdm.missing(cd) == ["activity", "themes", "residents", "new", "duration"]
+
+
+def test_repeat_contact_opens_on_the_summary_with_last_values():
+    cd = cdm.initial_draft(TODAY, last=LAST, home_municipality_id=5, deelopdracht_active=True)
+    assert cd.from_last and cd.mode == "edit"
+    assert cdm.first_state(cd) == cdm.SUMMARY
+    assert (cd.municipality_id, cd.vindplek_id, cd.activity) == (3, 7, "inloop")
+    assert cd.themes == ["armoede", "eenzaamheid"]
+    assert (cd.residents_count, cd.residents_new, cd.duration_minutes) == (2, 2, 45)
+    assert cd.work_date == TODAY and cd.referral is None and cd.story is None
+    assert cd.deelopdracht_id == 4
+    # A deelopdracht that ended is not carried over.
+    ended = cdm.initial_draft(TODAY, last=LAST, home_municipality_id=5, deelopdracht_active=False)
+    assert ended.deelopdracht_id is None
+
+
+def test_step_order_skips_deelopdracht_without_active_ones():
+    cd = complete()
+    order = []
+    state = "date"
+    while state != cdm.SUMMARY:
+        order.append(state)
+        state = cdm.next_state(cd, state, has_deelopdrachten=False)
+    assert order == [s for s in cdm.STEPS if s != "deelopdracht"]
+    assert cdm.next_state(cd, "referral", has_deelopdrachten=True) == "deelopdracht"
+
+
+def test_fill_mode_only_visits_missing_required_steps():
+    cd = ContactDraft(work_date=TODAY, municipality_id=3, activity="inloop", mode="fill")
+    cd.duration_minutes = 45
+    assert cdm.first_state(cd) == "themes"
+    cd.themes = ["armoede"]
+    assert cdm.next_state(cd, "themes", has_deelopdrachten=True) == "residents"
+    cd.residents_count = 2
+    assert cdm.next_state(cd, "residents", has_deelopdrachten=True) == "new"
+    cd.residents_new = 2
+    assert cdm.next_state(cd, "new", has_deelopdrachten=True) == cdm.SUMMARY
+
+
+def test_edit_mode_returns_to_summary_with_follow_ups():
+    cd = complete(mode="edit")
+    assert cdm.next_state(cd, "duration", has_deelopdrachten=True) == cdm.SUMMARY
+    assert cdm.next_state(cd, "gemeente", has_deelopdrachten=True) == "vindplek"
+    assert cdm.next_state(cd, "residents", has_deelopdrachten=True) == "new"
+
+
+def test_changing_municipality_drops_its_vindplek_and_deelopdracht():
+    cd = complete(vindplek_id=7, deelopdracht_id=4)
+    cd.set_municipality(3)
+    assert cd.vindplek_id == 7
+    cd.set_municipality(9)
+    assert (cd.vindplek_id, cd.new_vindplek, cd.deelopdracht_id) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("count", "new", "to", "expected_new"),
+    [(2, 2, 5, 5), (2, 0, 5, 0), (4, 1, 3, 1), (4, 3, 2, 2), (1, None, 3, None)],
+)
+def test_changing_count_keeps_all_new_or_known(count, new, to, expected_new):
+    cd = complete(residents_count=count, residents_new=new)
+    cd.set_count(to)
+    assert (cd.residents_count, cd.residents_new) == (to, expected_new)
+
+
+def test_toggle_theme():
+    cd = complete(themes=["armoede"])
+    cd.toggle_theme("schulden")
+    cd.toggle_theme("armoede")
+    assert cd.themes == ["schulden"]
+
+
+def test_new_known():
+    assert cdm.new_known(complete(residents_count=3, residents_new=3)) == "new"
+    assert cdm.new_known(complete(residents_count=3, residents_new=0)) == "known"
+    assert cdm.new_known(complete(residents_count=3, residents_new=1)) == "mixed"
+    assert cdm.new_known(complete(residents_new=None)) is None
+
+
+def test_date_limits():
+    assert cdm.check_date(TODAY, TODAY, 14) is None
+    assert cdm.check_date(date(2026, 11, 3), TODAY, 14) is None
+    assert cdm.check_date(date(2026, 11, 2), TODAY, 14) == "too_old"
+    assert cdm.check_date(date(2026, 11, 18), TODAY, 14) == "future"
+
+
+def test_duration_count_and_new_limits():
+    assert cdm.check_duration(45) is None
+    assert cdm.check_duration(12 * 60) is None
+    assert cdm.check_duration(30 * 60) == "too_long"
+    assert cdm.check_duration(0) == "too_short"
+    assert cdm.check_count(1) is None and cdm.check_count(0) == "too_few"
+    assert cdm.check_count(501) == "too_many"
+    assert cdm.check_new(2, 2) is None and cdm.check_new(3, 2) == "more_than_count"
+
+
+def test_story_and_vindplek_name_checks():
+    assert cdm.check_story_length("kort") == "too_short"
+    assert cdm.check_story_length("x" * 5000) == "too_long"
+    assert cdm.check_story_length("Hij durft nu zelf te bellen.") is None
+    assert cdm.check_vindplek_name("🙂") == "no_letters"
+    assert cdm.check_vindplek_name("x" * 81) == "too_long"
+    assert cdm.check_vindplek_name("  bibliotheek   venlo ") is None
+    assert cdm.clean_name("  bibliotheek   venlo ") == "Bibliotheek venlo"
+
+
+def test_parse_count():
+    assert cdm.parse_count(" 12 ") == 12
+    assert cdm.parse_count("5+") == 5
+    for bad in ("twee", "🙂", "-3", "1,5", "", "9" * 20):
+        assert cdm.parse_count(bad) is None
+
+
+def test_day_total():
+    assert cdm.day_total_too_high(9 * 60, 45, 10) == (False, 585)
+    assert cdm.day_total_too_high(9 * 60 + 30, 45, 10) == (True, 615)
+    assert cdm.day_total_too_high(0, 600, 10) == (False, 600)
+
+
+def test_summary_items_follow_dialogue_and_flag_missing():
+    items = cdm.summary_items(complete(themes=[]), has_deelopdrachten=False)
+    steps = [i.step for i in items]
+    assert steps == [
+        "date", "gemeente", "activity", "themes", "residents", "duration", "reach",
+        "referral", "story",
+    ]
+    assert [i.step for i in items if i.missing] == ["themes"]
+    with_deel = cdm.summary_items(complete(), has_deelopdrachten=True)
+    assert "deelopdracht" in [i.step for i in with_deel]
+
+
+THEMES = [
+    VocabItem(1, "armoede", "armoede (geldzorgen)", ("armoede", "geldzorgen", "geld")),
+    VocabItem(2, "eenzaamheid", "eenzaamheid (sociaal isolement)", ("eenzaam", "isolement")),
+    VocabItem(3, "schulden", "schulden", ("schulden", "schuld")),
+    VocabItem(4, "huiselijk_geweld", "huiselijk geweld", ("huiselijk geweld", "geweld")),
+]
+
+
+def test_match_vocab_by_code_label_alias_and_typo():
+    assert cdm.match_vocab("Armoede", THEMES).code == "armoede"
+    assert cdm.match_vocab("geldzorgen", THEMES).code == "armoede"
+    assert cdm.match_vocab("eenzaamhied", THEMES).code == "eenzaamheid"
+    assert cdm.match_vocab("huiselijk geweld", THEMES).code == "huiselijk_geweld"
+    assert cdm.match_vocab("voetbal", THEMES) is None
+    assert cdm.match_vocab("🙂", THEMES) is None
+
+
+def test_match_vocab_list():
+    found, unknown = cdm.match_vocab_list("armoede, eenzaamheid en schuld", THEMES)
+    assert [f.code for f in found] == ["armoede", "eenzaamheid", "schulden"]
+    assert unknown == []
+    found, unknown = cdm.match_vocab_list("armoede eenzaam", THEMES)
+    assert [f.code for f in found] == ["armoede", "eenzaamheid"]
+    found, unknown = cdm.match_vocab_list("armoede, voetbal", THEMES)
+    assert unknown == ["voetbal"]
+
+
+@given(st.text(max_size=200))
+def test_matchers_never_crash(text):
+    cdm.match_vocab(text, THEMES)
+    cdm.match_vocab_list(text, THEMES)
+    cdm.parse_count(text)
+    cdm.check_vindplek_name(text)
