@@ -1,0 +1,533 @@
+"""Walk-in sessions (inloop / spreekuur): load schedules as domain objects, manage, import.
+
+Reads return `bot.domain.walkin` rules and exceptions, so handlers never see rows when they
+answer residents. Writes by coordinators leave an `AuditLog` row (who changed what). Stopping
+a session is soft (`active = False` or a `valid_until`): nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.walkin import ScheduleException, SessionRule
+from bot.domain.walkin_csv import SessionRow
+from bot.storage.models import AuditLog, Municipality, WalkInException, WalkInSession
+
+log = logging.getLogger(__name__)
+
+SESSION = "walkin_session"
+EXCEPTION = "walkin_exception"
+
+
+# --------------------------------------------------------------------------- municipalities
+
+
+async def municipalities(s: AsyncSession) -> list[Municipality]:
+    """Active municipalities, alphabetically (the resident's buttons)."""
+    q = select(Municipality).where(Municipality.active).order_by(Municipality.name)
+    return list((await s.exec(q)).all())
+
+
+async def municipality_by_code(s: AsyncSession, code: str) -> Municipality | None:
+    return (await s.exec(select(Municipality).where(Municipality.code == code))).first()
+
+
+async def municipality_by_name(s: AsyncSession, name: str) -> Municipality | None:
+    return (await s.exec(select(Municipality).where(Municipality.name == name))).first()
+
+
+async def municipality_by_id(s: AsyncSession, municipality_id: int) -> Municipality | None:
+    return await s.get(Municipality, municipality_id)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def session_rule(row: WalkInSession, municipality: str) -> SessionRule | None:
+    try:
+        return SessionRule(
+            id=row.id,  # type: ignore[arg-type]
+            municipality=municipality,
+            place=row.place,
+            address=row.address,
+            weekday=row.weekday,
+            start=row.start_time,
+            end=row.end_time,
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            open_on_holidays=row.open_on_holidays,
+            note=row.note,
+            kind=row.kind if row.kind in ("inloop", "spreekuur") else "inloop",  # type: ignore[arg-type]
+        )
+    except ValueError:
+        # Only rows written around the checks below can get here; skip, never crash an answer.
+        log.warning("skipping invalid walk-in session %s", row.id)
+        return None
+
+
+def _exception(
+    row: WalkInException,
+    session: WalkInSession | None,
+    session_muni: str | None,
+    own_muni: str | None,
+    active_ids: set[int],
+) -> ScheduleException | None:
+    municipality = own_muni or session_muni
+    try:
+        if row.kind == "cancelled":
+            return ScheduleException(
+                date=row.on_date,
+                kind="cancelled",
+                session_id=row.session_id,
+                municipality=municipality,
+            )
+        if row.session_id is not None and row.session_id in active_ids:
+            # The rule is loaded too: the domain fills in what the extra leaves empty.
+            return ScheduleException(
+                date=row.on_date,
+                kind="extra",
+                session_id=row.session_id,
+                municipality=municipality,
+                place=row.place,
+                address=row.address,
+                start=row.start_time,
+                end=row.end_time,
+                note=row.note,
+            )
+        # A stand-alone extra, or one whose session has since stopped: it still takes place.
+        return ScheduleException(
+            date=row.on_date,
+            kind="extra",
+            municipality=municipality,
+            place=row.place or (session.place if session else None),
+            address=row.address or (session.address if session else None),
+            start=row.start_time or (session.start_time if session else None),
+            end=row.end_time or (session.end_time if session else None),
+            note=row.note,
+            session_kind=(session.kind if session and session.kind == "spreekuur" else None),  # type: ignore[arg-type]
+        )
+    except ValueError:
+        log.warning("skipping invalid walk-in exception %s", row.id)
+        return None
+
+
+async def load_schedule(
+    s: AsyncSession, municipality: str | None = None, *, since: date | None = None
+) -> tuple[list[SessionRule], list[ScheduleException]]:
+    """Active rules and the exceptions that apply to them, for one municipality (canonical
+    name) or all. `since` skips exceptions on earlier dates (they cannot matter any more)."""
+    muni_id: int | None = None
+    names = {m.id: m.name for m in (await s.exec(select(Municipality))).all()}
+    if municipality is not None:
+        muni_id = next((i for i, n in names.items() if n == municipality), None)
+        if muni_id is None:
+            return [], []
+
+    q = select(WalkInSession).where(WalkInSession.active)
+    if muni_id is not None:
+        q = q.where(WalkInSession.municipality_id == muni_id)
+    rules: list[SessionRule] = []
+    for row in (await s.exec(q)).all():
+        rule = session_rule(row, names[row.municipality_id])
+        if rule is not None:
+            rules.append(rule)
+    active_ids = {r.id for r in rules}
+
+    eq = select(WalkInException, WalkInSession).join(
+        WalkInSession,
+        WalkInException.session_id == WalkInSession.id,  # type: ignore[arg-type]
+        isouter=True,
+    )
+    if since is not None:
+        eq = eq.where(WalkInException.on_date >= since)
+    if muni_id is not None:
+        eq = eq.where(
+            or_(
+                WalkInException.municipality_id == muni_id,
+                WalkInSession.municipality_id == muni_id,
+                and_(
+                    WalkInException.session_id.is_(None),  # type: ignore[union-attr]
+                    WalkInException.municipality_id.is_(None),  # type: ignore[union-attr]
+                ),
+            )
+        )
+    exceptions: list[ScheduleException] = []
+    for exc_row, sess in (await s.exec(eq)).all():
+        exc = _exception(
+            exc_row,
+            sess,
+            names.get(sess.municipality_id) if sess is not None else None,
+            names.get(exc_row.municipality_id) if exc_row.municipality_id else None,
+            active_ids,
+        )
+        if exc is not None:
+            exceptions.append(exc)
+    return rules, exceptions
+
+
+async def get_session(s: AsyncSession, session_id: int) -> WalkInSession | None:
+    return await s.get(WalkInSession, session_id)
+
+
+async def sessions_in(
+    s: AsyncSession, municipality_id: int | None = None, *, include_inactive: bool = False
+) -> list[tuple[WalkInSession, str]]:
+    """Session rows with their municipality name, by municipality, weekday and time."""
+    q = select(WalkInSession, Municipality.name).join(
+        Municipality,
+        WalkInSession.municipality_id == Municipality.id,  # type: ignore[arg-type]
+    )
+    if municipality_id is not None:
+        q = q.where(WalkInSession.municipality_id == municipality_id)
+    if not include_inactive:
+        q = q.where(WalkInSession.active)
+    q = q.order_by(
+        Municipality.name,
+        WalkInSession.weekday,
+        WalkInSession.start_time,
+        WalkInSession.place,
+        WalkInSession.id,
+    )
+    return [(row, name) for row, name in (await s.exec(q)).all()]
+
+
+async def exceptions_from(
+    s: AsyncSession, municipality_id: int, since: date
+) -> list[WalkInException]:
+    """Cancelled and extra dates from `since` on in one municipality (for the overview)."""
+    q = (
+        select(WalkInException)
+        .join(
+            WalkInSession,
+            WalkInException.session_id == WalkInSession.id,  # type: ignore[arg-type]
+            isouter=True,
+        )
+        .where(
+            WalkInException.on_date >= since,
+            or_(
+                WalkInException.municipality_id == municipality_id,
+                WalkInSession.municipality_id == municipality_id,
+            ),
+        )
+        .order_by(WalkInException.on_date, WalkInException.id)
+    )
+    return list((await s.exec(q)).all())
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def snapshot(row: WalkInSession | WalkInException) -> dict[str, Any]:
+    """JSON-safe copy of a row for the audit log."""
+    out: dict[str, Any] = {}
+    for key, value in row.model_dump().items():
+        out[key] = value.isoformat() if isinstance(value, date | time | datetime) else value
+    return out
+
+
+def _audit(
+    s: AsyncSession,
+    actor_id: int | None,
+    now: datetime,
+    entity: str,
+    entity_id: int,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    s.add(
+        AuditLog(
+            actor_id=actor_id,
+            at=now,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def _check_times(start: time, end: time) -> None:
+    if start >= end:
+        raise ValueError("start must be before end")
+
+
+async def add_session(
+    s: AsyncSession,
+    *,
+    municipality_id: int,
+    place: str,
+    address: str,
+    weekday: int,
+    start: time,
+    end: time,
+    now: datetime,
+    kind: str = "inloop",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    open_on_holidays: bool = False,
+    note: str | None = None,
+    actor_id: int | None = None,
+) -> WalkInSession:
+    _check_times(start, end)
+    if not 0 <= weekday <= 6:
+        raise ValueError("weekday must be 0..6")
+    row = WalkInSession(
+        municipality_id=municipality_id,
+        kind=kind,
+        place=place,
+        address=address,
+        weekday=weekday,
+        start_time=start,
+        end_time=end,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        open_on_holidays=open_on_holidays,
+        note=note,
+        created_at=now,
+    )
+    s.add(row)
+    await s.flush()
+    _audit(s, actor_id, now, SESSION, row.id, "create", None, snapshot(row))  # type: ignore[arg-type]
+    return row
+
+
+EDITABLE = frozenset(
+    {
+        "place",
+        "address",
+        "weekday",
+        "start_time",
+        "end_time",
+        "kind",
+        "open_on_holidays",
+        "note",
+        "valid_from",
+        "valid_until",
+        "active",
+    }
+)
+
+
+async def update_session(
+    s: AsyncSession,
+    session_id: int,
+    changes: dict[str, Any],
+    now: datetime,
+    *,
+    actor_id: int | None = None,
+) -> bool:
+    """Apply `changes` (column -> value); False when the session is gone or nothing changes."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    row = await s.get(WalkInSession, session_id)
+    if row is None or all(getattr(row, k) == v for k, v in changes.items()):
+        return False
+    _check_times(changes.get("start_time", row.start_time), changes.get("end_time", row.end_time))
+    before = snapshot(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    row.updated_at = now
+    s.add(row)
+    await s.flush()
+    _audit(s, actor_id, now, SESSION, session_id, "edit", before, snapshot(row))
+    return True
+
+
+async def stop_session(
+    s: AsyncSession,
+    session_id: int,
+    now: datetime,
+    *,
+    last_date: date | None = None,
+    actor_id: int | None = None,
+) -> bool:
+    """Soft stop: at once (`active = False`) or after `last_date` (`valid_until`)."""
+    changes: dict[str, Any] = {"active": False} if last_date is None else {"valid_until": last_date}
+    row = await s.get(WalkInSession, session_id)
+    if row is None or not row.active:
+        return False
+    before = snapshot(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    row.updated_at = now
+    s.add(row)
+    await s.flush()
+    _audit(s, actor_id, now, SESSION, session_id, "delete", before, snapshot(row))
+    return True
+
+
+async def cancel_date(
+    s: AsyncSession,
+    session_id: int,
+    on_date: date,
+    now: datetime,
+    *,
+    note: str | None = None,
+    actor_id: int | None = None,
+) -> bool:
+    """The session does not take place on `on_date`. False when it was already cancelled."""
+    existing = (
+        await s.exec(
+            select(WalkInException).where(
+                WalkInException.session_id == session_id,
+                WalkInException.on_date == on_date,
+                WalkInException.kind == "cancelled",
+            )
+        )
+    ).first()
+    if existing is not None:
+        return False
+    row = WalkInException(
+        session_id=session_id, on_date=on_date, kind="cancelled", note=note, created_at=now
+    )
+    s.add(row)
+    await s.flush()
+    _audit(s, actor_id, now, EXCEPTION, row.id, "create", None, snapshot(row))  # type: ignore[arg-type]
+    return True
+
+
+async def add_extra_date(
+    s: AsyncSession,
+    *,
+    municipality_id: int,
+    on_date: date,
+    start: time,
+    end: time,
+    place: str,
+    address: str,
+    now: datetime,
+    session_id: int | None = None,
+    note: str | None = None,
+    actor_id: int | None = None,
+) -> WalkInException | None:
+    """An extra (one-off) date with all fields filled in, so it stands on its own even if its
+    session stops later. None when the same extra date already exists."""
+    _check_times(start, end)
+    existing = (
+        await s.exec(
+            select(WalkInException).where(
+                WalkInException.kind == "extra",
+                WalkInException.on_date == on_date,
+                WalkInException.municipality_id == municipality_id,
+                WalkInException.place == place,
+                WalkInException.start_time == start,
+                WalkInException.end_time == end,
+            )
+        )
+    ).first()
+    if existing is not None:
+        return None
+    row = WalkInException(
+        session_id=session_id,
+        on_date=on_date,
+        kind="extra",
+        municipality_id=municipality_id,
+        place=place,
+        address=address,
+        start_time=start,
+        end_time=end,
+        note=note,
+        created_at=now,
+    )
+    s.add(row)
+    await s.flush()
+    _audit(s, actor_id, now, EXCEPTION, row.id, "create", None, snapshot(row))  # type: ignore[arg-type]
+    return row
+
+
+# --------------------------------------------------------------------------- CSV import
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    updated: int
+    unchanged: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+def _key(muni_id: int, place: str, weekday: int, start: time, end: time, valid_from: date | None):  # type: ignore[no-untyped-def]
+    # Place names compare case-insensitively, as in the CSV parser ("De Kolk" == "de kolk").
+    return (muni_id, place.casefold(), weekday, start, end, valid_from)
+
+
+async def import_rows(
+    s: AsyncSession,
+    rows: Sequence[SessionRow],
+    now: datetime,
+    *,
+    actor_id: int | None = None,
+) -> ImportSummary:
+    """Add or update sessions by their natural key. Idempotent: the same rows twice change
+    nothing. The caller's transaction makes it all-or-nothing. Sessions not in `rows` are left
+    as they are (a file may cover a single municipality)."""
+    muni_ids = {m.name: m.id for m in (await s.exec(select(Municipality))).all()}
+    missing = sorted({r.municipality for r in rows} - set(muni_ids))
+    if missing:
+        raise ValueError(f"unknown municipalities: {missing}")
+    wanted = {muni_ids[r.municipality] for r in rows}
+    existing: dict[tuple[Any, ...], WalkInSession] = {}
+    if wanted:
+        q = select(WalkInSession).where(WalkInSession.municipality_id.in_(wanted))  # type: ignore[attr-defined]
+        for row in (await s.exec(q.order_by(WalkInSession.id))).all():
+            k = _key(
+                row.municipality_id,
+                row.place,
+                row.weekday,
+                row.start_time,
+                row.end_time,
+                row.valid_from,
+            )
+            existing.setdefault(k, row)
+    added = updated = unchanged = 0
+    for r in rows:
+        muni_id = muni_ids[r.municipality]
+        row = existing.get(_key(muni_id, r.place, r.weekday, r.start, r.end, r.valid_from))
+        if row is None:
+            new = await add_session(
+                s,
+                municipality_id=muni_id,  # type: ignore[arg-type]
+                place=r.place,
+                address=r.address,
+                weekday=r.weekday,
+                start=r.start,
+                end=r.end,
+                now=now,
+                kind=r.kind,
+                valid_from=r.valid_from,
+                valid_until=r.valid_until,
+                open_on_holidays=r.open_on_holidays,
+                note=r.note,
+                actor_id=actor_id,
+            )
+            existing[_key(muni_id, r.place, r.weekday, r.start, r.end, r.valid_from)] = new
+            added += 1
+            continue
+        changes = {
+            "place": r.place,
+            "address": r.address,
+            "kind": r.kind,
+            "valid_until": r.valid_until,
+            "open_on_holidays": r.open_on_holidays,
+            "note": r.note,
+            "active": True,
+        }
+        if await update_session(s, row.id, changes, now, actor_id=actor_id):  # type: ignore[arg-type]
+            updated += 1
+        else:
+            unchanged += 1
+    return ImportSummary(added, updated, unchanged)
