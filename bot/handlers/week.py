@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.domain.durations import format_duration
 from bot.domain.week import REGIONAL, WeekOverview, current_week_start, shape_week, week_start
 from bot.handlers.common import Button, answer, edit_or_send, esc, reply
 from bot.i18n import Translator
@@ -25,10 +26,8 @@ MAX_WEEKS_BACK = 80
 
 
 def fmt_duration(t: Translator, minutes: int) -> str:
-    """45 -> "45 min", 90 -> "1,5 uur", 75 -> "1,25 uur" (Babel, the user's locale)."""
-    if minutes < 60:
-        return t._("{minutes} min").format(minutes=t.number(minutes, 0))
-    return t._("{hours} uur").format(hours=t.number(minutes / 60, 2))
+    """45 -> "45 min", 90 -> "1,5 uur", 75 -> "1 uur 15 min" (Babel, the user's locale)."""
+    return format_duration(minutes, t.locale)
 
 
 def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, list[list[Button]]]:
