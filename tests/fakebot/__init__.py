@@ -1,0 +1,78 @@
+"""A fake Telegram Bot API server and a scenario API for end-to-end bot tests.
+
+Quick start::
+
+    from tests.fakebot import FakeTelegram, application_builder
+
+    async with FakeTelegram() as tg:
+        app = application_builder(tg).build()
+        app.add_handler(...)
+        await app.initialize()
+        tg.attach(app)
+        anna = tg.user("Anna")
+        replies = await anna.says("/start")
+
+See ``server.py`` (the HTTP fake), ``scenario.py`` (users, replies, drivers) and
+``fixtures.py`` (the ``fake_telegram`` pytest fixture).
+"""
+
+from tests.fakebot.formatting import EntityParseError, ParsedText, parse_html, utf16_len
+from tests.fakebot.ptb import application_builder, fake_request
+from tests.fakebot.records import (
+    ApiCall,
+    BotMessage,
+    CallbackAnswer,
+    CallbackQueryRecord,
+    Chat,
+    ChatEvent,
+    MessageVersion,
+    Stats,
+    UploadedFile,
+    UserMessage,
+)
+from tests.fakebot.scenario import (
+    BotRaised,
+    ButtonNotFound,
+    ChatUser,
+    DirectDriver,
+    Driver,
+    PollingDriver,
+    Replies,
+    Reply,
+    WebhookDriver,
+)
+from tests.fakebot.server import DEFAULT_TOKEN, ApiError, FakeTelegram, FloodLimits
+from tests.fakebot.validation import bad_request
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "ApiCall",
+    "ApiError",
+    "BotMessage",
+    "BotRaised",
+    "ButtonNotFound",
+    "CallbackAnswer",
+    "CallbackQueryRecord",
+    "Chat",
+    "ChatEvent",
+    "ChatUser",
+    "DirectDriver",
+    "Driver",
+    "EntityParseError",
+    "FakeTelegram",
+    "FloodLimits",
+    "MessageVersion",
+    "ParsedText",
+    "PollingDriver",
+    "Replies",
+    "Reply",
+    "Stats",
+    "UploadedFile",
+    "UserMessage",
+    "WebhookDriver",
+    "application_builder",
+    "bad_request",
+    "fake_request",
+    "parse_html",
+    "utf16_len",
+]

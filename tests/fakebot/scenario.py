@@ -1,0 +1,714 @@
+"""Scenario API: tests that read like a user talking to the bot.
+
+    tg.attach(app)                      # deliver updates straight to app.process_update
+    anna = tg.user("Anna")
+    replies = await anna.says("/start")
+    assert "Welkom" in replies.only.text
+    await anna.press("Ja")
+    assert anna.last_reply.buttons == [["Terug"]]
+    anna.assert_callbacks_answered()
+
+Updates are delivered by a :class:`Driver`:
+
+* :meth:`Driver.direct` (default choice): builds ``telegram.Update`` objects and awaits
+  ``Application.process_update``; deterministic and fast.  The bot's own API calls still go
+  over real HTTP to the fake server.
+* :meth:`Driver.polling`: queues the update for ``getUpdates``, for bots running ptb's real
+  Updater (in-process or as a subprocess).  Waits until the update was fetched, the bot polled
+  again past it, and no API request has been made for ``quiet`` seconds.
+* :meth:`Driver.webhook`: POSTs the update to the webhook the bot registered, then waits
+  like the polling driver.
+
+Replies returned by ``says``/``press``/... are the bot messages sent or edited in that chat
+while the update was processed (deleted ones left out), as live :class:`Reply` views.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from tests.fakebot.records import BotMessage, CallbackQueryRecord, Chat, UserMessage
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from tests.fakebot.server import FakeTelegram
+
+__all__ = [
+    "BotRaised",
+    "ButtonNotFound",
+    "ChatUser",
+    "DirectDriver",
+    "Driver",
+    "PollingDriver",
+    "Replies",
+    "Reply",
+    "WebhookDriver",
+]
+
+JSON = dict[str, Any]
+
+
+class ButtonNotFound(AssertionError):
+    """The button a test wanted to press is not there (message includes the transcript)."""
+
+
+class BotRaised(AssertionError):
+    """A handler raised while processing an update (the original is ``__cause__``)."""
+
+
+# --------------------------------------------------------------------------- drivers
+
+
+class _ErrorCapture:
+    """Registers an error handler on the Application and remembers what it was given."""
+
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.app = app
+        self.errors: list[BaseException] = []
+        app.add_error_handler(self._on_error)
+
+    async def _on_error(self, update: object, context: Any) -> None:
+        if context.error is not None:
+            self.errors.append(context.error)
+
+    def raise_pending(self, tg: FakeTelegram, chat_id: int | None) -> None:
+        if not self.errors:
+            return
+        error = self.errors[0]
+        self.errors.clear()
+        transcript = tg.transcript(chat_id) if chat_id in tg.chats else ""
+        raise BotRaised(
+            f"the bot raised {type(error).__name__}: {error}\n\n{transcript}"
+        ) from error
+
+    def close(self) -> None:
+        if self._on_error in self.app.error_handlers:
+            self.app.remove_error_handler(self._on_error)
+
+
+def _chat_of(update: JSON) -> int | None:
+    for value in update.values():
+        if isinstance(value, dict):
+            chat = value.get("chat") or (value.get("message") or {}).get("chat")
+            if isinstance(chat, dict):
+                return chat.get("id")
+    return None
+
+
+class Driver:
+    """Delivers updates to the bot under test.  Create with the static constructors."""
+
+    async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Undo what the driver did to the Application (its error handler)."""
+
+    @staticmethod
+    def direct(
+        app: Application[Any, Any, Any, Any, Any, Any],
+        *,
+        raise_errors: bool = True,
+        settle: float = 0.0,
+        timeout: float = 5.0,
+    ) -> DirectDriver:
+        """Deliver via ``await app.process_update(...)`` (``app`` must be initialized).
+
+        Args:
+            raise_errors: re-raise handler exceptions as :class:`BotRaised` (ptb would
+                otherwise only pass them to error handlers).  Registers an error handler.
+            settle: additionally wait until the bot made no request for this many seconds
+                (only needed for handlers with ``block=False`` or background tasks).
+            timeout: give up waiting for in-flight requests after this many seconds.
+        """
+        return DirectDriver(app, raise_errors=raise_errors, settle=settle, timeout=timeout)
+
+    @staticmethod
+    def polling(
+        app: Application[Any, Any, Any, Any, Any, Any] | None = None,
+        *,
+        quiet: float = 0.05,
+        timeout: float = 5.0,
+        raise_errors: bool = True,
+    ) -> PollingDriver:
+        """Deliver via getUpdates to a bot running ptb's Updater.
+
+        ``app`` is optional (e.g. the bot runs in a subprocess); when given, the driver also
+        waits for its update queue to drain and re-raises handler errors."""
+        return PollingDriver(app, quiet=quiet, timeout=timeout, raise_errors=raise_errors)
+
+    @staticmethod
+    def webhook(
+        app: Application[Any, Any, Any, Any, Any, Any] | None = None,
+        *,
+        url: str | None = None,
+        quiet: float = 0.05,
+        timeout: float = 5.0,
+        raise_errors: bool = True,
+    ) -> WebhookDriver:
+        """Deliver by POSTing to the bot's webhook (from setWebhook, or ``url``)."""
+        return WebhookDriver(app, url=url, quiet=quiet, timeout=timeout, raise_errors=raise_errors)
+
+
+async def _wait_quiet(
+    tg: FakeTelegram,
+    *,
+    quiet: float,
+    deadline: float,
+    app: Application[Any, Any, Any, Any, Any, Any] | None,
+    ready: Callable[[], bool] | None = None,
+    since: Callable[[], float],
+    what: str,
+    chat_id: int | None,
+) -> None:
+    """Wait until ``ready()`` holds, nothing is in flight and the bot made no request for
+    ``quiet`` seconds, counted from the later of its last request and ``since()`` (the moment
+    the update reached the bot)."""
+    while True:
+        now = time.monotonic()
+        done = (ready is None or ready()) and tg.inflight == 0
+        if done and app is not None:
+            done = app.update_queue.empty()
+        if done and now - max(tg.last_activity, since()) >= quiet:
+            return
+        if now > deadline:
+            transcript = tg.transcript(chat_id) if chat_id in tg.chats else ""
+            raise TimeoutError(
+                f"timed out waiting for the bot to finish {what} "
+                f"(in flight: {tg.inflight}, pending updates: {len(tg.pending_updates)})"
+                f"\n\n{transcript}"
+            )
+        await asyncio.sleep(0.005)
+
+
+class DirectDriver(Driver):
+    """See :meth:`Driver.direct`."""
+
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        *,
+        raise_errors: bool,
+        settle: float,
+        timeout: float,
+    ) -> None:
+        self.app = app
+        self.settle = settle
+        self.timeout = timeout
+        self._errors = _ErrorCapture(app) if raise_errors else None
+
+    async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
+        from telegram import Update
+
+        chat_id = _chat_of(update)
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        if self.settle > 0 or tg.inflight:
+            await _wait_quiet(
+                tg,
+                quiet=self.settle,
+                deadline=time.monotonic() + self.timeout,
+                app=None,
+                since=lambda: 0.0,
+                what=f"update {update['update_id']}",
+                chat_id=chat_id,
+            )
+        if self._errors is not None:
+            self._errors.raise_pending(tg, chat_id)
+
+    def close(self) -> None:
+        if self._errors is not None:
+            self._errors.close()
+
+
+class PollingDriver(Driver):
+    """See :meth:`Driver.polling`."""
+
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any] | None,
+        *,
+        quiet: float,
+        timeout: float,
+        raise_errors: bool,
+    ) -> None:
+        self.app = app
+        self.quiet = quiet
+        self.timeout = timeout
+        self._errors = _ErrorCapture(app) if app is not None and raise_errors else None
+
+    async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
+        update_id = tg.push_update(update)
+        chat_id = _chat_of(update)
+
+        def fetched_and_polled_past() -> bool:
+            return tg.update_consumed(update_id) and tg.max_poll_offset > update_id
+
+        await _wait_quiet(
+            tg,
+            quiet=self.quiet,
+            deadline=time.monotonic() + self.timeout,
+            app=self.app,
+            ready=fetched_and_polled_past,
+            # ptb polls again right after handing the update to the Application.
+            since=lambda: tg.last_poll_at or 0.0,
+            what=f"update {update_id} (is the bot polling?)",
+            chat_id=chat_id,
+        )
+        if self._errors is not None:
+            self._errors.raise_pending(tg, chat_id)
+
+    def close(self) -> None:
+        if self._errors is not None:
+            self._errors.close()
+
+
+class WebhookDriver(Driver):
+    """See :meth:`Driver.webhook`."""
+
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any] | None,
+        *,
+        url: str | None,
+        quiet: float,
+        timeout: float,
+        raise_errors: bool,
+    ) -> None:
+        self.app = app
+        self.url = url
+        self.quiet = quiet
+        self.timeout = timeout
+        self._errors = _ErrorCapture(app) if app is not None and raise_errors else None
+
+    async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
+        chat_id = _chat_of(update)
+        status = await tg.post_webhook(update, url=self.url)
+        if status != 200:
+            raise AssertionError(f"webhook answered HTTP {status} to update {update['update_id']}")
+        posted_at = time.monotonic()
+        await _wait_quiet(
+            tg,
+            quiet=self.quiet,
+            deadline=time.monotonic() + self.timeout,
+            app=self.app,
+            since=lambda: posted_at,
+            what=f"update {update['update_id']}",
+            chat_id=chat_id,
+        )
+        if self._errors is not None:
+            self._errors.raise_pending(tg, chat_id)
+
+    def close(self) -> None:
+        if self._errors is not None:
+            self._errors.close()
+
+
+# --------------------------------------------------------------------------- replies
+
+
+class Reply:
+    """A live view of one bot message in a user's chat (edits show up as they happen)."""
+
+    __slots__ = ("message", "user")
+
+    def __init__(self, user: ChatUser, message: BotMessage) -> None:
+        self.user = user
+        self.message = message
+
+    @property
+    def message_id(self) -> int:
+        return self.message.message_id
+
+    @property
+    def text(self) -> str:
+        """Visible text (formatting removed); the caption for photos/documents."""
+        return self.message.text
+
+    @property
+    def caption(self) -> str | None:
+        return self.message.caption
+
+    @property
+    def source_text(self) -> str | None:
+        """The text exactly as the bot sent it (e.g. with HTML tags)."""
+        return self.message.source_text
+
+    @property
+    def parse_mode(self) -> str | None:
+        return self.message.parse_mode
+
+    @property
+    def entities(self) -> list[JSON]:
+        return self.message.entities
+
+    @property
+    def kind(self) -> str:
+        return self.message.kind
+
+    @property
+    def reply_markup(self) -> JSON | None:
+        return self.message.reply_markup
+
+    @property
+    def keyboard(self) -> list[list[JSON]]:
+        """Raw inline keyboard rows."""
+        return self.message.keyboard
+
+    @property
+    def buttons(self) -> list[list[str]]:
+        """Inline button labels, row by row."""
+        return self.message.buttons
+
+    @property
+    def button_labels(self) -> list[str]:
+        return self.message.button_labels
+
+    @property
+    def reply_keyboard(self) -> list[list[str]]:
+        return self.message.reply_keyboard
+
+    @property
+    def protect_content(self) -> bool:
+        return self.message.protect_content
+
+    @property
+    def photo(self) -> bytes | None:
+        return self.message.photo
+
+    @property
+    def document(self) -> bytes | None:
+        return self.message.document
+
+    @property
+    def document_name(self) -> str | None:
+        return self.message.document_name
+
+    @property
+    def deleted(self) -> bool:
+        return self.message.deleted
+
+    @property
+    def edited(self) -> bool:
+        return self.message.edited
+
+    @property
+    def history(self) -> list[str | None]:
+        """The visible text of every version, oldest first."""
+        return [version.text for version in self.message.versions]
+
+    def button(self, label: str) -> JSON:
+        """The inline button matching ``label`` (exact, else unique substring)."""
+        return self.user._find_button(self.message, label)
+
+    def has_button(self, label: str) -> bool:
+        return label in self.button_labels
+
+    async def press(self, label: str) -> Replies:
+        return await self.user.press(label, message=self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Reply):
+            return other.message is self.message
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.message.chat_id, self.message.message_id))
+
+    def __repr__(self) -> str:
+        return f"<Reply #{self.message_id} {self.text!r} buttons={self.buttons}>"
+
+
+class Replies(list[Reply]):
+    """The bot's messages in response to one update (a plain list with helpers)."""
+
+    transcript: str = ""
+
+    @property
+    def texts(self) -> list[str]:
+        return [reply.text for reply in self]
+
+    @property
+    def only(self) -> Reply:
+        """The single reply; fails readably when there were none or several."""
+        if len(self) != 1:
+            raise AssertionError(
+                f"expected exactly one reply, got {len(self)}: {self.texts}\n\n{self.transcript}"
+            )
+        return self[0]
+
+    @property
+    def last(self) -> Reply:
+        if not self:
+            raise AssertionError(f"the bot did not reply\n\n{self.transcript}")
+        return self[-1]
+
+
+# --------------------------------------------------------------------------- users
+
+
+MessageRef = Reply | BotMessage | int
+
+
+class ChatUser:
+    """A Telegram user in a private chat with the bot.  Create with ``tg.user(...)``."""
+
+    def __init__(self, tg: FakeTelegram, user_id: int) -> None:
+        self.tg = tg
+        self.id = user_id
+
+    # -- identity --------------------------------------------------------------------
+    @property
+    def chat_id(self) -> int:
+        return self.id
+
+    @property
+    def chat(self) -> Chat:
+        return self.tg.chat(self.id)
+
+    @property
+    def first_name(self) -> str:
+        return self.chat.first_name or ""
+
+    @property
+    def language_code(self) -> str | None:
+        return self.chat.language_code
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.chat.blocked)
+
+    def __repr__(self) -> str:
+        return f"<ChatUser {self.first_name} id={self.id}>"
+
+    # -- actions ---------------------------------------------------------------------
+    async def _deliver(self, update: JSON) -> Replies:
+        driver = self.tg.driver
+        if driver is None:
+            raise RuntimeError(
+                "no driver: call tg.attach(app) (direct delivery) or "
+                "tg.use(Driver.polling(...)) before letting users talk"
+            )
+        start = self.tg.current_seq
+        await driver.deliver(self.tg, update)
+        return self._replies_since(start)
+
+    def _replies_since(self, start: int) -> Replies:
+        seen: dict[int, BotMessage] = {}
+        for event in self.tg.events_for(self.id, since=start):
+            if event.kind in ("bot_message", "bot_edit") and event.message_id is not None:
+                seen.setdefault(event.message_id, self.chat.messages[event.message_id])
+        replies = Replies(Reply(self, m) for m in seen.values() if not m.deleted)
+        replies.transcript = self.transcript()
+        return replies
+
+    async def says(self, text: str, *, reply_to: MessageRef | None = None) -> Replies:
+        """Send a text message (a ``/command`` gets its bot_command entity)."""
+        reply_id = self._message_id(reply_to) if reply_to is not None else None
+        return await self._deliver(
+            self.tg.message_update(self.id, text, reply_to_message_id=reply_id)
+        )
+
+    async def command(self, name: str, *args: str) -> Replies:
+        """``await user.command("start", "payload")`` == ``says("/start payload")``."""
+        text = "/" + name.lstrip("/")
+        if args:
+            text += " " + " ".join(args)
+        return await self.says(text)
+
+    async def sends(self, text: str | None = None, **fields: Any) -> Replies:
+        """Send a message with arbitrary Message fields, e.g. ``contact={...}``."""
+        return await self._deliver(self.tg.message_update(self.id, text, extra=fields))
+
+    async def sends_document(
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        mime_type: str = "application/octet-stream",
+        caption: str | None = None,
+    ) -> Replies:
+        """Send a document; the bot can getFile/download it from the fake server."""
+        upload = self.tg.register_file(data, filename=filename, mime_type=mime_type)
+        document = {
+            "file_id": upload.file_id,
+            "file_unique_id": upload.file_unique_id,
+            "file_name": filename,
+            "mime_type": mime_type,
+            "file_size": upload.size,
+        }
+        fields: JSON = {"document": document}
+        if caption is not None:
+            fields["caption"] = caption
+        return await self._deliver(self.tg.message_update(self.id, None, extra=fields))
+
+    async def sends_photo(self, data: bytes, *, caption: str | None = None) -> Replies:
+        upload = self.tg.register_file(data, filename="photo.jpg", kind="photo")
+        fields: JSON = {
+            "photo": [
+                {
+                    "file_id": upload.file_id,
+                    "file_unique_id": upload.file_unique_id,
+                    "file_size": upload.size,
+                    "width": 800,
+                    "height": 600,
+                }
+            ]
+        }
+        if caption is not None:
+            fields["caption"] = caption
+        return await self._deliver(self.tg.message_update(self.id, None, extra=fields))
+
+    async def edits(self, message: UserMessage | int | None, new_text: str) -> Replies:
+        """Edit one of the user's own messages (None: the latest) -> ``edited_message``."""
+        if message is None:
+            mine = self.sent_messages
+            if not mine:
+                raise AssertionError(f"{self.first_name} has not sent anything to edit")
+            message = mine[-1]
+        message_id = message.message_id if isinstance(message, UserMessage) else message
+        return await self._deliver(self.tg.edited_message_update(self.id, message_id, new_text))
+
+    async def press(self, label: str, *, message: MessageRef | None = None) -> Replies:
+        """Press the inline button ``label`` (exact label, else a unique substring) on
+        ``message`` or on the latest bot message with an inline keyboard."""
+        target = self._resolve(message) if message is not None else self._keyboard_message()
+        if target is None:
+            raise ButtonNotFound(
+                f"{self.first_name} wants to press {label!r}, but no bot message has an "
+                f"inline keyboard\n\n{self.transcript()}"
+            )
+        if target.deleted:
+            raise ButtonNotFound(
+                f"message #{target.message_id} was deleted; its buttons cannot be pressed"
+                f"\n\n{self.transcript()}"
+            )
+        button = self._find_button(target, label)
+        data = button.get("callback_data")
+        if data is None:
+            raise ButtonNotFound(
+                f"button {button.get('text')!r} on #{target.message_id} is not a callback "
+                f"button: {button}\n\n{self.transcript()}"
+            )
+        update = self.tg.callback_query_update(
+            self.id, target.message_id, data, label=button.get("text")
+        )
+        return await self._deliver(update)
+
+    async def press_data(self, data: str, message: MessageRef) -> Replies:
+        """Send a callback query with raw ``data`` from ``message`` (e.g. a stale button
+        from an older keyboard version) without checking that the button exists."""
+        target = self._resolve(message)
+        return await self._deliver(self.tg.callback_query_update(self.id, target.message_id, data))
+
+    async def blocks_bot(self) -> Replies:
+        """Block the bot: sends get 403 from now on; the bot gets ``my_chat_member``."""
+        return await self._deliver(self.tg.my_chat_member_update(self.id, blocked=True))
+
+    async def unblocks_bot(self) -> Replies:
+        """Unblock the bot (``my_chat_member`` kicked -> member).  Real clients then also
+        send /start; do that explicitly with ``says("/start")`` if wanted."""
+        return await self._deliver(self.tg.my_chat_member_update(self.id, blocked=False))
+
+    # -- what the user sees ------------------------------------------------------------
+    @property
+    def replies(self) -> list[Reply]:
+        """All bot messages in this chat still visible (not deleted), oldest first."""
+        return [Reply(self, m) for m in self.tg.messages(self.id)]
+
+    @property
+    def last_reply(self) -> Reply:
+        """The latest visible bot message (edits applied); fails readably if none."""
+        messages = self.tg.messages(self.id)
+        if not messages:
+            raise AssertionError(
+                f"the bot has not sent {self.first_name} anything\n\n{self.transcript()}"
+            )
+        return Reply(self, messages[-1])
+
+    @property
+    def sent_messages(self) -> list[UserMessage]:
+        """Messages this user sent, oldest first (deleted ones included)."""
+        return sorted(self.chat.user_messages.values(), key=lambda m: m.message_id)
+
+    @property
+    def callback_answers(self) -> list[CallbackQueryRecord]:
+        """This user's callback queries (button presses) with their answers, oldest first."""
+        return [q for q in self.tg.callback_queries.values() if q.chat_id == self.id]
+
+    @property
+    def last_callback_answer(self) -> CallbackQueryRecord:
+        queries = self.callback_answers
+        if not queries:
+            raise AssertionError(f"{self.first_name} has not pressed any button")
+        return queries[-1]
+
+    def assert_callbacks_answered(self) -> None:
+        """Each of this user's button presses got exactly one answerCallbackQuery."""
+        bad = [q for q in self.callback_answers if len(q.attempts) != 1 or not q.answered]
+        if bad:
+            lines = [
+                f"press of {q.label or q.data!r} (query {q.id}): {len(q.attempts)} "
+                f"answerCallbackQuery attempt(s), answered={q.answered}"
+                for q in bad
+            ]
+            raise AssertionError("\n".join(lines) + "\n\n" + self.transcript())
+
+    @property
+    def menu_commands(self) -> list[tuple[str, str]]:
+        """The command menu this user sees (scope/language resolution like Telegram)."""
+        return self.tg.effective_commands(self.id)
+
+    @property
+    def menu_button(self) -> JSON:
+        return self.tg.menu_button(self.id)
+
+    def transcript(self, *, last: int | None = None) -> str:
+        return self.tg.transcript(self.id, last=last)
+
+    # -- helpers ---------------------------------------------------------------------
+    def _message_id(self, ref: MessageRef) -> int:
+        if isinstance(ref, Reply):
+            return ref.message_id
+        if isinstance(ref, BotMessage):
+            return ref.message_id
+        return int(ref)
+
+    def _resolve(self, ref: MessageRef) -> BotMessage:
+        message_id = self._message_id(ref)
+        message = self.chat.messages.get(message_id)
+        if message is None:
+            raise AssertionError(
+                f"no bot message #{message_id} in {self.first_name}'s chat\n\n{self.transcript()}"
+            )
+        return message
+
+    def _keyboard_message(self) -> BotMessage | None:
+        for message in reversed(self.tg.messages(self.id)):
+            if message.keyboard:
+                return message
+        return None
+
+    def _find_button(self, message: BotMessage, label: str) -> JSON:
+        buttons = [button for row in message.keyboard for button in row]
+        exact = [b for b in buttons if b.get("text") == label]
+        if len(exact) == 1:
+            return exact[0]
+        candidates = exact or [b for b in buttons if label in b.get("text", "")]
+        if not candidates:
+            folded = label.casefold()
+            candidates = [b for b in buttons if folded in b.get("text", "").casefold()]
+        if len(candidates) == 1:
+            return candidates[0]
+        problem = "is ambiguous" if candidates else "is not there"
+        raise ButtonNotFound(
+            f"button {label!r} {problem} on bot message #{message.message_id}; "
+            f"available: {_labels(message.buttons)}\n\n{self.transcript()}"
+        )
+
+
+def _labels(rows: Iterable[Iterable[str]]) -> str:
+    return " / ".join(" ".join(f"[{label}]" for label in row) for row in rows) or "(none)"
