@@ -59,13 +59,16 @@ class Option:
     id: int
     code: str
     label: str
+    aliases: tuple[str, ...] = ()  # extra words the text parsers accept
 
 
 async def _vocab(s: AsyncSession, table: Any) -> list[Option]:
     rows = (
         await s.exec(select(table).where(table.active).order_by(table.sort_order, table.id))
     ).all()
-    return [Option(r.id, r.code, r.label) for r in rows]
+    return [
+        Option(r.id, r.code, r.label, tuple(a for a in r.aliases.split(";") if a)) for r in rows
+    ]
 
 
 async def indirect_kinds(s: AsyncSession) -> list[Option]:
