@@ -296,6 +296,10 @@ def _change_line(t: Translator, label: str, now: float, before: float, unit_minu
     )
 
 
+def _bold(text: str) -> str:
+    return f"<b>{_esc(text)}</b>"
+
+
 def _names(names: Iterable[ExpertName]) -> str:
     parts = []
     for n in names:
@@ -313,7 +317,7 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
     out.append(f"<b>{_esc(head)}</b> ({_esc(span)} {d.week.sunday.year})")
 
     totals = d.totals
-    out += ["", f"<b>{_esc(_('Uren per gemeente'))}</b>"]
+    out += ["", _bold(_("Uren per gemeente"))]
     note = _("Contact en indirecte uren, naast het eerlijke deel volgens de MGR-sleutel.")
     out.append(f"<i>{_esc(note)}</i>")
     shares = {r.name: r for r in fair_shares(d.municipalities)}
@@ -350,7 +354,7 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         )
     )
 
-    out += ["", f"<b>{_esc(_('Totaal en verloop'))}</b>"]
+    out += ["", _bold(_("Totaal en verloop"))]
     prev = d.previous
     if prev is not None:
         out.append(_esc(_change_line(t, _("Uren"), totals.minutes, prev.minutes, True)))
@@ -363,7 +367,7 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         weeks = f"{d.trend[0][0].week}–{d.trend[-1][0].week}"
         out.append(_("Uren in weken {weeks}: {steps}").format(weeks=_esc(weeks), steps=_esc(steps)))
 
-    out += ["", f"<b>{_esc(_('Contacten en inwoners per thema'))}</b>"]
+    out += ["", _bold(_("Contacten en inwoners per thema"))]
     if d.themes:
         for th in d.themes:
             out.append(
@@ -382,7 +386,7 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         out.append(_esc(_("Geen contacten deze week.")))
 
     if d.activities:
-        out += ["", f"<b>{_esc(_('Soort inzet'))}</b>"]
+        out += ["", _bold(_("Soort inzet"))]
         for a in d.activities:
             out.append(
                 _("{label}: {n} keer · {hours} uur").format(
@@ -391,7 +395,7 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
             )
 
     if d.referrals:
-        out += ["", f"<b>{_esc(_('Toeleiding'))}</b>"]
+        out += ["", _bold(_("Toeleiding"))]
         for ref in d.referrals:
             out.append(f"{_esc(ref.label)}: {t.number(ref.count, 0)}")
 
@@ -408,12 +412,12 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         if len(notes) > MAX_NOTES:
             out.append(_esc(_("… en nog {n} meer.").format(n=t.number(len(notes) - MAX_NOTES, 0))))
 
-    out += ["", f"<b>{_esc(_('Niets ingevuld deze week'))}</b>"]
+    out += ["", _bold(_("Niets ingevuld deze week"))]
     out.append(
         _names(d.silent_experts) if d.silent_experts else _esc(_("Iedereen heeft iets ingevuld."))
     )
     if d.blocked_experts:
-        out += ["", f"<b>{_esc(_('Bot geblokkeerd'))}</b>"]
+        out += ["", _bold(_("Bot geblokkeerd"))]
         out.append(_esc(_("Deze collega's krijgen geen berichten meer van de bot:")))
         out.append(_names(d.blocked_experts))
     return "\n".join(out)
@@ -441,76 +445,83 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Split HTML into chunks of at most `limit` UTF-16 units (raw HTML measured, which is
     stricter than Telegram's count of visible text).
 
-    Splits at line breaks; a single line that is too long is cut between words (or, for one
-    huge word, between characters), never inside a tag or an entity, and open tags are closed
-    at the end of a chunk and reopened at the start of the next. Blank chunks are dropped.
+    Cuts at the last line break that fits; a line that is too long on its own is cut between
+    words (one huge word: between characters). Never inside a tag or an entity: tags still
+    open at a cut are closed at the end of the chunk and reopened at the start of the next.
+    Blank chunks are dropped.
     """
     if limit < 64:
         raise ValueError("limit too small to hold tags")
     chunks: list[str] = []
-    cur = ""
-    for line in text.split("\n"):
-        candidate = f"{cur}\n{line}" if cur else line
-        if utf16_len(candidate) <= limit:
-            cur = candidate
-            continue
-        if cur:
-            chunks.append(cur)
-            cur = ""
-        if utf16_len(line) <= limit:
-            cur = line
-            continue
-        pieces = _split_line(line, limit)
-        chunks.extend(pieces[:-1])
-        cur = pieces[-1]
+    cur: list[str] = []
+    cur_len = 0
+    stack: list[tuple[str, str]] = []  # open tags: (name, opening tag text)
+    # Line breaks in `cur`: (index of the "\n" unit, open tags there).
+    marks: list[tuple[int, list[tuple[str, str]]]] = []
+
+    def close(st: list[tuple[str, str]]) -> str:
+        return "".join(f"</{name}>" for name, _open in reversed(st))
+
+    def reopen(st: list[tuple[str, str]]) -> list[str]:
+        return [open_tag for _name, open_tag in st]
+
+    for unit in _units(text, limit):
+        m = _TAG.fullmatch(unit)
+        opens = m is not None and not m.group(1)
+        size = utf16_len(unit)
+        while True:
+            extra = utf16_len(close(stack)) + (utf16_len(f"</{m.group(2)}>") if opens else 0)  # type: ignore[union-attr]
+            if cur_len + size + extra <= limit or not _visible("".join(cur)).strip():
+                break
+            cut = next(
+                ((i, st) for i, st in reversed(marks) if _visible("".join(cur[:i])).strip()),
+                None,
+            )
+            if cut is not None:
+                i, st = cut
+                chunks.append("".join(cur[:i]) + close(st))
+                cur = reopen(st) + cur[i + 1 :]  # the line break itself is dropped
+                shift = i + 1 - len(reopen(st))
+                marks = [(j - shift, s2) for j, s2 in marks if j > i]
+            else:
+                chunks.append("".join(cur) + close(stack))
+                cur = reopen(stack)
+                marks = []
+            cur_len = utf16_len("".join(cur))
+        if unit == "\n":
+            marks.append((len(cur), list(stack)))
+        cur.append(unit)
+        cur_len += size
+        if m is not None:
+            name = m.group(2).lower()
+            if m.group(1):
+                for k in range(len(stack) - 1, -1, -1):
+                    if stack[k][0] == name:
+                        del stack[k]
+                        break
+            else:
+                stack.append((name, unit))
     if cur:
-        chunks.append(cur)
-    return [c.strip("\n") for c in chunks if _visible(c).strip()]
+        chunks.append("".join(cur) + close(stack))
+    out = [c.strip("\n") for c in chunks]
+    return [c for c in out if _visible(c).strip()]
 
 
 def _visible(html: str) -> str:
     return re.sub(r"<[^>]*>", "", html)
 
 
-def _split_line(line: str, limit: int) -> list[str]:
-    """Cut one over-long line, tracking open tags so every piece is balanced."""
-    # Units: tags, entities, words (with their trailing space), single characters of long words.
+def _units(text: str, limit: int) -> list[str]:
+    """Tags, entities, line breaks, words with their trailing blanks, and the single
+    characters of words too long to fit in a chunk."""
     units: list[str] = []
-    for tok in _TOKEN.findall(line):
+    for tok in _TOKEN.findall(text):
         if tok.startswith("<") or (tok.startswith("&") and tok.endswith(";")):
             units.append(tok)
-        else:
-            for word in re.findall(r"\S+\s*|\s+", tok):
-                if utf16_len(word) > limit // 2:
-                    units.extend(word)
-                else:
-                    units.append(word)
-    pieces: list[str] = []
-    stack: list[tuple[str, str]] = []  # (name, opening tag text)
-    cur = ""
-
-    def closing() -> str:
-        return "".join(f"</{name}>" for name, _open in reversed(stack))
-
-    for unit in units:
-        m = _TAG.fullmatch(unit)
-        # Reserve room to close everything open now (and this tag, if it opens one).
-        extra = closing()
-        if m and not m.group(1):
-            extra += f"</{m.group(2)}>"
-        if utf16_len(cur + unit + extra) > limit and _visible(cur).strip():
-            pieces.append(cur + closing())
-            cur = "".join(open_tag for _name, open_tag in stack)
-        cur += unit
-        if m:
-            name = m.group(2).lower()
-            if m.group(1):
-                for i in range(len(stack) - 1, -1, -1):
-                    if stack[i][0] == name:
-                        del stack[i]
-                        break
+            continue
+        for word in re.findall(r"\n|[^\S\n]+|\S+[^\S\n]*", tok):
+            if utf16_len(word) > limit // 4:
+                units.extend(word)
             else:
-                stack.append((name, unit))
-    if cur:
-        pieces.append(cur + closing())
-    return pieces or [""]
+                units.append(word)
+    return units
