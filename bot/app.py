@@ -11,7 +11,21 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext, BotData
-from bot.handlers import contact, digest, errors, gate, reminders, start, walkin, walkin_admin
+from bot.handlers import (
+    contact,
+    corrections,
+    digest,
+    errors,
+    gate,
+    hours,
+    reminders,
+    signals,
+    start,
+    stories,
+    walkin,
+    walkin_admin,
+    week,
+)
 from bot.menus import set_default_menus
 from bot.router import TextRouter
 from bot.services import Services
@@ -92,4 +106,16 @@ def build_application(
 
 def journey_modules() -> list[Any]:
     """The handler modules, in the order their handlers are tried."""
-    return [start, contact, walkin_admin, walkin, reminders, digest]
+    return [
+        start,
+        contact,
+        hours,
+        signals,
+        stories,
+        week,
+        corrections,
+        walkin_admin,
+        walkin,
+        reminders,
+        digest,
+    ]
