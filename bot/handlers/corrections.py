@@ -370,7 +370,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
             state = current.state
             note: str | None = None
             if state == "text" and entity in MAX_CHARS:
-                problem = text_problem(t, text, MAX_CHARS[entity])
+                problem = text_problem(t, text, MAX_CHARS[entity], services.today())
                 if problem is None:
                     note = await _apply(s, context, current, {"text": text})
             elif state == "duration":

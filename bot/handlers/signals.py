@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,7 +17,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.domain.privacy import check_free_text
+from bot.domain.privacy import FindingKind, check_free_text
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.hours import (
     View,
@@ -40,37 +41,36 @@ MIN_TEXT_CHARS = 10
 
 # What the privacy guard found, in words an expert understands.
 IDENTIFIER_WORDS = {
-    "name": N_("een naam"),
-    "phone": N_("een telefoonnummer"),
-    "email": N_("een e-mailadres"),
-    "address": N_("een adres"),
-    "postcode": N_("een postcode"),
-    "bsn": N_("een BSN"),
-    "birthdate": N_("een geboortedatum"),
-    "iban": N_("een rekeningnummer"),
-    "age": N_("een leeftijd"),
-    "url": N_("een link"),
+    FindingKind.BSN: N_("een BSN"),
+    FindingKind.PHONE: N_("een telefoonnummer"),
+    FindingKind.EMAIL: N_("een e-mailadres"),
+    FindingKind.IBAN: N_("een rekeningnummer"),
+    FindingKind.POSTCODE_HOUSE: N_("een postcode"),
+    FindingKind.ADDRESS: N_("een adres"),
+    FindingKind.BIRTH_DATE: N_("een geboortedatum"),
+    FindingKind.NAME_TITLE: N_("een naam"),
 }
 
 
-def privacy_problem(t: Translator, text: str) -> str | None:
+def privacy_problem(t: Translator, text: str, today: date) -> str | None:
     """Why ``text`` may not be stored (it could identify someone), or None when it is fine."""
-    result = check_free_text(text)
-    if result.ok:
+    findings = check_free_text(text, today=today)
+    if not findings:
         return None
-    found = [
-        t._(IDENTIFIER_WORDS.get(kind, N_("iets waaraan iemand te herkennen is")))
-        for kind in result.kinds
-    ]
+    found = dict.fromkeys(
+        t._(IDENTIFIER_WORDS.get(f.kind, N_("iets waaraan iemand te herkennen is")))
+        for f in findings
+    )
+    what = t._(" en ").join(found) if len(found) <= 2 else ", ".join(found)
     return t._(
         "Dit sla ik niet op: er staat {what} in. Verhalen en signalen blijven anoniem. "
         "Schrijf het opnieuw zonder dat, bijvoorbeeld <i>een moeder uit Blerick</i> "
         "in plaats van een naam."
-    ).format(what=esc(" en ".join(dict.fromkeys(found))))
+    ).format(what=esc(what))
 
 
-def text_problem(t: Translator, text: str, max_chars: int) -> str | None:
-    """What is wrong with a typed text (too short, too long, no words, identifying), or None."""
+def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str | None:
+    """What is wrong with a typed text (no words, too long, too short, identifying), or None."""
     _ = t._
     if not any(ch.isalpha() for ch in text):
         return _(
@@ -86,7 +86,7 @@ def text_problem(t: Translator, text: str, max_chars: int) -> str | None:
         return _(
             "Dat is wel erg kort. Schrijf in een paar woorden wat je zag (minstens {n} tekens)."
         ).format(n=MIN_TEXT_CHARS)
-    return privacy_problem(t, text)
+    return privacy_problem(t, text, today)
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class TextFlow:
         t = context.t
         _ = t._
         typed = " ".join(context.args or []).strip()
-        problem = text_problem(t, typed, self.max_chars) if typed else None
+        problem = text_problem(t, typed, self.max_chars, services.today()) if typed else None
         async with transaction(services.sessions) as s:
             existing = await drafts.get(s, user.id, self.flow)
             if (
@@ -361,7 +361,7 @@ class TextFlow:
                 data = dict(current.data)
                 state = current.state
                 if state == "text":
-                    problem = text_problem(t, text, self.max_chars)
+                    problem = text_problem(t, text, self.max_chars, services.today())
                     if problem is None:
                         data["text"] = text
                         data.pop("editing", None)

@@ -101,7 +101,8 @@ async def label_of(s: AsyncSession, table: Any, row_id: int | None) -> str | Non
 
 
 async def default_municipality_id(s: AsyncSession, user: User) -> int | None:
-    """The municipality of the expert's latest entry (contact or hours), else their home."""
+    """The municipality of the expert's latest entry (contact or hours) that has one (regional
+    hours have none), else their home municipality."""
     assert user.id is not None
     latest: list[tuple[datetime, int]] = []
     for table in (Contact, IndirectHours):
@@ -111,6 +112,7 @@ async def default_municipality_id(s: AsyncSession, user: User) -> int | None:
                 .where(
                     table.expert_id == user.id,  # type: ignore[attr-defined]
                     table.deleted_at.is_(None),  # type: ignore[attr-defined]
+                    table.municipality_id.is_not(None),  # type: ignore[attr-defined]
                 )
                 .order_by(table.created_at.desc(), table.id.desc())  # type: ignore[attr-defined]
                 .limit(1)
