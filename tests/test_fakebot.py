@@ -12,7 +12,7 @@ import time
 import warnings
 import zlib
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -442,6 +442,8 @@ async def test_html_validation(fake_telegram: FakeTelegram, app: App) -> None:
     with telegram_error(BadRequest, "Character '.' is reserved"):
         await app.bot.send_message(chat, "Klaar.", parse_mode="MarkdownV2")
     await app.bot.send_message(chat, "*Klaar*\\.", parse_mode="MarkdownV2")
+    fake_telegram.lenient_markdown_v2 = True
+    await app.bot.send_message(chat, "Klaar.", parse_mode="MarkdownV2")
     with telegram_error(BadRequest, "message text is empty"):
         await app.bot.send_message(chat, "<b> </b>", parse_mode="HTML")
 
@@ -566,6 +568,8 @@ async def test_blocked_user(fake_telegram: FakeTelegram, app: App) -> None:
     await anna.says("hoi")
     await anna.blocks_bot()
     assert app.bot_data["member"] == ["kicked"]
+    with pytest.raises(AssertionError, match="has blocked the bot"):
+        await anna.says("hallo?")
     with telegram_error(Forbidden, "bot was blocked by the user"):
         await app.bot.send_message(anna.id, "hallo?")
     with pytest.raises(Forbidden):
@@ -706,6 +710,26 @@ async def test_photo_and_document(fake_telegram: FakeTelegram, app: App) -> None
     app.add_handler(MessageHandler(filters.Document.ALL, on_document))
     await anna.sends_document(b"%PDF-1.4", "cv.pdf", mime_type="application/pdf")
     assert received == [b"%PDF-1.4"]
+
+
+async def test_clock_pins_and_members(fake_telegram: FakeTelegram, app: App) -> None:
+    class Clock:
+        def now(self) -> datetime:
+            return datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
+
+    fake_telegram.clock = Clock()
+    stamp = int(datetime(2025, 3, 3, 9, 30, tzinfo=UTC).timestamp())
+    anna = fake_telegram.user("Anna")
+    reply = (await anna.says("hoi")).only
+    assert anna.sent_messages[-1].json["date"] == stamp
+    assert fake_telegram.last_call("sendMessage").result["date"] == stamp
+
+    assert await app.bot.pin_chat_message(anna.id, reply.message_id)
+    assert anna.chat.pinned == [reply.message_id]
+    await app.bot.unpin_all_chat_messages(anna.id)
+    assert anna.chat.pinned == []
+    member = await app.bot.get_chat_member(anna.id, anna.id)
+    assert member.status == "member" and member.user.first_name == "Anna"
 
 
 async def test_chat_action_and_raw_calls(fake_telegram: FakeTelegram, app: App) -> None:

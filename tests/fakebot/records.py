@@ -296,6 +296,7 @@ class Chat:
     messages: dict[int, BotMessage] = field(default_factory=dict)  # bot messages by id
     user_messages: dict[int, UserMessage] = field(default_factory=dict)
     menu_button: JSON | None = None
+    pinned: list[int] = field(default_factory=list)  # pinned message ids, oldest first
 
     def take_message_id(self) -> int:
         message_id = self.next_message_id

@@ -51,6 +51,9 @@ __all__ = [
 
 JSON = dict[str, Any]
 
+FAILURE_CONTEXT_EVENTS = 60
+"""How many recent chat events assertion messages include."""
+
 
 class ButtonNotFound(AssertionError):
     """The button a test wanted to press is not there (message includes the transcript)."""
@@ -80,7 +83,9 @@ class _ErrorCapture:
             return
         error = self.errors[0]
         self.errors.clear()
-        transcript = tg.transcript(chat_id) if chat_id in tg.chats else ""
+        transcript = (
+            tg.transcript(chat_id, last=FAILURE_CONTEXT_EVENTS) if chat_id in tg.chats else ""
+        )
         raise BotRaised(
             f"the bot raised {type(error).__name__}: {error}\n\n{transcript}"
         ) from error
@@ -176,7 +181,9 @@ async def _wait_quiet(
         if done and now - max(tg.last_activity, since()) >= quiet:
             return
         if now > deadline:
-            transcript = tg.transcript(chat_id) if chat_id in tg.chats else ""
+            transcript = (
+                tg.transcript(chat_id, last=FAILURE_CONTEXT_EVENTS) if chat_id in tg.chats else ""
+            )
             raise TimeoutError(
                 f"timed out waiting for the bot to finish {what} "
                 f"(in flight: {tg.inflight}, pending updates: {len(tg.pending_updates)})"
@@ -245,6 +252,8 @@ class PollingDriver(Driver):
         chat_id = _chat_of(update)
 
         def fetched_and_polled_past() -> bool:
+            if update_id in tg.filtered_update_ids:
+                return True  # allowed_updates excluded it; the bot will never see it
             return tg.update_consumed(update_id) and tg.max_poll_offset > update_id
 
         await _wait_quiet(
@@ -425,7 +434,13 @@ class Reply:
 class Replies(list[Reply]):
     """The bot's messages in response to one update (a plain list with helpers)."""
 
-    transcript: str = ""
+    def __init__(self, user: ChatUser, replies: Iterable[Reply] = ()) -> None:
+        super().__init__(replies)
+        self.user = user
+
+    @property
+    def transcript(self) -> str:
+        return self.user._context()
 
     @property
     def texts(self) -> list[str]:
@@ -485,6 +500,13 @@ class ChatUser:
         return f"<ChatUser {self.first_name} id={self.id}>"
 
     # -- actions ---------------------------------------------------------------------
+    def _require_unblocked(self) -> None:
+        if self.chat.blocked:
+            raise AssertionError(
+                f"{self.first_name} has blocked the bot and cannot talk to it; "
+                "call unblocks_bot() first"
+            )
+
     async def _deliver(self, update: JSON) -> Replies:
         driver = self.tg.driver
         if driver is None:
@@ -501,12 +523,11 @@ class ChatUser:
         for event in self.tg.events_for(self.id, since=start):
             if event.kind in ("bot_message", "bot_edit") and event.message_id is not None:
                 seen.setdefault(event.message_id, self.chat.messages[event.message_id])
-        replies = Replies(Reply(self, m) for m in seen.values() if not m.deleted)
-        replies.transcript = self.transcript()
-        return replies
+        return Replies(self, (Reply(self, m) for m in seen.values() if not m.deleted))
 
     async def says(self, text: str, *, reply_to: MessageRef | None = None) -> Replies:
         """Send a text message (a ``/command`` gets its bot_command entity)."""
+        self._require_unblocked()
         reply_id = self._message_id(reply_to) if reply_to is not None else None
         return await self._deliver(
             self.tg.message_update(self.id, text, reply_to_message_id=reply_id)
@@ -521,6 +542,7 @@ class ChatUser:
 
     async def sends(self, text: str | None = None, **fields: Any) -> Replies:
         """Send a message with arbitrary Message fields, e.g. ``contact={...}``."""
+        self._require_unblocked()
         return await self._deliver(self.tg.message_update(self.id, text, extra=fields))
 
     async def sends_document(
@@ -532,6 +554,7 @@ class ChatUser:
         caption: str | None = None,
     ) -> Replies:
         """Send a document; the bot can getFile/download it from the fake server."""
+        self._require_unblocked()
         upload = self.tg.register_file(data, filename=filename, mime_type=mime_type)
         document = {
             "file_id": upload.file_id,
@@ -546,6 +569,8 @@ class ChatUser:
         return await self._deliver(self.tg.message_update(self.id, None, extra=fields))
 
     async def sends_photo(self, data: bytes, *, caption: str | None = None) -> Replies:
+        """Send a photo (stored so the bot can getFile/download it)."""
+        self._require_unblocked()
         upload = self.tg.register_file(data, filename="photo.jpg", kind="photo")
         fields: JSON = {
             "photo": [
@@ -564,6 +589,7 @@ class ChatUser:
 
     async def edits(self, message: UserMessage | int | None, new_text: str) -> Replies:
         """Edit one of the user's own messages (None: the latest) -> ``edited_message``."""
+        self._require_unblocked()
         if message is None:
             mine = self.sent_messages
             if not mine:
@@ -575,23 +601,24 @@ class ChatUser:
     async def press(self, label: str, *, message: MessageRef | None = None) -> Replies:
         """Press the inline button ``label`` (exact label, else a unique substring) on
         ``message`` or on the latest bot message with an inline keyboard."""
+        self._require_unblocked()
         target = self._resolve(message) if message is not None else self._keyboard_message()
         if target is None:
             raise ButtonNotFound(
                 f"{self.first_name} wants to press {label!r}, but no bot message has an "
-                f"inline keyboard\n\n{self.transcript()}"
+                f"inline keyboard\n\n{self._context()}"
             )
         if target.deleted:
             raise ButtonNotFound(
                 f"message #{target.message_id} was deleted; its buttons cannot be pressed"
-                f"\n\n{self.transcript()}"
+                f"\n\n{self._context()}"
             )
         button = self._find_button(target, label)
         data = button.get("callback_data")
         if data is None:
             raise ButtonNotFound(
                 f"button {button.get('text')!r} on #{target.message_id} is not a callback "
-                f"button: {button}\n\n{self.transcript()}"
+                f"button: {button}\n\n{self._context()}"
             )
         update = self.tg.callback_query_update(
             self.id, target.message_id, data, label=button.get("text")
@@ -601,6 +628,7 @@ class ChatUser:
     async def press_data(self, data: str, message: MessageRef) -> Replies:
         """Send a callback query with raw ``data`` from ``message`` (e.g. a stale button
         from an older keyboard version) without checking that the button exists."""
+        self._require_unblocked()
         target = self._resolve(message)
         return await self._deliver(self.tg.callback_query_update(self.id, target.message_id, data))
 
@@ -625,7 +653,7 @@ class ChatUser:
         messages = self.tg.messages(self.id)
         if not messages:
             raise AssertionError(
-                f"the bot has not sent {self.first_name} anything\n\n{self.transcript()}"
+                f"the bot has not sent {self.first_name} anything\n\n{self._context()}"
             )
         return Reply(self, messages[-1])
 
@@ -655,7 +683,7 @@ class ChatUser:
                 f"answerCallbackQuery attempt(s), answered={q.answered}"
                 for q in bad
             ]
-            raise AssertionError("\n".join(lines) + "\n\n" + self.transcript())
+            raise AssertionError("\n".join(lines) + "\n\n" + self._context())
 
     @property
     def menu_commands(self) -> list[tuple[str, str]]:
@@ -667,7 +695,11 @@ class ChatUser:
         return self.tg.menu_button(self.id)
 
     def transcript(self, *, last: int | None = None) -> str:
+        """The chat so far, readable (only the ``last`` N events when given)."""
         return self.tg.transcript(self.id, last=last)
+
+    def _context(self) -> str:
+        return self.transcript(last=FAILURE_CONTEXT_EVENTS)
 
     # -- helpers ---------------------------------------------------------------------
     def _message_id(self, ref: MessageRef) -> int:
@@ -682,7 +714,7 @@ class ChatUser:
         message = self.chat.messages.get(message_id)
         if message is None:
             raise AssertionError(
-                f"no bot message #{message_id} in {self.first_name}'s chat\n\n{self.transcript()}"
+                f"no bot message #{message_id} in {self.first_name}'s chat\n\n{self._context()}"
             )
         return message
 
@@ -706,7 +738,7 @@ class ChatUser:
         problem = "is ambiguous" if candidates else "is not there"
         raise ButtonNotFound(
             f"button {label!r} {problem} on bot message #{message.message_id}; "
-            f"available: {_labels(message.buttons)}\n\n{self.transcript()}"
+            f"available: {_labels(message.buttons)}\n\n{self._context()}"
         )
 
 

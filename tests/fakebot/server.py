@@ -18,6 +18,7 @@ drivers -- straight to ``Application.process_update``.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import hashlib
 import inspect
@@ -30,11 +31,12 @@ import struct
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from tests.fakebot.formatting import ParsedText, utf16_len
+from tests.fakebot.formatting import EntityParseError, ParsedText, parse_formatted, utf16_len
 from tests.fakebot.records import (
     ApiCall,
     BotMessage,
@@ -70,6 +72,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TOKEN",
     "ApiError",
+    "ClockLike",
     "FakeTelegram",
     "FloodLimits",
     "MethodHandler",
@@ -83,6 +86,13 @@ DEFAULT_TOKEN = "123456789:AAFakeTokenForErvaringsbotTests_0123"
 _LOGGER = logging.getLogger(__name__)
 _TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _COMMAND_ENTITY_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
+
+
+class ClockLike(Protocol):
+    """Anything with ``now() -> aware datetime`` (matches ``bot.clock.Clock``)."""
+
+    def now(self) -> datetime: ...
+
 
 MethodHandler = Callable[[JSON, dict[str, UploadedFile]], Any | Awaitable[Any]]
 """Signature of a Bot API method implementation: ``(params, files) -> result``.
@@ -205,6 +215,10 @@ class FakeTelegram:
             catches missing escaping).
         validate_images: reject sendPhoto bytes that are not PNG/JPEG/GIF/WEBP/BMP
             (Telegram answers IMAGE_PROCESS_FAILED).
+        lenient_markdown_v2: accept MarkdownV2 the parser rejects (counting the raw text).
+        clock: where message/update dates come from: any object with ``now() -> datetime``
+            (e.g. ``bot.clock.FrozenClock``); default: the system time.  Settable later via
+            ``tg.clock``.
     """
 
     def __init__(
@@ -216,6 +230,8 @@ class FakeTelegram:
         token: str | None = None,
         strict_html_ampersand: bool = True,
         validate_images: bool = True,
+        lenient_markdown_v2: bool = False,
+        clock: ClockLike | None = None,
         host: str = "127.0.0.1",
     ) -> None:
         self.bot_username = bot_username
@@ -224,15 +240,19 @@ class FakeTelegram:
         self.token = token
         self.strict_html_ampersand = strict_html_ampersand
         self.validate_images = validate_images
+        self.lenient_markdown_v2 = lenient_markdown_v2
+        self.clock = clock
         self._host = host
 
         # Recording.
         self.calls: list[ApiCall] = []
-        self.events: list[ChatEvent] = []
+        self.events: list[ChatEvent] = []  # all chats, in seq order
+        self._chat_events: dict[int, list[ChatEvent]] = {}
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, UploadedFile] = {}
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.updates: list[JSON] = []  # every update created or pushed, in order
+        self._known_update_ids: set[int] = set()
         self.stats = Stats()
         self.commands: dict[tuple[str, int | None, int | None, str], list[JSON]] = {}
         self.default_menu_button: JSON | None = None
@@ -251,6 +271,7 @@ class FakeTelegram:
         # getUpdates state.
         self._queue: list[JSON] = []
         self._consumed: set[int] = set()  # delivered by getUpdates, or dropped by filters
+        self.filtered_update_ids: set[int] = set()  # dropped because of allowed_updates
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
         self._wakeup = asyncio.Event()
@@ -335,6 +356,12 @@ class FakeTelegram:
     def file_base_url(self) -> str:
         """Value for ``ApplicationBuilder.base_file_url``."""
         return f"{self.url}/file/bot"
+
+    def now(self) -> int:
+        """Unix time for message dates (from ``clock`` when set)."""
+        if self.clock is not None:
+            return int(self.clock.now().timestamp())
+        return int(time.time())
 
     # ------------------------------------------------------------------ drivers / users
 
@@ -457,7 +484,8 @@ class FakeTelegram:
         return [m for chat in self.chats.values() for m in chat.bot_messages]
 
     def events_for(self, chat_id: int, *, since: int = 0) -> list[ChatEvent]:
-        return [e for e in self.events if e.chat_id == chat_id and e.seq > since]
+        events = self._chat_events.get(chat_id, [])
+        return events[bisect.bisect_right(events, since, key=lambda e: e.seq) :]
 
     def transcript(self, chat_id: int, *, last: int | None = None) -> str:
         """Readable transcript of a chat (use in assertion messages)."""
@@ -480,7 +508,7 @@ class FakeTelegram:
                 for q, n in problems
             ]
             chats = dict.fromkeys(q.chat_id for q, _ in problems)
-            transcripts = "\n\n".join(self.transcript(c) for c in chats)
+            transcripts = "\n\n".join(self.transcript(c, last=60) for c in chats)
             raise AssertionError("\n".join(lines) + "\n\n" + transcripts)
 
     def commands_for(
@@ -608,12 +636,17 @@ class FakeTelegram:
         **detail: Any,
     ) -> ChatEvent:
         event = ChatEvent(self._next_seq(), chat_id, kind, message_id, detail)
-        self.events.append(event)
+        self._record_event(event)
         return event
+
+    def _record_event(self, event: ChatEvent) -> None:
+        self.events.append(event)
+        self._chat_events.setdefault(event.chat_id, []).append(event)
 
     def _new_update(self, body: JSON) -> JSON:
         update = {"update_id": next(self._update_ids), **body}
         self.updates.append(update)
+        self._known_update_ids.add(update["update_id"])
         return update
 
     def message_update(
@@ -632,7 +665,7 @@ class FakeTelegram:
             "message_id": message_id,
             "from": chat.user_json(),
             "chat": chat.to_json(),
-            "date": int(time.time()),
+            "date": self.now(),
         }
         if text is not None:
             message["text"] = text
@@ -655,7 +688,7 @@ class FakeTelegram:
         original = chat.user_messages.get(message_id)
         if original is None or original.deleted:
             raise LookupError(f"user message #{message_id} does not exist in chat {chat_id}")
-        message = {**original.json, "text": new_text, "edit_date": int(time.time())}
+        message = {**original.json, "text": new_text, "edit_date": self.now()}
         message.pop("entities", None)
         match = _COMMAND_ENTITY_RE.match(new_text)
         if match:
@@ -721,7 +754,7 @@ class FakeTelegram:
                 "my_chat_member": {
                     "chat": chat.to_json(),
                     "from": chat.user_json(),
-                    "date": int(time.time()),
+                    "date": self.now(),
                     "old_chat_member": old,
                     "new_chat_member": new,
                 }
@@ -734,8 +767,9 @@ class FakeTelegram:
         Updates without ``update_id`` get one.  Waiting long polls return immediately."""
         if "update_id" not in update:
             update = self._new_update(update)
-        elif not any(u is update for u in self.updates):
+        elif int(update["update_id"]) not in self._known_update_ids:
             self.updates.append(update)
+            self._known_update_ids.add(int(update["update_id"]))
         self._queue.append(update)
         self._queue.sort(key=lambda u: u["update_id"])
         self.stats.updates_pushed += 1
@@ -1032,9 +1066,15 @@ class FakeTelegram:
     def _text_params(
         self, params: JSON, key: str, *, caption: bool
     ) -> tuple[ParsedText, str | None]:
+        parse_mode = params.get("parse_mode")
+        if self.lenient_markdown_v2 and str(parse_mode).lower() == "markdownv2":
+            try:
+                parse_formatted(str(params.get(key) or ""), "MarkdownV2")
+            except EntityParseError:
+                parse_mode = None  # count the raw text instead of failing
         parsed = parse_text(
             params.get(key),
-            params.get("parse_mode"),
+            parse_mode,
             params.get("caption_entities" if caption else "entities"),
             limit=MAX_CAPTION if caption else MAX_TEXT,
             caption=caption,
@@ -1070,7 +1110,7 @@ class FakeTelegram:
         message = BotMessage(
             chat_id=chat.id,
             message_id=message_id,
-            date=int(time.time()),
+            date=self.now(),
             kind=kind,
             versions=[version],
             protect_content=bool(params.get("protect_content")),
@@ -1081,7 +1121,7 @@ class FakeTelegram:
             params=dict(params),
         )
         chat.messages[message_id] = message
-        self.events.append(
+        self._record_event(
             ChatEvent(seq, chat.id, "bot_message", message_id, self._snapshot(message))
         )
         return message
@@ -1201,11 +1241,11 @@ class FakeTelegram:
                 parse_mode=parse_mode,
                 entities=entities,
                 reply_markup=markup,
-                edit_date=int(time.time()),
+                edit_date=self.now(),
                 seq=seq,
             )
         )
-        self.events.append(
+        self._record_event(
             ChatEvent(seq, chat.id, "bot_edit", message.message_id, self._snapshot(message))
         )
         return self._message_json(chat, message)
@@ -1237,6 +1277,10 @@ class FakeTelegram:
             "setChatMenuButton": self._set_chat_menu_button,
             "getChatMenuButton": self._get_chat_menu_button,
             "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
+            "pinChatMessage": self._pin_chat_message,
+            "unpinChatMessage": self._unpin_chat_message,
+            "unpinAllChatMessages": self._unpin_all_chat_messages,
             "getFile": self._get_file,
         }
         for kind, field_name in (
@@ -1322,6 +1366,7 @@ class FakeTelegram:
             )
             if not allowed:
                 self._consumed.add(update["update_id"])  # Telegram never stores these
+                self.filtered_update_ids.add(update["update_id"])
                 continue
             kept.append(update)
             if len(batch) < limit:
@@ -1490,7 +1535,7 @@ class FakeTelegram:
             )
             if record is not None:
                 record.attempts.append(answer)
-                self.events.append(
+                self._record_event(
                     ChatEvent(
                         answer.seq,
                         record.chat_id,
@@ -1585,6 +1630,52 @@ class FakeTelegram:
                 "gifts_from_channels": False,
             },
         }
+
+    def _get_chat_member(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
+        chat = self._target_chat(params, sending=False)
+        user_id = params.get("user_id")
+        bot_id = self.bot_user["id"]
+        if user_id == bot_id:
+            status = "kicked" if chat.blocked else "member"
+            member: JSON = {"status": status, "user": self.bot_user}
+        elif chat.type == "private" and user_id == chat.id:
+            member = {"status": "member", "user": chat.user_json()}
+        elif user_id in self.chats and self.chats[user_id].type == "private":
+            member = {"status": "left", "user": self.chats[user_id].user_json()}
+        else:
+            raise bad_request("user not found")
+        if member["status"] == "kicked":
+            member["until_date"] = 0
+        return member
+
+    def _pinned_message(self, params: JSON) -> tuple[Chat, BotMessage | UserMessage]:
+        chat = self._target_chat(params, sending=False)
+        message_id = params.get("message_id")
+        message: BotMessage | UserMessage | None = chat.messages.get(message_id)
+        if message is None:
+            message = chat.user_messages.get(message_id)
+        if message is None or message.deleted:
+            raise bad_request("message to pin not found")
+        return chat, message
+
+    def _pin_chat_message(self, params: JSON, files: dict[str, UploadedFile]) -> bool:
+        chat, message = self._pinned_message(params)
+        if message.message_id not in chat.pinned:
+            chat.pinned.append(message.message_id)
+        return True
+
+    def _unpin_chat_message(self, params: JSON, files: dict[str, UploadedFile]) -> bool:
+        chat = self._target_chat(params, sending=False)
+        if params.get("message_id") is None:
+            if chat.pinned:
+                chat.pinned.pop()
+        elif params["message_id"] in chat.pinned:
+            chat.pinned.remove(params["message_id"])
+        return True
+
+    def _unpin_all_chat_messages(self, params: JSON, files: dict[str, UploadedFile]) -> bool:
+        self._target_chat(params, sending=False).pinned.clear()
+        return True
 
     def _get_file(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
         upload = self.files.get(str(params.get("file_id") or ""))

@@ -73,13 +73,14 @@ def render_transcript(tg: FakeTelegram, chat_id: int, *, last: int | None = None
     """Render the events of one chat, oldest first (only the ``last`` N when given)."""
     chat = tg.chat(chat_id)
     events = tg.events_for(chat_id)
-    if last is not None:
-        events = events[-last:]
     header = f"--- transcript: chat {chat.id} with {chat.display_name} ---"
     lines = [header]
+    if last is not None and len(events) > last:
+        lines.append(f"      ({len(events) - last} earlier events left out)")
+        events = events[-last:]
     for event in events:
         lines.extend(_render_event(event, chat.first_name or chat.display_name))
-    if len(lines) == 1:
+    if not events:
         lines.append("      (nothing happened in this chat yet)")
     lines.append("-" * len(header))
     return "\n".join(lines)
