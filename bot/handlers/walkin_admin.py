@@ -111,6 +111,8 @@ def csv_error_line(t: Translator, error: CsvError, *, html: bool = True) -> str:
     """'Regel 3: dinsdg is geen weekdag …' in the translator's language (HTML or plain)."""
 
     def quote(value: str) -> str:
+        if value.isdigit():  # a line number or a count: nothing to point at
+            return value
         return f"<b>{esc(value)}</b>" if html else f'"{value}"'
 
     template = t._(CSV_ERRORS.get(error.code, N_("onbekende fout ({value})")))
@@ -694,7 +696,7 @@ async def _overview(
                     )
                 )
     if stopped:
-        lines += ["", _("Gestopt: {n}").format(n=len(stopped))]
+        lines += ["", _("Gestopt, niet meer zichtbaar: {n}").format(n=len(stopped))]
     lines += ["", _("Iets wijzigen? Typ /inloopbeheer.")]
     text = "\n".join(lines)
     if len(text) > 4000:
@@ -857,10 +859,10 @@ async def on_document(update: Update, context: BotContext) -> None:
         [
             "<b>" + _("CSV-bestand inlezen") + "</b>",
             t.ngettext(
-                "{n} inloop in {m} gemeente(n): {names}.",
-                "{n} inloopmomenten in {m} gemeente(n): {names}.",
+                "In het bestand staat {n} inloopmoment ({names}).",
+                "In het bestand staan {n} inloopmomenten ({names}).",
                 len(result.rows),
-            ).format(n=len(result.rows), m=len(munis), names=esc(", ".join(munis))),
+            ).format(n=len(result.rows), names=esc(", ".join(munis))),
             _("Wat er al in staat, wordt bijgewerkt. Er komt niets dubbel in."),
             "",
             _("Inlezen?"),
