@@ -153,7 +153,9 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
                 func.sum(c.residents_new),
             )
             .select_from(
-                Contact.__table__.join(ct, ct.contact_id == c.id).join(th, th.id == ct.theme_id)
+                Contact.__table__.join(ContactTheme.__table__, ct.contact_id == c.id).join(
+                    Theme.__table__, th.id == ct.theme_id
+                )
             )
             .where(in_week)
             .group_by(th.id, th.label, th.sort_order)
@@ -165,7 +167,9 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     activities = (
         await s.exec(  # type: ignore[call-overload]
             select(at.label, func.count(), func.sum(c.duration_minutes))
-            .select_from(Contact.__table__.join(at, at.id == c.activity_type_id))
+            .select_from(
+                Contact.__table__.join(ActivityType.__table__, at.id == c.activity_type_id)
+            )
             .where(in_week)
             .group_by(at.id, at.label, at.sort_order)
             .order_by(func.count().desc(), at.sort_order)
@@ -176,7 +180,9 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     referrals = (
         await s.exec(  # type: ignore[call-overload]
             select(rt.label, func.count())
-            .select_from(Contact.__table__.join(rt, rt.id == c.referral_target_id))
+            .select_from(
+                Contact.__table__.join(ReferralTarget.__table__, rt.id == c.referral_target_id)
+            )
             .where(in_week)
             .group_by(rt.id, rt.label, rt.sort_order)
             .order_by(func.count().desc(), rt.sort_order)
@@ -213,11 +219,11 @@ async def _notes(
     t = model.__table__.c
     m = Municipality.__table__.c
     cols = [t.text, m.name]
-    frm = model.__table__.outerjoin(m, m.id == t.municipality_id)
+    frm = model.__table__.outerjoin(Municipality.__table__, m.id == t.municipality_id)
     if with_kind:
         k = SignalKind.__table__.c
         cols.append(k.label)
-        frm = frm.join(k, k.id == t.kind_id)
+        frm = frm.join(SignalKind.__table__, k.id == t.kind_id)
     rows = (
         await s.exec(  # type: ignore[call-overload]
             select(*cols)
@@ -251,7 +257,9 @@ async def _silent_and_blocked(
     )
     base = (
         select(u.display_name, m.name)
-        .select_from(User.__table__.outerjoin(m, m.id == u.home_municipality_id))
+        .select_from(
+            User.__table__.outerjoin(Municipality.__table__, m.id == u.home_municipality_id)
+        )
         .where(u.role == Role.expert.value, u.active, u.deleted_at.is_(None))
         .order_by(u.display_name, u.id)
     )
