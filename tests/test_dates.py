@@ -295,3 +295,11 @@ def test_long_adversarial_input() -> None:
             pass
         find_date(text, TODAY)
         parse_time(text)
+
+
+def test_parse_date_has_no_range_check() -> None:
+    from bot.domain.dates import parse_date
+
+    assert parse_date("3 jan", TODAY) == date(2026, 1, 3)
+    assert parse_date("morgen", TODAY) == date(2026, 3, 13)
+    assert parse_date("geen datum", TODAY) is None

@@ -20,6 +20,7 @@ __all__ = [
     "DateErrorCode",
     "find_date",
     "format_date_nl",
+    "parse_date",
     "parse_pause_until",
     "parse_time",
     "parse_work_date",
@@ -247,6 +248,13 @@ def validate_work_date(d: date, today: date, *, max_back_days: int = 14) -> date
     if (today - d).days > max_back_days:
         raise DateError(DateErrorCode.TOO_OLD, d)
     return d
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """A whole-text date resolved like a work date (most recent past occurrence when no year
+    is given), without any range check; None if it is not a date."""
+    hit = _whole_text_hit(text)
+    return _resolve(hit, today, "past") if hit is not None else None
 
 
 def parse_work_date(text: str, today: date, *, max_back_days: int = 14) -> date:
