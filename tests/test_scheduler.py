@@ -1,0 +1,99 @@
+"""Job registration: stable ids, misfire/coalesce/max_instances, Europe/Amsterdam triggers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import scheduler
+from bot.app import build_application
+from bot.config import Settings
+from bot.handlers import digest as digest_handlers
+from bot.handlers import reminders as reminder_handlers
+
+TZ = ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.fixture
+async def app(tmp_path):
+    settings = Settings(
+        telegram_bot_token="123456:TEST",
+        telegram_api_base_url="http://127.0.0.1:9/bot",
+        database_url=f"sqlite:///{tmp_path}/x.db",
+        digest_weekday=1,
+        digest_time=time(8, 30),
+    )
+    application = build_application(settings, set_menus=False, updater=False, rate_limit=False)
+    sched = application.job_queue.scheduler
+    sched.start(paused=True)  # jobs go into the store (replace_existing applies), nothing runs
+    yield application
+    sched.shutdown(wait=False)
+    await application.bot_data.services.engine.dispose()
+
+
+def jobs(app) -> dict:
+    return {j.id: j for j in app.job_queue.scheduler.get_jobs()}
+
+
+async def test_jobs_have_stable_ids_and_safe_options(app):
+    js = jobs(app)
+    assert set(js) == {
+        scheduler.REMINDER_JOB_ID,
+        scheduler.DIGEST_WEEKLY_JOB_ID,
+        scheduler.DIGEST_STARTUP_JOB_ID,
+        scheduler.DIGEST_RETRY_JOB_ID,
+    }
+    for job in js.values():
+        assert job.coalesce is True
+        assert job.max_instances == 1
+        assert job.misfire_grace_time and job.misfire_grace_time > 0
+
+
+async def test_registering_again_replaces_instead_of_duplicating(app):
+    reminder_handlers.schedule(app)
+    digest_handlers.schedule(app)
+    ids = [j.id for j in app.job_queue.scheduler.get_jobs()]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 4
+
+
+async def test_reminder_pass_runs_every_minute(app):
+    trigger = jobs(app)[scheduler.REMINDER_JOB_ID].trigger
+    assert trigger.interval.total_seconds() == 60
+
+
+@pytest.mark.parametrize(
+    ("after", "expected_utc"),
+    [
+        # Sunday 29 March 2026 (DST starts): next Monday 08:30 CEST = 06:30 UTC.
+        (datetime(2026, 3, 29, 12, tzinfo=UTC), datetime(2026, 3, 30, 6, 30, tzinfo=UTC)),
+        # Sunday 25 October 2026 (DST ends): next Monday 08:30 CET = 07:30 UTC.
+        (datetime(2026, 10, 25, 12, tzinfo=UTC), datetime(2026, 10, 26, 7, 30, tzinfo=UTC)),
+        # Monday 08:31 local: the next one is a week later.
+        (datetime(2026, 11, 23, 7, 31, tzinfo=UTC), datetime(2026, 11, 30, 7, 30, tzinfo=UTC)),
+    ],
+)
+async def test_weekly_digest_fires_monday_0830_local(app, after, expected_utc):
+    trigger = jobs(app)[scheduler.DIGEST_WEEKLY_JOB_ID].trigger
+    nxt = trigger.get_next_fire_time(None, after.astimezone(TZ))
+    assert nxt.astimezone(UTC) == expected_utc
+    assert nxt.astimezone(TZ).time() == time(8, 30)
+
+
+async def test_catch_up_runs_once_soon_after_start(app):
+    job = jobs(app)[scheduler.DIGEST_STARTUP_JOB_ID]
+    assert type(job.trigger).__name__ == "DateTrigger"
+
+
+async def test_no_jobs_without_schedule_jobs(tmp_path):
+    settings = Settings(
+        telegram_bot_token="123456:TEST",
+        telegram_api_base_url="http://127.0.0.1:9/bot",
+        database_url=f"sqlite:///{tmp_path}/y.db",
+    )
+    application = build_application(
+        settings, set_menus=False, updater=False, rate_limit=False, schedule_jobs=False
+    )
+    assert application.job_queue.scheduler.get_jobs() == []
+    await application.bot_data.services.engine.dispose()
