@@ -27,6 +27,8 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
 )
 from telegram.error import (
@@ -741,6 +743,12 @@ async def test_chat_action_and_raw_calls(fake_telegram: FakeTelegram, app: App) 
         "typing",
         "dancing",
     ]
+    keyboard = ReplyKeyboardMarkup([["Ja", "Nee"], ["Stop"]], one_time_keyboard=True)
+    await app.bot.send_message(anna.id, "Kies", reply_markup=keyboard)
+    assert anna.reply_keyboard == [["Ja", "Nee"], ["Stop"]]
+    assert (await anna.says("Nee")).only.text == "Nee"  # pressing a reply button = text
+    await app.bot.send_message(anna.id, "Weg", reply_markup=ReplyKeyboardRemove())
+    assert anna.reply_keyboard == []
     assert fake_telegram.server_errors == []
 
 

@@ -286,7 +286,7 @@ def parse_html(text: str, *, strict_ampersand: bool = True) -> ParsedText:
                 f'Unmatched end tag at byte offset {begin_bytes}, expected "</{open_tag.name}>", '
                 f'found "</{end_name}>"'
             )
-        _close_html_entity(open_tag, out, entities, text)
+        _close_html_entity(open_tag, out, entities)
 
     if stack:
         raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
@@ -294,9 +294,7 @@ def parse_html(text: str, *, strict_ampersand: bool = True) -> ParsedText:
     return ParsedText(out.text(), entities)
 
 
-def _close_html_entity(
-    tag: _OpenTag, out: _Builder, entities: list[dict[str, Any]], source: str
-) -> None:
+def _close_html_entity(tag: _OpenTag, out: _Builder, entities: list[dict[str, Any]]) -> None:
     length = out.offset - tag.offset
     if length <= 0:
         return

@@ -658,6 +658,19 @@ class ChatUser:
         return Reply(self, messages[-1])
 
     @property
+    def reply_keyboard(self) -> list[list[str]]:
+        """Labels of the custom (reply) keyboard currently shown, ``[]`` when none.
+
+        The latest bot message carrying a ``keyboard`` or ``remove_keyboard`` decides."""
+        for message in reversed(self.chat.bot_messages):
+            markup = message.versions[0].reply_markup or {}
+            if "keyboard" in markup:
+                return message.reply_keyboard
+            if markup.get("remove_keyboard"):
+                return []
+        return []
+
+    @property
     def sent_messages(self) -> list[UserMessage]:
         """Messages this user sent, oldest first (deleted ones included)."""
         return sorted(self.chat.user_messages.values(), key=lambda m: m.message_id)

@@ -1651,6 +1651,8 @@ class FakeTelegram:
     def _pinned_message(self, params: JSON) -> tuple[Chat, BotMessage | UserMessage]:
         chat = self._target_chat(params, sending=False)
         message_id = params.get("message_id")
+        if not isinstance(message_id, int):
+            raise bad_request("message identifier is not specified")
         message: BotMessage | UserMessage | None = chat.messages.get(message_id)
         if message is None:
             message = chat.user_messages.get(message_id)
