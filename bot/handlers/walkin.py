@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.commands import EXPERT, RESIDENT
 from bot.context import BotContext
 from bot.domain.holidays_nl import holiday_name
-from bot.domain.walkin import Occurrence
+from bot.domain.walkin import Occurrence, local_today
 from bot.domain.walkin_query import WalkinAnswer, WalkinQuery, answer, parse_walkin_query
 from bot.handlers.common import Button, edit_or_send, esc, reply
 from bot.handlers.common import answer as answer_query
@@ -83,7 +83,8 @@ def _when(t: Translator, ans: WalkinAnswer) -> str:
 
 def _title(t: Translator, ans: WalkinAnswer) -> str:
     _ = t._
-    kinds = {o.kind for o in ans.occurrences} or ({ans.kind} if ans.kind else set())
+    # What is shown decides the title; with nothing shown, what was asked (default inloop).
+    kinds = {o.kind for o in ans.occurrences} or {ans.kind or "inloop"}
     if kinds == {"spreekuur"}:
         title = _("Spreekuur in {place}")
     elif kinds == {"inloop"}:
@@ -157,7 +158,14 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime) -> str:
             )
         nxt = ans.next_occurrence
         if nxt is not None:
-            out += ["", _("De eerstvolgende is op {date}:").format(date=t.fmt_date(nxt.date))]
+            today = local_today(now)
+            if nxt.date == today:
+                intro = _("De eerstvolgende is vandaag, {date}:")
+            elif nxt.date == today + timedelta(days=1):
+                intro = _("De eerstvolgende is morgen, {date}:")
+            else:
+                intro = _("De eerstvolgende is op {date}:")
+            out += ["", intro.format(date=t.fmt_date(nxt.date))]
             out += _entry(t, nxt, now, mixed=True)
         else:
             out.append(_("De komende drie maanden staat er niets gepland. Kijk later nog eens."))

@@ -1,0 +1,547 @@
+"""Residents ask when and where they can walk in, through the fake Bot API (SQLite and
+PostgreSQL), with the sample schedule seeded and a frozen clock:
+
+* a corpus of resident phrasings (villages, typos, parts of the day, morgen/vandaag/nu);
+* holidays, cancelled dates, extra dates, "nu open" to the minute across DST;
+* the municipality buttons when the place is missing or unknown;
+* privacy: after a resident's conversation no table and no log line holds their id or text.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select as sa_select
+from sqlmodel import SQLModel
+
+from bot.domain.walkin import TZ
+from bot.domain.walkin_csv import parse_sessions_csv
+from bot.storage import walkin as repo
+from bot.storage.db import transaction
+
+try:  # TEMP until tests/conftest.py provides the `bot` harness
+    from tests._walkin_devharness import bot  # noqa: F401
+except ImportError:  # pragma: no cover
+    pass
+
+SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
+# Tuesday 3 March 2026, 10:30 in Amsterdam (winter time).
+TUESDAY_MORNING = datetime(2026, 3, 3, 10, 30, tzinfo=TZ)
+WELCOME = "Je bent welkom zonder afspraak."
+PICK = "Over welke plaats gaat het? Kies je gemeente."
+MUNICIPALITIES = [
+    "Beesel",
+    "Bergen",
+    "Echt-Susteren",
+    "Gennep",
+    "Horst aan de Maas",
+    "Leudal",
+    "Maasgouw",
+    "Nederweert",
+    "Peel en Maas",
+    "Roerdalen",
+    "Roermond",
+    "Venlo",
+    "Venray",
+    "Weert",
+]
+
+
+async def seed(bot, at: datetime = TUESDAY_MORNING) -> None:
+    """The sample schedule (every municipality has a session) and the clock."""
+    bot.clock.set(at)
+    rows = parse_sessions_csv(SAMPLE.read_text("utf-8")).rows
+    async with transaction(bot.services.sessions) as s:
+        await repo.import_rows(s, rows, bot.clock.now())
+
+
+async def session_id(bot, place: str) -> int:
+    async with bot.services.sessions() as s:
+        rows = await repo.sessions_in(s)
+    return next(row.id for row, _ in rows if row.place == place)
+
+
+# --------------------------------------------------------------------------- the corpus
+
+# (what the resident types, must appear in the answer, must not appear).
+# Sample schedule, seen on Tuesday 3 March 2026 at 10:30.
+CORPUS: list[tuple[str, list[str], list[str]]] = [
+    (
+        "wanneer is de inloop in venray",
+        [
+            "Inloop in Venray",
+            "Donderdag 5 maart",
+            "18:30 – 20:00",
+            "Wijkpunt Brukske",
+            "Brukskestraat 40 Venray",
+            "Maandag 9 maart",
+            "Ontmoetingscentrum De Brug",
+        ],
+        ["Nu open"],
+    ),
+    (
+        "is er vandaag iets in Weert?",
+        [
+            "Inloop in Weert",
+            "Vandaag, dinsdag 3 maart",
+            "13:00 – 15:00",
+            "Buurthuis Fatima",
+            "Fatimaplein 2 Weert",
+        ],
+        ["D'n Tump", "Nu open"],
+    ),
+    (
+        "inloop panningen morgen",
+        [
+            "Panningen hoort bij de gemeente Peel en Maas.",
+            "Morgen, woensdag 4 maart",
+            "10:00 – 12:00",
+            "Huiskamer Panningen",
+            "Markt 9 Panningen",
+        ],
+        ["Kasteelhof"],
+    ),
+    (
+        "spreekuur roermond",
+        [
+            "Spreekuur in Roermond",
+            "Morgen, woensdag 4 maart",
+            "Stadswinkel Roermond",
+            "Kloosterwandplein 17 Roermond",
+            "Vraag bij de balie",
+        ],
+        ["De Schakel"],
+    ),
+    (
+        "/inloop Blerick",
+        [
+            "Blerick hoort bij de gemeente Venlo.",
+            "Vandaag, dinsdag 3 maart",
+            "Buurthuis De Kolk",
+            "Nu open, tot 12:00",
+            "Wijkcentrum De Vlasakker",
+            "Donderdag 5 maart",
+            "Volgende week",
+            "Dinsdag 10 maart",
+        ],
+        [],
+    ),
+    (
+        "/inloop tegelen",
+        ["Tegelen hoort bij de gemeente Venlo.", "Spreekuur · Bibliotheek Tegelen"],
+        [],
+    ),
+    (
+        "is het nu open in venlo",
+        ["Nu open, tot 12:00", "Buurthuis De Kolk", "Kolkstraat 14 Venlo"],
+        ["Vlasakker", "Morgen"],
+    ),
+    (
+        "is het nu open in weert",
+        ["Op dit moment is er niets open. Later vandaag wel:", "Buurthuis Fatima", "13:00 – 15:00"],
+        ["Nu open"],
+    ),
+    (
+        "nu open in venray?",
+        [
+            "Op dit moment is er niets open in Venray.",
+            "De eerstvolgende is op donderdag 5 maart:",
+            "Wijkpunt Brukske",
+        ],
+        ["Nu open"],
+    ),
+    ("inloop reuver nu", ["Reuver hoort bij de gemeente Beesel.", "Nu open, tot 11:00"], []),
+    ("inloop venrai", ["Inloop in Venray", "Wijkpunt Brukske"], []),
+    ("spreekuur roermnd morgen", ["Spreekuur in Roermond", "Morgen, woensdag 4 maart"], []),
+    ("inloop weerd vandaag", ["Inloop in Weert", "Buurthuis Fatima"], []),
+    (
+        "inloop in baarlo vanmiddag",
+        [
+            "Vandaag in de middag is er geen inloop in Peel en Maas.",
+            "De eerstvolgende is op vrijdag 6 maart:",
+            "Ontmoetingsruimte Kasteelhof",
+        ],
+        ["Huiskamer Panningen"],
+    ),
+    (
+        "sevenum morgenochtend",
+        [
+            "Morgen in de ochtend is er geen inloop of spreekuur in Horst aan de Maas.",
+            "De eerstvolgende is op donderdag 5 maart:",
+            "Inloophuis De Wingerd",
+        ],
+        [],
+    ),
+    (
+        "Swalmen vanavond 🙂",
+        [
+            "Vandaag in de avond is er geen inloop of spreekuur in Roermond.",
+            "De eerstvolgende is op maandag 9 maart:",
+            "Dorpshuis De Schakel",
+            "19:00 – 21:00",
+        ],
+        [],
+    ),
+    (
+        "stramproy overmorgen!",
+        [
+            "Overmorgen is er geen inloop of spreekuur in Weert.",
+            "De eerstvolgende is vandaag, dinsdag 3 maart:",
+            "Buurthuis Fatima",
+        ],
+        [],
+    ),
+    (
+        "👋 inloop Stramproy?",
+        ["Stramproy hoort bij de gemeente Weert.", "Gemeenschapshuis D'n Tump", "Vrijdag 6 maart"],
+        [],
+    ),
+    ("wanneer kan ik langskomen in Venlo", ["Buurthuis De Kolk", "Huiskamer Op de Hoek"], []),
+    (
+        "is er dinsdag inloop in blerick",
+        ["Vandaag, dinsdag 3 maart", "Buurthuis De Kolk"],
+        ["Vlasakker", "Dinsdag 10 maart"],
+    ),
+    (
+        "volgende woensdag venlo",
+        ["Morgen, woensdag 4 maart", "Bibliotheek Tegelen"],
+        ["Buurthuis De Kolk"],
+    ),
+    (
+        "zaterdag open in venray?",
+        [
+            "Op zaterdag 7 maart is er geen inloop of spreekuur in Venray.",
+            "De eerstvolgende is op donderdag 5 maart:",
+        ],
+        [],
+    ),
+    (
+        "dit weekend iets in Echt?",
+        ["Echt hoort bij de gemeente Echt-Susteren.", "Zaterdag 7 maart", "Bibliotheek Susteren"],
+        ["Het Anker"],
+    ),
+    (
+        "volgende week in weert",
+        ["Dinsdag 10 maart", "Vrijdag 13 maart", "Buurthuis Fatima"],
+        ["Vandaag", "Vrijdag 6 maart"],
+    ),
+    (
+        "volgende week dinsdag spreekuur horst",
+        [
+            "Spreekuur in Horst aan de Maas",
+            "Dinsdag 10 maart",
+            "19:00 – 20:30",
+            "Dorpshuis De Kiosk",
+        ],
+        ["Wingerd"],
+    ),
+    (
+        "deze week inloop echt-susteren",
+        ["Zaterdag 7 maart", "Bibliotheek Susteren"],
+        ["Het Anker"],
+    ),
+    (
+        "Inloop Horst aan de Maas donderdagmiddag",
+        ["Op donderdag 5 maart in de middag is er geen inloop in Horst aan de Maas."],
+        [],
+    ),
+    ("donderdg inloop venlo", ["Donderdag 5 maart", "Wijkcentrum De Vlasakker"], ["Kolk"]),
+    (
+        "vrijdags in Gennep",
+        [
+            "Op vrijdag 6 maart is er geen inloop of spreekuur in Gennep.",
+            "De eerstvolgende is op donderdag 5 maart:",
+            "Buurtkamer Zuid",
+        ],
+        [],
+    ),
+    (
+        "'s avonds spreekuur in Maasbree",
+        [
+            "Maasbree hoort bij de gemeente Peel en Maas.",
+            "De komende twee weken in de avond is er geen spreekuur in Peel en Maas.",
+        ],
+        [],
+    ),
+    (
+        "op dit moment iets open in Nederweert?",
+        [
+            "Op dit moment is er niets open in Nederweert.",
+            "De eerstvolgende is morgen, woensdag 4 maart:",
+            "Ontmoetingsplek De Pinnen",
+        ],
+        [],
+    ),
+    ("is het open in Reuver", ["Nu open, tot 11:00", "Dorpshuis Reuver"], []),
+    (
+        "wanneer is het open in reuver",
+        ["Vandaag, dinsdag 3 maart", "Dinsdag 10 maart", "Raadhuisplein 6 Reuver"],
+        [],
+    ),
+    (
+        "hoe laat is de inloop in Kessel",
+        ["Kessel hoort bij de gemeente Peel en Maas.", "Huiskamer Panningen", "Kasteelhof"],
+        [],
+    ),
+    ("momenteel inloop in venlo", ["Nu open, tot 12:00", "Buurthuis De Kolk"], []),
+    ("inloop venlo 12 mei", ["Dinsdag 12 mei", "Buurthuis De Kolk"], ["Vlasakker"]),
+    ("inloop venlo 12-5", ["Dinsdag 12 mei", "Buurthuis De Kolk"], ["Vlasakker"]),
+    (
+        "inloop leudal",
+        ["Inloop in Leudal", "Vandaag, dinsdag 3 maart", "13:30 – 15:30", "Huiskamer Leudal"],
+        ["Nu open"],
+    ),
+    (
+        "inloop in heythuysen vandaag",
+        ["Heythuysen hoort bij de gemeente Leudal.", "Huiskamer Leudal"],
+        [],
+    ),
+    (
+        "waar kan ik binnenlopen in melick",
+        ["Melick hoort bij de gemeente Roerdalen.", "Donderdag 5 maart", "Dorpshuis Melick"],
+        [],
+    ),
+    ("inloop maasbracht", ["Inloop in Maasgouw", "Gemeenschapshuis De Kluis"], []),
+    ("inloop nieuw bergen", ["Inloop in Bergen", "Wijkcentrum Bergen"], []),
+    ("inloop afferden", ["Afferden hoort bij de gemeente Bergen.", "Wijkcentrum Bergen"], []),
+    ("INLOOP GENNEP", ["Inloop in Gennep", "Buurtkamer Zuid", "Zuiderstraat 19 Gennep"], []),
+    (
+        "inloop roermond vandaag",
+        [
+            "Vandaag is er geen inloop in Roermond.",
+            "De eerstvolgende is op maandag 9 maart:",
+            "Dorpshuis De Schakel",
+        ],
+        ["Stadswinkel"],
+    ),
+    (
+        "inloop venlo morgen",
+        ["Morgen is er geen inloop in Venlo. Dit is er wel:", "Bibliotheek Tegelen"],
+        [],
+    ),
+    (
+        "inloop venray vanavond",
+        [
+            "Vandaag in de avond is er geen inloop in Venray.",
+            "De eerstvolgende is op donderdag 5 maart:",
+            "Wijkpunt Brukske",
+        ],
+        [],
+    ),
+    ("venray donderdagavond", ["Donderdag 5 maart", "Wijkpunt Brukske"], ["De Brug"]),
+    (
+        "wanneer is er inloop in horst",
+        ["Inloop in Horst aan de Maas", "Inloophuis De Wingerd", "Donderdag 12 maart"],
+        ["Kiosk"],  # asked for inloop: the spreekuur is left out
+    ),
+    (
+        "wanneer kan ik in sevenum terecht",
+        [
+            "Inloop en spreekuur in Horst aan de Maas",
+            "Spreekuur · Dorpshuis De Kiosk",
+            "Inloophuis De Wingerd",
+        ],
+        [],
+    ),
+    ("spreekuur in tegelen", ["Spreekuur in Venlo", "Bibliotheek Tegelen"], ["Kolk"]),
+]
+
+
+async def test_corpus_of_resident_questions(bot):
+    assert len(CORPUS) >= 40
+    await seed(bot)
+    rita = bot.resident("Rita")
+    failures = []
+    for text, wanted, unwanted in CORPUS:
+        reply = (await rita.says(text)).only
+        body = reply.text
+        missing = [w for w in wanted if w not in body]
+        present = [u for u in unwanted if u in body]
+        if missing or present or WELCOME not in body:
+            failures.append(f"{text!r}: missing {missing}, unexpected {present}\n{body}\n")
+        assert reply.button_labels == ["Andere gemeente"]
+    assert not failures, "\n".join(failures)
+
+
+async def test_answers_are_plain_and_warm(bot):
+    await seed(bot)
+    reply = (await bot.resident().says("wanneer is de inloop in venray")).only
+    assert reply.parse_mode == "HTML"
+    lines = reply.text.splitlines()
+    assert lines[0] == "Inloop in Venray"
+    assert lines[-1] == "Je bent welkom zonder afspraak. Je hoeft je naam niet te geven."
+    assert len(reply.text) < 1500  # two weeks of a small schedule stays short
+
+
+# --------------------------------------------------------------------------- place choice
+
+
+async def test_missing_or_unknown_place_offers_the_14_municipalities(bot):
+    await seed(bot)
+    rita = bot.resident("Rita")
+    for text in ("/inloop", "wanneer is de inloop?", "inloop in Amsterdam"):
+        reply = (await rita.says(text)).only
+        assert reply.text.startswith(PICK), text
+        assert reply.button_labels == MUNICIPALITIES
+        data = [b["callback_data"] for row in reply.keyboard for b in row]
+        assert data[0] == "i:beesel" and "i:peel-en-maas" in data
+        assert all(d.startswith("i:") and str(rita.id) not in d for d in data)
+
+    answer = (await rita.press("Venray")).only
+    assert answer.edited and answer.text.startswith("Inloop in Venray")
+    assert "Wijkpunt Brukske" in answer.text
+    rita.assert_callbacks_answered()
+
+    again = (await rita.press("Andere gemeente")).only
+    assert again.text.startswith(PICK) and again.button_labels == MUNICIPALITIES
+    rita.assert_callbacks_answered()
+
+
+async def test_a_stale_or_forged_municipality_button(bot):
+    await seed(bot)
+    rita = bot.resident("Rita")
+    picker = (await rita.says("/inloop")).only
+    await rita.press_data("i:atlantis", picker)
+    assert "Die gemeente ken ik niet" in rita.last_callback_answer.answer.text
+    assert rita.last_reply.text.startswith(PICK)
+    assert rita.last_reply.button_labels == MUNICIPALITIES
+    rita.assert_callbacks_answered()
+
+
+async def test_experts_see_their_own_municipality(bot):
+    await seed(bot)
+    anna = await bot.expert(first_name="Anna", gemeente="Venray")
+    reply = (await anna.says("/inloop")).only
+    assert reply.text.startswith("Inloop in Venray") and "Wijkpunt Brukske" in reply.text
+    other = (await anna.says("/inloop weert")).only
+    assert other.text.startswith("Inloop in Weert")
+    # A bare village name from an expert is not taken as a question (they type other things).
+    assert "Inloop in" not in (await anna.says("Venlo")).only.text
+    asked = (await anna.says("wanneer is de inloop in blerick")).only
+    assert "Buurthuis De Kolk" in asked.text
+
+    carla = await bot.coordinator()
+    assert (await carla.says("/inloop")).only.text.startswith(PICK)
+
+
+async def test_other_messages_are_not_taken_as_questions(bot):
+    await seed(bot)
+    rita = bot.resident("Rita")
+    reply = (await rita.says("hallo")).only
+    assert "Inloop in" not in reply.text
+    assert "inloop Venlo" in reply.text  # the router's hint explains what to type
+
+
+# --------------------------------------------------------------------------- schedules
+
+
+async def test_public_holiday_closes_unless_marked_open(bot):
+    # Koningsdag, Monday 27 April 2026: De Brug (Venray, Mondays) is closed.
+    await seed(bot, datetime(2026, 4, 27, 9, 0, tzinfo=TZ))
+    rita = bot.resident("Rita")
+    text = (await rita.says("inloop venray vandaag")).only.text
+    assert "Vandaag is er geen inloop in Venray." in text
+    assert "Het is dan Koningsdag. Op feestdagen is het meestal dicht." in text
+    assert "De eerstvolgende is op donderdag 30 april:" in text
+    # Goede vrijdag, 3 April 2026: Huiskamer Op de Hoek is marked open on holidays.
+    bot.clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
+    text = (await rita.says("inloop venlo vrijdag")).only.text
+    assert "Vrijdag 3 april" in text and "Huiskamer Op de Hoek" in text
+    assert "Ook open op Goede vrijdag." in text
+
+
+async def test_cancelled_and_extra_dates(bot):
+    await seed(bot)
+    kolk = await session_id(bot, "Buurthuis De Kolk")
+    async with transaction(bot.services.sessions) as s:
+        venlo = await repo.municipality_by_name(s, "Venlo")
+        await repo.cancel_date(s, kolk, date(2026, 3, 10), bot.clock.now())
+        await repo.add_extra_date(
+            s,
+            municipality_id=venlo.id,
+            on_date=date(2026, 3, 7),
+            start=time(11),
+            end=time(13),
+            place="Markthal Venlo",
+            address="Nieuwstraat 2 Venlo",
+            now=bot.clock.now(),
+        )
+    rita = bot.resident("Rita")
+    text = (await rita.says("volgende week dinsdag inloop venlo")).only.text
+    assert "Op dinsdag 10 maart is er geen inloop in Venlo." in text
+    text = (await rita.says("inloop venlo zaterdag")).only.text
+    assert "Zaterdag 7 maart" in text and "11:00 – 13:00" in text
+    assert "Markthal Venlo" in text and "Nieuwstraat 2 Venlo" in text
+    text = (await rita.says("wanneer is de inloop in venlo")).only.text
+    assert "Dinsdag 10 maart" not in text and "Dinsdag 17 maart" not in text  # 14 days
+    assert "Zaterdag 7 maart" in text
+
+
+@pytest.mark.parametrize(
+    ("local", "open_now"),
+    [
+        # Monday 23 March 2026, winter time (UTC+1).
+        (datetime(2026, 3, 23, 9, 29, tzinfo=TZ), False),
+        (datetime(2026, 3, 23, 9, 30, tzinfo=TZ), True),
+        (datetime(2026, 3, 23, 11, 29, tzinfo=TZ), True),
+        (datetime(2026, 3, 23, 11, 30, tzinfo=TZ), False),
+        # Monday 30 March 2026, the day after the clocks went forward (UTC+2).
+        (datetime(2026, 3, 30, 9, 29, tzinfo=TZ), False),
+        (datetime(2026, 3, 30, 9, 30, tzinfo=TZ), True),
+        (datetime(2026, 3, 30, 11, 29, tzinfo=TZ), True),
+        (datetime(2026, 3, 30, 11, 30, tzinfo=TZ), False),
+        # Monday 26 October 2026, the day after the clocks went back (UTC+1 again).
+        (datetime(2026, 10, 26, 9, 29, tzinfo=TZ), False),
+        (datetime(2026, 10, 26, 9, 30, tzinfo=TZ), True),
+    ],
+)
+async def test_open_now_to_the_minute_across_dst(bot, local, open_now):
+    await seed(bot, local)
+    text = (await bot.resident("Rita").says("is de inloop in venray nu open?")).only.text
+    if open_now:
+        assert "Nu open, tot 11:30" in text and "Ontmoetingscentrum De Brug" in text
+    else:
+        assert "Nu open" not in text
+        assert "Op dit moment is er niets open" in text
+
+
+async def test_the_minute_the_clock_moves(bot):
+    await seed(bot, datetime(2026, 3, 30, 9, 29, tzinfo=TZ))
+    rita = bot.resident("Rita")
+    assert "Nu open" not in (await rita.says("nu open in venray")).only.text
+    bot.clock.advance(minutes=1)
+    assert "Nu open, tot 11:30" in (await rita.says("nu open in venray")).only.text
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+async def test_a_resident_leaves_nothing_behind(bot, caplog):
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await seed(bot)
+    rita = bot.resident("Rita Geheimnaam")
+    said = [
+        "wanneer is de inloop in venray",
+        "is er vandaag iets in Weert? groetjes Rita Geheimnaam",
+        "inloop zorgvlietstraat",  # not understood: the buttons
+    ]
+    for text in said:
+        await rita.says(text)
+    await rita.press("Venlo")
+    await rita.says("/inloop Blerick")
+    rita.assert_callbacks_answered()
+
+    secrets = [str(rita.id), "Geheimnaam", "zorgvlietstraat", "groetjes"]
+    async with bot.services.engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            for row in (await conn.execute(sa_select(table))).all():
+                flat = " ".join(str(v) for v in row)
+                for secret in secrets:
+                    assert secret not in flat, f"{secret!r} stored in {table.name}: {row}"
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in [*secrets, *said]:
+        assert secret not in logged, f"{secret!r} logged"
