@@ -126,7 +126,11 @@ COMMON_WORDS: frozenset[str] = frozenset(
     hoest leken lekken leugen leuven kempen kessels mossel moezel steel steil stel stijl
     smaakt smart weest weegt weekt weent armen nieuws nieuwstad nieuwstraat paneel
     verstoord rogge meel merel ober
-    maastricht kassel mierlo meerle montfoort helmond
+    maastricht kassel mierlo meerle montfoort helmond zelfs gezien
+    groen greep griep groet groei werkt welk verliet verliep verliest versies scheiden
+    schelden schudden huid huil wenen wonden zoek ziel meewerken omvang voorzichtig verklaring
+    bereid geldt gele drang drink gewend geteld gemeld bespreking bedenking inkoop huwelijk
+    heimelijk huisadres straal
     """.split()
 )
 

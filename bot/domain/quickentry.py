@@ -1,0 +1,460 @@
+"""One-line contact entry: "45 min inloop Blerick armoede, eenzaamheid 2 nieuw".
+
+Words may come in any order and any case, with typos within reason. The parser extracts, in
+this order (each step claims its words so later steps do not reuse them):
+
+1. duration (``durations.find_duration``), then date (``dates.find_date``, default today);
+2. resident counts: "2 nieuw", "3 bekend", "2 nieuw 1 bekend", "groep van 8", "8 bewoners";
+3. place (``places.find_places``; an ambiguous village name such as "Echt" counts here when it
+   is capitalised, because a one-line entry is a list of keywords, not a sentence);
+4. vindplek: a known vindplek name occurring in the line;
+5. vocabulary aliases (exact, then typo-tolerant): activity type, themes, referral, reach.
+   Words that belong to several kinds are read as the first of activity type, theme,
+   referral, reach channel, so "inloop" is the activity type *inloop*, never the reach
+   channel, unless a context word says otherwise: "naar"/"doorverwezen naar" before a word
+   makes it a referral ("naar ggz"), "via"/"door" makes it a reach channel ("via inloop");
+6. leftovers: a vindplek matched from the remaining words, else ``unknown_words``.
+
+Problems are returned as codes; the handler turns them into questions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from bot.data import VocabEntry
+from bot.data import vocabulary as default_vocabulary
+from bot.domain.dates import DateError, DateErrorCode, find_date, validate_work_date
+from bot.domain.durations import DurationError, DurationErrorCode, find_duration, validate_minutes
+from bot.domain.places import AMBIGUOUS_NAMES, find_places, match_from_candidates
+from bot.domain.textmatch import COMMON_WORDS, Token, fuzzy_cost, normalize, tokenize
+
+__all__ = ["QuickEntry", "QuickEntryProblem", "parse_quick_entry"]
+
+
+class QuickEntryProblem(StrEnum):
+    NO_DURATION = "no_duration"
+    DURATION_ZERO = "duration_zero"
+    DURATION_TOO_LONG = "duration_too_long"
+    DATE_FUTURE = "date_future"
+    DATE_TOO_OLD = "date_too_old"
+    NO_MUNICIPALITY = "no_municipality"
+    SEVERAL_MUNICIPALITIES = "several_municipalities"
+    NO_ACTIVITY_TYPE = "no_activity_type"
+    SEVERAL_ACTIVITY_TYPES = "several_activity_types"
+    SEVERAL_REFERRALS = "several_referrals"
+    COUNTS_CONFLICT = "counts_conflict"  # "groep van 3, 5 nieuw": more new/known than people
+
+
+@dataclass
+class QuickEntry:
+    minutes: int | None = None  # None: missing or unusable (see problems)
+    work_date: date | None = None  # today unless given; None if the given date is unusable
+    municipality: str | None = None
+    place: str | None = None  # canonical place name that matched (village or municipality)
+    village: str | None = None
+    vindplek: str | None = None  # one of the given vindplek names
+    activity_type: str | None = None  # vocabulary code
+    themes: list[str] = field(default_factory=list)  # vocabulary codes, in order typed
+    residents_count: int = 1
+    residents_new: int | None = None  # None: not said
+    reach_channel: str | None = None
+    referral: str | None = None
+    unknown_words: list[str] = field(default_factory=list)
+    problems: list[QuickEntryProblem] = field(default_factory=list)
+
+
+# Vocabulary kinds used here, in the order that decides words belonging to several kinds.
+_KIND_ORDER = ("activity_types", "themes", "referral_targets", "reach_channels")
+_REFERRAL_MARKERS = frozenset({"naar", "verwezen", "doorverwezen", "toegeleid", "overgedragen"})
+_REACH_MARKERS = frozenset({"via", "door"})
+_PLACE_PREPOSITIONS = frozenset({"in", "te", "uit", "naar", "bij", "rond"})
+_ARTICLES = frozenset({"de", "het", "een", "t"})
+# Words that carry no information in a one-line entry and are never "unknown".
+_FILLER = frozenset(
+    """
+    en de het een met in te op bij van naar voor over om uit via door aan of ook nog totaal
+    ongeveer ca circa t gehad gesproken gedaan geweest gewerkt contact met mw bewoner bewoners
+    inwoner inwoners mensen personen deelnemers verwezen doorverwezen toegeleid overgedragen
+    warme overdracht
+    """.split()
+)
+
+_NUMBER_WORDS = {
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+}
+_NUM = r"(?P<n>[0-9]{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
+_PEOPLE = r"(?:bewoners?|inwoners?|mensen|personen|pers\.?|deelnemers)"
+_COUNT_RES = (
+    # "2 nieuw", "2 nieuwe bewoners", "3 bekend", "1 bekende"
+    re.compile(
+        rf"(?<![\w,.]){_NUM}[ ]{{0,3}}(?P<kind>nieuwe?|bekende?)(?:[ ]{{1,3}}{_PEOPLE})?(?!\w)",
+        re.IGNORECASE,
+    ),
+    # "groep van 8", "groep 8"
+    re.compile(rf"(?<!\w)(?P<group>groep)(?:[ ]{{1,3}}van)?[ ]{{1,3}}{_NUM}(?!\w)", re.IGNORECASE),
+    # "8 bewoners", "8 mensen"
+    re.compile(rf"(?<![\w,.]){_NUM}[ ]{{0,3}}{_PEOPLE}(?!\w)", re.IGNORECASE),
+    # bare "nieuw" / "bekend": one resident
+    re.compile(r"(?<!\w)(?P<kind>nieuwe?|bekende?)(?!\w)", re.IGNORECASE),
+)
+
+
+@dataclass(frozen=True)
+class _Alias:
+    kind: str
+    code: str
+    tokens: tuple[str, ...]
+    kind_rank: int
+
+
+def _aliases(vocab: Mapping[str, Sequence[VocabEntry]]) -> list[_Alias]:
+    out: list[_Alias] = []
+    for rank, kind in enumerate(_KIND_ORDER):
+        for entry in vocab.get(kind, ()):
+            forms = {normalize(a) for a in (*entry.aliases, entry.code.replace("_", " "))}
+            for form in forms:
+                if form:
+                    out.append(_Alias(kind, entry.code, tuple(form.split()), rank))
+                    if " " in form:  # "1op1", "huisaangehuis"
+                        out.append(_Alias(kind, entry.code, (form.replace(" ", ""),), rank))
+    return out
+
+
+_SUFFIXES = ("en", "s", "e", "je", "jes", "tje", "tjes", "n")
+
+
+def _token_cost(word: str, alias: str) -> int | None:
+    """Exact, inflected ("gesprekken" is not, but "schulden"/"groepen" are) or typo match."""
+    if word == alias:
+        return 0
+    if (
+        len(alias) >= 4
+        and word.startswith(alias)
+        and word[len(alias) :] in _SUFFIXES
+        and word not in COMMON_WORDS  # "zelfs" is not "zelf"
+    ):
+        return 0
+    if word.isdigit() or alias.isdigit():
+        return None
+    return fuzzy_cost(word, alias)
+
+
+class _Line:
+    """Tokens of the entry with the step that claimed each one."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[Token] = tokenize(text)
+        self.claimed: list[str | None] = [None] * len(self.tokens)
+
+    def claim_span(self, start: int, end: int, by: str) -> None:
+        for i, t in enumerate(self.tokens):
+            if t.start < end and t.end > start:
+                self.claimed[i] = by
+
+    def span_free(self, start: int, end: int, allow: frozenset[str] = frozenset()) -> bool:
+        return all(
+            self.claimed[i] is None or self.claimed[i] in allow
+            for i, t in enumerate(self.tokens)
+            if t.start < end and t.end > start
+        )
+
+    def free(self, i: int) -> bool:
+        return self.claimed[i] is None
+
+    def prev_word(self, i: int) -> str | None:
+        """The closest earlier token that is not an article ("naar de huisarts")."""
+        for j in range(i - 1, -1, -1):
+            if self.tokens[j].norm not in _ARTICLES:
+                return self.tokens[j].norm
+        return None
+
+
+def _count_value(raw: str) -> int:
+    raw = raw.lower()
+    return _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw)
+
+
+def _parse_counts(line: _Line, entry: QuickEntry) -> bool:
+    """Fill residents_count/new; returns True when "groep" was used as a count word."""
+    new = known = 0
+    people = 0
+    said_new = said_known = False
+    group_word = False
+    for regex in _COUNT_RES:
+        for m in regex.finditer(line.text):
+            if not line.span_free(m.start(), m.end()):
+                continue
+            g = m.groupdict()
+            n = _count_value(g["n"]) if g.get("n") else 1
+            kind = (g.get("kind") or "").lower()
+            if kind.startswith("nieuw"):
+                new += n
+                said_new = True
+            elif kind.startswith("bekend"):
+                known += n
+                said_known = True
+            else:
+                people = max(people, n)
+                group_word = group_word or bool(g.get("group"))
+            line.claim_span(m.start(), m.end(), "count")
+    if said_new or said_known:
+        # "groep van 8, 2 nieuw": 8 residents of whom 2 new.
+        entry.residents_count = max(new + known, people)
+        entry.residents_new = new
+        if people and new + known > people:
+            entry.problems.append(QuickEntryProblem.COUNTS_CONFLICT)
+    elif people:
+        entry.residents_count = people
+    return group_word
+
+
+def _parse_place(line: _Line, entry: QuickEntry) -> None:
+    found = [m for m in find_places(line.text) if line.span_free(m.start, m.end)]
+    if not found:
+        # A keyword line is no sentence: an ambiguous village name is a place when it is
+        # capitalised ("inloop Echt") or follows a place preposition ("in echt schulden").
+        for i, t in enumerate(line.tokens):
+            raw = line.text[t.start : t.end]
+            marked = raw[:1].isupper() or line.tokens[i - 1].norm in _PLACE_PREPOSITIONS
+            if i > 0 and line.free(i) and t.norm in AMBIGUOUS_NAMES and marked:
+                found = find_places(raw)  # the word alone: ambiguous names count
+                if found:
+                    found = [replace(found[0], start=t.start, end=t.end)]
+                    break
+        if not found:
+            return
+    exact = [m for m in found if m.exact] or found
+    first = exact[0]
+    entry.municipality, entry.place, entry.village = (
+        first.municipality,
+        first.matched,
+        first.village,
+    )
+    if len({m.municipality for m in found}) > 1:
+        entry.problems.append(QuickEntryProblem.SEVERAL_MUNICIPALITIES)
+    for m in found:
+        line.claim_span(m.start, m.end, "place")
+
+
+def _locate(line: _Line, name: str) -> tuple[int, int] | None:
+    """Token index range where vindplek ``name`` occurs (exact or with typos)."""
+    want = normalize(name).split()
+    k = len(want)
+    for i in range(len(line.tokens) - k + 1):
+        if all(
+            line.claimed[i + j] in (None, "place")
+            and _token_cost(line.tokens[i + j].norm, w) is not None
+            for j, w in enumerate(want)
+        ):
+            return i, i + k
+    return None
+
+
+def _parse_vindplek_in_line(line: _Line, entry: QuickEntry, vindplekken: Sequence[str]) -> None:
+    if not vindplekken:
+        return
+    usable = " ".join(
+        t.norm for i, t in enumerate(line.tokens) if line.claimed[i] in (None, "place")
+    )
+    name = match_from_candidates(usable, vindplekken)
+    if name is None:
+        return
+    where = _locate(line, name)
+    if where is None:
+        return  # matched on words spread over the line: leave for the leftover step
+    entry.vindplek = name
+    for i in range(*where):
+        line.claimed[i] = "vindplek"
+
+
+def _best_alias_at(line: _Line, i: int, aliases: Sequence[_Alias]) -> tuple[_Alias, int] | None:
+    prev = line.prev_word(i)
+    best: tuple[tuple[int, int, int, int], _Alias, int] | None = None
+    for a in aliases:
+        k = len(a.tokens)
+        if i + k > len(line.tokens) or not all(line.free(i + j) for j in range(k)):
+            continue
+        cost = 0
+        for j, w in enumerate(a.tokens):
+            c = _token_cost(line.tokens[i + j].norm, w)
+            if c is None:
+                break
+            cost += c
+        else:
+            # Context words pick the kind for shared words; otherwise the fixed kind order.
+            if prev in _REFERRAL_MARKERS:
+                kind_pref = 0 if a.kind == "referral_targets" else 1
+            elif prev in _REACH_MARKERS:
+                kind_pref = 0 if a.kind == "reach_channels" else 1
+            else:
+                kind_pref = 0
+            key = (k, -cost, -kind_pref, -a.kind_rank)
+            if best is None or key > best[0]:
+                best = (key, a, k)
+    return (best[1], best[2]) if best else None
+
+
+def _parse_vocabulary(line: _Line, entry: QuickEntry, aliases: Sequence[_Alias]) -> None:
+    activities: list[str] = []
+    referrals: list[str] = []
+    professional = any(a.kind == "reach_channels" and a.code == "professional" for a in aliases)
+    for i, tok in enumerate(line.tokens):
+        if not line.free(i):
+            continue
+        nxt = line.tokens[i + 1].norm if i + 1 < len(line.tokens) else None
+        if tok.norm in ("doorverwezen", "verwezen") and nxt in ("naar", "door", "via"):
+            line.claimed[i] = "marker"  # the next words say where to / by whom
+            continue
+        found = _best_alias_at(line, i, aliases)
+        if line.prev_word(i) == "door" and (found is None or found[0].kind != "reach_channels"):
+            # "doorverwezen door de huisarts": whoever referred, the reach is "professional".
+            if tok.norm not in _FILLER and professional:
+                entry.reach_channel = entry.reach_channel or "professional"
+                for j in range(i, i + (found[1] if found else 1)):
+                    line.claimed[j] = "reach"
+            continue
+        if found is None:
+            continue
+        alias, k = found
+        for j in range(i, i + k):
+            line.claimed[j] = alias.kind
+        if alias.kind == "activity_types":
+            if alias.code not in activities:
+                activities.append(alias.code)
+        elif alias.kind == "themes":
+            if alias.code not in entry.themes:
+                entry.themes.append(alias.code)
+        elif alias.kind == "referral_targets":
+            if alias.code not in referrals:
+                referrals.append(alias.code)
+        elif entry.reach_channel is None:
+            entry.reach_channel = alias.code
+    if activities:
+        entry.activity_type = activities[0]
+        if len(activities) > 1:
+            entry.problems.append(QuickEntryProblem.SEVERAL_ACTIVITY_TYPES)
+    if referrals:
+        entry.referral = referrals[0]
+        if len(referrals) > 1:
+            entry.problems.append(QuickEntryProblem.SEVERAL_REFERRALS)
+
+
+def _leftovers(line: _Line, entry: QuickEntry, vindplekken: Sequence[str]) -> None:
+    runs: list[list[int]] = []
+    for i in range(len(line.tokens)):
+        if line.free(i) and line.tokens[i].norm not in _FILLER:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    if entry.vindplek is None and vindplekken:
+        for run in runs:
+            text = " ".join(line.tokens[i].norm for i in run)
+            name = match_from_candidates(text, vindplekken)
+            if name is not None:
+                entry.vindplek = name
+                for i in run:
+                    line.claimed[i] = "vindplek"
+                break
+    entry.unknown_words = [
+        line.text[line.tokens[i].start : line.tokens[i].end]
+        for run in runs
+        for i in run
+        if line.free(i)
+    ]
+
+
+def _from_vindplek_name(entry: QuickEntry, vindplek: str, aliases: Sequence[_Alias]) -> None:
+    """Fill gaps from the vindplek's own name: "Voedselbank Blerick" is in Venlo,
+    "Inloop De Schakel" is an inloop."""
+    if entry.municipality is None:
+        named = find_places(vindplek)
+        if named:
+            m = named[0]
+            entry.municipality, entry.place, entry.village = m.municipality, m.matched, m.village
+    if entry.activity_type is None:
+        words = normalize(vindplek).split()
+        for a in aliases:
+            if a.kind == "activity_types" and len(a.tokens) == 1 and a.tokens[0] in words:
+                entry.activity_type = a.code
+                break
+
+
+def parse_quick_entry(
+    text: str,
+    today: date,
+    *,
+    vocabulary: Mapping[str, Sequence[VocabEntry]] | None = None,
+    vindplekken: Sequence[str] = (),
+    max_back_days: int = 14,
+) -> QuickEntry:
+    """Parse a one-line contact entry; never raises, reports what is missing in ``problems``."""
+    entry = QuickEntry(work_date=today)
+    line = _Line(text)
+    vocab = default_vocabulary() if vocabulary is None else vocabulary
+
+    found = find_duration(text)
+    if found is not None:
+        minutes, start, end = found
+        line.claim_span(start, end, "duration")
+        try:
+            entry.minutes = validate_minutes(minutes)
+        except DurationError as exc:
+            entry.problems.append(
+                QuickEntryProblem.DURATION_ZERO
+                if exc.code is DurationErrorCode.ZERO
+                else QuickEntryProblem.DURATION_TOO_LONG
+            )
+    else:
+        entry.problems.append(QuickEntryProblem.NO_DURATION)
+
+    dated = find_date(text, today)
+    if dated is not None and line.span_free(dated[1], dated[2]):
+        d, start, end = dated
+        line.claim_span(start, end, "date")
+        try:
+            entry.work_date = validate_work_date(d, today, max_back_days=max_back_days)
+        except DateError as exc:
+            entry.work_date = None
+            entry.problems.append(
+                QuickEntryProblem.DATE_FUTURE
+                if exc.code is DateErrorCode.FUTURE
+                else QuickEntryProblem.DATE_TOO_OLD
+            )
+
+    group_word = _parse_counts(line, entry)
+    _parse_place(line, entry)
+    _parse_vindplek_in_line(line, entry, vindplekken)
+    aliases = _aliases(vocab)
+    _parse_vocabulary(line, entry, aliases)
+    if entry.activity_type is None and group_word:
+        # "groep van 8" was read as a count; it also says what kind of work it was.
+        if any(a.code == "groep" and a.kind == "activity_types" for a in aliases):
+            entry.activity_type = "groep"
+    _leftovers(line, entry, vindplekken)
+    if entry.vindplek is not None:
+        _from_vindplek_name(entry, entry.vindplek, aliases)
+
+    if entry.municipality is None:
+        entry.problems.append(QuickEntryProblem.NO_MUNICIPALITY)
+    if entry.activity_type is None:
+        entry.problems.append(QuickEntryProblem.NO_ACTIVITY_TYPE)
+    return entry
