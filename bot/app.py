@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -51,6 +52,7 @@ def build_application(
     updater: bool = True,
     set_menus: bool = True,
     schedule_jobs: bool = True,
+    customize: Callable[[ApplicationBuilder], ApplicationBuilder] | None = None,  # type: ignore[type-arg]
 ) -> Application[Any, BotContext, dict, dict, BotData, Any]:
     """Wire settings, storage, handlers and jobs into an Application (not yet started)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -74,6 +76,8 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=30, max_retries=3))
     if not updater:
         builder = builder.updater(None)
+    if customize is not None:
+        builder = customize(builder)  # e.g. tests: short timeouts, no proxy from the environment
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         if set_menus:

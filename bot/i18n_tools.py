@@ -49,7 +49,8 @@ def update() -> None:
         for message in catalog:
             if not message.id:
                 continue
-            if language == "nl" and not message.string:
+            empty = not any(message.string) if message.pluralizable else not message.string
+            if language == "nl" and empty:
                 message.string = message.id
         catalog.obsolete.clear()
         path = po_path(language)
@@ -66,8 +67,11 @@ def missing(language: str) -> list[str]:
             continue
         key = message.id
         found = catalog.get(key)
-        if found is None or not found.string or found.fuzzy or (
-            isinstance(found.string, tuple) and not all(found.string)
+        if (
+            found is None
+            or not found.string
+            or found.fuzzy
+            or (isinstance(found.string, tuple) and not all(found.string))
         ):
             out.append(key if isinstance(key, str) else key[0])
     return out
@@ -89,3 +93,18 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+def fill(language: str, translations: dict[str, str]) -> int:
+    """Fill empty entries of one catalog from a dict (used when adding translations in bulk)."""
+    catalog = load(language)
+    n = 0
+    for message in catalog:
+        if message.id and not message.pluralizable and not message.string:
+            text = translations.get(message.id)
+            if text:
+                message.string = text
+                n += 1
+    with po_path(language).open("wb") as fh:
+        write_po(fh, catalog, omit_header=False, sort_output=True, width=100)
+    return n

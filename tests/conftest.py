@@ -9,23 +9,40 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.app import build_application
 from bot.clock import FrozenClock
-from bot.storage.db import create_engine
+from bot.config import Settings
+from bot.services import Services
+from bot.storage import users
+from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
+from bot.storage.models import Role, User
+from tests.fakebot.ptb import fake_request
+from tests.fakebot.scenario import ChatUser
+from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
 
-pytest_plugins: list[str] = []  # TEMP
+pytest_plugins = ["tests.fakebot.fixtures"]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 # Tables holding reference data seeded by `migrate`; everything else is emptied between tests.
 REFERENCE_TABLES = {
-    "alembic_version", "municipality", "village", "theme", "activity_type", "indirect_kind",
-    "reach_channel", "referral_target", "non_use_reason", "signal_kind",
+    "alembic_version",
+    "municipality",
+    "village",
+    "theme",
+    "activity_type",
+    "indirect_kind",
+    "reach_channel",
+    "referral_target",
+    "non_use_reason",
+    "signal_kind",
 }
 
 
@@ -57,15 +74,17 @@ def pg_migrated() -> str:
 async def _truncate_pg(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         names = (
-            await conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            (
+                await conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         victims = [n for n in names if n not in REFERENCE_TABLES]
         if victims:
-            await conn.execute(
-                text(f"TRUNCATE {', '.join(victims)} RESTART IDENTITY CASCADE")
-            )
+            await conn.execute(text(f"TRUNCATE {', '.join(victims)} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -95,3 +114,111 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 def clock() -> FrozenClock:
     # A Tuesday afternoon in November, a normal working day.
     return FrozenClock(datetime(2026, 11, 17, 13, 0, tzinfo=UTC))
+
+
+# --------------------------------------------------------------------------- the bot harness
+
+
+class BotHarness:
+    """The real Application, wired to the fake Bot API server and a test database.
+
+    `restart()` shuts the Application down and builds a new one on the same database, as a
+    process restart would: nothing in memory survives, only what is in the database."""
+
+    def __init__(self, tg: FakeTelegram, db_url: str, clock: FrozenClock, **overrides: Any):
+        self.tg = tg
+        self.db_url = db_url
+        self.clock = clock
+        self.settings = Settings(
+            telegram_bot_token=DEFAULT_TOKEN,
+            telegram_api_base_url=tg.api_base_url,
+            telegram_file_base_url=tg.file_base_url,
+            telegram_bot_username=tg.bot_username,
+            database_url=db_url,
+            **overrides,
+        )
+        self.app: Any = None
+        self.engine: AsyncEngine | None = None
+        self.raise_errors = True
+
+    @property
+    def services(self) -> Services:
+        return self.app.bot_data.services
+
+    async def start(self, *, schedule_jobs: bool = False) -> BotHarness:
+        self.engine = create_engine(self.db_url)
+        self.app = build_application(
+            self.settings,
+            clock=self.clock,
+            engine=self.engine,
+            rate_limit=False,
+            updater=False,
+            schedule_jobs=schedule_jobs,
+            customize=lambda b: b.request(fake_request()).get_updates_request(fake_request()),
+        )
+        await self.app.initialize()
+        if self.app.post_init:
+            await self.app.post_init(self.app)
+        self.tg.attach(self.app, raise_errors=self.raise_errors)
+        return self
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.shutdown()
+            self.app = None
+        if self.engine is not None:
+            await self.engine.dispose()
+            self.engine = None
+
+    async def restart(self) -> BotHarness:
+        await self.stop()
+        return await self.start()
+
+    def resident(self, first_name: str = "Sam", **kw: Any) -> ChatUser:
+        return self.tg.user(first_name, **kw)
+
+    async def invite_code(self, role: str = "expert", gemeente: str | None = None) -> str:
+        async with transaction(session_factory(self.engine)) as s:
+            muni_id = None
+            if gemeente:
+                muni = await users.municipality_by_name(s, gemeente)
+                assert muni is not None, gemeente
+                muni_id = muni.id
+            code, _ = await users.create_invite(s, Role(role), self.clock.now(), 7, muni_id)
+        return code
+
+    async def register(
+        self, role: str, first_name: str, gemeente: str | None, **kw: Any
+    ) -> ChatUser:
+        person = self.tg.user(first_name, **kw)
+        code = await self.invite_code(role, gemeente)
+        await person.says(f"/start {code}")
+        async with session_factory(self.engine)() as s:
+            assert await users.get_by_telegram_id(s, person.chat_id) is not None, (
+                person.transcript()
+            )
+        return person
+
+    async def expert(
+        self, first_name: str = "Anna", gemeente: str | None = "Venlo", **kw: Any
+    ) -> ChatUser:
+        return await self.register("expert", first_name, gemeente, **kw)
+
+    async def coordinator(self, first_name: str = "Carla", **kw: Any) -> ChatUser:
+        return await self.register("coordinator", first_name, None, **kw)
+
+    async def app_user(self, person: ChatUser) -> User:
+        async with session_factory(self.engine)() as s:
+            user = await users.get_by_telegram_id(s, person.chat_id)
+            assert user is not None
+            return user
+
+
+@pytest.fixture
+async def bot(fake_telegram: FakeTelegram, db_url: str, clock: FrozenClock):
+    harness = BotHarness(fake_telegram, db_url, clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()

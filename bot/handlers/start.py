@@ -61,7 +61,9 @@ def staff_welcome(context: BotContext, role: str, name: str) -> str:
 
 
 REDEEM_ERRORS = {
-    "invalid": N_("Deze code klopt niet. Controleer de code of vraag de coördinator om een nieuwe."),
+    "invalid": N_(
+        "Deze code klopt niet. Controleer de code of vraag de coördinator om een nieuwe."
+    ),
     "used": N_("Deze code is al gebruikt. Vraag de coördinator om een nieuwe code."),
     "expired": N_("Deze code is verlopen. Vraag de coördinator om een nieuwe code."),
     "throttled": N_("Te vaak een verkeerde code. Probeer het over een kwartier opnieuw."),
@@ -145,7 +147,11 @@ async def on_invite_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     _ = context.t._
-    role = Role(query.data.split(":", 1)[1]) if query.data else Role.expert
+    choice = (query.data or "").split(":", 1)[-1]
+    if choice not in {r.value for r in Role}:
+        await answer(context, query, _("Deze knop werkt niet meer. Typ /uitnodigen opnieuw."))
+        return
+    role = Role(choice)
     services = context.services
     async with transaction(services.sessions) as s:
         code, _invite = await users.create_invite(

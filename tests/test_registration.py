@@ -1,0 +1,122 @@
+"""Registration by code, role-aware /help and menus, /annuleer, and the error handler —
+driven through the fake Bot API like a user would."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.storage.db import session_factory
+from bot.storage.models import ProcessedUpdate, User
+
+
+async def test_resident_start_gets_walkin_welcome(bot):
+    sam = bot.resident("Sam")
+    reply = (await sam.says("/start")).only
+    assert "zonder afspraak" in reply.text
+    assert "/inloop" in reply.text
+    async with session_factory(bot.engine)() as s:
+        assert (await s.exec(select(User))).all() == []
+
+
+async def test_expert_registers_with_deep_link_code_once(bot):
+    code = await bot.invite_code("expert", "Venlo")
+    anna = bot.resident("Anna")
+    welcome = (await anna.says(f"/start {code}")).only
+    assert "ervaringsdeskundige" in welcome.text
+    assert "/contact" in welcome.text
+    user = await bot.app_user(anna)
+    assert user.role == "expert" and user.display_name == "Anna"
+    # The per-chat menu is the expert's.
+    names = [name for name, _desc in bot.tg.effective_commands(anna.chat_id)]
+    assert "contact" in names and "inloopbeheer" not in names
+
+    # The same code a second time, by someone else: refused.
+    bert = bot.resident("Bert")
+    again = (await bert.says(f"/start {code}")).only
+    assert "al gebruikt" in again.text
+    async with session_factory(bot.engine)() as s:
+        assert len((await s.exec(select(User))).all()) == 1
+
+
+async def test_pasted_code_also_registers(bot):
+    code = await bot.invite_code("coordinator")
+    carla = bot.resident("Carla")
+    reply = (await carla.says(code)).only
+    assert "coördinator" in reply.text
+    assert (await bot.app_user(carla)).role == "coordinator"
+
+
+async def test_wrong_codes_are_throttled_then_refused(bot):
+    code = await bot.invite_code("expert")
+    eve = bot.resident("Eve")
+    for i in range(5):
+        reply = (await eve.says(f"/start Wrong{i}Code1234567890")).only
+        assert "klopt niet" in reply.text
+    reply = (await eve.says(f"/start {code}")).only
+    assert "Te vaak" in reply.text
+    bot.clock.advance(minutes=16)
+    reply = (await eve.says(f"/start {code}")).only
+    assert "ervaringsdeskundige" in reply.text
+
+
+async def test_default_menus_per_language(bot):
+    nl = bot.tg.effective_commands(bot.resident("Sam").chat_id, "nl")
+    en = bot.tg.effective_commands(bot.resident("John").chat_id, "en")
+    assert [name for name, _ in nl] == ["start", "help", "inloop", "annuleer"]
+    assert dict(nl)["inloop"] != dict(en)["inloop"]
+
+
+async def test_help_is_role_aware(bot):
+    anna = await bot.expert()
+    carla = await bot.coordinator()
+    sam = bot.resident()
+    expert_help = (await anna.says("/help")).only.text
+    coord_help = (await carla.says("/help")).only.text
+    resident_help = (await sam.says("/help")).only.text
+    assert "/contact" in expert_help and "/inloopbeheer" not in expert_help
+    assert "/inloopbeheer" in coord_help and "/contact" not in coord_help
+    assert "/contact" not in resident_help and "/inloop" in resident_help
+
+
+async def test_english_client_gets_english(bot):
+    john = bot.resident("John", language_code="en")
+    reply = (await john.says("/help")).only
+    assert "walk in" in reply.text.lower() or "what you can do" in reply.text.lower()
+
+
+async def test_cancel_without_dialogue(bot):
+    anna = await bot.expert()
+    assert "niets om te stoppen" in (await anna.says("/annuleer")).only.text
+
+
+async def test_unknown_command_gets_hint(bot):
+    sam = bot.resident()
+    assert "/help" in (await sam.says("/onzin")).only.text
+
+
+async def test_redelivered_update_is_ignored(bot):
+    sam = bot.resident()
+    update = bot.tg.message_update(sam.chat_id, "/help")
+    await bot.tg.driver.deliver(bot.tg, update)
+    assert len(bot.tg.messages(sam.chat_id)) == 1
+    await bot.tg.driver.deliver(bot.tg, update)
+    assert len(bot.tg.messages(sam.chat_id)) == 1
+    async with session_factory(bot.engine)() as s:
+        assert len((await s.exec(select(ProcessedUpdate))).all()) == 1
+
+
+async def test_error_handler_tells_user_and_answers_callback(bot, monkeypatch):
+    from bot.handlers import start
+
+    bot.tg.attach(bot.app, raise_errors=False)
+    carla = await bot.coordinator()
+    await carla.says("/uitnodigen")
+
+    async def boom(*a, **k):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(start.users, "create_invite", boom)
+    await carla.press("Ervaringsdeskundige")
+    answer = carla.last_callback_answer
+    assert answer is not None and "ging iets mis" in answer.text
+    carla.assert_callbacks_answered()
