@@ -249,3 +249,177 @@ async def test_day_minutes_counts_contacts_and_hours_not_deleted(engine):
             await worklog.day_minutes(s, anna.id, TODAY, exclude=("indirect_hours", hours.id))
             == 120
         )
+
+
+# --------------------------------------------------------------------------- /corrigeer journeys
+
+
+async def _uid(bot, chat_user) -> int:
+    async with bot.services.sessions() as s:
+        return (await s.exec(select(User).where(User.telegram_user_id == chat_user.id))).one().id
+
+
+async def _audit(bot):
+    async with bot.services.sessions() as s:
+        return list((await s.exec(select(AuditLog).order_by(AuditLog.id))).all())
+
+
+async def test_corrections_list_edit_and_delete(bot):
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    anna_id = await _uid(bot, anna)
+    async with bot.services.sessions() as s:
+        munis = {m.name: m.id for m in (await s.exec(select(Municipality))).all()}
+        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
+    async with transaction(bot.services.sessions) as s:
+        s.add(
+            Contact(
+                submission_key="c1",
+                expert_id=anna_id,
+                work_date=TODAY - timedelta(days=1),
+                duration_minutes=45,
+                municipality_id=munis["Venlo"],
+                activity_type_id=act.id,
+                created_at=NOW - timedelta(hours=20),
+            )
+        )
+    await anna.says("/uren 1,5 uur overleg Venray")
+    bot.clock.advance(minutes=5)
+    await anna.says("/uren 30 min reistijd regionaal")
+
+    replies = await anna.says("/corrigeer")
+    assert "Je laatste invoer" in replies.only.text
+    assert anna.last_reply.button_labels == [
+        "di 17 nov · reistijd · 30 min · regionaal",
+        "di 17 nov · overleg · 1,5 uur · Venray",
+        "ma 16 nov · inloop · 45 min · Venlo",
+        "Klaar",
+    ]
+    # Hours: change the duration (typed, after a bad try), the municipality and the date.
+    await anna.press("overleg")
+    assert "Duur: 1,5 uur" in anna.last_reply.text
+    await anna.press("Duur")
+    replies = await anna.says("een hele tijd")
+    assert "herken ik niet als tijdsduur" in replies.only.text
+    await anna.says("2 uur")
+    assert "Aangepast." in anna.last_reply.text and "Duur: 2 uur" in anna.last_reply.text
+    await anna.press("Gemeente")
+    await anna.press("Regionaal")
+    assert "Gemeente: regionaal" in anna.last_reply.text
+    await anna.press("Datum")
+    replies = await anna.says("morgen")
+    assert "toekomst" in replies.only.text and "gisteren" in replies.only.text
+    assert "Gisteren" in replies.only.button_labels  # the step stays, with its buttons
+    await anna.press("Gisteren")
+    assert "Datum: maandag 16 november" in anna.last_reply.text
+    async with bot.services.sessions() as s:
+        hours = (
+            await s.exec(select(IndirectHours).where(IndirectHours.duration_minutes == 120))
+        ).one()
+    assert (hours.work_date, hours.municipality_id) == (TODAY - timedelta(days=1), None)
+    assert hours.updated_at is not None
+    audit = await _audit(bot)
+    assert [(a.entity, a.action) for a in audit] == [("indirect_hours", "edit")] * 3
+    assert audit[0].before["duration_minutes"] == 90 and audit[0].after["duration_minutes"] == 120
+    assert audit[1].after["municipality_id"] is None
+    assert audit[2].before["work_date"] == "2026-11-17"
+    assert audit[2].after["work_date"] == "2026-11-16"
+
+    # A contact: a region is not a municipality for a contact; delete asks first.
+    await anna.press("Terug naar de lijst")
+    await anna.press("inloop")
+    await anna.press("Gemeente")
+    assert "Regionaal (geen gemeente)" not in anna.last_reply.button_labels
+    await anna.press("Venray")
+    assert "Gemeente: Venray" in anna.last_reply.text
+    await anna.press("Verwijderen")
+    assert "Weet je zeker" in anna.last_reply.text
+    confirm = anna.last_reply
+    yes = confirm.button("Ja, verwijderen")["callback_data"]
+    await anna.press("Ja, verwijderen")
+    assert "Verwijderd: ma 16 nov · inloop · 45 min · Venray." in anna.last_reply.text
+    assert "inloop" not in " ".join(anna.last_reply.button_labels)
+    await anna.press_data(yes, confirm)  # a double tap on "Ja, verwijderen"
+    assert "niet meer actueel" in anna.last_callback_answer.text
+    async with bot.services.sessions() as s:
+        contact = (await s.exec(select(Contact))).one()
+    assert contact.deleted_at is not None and contact.municipality_id == munis["Venray"]
+    audit = await _audit(bot)
+    assert [(a.entity, a.action) for a in audit[3:]] == [("contact", "edit"), ("contact", "delete")]
+    assert audit[-1].before["deleted_at"] is None and audit[-1].after["deleted_at"] is not None
+    # /week no longer counts the deleted contact.
+    replies = await anna.says("/week")
+    assert "0 contacten" in replies.only.text
+    anna.assert_callbacks_answered()
+
+
+async def test_corrections_text_is_privacy_checked(bot):
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    await anna.says("/signaal")
+    await anna.press("trend")
+    await anna.press("Venlo")
+    await anna.press("Geen thema")
+    await anna.says("Steeds meer mensen met schulden bij de voedselbank.")
+    await anna.press("Opslaan")
+    await anna.says("/corrigeer")
+    await anna.press("signaal trend")
+    await anna.press("Tekst aanpassen")
+    replies = await anna.says("Mevrouw Jansen van de Kerkstraat 12 heeft schulden.")
+    assert "niet op" in replies.only.text and "een naam en een adres" in replies.only.text
+    async with bot.services.sessions() as s:
+        sig = (await s.exec(select(Signal))).one()
+    assert sig.text == "Steeds meer mensen met schulden bij de voedselbank."
+    assert await _audit(bot) == []
+    replies = await anna.says("x" * 5000)
+    assert "te lang" in replies.only.text
+    await anna.says("Meer mensen met schulden komen naar de voedselbank.")
+    assert "Aangepast." in anna.last_reply.text
+    async with bot.services.sessions() as s:
+        sig = (await s.exec(select(Signal))).one()
+    assert sig.text == "Meer mensen met schulden komen naar de voedselbank."
+    [audit] = await _audit(bot)
+    assert audit.before["text"].startswith("Steeds") and audit.after["text"].startswith("Meer")
+    await anna.press("Klaar")
+    assert "Klaar" in anna.last_reply.text
+    anna.assert_callbacks_answered()
+
+
+async def test_corrections_only_own_entries(bot):
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    bob = await bot.expert(first_name="Bob", gemeente="Venray")
+    await bob.says("/uren 1 uur overleg")
+    await bob.says("/corrigeer")
+    bobs_button = bob.last_reply.button("overleg")["callback_data"]
+    await anna.says("/uren 30 min reistijd")
+    await anna.says("/corrigeer")
+    assert anna.last_reply.button_labels == ["di 17 nov · reistijd · 30 min · Venlo", "Klaar"]
+    # Bob's old button, pressed from Anna's chat: refused.
+    await anna.press_data(bobs_button, anna.last_reply)
+    assert "werkt niet meer" in anna.last_callback_answer.text
+    # Anna's own draft, but Bob's entry id: not found, nothing shown or changed.
+    own = anna.last_reply.button("reistijd")["callback_data"]
+    _prefix, draft_id, revision, _action = own.split(":")
+    bob_entry = bobs_button.rsplit(":", 1)[1]  # "eh<id>"
+    await anna.press_data(f"k:{draft_id}:{revision}:{bob_entry}", anna.last_reply)
+    assert "kan ik niet vinden" in anna.last_callback_answer.text
+    assert "Bob" not in anna.transcript() and "overleg" not in anna.last_reply.text
+    async with bot.services.sessions() as s:
+        rows = list((await s.exec(select(IndirectHours).order_by(IndirectHours.id))).all())
+    assert [(r.duration_minutes, r.deleted_at) for r in rows] == [(60, None), (30, None)]
+    assert await _audit(bot) == []
+    anna.assert_callbacks_answered()
+    bob.assert_callbacks_answered()
+
+
+async def test_corrections_nothing_to_correct_and_resume_after_restart(bot):
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    replies = await anna.says("/corrigeer")
+    assert "niets ingevoerd" in replies.only.text and replies.only.buttons == []
+    await anna.says("/uren 30 min reistijd")
+    await anna.says("/corrigeer")
+    await anna.press("reistijd")
+    await anna.press("Duur")
+    await bot.restart()
+    await anna.says("45 min")
+    assert "Duur: 45 min" in anna.last_reply.text
+    async with bot.services.sessions() as s:
+        assert (await s.exec(select(IndirectHours))).one().duration_minutes == 45

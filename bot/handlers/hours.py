@@ -488,12 +488,15 @@ async def _one_line(update: Update, context: BotContext, text: str) -> None:
         if parsed.bad_duration is not None:
             parsed.problem = duration_problem(t, parsed.bad_duration)
         if parsed.problem is None and parsed.work_date is not None:
-            parsed.problem = date_problem(
-                t, parsed.work_date, today, services.settings.max_back_days
-            )
+            why = date_problem(t, parsed.work_date, today, services.settings.max_back_days)
+            parsed.problem = esc(why) if why is not None else None
         if parsed.problem is None and parsed.unknown:
+            # A few words, shortened: enough to recognise, never a wall of text.
+            shown = [w if len(w) <= 30 else w[:29] + "…" for w in parsed.unknown[:5]]
+            if len(parsed.unknown) > 5:
+                shown.append("…")
             parsed.problem = _("Dit begreep ik niet: {words}.").format(
-                words=", ".join(f"<i>{esc(w)}</i>" for w in parsed.unknown)
+                words=", ".join(f"<i>{esc(w)}</i>" for w in shown)
             )
         if parsed.problem is not None:
             view = None
