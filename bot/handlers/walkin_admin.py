@@ -288,7 +288,7 @@ async def _date_prompt(
             d, found = today, 0
             while found < 6 and d <= today + timedelta(days=120):
                 if d.weekday() == rule.weekday and rule.valid_on(d):
-                    rows.append([(_cap(t.fmt_date(d)), _btn(draft, f"x{d:%Y%m%d}"))])
+                    rows.append([(_cap(long_date(t, d, today)), _btn(draft, f"x{d:%Y%m%d}"))])
                     found += 1
                 d += timedelta(days=1)
         return (
@@ -300,6 +300,11 @@ async def _date_prompt(
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def long_date(t: Translator, d: date, today: date) -> str:
+    """'dinsdag 10 maart', with the year when it is not this year ('maandag 1 maart 2027')."""
+    return t.fmt_date(d) if d.year == today.year else t.fmt_date(d, "EEEE d MMMM y")
 
 
 async def _rule_of(context: BotContext, session_id: int) -> SessionRule | None:
@@ -321,6 +326,7 @@ async def _confirm_prompt(
     _ = t._
     data = draft.data
     action = data["action"]
+    today = context.services.today()
     save = [(_("Opslaan"), _btn(draft, "save"))]
     if action == "new":
         lines = [
@@ -368,7 +374,7 @@ async def _confirm_prompt(
             _("Vanaf nu staat deze inloop niet meer in de lijst.")
             if not data.get("date")
             else _("De laatste keer is op {date}.").format(
-                date=t.fmt_date(date.fromisoformat(data["date"]))
+                date=long_date(t, date.fromisoformat(data["date"]), today)
             )
         )
         lines = ["<b>" + _("Stoppen") + "</b>", session_text(t, row), when, "", _("Klopt dit?")]
@@ -378,7 +384,7 @@ async def _confirm_prompt(
             "<b>" + _("Afzeggen") + "</b>",
             session_text(t, row),
             _("Gaat niet door op {date}.").format(
-                date=t.fmt_date(date.fromisoformat(data["date"]))
+                date=long_date(t, date.fromisoformat(data["date"]), today)
             ),
             "",
             _("Klopt dit?"),
@@ -388,7 +394,7 @@ async def _confirm_prompt(
         lines = [
             "<b>" + _("Extra datum") + "</b>",
             _("Gemeente: {v}").format(v=esc(data["muni_name"])),
-            _("Datum: {v}").format(v=t.fmt_date(date.fromisoformat(data["date"]))),
+            _("Datum: {v}").format(v=long_date(t, date.fromisoformat(data["date"]), today)),
             _("Tijd: {start} – {end}").format(start=data["start"], end=data["end"]),
             _("Plek: {v}").format(v=esc(data["place"])),
             _("Adres: {v}").format(v=esc(data["address"])),
@@ -809,7 +815,7 @@ async def _typed_date(
         rule = await _rule_of(context, data["session_id"])
         if rule is None or d.weekday() != rule.weekday or not rule.valid_on(d):
             note = _("Op {date} is deze inloop er niet. Kies een datum hieronder.").format(
-                date=t.fmt_date(d)
+                date=long_date(t, d, today)
             )
             await _show(update, context, draft, edit=False, note=note)
             return
@@ -920,7 +926,7 @@ async def _save(update: Update, context: BotContext, draft: ConversationDraft) -
                 if stopped and not last
                 else (
                     _("Opgeslagen. Na {date} staat deze inloop niet meer in de lijst.").format(
-                        date=t.fmt_date(last)
+                        date=long_date(t, last, services.today())
                     )
                     if stopped and last
                     else _("Deze inloop was al gestopt.")
@@ -931,7 +937,7 @@ async def _save(update: Update, context: BotContext, draft: ConversationDraft) -
             added = await repo.cancel_date(s, data["session_id"], on, now, actor_id=actor)
             done = (
                 _("Opgeslagen. Inwoners zien dat het op {date} niet doorgaat.").format(
-                    date=t.fmt_date(on)
+                    date=long_date(t, on, services.today())
                 )
                 if added
                 else _("Die datum was al afgezegd.")

@@ -1,0 +1,303 @@
+"""/inloopbeheer through the fake Bot API (SQLite and PostgreSQL): a coordinator adds, changes
+and stops sessions, cancels a date, adds an extra date and reads in a CSV file; residents see
+the result at once. Double taps, old buttons and bad input change nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.domain.walkin import TZ
+from bot.domain.walkin_csv import parse_sessions_csv
+from bot.handlers.walkin_admin import parse_day, parse_time_range
+from bot.storage import walkin as repo
+from bot.storage.db import transaction
+from bot.storage.models import AuditLog, ConversationDraft, WalkInException, WalkInSession
+
+try:  # TEMP until tests/conftest.py provides the `bot` harness
+    from tests._walkin_devharness import bot  # noqa: F401
+except ImportError:  # pragma: no cover
+    pass
+
+SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
+TUESDAY_MORNING = datetime(2026, 3, 3, 10, 30, tzinfo=TZ)
+
+
+async def seed(bot) -> None:
+    bot.clock.set(TUESDAY_MORNING)
+    rows = parse_sessions_csv(SAMPLE.read_text("utf-8")).rows
+    async with transaction(bot.services.sessions) as s:
+        await repo.import_rows(s, rows, bot.clock.now())
+
+
+async def count(bot, table) -> int:
+    async with bot.services.sessions() as s:
+        return (await s.exec(select(func.count()).select_from(table))).one()
+
+
+async def venlo_sessions(bot) -> list[WalkInSession]:
+    async with bot.services.sessions() as s:
+        venlo = await repo.municipality_by_name(s, "Venlo")
+        return [row for row, _ in await repo.sessions_in(s, venlo.id, include_inactive=True)]
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def test_time_ranges_and_dates_as_coordinators_type_them():
+    from datetime import date, time
+
+    assert parse_time_range("10:00-12:00") == (time(10), time(12))
+    assert parse_time_range(" 9.30 – 11.15 ") == (time(9, 30), time(11, 15))
+    assert parse_time_range("van 10 tot 12") == (time(10), time(12))
+    for bad in ("10:00", "12:00-10:00", "10-10", "morgen", "25:00-26:00", ""):
+        assert parse_time_range(bad) is None, bad
+    today = date(2026, 3, 3)
+    assert parse_day("24-12", today) == date(2026, 12, 24)
+    assert parse_day("morgen", today) == date(2026, 3, 4)
+    assert parse_day("volgende vrijdag", today) == date(2026, 3, 6)
+    assert parse_day("1-2-2027", today) == date(2027, 2, 1)
+    assert parse_day("ooit", today) is None
+
+
+# --------------------------------------------------------------------------- journeys
+
+
+async def test_add_a_session_step_by_step(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    menu = (await carla.says("/inloopbeheer")).only
+    assert "Nieuwe inloop of spreekuur" in menu.button_labels
+    await carla.press("Nieuwe inloop of spreekuur")
+    # A typed municipality (or village) works as well as a button.
+    assert "Die gemeente ken ik niet" in (await carla.says("Atlantis")).last.text
+    step = (await carla.says("blerick")).only
+    assert step.text.startswith("Hoe heet de plek?")
+    assert "Buurthuis De Kolk" in step.button_labels  # places Venlo already has
+    assert "2 tot 120 tekens" in (await carla.says("X")).last.text
+    assert (await carla.says("Buurthuis Het Perron")).only.text.startswith("Wat is het adres?")
+    step = (await carla.says("Stationsplein 1 Venlo")).only
+    assert step.button_labels[:3] == ["maandag", "dinsdag", "woensdag"]
+    step = (await carla.press("zaterdag")).only
+    assert step.text.startswith("Van hoe laat tot hoe laat?")
+    bad = (await carla.says("tien tot twaalf")).last
+    assert "bijvoorbeeld 10:00-12:00" in bad.text
+    assert (await carla.says("12:00-10:00")).last.text.startswith("Dat begrijp ik niet")
+    summary = (await carla.says("10:00-12:00")).only
+    assert "Plek: Buurthuis Het Perron" in summary.text
+    assert "Dag: elke zaterdag" in summary.text
+    assert "Tijd: 10:00 – 12:00" in summary.text
+    assert "Soort: inloop" in summary.text
+    assert "Open op feestdagen: nee" in summary.text
+    summary = (await carla.press("Maak er een spreekuur van")).only
+    assert "Soort: spreekuur" in summary.text
+    before = await count(bot, WalkInSession)
+    save_data = summary.keyboard[0][0]["callback_data"]  # the reply is live: read it now
+    assert save_data.startswith("b:") and save_data.endswith(":save")
+    saved = (await carla.press("Opslaan")).only
+    assert saved.text == "Opgeslagen. Inwoners zien deze inloop nu bij /inloop."
+    # A second tap on the same (old) button saves nothing twice.
+    await carla.press_data(save_data, summary)
+    assert "eerdere stap" in carla.last_callback_answer.answer.text
+    carla.assert_callbacks_answered()
+    assert await count(bot, WalkInSession) == before + 1
+    assert await count(bot, ConversationDraft) == 0
+
+    answer = (await bot.resident().says("zaterdag in blerick?")).only.text
+    assert answer.startswith("Spreekuur in Venlo")
+    assert "Zaterdag 7 maart" in answer and "Buurthuis Het Perron" in answer
+    assert "Stationsplein 1 Venlo" in answer
+    async with bot.services.sessions() as s:
+        audit = (await s.exec(select(AuditLog))).all()
+    assert [(a.entity, a.action, a.actor_id is not None) for a in audit][-1] == (
+        "walkin_session",
+        "create",
+        True,
+    )
+
+
+async def test_the_same_session_twice_is_refused(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Nieuwe inloop of spreekuur")
+    await carla.press("Venlo")
+    await carla.press("Buurthuis De Kolk")  # known place: the address comes along
+    await carla.press("dinsdag")
+    await carla.says("10:00-12:00")
+    before = await count(bot, WalkInSession)
+    assert (await carla.press("Opslaan")).only.text.startswith("Deze inloop stond er al")
+    assert await count(bot, WalkInSession) == before
+
+
+async def test_change_the_time_of_a_session(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Tijd, dag of plek wijzigen")
+    step = (await carla.press("Venlo")).only
+    assert "di 10:00–12:00 · Buurthuis De Kolk" in step.button_labels
+    await carla.press("Buurthuis De Kolk")
+    await carla.press("Tijden")
+    summary = (await carla.says("9:30-11:30")).only
+    assert "Tijden: 10:00 – 12:00 → 09:30 – 11:30" in summary.text
+    assert (await carla.press("Opslaan")).only.text == "Gewijzigd."
+    text = (await bot.resident().says("inloop venlo nu")).only.text
+    assert "09:30 – 11:30" in text and "Nu open, tot 11:30" in text
+
+
+async def test_stop_a_session_softly(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Stoppen met een inloop")
+    await carla.press("Venlo")
+    await carla.press("Huiskamer Op de Hoek")
+    # A last date in the future: it still runs until then.
+    summary = (await carla.says("13-3")).only
+    assert "De laatste keer is op vrijdag 13 maart." in summary.text
+    assert "Na vrijdag 13 maart" in (await carla.press("Opslaan")).only.text
+    text = (await bot.resident().says("wanneer is de inloop in venlo")).only.text
+    assert "Vrijdag 13 maart" in text and "Vrijdag 6 maart" in text
+
+    await carla.says("/inloopbeheer")
+    await carla.press("Stoppen met een inloop")
+    await carla.press("Venlo")
+    await carla.press("Buurthuis De Kolk")
+    assert "Die datum is al geweest" in (await carla.says("2-3-2026")).last.text
+    await carla.press("Nu stoppen")
+    done = (await carla.press("Opslaan")).only
+    assert done.text == "Gestopt. Inwoners zien deze inloop niet meer."
+    text = (await bot.resident().says("wanneer is de inloop in venlo")).only.text
+    assert "Buurthuis De Kolk" not in text
+    kolk = next(r for r in await venlo_sessions(bot) if r.place == "Buurthuis De Kolk")
+    assert kolk.active is False  # kept, not deleted
+
+
+async def test_cancel_one_date(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Eén datum afzeggen")
+    await carla.press("Venlo")
+    step = (await carla.press("Buurthuis De Kolk")).only
+    assert step.button_labels[:2] == ["Dinsdag 3 maart", "Dinsdag 10 maart"]
+    assert "is deze inloop er niet" in (await carla.says("woensdag")).last.text
+    summary = (await carla.press("Dinsdag 10 maart")).only
+    assert "Gaat niet door op dinsdag 10 maart." in summary.text
+    assert (
+        "Inwoners zien dat het op dinsdag 10 maart niet doorgaat"
+        in (await carla.press("Opslaan")).only.text
+    )
+    rita = bot.resident()
+    text = (await rita.says("volgende week dinsdag inloop venlo")).only.text
+    assert "Op dinsdag 10 maart is er geen inloop in Venlo." in text
+    assert "Vandaag, dinsdag 3 maart" in (await rita.says("inloop venlo vandaag")).only.text
+
+    # Typed instead of tapped, and the same date again: one row.
+    await carla.says("/inloopbeheer")
+    await carla.press("Eén datum afzeggen")
+    await carla.press("Venlo")
+    await carla.press("Buurthuis De Kolk")
+    await carla.says("10-3")
+    assert (await carla.press("Opslaan")).only.text == "Die datum was al afgezegd."
+    assert await count(bot, WalkInException) == 1
+
+
+async def test_add_an_extra_date(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Extra datum toevoegen")
+    await carla.press("Venlo")
+    step = (await carla.press("Buurthuis De Kolk")).only
+    assert step.text.startswith("Op welke datum?")
+    assert "geen datum die ik ken" in (await carla.says("ooit")).last.text
+    step = (await carla.says("zaterdag")).only
+    assert "Zelfde tijd (10:00 – 12:00)" in step.button_labels
+    summary = (await carla.press("Zelfde tijd")).only
+    assert "Datum: zaterdag 7 maart" in summary.text
+    assert "Plek: Buurthuis De Kolk" in summary.text
+    assert (await carla.press("Opslaan")).only.text.startswith("Opgeslagen. De extra datum")
+    text = (await bot.resident().says("inloop venlo zaterdag")).only.text
+    assert "Zaterdag 7 maart" in text and "Buurthuis De Kolk" in text
+
+    # Somewhere else, for one day only.
+    await carla.says("/inloopbeheer")
+    await carla.press("Extra datum toevoegen")
+    await carla.press("Weert")
+    await carla.press("Andere plek")
+    await carla.says("Kerstmarkt Weert")
+    await carla.says("Markt 1 Weert")
+    await carla.says("24-12")
+    await carla.says("14:00-17:00")
+    await carla.press("Opslaan")
+    bot.clock.set(datetime(2026, 12, 22, 9, 0, tzinfo=TZ))
+    text = (await bot.resident().says("inloop weert donderdag")).only.text
+    assert "Donderdag 24 december" in text and "Kerstmarkt Weert" in text
+
+
+async def test_overview_and_quit(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Overzicht per gemeente")
+    text = (await carla.press("Venlo")).only.text
+    assert text.startswith("Inloop en spreekuur in Venlo")
+    assert "Buurthuis De Kolk, elke dinsdag 10:00 – 12:00" in text
+    assert "spreekuur" in text and "ook op feestdagen" in text
+
+    await carla.says("/inloopbeheer")
+    await carla.press("Nieuwe inloop of spreekuur")
+    assert (await carla.press("Stoppen")).only.text == "Gestopt. Er is niets veranderd."
+    assert await count(bot, ConversationDraft) == 0
+    # Typed text after the dialogue ended is no longer taken as a step.
+    assert "Opgeslagen" not in (await carla.says("10:00-12:00")).only.text
+
+
+async def test_buttons_only_steps_say_what_is_accepted(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    reply = (await carla.says("iets")).only
+    assert reply.text.startswith("Kies een van de knoppen hieronder.")
+    assert "Nieuwe inloop of spreekuur" in reply.button_labels
+    await carla.press("Nieuwe inloop of spreekuur")  # the re-sent menu works
+    assert "Welke gemeente?" in carla.last_reply.text
+
+
+async def test_csv_upload_all_or_nothing_and_idempotent(bot):
+    bot.clock.set(TUESDAY_MORNING)
+    carla = await bot.coordinator()
+    hint = (await carla.sends_document(b"x", "inloop.csv", mime_type="text/csv")).only
+    assert "Typ /inloopbeheer" in hint.text
+    await carla.says("/inloopbeheer")
+    await carla.press("CSV-bestand inlezen")
+    assert "als bijlage" in (await carla.says("gemeente,plek")).last.text
+    bad = (
+        b"gemeente,plek,adres,weekdag,begin,einde\n"
+        b"Venlo,Buurthuis De Kolk,Kolkstraat 14,di,10:00,12:00\n"
+        b"Weert,Fatima,Fatimaplein 2,dinsdg,10:00,12:00\n"
+    )
+    reply = (await carla.sends_document(bad, "inloop.csv", mime_type="text/csv")).only
+    assert reply.text.startswith("Er is niets ingelezen. Dit klopt nog niet:")
+    assert "Regel 3: dinsdg is geen weekdag" in reply.text
+    assert await count(bot, WalkInSession) == 0
+
+    preview = (
+        await carla.sends_document(SAMPLE.read_bytes(), "inloop.csv", mime_type="text/csv")
+    ).only
+    assert "In het bestand staan 23 inloopmomenten" in preview.text
+    done = (await carla.press("Inlezen")).only
+    assert done.text == "Ingelezen: 23 nieuw, 0 gewijzigd, 0 al goed."
+    assert await count(bot, WalkInSession) == 23
+
+    await carla.says("/inloopbeheer")
+    await carla.press("CSV-bestand inlezen")
+    await carla.sends_document(SAMPLE.read_bytes(), "inloop.csv", mime_type="text/csv")
+    again = (await carla.press("Inlezen")).only
+    assert again.text == "Ingelezen: 0 nieuw, 0 gewijzigd, 23 al goed."
+    assert await count(bot, WalkInSession) == 23
