@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal
 
+from bot.domain.quickentry import QuickEntry
+
 FLOW = "contact"
 
 # Limits for what one contact can be. Anything outside is a typo, not a long day.
@@ -432,3 +434,63 @@ def _split_list(text: str) -> Iterable[str]:
     for sep in (";", "/", "\n", " en "):
         text = text.replace(sep, ",")
     return text.split(",")
+
+
+# --------------------------------------------------------------------------- one-line entry
+
+# What "reached via" most likely was when the line only names the activity.
+REACH_FROM_ACTIVITY = {"inloop": "inloop", "outreach": "vindplek"}
+
+# Problems of a one-line entry, mapped to the step that must ask again and an error code
+# the handler shows there.
+QUICK_PROBLEM_STEP = {
+    "duration_zero": ("duration", "too_short"),
+    "duration_too_long": ("duration", "too_long"),
+    "date_future": ("date", "future"),
+    "date_too_old": ("date", "too_old"),
+    "several_municipalities": ("gemeente", "several"),
+    "several_activity_types": ("activity", "several"),
+    "counts_conflict": ("residents", "conflict"),
+}
+
+
+def from_quick(
+    entry: QuickEntry,
+    today: date,
+    *,
+    default_municipality_id: int | None,
+    municipality_id: int | None,
+    vindplek_id: int | None,
+    known_reach: Iterable[str] = (),
+) -> tuple[ContactDraft, tuple[str, str] | None]:
+    """A draft from a parsed line, and the first problem to show as (step, error code).
+
+    What the line does not say is left empty, so the dialogue asks only for that; the
+    municipality falls back to the expert's usual one (last entry or home).
+    """
+    problems = [p.value for p in entry.problems]
+    draft = ContactDraft(mode="fill")
+    draft.work_date = entry.work_date if entry.work_date is not None else None
+    if "several_municipalities" not in problems:
+        draft.municipality_id = municipality_id or default_municipality_id
+    draft.vindplek_id = vindplek_id  # the caller looked it up in the chosen municipality
+    if entry.minutes is not None and check_duration(entry.minutes) is None:
+        draft.duration_minutes = entry.minutes
+    elif entry.minutes is not None:
+        problems.insert(0, "duration_too_long")
+    if "several_activity_types" not in problems:
+        draft.activity = entry.activity_type
+    draft.themes = list(dict.fromkeys(entry.themes))
+    if "counts_conflict" not in problems:
+        draft.residents_count = entry.residents_count
+        new = entry.residents_new
+        if new is not None and check_new(new, entry.residents_count) is None:
+            draft.residents_new = new
+    reach = entry.reach_channel
+    if reach is None and entry.activity_type in REACH_FROM_ACTIVITY:
+        guess = REACH_FROM_ACTIVITY[entry.activity_type]
+        reach = guess if guess in set(known_reach) else None
+    draft.reach = reach
+    draft.referral = entry.referral
+    first = next((QUICK_PROBLEM_STEP[p] for p in problems if p in QUICK_PROBLEM_STEP), None)
+    return draft, first

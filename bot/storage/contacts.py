@@ -63,6 +63,45 @@ async def vocab(s: AsyncSession, kind: str) -> list[VocabItem]:
     ]
 
 
+@dataclass(frozen=True)
+class Place:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class RefData:
+    """The lists the dialogue offers, loaded at once (they change rarely; see the handler's
+    short-lived cache)."""
+
+    vocab: dict[str, list[VocabItem]]
+    municipalities: list[Place]
+
+    def items(self, kind: str) -> list[VocabItem]:
+        return self.vocab[kind]
+
+    def by_id(self, kind: str, item_id: int) -> VocabItem | None:
+        return next((v for v in self.vocab[kind] if v.id == item_id), None)
+
+    def by_code(self, kind: str, code: str | None) -> VocabItem | None:
+        return next((v for v in self.vocab[kind] if v.code == code), None)
+
+    def municipality(self, municipality_id: int | None) -> Place | None:
+        return next((m for m in self.municipalities if m.id == municipality_id), None)
+
+    def municipality_named(self, name: str | None) -> Place | None:
+        if not name:
+            return None
+        return next((m for m in self.municipalities if m.name.lower() == name.lower()), None)
+
+
+async def load_refdata(s: AsyncSession) -> RefData:
+    """Active vocabularies and municipalities in display order."""
+    vocabs = {kind: await vocab(s, kind) for kind in VOCAB_MODELS}
+    munis = [Place(m.id, m.name) for m in await municipalities(s)]  # type: ignore[arg-type]
+    return RefData(vocab=vocabs, municipalities=munis)
+
+
 async def vocab_by_codes(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, VocabItem]:
     """Entries by code, active or not (a draft may name one deactivated since)."""
     if not codes:

@@ -1,0 +1,350 @@
+"""Benchmark: complete /contact dialogues against the fake Telegram server, next to an echo bot.
+
+    uv run python -m bench.bench_contact [--experts 50] [--rounds 1] [--database-url URL]
+
+What it does, in one run and on one fake Bot API server (tests.fakebot, real HTTP):
+
+1. The real bot (`bot.app.build_application`, no rate limiter so Telegram pacing does not
+   blur the figure) on a fresh migrated database. `--experts` experts each walk one complete
+   first-time /contact dialogue per round — every step, a typed new vindplek, themes toggled,
+   optional steps skipped with one tap — and save it. All experts run at the same time, so the
+   p95 latency is "50 experts logging at once".
+2. A bare ptb echo bot: a typed message is echoed back with one button; a button press is
+   answered and its message edited. It gets exactly the same sequence of update kinds (typed
+   text and button presses) from the same number of experts at the same time.
+
+Updates go in through ptb's own update queue (as from polling/webhook) and a last-group
+handler notes when each one is done, so latency = queue wait + handling + Bot API calls.
+Both bots process updates one at a time (the production setting, `concurrent_updates(False)`).
+
+Prints per-update throughput of both and their ratio (target >= 0.7), per-step mean latency
+side by side, and p50/p95/max latency per bot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import func, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.app import build_application
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.storage.db import create_engine, session_factory, transaction
+from bot.storage.migrate import migrate
+from bot.storage.models import Contact, Municipality, User
+from tests.fakebot import DEFAULT_TOKEN, ChatUser, Driver, FakeTelegram, application_builder
+
+DONE_GROUP = 10_000
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+class QueueDriver(Driver):
+    """Puts updates on the Application's update queue and waits until a last-group handler
+    has seen them: the path polling and webhooks take, with latency measured per update."""
+
+    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
+        self.app = app
+        self.pending: dict[int, asyncio.Future[float]] = {}
+        self.latencies: list[float] = []
+        app.add_handler(TypeHandler(Update, self._done), group=DONE_GROUP)
+
+    async def _done(self, update: Update, context: Any) -> None:
+        fut = self.pending.pop(update.update_id, None)
+        if fut is not None and not fut.done():
+            fut.set_result(time.perf_counter())
+
+    async def deliver(self, tg: FakeTelegram, update: dict[str, Any]) -> None:
+        fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.pending[update["update_id"]] = fut
+        started = time.perf_counter()
+        await self.app.update_queue.put(Update.de_json(update, self.app.bot))
+        finished = await asyncio.wait_for(fut, timeout=60)
+        self.latencies.append(finished - started)
+
+
+# --------------------------------------------------------------------------- scripts
+
+Step = tuple[str, str, str]  # (step name, "say" | "press", text or button label)
+
+
+def contact_script(n: int) -> list[Step]:
+    """A first-time /contact dialogue through every step (no previous contact to copy)."""
+    return [
+        ("command", "say", "/contact"),
+        ("date", "press", "Vandaag"),
+        ("gemeente", "press", "Venlo"),
+        ("vindplek", "say", f"Buurthuis De Kolk {n}"),
+        ("activity", "press", "inloop"),
+        ("theme 1", "press", "armoede"),
+        ("theme 2", "press", "eenzaamheid"),
+        ("themes done", "press", "Verder"),
+        ("residents", "press", "2"),
+        ("new/known", "press", "Nieuw"),
+        ("duration", "press", "45 min"),
+        ("reach", "press", "zelf gemeld"),
+        ("referral", "press", "Overslaan"),
+        ("story", "press", "Overslaan"),
+        ("save", "press", "Opslaan"),
+    ]
+
+
+@dataclass
+class Run:
+    name: str
+    updates: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    per_step: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def throughput(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+
+def find_button(tg: FakeTelegram, chat_id: int, label: str) -> tuple[int, str]:
+    """(message id, callback data) of the button labelled ``label`` (or containing it) on the
+    latest bot message with a keyboard. Lean on purpose: the client should cost little."""
+    for message in reversed(tg.messages(chat_id)):
+        buttons = [b for row in message.keyboard for b in row]
+        if not buttons:
+            continue
+        exact = [b for b in buttons if b["text"] == label]
+        hits = exact or [b for b in buttons if label in b["text"]]
+        if len(hits) != 1:
+            raise AssertionError(f"button {label!r} not found once in {message.buttons}")
+        return message.message_id, hits[0]["callback_data"]
+    raise AssertionError(f"no keyboard to press {label!r} on")
+
+
+Act = Callable[[FakeTelegram, QueueDriver, ChatUser, Step], Awaitable[None]]
+
+
+async def drive(
+    tg: FakeTelegram,
+    driver: QueueDriver,
+    users: list[ChatUser],
+    script: Callable[[int], list[Step]],
+    rounds: int,
+    act: Act,
+    name: str,
+) -> Run:
+    run = Run(name)
+
+    async def one(user: ChatUser, index: int) -> None:
+        for r in range(rounds):
+            for step in script(index * 1000 + r):
+                before = len(driver.latencies)
+                await act(tg, driver, user, step)
+                run.per_step[step[0]].extend(driver.latencies[before:])
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(u, i) for i, u in enumerate(users)))
+    run.seconds = time.perf_counter() - started
+    run.latencies = list(driver.latencies)
+    run.updates = len(run.latencies)
+    return run
+
+
+# --------------------------------------------------------------------------- the real bot
+
+
+async def setup_database(url: str, experts: int, first_telegram_id: int) -> None:
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        async with transaction(session_factory(engine)) as s:
+            venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
+            for i in range(experts):
+                s.add(
+                    User(
+                        telegram_user_id=first_telegram_id + i,
+                        chat_id=first_telegram_id + i,
+                        role="expert",
+                        display_name=f"Expert {i}",
+                        home_municipality_id=venlo.id,
+                    )
+                )
+    finally:
+        await engine.dispose()
+
+
+async def bench_bot(tg: FakeTelegram, url: str, experts: int, rounds: int) -> tuple[Run, int]:
+    # Users first, so their Telegram ids are known when the experts are registered.
+    users = [tg.user(f"Expert{i}", language_code="nl") for i in range(experts)]
+    ids = [u.id for u in users]
+    assert ids == list(range(ids[0], ids[0] + experts))
+    await setup_database(url, experts, ids[0])
+    settings = Settings(
+        telegram_bot_token=DEFAULT_TOKEN,  # type: ignore[arg-type]
+        telegram_api_base_url=tg.api_base_url,
+        telegram_file_base_url=tg.file_base_url,
+        database_url=url,
+        telegram_bot_username=tg.bot_username,
+    )
+    clock = FrozenClock(datetime(2026, 11, 17, 13, 0, tzinfo=UTC))
+    app = build_application(
+        settings,
+        clock=clock,
+        rate_limit=False,
+        updater=False,
+        set_menus=False,
+        schedule_jobs=False,
+    )
+    driver = QueueDriver(app)
+    tg.use(driver)
+    await app.initialize()
+    await app.start()
+    try:
+
+        async def act(tg: FakeTelegram, driver: QueueDriver, user: ChatUser, step: Step) -> None:
+            _, kind, text = step
+            if kind == "say":
+                await driver.deliver(tg, tg.message_update(user.id, text))
+            else:
+                message_id, data = find_button(tg, user.id, text)
+                await driver.deliver(tg, tg.callback_query_update(user.id, message_id, data))
+
+        run = await drive(tg, driver, users, contact_script, rounds, act, "ervaringsbot")
+    finally:
+        await app.stop()
+        await app.shutdown()
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as s:
+            saved = (await s.exec(select(func.count()).select_from(Contact))).one()
+    finally:
+        await engine.dispose()
+    return run, int(saved)
+
+
+# --------------------------------------------------------------------------- the echo bot
+
+
+async def echo_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.message is not None and update.effective_chat is not None
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("echo", callback_data="echo")]])
+    await context.bot.send_message(
+        update.effective_chat.id, update.message.text or "", reply_markup=markup
+    )
+
+
+async def echo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("echo", callback_data="echo")]])
+    await query.edit_message_text(f"{query.data} {time.perf_counter_ns()}", reply_markup=markup)
+
+
+async def bench_echo(tg: FakeTelegram, experts: int, rounds: int) -> Run:
+    app = application_builder(tg).concurrent_updates(False).build()
+    app.add_handler(MessageHandler(filters.TEXT, echo_text))
+    app.add_handler(CallbackQueryHandler(echo_button))
+    driver = QueueDriver(app)
+    tg.use(driver)
+    await app.initialize()
+    await app.start()
+    users = [tg.user(f"Echo{i}") for i in range(experts)]
+    try:
+
+        async def act(tg: FakeTelegram, driver: QueueDriver, user: ChatUser, step: Step) -> None:
+            _, kind, text = step
+            if kind == "say":
+                await driver.deliver(tg, tg.message_update(user.id, text))
+            else:
+                message_id, data = find_button(tg, user.id, "echo")
+                await driver.deliver(tg, tg.callback_query_update(user.id, message_id, data))
+
+        return await drive(tg, driver, users, contact_script, rounds, act, "echo bot")
+    finally:
+        await app.stop()
+        await app.shutdown()
+
+
+# --------------------------------------------------------------------------- report
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def report(ours: Run, echo: Run, experts: int, rounds: int, saved: int) -> float:
+    ratio = ours.throughput / echo.throughput if echo.throughput else 0.0
+    print(f"\n/contact benchmark: {experts} experts at once, {rounds} complete dialogue(s) each")
+    print(f"  contacts saved: {saved} (expected {experts * rounds})")
+    print(f"\n  {'':<14}{'updates':>9}{'seconds':>10}{'updates/s':>12}")
+    for r in (ours, echo):
+        print(f"  {r.name:<14}{r.updates:>9}{r.seconds:>10.2f}{r.throughput:>12.1f}")
+    print(f"\n  throughput ratio per update (ervaringsbot / echo): {ratio:.2f}x  (target >= 0.70)")
+    print(f"\n  latency per update, ms  {'p50':>8}{'p95':>8}{'max':>8}")
+    for r in (ours, echo):
+        lat = [x * 1000 for x in r.latencies]
+        print(f"  {r.name:<22}{pct(lat, 50):>8.1f}{pct(lat, 95):>8.1f}{max(lat, default=0):>8.1f}")
+    print(f"\n  mean latency per step, ms   {'bot':>8}{'echo':>8}{'ratio':>8}")
+    for step, values in ours.per_step.items():
+        mine = statistics.fmean(values) * 1000
+        theirs_values = echo.per_step.get(step) or [0.0]
+        theirs = statistics.fmean(theirs_values) * 1000
+        print(f"  {step:<28}{mine:>8.1f}{theirs:>8.1f}{(theirs / mine if mine else 0):>8.2f}")
+    return ratio
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        async with FakeTelegram() as tg:
+            echo = await bench_echo(tg, args.experts, args.rounds)
+        async with FakeTelegram() as tg:
+            ours, saved = await bench_bot(tg, url, args.experts, args.rounds)
+            tg_errors = tg.server_errors
+            unanswered = tg.unanswered_callback_queries()
+        report(ours, echo, args.experts, args.rounds, saved)
+        if tg_errors or unanswered or saved != args.experts * args.rounds:
+            print(f"\n  PROBLEM: {len(unanswered)} unanswered callbacks, fake errors {tg_errors}")
+            return 1
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--experts", type=int, default=50, help="experts logging at once")
+    parser.add_argument("--rounds", type=int, default=1, help="dialogues per expert")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="an EMPTY database (default: a temporary SQLite file); e.g. postgresql://…",
+    )
+    raise SystemExit(asyncio.run(main_async(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,515 @@
+"""/contact as a button dialogue, end to end through the fake Bot API (SQLite and PostgreSQL).
+
+Covers: every step with its current choice, themes toggled on one message, Terug on every
+step, one-tap skipping, the deelopdracht step only when the municipality has one, the summary
+with changeable fields, the tap count of a repeat contact, and bad input at every step.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.storage.db import session_factory, transaction
+from bot.storage.models import (
+    ActivityType,
+    AuditLog,
+    Contact,
+    ContactTheme,
+    ConversationDraft,
+    Deelopdracht,
+    Municipality,
+    ReachChannel,
+    ReferralTarget,
+    Story,
+    Theme,
+    Vindplek,
+)
+
+TODAY = date(2026, 11, 17)  # the clock fixture: Tuesday 17 November 2026, 14:00 local
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class Tapper:
+    """Counts button presses, so a test can state how many taps a journey took."""
+
+    def __init__(self, person):
+        self.person = person
+        self.taps = 0
+
+    async def press(self, label):
+        self.taps += 1
+        return await self.person.press(label)
+
+
+async def saved_contacts(bot) -> list[Contact]:
+    async with session_factory(bot.engine)() as s:
+        return list((await s.exec(select(Contact).order_by(Contact.id))).all())
+
+
+async def theme_codes(bot, contact_id: int) -> set[str]:
+    async with session_factory(bot.engine)() as s:
+        rows = await s.exec(
+            select(Theme.code)
+            .join(ContactTheme, ContactTheme.theme_id == Theme.id)
+            .where(ContactTheme.contact_id == contact_id)
+        )
+        return set(rows.all())
+
+
+async def code_of(bot, model, row_id) -> str | None:
+    if row_id is None:
+        return None
+    async with session_factory(bot.engine)() as s:
+        return (await s.get(model, row_id)).code
+
+
+async def draft_of(bot, person) -> ConversationDraft | None:
+    user = await bot.app_user(person)
+    async with session_factory(bot.engine)() as s:
+        return (
+            await s.exec(
+                select(ConversationDraft).where(
+                    ConversationDraft.user_id == user.id, ConversationDraft.flow == "contact"
+                )
+            )
+        ).first()
+
+
+async def snapshot(bot, person):
+    d = await draft_of(bot, person)
+    assert d is not None
+    return (d.state, d.revision, dict(d.data))
+
+
+async def muni_id(bot, name: str) -> int:
+    async with session_factory(bot.engine)() as s:
+        return (await s.exec(select(Municipality.id).where(Municipality.name == name))).one()
+
+
+async def walk_first_contact(anna, *, story: str | None = None, vindplek="Buurthuis De Kolk"):
+    """The full first-time dialogue with typical answers; returns the summary reply."""
+    await anna.says("/contact")
+    await anna.press("Vandaag")
+    await anna.press("Venlo")
+    await anna.says(vindplek)
+    await anna.press("inloop")
+    await anna.press("armoede")
+    await anna.press("eenzaamheid")
+    await anna.press("Verder")
+    await anna.press("2")
+    await anna.press("Nieuw")
+    await anna.press("45 min")
+    await anna.press("zelf gemeld")
+    await anna.press("schuldhulp")
+    if story:
+        return (await anna.says(story)).last
+    return (await anna.press("Overslaan")).last
+
+
+# --------------------------------------------------------------------------- the whole dialogue
+
+
+async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
+    anna = await bot.expert("Anna", gemeente="Venlo")
+
+    date_step = (await anna.says("/contact")).only
+    assert "Op welke dag" in date_step.text
+    assert "Nu: dinsdag 17 november (vandaag)" in date_step.text
+    assert date_step.button_labels == ["✓ Vandaag", "Gisteren"]
+
+    gemeente = (await anna.press("Vandaag")).only
+    assert gemeente.message_id == date_step.message_id  # the dialogue edits one message
+    assert "In welke gemeente?" in gemeente.text and "Nu: Venlo" in gemeente.text
+    assert "✓ Venlo" in gemeente.button_labels and "← Terug" in gemeente.button_labels
+    assert len([b for b in gemeente.button_labels if b.startswith("✓")]) == 1
+
+    vindplek = (await anna.press("Venlo")).only
+    assert "Op welke plek" in vindplek.text
+    assert {"Geen vaste plek", "Andere gemeente", "← Terug"} <= set(vindplek.button_labels)
+
+    activity = (await anna.says("buurthuis de kolk")).only  # a new vindplek, typed
+    assert "Wat voor inzet" in activity.text
+    assert "inloop" in activity.button_labels
+
+    themes = (await anna.press("inloop")).only
+    assert "thema" in themes.text.lower()
+    after_one = (await anna.press("armoede")).only
+    after_two = (await anna.press("eenzaamheid")).only
+    # Multi-select toggles ONE message, with ✓ marks, then Verder.
+    assert after_one.message_id == after_two.message_id == themes.message_id
+    assert "✓ armoede" in after_two.button_labels and "✓ eenzaamheid" in after_two.button_labels
+    assert "Nu: armoede, eenzaamheid" in after_two.text
+    untoggled = (await anna.press("✓ eenzaamheid")).only
+    assert "eenzaamheid" in untoggled.button_labels  # off again
+    await anna.press("eenzaamheid")
+
+    residents = (await anna.press("Verder")).only
+    assert "Met hoeveel inwoners" in residents.text
+    assert residents.button_labels[:5] == ["1", "2", "3", "4", "5+"]
+
+    new = (await anna.press("2")).only
+    assert "Waren de 2 inwoners nieuw" in new.text
+    assert {"Nieuw", "Bekend", "Deels"} <= set(new.button_labels)
+
+    duration = (await anna.press("Nieuw")).only
+    assert duration.button_labels[:6] == [
+        "15 min", "30 min", "45 min", "1 uur", "1,5 uur", "2 uur",
+    ]
+
+    reach = (await anna.press("45 min")).only
+    assert "Hoe heb je" in reach.text and "Overslaan" in reach.button_labels
+    referral = (await anna.press("zelf gemeld")).only
+    assert "doorverwezen" in referral.text.lower() and "Overslaan" in referral.button_labels
+    # Venlo has no active deelopdracht: no such step.
+    story = (await anna.press("schuldhulp")).only
+    assert "opleverde" in story.text and "Overslaan" in story.button_labels
+
+    summary = (
+        await anna.says("Ze durfde voor het eerst zelf de schuldhulp te bellen.")
+    ).only
+    text = summary.text
+    assert "Klopt dit?" in text
+    for expected in (
+        "Datum: dinsdag 17 november (vandaag)",
+        "Plaats: Venlo – Buurthuis de kolk (nieuw)",
+        "Soort inzet: inloop",
+        "Thema's: armoede (geldzorgen), eenzaamheid (sociaal isolement)",
+        "Inwoners: 2 (allemaal nieuw)",
+        "Duur: 45 min",
+        "Bereikt via: zelf gemeld",
+        "Doorverwezen naar: schuldhulp",
+        "Verhaal: Ze durfde",
+    ):
+        assert expected in text, text
+    assert "✅ Opslaan" in summary.button_labels
+
+    done = (await anna.press("Opslaan")).only
+    assert "Opgeslagen" in done.text and done.button_labels == ["Nog een contact"]
+
+    [c] = await saved_contacts(bot)
+    assert (c.work_date, c.duration_minutes, c.residents_count, c.residents_new) == (
+        TODAY, 45, 2, 2,
+    )
+    assert c.municipality_id == await muni_id(bot, "Venlo")
+    assert await code_of(bot, ActivityType, c.activity_type_id) == "inloop"
+    assert await code_of(bot, ReachChannel, c.reach_channel_id) == "zelf"
+    assert await code_of(bot, ReferralTarget, c.referral_target_id) == "schuldhulp"
+    assert await theme_codes(bot, c.id) == {"armoede", "eenzaamheid"}
+    async with session_factory(bot.engine)() as s:
+        place = await s.get(Vindplek, c.vindplek_id)
+        assert place.name == "Buurthuis de kolk" and place.municipality_id == c.municipality_id
+        [story_row] = (await s.exec(select(Story))).all()
+        assert story_row.contact_id == c.id and story_row.text.startswith("Ze durfde")
+        [audit] = (await s.exec(select(AuditLog))).all()
+        assert (audit.entity, audit.entity_id, audit.action) == ("contact", c.id, "create")
+        assert audit.after["themes"] == ["armoede", "eenzaamheid"]
+        assert "Ze durfde" not in str(audit.after)  # no second copy of the story
+    assert await draft_of(bot, anna) is None
+    bot.tg.assert_all_callbacks_answered()
+
+
+async def test_repeat_contact_is_one_tap_and_a_changed_theme_five(bot):
+    anna = await bot.expert("Anna")
+    await walk_first_contact(anna)
+    await anna.press("Opslaan")
+
+    # Same as last time: /contact, then one tap.
+    tapper = Tapper(anna)
+    summary = (await anna.says("/contact")).only
+    assert "Zelfde als vorige keer?" in summary.text
+    assert "Plaats: Venlo – Buurthuis De Kolk" in summary.text
+    assert "(nieuw)" not in summary.text.split("Plaats:")[1].split("\n")[0]
+    assert "Verhaal: –" in summary.text and "Doorverwezen naar: –" in summary.text
+    await tapper.press("Opslaan")
+    assert tapper.taps == 1
+    assert len(await saved_contacts(bot)) == 2
+
+    # Another theme: Thema's, off, on, Verder, Opslaan = 5 taps.
+    tapper = Tapper(anna)
+    await anna.says("/contact")
+    await tapper.press("Thema's")
+    await tapper.press("✓ armoede")
+    await tapper.press("schulden")
+    back = await tapper.press("Verder")
+    assert "Thema's: eenzaamheid (sociaal isolement), schulden" in back.last.text
+    await tapper.press("Opslaan")
+    assert tapper.taps == 5
+    contacts = await saved_contacts(bot)
+    assert len(contacts) == 3
+    assert await theme_codes(bot, contacts[-1].id) == {"eenzaamheid", "schulden"}
+
+    # A different duration: Duur, 30 min, Opslaan = 3 taps.
+    tapper = Tapper(anna)
+    await anna.says("/contact")
+    await tapper.press("Duur")
+    await tapper.press("30 min")
+    await tapper.press("Opslaan")
+    assert tapper.taps == 3
+    assert (await saved_contacts(bot))[-1].duration_minutes == 30
+
+
+async def test_terug_works_on_every_step(bot):
+    anna = await bot.expert("Anna")
+    await anna.says("/contact")
+    steps = [
+        ("Vandaag", "In welke gemeente?"),
+        ("Venlo", "Op welke plek"),
+        ("Geen vaste plek", "Wat voor inzet"),
+        ("inloop", "thema"),
+        ("armoede", None),  # a toggle stays on the step
+        ("Verder", "Met hoeveel inwoners"),
+        ("1", "nieuw voor jou"),
+        ("Bekend", "Hoe lang"),
+        ("1 uur", "Hoe heb je"),
+        ("inloop", "doorverwezen"),
+        ("Overslaan", "opleverde"),
+        ("Overslaan", "Klopt dit?"),
+    ]
+    previous = "Op welke dag"
+    for label, expect in steps:
+        reply = (await anna.press(label)).last
+        if expect is None:
+            continue
+        assert expect.lower() in reply.text.lower(), reply.text
+        if "Klopt dit?" in reply.text:
+            # The summary offers a change button for every field instead of Terug.
+            assert "Stoppen" in reply.button_labels
+            break
+        before = await snapshot(bot, anna)
+        back = (await anna.press("← Terug")).last
+        assert previous.lower() in back.text.lower(), (label, back.text)
+        after = await snapshot(bot, anna)
+        assert after[2]["history"] == before[2]["history"][:-1]
+        again = (await anna.press(label)).last
+        assert expect.lower() in again.text.lower()
+        previous = expect
+    # Terug kept every answer: saving gives what was chosen.
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert (c.duration_minutes, c.residents_count, c.residents_new, c.vindplek_id) == (
+        60, 1, 0, None,
+    )
+    # Typing "terug" works as well.
+    await anna.says("/contact")
+    await anna.press("Duur")
+    reply = (await anna.says("terug")).only
+    assert "Zelfde als vorige keer?" in reply.text
+
+
+async def test_optional_steps_are_skipped_with_one_tap(bot):
+    anna = await bot.expert("Anna")
+    await anna.says("/contact")
+    for label in ("Vandaag", "Venlo", "Geen vaste plek", "training", "rouw", "Verder", "3"):
+        await anna.press(label)
+    await anna.press("Deels")
+    await anna.says("1")  # 1 of the 3 is new
+    await anna.says("anderhalf uur")
+    for _step in ("reach", "referral", "story"):
+        reply = (await anna.press("Overslaan")).last
+    assert "Klopt dit?" in reply.text
+    assert "Inwoners: 3 (1 nieuw)" in reply.text
+    assert "Bereikt via: –" in reply.text
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert (c.reach_channel_id, c.referral_target_id, c.vindplek_id) == (None, None, None)
+    assert (c.residents_count, c.residents_new, c.duration_minutes) == (3, 1, 90)
+    async with session_factory(bot.engine)() as s:
+        assert (await s.exec(select(Story))).all() == []
+
+
+async def test_deelopdracht_is_asked_only_where_one_is_active(bot):
+    venlo = await muni_id(bot, "Venlo")
+    async with transaction(session_factory(bot.engine)) as s:
+        s.add(Deelopdracht(municipality_id=venlo, code="venlo-sleutel", title="Sleutelfiguren Venlo"))
+        s.add(
+            Deelopdracht(
+                municipality_id=venlo,
+                code="venlo-oud",
+                title="Afgelopen project",
+                ends_on=TODAY - timedelta(days=1),
+            )
+        )
+    anna = await bot.expert("Anna")
+    # The walk skips the deelopdracht step ("Overslaan") and ends on the story step.
+    story = await walk_first_contact(anna)
+    assert "opleverde" in story.text
+    reply = (await anna.press("← Terug")).last
+    assert "deelopdracht" in reply.text.lower()
+    assert "Sleutelfiguren Venlo" in reply.button_labels
+    assert "Afgelopen project" not in reply.button_labels
+    await anna.press("Sleutelfiguren Venlo")
+    summary = (await anna.press("Overslaan")).last
+    assert "Deelopdracht: Sleutelfiguren Venlo" in summary.text
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    async with session_factory(bot.engine)() as s:
+        assert (await s.get(Deelopdracht, c.deelopdracht_id)).code == "venlo-sleutel"
+
+    # Another municipality without one: the step is not there, nor the summary line.
+    bert = await bot.expert("Bert", gemeente="Beesel")
+    await bert.says("/contact")
+    for label in ("Vandaag", "Beesel", "Geen vaste plek", "inloop", "rouw", "Verder", "1"):
+        await bert.press(label)
+    for label in ("Bekend", "30 min", "inloop"):
+        await bert.press(label)
+    story = (await bert.press("Overslaan")).last  # referral skipped: straight to the story
+    assert "opleverde" in story.text
+    summary = (await bert.press("Overslaan")).last
+    assert "Plaats: Beesel" in summary.text
+    assert "Deelopdracht" not in summary.text
+    assert "Deelopdracht" not in summary.button_labels
+
+
+async def test_change_fields_from_the_summary_then_save(bot):
+    anna = await bot.expert("Anna")
+    await walk_first_contact(anna)
+    await anna.press("Datum")
+    summary = (await anna.press("Gisteren")).last
+    assert "Datum: maandag 16 november (gisteren)" in summary.text
+    await anna.press("Inwoners")
+    await anna.press("1")
+    summary = (await anna.press("Bekend")).last
+    assert "Inwoners: 1 (bekend)" in summary.text
+    await anna.press("Soort inzet")
+    summary = (await anna.press("1-op-1 contact")).last
+    assert "Soort inzet: 1-op-1 contact" in summary.text
+    await anna.press("Plaats")
+    vindplek = (await anna.says("Panningen")).last  # a village: Peel en Maas
+    assert "Op welke plek" in vindplek.text and "Peel en Maas" in vindplek.text
+    summary = (await anna.says("Bibliotheek Panningen")).last
+    assert "Plaats: Peel en Maas – Bibliotheek Panningen (nieuw)" in summary.text
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert c.work_date == TODAY - timedelta(days=1)
+    assert c.municipality_id == await muni_id(bot, "Peel en Maas")
+    assert (c.residents_count, c.residents_new) == (1, 0)
+    # The vindplek in Venlo typed earlier was never used, so it was never stored.
+    async with session_factory(bot.engine)() as s:
+        names = set((await s.exec(select(Vindplek.name))).all())
+    assert names == {"Bibliotheek Panningen"}
+
+
+async def test_existing_vindplek_is_a_button_and_matched_when_typed(bot):
+    anna = await bot.expert("Anna")
+    await walk_first_contact(anna)
+    await anna.press("Opslaan")
+    await anna.says("/contact")
+    await anna.press("Plaats")
+    vindplek = (await anna.press("Venlo")).last
+    assert "✓ Buurthuis De Kolk" in vindplek.button_labels
+    summary = (await anna.says("kolk")).last  # part of the name is enough
+    assert "Plaats: Venlo – Buurthuis De Kolk" in summary.text
+    assert "(nieuw)" not in summary.text
+    await anna.press("Opslaan")
+    first, second = await saved_contacts(bot)
+    assert first.vindplek_id == second.vindplek_id is not None
+
+
+async def test_annuleer_stops_anywhere_and_saves_nothing(bot):
+    anna = await bot.expert("Anna")
+    await anna.says("/contact")
+    await anna.press("Vandaag")
+    await anna.press("Venlo")
+    reply = (await anna.says("/annuleer")).only
+    assert "Gestopt" in reply.text
+    assert await draft_of(bot, anna) is None
+    # The old buttons now say so, and nothing is saved.
+    await anna.press("Geen vaste plek")
+    assert bot.tg.callback_queries[max(bot.tg.callback_queries)].text.startswith(
+        "Dit contact is al afgerond of gestopt"
+    )
+    # "Stoppen" on the summary does the same.
+    await walk_first_contact(anna)
+    reply = (await anna.press("Stoppen")).only
+    assert "Gestopt" in reply.text and reply.button_labels == []
+    assert await saved_contacts(bot) == []
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+async def _at_step(anna, step: str):
+    await anna.says("/contact")
+    path = {
+        "date": [],
+        "gemeente": ["Vandaag"],
+        "vindplek": ["Vandaag", "Venlo"],
+        "activity": ["Vandaag", "Venlo", "Geen vaste plek"],
+        "themes": ["Vandaag", "Venlo", "Geen vaste plek", "inloop"],
+        "residents": ["Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder"],
+        "new": ["Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "3"],
+        "duration": [
+            "Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "3", "Nieuw",
+        ],
+        "story": [
+            "Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "3", "Nieuw",
+            "45 min", "Overslaan", "Overslaan",
+        ],
+    }[step]
+    for label in path:
+        await anna.press(label)
+
+
+BAD_INPUT = [
+    ("date", "volgende week", "Die datum begrijp ik niet"),
+    ("date", "24-11-2026", "toekomst"),
+    ("date", "1-10", "hooguit 14 dagen"),
+    ("date", "🙂", "Die datum begrijp ik niet"),
+    ("gemeente", "Amsterdam", "Die plaats ken ik niet"),
+    ("gemeente", "🙂", "Die plaats ken ik niet"),
+    ("vindplek", "🙂", "in letters"),
+    ("vindplek", "x" * 5000, "te lang"),
+    ("vindplek", "Kerkstraat 12", "een adres"),
+    ("activity", "voetbal", "Dat ken ik niet"),
+    ("themes", "voetbal, armoede", "Dat thema ken ik niet"),
+    ("residents", "twee", "als getal"),
+    ("residents", "0", "minstens 1"),
+    ("residents", "1000", "hooguit 500"),
+    ("new", "misschien", "Tik op Nieuw of Bekend"),
+    ("new", "5", "niet meer nieuwe dan inwoners"),
+    ("duration", "30 uur", "te lang"),
+    ("duration", "lang", "Die duur begrijp ik niet"),
+    ("duration", "13 uur", "hooguit 12 uur"),
+    ("duration", "🙂", "Die duur begrijp ik niet"),
+    ("duration", "x" * 5000, "te lang"),
+    ("story", "x" * 5000, "te lang"),
+    ("story", "🙂🙂🙂", "in woorden"),
+    ("story", "Mevrouw Jansen belde vanaf 06-12345678.", "telefoonnummer"),
+]
+
+
+@pytest.mark.parametrize(("step", "typed", "says"), BAD_INPUT, ids=[f"{s}-{t[:12]}" for s, t, _ in BAD_INPUT])
+async def test_bad_input_says_what_is_accepted_and_stays(bot, step, typed, says):
+    anna = await bot.expert("Anna")
+    await _at_step(anna, step)
+    before = await snapshot(bot, anna)
+    reply = (await anna.says(typed)).only
+    assert says.lower() in reply.text.lower(), reply.text
+    assert reply.text.startswith("⚠️")
+    assert len(reply.text) < 1200  # short, and never an echo of 5,000 characters
+    assert await snapshot(bot, anna) == before  # same step, same data, same revision
+    # The step is shown again with its buttons, so the next tap works.
+    assert reply.button_labels
+
+
+async def test_typing_on_the_summary_or_a_toast_for_no_theme(bot):
+    anna = await bot.expert("Anna")
+    await walk_first_contact(anna)
+    before = await snapshot(bot, anna)
+    reply = (await anna.says("45 minuten")).only
+    assert "Tik op Opslaan" in reply.text and "✅ Opslaan" in reply.button_labels
+    assert await snapshot(bot, anna) == before
+    # Verder without a theme: a short answer on the button, the step stays.
+    await anna.press("Thema's")
+    await anna.press("✓ armoede")
+    await anna.press("✓ eenzaamheid")
+    before = await snapshot(bot, anna)
+    await anna.press("Verder")
+    last_query = bot.tg.callback_queries[max(bot.tg.callback_queries)]
+    assert last_query.text == "Kies minstens één thema."
+    assert await snapshot(bot, anna) == before
