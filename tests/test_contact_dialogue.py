@@ -158,7 +158,12 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
 
     duration = (await anna.press("Nieuw")).only
     assert duration.button_labels[:6] == [
-        "15 min", "30 min", "45 min", "1 uur", "1,5 uur", "2 uur",
+        "15 min",
+        "30 min",
+        "45 min",
+        "1 uur",
+        "1,5 uur",
+        "2 uur",
     ]
 
     reach = (await anna.press("45 min")).only
@@ -169,9 +174,7 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
     story = (await anna.press("schuldhulp")).only
     assert "opleverde" in story.text and "Overslaan" in story.button_labels
 
-    summary = (
-        await anna.says("Ze durfde voor het eerst zelf de schuldhulp te bellen.")
-    ).only
+    summary = (await anna.says("Ze durfde voor het eerst zelf de schuldhulp te bellen.")).only
     text = summary.text
     assert "Klopt dit?" in text
     for expected in (
@@ -193,7 +196,10 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
 
     [c] = await saved_contacts(bot)
     assert (c.work_date, c.duration_minutes, c.residents_count, c.residents_new) == (
-        TODAY, 45, 2, 2,
+        TODAY,
+        45,
+        2,
+        2,
     )
     assert c.municipality_id == await muni_id(bot, "Venlo")
     assert await code_of(bot, ActivityType, c.activity_type_id) == "inloop"
@@ -292,7 +298,10 @@ async def test_terug_works_on_every_step(bot):
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
     assert (c.duration_minutes, c.residents_count, c.residents_new, c.vindplek_id) == (
-        60, 1, 0, None,
+        60,
+        1,
+        0,
+        None,
     )
     # Typing "terug" works as well.
     await anna.says("/contact")
@@ -325,7 +334,9 @@ async def test_optional_steps_are_skipped_with_one_tap(bot):
 async def test_deelopdracht_is_asked_only_where_one_is_active(bot):
     venlo = await muni_id(bot, "Venlo")
     async with transaction(session_factory(bot.engine)) as s:
-        s.add(Deelopdracht(municipality_id=venlo, code="venlo-sleutel", title="Sleutelfiguren Venlo"))
+        s.add(
+            Deelopdracht(municipality_id=venlo, code="venlo-sleutel", title="Sleutelfiguren Venlo")
+        )
         s.add(
             Deelopdracht(
                 municipality_id=venlo,
@@ -444,11 +455,27 @@ async def _at_step(anna, step: str):
         "residents": ["Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder"],
         "new": ["Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "3"],
         "duration": [
-            "Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "3", "Nieuw",
+            "Vandaag",
+            "Venlo",
+            "Geen vaste plek",
+            "inloop",
+            "armoede",
+            "Verder",
+            "3",
+            "Nieuw",
         ],
         "story": [
-            "Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "3", "Nieuw",
-            "45 min", "Overslaan", "Overslaan",
+            "Vandaag",
+            "Venlo",
+            "Geen vaste plek",
+            "inloop",
+            "armoede",
+            "Verder",
+            "3",
+            "Nieuw",
+            "45 min",
+            "Overslaan",
+            "Overslaan",
         ],
     }[step]
     for label in path:
@@ -483,7 +510,9 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("step", "typed", "says"), BAD_INPUT, ids=[f"{s}-{t[:12]}" for s, t, _ in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("step", "typed", "says"), BAD_INPUT, ids=[f"{s}-{t[:12]}" for s, t, _ in BAD_INPUT]
+)
 async def test_bad_input_says_what_is_accepted_and_stays(bot, step, typed, says):
     anna = await bot.expert("Anna")
     await _at_step(anna, step)

@@ -178,8 +178,15 @@ def test_summary_items_follow_dialogue_and_flag_missing():
     items = cdm.summary_items(complete(themes=[]), has_deelopdrachten=False)
     steps = [i.step for i in items]
     assert steps == [
-        "date", "gemeente", "activity", "themes", "residents", "duration", "reach",
-        "referral", "story",
+        "date",
+        "gemeente",
+        "activity",
+        "themes",
+        "residents",
+        "duration",
+        "reach",
+        "referral",
+        "story",
     ]
     assert [i.step for i in items if i.missing] == ["themes"]
     with_deel = cdm.summary_items(complete(), has_deelopdrachten=True)
