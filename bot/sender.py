@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -88,6 +89,12 @@ def pacer_for(services: Any) -> Pacer:
     return pacer
 
 
+def _retry_after(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # ptb 22 warns that the type will become timedelta
+        warnings.simplefilter("ignore")
+        return _seconds(exc.retry_after)
+
+
 def _seconds(retry_after: int | float | timedelta) -> float:
     if isinstance(retry_after, timedelta):
         return retry_after.total_seconds()
@@ -131,8 +138,9 @@ class Sender:
                 message = await call()
             except RetryAfter as exc:
                 self.stats.flood_waits += 1
-                self.pacer.flood_wait(_seconds(exc.retry_after) + 0.05)
-                log.warning("429 from Telegram: waiting %ss", _seconds(exc.retry_after))
+                wait = _retry_after(exc)
+                self.pacer.flood_wait(wait + 0.05)
+                log.warning("429 from Telegram: waiting %ss", wait)
             except Forbidden:
                 self.stats.blocked += 1
                 return Outcome("blocked", error="Forbidden")
