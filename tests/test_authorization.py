@@ -80,3 +80,20 @@ async def test_unknown_button_family_is_refused(bot, role):
     await person.press_data("zz:1:2:3", anchor)
     assert person.last_callback_answer is not None
     person.assert_callbacks_answered()
+
+
+async def test_walkin_management_buttons_work_only_for_coordinators(bot):
+    """A coordinator's live /inloopbeheer button, pressed by anyone else, is refused and leaves
+    the coordinator's dialogue as it was."""
+    carla = await bot.coordinator("Carla")
+    menu = (await carla.says("/inloopbeheer")).only
+    data = menu.keyboard[0][0]["callback_data"]
+    assert data.startswith("b:")
+    for role, person in ((RESIDENT, bot.resident("Sam")), (EXPERT, await bot.expert("Anna"))):
+        denied = (await person.says("/inloopbeheer")).only
+        assert DENIAL[role] in denied.text
+        anchor = (await person.says("/help")).last
+        await person.press_data(data, anchor)
+        assert DENIAL[role] in (person.last_callback_answer.text or "")
+        person.assert_callbacks_answered()
+    assert (await carla.press("Nieuwe inloop of spreekuur")).only.text.startswith("Welke gemeente?")

@@ -17,11 +17,6 @@ from bot.storage import walkin as repo
 from bot.storage.db import transaction
 from bot.storage.models import AuditLog, ConversationDraft, WalkInException, WalkInSession
 
-try:  # TEMP until tests/conftest.py provides the `bot` harness
-    from tests._walkin_devharness import bot  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
-
 SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
 TUESDAY_MORNING = datetime(2026, 3, 3, 10, 30, tzinfo=TZ)
 
@@ -301,3 +296,26 @@ async def test_csv_upload_all_or_nothing_and_idempotent(bot):
     again = (await carla.press("Inlezen")).only
     assert again.text == "Ingelezen: 0 nieuw, 0 gewijzigd, 23 al goed."
     assert await count(bot, WalkInSession) == 23
+
+
+async def test_a_restart_mid_dialogue_loses_nothing(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Nieuwe inloop of spreekuur")
+    old_step = (await carla.press("Venray")).only
+    old_data = old_step.keyboard[-1][0]["callback_data"]  # "Stoppen" of that step
+    await carla.says("Bibliotheek Venray")
+    await bot.restart()
+    step = (await carla.says("Schouwburgplein 1 Venray")).only
+    assert step.text.startswith("Op welke dag")
+    # A button of an earlier step changes nothing, also after the restart.
+    await carla.press_data(old_data, old_step)
+    assert "eerdere stap" in carla.last_callback_answer.text
+    await carla.press("vrijdag")
+    await bot.restart()
+    await carla.says("10:00-11:00")
+    assert (await carla.press("Opslaan")).only.text.startswith("Opgeslagen.")
+    carla.assert_callbacks_answered()
+    text = (await bot.resident().says("inloop venray vrijdag")).only.text
+    assert "Bibliotheek Venray" in text and "Schouwburgplein 1 Venray" in text

@@ -22,11 +22,6 @@ from bot.domain.walkin_csv import parse_sessions_csv
 from bot.storage import walkin as repo
 from bot.storage.db import transaction
 
-try:  # TEMP until tests/conftest.py provides the `bot` harness
-    from tests._walkin_devharness import bot  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
-
 SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
 # Tuesday 3 March 2026, 10:30 in Amsterdam (winter time).
 TUESDAY_MORNING = datetime(2026, 3, 3, 10, 30, tzinfo=TZ)
