@@ -188,7 +188,7 @@ ZONE = Settings().tz
 
 
 async def main_async(a: argparse.Namespace) -> None:
-    sizes = Sizes(a.contacts, a.experts, 104, END, blocked=a.experts // 100)
+    sizes = Sizes(a.contacts, a.experts, 104, END, blocked=a.experts // 100, order=a.order)
     targets = [("sqlite", f"sqlite:///{a.sqlite}")]
     pg = a.pg or os.environ.get("BENCH_PG_URL") or DEFAULT_PG
     if not a.no_pg:
@@ -197,7 +197,10 @@ async def main_async(a: argparse.Namespace) -> None:
         else:
             print(f"PostgreSQL not reachable ({make_url(pg).render_as_string()}): skipped")
     for name, url in targets:
-        print(f"\n== {name}: {sizes.contacts:,} contacts, {sizes.experts:,} experts ==")
+        print(
+            f"\n== {name}: {sizes.contacts:,} contacts ({sizes.order} order), "
+            f"{sizes.experts:,} experts =="
+        )
         if a.regen or not await _sizes_ok(url, sizes):
             secs = await generate(url, sizes)
             print(f"generated in {secs:.1f}s")
@@ -235,6 +238,12 @@ def main() -> None:
     p.add_argument("--pg", help=f"PostgreSQL URL (default $BENCH_PG_URL or {DEFAULT_PG})")
     p.add_argument("--no-pg", action="store_true")
     p.add_argument("--regen", action="store_true")
+    p.add_argument(
+        "--order",
+        choices=["logged", "random"],
+        default="logged",
+        help="contact ids in work-date order (as logged day by day) or scattered (worst case)",
+    )
     p.add_argument("--no-reminders", action="store_true")
     p.add_argument("--runs", type=int, default=5)
     a = p.parse_args()

@@ -62,6 +62,9 @@ class Sizes:
     end: date
     coordinators: int = 3
     blocked: int = 0  # experts who blocked the bot (already known)
+    # "logged": ids follow the work date, as when contacts are logged day by day (real life);
+    # "random": work dates scattered over the ids (worst case for range scans).
+    order: str = "logged"
 
 
 def _ts(dt: datetime, sqlite_: bool) -> object:
@@ -137,13 +140,16 @@ def work_rows(
     n = sizes.contacts
     expert_ids = [rnd.randrange(1, sizes.experts + 1) for _ in range(n)]
     munis = rnd.choices(muni_ids, weights=muni_w, k=n)
+    dates = [rnd.choice(day_vals) for _ in range(n)]
+    if sizes.order == "logged":
+        dates.sort()
     contacts = []
     themes = []
     for i in range(n):
         residents = rnd.choice((1, 1, 1, 1, 2, 3))
         contacts.append(
             (
-                i + 1, f"b{i}", expert_ids[i], rnd.choice(day_vals), rnd.choice(DURATIONS),
+                i + 1, f"b{i}", expert_ids[i], dates[i], rnd.choice(DURATIONS),
                 munis[i], rnd.choice(refs.activities), residents, rnd.randint(0, residents),
                 rnd.choice(refs.referrals) if rnd.random() < 0.1 else None, created,
             )
@@ -296,8 +302,10 @@ def main() -> None:
     p.add_argument("--experts", type=int, default=2_000)
     p.add_argument("--weeks", type=int, default=104)
     p.add_argument("--end", type=date.fromisoformat, default=date(2026, 11, 22))
+    p.add_argument("--order", choices=["logged", "random"], default="logged")
     a = p.parse_args()
-    secs = asyncio.run(generate(a.database_url, Sizes(a.contacts, a.experts, a.weeks, a.end)))
+    sizes = Sizes(a.contacts, a.experts, a.weeks, a.end, order=a.order)
+    secs = asyncio.run(generate(a.database_url, sizes))
     print(f"generated {a.contacts} contacts, {a.experts} experts in {secs:.1f}s")
 
 

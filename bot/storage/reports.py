@@ -141,53 +141,58 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         v = per_week.get(wk, [0, 0, 0])
         trend.append((wk, WeekTotals(v[0], v[1], v[2])))
 
+    # Week-only aggregates group by ids and take labels from the (small) vocabularies: a join
+    # on the label table makes SQLite loop over the vocabulary and rescan the week each time.
     in_week = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
     ct = ContactTheme.__table__.c
-    th = Theme.__table__.c
-    themes = (
+    theme_rows = (
         await s.exec(  # type: ignore[call-overload]
             select(
-                th.label,
+                ct.theme_id,
                 func.count(),
                 func.sum(c.residents_count),
                 func.sum(c.residents_new),
             )
-            .select_from(
-                Contact.__table__.join(ContactTheme.__table__, ct.contact_id == c.id).join(
-                    Theme.__table__, th.id == ct.theme_id
-                )
-            )
+            .select_from(Contact.__table__.join(ContactTheme.__table__, ct.contact_id == c.id))
             .where(in_week)
-            .group_by(th.id, th.label, th.sort_order)
-            .order_by(func.count().desc(), th.sort_order)
+            .group_by(ct.theme_id)
         )
     ).all()
-
-    at = ActivityType.__table__.c
-    activities = (
+    mix_rows = (
         await s.exec(  # type: ignore[call-overload]
-            select(at.label, func.count(), func.sum(c.duration_minutes))
-            .select_from(
-                Contact.__table__.join(ActivityType.__table__, at.id == c.activity_type_id)
+            select(
+                c.activity_type_id, c.referral_target_id, func.count(), func.sum(c.duration_minutes)
             )
             .where(in_week)
-            .group_by(at.id, at.label, at.sort_order)
-            .order_by(func.count().desc(), at.sort_order)
+            .group_by(c.activity_type_id, c.referral_target_id)
         )
     ).all()
+    theme_labels = await _labels(s, Theme)
+    activity_labels = await _labels(s, ActivityType)
+    referral_labels = await _labels(s, ReferralTarget)
+    act: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    ref: dict[int, int] = defaultdict(int)
+    for act_id, ref_id, n, minutes in mix_rows:
+        act[act_id][0] += int(n)
+        act[act_id][1] += int(minutes or 0)
+        if ref_id is not None:
+            ref[ref_id] += int(n)
 
-    rt = ReferralTarget.__table__.c
-    referrals = (
-        await s.exec(  # type: ignore[call-overload]
-            select(rt.label, func.count())
-            .select_from(
-                Contact.__table__.join(ReferralTarget.__table__, rt.id == c.referral_target_id)
-            )
-            .where(in_week)
-            .group_by(rt.id, rt.label, rt.sort_order)
-            .order_by(func.count().desc(), rt.sort_order)
-        )
-    ).all()
+    def order(labels: dict[int, tuple[str, int]], n: int, key: int) -> tuple[int, int, int]:
+        return (-n, labels.get(key, ("", 0))[1], key)
+
+    themes = [
+        (theme_labels.get(tid, ("?", 0))[0], n, r, nw)
+        for tid, n, r, nw in sorted(theme_rows, key=lambda row: order(theme_labels, row[1], row[0]))
+    ]
+    activities = [
+        (activity_labels.get(k, ("?", 0))[0], v[0], v[1])
+        for k, v in sorted(act.items(), key=lambda kv: order(activity_labels, kv[1][0], kv[0]))
+    ]
+    referrals = [
+        (referral_labels.get(k, ("?", 0))[0], v)
+        for k, v in sorted(ref.items(), key=lambda kv: order(referral_labels, kv[1], kv[0]))
+    ]
 
     signals = await _notes(s, Signal, start, end, with_kind=True)
     stories = await _notes(s, Story, start, end, with_kind=False)
@@ -206,6 +211,12 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         blocked_experts=blocked,
         trend=trend,
     )
+
+
+async def _labels(s: AsyncSession, model: Any) -> dict[int, tuple[str, int]]:
+    t = model.__table__.c
+    rows = (await s.exec(select(t.id, t.label, t.sort_order))).all()  # type: ignore[call-overload]
+    return {i: (label, order) for i, label, order in rows}
 
 
 def _as_date(value: Any) -> date:
