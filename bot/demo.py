@@ -1,0 +1,413 @@
+"""`python -m bot demo`: talk to the real bot in the terminal, offline.
+
+The real Application and handlers run against the in-process fake Telegram Bot API server from
+the test bed (`tests/fakebot`), on a temporary SQLite database seeded with sample experts,
+contacts and walk-in sessions. No token, no network. Buttons are shown as numbered choices:
+type the number to press one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.storage import users
+from bot.storage.db import create_engine, session_factory, transaction
+from bot.storage.migrate import migrate
+from bot.storage.models import (
+    ActivityType,
+    Contact,
+    ContactTheme,
+    IndirectHours,
+    IndirectKind,
+    Municipality,
+    ReachChannel,
+    Role,
+    Signal,
+    SignalKind,
+    Story,
+    Theme,
+    User,
+)
+
+HELP = """\
+Demo commands (everything else goes to the bot as a chat message):
+  /als expert | /als coordinator | /als inwoner   switch persona (first time: registers with
+                                                   a fresh invite code, like a new colleague)
+  /menu            the "/" command menu this persona sees in Telegram
+  /demo herinnering   send the 16:30 reminder to the expert persona now
+  /demo overzicht     send last week's digest to the coordinator persona now
+  1, 2, 3 …        press a button of the bot's last message
+  /hulp            this text
+  /stop            quit
+"""
+
+PERSONAS = {"expert": "Anna", "coordinator": "Carla", "inwoner": "Sam"}
+ALIASES = {
+    "coördinator": "coordinator",
+    "coordinator": "coordinator",
+    "expert": "expert",
+    "inwoner": "inwoner",
+    "resident": "inwoner",
+}
+
+
+def _lines(
+    stream: TextIO, interactive: bool, prompt: Callable[[], str], out: TextIO
+) -> Iterator[str]:
+    while True:
+        if interactive:
+            try:
+                line = input(prompt())
+            except EOFError:
+                return
+        else:
+            raw = stream.readline()
+            if not raw:
+                return
+            line = raw.rstrip("\n")
+            print(f"{prompt()}{line}", file=out)
+        yield line
+
+
+class DemoClock:
+    """Real time, shifted on request (to show the 16:30 reminder at any hour)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+class Demo:
+    def __init__(self, out: TextIO) -> None:
+        self.clock = DemoClock()
+        self.out = out
+        self.persona = "inwoner"
+        self.people: dict[str, Any] = {}
+        self.last_buttons: dict[str, Any] = {}
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    # ----------------------------------------------------------------- set-up
+
+    async def start(self, workdir: Path) -> None:
+        try:
+            from tests.fakebot.ptb import fake_request
+            from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
+        except ImportError as exc:  # installed without the test bed (e.g. the Docker image)
+            raise SystemExit(
+                "The demo needs the test bed in tests/ and the dev dependencies: run it from a "
+                f"source checkout with `uv run python -m bot demo` ({exc.name} missing)."
+            ) from None
+        from bot.app import build_application
+
+        db_url = f"sqlite:///{workdir / 'demo.db'}"
+        await migrate(db_url)
+        self.tg = FakeTelegram(bot_username="ervaringsbot_demo_bot")
+        await self.tg.start()
+        self.settings = Settings(
+            telegram_bot_token=DEFAULT_TOKEN,
+            telegram_api_base_url=self.tg.api_base_url,
+            telegram_file_base_url=self.tg.file_base_url,
+            telegram_bot_username=self.tg.bot_username,
+            database_url=db_url,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        self.engine = create_engine(db_url)
+        await seed_demo_data(self.engine, datetime.now(self.settings.tz))
+        self.app = build_application(
+            self.settings,
+            clock=self.clock,
+            engine=self.engine,
+            rate_limit=False,
+            updater=False,
+            schedule_jobs=False,
+            customize=lambda b: b.request(fake_request()).get_updates_request(fake_request()),
+        )
+        await self.app.initialize()
+        if self.app.post_init:
+            await self.app.post_init(self.app)
+        self.tg.attach(self.app, raise_errors=False)
+        for persona, name in PERSONAS.items():
+            self.people[persona] = self.tg.user(name, language_code="nl")
+
+    async def stop(self) -> None:
+        await self.app.shutdown()
+        await self.engine.dispose()
+        await self.tg.stop()
+
+    # ----------------------------------------------------------------- chat
+
+    def show(self, replies: Any) -> None:
+        for reply in replies:
+            marker = "(bewerkt) " if getattr(reply, "edited", False) else ""
+            self.say("")
+            for line in (reply.text or "").splitlines() or [""]:
+                self.say(f"  bot │ {marker}{line}")
+                marker = ""
+            if getattr(reply, "photo", None):
+                self.say("  bot │ [afbeelding: grafiek]")
+            labels = reply.button_labels
+            if labels:
+                self.last_buttons[self.persona] = reply
+                for i, label in enumerate(labels, 1):
+                    self.say(f"      [{i}] {label}")
+        self.say("")
+
+    async def registered(self, persona: str) -> bool:
+        async with session_factory(self.engine)() as s:
+            return await users.get_by_telegram_id(s, self.people[persona].chat_id) is not None
+
+    async def switch(self, persona: str) -> None:
+        self.persona = persona
+        self.say(f"— Je bent nu {PERSONAS[persona]} ({persona}). —")
+        if persona != "inwoner" and not await self.registered(persona):
+            async with transaction(session_factory(self.engine)) as s:
+                muni = await users.municipality_by_name(s, "Venlo")
+                code, _ = await users.create_invite(
+                    s,
+                    Role(persona),
+                    datetime.now().astimezone(),
+                    7,
+                    muni.id if muni and persona == "expert" else None,
+                )
+            self.say(f"(De coördinator gaf {PERSONAS[persona]} een aanmeldlink met code {code}.)")
+            self.show(await self.people[persona].says(f"/start {code}"))
+        self.print_menu()
+
+    def print_menu(self) -> None:
+        person = self.people[self.persona]
+        self.say(f"Menu van {PERSONAS[self.persona]}:")
+        for name, description in self.tg.effective_commands(person.chat_id, "nl"):
+            self.say(f"  /{name} – {description}")
+        self.say("")
+
+    async def press(self, number: int) -> None:
+        reply = self.last_buttons.get(self.persona)
+        labels = reply.button_labels if reply is not None else []
+        if not 1 <= number <= len(labels):
+            self.say("(Geen knop met dat nummer.)")
+            return
+        person = self.people[self.persona]
+        self.show(await person.press(labels[number - 1], message=reply))
+
+    async def trigger(self, what: str) -> None:
+        from bot import scheduler
+
+        now = self.clock.now().astimezone(self.settings.tz)
+        if what == "herinnering":
+            if not await self.registered("expert"):
+                await self.switch("expert")
+            self.persona = "expert"
+            async with transaction(session_factory(self.engine)) as s:
+                user = await users.get_by_telegram_id(s, self.people["expert"].chat_id)
+                assert user is not None
+                # Everyone may have a reminder today, whatever day the demo runs.
+                user.reminder_days, user.pause_until = "1234567", None
+                s.add(user)
+            # The reminder is due at the expert's time, today: move the demo's clock there.
+            due = now.replace(hour=16, minute=31, second=0, microsecond=0)
+            self.clock.offset += due - now
+            count = len(self.tg.messages(self.people["expert"].chat_id))
+            await scheduler.reminder_pass(self.app, self.clock.now())
+            self.say("— De herinnering van 16:30 (voor Anna, als ze nog niets logde): —")
+            new = self.tg.messages(self.people["expert"].chat_id)[count:]
+            self.show(new) if new else self.say("(Geen herinnering: Anna logde vandaag al.)")
+        elif what == "overzicht":
+            if not await self.registered("coordinator"):
+                await self.switch("coordinator")
+            self.persona = "coordinator"
+            count = len(self.tg.messages(self.people["coordinator"].chat_id))
+            from bot.domain.digest import IsoWeek
+
+            last_week = IsoWeek.of(now.date() - timedelta(days=7))
+            await scheduler.digest_pass(self.app, now, week=last_week)
+            self.say("— Het weekoverzicht van vorige week, zoals Carla het maandag krijgt: —")
+            self.show(self.tg.messages(self.people["coordinator"].chat_id)[count:])
+        else:
+            self.say("Gebruik /demo herinnering of /demo overzicht.")
+
+    async def handle(self, line: str) -> bool:
+        text = line.strip()
+        if not text:
+            return True
+        if text in {"/stop", "/quit", "/exit"}:
+            return False
+        if text in {"/hulp", "/demo"}:
+            self.say(HELP)
+        elif text.startswith("/als"):
+            target = ALIASES.get(text[4:].strip().lower())
+            if target is None:
+                self.say("Kies: /als expert, /als coordinator of /als inwoner")
+            else:
+                await self.switch(target)
+        elif text == "/menu":
+            self.print_menu()
+        elif text.startswith("/demo "):
+            await self.trigger(text[6:].strip().lower())
+        elif text.isdigit() and len(text) <= 2:
+            await self.press(int(text))
+        else:
+            self.show(await self.people[self.persona].says(text))
+        return True
+
+
+async def _main(stream: TextIO, interactive: bool, out: TextIO) -> int:
+    demo = Demo(out)
+    with tempfile.TemporaryDirectory(prefix="ervaringsbot-demo-") as tmp:
+        await demo.start(Path(tmp))
+        try:
+            demo.say("Ervaringsbot demo — de echte bot, met een nep-Telegram op deze computer.")
+            demo.say(HELP)
+            await demo.switch("inwoner")
+            lines = _lines(stream, interactive, lambda: f"{PERSONAS[demo.persona]}> ", out)
+            while True:
+                line = await asyncio.to_thread(next, lines, None)
+                if line is None or not await demo.handle(line):
+                    break
+        finally:
+            await demo.stop()
+    demo.say("Tot ziens!")
+    return 0
+
+
+def run_demo(script: str | None = None, out: TextIO | None = None) -> int:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    out = out or sys.stdout
+    if script:
+        with open(script, encoding="utf-8") as fh:
+            return asyncio.run(_main(fh, False, out))
+    return asyncio.run(_main(sys.stdin, sys.stdin.isatty(), out))
+
+
+# --------------------------------------------------------------------------- sample data
+
+
+async def seed_demo_data(engine: Any, now: datetime) -> None:
+    """Sample colleagues with two weeks of logged work, and the example walk-in schedule."""
+    from bot.domain.walkin_csv import parse_sessions_csv
+    from bot.storage import walkin
+
+    rng = random.Random(47)
+    factory = session_factory(engine)
+    today = now.date()
+    async with transaction(factory) as s:
+        munis = {m.name: m for m in (await s.exec(select(Municipality))).all()}
+        themes = list((await s.exec(select(Theme))).all())
+        acts = list((await s.exec(select(ActivityType))).all())
+        reach = list((await s.exec(select(ReachChannel))).all())
+        kinds = list((await s.exec(select(IndirectKind))).all())
+        signal_kinds = {k.code: k for k in (await s.exec(select(SignalKind))).all()}
+        colleagues = []
+        for i, (name, home) in enumerate(
+            [("Mehmet", "Venlo"), ("Ingrid", "Roermond"), ("Ruud", "Venray"), ("Fatima", "Weert")]
+        ):
+            user = User(
+                telegram_user_id=900_000_000 + i,
+                chat_id=900_000_000 + i,
+                role="expert",
+                display_name=name,
+                home_municipality_id=munis[home].id,
+            )
+            s.add(user)
+            colleagues.append(user)
+        await s.flush()
+        weighted = ["Venlo"] * 5 + [
+            "Roermond",
+            "Weert",
+            "Venray",
+            "Peel en Maas",
+            "Leudal",
+            "Horst aan de Maas",
+            "Echt-Susteren",
+        ]
+        key = 0
+        for back in range(1, 15):
+            day = today - timedelta(days=back)
+            if day.weekday() >= 5:
+                continue
+            for user in colleagues:
+                for _ in range(rng.randint(1, 3)):
+                    key += 1
+                    residents = rng.choice([1, 1, 1, 2, 3, 6])
+                    c = Contact(
+                        submission_key=f"demo-{key}",
+                        expert_id=user.id,
+                        work_date=day,
+                        duration_minutes=rng.choice([30, 45, 60, 90]),
+                        municipality_id=munis[rng.choice(weighted)].id,
+                        activity_type_id=rng.choice(acts).id,
+                        residents_count=residents,
+                        residents_new=rng.randint(0, residents),
+                        reach_channel_id=rng.choice(reach).id,
+                    )
+                    s.add(c)
+                    await s.flush()
+                    for theme in rng.sample(themes, rng.randint(1, 2)):
+                        s.add(ContactTheme(contact_id=c.id, theme_id=theme.id))
+                key += 1
+                s.add(
+                    IndirectHours(
+                        submission_key=f"demo-{key}",
+                        expert_id=user.id,
+                        work_date=day,
+                        duration_minutes=rng.choice([30, 60]),
+                        kind_id=rng.choice(kinds).id,
+                        municipality_id=munis[rng.choice(weighted)].id,
+                    )
+                )
+        last_week = today - timedelta(days=today.weekday() + 5)
+        s.add(
+            Signal(
+                submission_key="demo-sig-1",
+                expert_id=colleagues[0].id,
+                work_date=last_week,
+                kind_id=signal_kinds["gemist_aanbod"].id,
+                municipality_id=munis["Venlo"].id,
+                text="In Blerick is geen inloop op de avond; werkende mensen missen die.",
+            )
+        )
+        s.add(
+            Signal(
+                submission_key="demo-sig-2",
+                expert_id=colleagues[1].id,
+                work_date=last_week,
+                kind_id=signal_kinds["trend"].id,
+                municipality_id=munis["Roermond"].id,
+                text="Meer jongeren met schulden door kopen op afbetaling.",
+            )
+        )
+        s.add(
+            Story(
+                submission_key="demo-story-1",
+                expert_id=colleagues[2].id,
+                work_date=last_week,
+                municipality_id=munis["Venray"].id,
+                text="Een man die al jaren niemand binnenliet, kwam na drie keer koffie zelf "
+                "naar de inloop. Nu gaat hij mee naar de schuldhulp.",
+            )
+        )
+        csv_text = resources.files("bot.data").joinpath("inloop_voorbeeld.csv").read_text("utf-8")
+        parsed = parse_sessions_csv(csv_text)
+        if parsed.errors:
+            raise RuntimeError(f"sample walk-in file has errors: {parsed.errors[:3]}")
+        await walkin.import_rows(s, parsed.rows, now)
+
+
+__all__ = ["run_demo", "seed_demo_data"]

@@ -1,0 +1,161 @@
+"""The command line as an operator uses it: real subprocesses against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.fakebot.scenario import Driver
+from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    for key in (
+        "TELEGRAM_BOT_TOKEN",
+        "DATABASE_URL",
+        "TELEGRAM_API_BASE_URL",
+        "TELEGRAM_BOT_USERNAME",
+        "TEST_DATABASE_URL",
+    ):
+        env.pop(key, None)
+    env.update(extra)
+    return env
+
+
+async def _run(*args: str, env: dict[str, str], limit: float = 60) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), limit)
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_run_answers_start_and_registers_with_an_invite_once(tmp_path: Path):
+    async with FakeTelegram(bot_username="pool_bot") as tg:
+        env = _env(
+            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+            TELEGRAM_API_BASE_URL=tg.api_base_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        )
+        rc, _, err = await _run("migrate", env=env)
+        assert rc == 0, err
+        rc, out, err = await _run("invite", "--role", "expert", "--gemeente", "Venlo", env=env)
+        assert rc == 0, err
+        code = re.search(r"Code: (\S+)", out).group(1)
+        assert f"https://t.me/pool_bot?start={code}" in out
+        assert DEFAULT_TOKEN not in out + err
+
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            tg.use(Driver.polling(timeout=60, quiet=0.3))
+            anna = tg.user("Anna")
+            await anna.says("/start")
+            assert "zonder afspraak" in anna.last_reply.text, anna.transcript()
+            await anna.says(f"/start {code}")
+            assert "ervaringsdeskundige" in anna.last_reply.text, anna.transcript()
+            bert = tg.user("Bert")
+            await bert.says(f"/start {code}")
+            assert "al gebruikt" in bert.last_reply.text, bert.transcript()
+        finally:
+            proc.terminate()
+            _, err_bytes = await asyncio.wait_for(proc.communicate(), 30)
+        logs = err_bytes.decode()
+        assert DEFAULT_TOKEN not in logs
+        assert "/start" not in logs and code not in logs  # no message text in the logs
+
+
+async def test_missing_token_is_one_clear_line(tmp_path: Path):
+    rc, _out, err = await _run("run", env=_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}"))
+    assert rc != 0
+    assert err.strip().splitlines() == [
+        "error: TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather."
+    ]
+    assert "Traceback" not in err
+
+
+async def test_unreachable_database_is_one_clear_line():
+    rc, _, err = await _run(
+        "migrate", env=_env(DATABASE_URL="postgresql://bot:secret@127.0.0.1:1/nope")
+    )
+    assert rc != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot use the database"), err
+    assert "secret" not in err
+
+
+def test_webhook_refuses_a_short_secret(monkeypatch, capsys):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", DEFAULT_TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org")
+    monkeypatch.setenv("WEBHOOK_SECRET_TOKEN", "too-short")
+    assert main(["run", "--webhook"]) == 1
+    assert "at least 32" in capsys.readouterr().err
+
+
+def test_bad_config_value_is_reported(monkeypatch, capsys):
+    monkeypatch.setenv("BOT_TIMEZONE", "Mars/Olympus")
+    assert main(["migrate"]) == 1
+    err = capsys.readouterr().err
+    assert "BOT_TIMEZONE" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["run", "migrate", "invite", "demo"])
+def test_help_for_each_command(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_settings_repr_masks_secrets():
+    from bot.config import load_settings
+
+    s = load_settings(
+        telegram_bot_token=DEFAULT_TOKEN, database_url="postgresql://bot:hunter2@db/pool"
+    )
+    assert DEFAULT_TOKEN not in repr(s) and "hunter2" not in repr(s)
+
+
+def test_demo_shows_every_persona():
+    from bot.demo import run_demo
+
+    script = ROOT / "tests" / "data" / "demo_script.txt"
+    out = io.StringIO()
+    assert run_demo(str(script), out=out) == 0
+    text = out.getvalue()
+    # A newcomer becomes an expert and sees the expert menu …
+    assert "Je bent aangemeld als ervaringsdeskundige" in text
+    assert "/contact – Contact met inwoner(s) vastleggen" in text
+    # … the contact dialogue and its summary …
+    assert "Opslaan" in text and "Thema's" in text
+    # … the coordinator with their own menu, the digest and the reminder …
+    assert "Je bent aangemeld als coördinator" in text and "/inloopbeheer" in text
+    assert "Weekoverzicht" in text
+    assert "Niets te melden" in text
+    # … and a resident who asks for walk-in times of the seeded sessions.
+    assert "Buurthuis De Kolk" in text
