@@ -280,6 +280,44 @@ async def test_hours_stale_buttons_expiry_and_stop(bot):
     anna.assert_callbacks_answered()
 
 
+async def test_hours_save_race_with_another_process_counts_as_saved(bot, monkeypatch):
+    """Another process saved this draft between our check and our insert: the unique key
+    stops the duplicate, and the expert hears it was already saved."""
+    from bot.storage import worklog
+
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    await anna.says("/uren overleg Venlo")
+    await anna.says("1 uur")
+    draft = await _draft(bot, anna, "uren")
+    user = await _user(bot, anna)
+    async with bot.services.sessions() as s:
+        kind = (await s.exec(select(IndirectKind).where(IndirectKind.code == "overleg"))).one()
+    async with bot.services.sessions() as s, s.begin():
+        s.add(
+            IndirectHours(
+                submission_key=draft.submission_key,
+                expert_id=user.id,
+                work_date=TODAY,
+                duration_minutes=60,
+                kind_id=kind.id,
+            )
+        )
+    real = worklog.by_submission_key
+    calls = []
+
+    async def blind_once(s, entity, key):  # the check ran before the other commit
+        calls.append(key)
+        return None if len(calls) == 1 else await real(s, entity, key)
+
+    monkeypatch.setattr(worklog, "by_submission_key", blind_once)
+    await anna.press("Opslaan")
+    assert len(calls) == 2
+    assert "Dit was al opgeslagen." in anna.last_reply.text
+    assert len(await _all(bot, IndirectHours)) == 1
+    assert await _draft(bot, anna, "uren") is None
+    anna.assert_callbacks_answered()
+
+
 # --------------------------------------------------------------------------- /signaal
 
 

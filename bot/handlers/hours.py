@@ -13,11 +13,12 @@ belongs to (refusing buttons of someone else, of an older step, of a finished or
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -262,8 +263,28 @@ def typed_date(t: Translator, text: str, today: date, max_back: int) -> tuple[da
         return None, t._("Dat herken ik niet als datum.") + " " + date_help(t, max_back)
 
 
-# A text-flow handler, as the router calls it.
-DraftText = Callable[[Update, BotContext, ConversationDraft], Awaitable[None]]
+async def saved_by_another_update(context: BotContext, data: str, flow: str, entity: str) -> bool:
+    """After a unique-key clash on saving: whether the button's draft was in fact saved
+    (by a concurrent update, e.g. a double tap handled by another process). If so, its draft
+    is dropped and the press counts as done."""
+    parsed = parse_button(data)
+    user = context.app_user
+    if parsed is None or user is None:
+        return False
+    async with transaction(context.services.sessions) as s:
+        draft = await drafts.get_by_id(s, parsed[0])
+        if draft is None or draft.user_id != user.id or draft.flow != flow:
+            return False
+        if await worklog.by_submission_key(s, entity, draft.submission_key) is None:
+            return False
+        await drafts.discard(s, draft)
+    return True
+
+
+async def already_saved(update: Update, context: BotContext) -> None:
+    _ = context.t._
+    await answer(context, update.callback_query, _("Dit was al opgeslagen."))
+    await edit_or_send(update, context, esc(_("Dit was al opgeslagen.")))
 
 
 # --------------------------------------------------------------------------- /uren
@@ -600,6 +621,17 @@ def _match_kind(word: str, kinds: Sequence[worklog.Option]) -> int | None:
 
 
 async def on_button(update: Update, context: BotContext) -> None:
+    try:
+        await _on_button(update, context)
+    except IntegrityError:
+        # Nothing was sent yet: the clash happens inside the transaction, before any reply.
+        data = update.callback_query.data if update.callback_query else ""
+        if not await saved_by_another_update(context, data or "", FLOW, "indirect_hours"):
+            raise
+        await already_saved(update, context)
+
+
+async def _on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     services = context.services

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -21,6 +22,7 @@ from bot.domain.privacy import FindingKind, check_free_text
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.hours import (
     View,
+    already_saved,
     button,
     load_press,
     municipality_buttons,
@@ -29,6 +31,7 @@ from bot.handlers.hours import (
     parse_municipality_action,
     problem_text,
     rows_of,
+    saved_by_another_update,
     step,
 )
 from bot.i18n import N_, Translator
@@ -231,6 +234,15 @@ class TextFlow:
         await reply(update, context, view.text, buttons=view.buttons or None)
 
     async def on_button(self, update: Update, context: BotContext) -> None:
+        try:
+            await self._on_button(update, context)
+        except IntegrityError:
+            data = update.callback_query.data if update.callback_query else ""
+            if not await saved_by_another_update(context, data or "", self.flow, self.entity):
+                raise
+            await already_saved(update, context)
+
+    async def _on_button(self, update: Update, context: BotContext) -> None:
         query = update.callback_query
         assert query is not None
         services = context.services
