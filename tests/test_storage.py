@@ -137,7 +137,7 @@ async def _redeem(factory, code, tg_id, now=NOW):
 async def test_invite_is_single_use_and_hashed(engine):
     factory = session_factory(engine)
     async with transaction(factory) as s:
-        code, invite = await users.create_invite(s, Role.expert, NOW, 7)
+        code, _invite = await users.create_invite(s, Role.expert, NOW, 7)
     assert len(code) >= 22  # 128 bits, url-safe base64
     async with factory() as s:
         stored = (await s.exec(select(Invite))).one()
