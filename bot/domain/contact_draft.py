@@ -308,7 +308,7 @@ def parse_count(text: str) -> int | None:
     s = text.strip()
     if s.endswith("+"):
         s = s[:-1].strip()
-    return int(s) if s.isdigit() and len(s) <= 6 else None
+    return int(s) if s.isascii() and s.isdigit() and len(s) <= 6 else None
 
 
 def day_total_too_high(

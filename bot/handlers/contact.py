@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
 from bot.data import VocabEntry
@@ -206,6 +206,11 @@ def _back(cd: ContactDraft, state: str) -> str:
     return cd.history.pop()
 
 
+def _is_int(text: str) -> bool:
+    """ASCII digits only ("²" is a digit to str.isdigit, not to int())."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 REF_TTL_SECONDS = 30.0
 REF_KEY = "contact_refdata"
 
@@ -226,7 +231,7 @@ async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
 async def _vocab_by_id(
     s: AsyncSession, context: BotContext, kind: str, raw: str
 ) -> VocabItem | None:
-    if not raw.isdigit():
+    if not _is_int(raw):
         return None
     return (await refdata(s, context)).by_id(kind, int(raw))
 
@@ -270,7 +275,7 @@ async def apply_button(
         cd.work_date = today - timedelta(days=int(arg))
         return Outcome(await _advance(s, cd, state), changed=True)
     if state == "gemeente" and action == "m":
-        muni = (await refdata(s, context)).municipality(int(arg)) if arg.isdigit() else None
+        muni = (await refdata(s, context)).municipality(int(arg)) if _is_int(arg) else None
         if muni is None:
             return Outcome(state, error=_("Kies een gemeente met de knoppen."))
         cd.set_municipality(muni.id)  # type: ignore[arg-type]
@@ -279,7 +284,7 @@ async def apply_button(
         if arg == "0":
             cd.vindplek_id, cd.new_vindplek = None, None
         else:
-            place = await contacts.vindplek(s, int(arg)) if arg.isdigit() else None
+            place = await contacts.vindplek(s, int(arg)) if _is_int(arg) else None
             if place is None or place.municipality_id != cd.municipality_id:
                 return Outcome(state, error=_("Kies een plek met de knoppen."))
             cd.vindplek_id, cd.new_vindplek = place.id, None
@@ -305,7 +310,7 @@ async def apply_button(
     if state == "residents" and action == "n":
         if arg == "more":
             return Outcome(state, toast=_("Typ het aantal inwoners."), extra={"ask_count": True})
-        if not arg.isdigit() or cdm.check_count(int(arg)):
+        if not _is_int(arg) or cdm.check_count(int(arg)):
             return Outcome(state, error=_(COUNT_ERRORS["unknown"]))
         cd.set_count(int(arg))
         return Outcome(await _advance(s, cd, state), changed=True)
@@ -314,7 +319,7 @@ async def apply_button(
             return Outcome(state, toast=_("Typ hoeveel er nieuw zijn."), extra={"ask_new": True})
         cd.residents_new = cd.residents_count if arg == "new" else 0
         return Outcome(await _advance(s, cd, state), changed=True)
-    if state == "duration" and action == "u" and arg.isdigit():
+    if state == "duration" and action == "u" and _is_int(arg):
         if cdm.check_duration(int(arg)):
             return Outcome(state, error=_(DURATION_ERRORS["unknown"]))
         cd.duration_minutes = int(arg)
@@ -431,7 +436,7 @@ async def apply_text(
         elif low in ("bekend", "known", "alle bekend", "allemaal bekend"):
             n_new = 0
         else:
-            n_new = cdm.parse_count(raw) if raw.strip().isdigit() else None
+            n_new = cdm.parse_count(raw) if _is_int(raw.strip()) else None
         problem = "unknown" if n_new is None else cdm.check_new(n_new, count)
         if problem or n_new is None:
             return Outcome(state, error=_(NEW_ERRORS[problem or "unknown"]).format(count=count))
@@ -941,6 +946,23 @@ async def _load_start(s: AsyncSession, context: BotContext) -> ContactDraft:
     )
 
 
+async def new_draft(
+    s: AsyncSession, context: BotContext, cd: ContactDraft, state: str
+) -> ConversationDraft:
+    """Start the contact draft (replacing an older one).
+
+    Its first revision is drawn from its submission key: SQLite may give a new draft the id of
+    the one just deleted, and a button of the old draft must not pass for one of the new.
+    """
+    user = context.app_user
+    assert user is not None and user.id is not None
+    services = context.services
+    row = await drafts.start(s, user.id, FLOW, state, cd.to_data(), services.now(), _ttl(context))
+    row.revision = int(row.submission_key[:6], 16) + 1
+    s.add(row)
+    return row
+
+
 async def cmd_contact(update: Update, context: BotContext) -> None:
     user = context.app_user
     if user is None or user.id is None:
@@ -963,7 +985,7 @@ async def cmd_contact(update: Update, context: BotContext) -> None:
             else:
                 cd, error = await _load_start(s, context), None
                 state = cdm.first_state(cd)
-            row = await drafts.start(s, user.id, FLOW, state, cd.to_data(), now, _ttl(context))
+            row = await new_draft(s, context, cd, state)
             text, buttons = await render(s, context, row, cd, error=error)
     await reply(update, context, text, buttons=buttons)
 
@@ -1066,6 +1088,8 @@ async def on_button(update: Update, context: BotContext) -> None:
                 "Dit contact is verlopen. Er is niets opgeslagen. Begin opnieuw met /contact."
             )
             message = (toast, [])
+        elif press.action in ("s", "sy") and press.arg != row.submission_key:
+            toast = await _gone_text(s, context, press)
         elif press.revision != row.revision:
             toast = _("Deze knop hoort bij een eerdere stap. Gebruik het laatste bericht.")
         else:
@@ -1124,9 +1148,7 @@ async def _start_fresh(update: Update, context: BotContext) -> None:
     services = context.services
     async with transaction(services.sessions) as s:
         cd = await _load_start(s, context)
-        row = await drafts.start(
-            s, user.id, FLOW, cdm.first_state(cd), cd.to_data(), services.now(), _ttl(context)
-        )
+        row = await new_draft(s, context, cd, cdm.first_state(cd))
         text, buttons = await render(s, context, row, cd)
     await reply(update, context, text, buttons=buttons)
 
@@ -1155,6 +1177,10 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
 
 
 def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
-    application.add_handler(CommandHandler("contact", cmd_contact))
+    # Only new messages: an edited "/contact …" must not log a second contact (the shared
+    # edited-message handler answers it).
+    application.add_handler(
+        CommandHandler("contact", cmd_contact, filters=filters.UpdateType.MESSAGE)
+    )
     application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
     router.flow(FLOW, on_text)
