@@ -35,3 +35,28 @@ async def set_user_menu(bot: Bot, chat_id: int, role: str, language: str) -> Non
         log.info("menu not set: chat blocked the bot")
     except TelegramError as exc:
         log.warning("menu not set: %s", type(exc).__name__)
+
+
+async def refresh_user_menus(context: object) -> None:
+    """At start-up: give every registered user the menu of their role and language (a new
+    version may have added commands). Paced by the rate limiter; blocked chats are skipped."""
+    from bot.storage import users as user_repo
+
+    app = context.application  # type: ignore[attr-defined]
+    services = app.bot_data.services
+    async with services.sessions() as s:
+        people = await user_repo.active_users(s)
+    for user in people:
+        if not user.blocked_bot:
+            await set_user_menu(app.bot, user.chat_id, user.role, user.language)
+
+
+def schedule(application: object) -> None:
+    jq = application.job_queue  # type: ignore[attr-defined]
+    if jq is not None:
+        jq.run_once(
+            refresh_user_menus,
+            when=5,
+            name="refresh-menus",
+            job_kwargs={"id": "refresh-menus", "replace_existing": True},
+        )

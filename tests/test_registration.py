@@ -120,3 +120,19 @@ async def test_error_handler_tells_user_and_answers_callback(bot, monkeypatch):
     answer = carla.last_callback_answer
     assert answer is not None and "ging iets mis" in answer.text
     carla.assert_callbacks_answered()
+
+
+async def test_menus_are_refreshed_for_every_user_at_start_up(bot):
+    """A new version may change a role's menu: start-up gives every user their current one."""
+    from types import SimpleNamespace
+
+    from bot.menus import refresh_user_menus
+    from bot.storage.db import transaction
+
+    anna = await bot.expert()
+    async with transaction(bot.services.sessions) as s:
+        user = await s.get(User, (await bot.app_user(anna)).id)
+        user.role = "coordinator"
+    await refresh_user_menus(SimpleNamespace(application=bot.app))
+    names = [name for name, _ in bot.tg.effective_commands(anna.chat_id)]
+    assert "inloopbeheer" in names and "contact" not in names
