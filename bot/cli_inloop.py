@@ -51,12 +51,11 @@ def _read(path: Path) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.domain.walkin_csv import parse_sessions_csv
-    from bot.handlers.walkin_admin import csv_error_line
+    from bot.handlers.walkin_admin import check_csv, csv_error_line
     from bot.i18n import translator
 
     text = _read(args.file)
-    result = parse_sessions_csv(text)
+    result = check_csv(text)
     if result.errors:
         nl, en = translator("nl"), translator("en")
         print(

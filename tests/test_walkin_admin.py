@@ -73,6 +73,10 @@ async def test_add_a_session_step_by_step(bot):
     assert step.text.startswith("Hoe heet de plek?")
     assert "Buurthuis De Kolk" in step.button_labels  # places Venlo already has
     assert "2 tot 120 tekens" in (await carla.says("X")).last.text
+    # Residents read the place name: no private person's details in it.
+    refused = (await carla.says("bij mevrouw Jansen thuis")).last
+    assert "Er lijkt iets persoonlijks in te staan" in refused.text
+    assert refused.text.endswith("Of kies een plek die er al is.")  # still this step
     assert (await carla.says("Buurthuis Het Perron")).only.text.startswith("Wat is het adres?")
     step = (await carla.says("Stationsplein 1 Venlo")).only
     assert step.button_labels[:3] == ["maandag", "dinsdag", "woensdag"]

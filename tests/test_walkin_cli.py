@@ -79,12 +79,13 @@ def test_changed_file_updates_in_place(cli_db, tmp_path, capsys):
 def test_bad_file_reports_every_line_and_imports_nothing(cli_db, tmp_path, capsys):
     path = tmp_path / "fout.csv"
     path.write_text(
-        "gemeente,plek,adres,weekdag,begin,einde,open_op_feestdagen\n"
+        "gemeente,plek,adres,weekdag,begin,einde,open_op_feestdagen,opmerking\n"
         "Venlo,Buurthuis De Kolk,Kolkstraat 14,dinsdag,10:00,12:00,nee\n"  # fine on its own
         "Amsterdam,Het Huis,Damrak 1,dinsdag,10:00,12:00,nee\n"
         "Weert,Fatima,Fatimaplein 2,dinsdg,10:00,12:00,nee\n"
         "Venray,De Brug,Brugstraat 5,ma,12:00,10:00,misschien\n"
-        "Venlo,Buurthuis De Kolk,Kolkstraat 14,di,10:00,12:00,nee\n",
+        "Venlo,Buurthuis De Kolk,Kolkstraat 14,di,10:00,12:00,nee\n"
+        "Venlo,Huiskamer,Markt 1,vr,10:00,12:00,nee,Bel Jan: 06-12345678\n",
         "utf-8",
     )
     assert main(["inloop", "import", str(path)]) == 1
@@ -98,6 +99,9 @@ def test_bad_file_reports_every_line_and_imports_nothing(cli_db, tmp_path, capsy
     assert "Regel 5: het einde" in err and "Line 5: the end" in err
     assert 'Regel 5: "misschien" is geen ja of nee' in err
     assert "Regel 6: deze regel staat er al (regel 2)" in err
+    # Residents read the notes: a phone number or name does not go in.
+    assert 'Regel 7: "opmerking" lijkt persoonsgegevens te bevatten' in err
+    assert "06-12345678" not in err
     assert _count(cli_db) == 0  # the good line 2 was not imported either
 
 

@@ -21,9 +21,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.commands import COORDINATOR
 from bot.context import BotContext
 from bot.domain.places import resolve_municipality
+from bot.domain.privacy import FindingKind, check_free_text
 from bot.domain.walkin import SessionRule
 from bot.domain.walkin_csv import (
     CsvError,
+    CsvImportResult,
     parse_date,
     parse_sessions_csv,
     parse_time,
@@ -75,6 +77,39 @@ def parse_day(text: str, today: date) -> date | None:
     return parse_date(text)
 
 
+# A walk-in place is a public building: its address is fine, a person's details are not.
+PUBLIC_PLACE_FINDINGS = frozenset({FindingKind.ADDRESS, FindingKind.POSTCODE_HOUSE})
+
+
+def looks_personal(text: str, today: date | None = None) -> bool:
+    """Whether a place name, address or note (shown to residents) holds a name with a title,
+    phone number, e-mail, BSN, IBAN or birth date."""
+    return any(f.kind not in PUBLIC_PLACE_FINDINGS for f in check_free_text(text, today=today))
+
+
+def check_csv(text: str, today: date | None = None) -> CsvImportResult:
+    """`parse_sessions_csv` plus the privacy check of plek/adres/opmerking (error code
+    `personal_data`); a row with such an error is not among the rows."""
+    result = parse_sessions_csv(text)
+    errors = list(result.errors)
+    rows = []
+    for row in result.rows:
+        bad = [
+            column
+            for column, value in (
+                ("plek", row.place),
+                ("adres", row.address),
+                ("opmerking", row.note),
+            )
+            if value and looks_personal(value, today)
+        ]
+        errors += [CsvError(row.line, column, "personal_data", "") for column in bad]
+        if not bad:
+            rows.append(row)
+    errors.sort(key=lambda e: e.line)
+    return CsvImportResult(rows, errors)
+
+
 def hhmm(t: time) -> str:
     return t.strftime("%H:%M")
 
@@ -104,7 +139,13 @@ CSV_ERRORS: dict[str, str] = {
     "too_long": N_("{column} is te lang"),
     "duplicate_row": N_("deze regel staat er al (regel {value})"),
     "bad_csv": N_("dit is geen leesbaar CSV-bestand"),
+    "personal_data": N_(
+        "{column} lijkt persoonsgegevens te bevatten (een naam, telefoonnummer of e-mailadres)"
+    ),
 }
+
+
+UNKNOWN_CSV_ERROR = N_("onbekende fout ({value})")
 
 
 def csv_error_line(t: Translator, error: CsvError, *, html: bool = True) -> str:
@@ -115,7 +156,7 @@ def csv_error_line(t: Translator, error: CsvError, *, html: bool = True) -> str:
             return value
         return f"<b>{esc(value)}</b>" if html else f'"{value}"'
 
-    template = t._(CSV_ERRORS.get(error.code, N_("onbekende fout ({value})")))
+    template = t._(CSV_ERRORS.get(error.code, UNKNOWN_CSV_ERROR))
     message = template.format(value=quote(error.value), column=quote(error.column or ""))
     return t._("Regel {line}: {message}").format(line=error.line, message=message)
 
@@ -745,6 +786,13 @@ async def on_draft_text(update: Update, context: BotContext, draft: Conversation
             return
         await _choose_muni(update, context, draft, muni.id, edit=False)  # type: ignore[arg-type]
         return
+    if state in ("place", "address") and looks_personal(text, today):
+        note = _(
+            "Inwoners zien deze tekst. Er lijkt iets persoonlijks in te staan, zoals een naam, "
+            "telefoonnummer of e-mailadres. Typ alleen de naam en het adres van de openbare plek."
+        )
+        await _show(update, context, draft, edit=False, note=note)
+        return
     if state == "place":
         if not 2 <= len(text) <= 120:
             note = _("Typ een naam van 2 tot 120 tekens, bijvoorbeeld: Buurthuis De Kolk")
@@ -851,7 +899,7 @@ async def on_document(update: Update, context: BotContext) -> None:
     file = await context.bot.get_file(doc.file_id)
     raw = bytes(await file.download_as_bytearray())
     text = decode_csv(raw)
-    result = parse_sessions_csv(text)
+    result = check_csv(text, context.services.today())
     if result.errors:
         lines = [_("Er is niets ingelezen. Dit klopt nog niet:")]
         lines += [csv_error_line(t, e) for e in result.errors[:MAX_ERRORS_SHOWN]]
@@ -962,7 +1010,7 @@ async def _save(update: Update, context: BotContext, draft: ConversationDraft) -
                 else _("Deze extra datum stond er al.")
             )
         elif action == "imp":
-            result = parse_sessions_csv(data["csv"])
+            result = check_csv(data["csv"], services.today())
             if result.errors:  # cannot happen: checked on upload; never import half a file
                 done = _("Er is niets ingelezen. Stuur het bestand opnieuw.")
             else:
@@ -1019,8 +1067,10 @@ def register(application: Application, router: TextRouter) -> None:  # type: ign
 
 __all__ = [
     "CSV_ERRORS",
+    "check_csv",
     "csv_error_line",
     "decode_csv",
+    "looks_personal",
     "parse_day",
     "parse_time_range",
     "register",
