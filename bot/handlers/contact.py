@@ -100,6 +100,12 @@ VINDPLEK_ERRORS = {
 }
 
 
+def _err(context: BotContext, table: dict[str, str], code: str | None) -> str:
+    """The translated message for an error code ("unknown" when there is no better one)."""
+    msgid = table.get(code or "unknown") or table["unknown"]
+    return context.t._(msgid)
+
+
 # --------------------------------------------------------------------------- parsing adapters
 # The Dutch parsers live in bot.domain; these wrappers only adapt their results.
 
@@ -311,7 +317,7 @@ async def apply_button(
         if arg == "more":
             return Outcome(state, toast=_("Typ het aantal inwoners."), extra={"ask_count": True})
         if not _is_int(arg) or cdm.check_count(int(arg)):
-            return Outcome(state, error=_(COUNT_ERRORS["unknown"]))
+            return Outcome(state, error=_err(context, COUNT_ERRORS, None))
         cd.set_count(int(arg))
         return Outcome(await _advance(s, cd, state), changed=True)
     if state == "new" and action == "nw" and cd.residents_count is not None:
@@ -321,7 +327,7 @@ async def apply_button(
         return Outcome(await _advance(s, cd, state), changed=True)
     if state == "duration" and action == "u" and _is_int(arg):
         if cdm.check_duration(int(arg)):
-            return Outcome(state, error=_(DURATION_ERRORS["unknown"]))
+            return Outcome(state, error=_err(context, DURATION_ERRORS, None))
         cd.duration_minutes = int(arg)
         return Outcome(await _advance(s, cd, state), changed=True)
     if state == "deelopdracht" and action == "o":
@@ -377,7 +383,7 @@ async def apply_text(
         if problem or d is None:
             return Outcome(
                 state,
-                error=_(DATE_ERRORS[problem or "unknown"]).format(days=settings.max_back_days),
+                error=_err(context, DATE_ERRORS, problem).format(days=settings.max_back_days),
             )
         cd.work_date = d
         return Outcome(await _advance(s, cd, state), changed=True)
@@ -425,7 +431,7 @@ async def apply_text(
         n = cdm.parse_count(raw)
         problem = "unknown" if n is None else cdm.check_count(n)
         if problem or n is None:
-            return Outcome(state, error=_(COUNT_ERRORS[problem or "unknown"]))
+            return Outcome(state, error=_err(context, COUNT_ERRORS, problem))
         cd.set_count(n)
         return Outcome(await _advance(s, cd, state), changed=True)
 
@@ -439,14 +445,14 @@ async def apply_text(
             n_new = cdm.parse_count(raw) if _is_int(raw.strip()) else None
         problem = "unknown" if n_new is None else cdm.check_new(n_new, count)
         if problem or n_new is None:
-            return Outcome(state, error=_(NEW_ERRORS[problem or "unknown"]).format(count=count))
+            return Outcome(state, error=_err(context, NEW_ERRORS, problem).format(count=count))
         cd.residents_new = n_new
         return Outcome(await _advance(s, cd, state), changed=True)
 
     if state == "duration":
         minutes, problem = parse_duration(raw)
         if problem or minutes is None:
-            return Outcome(state, error=_(DURATION_ERRORS[problem or "unknown"]))
+            return Outcome(state, error=_err(context, DURATION_ERRORS, problem))
         cd.duration_minutes = minutes
         return Outcome(await _advance(s, cd, state), changed=True)
 
@@ -506,7 +512,7 @@ async def _typed_vindplek(
             )
     problem = cdm.check_vindplek_name(raw)
     if problem:
-        return Outcome(state, error=_(VINDPLEK_ERRORS[problem]))
+        return Outcome(state, error=_err(context, VINDPLEK_ERRORS, problem))
     why = privacy_problem(context, raw)
     if why:
         return Outcome(state, error=why)
@@ -533,7 +539,7 @@ async def _save(
         return Outcome(
             _go(cd, row.state, "date"),
             changed=True,
-            note=_(DATE_ERRORS[problem]).format(days=services.settings.max_back_days),
+            note=_err(context, DATE_ERRORS, problem).format(days=services.settings.max_back_days),
         )
     if not confirmed:
         logged = await contacts.day_minutes(s, row.user_id, cd.work_date)
