@@ -3,21 +3,27 @@ fake Bot API (restarts, catch-up, two processes, a crash after the claim, 429 an
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time as wall
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select as sm_select
 
 from bot.domain.digest import IsoWeek
+from bot.scheduler import CLAIM_LEASE, digest_pass
+from bot.sender import PACER_KEY, Pacer
 from bot.storage import reports
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     ActivityType,
     Contact,
     ContactTheme,
+    DigestDelivery,
     IndirectHours,
     IndirectKind,
     Municipality,
@@ -28,6 +34,7 @@ from bot.storage.models import (
     Theme,
     User,
 )
+from tests.conftest import BotHarness
 
 TZ = ZoneInfo("Europe/Amsterdam")
 W47 = IsoWeek(2026, 47)  # Monday 16 - Sunday 22 November 2026
@@ -205,3 +212,193 @@ async def test_week_digest_aggregates_in_sql(engine):
     assert [e.name for e in d.blocked_experts] == ["Blocked Bo"]
     assert [(w.week, t.minutes) for w, t in d.trend] == [(44, 0), (45, 240), (46, 45), (47, 360)]
     assert d.previous is not None and d.previous.contacts == 1
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+MONDAY_0830 = datetime(2026, 11, 23, 8, 30, tzinfo=TZ)  # the digest of week 47 is due
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def fast(bot) -> None:
+    bot.services.extras[PACER_KEY] = Pacer(rate=1000, per_chat=0)
+
+
+async def setup_pool(bot, coordinators=("Carla",)):
+    """Week 47 data, experts and coordinators registered during week 47."""
+    bot.clock.set(datetime(2026, 11, 17, 10, tzinfo=TZ))
+    people = [await bot.coordinator(name) for name in coordinators]
+    await seed_week(bot.engine)
+    fast(bot)
+    return people
+
+
+def digests_of(person) -> list:
+    return [r for r in person.replies if "Weekoverzicht week" in (r.text or "")]
+
+
+async def delivery_rows(bot) -> list[DigestDelivery]:
+    async with session_factory(bot.engine)() as s:
+        return list((await s.exec(sm_select(DigestDelivery))).all())
+
+
+async def test_digest_goes_to_every_coordinator_once(bot):
+    carla, dirk = await setup_pool(bot, ("Carla", "Dirk"))
+    bot.clock.set(MONDAY_0830 - timedelta(minutes=1))
+    early = await digest_pass(bot.app)
+    # Week 46's digest was due before these coordinators joined: nothing to send.
+    assert early.period == "2026-W46" and early.sent == 0
+    bot.clock.set(MONDAY_0830)
+    report = await digest_pass(bot.app)
+    assert report.period == "2026-W47" and report.sent == 2
+    for person in (carla, dirk):
+        (text_msg,) = digests_of(person)
+        assert text_msg.protect_content
+        assert "Venlo: 3 uur" in text_msg.text
+        assert "Geen <inloop> in Arcen & Velden" in text_msg.text  # escaped, shown as typed
+        assert "Silent Sam (Beesel)" in text_msg.text
+        assert "Blocked Bo" in text_msg.text.split("Bot geblokkeerd")[1]
+        photo = person.last_reply
+        assert photo.kind == "photo" and photo.photo.startswith(PNG)
+        assert photo.protect_content and "Week 47" in photo.caption
+    # Again, later that day, and after a restart: nothing more.
+    bot.clock.advance(hours=3)
+    assert (await digest_pass(bot.app)).sent == 0
+    await bot.restart()
+    fast(bot)
+    assert (await digest_pass(bot.app)).sent == 0
+    assert [len(digests_of(p)) for p in (carla, dirk)] == [1, 1]
+    rows = await delivery_rows(bot)
+    assert sorted((r.period, r.status, r.attempts) for r in rows) == [("2026-W47", "sent", 1)] * 2
+
+
+async def test_missed_digest_is_caught_up_on_start(bot):
+    (carla,) = await setup_pool(bot)
+    # The bot was down from Sunday to Wednesday; the start-up pass catches up.
+    bot.clock.set(datetime(2026, 11, 25, 14, tzinfo=TZ))
+    report = await digest_pass(bot.app)
+    assert (report.period, report.sent) == ("2026-W47", 1)
+    assert len(digests_of(carla)) == 1
+
+
+async def test_two_processes_deliver_once(bot):
+    people = await setup_pool(bot, ("Carla", "Dirk", "Eva"))
+    other = BotHarness(bot.tg, bot.db_url, bot.clock)
+    await other.start()
+    try:
+        fast(other)
+        bot.clock.set(MONDAY_0830)
+        a, b = await asyncio.gather(digest_pass(bot.app), digest_pass(other.app))
+    finally:
+        await other.stop()
+        bot.tg.attach(bot.app)
+    assert a.sent + b.sent == 3
+    assert set(a.recipient_ids).isdisjoint(b.recipient_ids)
+    assert [len(digests_of(p)) for p in people] == [1, 1, 1]
+    assert len(bot.tg.calls_to("sendPhoto")) == 3
+
+
+async def test_claim_of_a_crashed_process_is_retried_after_the_lease(bot):
+    (carla,) = await setup_pool(bot)
+    user = await bot.app_user(carla)
+    claimed_at = MONDAY_0830.astimezone(UTC)
+    async with transaction(bot.services.sessions) as s:
+        s.add(
+            DigestDelivery(
+                recipient_id=user.id,
+                period="2026-W47",
+                status="claimed",
+                claimed_at=claimed_at,
+                attempts=1,
+                owner="dead-process",
+            )
+        )
+    bot.clock.set(MONDAY_0830 + timedelta(minutes=5))
+    assert (await digest_pass(bot.app)).sent == 0  # maybe still sending: leave it
+    bot.clock.set(MONDAY_0830 + CLAIM_LEASE + timedelta(minutes=1))
+    assert (await digest_pass(bot.app)).sent == 1
+    assert len(digests_of(carla)) == 1
+    (row,) = await delivery_rows(bot)
+    assert (row.status, row.attempts) == ("sent", 2) and row.owner != "dead-process"
+
+
+async def test_429_is_waited_out(bot):
+    (carla,) = await setup_pool(bot)
+    bot.tg.fail_next("sendMessage", 429, retry_after=1)
+    bot.clock.set(MONDAY_0830)
+    started = wall.monotonic()
+    report = await digest_pass(bot.app)
+    assert report.sent == 1 and wall.monotonic() - started >= 1.0
+    assert len(digests_of(carla)) == 1
+    assert bot.tg.stats.injected_failures == 1
+
+
+async def test_403_marks_the_coordinator_and_the_rest_goes_on(bot):
+    carla, dirk = await setup_pool(bot, ("Carla", "Dirk"))
+    bot.tg.block(carla.chat_id)
+    bot.clock.set(MONDAY_0830)
+    report = await digest_pass(bot.app)
+    assert (report.sent, report.blocked) == (1, 1)
+    assert len(digests_of(dirk)) == 1
+    assert (await bot.app_user(carla)).blocked_bot
+    statuses = {r.recipient_id: r.status for r in await delivery_rows(bot)}
+    assert statuses[(await bot.app_user(carla)).id] == "blocked"
+    # Not retried: blocked is final for this week.
+    bot.clock.advance(minutes=30)
+    assert (await digest_pass(bot.app)).sent == 0
+
+
+async def test_failed_send_is_retried_by_a_later_pass(bot):
+    (carla,) = await setup_pool(bot)
+    bot.tg.fail_next("sendPhoto", 400, description="Bad Request: something odd")
+    bot.clock.set(MONDAY_0830)
+    assert (await digest_pass(bot.app)).failed == 1
+    bot.clock.advance(minutes=15)
+    assert (await digest_pass(bot.app)).sent == 1
+    (row,) = await delivery_rows(bot)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert carla.last_reply.kind == "photo"
+
+
+async def test_long_digest_is_split_within_telegram_limits(bot):
+    (carla,) = await setup_pool(bot)
+    r = await refs(bot.engine)
+    anna = await add_user(bot.engine, "Writer")
+    for i in range(30):
+        await add_signal(bot.engine, r, anna, W47.monday, f"Signaal {i}: " + "lange tekst " * 40)
+    bot.clock.set(MONDAY_0830)
+    await digest_pass(bot.app)
+    replies = carla.replies
+    start = next(i for i, m in enumerate(replies) if "Weekoverzicht week" in (m.text or ""))
+    texts = [m for m in replies[start:] if m.kind == "text"]
+    assert len(texts) >= 3
+    assert [m.protect_content for m in texts] == [True] * len(texts)
+    assert max(len(m.source_text) for m in texts) <= 4096, [len(m.source_text) for m in texts]
+    joined = "\n".join(m.text for m in texts)
+    assert "Signaal 0:" in joined and "Signaal 29:" in joined
+    assert texts[0].text.startswith("Weekoverzicht week 47")
+
+
+async def test_overzicht_on_demand_with_paging(bot):
+    (carla,) = await setup_pool(bot)
+    bot.clock.set(datetime(2026, 11, 25, 10, tzinfo=TZ))
+    replies = await carla.says("/overzicht")
+    assert "Weekoverzicht week 47" in replies[0].text
+    assert replies.last.kind == "photo" and replies.last.button_labels == ["◀ Week 46", "Week 48 ▶"]
+    older = await carla.press("◀ Week 46")
+    assert "Weekoverzicht week 46" in older[0].text
+    now = await carla.says("/overzicht 48")
+    assert "nog niet voorbij" in now[0].text and "Weekoverzicht week 48" in now[1].text
+    bad = (await carla.says("/overzicht 60")).only
+    assert "/overzicht 47" in bad.text
+    carla.assert_callbacks_answered()
+    # On demand is not a delivery: the scheduled digest still goes out.
+    assert await delivery_rows(bot) == []
+
+
+async def test_experts_cannot_see_the_digest(bot):
+    await setup_pool(bot)
+    anna = await bot.expert("Anna")
+    reply = (await anna.says("/overzicht")).only
+    assert "coördinator" in reply.text
