@@ -18,7 +18,7 @@ from bot.domain.digest import IsoWeek
 from bot.scheduler import CLAIM_LEASE, digest_pass
 from bot.sender import PACER_KEY, Pacer
 from bot.storage import reports
-from bot.storage.db import session_factory, transaction
+from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
     ActivityType,
     Contact,
@@ -402,3 +402,34 @@ async def test_experts_cannot_see_the_digest(bot):
     anna = await bot.expert("Anna")
     reply = (await anna.says("/overzicht")).only
     assert "coördinator" in reply.text
+
+
+def test_cli_digest_dry_run_prints_and_records_nothing(db_url, monkeypatch, capsys):
+    from bot.cli import main
+
+    async def seed() -> None:
+        engine = create_engine(db_url)
+        try:
+            await seed_week(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["digest", "--week", "2026-W47", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "<b>Weekoverzicht week 47</b>" in out
+    assert "Geen &lt;inloop&gt; in Arcen &amp; Velden" in out
+    assert main(["digest", "--week", "2026-W99", "--dry-run"]) == 1
+    assert "ISO week" in capsys.readouterr().err
+
+    async def count() -> int:
+        engine = create_engine(db_url)
+        try:
+            async with session_factory(engine)() as s:
+                return len((await s.exec(sm_select(DigestDelivery))).all())
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(count()) == 0
