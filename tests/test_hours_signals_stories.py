@@ -318,6 +318,24 @@ async def test_hours_save_race_with_another_process_counts_as_saved(bot, monkeyp
     anna.assert_callbacks_answered()
 
 
+async def test_button_of_a_finished_draft_never_acts_on_a_new_one(bot):
+    """SQLite may give the next draft the id of the deleted one; its buttons must still be
+    refused (the first revision of every draft is random)."""
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    await anna.says("/uren")
+    first = anna.last_reply
+    old_scholing = first.button("scholing")["callback_data"]
+    await anna.press("Stoppen")
+    await anna.says("/uren")
+    second = anna.last_reply
+    assert second.button("scholing")["callback_data"] != old_scholing
+    await anna.press_data(old_scholing, first)
+    assert anna.last_callback_answer.text  # refused with an explanation
+    draft = await _draft(bot, anna, "uren")
+    assert draft.state == "kind" and "kind_id" not in draft.data
+    anna.assert_callbacks_answered()
+
+
 # --------------------------------------------------------------------------- /signaal
 
 

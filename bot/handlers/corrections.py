@@ -35,6 +35,7 @@ from bot.handlers.hours import (
     parse_municipality_action,
     parse_typed_duration,
     problem_text,
+    start_draft,
     step,
     typed_date,
 )
@@ -42,7 +43,7 @@ from bot.handlers.signals import MAX_SIGNAL_CHARS, text_problem
 from bot.handlers.stories import MAX_STORY_CHARS
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
-from bot.router import TextRouter, draft_ttl
+from bot.router import TextRouter
 from bot.storage import drafts, worklog
 from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft
@@ -202,7 +203,7 @@ async def cmd_corrections(update: Update, context: BotContext) -> None:
     assert user is not None and user.id is not None
     services = context.services
     async with transaction(services.sessions) as s:
-        draft = await drafts.start(s, user.id, FLOW, "list", {}, services.now(), draft_ttl(context))
+        draft = await start_draft(s, context, FLOW, "list", {})
         view = await render(s, context, draft)
         if draft.state == "list" and len(view.buttons) == 1:
             await drafts.discard(s, draft)  # nothing to correct: no dialogue to keep open

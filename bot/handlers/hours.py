@@ -98,6 +98,23 @@ def step(context: BotContext, s: AsyncSession, draft: ConversationDraft, **chang
     drafts.save(s, draft, context.services.now(), draft_ttl(context), **changes)
 
 
+async def start_draft(
+    s: AsyncSession, context: BotContext, flow: str, state: str, data: dict[str, Any]
+) -> ConversationDraft:
+    """Start (or restart) the user's draft of ``flow``.
+
+    Its first revision comes from its random submission key: SQLite may give a new draft the
+    id of one just deleted, and a button of the old draft must not pass for one of the new."""
+    user = context.app_user
+    assert user is not None and user.id is not None
+    draft = await drafts.start(
+        s, user.id, flow, state, data, context.services.now(), draft_ttl(context)
+    )
+    draft.revision = int(draft.submission_key[:6], 16) + 1
+    s.add(draft)
+    return draft
+
+
 def rows_of(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
@@ -463,12 +480,7 @@ async def saved_text(s: AsyncSession, context: BotContext, data: dict[str, Any])
 async def _start_draft(
     s: AsyncSession, context: BotContext, data: dict[str, Any]
 ) -> ConversationDraft:
-    user = context.app_user
-    assert user is not None and user.id is not None
-    services = context.services
-    return await drafts.start(
-        s, user.id, FLOW, _next_state(data), data, services.now(), draft_ttl(context)
-    )
+    return await start_draft(s, context, FLOW, _next_state(data), data)
 
 
 async def cmd_hours(update: Update, context: BotContext) -> None:

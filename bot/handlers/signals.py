@@ -32,10 +32,11 @@ from bot.handlers.hours import (
     problem_text,
     rows_of,
     saved_by_another_update,
+    start_draft,
     step,
 )
 from bot.i18n import N_, Translator
-from bot.router import TextRouter, draft_ttl
+from bot.router import TextRouter
 from bot.storage import drafts, worklog
 from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft, Municipality, SignalKind, Theme
@@ -217,15 +218,7 @@ class TextFlow:
                 data: dict[str, Any] = {}
                 if typed and problem is None:
                     data["text"] = typed  # passed the privacy guard
-                draft = await drafts.start(
-                    s,
-                    user.id,
-                    self.flow,
-                    self.next_state(data),
-                    data,
-                    services.now(),
-                    draft_ttl(context),
-                )
+                draft = await start_draft(s, context, self.flow, self.next_state(data), data)
                 view = await self.render(s, context, draft)
         if problem is not None:
             await reply(
@@ -263,15 +256,7 @@ class TextFlow:
                 elif action == "new":
                     user = context.app_user
                     assert user is not None and user.id is not None
-                    draft = await drafts.start(
-                        s,
-                        user.id,
-                        self.flow,
-                        self.next_state({}),
-                        {},
-                        services.now(),
-                        draft_ttl(context),
-                    )
+                    draft = await start_draft(s, context, self.flow, self.next_state({}), {})
                     view = await self.render(s, context, draft)
                 elif action == "b":
                     data.pop("editing", None)
