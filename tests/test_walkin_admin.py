@@ -323,3 +323,13 @@ async def test_a_restart_mid_dialogue_loses_nothing(bot):
     carla.assert_callbacks_answered()
     text = (await bot.resident().says("inloop venray vrijdag")).only.text
     assert "Bibliotheek Venray" in text and "Schouwburgplein 1 Venray" in text
+
+
+async def test_an_expired_dialogue_button_does_nothing(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    menu = (await carla.says("/inloopbeheer")).only
+    bot.clock.advance(hours=bot.settings.draft_timeout_hours + 1)
+    await carla.press("Nieuwe inloop of spreekuur", message=menu)
+    assert "eerdere stap" in carla.last_callback_answer.text
+    carla.assert_callbacks_answered()

@@ -371,6 +371,14 @@ async def test_answers_are_plain_and_warm(bot):
     assert len(reply.text) < 1500  # two weeks of a small schedule stays short
 
 
+async def test_nothing_planned_at_all(bot):
+    bot.clock.set(TUESDAY_MORNING)
+    text = (await bot.resident().says("inloop venlo")).only.text
+    assert "De komende twee weken is er geen inloop in Venlo." in text
+    assert "De komende drie maanden staat er niets gepland. Kijk later nog eens." in text
+    assert WELCOME in text
+
+
 # --------------------------------------------------------------------------- place choice
 
 

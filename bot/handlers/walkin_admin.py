@@ -537,7 +537,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         async with context.services.sessions() as s:
             draft = await drafts.get_by_id(s, int(parts[1]))
         if draft is not None and (
-            draft.user_id != user.id or draft.flow != FLOW or draft.revision != int(parts[2])
+            draft.user_id != user.id
+            or draft.flow != FLOW
+            or draft.revision != int(parts[2])
+            or drafts.is_expired(draft, context.services.now())
         ):
             draft = None
     if draft is None:
