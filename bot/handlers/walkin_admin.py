@@ -714,7 +714,7 @@ async def _overview(
     active = [row for row, _n in sessions if row.active and not _ended(row, today)]
     stopped = [row for row, _n in sessions if not row.active or _ended(row, today)]
     if not active:
-        lines.append(_("Er staat nu niets gepland."))
+        lines += ["", _("Er staat nu niets gepland.")]
     for row in active:
         line = session_text(t, row) + "\n" + esc(row.address)
         if row.kind == "spreekuur":
@@ -723,7 +723,7 @@ async def _overview(
             line += " · " + _("tot en met {date}").format(date=t.fmt_short_date(row.valid_until))
         if row.open_on_holidays:
             line += " · " + _("ook op feestdagen")
-        lines.append(line)
+        lines += ["", line]
     if exceptions:
         lines += ["", "<b>" + _("Afwijkende datums") + "</b>"]
         for exc in exceptions:
