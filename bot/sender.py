@@ -38,8 +38,12 @@ PACER_KEY = "pacer"
 
 
 class Pacer:
-    """Hands out send slots: at most `rate` per second overall, `per_chat` seconds apart per
-    chat. Slots are reserved without awaiting in between, so concurrent senders never share one.
+    """Lets sends through at most `rate` per second overall and `per_chat` seconds apart per
+    chat, measured from the moments sends really went out.
+
+    Senders pass one at a time through a gate spaced by real time, so a stalled event loop (a
+    slow query, a busy machine) is never followed by a burst of overdue sends. The per-chat wait
+    happens before the gate, so one chat waiting for its second never holds up other chats.
     """
 
     def __init__(
@@ -54,9 +58,10 @@ class Pacer:
         self.per_chat = per_chat
         self._time = time
         self._sleep = sleep
-        self._next = 0.0
+        self._last = float("-inf")
         self._next_chat: dict[int, float] = {}
         self._blocked_until = 0.0
+        self._gate = asyncio.Lock()
 
     def now(self) -> float:
         return self._time() if self._time else asyncio.get_running_loop().time()
@@ -65,16 +70,22 @@ class Pacer:
         if len(self._next_chat) > 10_000:  # forget chats whose spacing has passed
             now = self.now()
             self._next_chat = {k: v for k, v in self._next_chat.items() if v > now}
-        while True:
-            now = self.now()
-            slot = max(now, self._next, self._next_chat.get(chat_id, 0.0), self._blocked_until)
-            self._next = slot + self.interval
-            self._next_chat[chat_id] = slot + self.per_chat
-            if slot > now:
-                await self._sleep(slot - now)
-            if self.now() >= self._blocked_until:
-                return
-            # A 429 came in while we waited: take a fresh slot after the flood wait.
+        # Per chat: reserve the chat's next moment (concurrent sends to one chat queue up).
+        now = self.now()
+        slot = max(now, self._next_chat.get(chat_id, 0.0))
+        self._next_chat[chat_id] = slot + self.per_chat
+        if slot > now:
+            await self._sleep(slot - now)
+        # Overall: one at a time, spaced from the previous real send; a 429 blocks everyone.
+        async with self._gate:
+            while True:
+                now = self.now()
+                at = max(self._last + self.interval, self._blocked_until)
+                if at <= now:
+                    break
+                await self._sleep(at - now)
+            self._last = now
+        self._next_chat[chat_id] = max(self._next_chat[chat_id], now + self.per_chat)
 
     def flood_wait(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until `seconds` from now."""

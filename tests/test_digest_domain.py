@@ -238,7 +238,7 @@ def html_docs(draw):
     return "".join(parts)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(html_docs(), st.integers(64, 600))
 def test_split_property(doc, limit):
     chunks = dg.split_html(doc, limit)

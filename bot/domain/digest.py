@@ -471,8 +471,16 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
         size = utf16_len(unit)
         while True:
             extra = utf16_len(close(stack)) + (utf16_len(f"</{m.group(2)}>") if opens else 0)  # type: ignore[union-attr]
-            if cur_len + size + extra <= limit or not _visible("".join(cur)).strip():
+            if cur_len + size + extra <= limit:
                 break
+            if not _visible("".join(cur)).strip():
+                # Nothing visible yet: only empty elements, which can go (open tags stay).
+                trimmed = reopen(stack)
+                if trimmed == cur:
+                    break
+                cur, marks = trimmed, []
+                cur_len = utf16_len("".join(cur))
+                continue
             cut = next(
                 ((i, st) for i, st in reversed(marks) if _visible("".join(cur[:i])).strip()),
                 None,
