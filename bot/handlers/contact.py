@@ -15,6 +15,7 @@ draft is recognised. Saving uses the draft's submission_key, so a contact is nev
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -193,16 +194,15 @@ def _go(cd: ContactDraft, current: str, target: str) -> str:
     return target
 
 
-async def _has_deelopdrachten(s: AsyncSession, cd: ContactDraft) -> bool:
-    if cd.municipality_id is None or cd.work_date is None:
-        return False
-    return bool(await contacts.active_deelopdrachten(s, cd.municipality_id, cd.work_date))
+async def _has_deelopdrachten(s: AsyncSession, context: BotContext, cd: ContactDraft) -> bool:
+    ref = await refdata(s, context)
+    return bool(ref.active_deelopdrachten(cd.municipality_id, cd.work_date))
 
 
-async def _advance(s: AsyncSession, cd: ContactDraft, current: str) -> str:
+async def _advance(s: AsyncSession, context: BotContext, cd: ContactDraft, current: str) -> str:
     has_deel = False
     if cd.mode == "steps" and current in ("referral", "reach"):
-        has_deel = await _has_deelopdrachten(s, cd)
+        has_deel = await _has_deelopdrachten(s, context, cd)
     return _go(cd, current, cdm.next_state(cd, current, has_deelopdrachten=has_deel))
 
 
@@ -269,7 +269,7 @@ async def apply_button(
         return Outcome(state, done="stopped")
     if action == "x" and state in cdm.SKIPPABLE:
         _clear(cd, state)
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if action == "e" and state == cdm.SUMMARY and arg in FIELD_LABELS:
         return Outcome(_go(cd, state, arg), changed=True)
     if action in ("s", "sy") and state in (cdm.SUMMARY, cdm.CONFIRM_DAY):
@@ -279,13 +279,13 @@ async def apply_button(
 
     if state == "date" and action == "d" and arg in ("0", "1"):
         cd.work_date = today - timedelta(days=int(arg))
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "gemeente" and action == "m":
         muni = (await refdata(s, context)).municipality(int(arg)) if _is_int(arg) else None
         if muni is None:
             return Outcome(state, error=_("Kies een gemeente met de knoppen."))
         cd.set_municipality(muni.id)  # type: ignore[arg-type]
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "vindplek" and action == "p":
         if arg == "0":
             cd.vindplek_id, cd.new_vindplek = None, None
@@ -294,7 +294,7 @@ async def apply_button(
             if place is None or place.municipality_id != cd.municipality_id:
                 return Outcome(state, error=_("Kies een plek met de knoppen."))
             cd.vindplek_id, cd.new_vindplek = place.id, None
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "vindplek" and action == "m":
         return Outcome(_go(cd, state, "gemeente"), changed=True)
     if state in STEP_VOCAB and action == "v":
@@ -302,7 +302,7 @@ async def apply_button(
         if item is None:
             return Outcome(state, error=_("Kies een van de knoppen."))
         setattr(cd, STEP_FIELD[state], item.code)
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "themes" and action == "t":
         item = await _vocab_by_id(s, context, "themes", arg)
         if item is None:
@@ -312,33 +312,33 @@ async def apply_button(
     if state == "themes" and action == "go":
         if not cd.themes:
             return Outcome(state, toast=_("Kies minstens één thema."))
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "residents" and action == "n":
         if arg == "more":
             return Outcome(state, toast=_("Typ het aantal inwoners."), extra={"ask_count": True})
         if not _is_int(arg) or cdm.check_count(int(arg)):
             return Outcome(state, error=_err(context, COUNT_ERRORS, None))
         cd.set_count(int(arg))
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "new" and action == "nw" and cd.residents_count is not None:
         if arg == "mixed":
             return Outcome(state, toast=_("Typ hoeveel er nieuw zijn."), extra={"ask_new": True})
         cd.residents_new = cd.residents_count if arg == "new" else 0
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "duration" and action == "u" and _is_int(arg):
         if cdm.check_duration(int(arg)):
             return Outcome(state, error=_err(context, DURATION_ERRORS, None))
         cd.duration_minutes = int(arg)
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "deelopdracht" and action == "o":
-        options = await contacts.active_deelopdrachten(
-            s, cd.municipality_id or 0, cd.work_date or today
+        options = (await refdata(s, context)).active_deelopdrachten(
+            cd.municipality_id, cd.work_date or today
         )
         chosen = next((d for d in options if str(d.id) == arg), None)
         if chosen is None:
             return Outcome(state, error=_("Kies een deelopdracht met de knoppen."))
         cd.deelopdracht_id = chosen.id
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
     # A button that does not belong to this step (cannot happen with current revisions).
     return Outcome(state, toast=_("Die knop hoort niet bij deze stap."))
 
@@ -376,7 +376,7 @@ async def apply_text(
         return Outcome(_back(cd, state), changed=True)
     if low in SKIP_WORDS and state in cdm.SKIPPABLE:
         _clear(cd, state)
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "date":
         d, problem = parse_date(raw, today, settings.max_back_days)
@@ -386,7 +386,7 @@ async def apply_text(
                 error=_err(context, DATE_ERRORS, problem).format(days=settings.max_back_days),
             )
         cd.work_date = d
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "gemeente":
         name = resolve_municipality(raw)
@@ -400,7 +400,7 @@ async def apply_text(
                 ),
             )
         cd.set_municipality(muni.id)  # type: ignore[arg-type]
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "vindplek":
         return await _typed_vindplek(s, context, cd, raw)
@@ -411,7 +411,7 @@ async def apply_text(
         if hit is None:
             return Outcome(state, error=_("Dat ken ik niet. Kies een van de knoppen."))
         setattr(cd, STEP_FIELD[state], hit.code)
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "themes":
         themes = (await refdata(s, context)).items("themes")
@@ -425,7 +425,7 @@ async def apply_text(
                 ),
             )
         cd.themes = [f.code for f in found]
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "residents":
         n = cdm.parse_count(raw)
@@ -433,7 +433,7 @@ async def apply_text(
         if problem or n is None:
             return Outcome(state, error=_err(context, COUNT_ERRORS, problem))
         cd.set_count(n)
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "new" and cd.residents_count is not None:
         count = cd.residents_count
@@ -447,18 +447,18 @@ async def apply_text(
         if problem or n_new is None:
             return Outcome(state, error=_err(context, NEW_ERRORS, problem).format(count=count))
         cd.residents_new = n_new
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "duration":
         minutes, problem = parse_duration(raw)
         if problem or minutes is None:
             return Outcome(state, error=_err(context, DURATION_ERRORS, problem))
         cd.duration_minutes = minutes
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "deelopdracht":
-        options = await contacts.active_deelopdrachten(
-            s, cd.municipality_id or 0, cd.work_date or today
+        options = (await refdata(s, context)).active_deelopdrachten(
+            cd.municipality_id, cd.work_date or today
         )
         name = match_from_candidates(raw, [d.title for d in options])
         chosen = next((d for d in options if d.title == name), None)
@@ -467,14 +467,14 @@ async def apply_text(
                 state, error=_("Kies een deelopdracht met de knoppen, of tik op Overslaan.")
             )
         cd.deelopdracht_id = chosen.id
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == "story":
         why = story_problem(context, raw)
         if why:
             return Outcome(state, error=why)
         cd.story = raw
-        return Outcome(await _advance(s, cd, state), changed=True)
+        return Outcome(await _advance(s, context, cd, state), changed=True)
 
     if state == cdm.SUMMARY:
         return Outcome(
@@ -498,7 +498,7 @@ async def _typed_vindplek(
         place = await contacts.vindplek_by_name(s, cd.municipality_id, name)
         if place is not None:
             cd.vindplek_id, cd.new_vindplek = place.id, None
-            return Outcome(await _advance(s, cd, state), changed=True)
+            return Outcome(await _advance(s, context, cd, state), changed=True)
     other = resolve_municipality(raw)
     if other is not None:
         muni = (await refdata(s, context)).municipality_named(other)
@@ -517,7 +517,7 @@ async def _typed_vindplek(
     if why:
         return Outcome(state, error=why)
     cd.vindplek_id, cd.new_vindplek = None, cdm.clean_name(raw)
-    return Outcome(await _advance(s, cd, state), changed=True)
+    return Outcome(await _advance(s, context, cd, state), changed=True)
 
 
 async def _save(
@@ -686,11 +686,9 @@ async def summary_text(
             case "referral":
                 value = label("referral_targets", cd.referral)
             case "deelopdracht":
-                deel = (
-                    await contacts.deelopdracht(s, cd.deelopdracht_id)
-                    if cd.deelopdracht_id
-                    else None
-                )
+                deel = ref.deelopdracht(cd.deelopdracht_id)
+                if deel is None and cd.deelopdracht_id is not None:
+                    deel = await contacts.deelopdracht(s, cd.deelopdracht_id)  # no longer active
                 value = esc(deel.title) if deel else "–"
             case "story":
                 value = f"<i>{esc(_clip(cd.story))}</i>" if cd.story else "–"
@@ -861,8 +859,8 @@ async def _render_state(
         return "\n".join(lines), buttons
 
     if state == "deelopdracht":
-        options = await contacts.active_deelopdrachten(
-            s, cd.municipality_id or 0, cd.work_date or today
+        options = (await refdata(s, context)).active_deelopdrachten(
+            cd.municipality_id, cd.work_date or today
         )
         for d in options:
             buttons.append([(_mark(d.title, d.id == cd.deelopdracht_id), cb(row, "o", d.id))])
@@ -900,7 +898,7 @@ async def _render_state(
         return text, buttons
 
     # Summary.
-    has_deel = await _has_deelopdrachten(s, cd)
+    has_deel = await _has_deelopdrachten(s, context, cd)
     title = _("Zelfde als vorige keer?") if cd.from_last else _("Klopt dit?")
     lines = [f"<b>{title}</b>", *await summary_text(s, context, cd, has_deel=has_deel)]
     if cdm.is_complete(cd):
@@ -920,14 +918,6 @@ async def _render_state(
     return "\n".join(lines), buttons
 
 
-async def saved_text(s: AsyncSession, context: BotContext, cd: ContactDraft, created: bool) -> str:
-    _ = context.t._
-    if not created:
-        return _("Dit contact is al opgeslagen.")
-    lines = [f"<b>{_('Opgeslagen ✓')}</b>", *await summary_text(s, context, cd, has_deel=False)]
-    return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------- handlers
 
 
@@ -942,7 +932,7 @@ async def _load_start(s: AsyncSession, context: BotContext) -> ContactDraft:
     last = await contacts.last_entry(s, user.id)
     active = False
     if last is not None and last.deelopdracht_id is not None:
-        options = await contacts.active_deelopdrachten(s, last.municipality_id, today)
+        options = (await refdata(s, context)).active_deelopdrachten(last.municipality_id, today)
         active = any(d.id == last.deelopdracht_id for d in options)
     return cdm.initial_draft(
         today,
@@ -1083,7 +1073,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     now = services.now()
     message: tuple[str, list[list[Button]]] | None = None
     toast: str | None = None
-    to_save: tuple[ConversationDraft, ContactDraft] | None = None
+    to_save: tuple[ConversationDraft, ContactDraft, list[str]] | None = None
     async with transaction(services.sessions) as s:
         row = await drafts.get_by_id(s, press.draft_id)
         if row is None or row.user_id != user.id or row.flow != FLOW:
@@ -1106,7 +1096,8 @@ async def on_button(update: Update, context: BotContext) -> None:
                 await drafts.discard(s, row)
                 message = (_("Gestopt. Er is niets opgeslagen."), [])
             elif outcome.done == "save":
-                to_save = (row, cd)
+                # The lines for the confirmation are read now, in this transaction.
+                to_save = (row, cd, await summary_text(s, context, cd, has_deel=False))
             elif outcome.changed:
                 drafts.save(s, row, now, _ttl(context), state=outcome.state, data=cd.to_data())
                 message = await render(
@@ -1118,7 +1109,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                 )
     if to_save is not None:
         # The save is its own transaction (contact, themes, story, audit, draft deletion).
-        row, cd = to_save
+        row, cd, lines = to_save
         result = await contacts.save_contact(
             services.sessions,
             expert_id=row.user_id,
@@ -1127,17 +1118,20 @@ async def on_button(update: Update, context: BotContext) -> None:
             draft_id=row.id,
             now=now,
         )
-        if not result.created:
-            toast = _("Dit contact is al opgeslagen.")
-        async with services.sessions() as s:
-            message = (
-                await saved_text(s, context, cd, result.created),
-                [[(_("Nog een contact"), f"{PREFIX}:0:0:new")]],
-            )
-    await answer(context, query, toast)
-    if message is not None:
-        text, buttons = message
-        await edit_or_send(update, context, text, buttons=buttons or None)
+        if result.created:
+            text = "\n".join([f"<b>{_('Opgeslagen ✓')}</b>", *lines])
+        else:
+            text = toast = _("Dit contact is al opgeslagen.")
+        message = (text, [[(_("Nog een contact"), f"{PREFIX}:0:0:new")]])
+    if message is None:
+        await answer(context, query, toast)
+        return
+    text, buttons = message
+    # Both at once: updates are handled one by one, so each round trip saved counts.
+    await asyncio.gather(
+        answer(context, query, toast),
+        edit_or_send(update, context, text, buttons=buttons or None),
+    )
 
 
 async def _gone_text(s: AsyncSession, context: BotContext, press: Press) -> str:

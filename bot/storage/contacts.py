@@ -70,12 +70,37 @@ class Place:
 
 
 @dataclass(frozen=True)
+class DeelRef:
+    id: int
+    municipality_id: int
+    title: str
+    starts_on: date | None
+    ends_on: date | None
+
+    def runs_on(self, on: date) -> bool:
+        return (self.starts_on is None or self.starts_on <= on) and (
+            self.ends_on is None or self.ends_on >= on
+        )
+
+
+@dataclass(frozen=True)
 class RefData:
     """The lists the dialogue offers, loaded at once (they change rarely; see the handler's
     short-lived cache)."""
 
     vocab: dict[str, list[VocabItem]]
     municipalities: list[Place]
+    deelopdrachten: list[DeelRef]
+
+    def active_deelopdrachten(self, municipality_id: int | None, on: date | None) -> list[DeelRef]:
+        if municipality_id is None or on is None:
+            return []
+        return [
+            d for d in self.deelopdrachten if d.municipality_id == municipality_id and d.runs_on(on)
+        ]
+
+    def deelopdracht(self, deelopdracht_id: int | None) -> DeelRef | None:
+        return next((d for d in self.deelopdrachten if d.id == deelopdracht_id), None)
 
     def items(self, kind: str) -> list[VocabItem]:
         return self.vocab[kind]
@@ -96,10 +121,18 @@ class RefData:
 
 
 async def load_refdata(s: AsyncSession) -> RefData:
-    """Active vocabularies and municipalities in display order."""
+    """Active vocabularies, municipalities and deelopdrachten, in display order."""
     vocabs = {kind: await vocab(s, kind) for kind in VOCAB_MODELS}
     munis = [Place(m.id, m.name) for m in await municipalities(s)]  # type: ignore[arg-type]
-    return RefData(vocab=vocabs, municipalities=munis)
+    deel = [
+        DeelRef(d.id, d.municipality_id, d.title, d.starts_on, d.ends_on)  # type: ignore[arg-type]
+        for d in (
+            await s.exec(
+                select(Deelopdracht).where(Deelopdracht.active).order_by(Deelopdracht.title)
+            )
+        ).all()
+    ]
+    return RefData(vocab=vocabs, municipalities=munis, deelopdrachten=deel)
 
 
 async def vocab_by_codes(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, VocabItem]:
