@@ -47,8 +47,8 @@ class TextRouter:
                 await context.bot.send_message(
                     update.effective_chat.id,  # type: ignore[union-attr]
                     context.t._(
-                        "Je vorige invoer is verlopen. Er is niets opgeslagen. "
-                        "Begin opnieuw met /contact of kijk bij /help."
+                        "Je vorige invoer is verlopen. Er is niets van opgeslagen. "
+                        "Begin opnieuw met de opdracht, of kijk bij /help."
                     ),
                 )
                 return
