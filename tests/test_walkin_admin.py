@@ -333,3 +333,18 @@ async def test_an_expired_dialogue_button_does_nothing(bot):
     await carla.press("Nieuwe inloop of spreekuur", message=menu)
     assert "eerdere stap" in carla.last_callback_answer.text
     carla.assert_callbacks_answered()
+
+
+async def test_a_button_of_a_finished_dialogue_does_not_work_in_the_next(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    first = (await carla.press("Nieuwe inloop of spreekuur")).only
+    buttons = [b for row in first.keyboard for b in row]
+    old_venlo = next(b["callback_data"] for b in buttons if b["text"] == "Venlo")
+    await carla.press("Stoppen")  # the draft is deleted; SQLite may reuse its id
+    await carla.says("/inloopbeheer")
+    await carla.press("Nieuwe inloop of spreekuur")
+    await carla.press_data(old_venlo, first)
+    assert "eerdere stap" in carla.last_callback_answer.text
+    assert carla.last_reply.text.startswith("Welke gemeente?")  # still the same step

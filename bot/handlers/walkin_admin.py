@@ -524,6 +524,10 @@ async def cmd_manage(update: Update, context: BotContext) -> None:
             services.now(),
             draft_ttl(context),  # type: ignore[arg-type]
         )
+        # SQLite may give the new draft the id of one just deleted; a random first revision
+        # keeps a button of the old dialogue from passing for one of this one.
+        draft.revision = int(draft.submission_key[:6], 16) + 1
+        s.add(draft)
     await _show(update, context, draft, edit=False)
 
 
