@@ -87,11 +87,11 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
             now=services.now(),
         )
     if not result.ok:
-        msg = REDEEM_ERRORS.get(result.reason)
         if result.reason == "already_registered":
             await cmd_help(update, context)
             return
-        await reply(update, context, context.t._(msg or REDEEM_ERRORS["invalid"]))
+        msgid = REDEEM_ERRORS.get(result.reason, REDEEM_ERRORS["invalid"])
+        await reply(update, context, context.t._(msgid))
         return
     user = result.user
     assert user is not None
