@@ -313,8 +313,9 @@ async def test_terug_works_on_every_step(bot):
 async def test_optional_steps_are_skipped_with_one_tap(bot):
     anna = await bot.expert("Anna")
     await anna.says("/contact")
-    for label in ("Vandaag", "Venlo", "Geen vaste plek", "training", "rouw", "Verder", "3"):
+    for label in ("Vandaag", "Venlo", "Geen vaste plek", "training", "rouw", "Verder"):
         await anna.press(label)
+    await anna.says("drie")  # a number word is fine too
     await anna.press("Deels")
     await anna.says("1")  # 1 of the 3 is new
     await anna.says("anderhalf uur")
@@ -494,7 +495,7 @@ BAD_INPUT = [
     ("vindplek", "Kerkstraat 12", "een adres"),
     ("activity", "voetbal", "Dat ken ik niet"),
     ("themes", "voetbal, armoede", "Dat thema ken ik niet"),
-    ("residents", "twee", "als getal"),
+    ("residents", "veel", "als getal"),
     ("residents", "0", "minstens 1"),
     ("residents", "1000", "hooguit 500"),
     ("new", "misschien", "Tik op Nieuw of Bekend"),

@@ -164,7 +164,8 @@ def test_story_and_vindplek_name_checks():
 def test_parse_count():
     assert cdm.parse_count(" 12 ") == 12
     assert cdm.parse_count("5+") == 5
-    for bad in ("twee", "🙂", "-3", "1,5", "", "9" * 20):
+    assert cdm.parse_count("Twee") == 2 and cdm.parse_count("één") == 1
+    for bad in ("veel", "🙂", "-3", "1,5", "", "9" * 20, "²"):
         assert cdm.parse_count(bad) is None
 
 

@@ -303,11 +303,30 @@ def clean_name(text: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+NUMBER_WORDS = {
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+}
+
+
 def parse_count(text: str) -> int | None:
-    """A typed number of residents: digits only ("7", " 12 "), else None."""
-    s = text.strip()
+    """A typed number of residents: digits ("7", " 12 ") or a small Dutch number word."""
+    s = text.strip().lower()
     if s.endswith("+"):
         s = s[:-1].strip()
+    if s in NUMBER_WORDS:
+        return NUMBER_WORDS[s]
     return int(s) if s.isascii() and s.isdigit() and len(s) <= 6 else None
 
 

@@ -442,7 +442,7 @@ async def apply_text(
         elif low in ("bekend", "known", "alle bekend", "allemaal bekend"):
             n_new = 0
         else:
-            n_new = cdm.parse_count(raw) if _is_int(raw.strip()) else None
+            n_new = cdm.parse_count(raw)
         problem = "unknown" if n_new is None else cdm.check_new(n_new, count)
         if problem or n_new is None:
             return Outcome(state, error=_err(context, NEW_ERRORS, problem).format(count=count))
