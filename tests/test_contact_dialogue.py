@@ -243,6 +243,7 @@ async def test_repeat_contact_is_one_tap_and_a_changed_theme_five(bot):
     await tapper.press("schulden")
     back = await tapper.press("Verder")
     assert "Thema's: eenzaamheid (sociaal isolement), schulden" in back.last.text
+    assert "Klopt dit?" in back.last.text  # no longer "Zelfde als vorige keer?"
     await tapper.press("Opslaan")
     assert tapper.taps == 5
     contacts = await saved_contacts(bot)

@@ -104,6 +104,13 @@ class ContactDraft:
         new.history = list(new.history)
         return new
 
+    def values(self) -> dict[str, Any]:
+        """What the contact would be, without the dialogue's bookkeeping."""
+        data = self.to_data()
+        for key in ("mode", "history", "from_last"):
+            data.pop(key)
+        return data
+
     # ----------------------------------------------------------------- field helpers
 
     @property

@@ -206,6 +206,12 @@ async def _advance(s: AsyncSession, context: BotContext, cd: ContactDraft, curre
     return _go(cd, current, cdm.next_state(cd, current, has_deelopdrachten=has_deel))
 
 
+def _note_change(cd: ContactDraft, before: dict[str, Any]) -> None:
+    """Once a value differs from the pre-filled one, it is no longer "the same as last time"."""
+    if cd.from_last and cd.values() != ContactDraft.from_data(before).values():
+        cd.from_last = False
+
+
 def _back(cd: ContactDraft, state: str) -> str:
     if not cd.history:
         return state
@@ -1091,6 +1097,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         else:
             cd = ContactDraft.from_data(row.data)
             outcome = await apply_button(s, context, row, cd, press)
+            _note_change(cd, row.data)
             toast = outcome.toast
             if outcome.done == "stopped":
                 await drafts.discard(s, row)
@@ -1166,6 +1173,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
         s.add(row)
         cd = ContactDraft.from_data(row.data)
         outcome = await apply_text(s, context, row, cd, msg.text)
+        _note_change(cd, row.data)
         if outcome.changed:
             drafts.save(s, row, now, _ttl(context), state=outcome.state, data=cd.to_data())
         else:
