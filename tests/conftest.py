@@ -71,7 +71,16 @@ def pg_migrated() -> str:
     return PG_URL
 
 
-async def _truncate_pg(engine: AsyncEngine) -> None:
+async def _truncate_pg(url: str) -> None:
+    # One event loop for connect, truncate and dispose: asyncpg connections are loop-bound.
+    engine = create_engine(url)
+    try:
+        await _truncate(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _truncate(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         names = (
             (
@@ -97,9 +106,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("pg_migrated")
-        engine = create_engine(url)
-        asyncio.run(_truncate_pg(engine))
-        asyncio.run(engine.dispose())
+        asyncio.run(_truncate_pg(url))
         yield url
 
 
