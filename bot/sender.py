@@ -84,7 +84,9 @@ class Pacer:
                 if at <= now:
                     break
                 await self._sleep(at - now)
-            self._last = now
+            # Keep to the schedule when a sleep overshot a little (timer jitter would otherwise
+            # lower the rate); start afresh after a real stall (no catch-up burst).
+            self._last = at if now - at < self.interval else now
         self._next_chat[chat_id] = max(self._next_chat[chat_id], now + self.per_chat)
 
     def flood_wait(self, seconds: float) -> None:
