@@ -50,7 +50,7 @@ async def test_wrong_codes_are_throttled_then_refused(bot):
     code = await bot.invite_code("expert")
     eve = bot.resident("Eve")
     for i in range(5):
-        reply = (await eve.says(f"/start Wrong{i}Code1234567890")).only
+        reply = (await eve.says(f"/start {i:032x}")).only
         assert "klopt niet" in reply.text
     reply = (await eve.says(f"/start {code}")).only
     assert "Te vaak" in reply.text
@@ -136,3 +136,30 @@ async def test_menus_are_refreshed_for_every_user_at_start_up(bot):
     await refresh_user_menus(SimpleNamespace(application=bot.app))
     names = [name for name, _ in bot.tg.effective_commands(anna.chat_id)]
     assert "inloopbeheer" in names and "contact" not in names
+
+
+async def test_a_resident_leaves_nothing_behind(bot):
+    """Deep links that aren't codes, questions, a mistyped code: only update ids are kept,
+    and those identify no one."""
+    from sqlalchemy import inspect, text
+
+    sam = bot.resident("Sam")
+    await sam.says("/start poster-bibliotheek-venlo")
+    assert "zonder afspraak" in sam.last_reply.text
+    await sam.says("Venlo2Blerick2morgen")
+    await sam.says(f"/start {'ab' * 16}")  # code-shaped but wrong: counted, not stored by id
+    assert "klopt niet" in sam.last_reply.text
+
+    def dump(conn):
+        rows = {}
+        for table in inspect(conn).get_table_names():
+            rows[table] = [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table}"))]
+        return rows
+
+    async with bot.engine.connect() as conn:
+        rows = await conn.run_sync(dump)
+    for table, content in rows.items():
+        flat = " ".join(str(v) for row in content for v in row)
+        assert str(sam.chat_id) not in flat, table
+        assert "Blerick2morgen" not in flat and "poster" not in flat, table
+    assert len(rows["registration_attempt"]) == 1

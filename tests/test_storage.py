@@ -130,7 +130,7 @@ async def _redeem(factory, code, tg_id, now=NOW):
     async with transaction(factory) as s:
         return await users.redeem_invite(
             s, code, telegram_user_id=tg_id, chat_id=tg_id, display_name="X",
-            language="nl", now=now,
+            language="nl", now=now, secret="test-secret",
         )
 
 
@@ -138,7 +138,7 @@ async def test_invite_is_single_use_and_hashed(engine):
     factory = session_factory(engine)
     async with transaction(factory) as s:
         code, _invite = await users.create_invite(s, Role.expert, NOW, 7)
-    assert len(code) >= 22  # 128 bits, url-safe base64
+    assert len(code) == 32  # 128 bits, hex
     async with factory() as s:
         stored = (await s.exec(select(Invite))).one()
         assert code not in stored.code_hash and len(stored.code_hash) == 64
@@ -161,7 +161,7 @@ async def test_wrong_codes_are_throttled(engine):
     async with transaction(factory) as s:
         code, _ = await users.create_invite(s, Role.expert, NOW, 7)
     for i in range(users.MAX_FAILED_ATTEMPTS):
-        r = await _redeem(factory, f"wrong-code-{i:02d}-xxxxxxxx", 1001)
+        r = await _redeem(factory, f"{i:032x}", 1001)
         assert r.reason == "invalid"
     blocked = await _redeem(factory, code, 1001)
     assert not blocked.ok and blocked.reason == "throttled"

@@ -1,4 +1,7 @@
-"""Registration codes: 128-bit random, shown once, stored only as a hash."""
+"""Registration codes: 128-bit random, shown once, stored only as a hash.
+
+Hex, so a code is recognisable when pasted (never mistaken for a word or a place name) and
+fits a Telegram deep-link payload."""
 
 from __future__ import annotations
 
@@ -6,12 +9,12 @@ import hashlib
 import secrets
 
 CODE_BYTES = 16  # 128 bits
-# Telegram deep-link payloads allow A-Z a-z 0-9 _ - and at most 64 characters.
-MAX_PAYLOAD = 64
+CODE_LENGTH = 2 * CODE_BYTES
+HEX = frozenset("0123456789abcdef")
 
 
 def new_code() -> str:
-    return secrets.token_urlsafe(CODE_BYTES)
+    return secrets.token_hex(CODE_BYTES)
 
 
 def hash_code(code: str) -> str:
@@ -19,8 +22,8 @@ def hash_code(code: str) -> str:
 
 
 def looks_like_code(text: str) -> bool:
-    text = text.strip()
-    return 16 <= len(text) <= MAX_PAYLOAD and all(c.isalnum() or c in "_-" for c in text)
+    text = text.strip().lower()
+    return len(text) == CODE_LENGTH and set(text) <= HEX
 
 
 def deep_link(bot_username: str, code: str) -> str:

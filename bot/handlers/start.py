@@ -76,15 +76,21 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
     chat = update.effective_chat
     assert tg_user is not None and chat is not None
     language = pick_language(tg_user.language_code)
+    settings = services.settings
     async with transaction(services.sessions) as s:
         result = await users.redeem_invite(
             s,
-            code,
+            code.strip().lower(),
             telegram_user_id=tg_user.id,
             chat_id=chat.id,
             display_name=tg_user.first_name or "",
             language=language,
             now=services.now(),
+            secret=settings.require_token(),
+            defaults=users.NewUserDefaults(
+                reminder_days=settings.default_reminder_days,
+                reminder_time=settings.default_reminder_time,
+            ),
         )
     if not result.ok:
         if result.reason == "already_registered":
@@ -102,10 +108,11 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
 
 
 async def cmd_start(update: Update, context: BotContext) -> None:
-    if context.args:
-        if context.app_user is None:
-            await _redeem(update, context, context.args[0])
-            return
+    # Only a code-shaped payload is a registration attempt; any other deep link (e.g. a QR
+    # code on a poster) is a resident saying hello, and leaves nothing behind.
+    if context.args and context.app_user is None and looks_like_code(context.args[0]):
+        await _redeem(update, context, context.args[0])
+        return
     role = role_of(context)
     if role == RESIDENT:
         await reply(update, context, resident_welcome(context))
@@ -174,13 +181,9 @@ async def on_code_text(update: Update, context: BotContext) -> bool:
     msg = update.message
     if context.app_user is not None or msg is None or not msg.text:
         return False
-    if not looks_like_code(msg.text) or " " in msg.text.strip():
+    if not looks_like_code(msg.text):
         return False
-    # A code has mixed letters and digits; a plain word is someone's question.
-    text = msg.text.strip()
-    if text.isalpha():
-        return False
-    await _redeem(update, context, text)
+    await _redeem(update, context, msg.text)
     return True
 
 

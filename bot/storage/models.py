@@ -169,12 +169,15 @@ class Invite(SQLModel, table=True):
 
 
 class RegistrationAttempt(SQLModel, table=True):
-    """Failed code attempts, for throttling guessing. Keyed by Telegram id, pruned over time."""
+    """Failed code attempts, for throttling guessing; pruned after a day.
+
+    Keyed by a keyed hash of the Telegram id, never the id itself: whoever types a wrong code
+    is not registered, so nothing may identify them."""
 
     __tablename__ = "registration_attempt"
 
     id: int | None = Field(default=None, primary_key=True)
-    telegram_user_id: int = Field(sa_type=sa.BigInteger, index=True)
+    subject_key: str = Field(max_length=64, index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
 
 

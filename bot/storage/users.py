@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
@@ -64,17 +66,30 @@ class RedeemResult:
     user: User | None = None
 
 
-async def failed_attempts(s: AsyncSession, telegram_user_id: int, now: datetime) -> int:
+def attempt_key(telegram_user_id: int, secret: str) -> str:
+    """HMAC of the Telegram id: lets us count one person's wrong codes without storing who."""
+    return hmac.new(secret.encode(), str(telegram_user_id).encode(), hashlib.sha256).hexdigest()
+
+
+async def failed_attempts(s: AsyncSession, subject_key: str, now: datetime) -> int:
     return (
         await s.exec(
             select(func.count())
             .select_from(RegistrationAttempt)
             .where(
-                RegistrationAttempt.telegram_user_id == telegram_user_id,
+                RegistrationAttempt.subject_key == subject_key,
                 RegistrationAttempt.at > now - ATTEMPT_WINDOW,
             )
         )
     ).one()
+
+
+@dataclass(frozen=True)
+class NewUserDefaults:
+    """Settings a newly registered user starts with."""
+
+    reminder_days: str = "12345"
+    reminder_time: time = time(16, 30)
 
 
 async def redeem_invite(
@@ -86,12 +101,17 @@ async def redeem_invite(
     display_name: str,
     language: str,
     now: datetime,
+    secret: str,
+    defaults: NewUserDefaults | None = None,
 ) -> RedeemResult:
     """Register a user with a single-use code. The update of `used_at` is conditional, so two
-    concurrent redemptions of one code cannot both succeed."""
+    concurrent redemptions of one code cannot both succeed. `secret` keys the hash under which
+    failed attempts are counted."""
+    defaults = defaults or NewUserDefaults()
     if await get_by_telegram_id(s, telegram_user_id) is not None:
         return RedeemResult(False, "already_registered")
-    if await failed_attempts(s, telegram_user_id, now) >= MAX_FAILED_ATTEMPTS:
+    subject = attempt_key(telegram_user_id, secret)
+    if await failed_attempts(s, subject, now) >= MAX_FAILED_ATTEMPTS:
         return RedeemResult(False, "throttled")
     invite = (await s.exec(select(Invite).where(Invite.code_hash == hash_code(code)))).first()
     reason = ""
@@ -102,7 +122,7 @@ async def redeem_invite(
     elif invite.expires_at <= now:
         reason = "expired"
     if reason:
-        s.add(RegistrationAttempt(telegram_user_id=telegram_user_id, at=now))
+        s.add(RegistrationAttempt(subject_key=subject, at=now))
         return RedeemResult(False, reason)
     assert invite is not None
     claimed = await s.exec(  # type: ignore[call-overload]
@@ -119,18 +139,21 @@ async def redeem_invite(
         display_name=display_name[:120],
         home_municipality_id=invite.municipality_id,
         language=language,
+        reminder_days=defaults.reminder_days,
+        reminder_time=defaults.reminder_time,
         created_at=now,
     )
-    s.add(user)
     try:
-        await s.flush()
+        # A savepoint: a clash with an existing (e.g. erased) row must not undo the caller's work.
+        async with s.begin_nested():
+            s.add(user)
     except IntegrityError:
         return RedeemResult(False, "already_registered")
     await s.exec(  # type: ignore[call-overload]
         update(Invite).where(Invite.id == invite.id).values(used_by_id=user.id)
     )
     await s.exec(  # type: ignore[call-overload]
-        delete(RegistrationAttempt).where(RegistrationAttempt.telegram_user_id == telegram_user_id)
+        delete(RegistrationAttempt).where(RegistrationAttempt.subject_key == subject)
     )
     return RedeemResult(True, user=user)
 

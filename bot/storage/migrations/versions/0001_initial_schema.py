@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 07:50:32.202117
+Create Date: 2026-11-23 08:43:15.342488
 
 """
 
@@ -71,7 +71,7 @@ def upgrade() -> None:
     op.create_table(
         "processed_update",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("at", bot.storage.types.UTCDateTime(), nullable=False),
+        sa.Column("at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("update_id"),
     )
     with op.batch_alter_table("processed_update", schema=None) as batch_op:
@@ -102,16 +102,14 @@ def upgrade() -> None:
     op.create_table(
         "registration_attempt",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("telegram_user_id", sa.BigInteger(), nullable=False),
-        sa.Column("at", bot.storage.types.UTCDateTime(), nullable=False),
+        sa.Column("subject_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("registration_attempt", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_registration_attempt_at"), ["at"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_registration_attempt_telegram_user_id"),
-            ["telegram_user_id"],
-            unique=False,
+            batch_op.f("ix_registration_attempt_subject_key"), ["subject_key"], unique=False
         )
 
     op.create_table(
@@ -151,9 +149,9 @@ def upgrade() -> None:
         sa.Column("pause_until", sa.Date(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("blocked_bot", sa.Boolean(), nullable=False),
-        sa.Column("blocked_at", bot.storage.types.UTCDateTime(), nullable=True),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("deleted_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("blocked_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["home_municipality_id"],
             ["municipality.id"],
@@ -218,8 +216,8 @@ def upgrade() -> None:
         sa.Column("open_on_holidays", sa.Boolean(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name="ck_weekday"),
         sa.ForeignKeyConstraint(
             ["municipality_id"],
@@ -245,7 +243,7 @@ def upgrade() -> None:
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("at", bot.storage.types.UTCDateTime(), nullable=False),
+        sa.Column("at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("entity", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=False),
         sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -267,9 +265,9 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("submission_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("expires_at", bot.storage.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["app_user.id"],
@@ -288,7 +286,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("expert_id", sa.Integer(), nullable=False),
         sa.Column("work_date", sa.Date(), nullable=False),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["expert_id"],
             ["app_user.id"],
@@ -303,8 +301,8 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("period", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("claimed_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("sent_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("claimed_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("owner", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.ForeignKeyConstraint(
@@ -323,9 +321,9 @@ def upgrade() -> None:
         sa.Column("duration_minutes", sa.Integer(), nullable=False),
         sa.Column("kind_id", sa.Integer(), nullable=False),
         sa.Column("municipality_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", bot.storage.types.UTCDateTime(), nullable=True),
-        sa.Column("deleted_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint("duration_minutes > 0 AND duration_minutes <= 1440", name="ck_ind_dur"),
         sa.ForeignKeyConstraint(
             ["expert_id"],
@@ -352,9 +350,9 @@ def upgrade() -> None:
         sa.Column("code_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("municipality_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("expires_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("used_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("used_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["municipality_id"],
@@ -373,10 +371,10 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("due_at", bot.storage.types.UTCDateTime(), nullable=False),
+        sa.Column("due_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("snooze_count", sa.Integer(), nullable=False),
-        sa.Column("sent_at", bot.storage.types.UTCDateTime(), nullable=True),
-        sa.Column("claimed_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("sent_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
@@ -395,9 +393,9 @@ def upgrade() -> None:
         sa.Column("municipality_id", sa.Integer(), nullable=True),
         sa.Column("theme_id", sa.Integer(), nullable=True),
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", bot.storage.types.UTCDateTime(), nullable=True),
-        sa.Column("deleted_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["expert_id"],
             ["app_user.id"],
@@ -428,7 +426,7 @@ def upgrade() -> None:
         sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["app_user.id"],
@@ -457,7 +455,7 @@ def upgrade() -> None:
         sa.Column("start_time", sa.Time(), nullable=True),
         sa.Column("end_time", sa.Time(), nullable=True),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["municipality_id"],
             ["municipality.id"],
@@ -487,9 +485,9 @@ def upgrade() -> None:
         sa.Column("referral_target_id", sa.Integer(), nullable=True),
         sa.Column("non_use_reason_id", sa.Integer(), nullable=True),
         sa.Column("deelopdracht_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", bot.storage.types.UTCDateTime(), nullable=True),
-        sa.Column("deleted_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint("duration_minutes > 0 AND duration_minutes <= 1440", name="ck_dur"),
         sa.CheckConstraint("residents_count >= 0", name="ck_res"),
         sa.CheckConstraint(
@@ -564,9 +562,9 @@ def upgrade() -> None:
         sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("deelopdracht_id", sa.Integer(), nullable=True),
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("created_at", bot.storage.types.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", bot.storage.types.UTCDateTime(), nullable=True),
-        sa.Column("deleted_at", bot.storage.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contact.id"],
@@ -654,7 +652,7 @@ def downgrade() -> None:
     op.drop_table("theme")
     op.drop_table("signal_kind")
     with op.batch_alter_table("registration_attempt", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_registration_attempt_telegram_user_id"))
+        batch_op.drop_index(batch_op.f("ix_registration_attempt_subject_key"))
         batch_op.drop_index(batch_op.f("ix_registration_attempt_at"))
 
     op.drop_table("registration_attempt")
