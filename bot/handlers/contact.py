@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 PREFIX = "c"
 FLOW = cdm.FLOW
 MAX_HISTORY = 40
-MAX_TYPED = 4000  # longer texts are refused before any parsing
+MAX_TYPED = 500  # longer answers (except a story) are refused before any parsing
 
 CHECK = "✓ "
 BACK_LABEL = N_("← Terug")
@@ -180,7 +180,6 @@ class Outcome:
     error: str | None = None  # shown above the step; the draft is untouched
     toast: str | None = None  # short callback answer
     done: str | None = None  # "saved" | "stopped": the dialogue is over
-    saved: contacts.SaveResult | None = None
     note: str | None = None  # a line shown above the step (e.g. "Nieuwe vindplek")
     extra: dict[str, Any] = field(default_factory=dict)
 
