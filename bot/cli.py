@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -26,37 +28,62 @@ def _settings() -> Settings:
 # --------------------------------------------------------------------------- run
 
 
+# The update types the bot acts on; everything else is not even fetched.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """Turn a database that can't be reached into one line naming it (password masked)."""
+    try:
+        yield
+    except (OperationalError, DBAPIError, OSError) as exc:
+        raise CliError(
+            f"cannot use the database {safe_database_url(url)}: {type(exc).__name__}"
+        ) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application, configure_logging
     from bot.storage.migrate import migrate
 
-    configure_logging()
     settings = _settings()
-    settings.require_token()
+    token = settings.require_token()
+    secret_values = [token]
+    if settings.webhook_secret_token:
+        secret_values.append(settings.webhook_secret_token.get_secret_value())
+    configure_logging(secrets=secret_values)
     if args.webhook:
         secret = settings.require_webhook_secret()
-        if not settings.webhook_url:
-            raise ConfigError("Webhook mode needs WEBHOOK_URL (the public https address).")
-    asyncio.run(migrate(settings.database_url))
+        webhook_url = settings.require_webhook_url()
+    with database_errors(settings.database_url):
+        asyncio.run(migrate(settings.database_url))
     app = build_application(settings)
     log.info(
         "starting (%s), database %s",
         "webhook" if args.webhook else "polling",
         safe_database_url(settings.database_url),
     )
-    if args.webhook:
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=f"{settings.webhook_url.rstrip('/')}/telegram",  # type: ignore[union-attr]
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    try:
+        if args.webhook:
+            path = settings.webhook_path.strip("/")
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=path,
+                webhook_url=f"{webhook_url}/{path}",
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    except InvalidToken:
+        # ptb's message repeats the token; never print it.
+        raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN.") from None
+    except NetworkError as exc:
+        raise CliError(f"cannot reach the Telegram Bot API ({type(exc).__name__}).") from None
     return 0
 
 
@@ -67,7 +94,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.storage.migrate import migrate
 
     settings = _settings()
-    added = asyncio.run(migrate(settings.database_url))
+    with database_errors(settings.database_url):
+        added = asyncio.run(migrate(settings.database_url))
     new = {k: v for k, v in added.items() if v}
     print(f"Database is up to date ({safe_database_url(settings.database_url)}).")
     if new:
@@ -123,7 +151,8 @@ async def _invite(settings: Settings, role: str, gemeente: str | None) -> tuple[
 
 def cmd_invite(args: argparse.Namespace) -> int:
     settings = _settings()
-    code, link = asyncio.run(_invite(settings, args.role, args.gemeente))
+    with database_errors(settings.database_url):
+        code, link = asyncio.run(_invite(settings, args.role, args.gemeente))
     print(f"Code: {code}")
     print(f"Link: {link}")
     print(f"Single use, valid for {settings.invite_valid_days} days.")
@@ -202,16 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, CliError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (OperationalError, DBAPIError, OSError) as exc:
-        settings_url = "DATABASE_URL"
-        try:
-            settings_url = safe_database_url(load_settings().database_url)
-        except ConfigError:
-            pass
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("EDBOT_DEBUG"):
+            raise
+        # No message: it may carry a URL with a password or a token.
         print(
-            f"error: cannot use the database {settings_url}: {type(exc).__name__}",
+            f"error: unexpected {type(exc).__name__}; run with EDBOT_DEBUG=1 for details",
             file=sys.stderr,
         )
         return 1
-    except KeyboardInterrupt:
-        return 130

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +29,8 @@ def async_database_url(url: str) -> str:
         "postgresql+psycopg2://",
     ):
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
+            # libpq spells it sslmode, asyncpg spells it ssl (same values).
+            return "postgresql+asyncpg://" + url[len(prefix) :].replace("sslmode=", "ssl=")
     if url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
         return url
     raise ConfigError(
@@ -51,17 +53,18 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret_token: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
 
-    invite_valid_days: int = 7
-    max_back_days: int = 14
-    max_day_hours: float = 10.0
-    draft_timeout_hours: int = 24
+    invite_valid_days: int = Field(default=7, ge=1, le=90)
+    max_back_days: int = Field(default=14, ge=0, le=366)
+    max_day_hours: float = Field(default=10.0, gt=0, le=24)
+    draft_timeout_hours: int = Field(default=24, ge=1, le=24 * 14)
     default_reminder_time: time = time(16, 30)
-    default_reminder_days: str = "12345"  # ISO weekdays, Monday=1
-    digest_weekday: int = 1  # ISO weekday
+    # ISO weekdays, Monday=1; empty means no reminders for new experts.
+    default_reminder_days: str = Field(default="12345", pattern=r"^[1-7]{0,7}$")
+    digest_weekday: int = Field(default=1, ge=1, le=7)  # ISO weekday
     digest_time: time = time(8, 30)
-    small_count_threshold: int = 5
+    small_count_threshold: int = Field(default=5, ge=1)
 
     @field_validator("bot_timezone")
     @classmethod
@@ -112,7 +115,17 @@ class Settings(BaseSettings):
         secret = self.webhook_secret_token.get_secret_value() if self.webhook_secret_token else ""
         if len(secret) < 32:
             raise ConfigError("Webhook mode needs WEBHOOK_SECRET_TOKEN of at least 32 characters.")
+        # Telegram accepts 1-256 characters of A-Z a-z 0-9 _ - only.
+        if len(secret) > 256 or not re.fullmatch(r"[A-Za-z0-9_-]+", secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET_TOKEN may only contain letters, digits, _ and - (max 256)."
+            )
         return secret
+
+    def require_webhook_url(self) -> str:
+        if not self.webhook_url or not self.webhook_url.startswith("https://"):
+            raise ConfigError("Webhook mode needs WEBHOOK_URL, the public https:// address.")
+        return self.webhook_url.rstrip("/")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -97,3 +97,61 @@ async def test_walkin_management_buttons_work_only_for_coordinators(bot):
         assert DENIAL[role] in (person.last_callback_answer.text or "")
         person.assert_callbacks_answered()
     assert (await carla.press("Nieuwe inloop of spreekuur")).only.text.startswith("Welke gemeente?")
+
+
+@pytest.mark.parametrize("role", [RESIDENT, EXPERT, COORDINATOR])
+async def test_editing_a_message_into_a_command_does_nothing(bot, role):
+    """An edit is never acted on: no command runs, whatever the role."""
+    person = await _person(bot, role)
+    await person.says("hallo")
+    for spec in COMMANDS:
+        before = len(bot.tg.messages(person.chat_id))
+        await person.edits(None, f"/{spec.name}")
+        new = bot.tg.messages(person.chat_id)[before:]
+        assert len(new) == 1 and "aangepast bericht" in new[0].text, (
+            f"/{spec.name} by edit for {role}\n" + person.transcript()
+        )
+
+
+def test_registered_handlers_match_the_table(bot):
+    """Every command the bot answers has a row in the table, and every row has a handler."""
+    from telegram.ext import CallbackQueryHandler, CommandHandler
+
+    commands: set[str] = set()
+    patterns: list[str] = []
+    for group in bot.app.handlers.values():
+        for handler in group:
+            if isinstance(handler, CommandHandler):
+                commands |= set(handler.commands)
+            elif isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
+                patterns.append(handler.pattern.pattern)
+    assert commands == {c.name for c in COMMANDS}
+    for prefix in CALLBACK_ROLES:
+        assert any(p.startswith(f"^{prefix}:") or p.startswith(f"^{prefix}") for p in patterns), (
+            prefix
+        )
+
+
+@pytest.mark.parametrize("role", [RESIDENT, EXPERT, COORDINATOR])
+async def test_allowed_commands_are_answered_by_their_own_handler(bot, role):
+    person = await _person(bot, role)
+    for spec in COMMANDS:
+        if role not in spec.roles:
+            continue
+        replies = await person.says(f"/{spec.name}")
+        assert replies, f"/{spec.name}: no answer for {role}"
+        assert not any("ken ik niet" in r.text for r in replies), f"/{spec.name} for {role}"
+        await person.says("/annuleer")
+
+
+async def test_group_chats_are_refused_and_register_nobody(bot):
+    from sqlmodel import select
+
+    from bot.storage.models import User
+
+    code = await bot.invite_code("expert")
+    group = bot.tg.group("Team Venlo")
+    await bot.tg.driver.deliver(bot.tg, bot.tg.message_update(group.id, f"/start {code}"))
+    assert "privégesprek" in bot.tg.messages(group.id)[-1].text
+    async with bot.services.sessions() as s:
+        assert (await s.exec(select(User))).all() == []

@@ -32,14 +32,17 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-async def _run(*args: str, env: dict[str, str], limit: float = 60) -> tuple[int, str, str]:
+async def _run(
+    *args: str, env: dict[str, str], limit: float = 60, cwd: Path | None = None
+) -> tuple[int, str, str]:
+    # Not the repository root: a developer's .env there must not leak into these runs.
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         *args,
         env=env,
-        cwd=ROOT,
+        cwd=cwd or ROOT / "tests",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -68,7 +71,7 @@ async def test_run_answers_start_and_registers_with_an_invite_once(tmp_path: Pat
             "bot",
             "run",
             env=env,
-            cwd=ROOT,
+            cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
@@ -159,3 +162,25 @@ def test_demo_shows_every_persona():
     assert "Niets te melden" in text
     # … and a resident who asks for walk-in times of the seeded sessions.
     assert "Buurthuis De Kolk" in text
+
+
+async def test_rejected_token_is_one_line_without_the_token(tmp_path: Path):
+    async with FakeTelegram(token="42:the-only-valid-token") as tg:
+        env = _env(
+            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+            TELEGRAM_API_BASE_URL=tg.api_base_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        )
+        rc, out, err = await _run("run", env=env, cwd=tmp_path)
+    assert rc == 1
+    # ptb logs the failure too (redacted); the operator's last line says what to fix.
+    assert err.strip().splitlines()[-1] == "error: Telegram rejected TELEGRAM_BOT_TOKEN."
+    assert DEFAULT_TOKEN not in out + err
+    assert "42:the-only-valid-token" not in out + err
+
+
+def test_sslmode_is_translated_for_asyncpg():
+    from bot.config import async_database_url
+
+    url = async_database_url("postgresql://u:p@db:5432/pool?sslmode=require")
+    assert url == "postgresql+asyncpg://u:p@db:5432/pool?ssl=require"

@@ -163,3 +163,35 @@ async def test_a_resident_leaves_nothing_behind(bot):
         assert str(sam.chat_id) not in flat, table
         assert "Blerick2morgen" not in flat and "poster" not in flat, table
     assert len(rows["registration_attempt"]) == 1
+
+
+async def test_error_message_in_the_users_language_without_a_promise_to_residents(bot, monkeypatch):
+    from bot.handlers import start
+
+    bot.tg.attach(bot.app, raise_errors=False)
+
+    def boom(*a, **k):
+        raise RuntimeError("typed: " + "06" + "12345678")
+
+    monkeypatch.setattr(start, "help_text", boom)
+    john = bot.resident("John", language_code="en")
+    reply = (await john.says("/help")).only
+    assert reply.text == "Sorry, something went wrong. Please try again."
+
+
+async def test_error_after_the_button_was_answered_still_tells_the_user(bot, monkeypatch, caplog):
+    from bot.handlers import start
+
+    bot.tg.attach(bot.app, raise_errors=False)
+    carla = await bot.coordinator()
+    await carla.says("/uitnodigen")
+
+    def boom(*a, **k):
+        raise RuntimeError("typed: " + "06" + "12345678")  # built at run time, not in source
+
+    monkeypatch.setattr(start, "deep_link", boom)
+    await carla.press("Ervaringsdeskundige")
+    assert "ging iets mis" in carla.last_reply.text
+    carla.assert_callbacks_answered()
+    assert "0612345678" not in caplog.text
+    assert "RuntimeError" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -95,16 +96,41 @@ async def edit_or_send(
     return await reply(update, context, text, buttons=markup)
 
 
-ANSWERED_FLAG = "callback_answered"
+class AnsweredQueries:
+    """Ids of callback queries already answered, bounded. Lives on the services (not on the
+    context: ptb gives error handlers a fresh context) so the error handler knows whether the
+    user still needs an answer."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._capacity = capacity
+
+    def add(self, query_id: str) -> bool:
+        """Record an answer; False when it was already answered."""
+        if query_id in self._ids:
+            return False
+        self._ids[query_id] = None
+        if len(self._ids) > self._capacity:
+            self._ids.popitem(last=False)
+        return True
+
+    def __contains__(self, query_id: object) -> bool:
+        return query_id in self._ids
+
+
+def answered_queries(context: BotContext) -> AnsweredQueries:
+    extras = context.services.extras
+    if "answered" not in extras:
+        extras["answered"] = AnsweredQueries()
+    return extras["answered"]  # type: ignore[no-any-return]
 
 
 async def answer(
     context: BotContext, query: CallbackQuery | None, text: str | None = None, alert: bool = False
 ) -> None:
-    """Answer a callback query exactly once per update (the error handler answers otherwise)."""
-    if query is None or getattr(context, ANSWERED_FLAG, False):
+    """Answer a callback query exactly once (the error handler answers when a handler didn't)."""
+    if query is None or not answered_queries(context).add(query.id):
         return
-    setattr(context, ANSWERED_FLAG, True)
     try:
         await query.answer(text=text[:200] if text else None, show_alert=alert)
     except BadRequest:

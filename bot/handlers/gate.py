@@ -10,6 +10,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.commands import RESIDENT, allowed_callback, allowed_command
@@ -42,6 +43,8 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     services = context.services
     tg_user = update.effective_user
     now = services.now()
+    # The id is recorded before the handlers run: a handler that crashes half-way is not run a
+    # second time on a re-delivery (its own transaction either committed or did nothing).
     async with services.sessions() as s:
         try:
             async with s.begin():
@@ -49,19 +52,37 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
         except IntegrityError:
             log.info("dropping re-delivered update %s", update.update_id)
             raise ApplicationHandlerStop from None
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        # Staff data must never end up in a group; a group is not a person to register either.
+        if command_name(update) is not None:
+            await context.bot.send_message(
+                chat.id, translator("nl")._("Ik werk alleen in een privégesprek.")
+            )
+        raise ApplicationHandlerStop
     user = None
     if tg_user is not None:
         async with transaction(services.sessions) as s:
             user = await users.get_by_telegram_id(s, tg_user.id)
-            if user is not None and user.blocked_bot and update.my_chat_member is None:
-                # They talk to us again, so they unblocked the bot.
-                await users.mark_blocked(s, user.id, now, blocked=False)  # type: ignore[arg-type]
-                user.blocked_bot = False
+            if user is not None:
+                blocked = _blocked_state(update)
+                if blocked is None and user.blocked_bot:
+                    blocked = False  # they talk to us again
+                if blocked is not None and blocked != user.blocked_bot:
+                    await users.mark_blocked(s, user.id, now, blocked=blocked)  # type: ignore[arg-type]
+                    user.blocked_bot = blocked
+    if update.my_chat_member is not None:
+        raise ApplicationHandlerStop  # nothing else to do with (un)blocking
     context.app_user = user
     context.t = translator(
         pick_language(tg_user.language_code if tg_user else None, user.language if user else None)
     )
     role = role_of(context)
+    if update.edited_message is not None:
+        # An edit is not a new request: acting on it could save or change something twice,
+        # and commands in edits would bypass the checks below.
+        await _edited(update, context, role)
+        raise ApplicationHandlerStop
 
     name = command_name(update)
     if name is not None and not allowed_command(role, name):
@@ -70,6 +91,28 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     if query is not None and not allowed_callback(role, query.data or ""):
         await answer(context, query, _denied_text(context, role), alert=True)
         raise ApplicationHandlerStop
+
+
+def _blocked_state(update: Update) -> bool | None:
+    member = update.my_chat_member
+    if member is None:
+        return None
+    return member.new_chat_member.status in {"kicked", "left"}
+
+
+async def _edited(update: Update, context: BotContext, role: str) -> None:
+    _ = context.t._
+    text = (
+        _(
+            "Een aangepast bericht verwerk ik niet opnieuw. "
+            "Wil je iets wijzigen? Gebruik /corrigeer."
+        )
+        if role == "expert"
+        else _("Een aangepast bericht verwerk ik niet. Stuur een nieuw bericht.")
+    )
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, text)
 
 
 def _denied_text(context: BotContext, role: str) -> str:

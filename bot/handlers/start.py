@@ -208,18 +208,3 @@ def register_fallbacks(application: Application, router: TextRouter) -> None:  #
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, cmd_unknown)
     )
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, _edited_message))
-
-
-async def _edited_message(update: Update, context: BotContext) -> None:
-    # Editing a sent message does not change what was saved; say so instead of acting twice.
-    await reply(
-        update,
-        context,
-        context.t._(
-            "Een aangepast bericht verwerk ik niet opnieuw. "
-            "Wil je iets wijzigen? Gebruik /corrigeer."
-        )
-        if role_of(context) == EXPERT
-        else context.t._("Een aangepast bericht verwerk ik niet. Stuur een nieuw bericht."),
-    )

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -86,7 +87,10 @@ def save(
     if state is not None:
         draft.state = state
     if data is not None:
-        draft.data = dict(data)  # a new object, so SQLAlchemy sees the JSON change
+        draft.data = dict(data)
+    # JSON is compared by value at flush; a caller that mutated draft.data in place would
+    # otherwise lose the change silently.
+    flag_modified(draft, "data")
     draft.revision += 1
     draft.updated_at = now
     draft.expires_at = now + ttl

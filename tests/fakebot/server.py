@@ -262,7 +262,8 @@ class FakeTelegram:
 
         self._seq = itertools.count(1)
         self._last_seq = 0
-        self._user_ids = itertools.count(100_000_001)
+        # Above 2**31, like real Telegram ids today: a 32-bit column would fail the PostgreSQL run.
+        self._user_ids = itertools.count(5_000_000_001)
         self._group_ids = itertools.count(1)
         self._update_ids = itertools.count(500_000_001)
         self._callback_ids = itertools.count(1)
