@@ -17,7 +17,8 @@ FROM python:3.11-slim
 RUN groupadd --system --gid 10001 bot && useradd --system --uid 10001 --gid bot --home-dir /app bot \
     && mkdir -p /app/data && chown 10001:10001 /app/data
 WORKDIR /app
-COPY --from=build --chown=10001:10001 /app /app
+# Code and virtualenv stay root-owned (read-only for the bot); only /app/data is writable.
+COPY --from=build /app /app
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1 DATABASE_URL=sqlite:////app/data/ervaringsbot.db
 USER 10001:10001
 VOLUME ["/app/data"]

@@ -36,7 +36,7 @@ async def test_migrated_schema_matches_models(engine):
         assert await conn.run_sync(diff) == []
 
 
-async def test_schema_is_the_same_on_every_backend(engine):
+async def test_migrated_tables_and_columns_are_the_models(engine):
     """Table and column names of the migrated database equal the models' (on SQLite and PG)."""
 
     def shape(conn):
@@ -167,3 +167,42 @@ async def test_wrong_codes_are_throttled(engine):
     assert not blocked.ok and blocked.reason == "throttled"
     later = await _redeem(factory, code, 1001, now=NOW + users.ATTEMPT_WINDOW + timedelta(1))
     assert later.ok
+
+
+def _shape(conn):
+    insp = inspect(conn)
+    shape = {}
+    for table in insp.get_table_names():
+        cols = {c["name"]: c["nullable"] for c in insp.get_columns(table)}
+        uniques = sorted(tuple(u["column_names"]) for u in insp.get_unique_constraints(table))
+        # PostgreSQL also reports the index behind each unique constraint; SQLite doesn't.
+        indexes = sorted(
+            (tuple(i["column_names"]), bool(i["unique"]))
+            for i in insp.get_indexes(table)
+            if not (i["unique"] and tuple(i["column_names"]) in uniques)
+        )
+        fks = sorted(
+            (tuple(f["constrained_columns"]), f["referred_table"])
+            for f in insp.get_foreign_keys(table)
+        )
+        shape[table] = (cols, uniques, indexes, fks)
+    return shape
+
+
+async def test_sqlite_and_postgresql_get_the_same_schema(sqlite_template):
+    """`migrate` on an empty SQLite file and on an empty PostgreSQL database: same tables,
+    columns, nullability, unique constraints, indexes and foreign keys."""
+    import os
+
+    from bot.storage.db import create_engine
+
+    pg = os.environ.get("TEST_DATABASE_URL")
+    if not pg:
+        pytest.skip("TEST_DATABASE_URL not set")
+    shapes = []
+    for url in (f"sqlite:///{sqlite_template}", pg):
+        eng = create_engine(url)
+        async with eng.connect() as conn:
+            shapes.append(await conn.run_sync(_shape))
+        await eng.dispose()
+    assert shapes[0] == shapes[1]

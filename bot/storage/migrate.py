@@ -33,10 +33,11 @@ async def seed_reference_data(engine: AsyncEngine) -> dict[str, int]:
     added: dict[str, int] = {}
     factory = session_factory(engine)
     async with transaction(factory) as s:
-        existing = {m.name: m for m in (await s.exec(select(Municipality))).all()}
+        # By code, the stable key: a coordinator may have renamed a municipality.
+        existing = {m.code: m for m in (await s.exec(select(Municipality))).all()}
         n = 0
         for ref in municipalities():
-            muni = existing.get(ref.name)
+            muni = existing.get(ref.code)
             if muni is None:
                 muni = Municipality(code=ref.code, name=ref.name, mgr_key_pct=ref.mgr_key_pct)
                 s.add(muni)
