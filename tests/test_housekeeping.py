@@ -15,7 +15,7 @@ async def test_prune_keeps_recent_and_drops_old(bot):
     async with bot.services.sessions() as s, s.begin():
         s.add(ProcessedUpdate(update_id=1, at=now - timedelta(days=3)))
         s.add(ProcessedUpdate(update_id=2, at=now - timedelta(hours=1)))
-        s.add(RegistrationAttempt(telegram_user_id=7, at=now - timedelta(days=2)))
+        s.add(RegistrationAttempt(subject_key="k" * 64, at=now - timedelta(days=2)))
     pruned = await prune(bot.services, now)
     assert (pruned.updates, pruned.attempts) == (1, 1)
     async with bot.services.sessions() as s:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import IntegrityError
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
@@ -17,9 +16,8 @@ from bot.commands import RESIDENT, allowed_callback, allowed_command
 from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import pick_language, translator
-from bot.storage import users
+from bot.storage import updates, users
 from bot.storage.db import transaction
-from bot.storage.models import ProcessedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +41,17 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     services = context.services
     tg_user = update.effective_user
     now = services.now()
-    # The id is recorded before the handlers run: a handler that crashes half-way is not run a
-    # second time on a re-delivery (its own transaction either committed or did nothing).
-    async with services.sessions() as s:
-        try:
-            async with s.begin():
-                s.add(ProcessedUpdate(update_id=update.update_id, at=now))
-        except IntegrityError:
-            log.info("dropping re-delivered update %s", update.update_id)
-            raise ApplicationHandlerStop from None
     chat = update.effective_chat
-    if chat is not None and chat.type != ChatType.PRIVATE:
-        # Staff data must never end up in a group; a group is not a person to register either.
-        if command_name(update) is not None:
-            await context.bot.send_message(
-                chat.id, translator("nl")._("Ik werk alleen in een privégesprek.")
-            )
-        raise ApplicationHandlerStop
+    private = chat is None or chat.type == ChatType.PRIVATE
     user = None
-    if tg_user is not None:
-        async with transaction(services.sessions) as s:
+    # One short transaction per update: record the update id (a re-delivery is dropped) and
+    # load the user. The id is recorded before the handlers run: a handler that crashes
+    # half-way is not run again on a re-delivery (its own transaction committed or did nothing).
+    async with transaction(services.sessions) as s:
+        if not await updates.record(s, update.update_id, now):
+            log.info("dropping re-delivered update %s", update.update_id)
+            raise ApplicationHandlerStop
+        if tg_user is not None and private:
             user = await users.get_by_telegram_id(s, tg_user.id)
             if user is not None:
                 blocked = _blocked_state(update)
@@ -71,6 +60,14 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
                 if blocked is not None and blocked != user.blocked_bot:
                     await users.mark_blocked(s, user.id, now, blocked=blocked)  # type: ignore[arg-type]
                     user.blocked_bot = blocked
+    if not private:
+        # Staff data must never end up in a group; a group is not a person to register either.
+        if command_name(update) is not None:
+            await context.bot.send_message(
+                chat.id,  # type: ignore[union-attr]
+                translator("nl")._("Ik werk alleen in een privégesprek."),
+            )
+        raise ApplicationHandlerStop
     if update.my_chat_member is not None:
         raise ApplicationHandlerStop  # nothing else to do with (un)blocking
     context.app_user = user
