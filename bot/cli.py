@@ -135,7 +135,11 @@ async def _invite(settings: Settings, role: str, gemeente: str | None) -> tuple[
         async with transaction(session_factory(engine)) as s:
             muni_id = None
             if gemeente:
-                muni = await users.municipality_by_name(s, gemeente)
+                from bot.domain.places import resolve_municipality
+
+                # A village (kern) or a small typo names its municipality too.
+                name = resolve_municipality(gemeente) or gemeente
+                muni = await users.municipality_by_name(s, name)
                 if muni is None:
                     raise CliError(f"Unknown municipality: {gemeente}")
                 muni_id = muni.id
