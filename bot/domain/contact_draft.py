@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Literal
 
 from bot.domain.quickentry import QuickEntry
+from bot.domain.textmatch import NUMBER_WORDS
 
 FLOW = "contact"
 
@@ -308,23 +309,6 @@ def clean_name(text: str) -> str:
     """A typed place name tidied up: single spaces, no control characters, first letter up."""
     name = " ".join("".join(ch for ch in text if ch.isprintable()).split())
     return name[:1].upper() + name[1:]
-
-
-NUMBER_WORDS = {
-    "een": 1,
-    "één": 1,
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "acht": 8,
-    "negen": 9,
-    "tien": 10,
-    "elf": 11,
-    "twaalf": 12,
-}
 
 
 def parse_count(text: str) -> int | None:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from babel.units import format_unit
 
-from bot.domain.textmatch import strip_accents
+from bot.domain.textmatch import NUMBER_WORDS, strip_accents
 
 __all__ = [
     "MAX_MINUTES",
@@ -52,20 +52,7 @@ _MIN_UNITS = frozenset(
     {"m", "min", "mins", "minuut", "minuten", "minuutje", "minuutjes", "minute", "minutes"}
 )
 _QUARTER_UNITS = frozenset({"kwartier", "kwartiertje", "kwartiertjes", "kwartieren"})
-_NUMBER_WORDS = {
-    "een": 1,
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "acht": 8,
-    "negen": 9,
-    "tien": 10,
-    "elf": 11,
-    "twaalf": 12,
-}
+_NUMBER_WORDS = NUMBER_WORDS
 # Words that make a bare number after an hour part a count, not minutes: "2 uur 15 nieuw".
 _COUNT_WORDS = frozenset(
     """

@@ -31,7 +31,7 @@ from bot.data import vocabulary as default_vocabulary
 from bot.domain.dates import DateError, DateErrorCode, find_date, validate_work_date
 from bot.domain.durations import DurationError, DurationErrorCode, find_duration, validate_minutes
 from bot.domain.places import AMBIGUOUS_NAMES, find_places, match_from_candidates
-from bot.domain.textmatch import COMMON_WORDS, Token, fuzzy_cost, normalize, tokenize
+from bot.domain.textmatch import COMMON_WORDS, NUMBER_WORDS, Token, fuzzy_cost, normalize, tokenize
 
 __all__ = ["QuickEntry", "QuickEntryProblem", "parse_quick_entry"]
 
@@ -84,21 +84,7 @@ _FILLER = frozenset(
     """.split()
 )
 
-_NUMBER_WORDS = {
-    "een": 1,
-    "één": 1,
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "acht": 8,
-    "negen": 9,
-    "tien": 10,
-    "elf": 11,
-    "twaalf": 12,
-}
+_NUMBER_WORDS = NUMBER_WORDS
 _NUM = r"(?P<n>[0-9]{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
 _PEOPLE = r"(?:bewoners?|inwoners?|mensen|personen|pers\.?|deelnemers)"
 _COUNT_RES = (

@@ -183,3 +183,21 @@ def token_seq_cost(words: Sequence[str], target: Sequence[str]) -> int | None:
             return None
         total += c
     return total
+
+
+# Dutch number words up to twelve (the counts and hours people write out).
+NUMBER_WORDS: dict[str, int] = {
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+}

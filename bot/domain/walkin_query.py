@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
+from bot.domain.dates import MONTHS
 from bot.domain.places import PlaceMatch, find_places
 from bot.domain.textmatch import Token, fuzzy_cost, tokenize
 from bot.domain.walkin import (
@@ -187,32 +188,7 @@ _DAY_WORDS: dict[str, tuple[int, PartOfDay | None]] = {
     "morge": (1, None),
     "overmorgen": (2, None),
 }
-_MONTHS = {
-    "januari": 1,
-    "jan": 1,
-    "februari": 2,
-    "feb": 2,
-    "maart": 3,
-    "mrt": 3,
-    "april": 4,
-    "apr": 4,
-    "mei": 5,
-    "juni": 6,
-    "jun": 6,
-    "juli": 7,
-    "jul": 7,
-    "augustus": 8,
-    "aug": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "oktober": 10,
-    "okt": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
+_MONTHS = MONTHS  # one list of month names for every parser
 _NEXT_WORDS = frozenset({"volgende", "volgend", "komende", "komend", "aanstaande"})
 _THIS_WORDS = frozenset({"deze", "dit"})
 _VISIT_WORDS = frozenset(
