@@ -20,7 +20,6 @@ from typing import Any, TextIO
 
 from sqlmodel import select
 
-from bot.config import Settings
 from bot.storage import users
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
@@ -105,42 +104,24 @@ class Demo:
 
     async def start(self, workdir: Path) -> None:
         try:
-            from tests.fakebot.ptb import fake_request
-            from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
+            from tests.fakebot.bot import settings_for, start_bot
+            from tests.fakebot.server import FakeTelegram
         except ImportError as exc:  # installed without the test bed (e.g. the Docker image)
             raise SystemExit(
                 "The demo needs the test bed in tests/ and the dev dependencies: run it from a "
                 f"source checkout with `uv run python -m bot demo` ({exc.name} missing)."
             ) from None
-        from bot.app import build_application
 
         db_url = f"sqlite:///{workdir / 'demo.db'}"
         await migrate(db_url)
         self.tg = FakeTelegram(bot_username="ervaringsbot_demo_bot")
         await self.tg.start()
-        self.settings = Settings(
-            telegram_bot_token=DEFAULT_TOKEN,
-            telegram_api_base_url=self.tg.api_base_url,
-            telegram_file_base_url=self.tg.file_base_url,
-            telegram_bot_username=self.tg.bot_username,
-            database_url=db_url,
-            _env_file=None,  # type: ignore[call-arg]
-        )
+        self.settings = settings_for(self.tg, db_url)
         self.engine = create_engine(db_url)
         await seed_demo_data(self.engine, datetime.now(self.settings.tz))
-        self.app = build_application(
-            self.settings,
-            clock=self.clock,
-            engine=self.engine,
-            rate_limit=False,
-            updater=False,
-            schedule_jobs=False,
-            customize=lambda b: b.request(fake_request()).get_updates_request(fake_request()),
+        self.app = await start_bot(
+            self.tg, self.settings, clock=self.clock, engine=self.engine, raise_errors=False
         )
-        await self.app.initialize()
-        if self.app.post_init:
-            await self.app.post_init(self.app)
-        self.tg.attach(self.app, raise_errors=False)
         for persona, name in PERSONAS.items():
             self.people[persona] = self.tg.user(name, language_code="nl")
 

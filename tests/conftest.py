@@ -15,17 +15,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_application
 from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.services import Services
 from bot.storage import users
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.storage.models import Role, User
-from tests.fakebot.ptb import fake_request
+from tests.fakebot.bot import settings_for, start_bot
 from tests.fakebot.scenario import ChatUser
-from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
+from tests.fakebot.server import FakeTelegram
 
 pytest_plugins = ["tests.fakebot.fixtures"]
 
@@ -136,14 +134,7 @@ class BotHarness:
         self.tg = tg
         self.db_url = db_url
         self.clock = clock
-        self.settings = Settings(
-            telegram_bot_token=DEFAULT_TOKEN,
-            telegram_api_base_url=tg.api_base_url,
-            telegram_file_base_url=tg.file_base_url,
-            telegram_bot_username=tg.bot_username,
-            database_url=db_url,
-            **overrides,
-        )
+        self.settings = settings_for(tg, db_url, **overrides)
         self.app: Any = None
         self.engine: AsyncEngine | None = None
         self.raise_errors = True
@@ -154,19 +145,14 @@ class BotHarness:
 
     async def start(self, *, schedule_jobs: bool = False) -> BotHarness:
         self.engine = create_engine(self.db_url)
-        self.app = build_application(
+        self.app = await start_bot(
+            self.tg,
             self.settings,
             clock=self.clock,
             engine=self.engine,
-            rate_limit=False,
-            updater=False,
             schedule_jobs=schedule_jobs,
-            customize=lambda b: b.request(fake_request()).get_updates_request(fake_request()),
+            raise_errors=self.raise_errors,
         )
-        await self.app.initialize()
-        if self.app.post_init:
-            await self.app.post_init(self.app)
-        self.tg.attach(self.app, raise_errors=self.raise_errors)
         return self
 
     async def stop(self) -> None:

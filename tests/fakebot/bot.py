@@ -1,0 +1,53 @@
+"""The real Ervaringsbot Application on a FakeTelegram: shared by the test harness and the
+offline demo, so both run the bot exactly as production wires it (minus rate limiting)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import build_application
+from bot.clock import Clock
+from bot.config import Settings
+from tests.fakebot.ptb import fake_request
+from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
+
+
+def settings_for(tg: FakeTelegram, database_url: str, **overrides: Any) -> Settings:
+    """Settings pointing at the fake server; a developer's .env is not read."""
+    return Settings(
+        telegram_bot_token=DEFAULT_TOKEN,
+        telegram_api_base_url=tg.api_base_url,
+        telegram_file_base_url=tg.file_base_url,
+        telegram_bot_username=tg.bot_username,
+        database_url=database_url,
+        _env_file=None,  # type: ignore[call-arg]
+        **overrides,
+    )
+
+
+async def start_bot(
+    tg: FakeTelegram,
+    settings: Settings,
+    *,
+    clock: Clock,
+    engine: AsyncEngine,
+    schedule_jobs: bool = False,
+    raise_errors: bool = True,
+) -> Any:
+    """Build, initialise and attach the Application (updates delivered directly)."""
+    app = build_application(
+        settings,
+        clock=clock,
+        engine=engine,
+        rate_limit=False,
+        updater=False,
+        schedule_jobs=schedule_jobs,
+        customize=lambda b: b.request(fake_request()).get_updates_request(fake_request()),
+    )
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    tg.attach(app, raise_errors=raise_errors)
+    return app
