@@ -195,6 +195,44 @@ def test_find_duration_none(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A day before a month name or "-"/"/" + digit is a date, not extra minutes.
+        ("inloop Venlo armoede 2 uur 16 nov", (120, "2 uur")),
+        ("2 uur 16 november gesprek", (120, "2 uur")),
+        ("1 uur 3 mrt", (60, "1 uur")),
+        ("2 uur 16 mei", (120, "2 uur")),
+        ("inloop Venlo 1 uur 16-11 armoede", (60, "1 uur")),
+        ("1 uur 16/11", (60, "1 uur")),
+        ("1u16-11", (60, "1u")),
+        ("1 uur 10-12", (60, "1 uur")),
+        # ...while minutes are still minutes.
+        ("1 uur 30 armoede", (90, "1 uur 30")),
+        ("1u30 16 nov", (90, "1u30")),
+        ("1 uur 16 min 3 nov", (76, "1 uur 16 min")),
+        # "A-B uur" is a clock range of whole hours.
+        ("inloop Venlo armoede 10-12 uur", (120, "10-12 uur")),
+        ("9 – 11u inloop", (120, "9 – 11u")),
+        ("van 13-17 uur spreekuur", (240, "13-17 uur")),
+        ("vanaf 10-12 uur", (120, "10-12 uur")),
+        ("22-24 uur", (120, "22-24 uur")),
+    ],
+)
+def test_find_duration_dates_and_hour_ranges(text: str, expected: tuple[int, str]) -> None:
+    found = find_duration(text)
+    assert found is not None
+    minutes, start, end = found
+    assert (minutes, text[start:end]) == expected
+
+
+@pytest.mark.parametrize("text", ["12-10 uur", "10-25 uur", "10-10 uur", "100-120 uur"])
+def test_not_an_hour_range(text: str) -> None:
+    # No range from A to B: at most "B uur" alone is found, never a span from A.
+    found = find_duration(text)
+    assert found is None or found[1] > 0
+
+
+@pytest.mark.parametrize(
     ("minutes", "text"),
     [
         (1, "1 min"),

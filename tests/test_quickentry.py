@@ -334,3 +334,19 @@ def test_word_salad_never_crashes_and_is_consistent(words: list[str]) -> None:
 
 def test_long_input() -> None:
     parse("45 min inloop Blerick armoede 2 nieuw " * 120)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes", "work_date"),
+    [
+        ("inloop Venlo armoede 2 uur 16 nov", 120, date(2025, 11, 16)),
+        ("inloop Venlo 1 uur 16-11 armoede", 60, date(2025, 11, 16)),
+        ("inloop Venlo armoede 2 uur 16/11", 120, date(2025, 11, 16)),
+        ("inloop Venlo armoede 10-12 uur", 120, TODAY),
+        ("inloop Venlo armoede 10-12 uur 9-3", 120, date(2026, 3, 9)),
+    ],
+)
+def test_date_digits_are_not_minutes(text: str, minutes: int, work_date: date) -> None:
+    e = parse(text, max_back_days=365)
+    assert (e.minutes, e.work_date) == (minutes, work_date)
+    assert e.unknown_words == [] and e.problems == []

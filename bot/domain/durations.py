@@ -12,6 +12,7 @@ from typing import Literal
 
 from babel.units import format_unit
 
+from bot.domain.dates import MONTHS
 from bot.domain.textmatch import NUMBER_WORDS, strip_accents
 
 __all__ = [
@@ -60,6 +61,10 @@ _COUNT_WORDS = frozenset(
     keer x man vrouwen mannen kinderen jongeren gezinnen
     """.split()
 )
+# A number followed by one of these is a day of a date ("2 uur 16 nov"), never minutes.
+_MONTH_WORDS = frozenset(MONTHS)
+# ... and so is a number followed by "-"/"/" and a digit ("1 uur 16-11", "2 uur 16/11").
+_DATE_TAIL_RE = re.compile(r"[ ]?[-/–][ ]?[0-9]")
 # Words before a clock time: "om 10:00" is a moment, not a duration.
 _CLOCK_WORDS = frozenset({"om", "vanaf", "van", "tot", "tussen", "rond", "sinds"})
 
@@ -169,7 +174,11 @@ class _Parser:
 
     def expression(self, i: int) -> _Parsed | None:
         """The longest duration expression starting at atom i."""
-        return self.clock_range(i) or self.colon(i) or self.unit_expression(i)
+        return self.clock_range(i) or self.hour_range(i) or self.colon(i) or self.unit_expression(i)
+
+    def is_range(self, i: int) -> bool:
+        """Whether a from-to range ("10:00-12:00", "10-12 uur") starts at atom i."""
+        return self.clock_range(i) is not None or self.hour_range(i) is not None
 
     def clock(self, i: int) -> tuple[int, int] | None:
         """A clock time "10:00" / "10.00" at atom i -> (minutes since midnight, next index)."""
@@ -204,6 +213,20 @@ class _Parser:
         if second is None or second[0] <= start:
             return None
         return _Parsed(second[0] - start, second[1])
+
+    def hour_range(self, i: int) -> _Parsed | None:
+        """ "10-12 uur", "9 – 11u" -> the hours in between (whole clock hours, A < B <= 24)."""
+        a, b = self.at(i), self.at(i + 2)
+        if a is None or b is None or a.kind != "num" or b.kind != "num":
+            return None
+        if self.word(i + 1) not in ("-", "–") or self.word(i + 3) not in _HOUR_UNITS:
+            return None
+        if not (a.text.isdigit() and b.text.isdigit() and len(a.text) <= 2 and len(b.text) <= 2):
+            return None
+        start, end = int(a.text), int(b.text)
+        if not start < end <= 24:
+            return None
+        return _Parsed((end - start) * 60, i + 4)
 
     def colon(self, i: int) -> _Parsed | None:
         """ "1:30" -> 90 (hours:minutes)."""
@@ -253,7 +276,13 @@ class _Parser:
         """Optional minutes after an hour part: "1 uur 30", "1u30", "1 uur en een kwartier"."""
         k = j + 1 if self.word(j) == "en" else j
         a = self.at(k)
-        if a is not None and a.kind == "num" and a.text.isdigit() and int(a.text) < 60:
+        if (
+            a is not None
+            and a.kind == "num"
+            and a.text.isdigit()
+            and int(a.text) < 60
+            and not self.is_date_day(k)
+        ):
             u = self.word(k + 1)
             if u in _MIN_UNITS:
                 return _Parsed(minutes + int(a.text), k + 2)
@@ -267,6 +296,15 @@ class _Parser:
         if self.word(k) in _QUARTER_UNITS:
             return _Parsed(minutes + 15, k + 1)
         return _Parsed(minutes, j)
+
+    def is_date_day(self, k: int) -> bool:
+        """Whether the number at atom k starts a date: "16 nov", "16-11", "16/11"."""
+        a = self.at(k)
+        if a is None:
+            return False
+        if self.word(k + 1) in _MONTH_WORDS:
+            return True
+        return _DATE_TAIL_RE.match(self.text, a.end) is not None
 
 
 def _span(p: _Parser, i: int, parsed: _Parsed) -> tuple[int, int]:
@@ -285,7 +323,7 @@ def find_duration(text: str) -> tuple[int, int, int] | None:
         if parsed is None:
             continue
         prev = p.word(i - 1) if i > 0 else None
-        if prev in _CLOCK_WORDS and p.clock_range(i) is None:
+        if prev in _CLOCK_WORDS and not p.is_range(i):
             # "om 10:30", "vanaf 9 uur", "van 9 uur tot 11": a moment, not a duration.
             # But "gesprek van 1 uur" is a duration.
             if prev != "van" or p.word(parsed.end) in ("tot", "-", "–"):
