@@ -7,7 +7,7 @@ with changeable fields, the tap count of a repeat contact, and bad input at ever
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -544,3 +544,109 @@ async def test_typing_on_the_summary_or_a_toast_for_no_theme(bot):
     last_query = bot.tg.callback_queries[max(bot.tg.callback_queries)]
     assert last_query.text == "Kies minstens één thema."
     assert await snapshot(bot, anna) == before
+
+
+# --------------------------------------------------------------------------- typed "no place"
+
+NO_PLACE = ["nvt", "N.v.t.", "Geen vaste plek", "geen plek", "Weet ik niet", "onbekend", "geen"]
+
+
+@pytest.mark.parametrize("typed", NO_PLACE)
+async def test_typing_no_place_at_the_vindplek_step_creates_no_shared_vindplek(bot, typed):
+    anna = await bot.expert("Anna")
+    await _at_step(anna, "vindplek")
+    reply = (await anna.says(typed)).only
+    assert "Wat voor inzet" in reply.text, reply.text
+    data = (await draft_of(bot, anna)).data
+    assert (data["vindplek_id"], data["new_vindplek"]) == (None, None)
+    for label in ("inloop", "armoede", "Verder", "1", "Nieuw", "45 min"):
+        await anna.press(label)
+    for _step in ("reach", "referral", "story"):
+        summary = (await anna.press("Overslaan")).last
+    assert "Plaats: Venlo\n" in summary.text
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert c.vindplek_id is None
+    async with session_factory(bot.engine)() as s:
+        assert (await s.exec(select(Vindplek))).all() == []
+    # Another expert in Venlo sees no "Nvt" button.
+    bert = await bot.expert("Bert")
+    await _at_step(bert, "vindplek")
+    places = bert.last_reply.button_labels
+    assert places == ["Geen vaste plek", "Andere gemeente", "← Terug"], places
+
+
+async def test_typing_a_buttons_label_is_pressing_it(bot):
+    anna = await bot.expert("Anna")
+    await _at_step(anna, "vindplek")
+    reply = (await anna.says("andere gemeente")).only  # not a new place "Andere gemeente"
+    assert "In welke gemeente?" in reply.text
+    await anna.press("Venlo")
+    await anna.press("Geen vaste plek")
+    await anna.press("inloop")
+    await anna.press("armoede")
+    reply = (await anna.says("VERDER")).only
+    assert "Met hoeveel inwoners" in reply.text
+    await anna.press("3")
+    reply = (await anna.says("deels")).only
+    assert "Typ hoeveel er nieuw" in reply.text
+    reply = (await anna.says("1")).only
+    assert "Hoe lang" in reply.text
+    await anna.says("45 min")
+    for _step in ("reach", "referral", "story"):
+        await anna.press("Overslaan")
+    reply = (await anna.says("duur")).only  # the summary's "Duur" button
+    assert "Hoe lang duurde het?" in reply.text
+    summary = (await anna.says("1 uur")).only
+    assert "Duur: 1 uur" in summary.text
+    # The buttons that end the dialogue stay taps.
+    reply = (await anna.says("stoppen")).only
+    assert "Tik op Opslaan" in reply.text
+    assert (await draft_of(bot, anna)).state == "summary"
+    async with session_factory(bot.engine)() as s:
+        assert (await s.exec(select(Vindplek))).all() == []
+
+
+# --------------------------------------------------------------------------- date buttons
+
+
+async def test_gisteren_pressed_after_midnight_is_the_day_its_label_meant(bot):
+    anna = await bot.expert("Anna")
+    bot.clock.set(datetime(2026, 11, 17, 22, 55, tzinfo=UTC))  # 23:55 on Tuesday 17 November
+    step = (await anna.says("/contact")).only
+    data = step.button("Gisteren")["callback_data"]
+    assert data.endswith(":d:20261116") and len(data.encode()) <= 64
+    bot.clock.advance(minutes=10)  # 00:05 on Wednesday 18 November
+    reply = (await step.press("Gisteren")).only
+    assert "In welke gemeente?" in reply.text
+    assert (await draft_of(bot, anna)).data["work_date"] == "2026-11-16"
+    for label in ("Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "1", "Nieuw"):
+        await anna.press(label)
+    await anna.press("45 min")
+    for _step in ("reach", "referral", "story"):
+        summary = (await anna.press("Overslaan")).last
+    assert "Datum: maandag 16 november\n" in summary.text
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert c.work_date == date(2026, 11, 16)
+
+
+async def test_a_date_button_now_outside_the_back_dating_window_says_so(bot):
+    bot.services.settings.max_back_days = 1
+    anna = await bot.expert("Anna")
+    bot.clock.set(datetime(2026, 11, 17, 22, 55, tzinfo=UTC))
+    step = (await anna.says("/contact")).only
+    bot.clock.advance(minutes=10)  # Wednesday: Monday is two days back now
+    before = await snapshot(bot, anna)
+    reply = (await step.press("Gisteren")).only
+    assert reply.text.startswith("⚠️ Die knop was voor maandag 16 november.")
+    assert "hooguit 1 dagen" in reply.text
+    assert await snapshot(bot, anna) == before
+    # Today's buttons are shown: Gisteren is Tuesday now.
+    assert reply.button("Gisteren")["callback_data"].endswith(":d:20261117")
+    await reply.press("Gisteren")
+    assert (await draft_of(bot, anna)).data["work_date"] == "2026-11-17"
+    # And without any back-dating there is no Gisteren button at all.
+    bot.services.settings.max_back_days = 0
+    await anna.says("/annuleer")
+    assert (await anna.says("/contact")).only.button_labels == ["✓ Vandaag"]

@@ -12,6 +12,7 @@ from bot.storage.models import ActivityType, Contact, IndirectHours, IndirectKin
 from tests.test_contact_dialogue import (
     TODAY,
     Tapper,
+    _at_step,
     code_of,
     draft_of,
     muni_id,
@@ -190,3 +191,37 @@ async def test_a_day_over_ten_hours_asks_to_confirm(bot):
     # Another day is counted on its own.
     async with session_factory(bot.engine)() as s:
         assert (await s.exec(select(Contact).where(Contact.work_date != TODAY))).all() == []
+
+
+async def test_a_very_long_unknown_word_is_shown_back_short(bot):
+    anna = await bot.expert("Anna")
+    reply = (await anna.says("/contact 45 min inloop Venlo armoede " + "x" * 4000)).only
+    assert "niet gebruikt: " + "x" * 29 + "…." in reply.text
+    assert "x" * 31 not in reply.text
+    assert len(reply.text) < 1000
+    # Many unknown words: five of them, then "…".
+    words = [f"{chr(97 + i)}woord{'z' * 200}" for i in range(20)]
+    reply = (await anna.says("/contact 45 min inloop Venlo armoede " + " ".join(words))).only
+    note = reply.text.split("niet gebruikt: ")[1].split("\n")[0]
+    assert note.count(",") == 5 and note.endswith(", ….")
+    assert "fwoord" not in note
+    assert len(reply.text) < 1000
+    assert (await draft_of(bot, anna)).state == "new"  # the dialogue goes on
+
+
+async def test_long_names_are_shown_short(bot):
+    venlo = await muni_id(bot, "Venlo")
+    async with transaction(session_factory(bot.engine)) as s:
+        s.add(Vindplek(municipality_id=venlo, name="Buurthuis " + "b" * 300))
+    anna = await bot.expert("Anna")
+    await _at_step(anna, "vindplek")
+    step = anna.last_reply
+    [label] = [b for b in step.button_labels if b.startswith("Buurthuis")]
+    assert len(label) == 80 and label.endswith("…")
+    await step.press(label)
+    for label in ("inloop", "armoede", "Verder", "1", "Nieuw", "45 min"):
+        await anna.press(label)
+    for _step in ("reach", "referral", "story"):
+        summary = (await anna.press("Overslaan")).last
+    assert "Plaats: Venlo – Buurthuis bbb" in summary.text
+    assert len(summary.text) < 1000

@@ -4,13 +4,13 @@ updates, old buttons, edited messages, failing handlers, and the idempotent save
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import func, select
 
 from bot.domain.contact_draft import ContactDraft
-from bot.storage import contacts
+from bot.storage import contacts, drafts
 from bot.storage.db import session_factory
 from bot.storage.models import AuditLog, Contact, ContactTheme, ConversationDraft, Story
 from tests.test_contact_dialogue import (
@@ -370,3 +370,77 @@ async def test_saving_deletes_the_draft_in_the_same_transaction(bot):
     async with session_factory(bot.engine)() as s:
         assert (await s.exec(select(ConversationDraft))).all() == []
         assert (await s.exec(select(Contact.submission_key))).all() == [key]
+
+
+# --------------------------------------------------------------------------- resuming
+
+
+async def test_resuming_with_contact_refreshes_the_draft_and_takes_the_typed_answer(bot):
+    anna = await bot.expert("Anna")
+    first = (await anna.says("/contact")).only
+    await anna.press("Vandaag")
+    await anna.press("Venlo")  # the vindplek step: it waits for a typed name
+    await anna.says("/uren")  # another dialogue, touched later
+    assert (await latest_flow(bot, anna)) == "uren"
+    before = await draft_of(bot, anna)
+    bot.clock.advance(hours=23)
+    reply = (await anna.says("/contact")).only
+    assert "Je was nog bezig met een contact" in reply.text
+    after = await draft_of(bot, anna)
+    assert after.id == before.id and after.revision > before.revision
+    assert after.updated_at == bot.clock.now()
+    assert after.expires_at == bot.clock.now() + timedelta(hours=bot.settings.draft_timeout_hours)
+    assert (await latest_flow(bot, anna)) == "contact"
+    # The next typed answer goes to the contact, not to /uren.
+    reply = (await anna.says("Buurthuis De Kolk")).only
+    assert "Wat voor inzet" in reply.text
+    # Past the old expiry, the contact is still alive.
+    bot.clock.advance(hours=2)
+    reply = (await anna.press("inloop")).only
+    assert "thema" in reply.text.lower()
+    # The message shown before resuming has old buttons now.
+    await anna.press_data(first.button("Andere gemeente")["callback_data"], first)
+    assert "eerdere stap" in last_query(bot).text
+
+
+async def latest_flow(bot, person) -> str | None:
+    user = await bot.app_user(person)
+    async with session_factory(bot.engine)() as s:
+        row = await drafts.latest(s, user.id)
+        return row.flow if row else None
+
+
+async def test_an_old_nog_een_contact_button_keeps_a_half_finished_contact(bot):
+    anna = await bot.expert("Anna")
+    await walk_first_contact(anna)
+    saved = (await anna.press("Opslaan")).only
+    assert saved.button_labels == ["Nog een contact"]
+    await saved.press("Nog een contact")
+    await anna.press("Duur")
+    await anna.press("30 min")
+    await anna.press("Thema's")  # half-way through a change
+    half = await draft_of(bot, anna)
+    assert half.state == "themes"
+
+    # The old button on the "Opgeslagen" message shows that contact instead of dropping it.
+    reply = (await saved.press("Nog een contact")).only
+    assert "Je was nog bezig met een contact" in reply.text
+    assert "thema" in reply.text.lower()
+    assert "Nieuw contact beginnen" in reply.button_labels
+    kept = await draft_of(bot, anna)
+    assert (kept.id, kept.submission_key, kept.state) == (half.id, half.submission_key, "themes")
+    assert kept.data["duration_minutes"] == 30
+
+    # A "Nieuw contact beginnen" of an earlier resume view does the same.
+    again = (await reply.press("Nieuw contact beginnen")).only  # the current one: starts over
+    fresh = await draft_of(bot, anna)
+    assert fresh.submission_key != half.submission_key
+    assert "Zelfde als vorige keer?" in again.text and fresh.data["duration_minutes"] == 45
+    await anna.press("Duur")
+    older = (await anna.says("/contact")).only
+    await anna.says("/contact")  # a newer resume view: the older one's button is old now
+    reply = (await older.press("Nieuw contact beginnen")).only
+    assert "Je was nog bezig met een contact" in reply.text
+    assert (await draft_of(bot, anna)).submission_key == fresh.submission_key
+    assert len(await saved_contacts(bot)) == 1
+    bot.tg.assert_all_callbacks_answered()

@@ -54,6 +54,36 @@ OPTIONAL = ("vindplek", "reach", "referral", "deelopdracht", "story")
 # Steps that can be skipped with one tap ("Overslaan").
 SKIPPABLE = ("vindplek", "reach", "referral", "deelopdracht", "story")
 
+# Typed answers that mean "nothing to fill in here" on a skippable step. A vindplek is shared
+# with every expert of the municipality, so "nvt" must never become a place called "Nvt".
+SKIP_WORDS = frozenset(
+    {
+        "overslaan",
+        "sla over",
+        "skip",
+        "geen",
+        "nee",
+        "niks",
+        "niets",
+        "-",
+        "nvt",
+        "n.v.t.",
+        "n.v.t",
+        "geen vaste plek",
+        "geen plek",
+        "weet ik niet",
+        "weet niet",
+        "onbekend",
+    }
+)
+
+
+def is_skip_word(text: str) -> bool:
+    """Whether a typed answer means "skip this step" ("Nvt", "weet ik niet!", " geen ")."""
+    norm = " ".join(text.lower().split())
+    return norm in SKIP_WORDS or norm.rstrip(".!?") in SKIP_WORDS
+
+
 # How the dialogue moves on after a step:
 # steps: through every step in order (first contact, or "stap voor stap");
 # fill:  only to the next missing required step (after a one-line entry);

@@ -47,6 +47,10 @@ PREFIX = "c"
 FLOW = cdm.FLOW
 MAX_HISTORY = 40
 MAX_TYPED = 500  # longer answers (except a story) are refused before any parsing
+MAX_ECHO_WORD = 30  # an unused word of a one-line entry is shown back at most this long
+MAX_ECHO_WORDS = 5  # and at most this many of them
+MAX_NAME = 80  # a place, municipality or deelopdracht name as shown
+MAX_MESSAGE = 4000  # Telegram refuses more than 4096 characters; keep a margin
 
 CHECK = "✓ "
 BACK_LABEL = N_("← Terug")
@@ -143,6 +147,20 @@ def story_problem(context: BotContext, text: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- callback data
+
+
+def date_arg(d: date) -> str:
+    """A day in callback data: "20261116"."""
+    return d.strftime("%Y%m%d")
+
+
+def parse_date_arg(arg: str) -> date | None:
+    if len(arg) != 8 or not _is_int(arg):
+        return None
+    try:
+        return date(int(arg[:4]), int(arg[4:6]), int(arg[6:]))
+    except ValueError:
+        return None
 
 
 def cb(row: ConversationDraft, action: str, arg: object = "") -> str:
@@ -282,8 +300,21 @@ async def apply_button(
     if action == "dur" and state == cdm.CONFIRM_DAY:
         return Outcome(_go(cd, state, "duration"), changed=True)
 
-    if state == "date" and action == "d" and arg in ("0", "1"):
-        cd.work_date = today - timedelta(days=int(arg))
+    if state == "date" and action == "d":
+        chosen = parse_date_arg(arg)
+        if chosen is None:
+            return Outcome(state, error=_err(context, DATE_ERRORS, None))
+        max_back = context.services.settings.max_back_days
+        problem = cdm.check_date(chosen, today, max_back)
+        if problem:
+            # A button from before midnight (or before the limit moved) names a day that is
+            # no longer allowed: say which day, and show today's buttons.
+            why = _err(context, DATE_ERRORS, problem).format(days=max_back)
+            day = esc(context.t.fmt_date(chosen))
+            return Outcome(
+                state, error=_("Die knop was voor {day}. {why}").format(day=day, why=why)
+            )
+        cd.work_date = chosen
         return Outcome(await _advance(s, context, cd, state), changed=True)
     if state == "gemeente" and action == "m":
         muni = (await refdata(s, context)).municipality(int(arg)) if _is_int(arg) else None
@@ -357,8 +388,43 @@ def _clear(cd: ContactDraft, step: str) -> None:
         cd.deelopdracht_id = None
 
 
-SKIP_WORDS = {"overslaan", "sla over", "skip", "geen", "nee", "niks", "niets", "-"}
 BACK_WORDS = {"terug", "vorige", "back"}
+
+# Typed text that is a button's label is that button ("Geen vaste plek", "Andere gemeente",
+# "Deels", "Verder", "Duur" on the summary). Except the theme toggles (a typed list of themes
+# sets the themes) and the buttons that end or replace the dialogue: those stay taps.
+NOT_TYPED_ACTIONS = {"t", "s", "sy", "stop", "new"}
+LABEL_MARKS = (CHECK, "✅", "←", "→")
+
+
+def _label_key(label: str) -> str:
+    for mark in LABEL_MARKS:
+        label = label.replace(mark.strip(), " ")
+    return " ".join(label.casefold().split())
+
+
+async def typed_button(
+    s: AsyncSession,
+    context: BotContext,
+    row: ConversationDraft,
+    cd: ContactDraft,
+    text: str,
+) -> Press | None:
+    """The button of the current step whose label is the typed text (any case), or None."""
+    if len(text) > MAX_NAME + 10:
+        return None
+    key = _label_key(text)
+    if not key:
+        return None
+    _text, buttons = await render(s, context, row, cd)
+    for line in buttons:
+        for label, data in line:
+            if _label_key(label) != key:
+                continue
+            press = Press.parse(data)
+            if press is not None and press.action not in NOT_TYPED_ACTIONS:
+                return press
+    return None
 
 
 async def apply_text(
@@ -379,7 +445,7 @@ async def apply_text(
         return Outcome(state, error=_("Dat is te lang. Tik op een knop of typ een kort antwoord."))
     if low in BACK_WORDS:
         return Outcome(_back(cd, state), changed=True)
-    if low in SKIP_WORDS and state in cdm.SKIPPABLE:
+    if cdm.is_skip_word(raw) and state in cdm.SKIPPABLE:
         _clear(cd, state)
         return Outcome(await _advance(s, context, cd, state), changed=True)
 
@@ -593,8 +659,18 @@ async def render(
         buttons.append(nav)
     if resume:
         buttons.append([(_("Nieuw contact beginnen"), f"{PREFIX}:{row.id}:{row.revision}:new")])
-    text = "\n\n".join([*head, body]) if head else body
-    return text, buttons
+    return _fit(head, body), buttons
+
+
+def _fit(head: list[str], body: str) -> str:
+    """The message from its lines above the step and the step itself, below Telegram's limit.
+
+    Everything echoed is clipped where it is built; this is the last guard: the step (with its
+    buttons' question) always goes out, lines above it are dropped from the end if need be."""
+    head = list(head)
+    while head and len("\n\n".join([*head, body])) > MAX_MESSAGE:
+        head.pop()
+    return "\n\n".join([*head, body]) if head else body
 
 
 def _mark(label: str, on: bool) -> str:
@@ -629,13 +705,13 @@ async def _place_text(s: AsyncSession, context: BotContext, cd: ContactDraft) ->
     if cd.municipality_id is None:
         return "–"
     muni = (await refdata(s, context)).municipality(cd.municipality_id)
-    parts = [muni.name if muni else "?"]
+    parts = [_clip(muni.name, MAX_NAME) if muni else "?"]
     if cd.vindplek_id is not None:
         place = await contacts.vindplek(s, cd.vindplek_id)
         if place is not None:
-            parts.append(place.name)
+            parts.append(_clip(place.name, MAX_NAME))
     elif cd.new_vindplek:
-        parts.append(_("{name} (nieuw)").format(name=cd.new_vindplek))
+        parts.append(_("{name} (nieuw)").format(name=_clip(cd.new_vindplek, MAX_NAME)))
     return esc(" – ".join(parts))
 
 
@@ -694,7 +770,7 @@ async def summary_text(
                 deel = ref.deelopdracht(cd.deelopdracht_id)
                 if deel is None and cd.deelopdracht_id is not None:
                     deel = await contacts.deelopdracht(s, cd.deelopdracht_id)  # no longer active
-                value = esc(deel.title) if deel else "–"
+                value = esc(_clip(deel.title, MAX_NAME)) if deel else "–"
             case "story":
                 value = f"<i>{esc(_clip(cd.story))}</i>" if cd.story else "–"
             case _:
@@ -725,12 +801,15 @@ async def _render_state(
 
     if state == "date":
         current = cd.work_date
-        buttons.append(
-            [
-                (_mark(_("Vandaag"), current == today), cb(row, "d", 0)),
-                (_mark(_("Gisteren"), current == today - timedelta(days=1)), cb(row, "d", 1)),
-            ]
-        )
+        # The day itself is in the button, not "1 day back": a button shown before midnight
+        # and pressed after it still means the day its label named.
+        yesterday = today - timedelta(days=1)
+        day_buttons = [(_mark(_("Vandaag"), current == today), cb(row, "d", date_arg(today)))]
+        if context.services.settings.max_back_days >= 1:
+            day_buttons.append(
+                (_mark(_("Gisteren"), current == yesterday), cb(row, "d", date_arg(yesterday)))
+            )
+        buttons.append(day_buttons)
         lines = [f"<b>{_('Op welke dag was het contact?')}</b>"]
         if current:
             lines.append(now_line(esc(_fmt_day(context, current))))
@@ -757,7 +836,8 @@ async def _render_state(
         assert cd.municipality_id is not None
         places = await contacts.vindplekken(s, cd.municipality_id, row.user_id)
         for p in places:
-            buttons.append([(_mark(p.name, p.id == cd.vindplek_id), cb(row, "p", p.id))])
+            label = _clip(p.name, MAX_NAME)
+            buttons.append([(_mark(label, p.id == cd.vindplek_id), cb(row, "p", p.id))])
         no_place = (
             cd.vindplek_id is None and not cd.new_vindplek and cd.history[-1:] != ["gemeente"]
         )
@@ -868,7 +948,8 @@ async def _render_state(
             cd.municipality_id, cd.work_date or today
         )
         for d in options:
-            buttons.append([(_mark(d.title, d.id == cd.deelopdracht_id), cb(row, "o", d.id))])
+            label = _clip(d.title, MAX_NAME)
+            buttons.append([(_mark(label, d.id == cd.deelopdracht_id), cb(row, "o", d.id))])
         lines = [f"<b>{_('Hoort dit contact bij een deelopdracht van de gemeente?')}</b>"]
         lines.append(_("Zo niet, tik op Overslaan."))
         return "\n".join(lines), buttons
@@ -947,6 +1028,20 @@ async def _load_start(s: AsyncSession, context: BotContext) -> ContactDraft:
     )
 
 
+async def _resume(
+    s: AsyncSession, context: BotContext, row: ConversationDraft
+) -> tuple[str, list[list[Button]]]:
+    """Show an open draft again ("Je was nog bezig…").
+
+    Showing it is touching it: a fresh expiry, and it becomes the user's latest draft, so the
+    next typed answer comes here and not to another open dialogue. The revision moves on, so
+    the buttons of the message shown before are recognised as old.
+    """
+    services = context.services
+    drafts.save(s, row, services.now(), _ttl(context))
+    return await render(s, context, row, ContactDraft.from_data(row.data), resume=True)
+
+
 async def new_draft(
     s: AsyncSession, context: BotContext, cd: ContactDraft, state: str
 ) -> ConversationDraft:
@@ -978,8 +1073,7 @@ async def cmd_contact(update: Update, context: BotContext) -> None:
             existing = None
         if existing is not None and not line:
             # Never lose a half-finished contact: show where they were.
-            cd = ContactDraft.from_data(existing.data)
-            text, buttons = await render(s, context, existing, cd, resume=True)
+            text, buttons = await _resume(s, context, existing)
         else:
             if line:
                 cd, state, error = await quick_draft(s, context, line)
@@ -1054,8 +1148,12 @@ async def quick_draft(
         if msgid:
             error = _(msgid).format(days=settings.max_back_days)
     if entry.unknown_words:
-        # Shown back, never stored: it may be anything the expert typed.
-        unknown = esc(", ".join(entry.unknown_words[:5]))
+        # Shown back, never stored: it may be anything the expert typed. Each word and the
+        # list are short, so a pasted essay can't make the reply too long to send.
+        words = [_clip(w, MAX_ECHO_WORD) for w in entry.unknown_words[:MAX_ECHO_WORDS]]
+        if len(entry.unknown_words) > MAX_ECHO_WORDS:
+            words.append("…")
+        unknown = esc(", ".join(words))
         note = _("Deze woorden heb ik niet gebruikt: {words}.").format(words=unknown)
         error = f"{error}\n{note}" if error else note
     return cd, state, error
@@ -1072,7 +1170,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     if press.action == "new":
         await answer(context, query)
-        await _start_fresh(update, context)
+        await _start_fresh(update, context, press)
         return
     services = context.services
     now = services.now()
@@ -1148,14 +1246,32 @@ async def _gone_text(s: AsyncSession, context: BotContext, press: Press) -> str:
     return _("Dit contact is al afgerond of gestopt. Begin opnieuw met /contact.")
 
 
-async def _start_fresh(update: Update, context: BotContext) -> None:
+async def _start_fresh(update: Update, context: BotContext, press: Press) -> None:
+    """ "Nog een contact" / "Nieuw contact beginnen".
+
+    Only the "Nieuw contact beginnen" of the open draft's current resume view replaces it. Any
+    other such button (an old "Nog een contact", or one from an earlier resume view) shows the
+    half-finished contact instead of silently throwing it away, with its own "Nieuw contact
+    beginnen" to start over deliberately.
+    """
     user = context.app_user
     assert user is not None and user.id is not None
     services = context.services
+    now = services.now()
     async with transaction(services.sessions) as s:
-        cd = await _load_start(s, context)
-        row = await new_draft(s, context, cd, cdm.first_state(cd))
-        text, buttons = await render(s, context, row, cd)
+        existing = await drafts.get(s, user.id, FLOW)
+        if existing is not None and drafts.is_expired(existing, now):
+            await drafts.discard(s, existing)
+            existing = None
+        if existing is not None and (press.draft_id, press.revision) != (
+            existing.id,
+            existing.revision,
+        ):
+            text, buttons = await _resume(s, context, existing)
+        else:
+            cd = await _load_start(s, context)
+            row = await new_draft(s, context, cd, cdm.first_state(cd))
+            text, buttons = await render(s, context, row, cd)
     await reply(update, context, text, buttons=buttons)
 
 
@@ -1171,7 +1287,14 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
         row = draft
         s.add(row)
         cd = ContactDraft.from_data(row.data)
-        outcome = await apply_text(s, context, row, cd, msg.text)
+        press = await typed_button(s, context, row, cd, msg.text)
+        if press is not None:
+            outcome = await apply_button(s, context, row, cd, press)
+            if outcome.toast and not outcome.error:
+                # What a tap would show as a short answer is a line above the step here.
+                outcome.note = outcome.note or outcome.toast
+        else:
+            outcome = await apply_text(s, context, row, cd, msg.text)
         _note_change(cd, row.data)
         if outcome.changed:
             drafts.save(s, row, now, _ttl(context), state=outcome.state, data=cd.to_data())
