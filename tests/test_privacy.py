@@ -166,6 +166,112 @@ def test_birth_date_depends_on_today() -> None:
     assert check_free_text("12-03-2015", today=TODAY) == []
 
 
+# --- regressions from review ---------------------------------------------------------------
+
+REGRESSION_POSITIVE: list[tuple[str, FindingKind, str]] = [
+    # Names after a title: non-ASCII letters and lowercase surnames.
+    ("gesprek met mevrouw Öztürk", K.NAME_TITLE, "mevrouw Öztürk"),
+    ("meneer Çelik belde", K.NAME_TITLE, "meneer Çelik"),
+    ("mevrouw Yılmaz kwam langs", K.NAME_TITLE, "mevrouw Yılmaz"),
+    ("dhr. Öztürk", K.NAME_TITLE, "dhr. Öztürk"),
+    ("mw. Şahin weer gezien", K.NAME_TITLE, "mw. Şahin"),
+    ("mevrouw Dąbrowska", K.NAME_TITLE, "mevrouw Dąbrowska"),
+    ("mevrouw jansen heeft schulden", K.NAME_TITLE, "mevrouw jansen"),
+    ("meneer pietersen", K.NAME_TITLE, "meneer pietersen"),
+    ("mevrouw de vries", K.NAME_TITLE, "mevrouw de vries"),
+    ("familie el amrani", K.NAME_TITLE, "familie el amrani"),
+    ("mevrouw O'Brien", K.NAME_TITLE, "mevrouw O'Brien"),
+    # Phone numbers after a glued label, and German and Belgian numbers.
+    ("tel:0612345678", K.PHONE, "0612345678"),
+    ("Tel:06-12345678", K.PHONE, "06-12345678"),
+    ("tel.0612345678", K.PHONE, "0612345678"),
+    ("+49 2831 123456", K.PHONE, "+49 2831 123456"),
+    ("0049 2831 123456 in Kevelaer", K.PHONE, "0049 2831 123456"),
+    ("+49 151 12345678", K.PHONE, "+49 151 12345678"),
+    ("+32 470 12 34 56", K.PHONE, "+32 470 12 34 56"),
+    ("0032 470 12 34 56 (Belgisch)", K.PHONE, "0032 470 12 34 56"),
+    ("+32 2 123 45 67", K.PHONE, "+32 2 123 45 67"),
+    # Birth cues.
+    ("zoon is van 1985", K.BIRTH_DATE, "1985"),
+    ("verjaardag 3 mei", K.BIRTH_DATE, "verjaardag 3 mei"),
+    ("op 4 juli 2020 geboren", K.BIRTH_DATE, "4 juli 2020"),
+    ("dochter 03-05-1990, zoon 7-9-1993", K.BIRTH_DATE, "7-9-1993"),
+    # A BSN is still a BSN when it is no calendar date.
+    ("bsn 12-34-56.782", K.BSN, "12-34-56.782"),
+]
+
+REGRESSION_NEGATIVE: list[str] = [
+    # Recent full dates pass the 11-proef now and then: they are no BSN.
+    "Sinds 07-11-2026 is de inloop in Blerick dicht",
+    "op 07-11-2026 gesloten",
+    "07.11.2026 overleg",
+    "2026-11-07 overleg",
+    # Public service lines.
+    "de hulplijn 0800-8115 gebeld",
+    "bel 0800 8115",
+    "0900-1234 is betaald",
+    # Old dates that are moments in time, not birthdays.
+    "sinds 01-01-2010 open",
+    "De wet van 1 juli 2013",
+    "per 1 januari 2013 nieuw beleid",
+    "tot en met 31-12-2013 gesloten",
+    "vanaf 1-1-2000 in de wijk",
+    "De wet is van 2013",
+    # Words after a title that are no name.
+    "mevrouw was blij",
+    "meneer is boos",
+    "mevrouw had geen geld",
+    "mevrouw heeft een zoon",
+    "meneer kwam langs",
+    "mevrouw zei dat",
+    "mevrouw wil verhuizen",
+    "meneer kon niet komen",
+    "mevrouw zegt nee",
+    "meneer belde terug",
+    "mevrouw vertelde haar verhaal",
+    "meneer vond het fijn",
+    "mevrouw werd geholpen",
+    "meneer weet het niet",
+    "familie helpt mee",
+    "mevrouw voelt zich eenzaam",
+    "mevrouw huilde",
+    "meneer gebeld",
+    "mevrouw uit Blerick",
+    "meneer van de voedselbank",
+    "mevrouw van het wijkteam",
+    "mevrouw ook",
+    "mevrouw zelf wil niet",
+    # Times and decimals right before a phone-length number are no label.
+    "10:0612345678",
+    "2.0612345678",
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "part"), REGRESSION_POSITIVE)
+def test_regression_positive(text: str, kind: FindingKind, part: str) -> None:
+    found = check_free_text(text, today=TODAY)
+    flagged = [(f.kind, text[f.start : f.end]) for f in found]
+    assert (kind, part) in flagged, flagged
+
+
+@pytest.mark.parametrize("text", REGRESSION_NEGATIVE)
+def test_regression_negative(text: str) -> None:
+    found = check_free_text(text, today=TODAY)
+    assert found == [], [(f.kind, text[f.start : f.end]) for f in found]
+
+
+@pytest.mark.parametrize("day", [date(2026, 1, 1), date(2026, 7, 15), date(2026, 11, 7)])
+def test_no_recent_date_is_a_bsn(day: date) -> None:
+    # Every date of a year, in every separator, used to be a BSN about once in eleven tries.
+    d = day
+    for _ in range(366):
+        for sep in "-./":
+            text = f"sinds {d.day:02d}{sep}{d.month:02d}{sep}{d.year} open"
+            kinds = {f.kind for f in check_free_text(text, today=TODAY)}
+            assert K.BSN not in kinds, text
+        d = date.fromordinal(d.toordinal() - 1)
+
+
 def test_contains_identifiers() -> None:
     assert contains_identifiers("bel 0612345678", today=TODAY)
     assert not contains_identifiers("45 min inloop", today=TODAY)

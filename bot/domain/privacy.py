@@ -146,12 +146,36 @@ def bsn_valid(digits: str) -> bool:
     return (total - int(digits[8])) % 11 == 0
 
 
+# Eight digits that are a calendar date ("07-11-2026", "2026.11.07") pass the 11-proef about
+# once in eleven tries: a date is never a BSN.
+_DATE_SHAPES = (
+    re.compile(r"(?P<d>[0-9]{1,2})(?P<s>[-/.])(?P<m>[0-9]{1,2})(?P=s)(?P<y>[0-9]{4})"),
+    re.compile(r"(?P<y>[0-9]{4})(?P<s>[-/.])(?P<m>[0-9]{1,2})(?P=s)(?P<d>[0-9]{1,2})"),
+)
+# Public service lines ("0800-8115", "0900 1234"): not a resident's number, never a BSN.
+_SERVICE_NUMBER_RE = re.compile(r"0(?:800|90[0-9])(?![0-9])")
+
+
+def _is_calendar_date(s: str) -> bool:
+    for shape in _DATE_SHAPES:
+        m = shape.fullmatch(s)
+        if m is not None:
+            try:
+                date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                continue
+            return True
+    return False
+
+
 def _bsn_findings(text: str) -> Iterator[Finding]:
     for m in _BSN_RE.finditer(text):
         before = text[max(0, m.start() - 2) : m.start()]
         after = text[m.end() : m.end() + 6].lower()
         if "€" in before or after.strip().startswith(("euro", "eur")):
             continue  # an amount, not a number for a person
+        if _is_calendar_date(m.group()) or _SERVICE_NUMBER_RE.match(m.group()):
+            continue
         digits = re.sub(r"[^0-9]", "", m.group())
         if bsn_valid(digits):
             yield Finding(FindingKind.BSN, m.start(), m.end())
@@ -160,17 +184,26 @@ def _bsn_findings(text: str) -> Iterator[Finding]:
 # ---- phone numbers -----------------------------------------------------------------------
 
 _SEP = r"[ .\-/()]{0,2}"
-# +31 6 12345678, 0031 (0)6-1234 5678: country code, optional (0), then 9 digits.
+# A number may follow a label glued to it ("tel:0612345678", "Tel.06-12345678"), but not a
+# digit and a colon or dot ("10:0612345678" is no label, "10:00" no phone number).
+_PHONE_START = r"(?:(?<![\w.,:])|(?<=[^\W\d_][:.]))"
+# Country code, optional (0), then the national number without its 0: 9 digits for +31,
+# 8 or 9 for Belgium (+32 470 12 34 56, +32 2 123 45 67), 7 to 11 for Germany
+# (+49 2831 123456, 0049 151 12345678). The region borders both.
 _PHONE_INTL_RE = re.compile(
-    rf"(?<![\w+])(?:\+|00)31{_SEP}(?:\(0\){_SEP})?[1-9](?:{_SEP}[0-9]){{8}}(?!{_SEP}[0-9])"
+    rf"(?<![\w+])(?:\+|00)(?:31{_SEP}(?:\(0\){_SEP})?[1-9](?:{_SEP}[0-9]){{8}}"
+    rf"|32{_SEP}(?:\(0\){_SEP})?[1-9](?:{_SEP}[0-9]){{7,8}}"
+    rf"|49{_SEP}(?:\(0\){_SEP})?[1-9](?:{_SEP}[0-9]){{6,10}})(?!{_SEP}[0-9])"
 )
 # 06-12345678, 077-1234567, (0475) 123456, 06 12 34 56 78: ten digits starting with 0.
-_PHONE_NAT_RE = re.compile(rf"(?<![\w.,:])\(?0[1-9](?:{_SEP}[0-9]){{8}}(?![ .\-/]?[0-9])")
+_PHONE_NAT_RE = re.compile(rf"{_PHONE_START}\(?0[1-9](?:{_SEP}[0-9]){{8}}(?![ .\-/]?[0-9])")
 
 
 def _phone_findings(text: str) -> Iterator[Finding]:
     for regex in (_PHONE_INTL_RE, _PHONE_NAT_RE):
         for m in regex.finditer(text):
+            if _SERVICE_NUMBER_RE.match(m.group().lstrip("(")):
+                continue  # 0800/0900: a public service line, fine to mention
             yield Finding(FindingKind.PHONE, m.start(), m.end())
 
 
@@ -259,14 +292,38 @@ _FULL_DATE_RE = re.compile(
     )(?![\w-]|[.,:/][0-9])""",
     re.IGNORECASE | re.VERBOSE,
 )
-# "geboren 12-03-85", "geb. 1985", "geboortedatum: 12 maart": any date-ish thing after a birth
-# keyword counts, even a year alone or a two-digit year.
+# "geboren 12-03-85", "geb. 1985", "geboortedatum: 12 maart", "verjaardag 3 mei": any
+# date-ish thing after a birth keyword counts, even a year alone or a two-digit year.
 _BIRTH_CONTEXT_RE = re.compile(
-    rf"(?<!\w)(?:geboren|geb\.?|geboortedatum|geboortejaar|gebdat|geboortedag)[ :]{{0,3}}"
+    rf"(?<!\w)(?:geboren|geb\.?|geboortedatum|geboortejaar|gebdat|geboortedag|verjaardag)"
+    rf"[ :]{{0,3}}"
     rf"(?:(?:op|in|de)[ ]{{1,3}})?"
     rf"(?:[0-9]{{1,2}}[-/.][0-9]{{1,2}}[-/.][0-9]{{2,4}}"
     rf"|[0-9]{{1,2}}[ ]{{0,3}}(?:{_MONTH_ALT})\.?(?:[ ]{{1,3}}[0-9]{{2,4}})?"
     rf"|(?:19|20)[0-9]{{2}})(?![\w])",
+    re.IGNORECASE,
+)
+# "zoon is van 1985": a year alone after "is van" is a birth year (a full date after it is
+# caught by the date rule below).
+_IS_VAN_YEAR_RE = re.compile(
+    r"(?<!\w)is[ ]{1,3}van[ ]{1,3}(?P<year>(?:19|20)[0-9]{2})(?![\w-]|[.,:/][0-9])",
+    re.IGNORECASE,
+)
+_LAST_WORD_RE = re.compile(r"([^\W\d_]{1,30})[ ]{1,3}$")
+_THING_SUBJECTS = frozenset(
+    """
+    wet regeling besluit beleid huis pand gebouw woning flat brief rapport foto kerk
+    auto boek contract regel afspraak nota plan
+    """.split()
+)
+# A birth word right after a date: "op 4 juli 1970 geboren", "12/3/1990 jarig".
+_BIRTH_AFTER_RE = re.compile(r"[ ,]{0,3}(?:geboren|jarig|verjaardag|geb\.?)(?!\w)", re.IGNORECASE)
+# Words right before a full date that make it a work or policy date, however old: "sinds
+# 01-01-2010", "per 1 januari 2015", "de wet van 1 juli 2013", "tot en met 31-12-2013".
+_NOT_BIRTH_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:sinds|sedert|vanaf|per|tot|t/m|tot[ ]en[ ]met|in|na|voor|vóór|tussen"
+    r"|uiterlijk|wet[ ]van|besluit[ ]van|regeling[ ]van|brief[ ]van|vonnis[ ]van"
+    r"|uitspraak[ ]van)[ ]{1,3}(?:de[ ]{1,3}|het[ ]{1,3})?$",
     re.IGNORECASE,
 )
 
@@ -274,6 +331,12 @@ _BIRTH_CONTEXT_RE = re.compile(
 def _birth_findings(text: str, today: date) -> Iterator[Finding]:
     for m in _BIRTH_CONTEXT_RE.finditer(text):
         yield Finding(FindingKind.BIRTH_DATE, m.start(), m.end())
+    for m in _IS_VAN_YEAR_RE.finditer(text):
+        subject = _LAST_WORD_RE.search(text, max(0, m.start() - 30), m.start())
+        if subject is not None and subject.group(1).lower() in _THING_SUBJECTS:
+            continue  # "de wet is van 2013", "het pand is van 1930"
+        if int(m["year"]) <= today.year:
+            yield Finding(FindingKind.BIRTH_DATE, m.start("year"), m.end())
     for m in _FULL_DATE_RE.finditer(text):
         g = m.groupdict()
         year = int(g["y1"] or g["y2"] or g["y3"])
@@ -281,8 +344,13 @@ def _birth_findings(text: str, today: date) -> Iterator[Finding]:
         day = int(g["d1"] or g["d2"] or g["d3"])
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
-        # A full date at least 12 years back reads as somebody's birthday, not a work date.
-        if 1900 <= year <= today.year - 12:
+        if _BIRTH_AFTER_RE.match(text, m.end()) and 1900 <= year <= today.year:
+            yield Finding(FindingKind.BIRTH_DATE, m.start(), m.end())
+            continue
+        # A full date at least 12 years back reads as somebody's birthday, not a work date,
+        # unless the words before it say it is a moment in time ("sinds", "per", "wet van").
+        before = text[max(0, m.start() - 20) : m.start()]
+        if 1900 <= year <= today.year - 12 and not _NOT_BIRTH_BEFORE_RE.search(before):
             yield Finding(FindingKind.BIRTH_DATE, m.start(), m.end())
 
 
@@ -290,8 +358,8 @@ def _birth_findings(text: str, today: date) -> Iterator[Finding]:
 
 _NAME_TITLE_RE = re.compile(
     r"(?<![\w])(?i:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|de[ ]heer|familie|fam\.?)"
-    r"[ ]{1,3}(?:(?i:van|de|der|den|ter|ten|het|'t|la|le|el|al)[ ]{1,3}){0,3}"
-    r"(?P<name>[A-Z][a-zà-ÿ'-]{1,30})(?![\w])"
+    r"[ ]{1,3}(?P<prefix>(?:(?i:van|de|der|den|ter|ten|het|'t|la|le|el|al)[ ]{1,3}){0,3})"
+    r"(?P<name>[^\W\d_](?:[^\W\d_]|['-]){1,30})(?![\w])"
 )
 # Capitalised words that follow a title without being a name ("Meneer Is ..." is rare, but
 # "mevrouw Wmo-consulent" is not).
@@ -302,11 +370,50 @@ _NOT_NAMES = frozenset(
     huisarts gemeente wijkteam schuldhulp
     """.split()
 )
+# Lowercase words that follow a title in a sentence ("mevrouw was blij", "meneer van de
+# voedselbank"): a lowercase surname ("mevrouw jansen") is anything else.
+_NOT_LOWER_NAMES = _NOT_NAMES | frozenset(
+    """
+    ben bent heb hebt kan kunnen mag mocht moet moest zal zou zullen wist weet werd wordt
+    vond vindt gaat ging zit zat woont staat stond komt krijgt kreeg ontving ontvangt maakt
+    voelt moet hoeft durft belt vertelt vraagt vroeg laat liet leek lijkt sprak spreekt
+    praat reageert antwoordt doet deed liep loopt zag ziet wacht zoekt zocht kent leeft
+    werkt betaalt hoort begon begint blijft bleef schrok mailt appt zelf zelfs even graag
+    weer nu toen daarna dan al niet wel geen altijd vaak soms eerst alleen direct meteen
+    snel inmiddels steeds echt erg heel zeer bijna nooit ineens opnieuw vandaag gisteren
+    morgen deze dit dus want omdat als toch haar hem zijn hun wij jij u men er daar hier
+    naar aan voor na over om tot door tegen zonder achter onder tijdens sinds via
+    kon zag las sliep hielp koos nam lag viel hield stierf schreef riep at dronk zweeg
+    verdween verscheen verloor vergat begreep vertrok bood trok zong wou
+    eigenlijk misschien uiteindelijk vroeger later nou ja nee zo hoe wat wie waar waarom
+    gebeld gesproken gezien bezocht thuis alleenstaand oud oude jong jonge
+    en-of kinderen kind zoon dochter man vrouw partner buurvrouw buurman
+    """.split()
+)
+# Prefixes that also start a role ("meneer van de voedselbank", "mevrouw van het
+# wijkteam"): after them only a capitalised word is a surname.
+_ROLE_PREFIXES = frozenset({"van", "van de", "van het", "van 't"})
+
+
+def _is_lower_name(name: str, prefix: str) -> bool:
+    word = name.lower()
+    if prefix in _ROLE_PREFIXES or word in _NOT_LOWER_NAMES:
+        return False
+    # Present and past tenses and participles: "familie helpt", "mevrouw huilde", "meneer
+    # gebeld". A lowercase surname ending in -t ("mevrouw smit") is lost to this; the
+    # capitalised spelling is still found.
+    if word.endswith("t") or (len(word) >= 5 and word.endswith(("de", "te"))):
+        return False
+    return not (word.startswith("ge") and word.endswith(("d", "t")))
 
 
 def _name_findings(text: str) -> Iterator[Finding]:
     for m in _NAME_TITLE_RE.finditer(text):
-        if m.group("name").lower().split("-")[0] not in _NOT_NAMES:
+        name = m.group("name")
+        if name.lower().split("-")[0] in _NOT_NAMES:
+            continue
+        prefix = " ".join(m.group("prefix").lower().split())
+        if name[0].isupper() or _is_lower_name(name, prefix):
             yield Finding(FindingKind.NAME_TITLE, m.start(), m.end())
 
 
