@@ -215,7 +215,7 @@ class _Parser:
         return _Parsed(second[0] - start, second[1])
 
     def hour_range(self, i: int) -> _Parsed | None:
-        """ "10-12 uur", "9 – 11u" -> the hours in between (whole clock hours, A < B <= 24)."""
+        """ "10-12 uur", "9 – 11u" -> the hours in between (whole clock hours, 7 <= A < B <= 24)."""
         a, b = self.at(i), self.at(i + 2)
         if a is None or b is None or a.kind != "num" or b.kind != "num":
             return None
@@ -224,7 +224,8 @@ class _Parser:
         if not (a.text.isdigit() and b.text.isdigit() and len(a.text) <= 2 and len(b.text) <= 2):
             return None
         start, end = int(a.text), int(b.text)
-        if not start < end <= 24:
+        # Only daytime clock hours: "2-3 uur" more likely means "two to three hours".
+        if not 7 <= start < end <= 24:
             return None
         return _Parsed((end - start) * 60, i + 4)
 
