@@ -107,8 +107,12 @@ async def test_submission_key_is_unique(engine):
         muni_id = (await s.exec(select(Municipality.id))).first()
         act_id = (await s.exec(text("SELECT id FROM activity_type LIMIT 1"))).scalar()
     row = dict(
-        submission_key="k1", expert_id=user.id, work_date=date(2026, 11, 17),
-        duration_minutes=45, municipality_id=muni_id, activity_type_id=act_id,
+        submission_key="k1",
+        expert_id=user.id,
+        work_date=date(2026, 11, 17),
+        duration_minutes=45,
+        municipality_id=muni_id,
+        activity_type_id=act_id,
     )
     async with transaction(factory) as s:
         s.add(Contact(**row))
@@ -129,8 +133,14 @@ async def test_timestamps_come_back_as_aware_utc(engine):
 async def _redeem(factory, code, tg_id, now=NOW):
     async with transaction(factory) as s:
         return await users.redeem_invite(
-            s, code, telegram_user_id=tg_id, chat_id=tg_id, display_name="X",
-            language="nl", now=now, secret="test-secret",
+            s,
+            code,
+            telegram_user_id=tg_id,
+            chat_id=tg_id,
+            display_name="X",
+            language="nl",
+            now=now,
+            secret="test-secret",
         )
 
 
