@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.walkin import TZ, ScheduleException, SessionRule
+from bot.domain.walkin import TZ, ScheduleException, SessionRule, occurrences
 from bot.domain.walkin_query import DayFilter, WalkinQuery, answer, parse_walkin_query
 
 # Wednesday 4 March 2026, 09:30 in Amsterdam.
@@ -327,3 +327,52 @@ def test_answer_limit() -> None:
 def test_answer_no_sessions_at_all() -> None:
     a = ask("inloop gennep")
     assert a.nothing_found and a.next_occurrence is None and not a.needs_place
+
+
+# ------------------------------------------------------------------ far dates stay bounded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "inloop venlo 31-12-9999",
+        "inloop venlo 9999-12-31",
+        "inloop venlo 31 december 9999",
+        "inloop venlo 1-1-1900",
+        "inloop venlo 5-3-2028",  # two years ahead
+    ],
+)
+def test_dates_more_than_a_year_away_are_no_day(text: str) -> None:
+    assert parse_walkin_query(text, NOW).day is None
+
+
+def test_a_far_date_next_to_today_leaves_only_today() -> None:
+    # Regression: "vandaag en 31-12-9999" gave a range to the year 9999 and `answer` computed
+    # every session (and every year's holidays) up to it before applying `limit`.
+    q = parse_walkin_query("inloop venlo vandaag en 31-12-9999", NOW)
+    assert q.day == DayFilter(WED, WED, "today")
+    a = answer(RULES, [], q, NOW, limit=15)
+    assert [o.session_id for o in a.occurrences] == [1, 2]
+
+
+def test_dates_within_a_year_still_count() -> None:
+    q = parse_walkin_query("inloop venlo 5-3-2027", NOW)
+    assert q.day is not None and q.day.single == date(2027, 3, 5)
+
+
+def test_answer_caps_a_long_range_at_the_horizon() -> None:
+    # A hand-made query up to the end of the calendar: never more than `horizon_days` days of
+    # sessions are computed, and the answer says where it stopped.
+    q = parse_walkin_query("/inloop venlo", NOW)  # all kinds
+    q = WalkinQuery(**{**q.__dict__, "day": DayFilter(WED, date.max, "range")})
+    a = answer(RULES, [], q, NOW, horizon_days=90)
+    last = WED + timedelta(days=89)
+    assert a.day == DayFilter(WED, last, "range")
+    assert max(o.date for o in a.occurrences) <= last
+    # Exactly the 90 days' sessions: 13 weeks of Wednesdays (2) and Fridays (1) but Goede
+    # vrijdag.
+    assert len(a.occurrences) == len(occurrences(RULES, [], WED, last, municipality="Venlo"))
+    assert len(a.occurrences) == 13 * 2 + 12
+    # A range that starts at the end of the calendar does not overflow.
+    q_end = WalkinQuery(**{**q.__dict__, "day": DayFilter(date.max, date.max, "date")})
+    assert [o.date for o in answer(RULES, [], q_end, NOW).occurrences] == [date.max]  # a Friday

@@ -12,6 +12,7 @@ Decisions:
   weekday names (the next such day; today counts), "volgende/komende <dag>" (strictly after
   today), "volgende week [<dag>]", "deze week", "(dit) weekend", dates "12 mei", "12-5",
   "12/5/2026", "2026-05-12". Several day mentions ("morgen of overmorgen") give one range.
+  A date more than a year from today ("31-12-9999", "1-1-1990") is ignored, as if not said.
   Abbreviations di/wo/do/vr/za are accepted, "ma" (mother) and "zo" (so/soon) are not.
 * "now" (`now_requested`): "nu", "momenteel", "op dit/het moment", or "open"/"geopend" in a
   question without a time question ("wanneer", "hoe laat", "tijden") and without another day.
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
@@ -80,6 +81,9 @@ PART_WINDOWS: dict[PartOfDay, tuple[time, time | None]] = {
 }
 
 MAX_TEXT = 1000  # a question is short; cap work on pasted essays
+# An explicit date further away than this is no day filter ("31-12-9999" is a joke or a typo,
+# and a range to it would make `answer` compute centuries of sessions).
+MAX_DATE_DISTANCE = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,12 @@ def _make_date(today: date, day: int, month: int, year: int | None) -> date | No
 
 
 def _explicit_dates(text: str, tokens: Sequence[Token], today: date) -> list[date]:
+    """Dates written out in the text, within `MAX_DATE_DISTANCE` of today (others ignored)."""
+    found = _all_explicit_dates(text, tokens, today)
+    return [d for d in found if abs(d - today) <= MAX_DATE_DISTANCE]
+
+
+def _all_explicit_dates(text: str, tokens: Sequence[Token], today: date) -> list[date]:
     found: list[date] = []
     for m in _ISO_RE.finditer(text):
         d = _make_date(today, int(m[3]), int(m[2]), int(m[1]))
@@ -488,7 +498,9 @@ def answer(
 ) -> WalkinAnswer:
     """Sessions for the query's municipality, filtered by day / part of day / kind.
 
-    Without a day filter: the next `days` days. Sessions already over are left out, sessions
+    Without a day filter: the next `days` days. A day filter is cut off after `horizon_days`
+    days from its (not past) first day, so a long range never makes us compute more than that;
+    the answer's `day` then ends at the cut. Sessions already over are left out, sessions
     running now are kept (and listed in `open_now`). When nothing is left, `next_occurrence`
     is the first upcoming session within `horizon_days` that matches part of day and kind
     (kind only as a preference), else simply the first upcoming one.
@@ -501,8 +513,12 @@ def answer(
     now_utc = now.astimezone(UTC)
     if query.day is not None:
         first, last = max(query.day.first, today), query.day.last
+        cap = _add_days(first, horizon_days - 1)
+        if last > cap:
+            last = cap
+            query = replace(query, day=DayFilter(query.day.first, cap, query.day.key))
     else:
-        first, last = today, today + timedelta(days=days - 1)
+        first, last = today, _add_days(today, days - 1)
     upcoming = [
         o
         for o in occurrences(rules, exceptions, first, last, municipality=query.municipality)
@@ -530,6 +546,14 @@ def answer(
         kind_fallback=fallback,
         truncated=truncated,
     )
+
+
+def _add_days(d: date, n: int) -> date:
+    """d + n days, clamped to the calendar's end (a hand-made query may reach year 9999)."""
+    try:
+        return d + timedelta(days=max(n, 0))
+    except OverflowError:
+        return date.max
 
 
 def _answer(
