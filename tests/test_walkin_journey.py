@@ -18,7 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel
 
 from bot.domain.walkin import TZ
-from bot.domain.walkin_csv import parse_sessions_csv
+from bot.domain.walkin_csv import SessionRow, parse_sessions_csv
 from bot.storage import walkin as repo
 from bot.storage.db import transaction
 
@@ -548,3 +548,38 @@ async def test_a_resident_leaves_nothing_behind(bot, caplog):
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for secret in [*secrets, *said]:
         assert secret not in logged, f"{secret!r} logged"
+
+
+# --------------------------------------------------------------------------- long answers
+
+
+async def test_a_busy_day_with_long_texts_stays_within_one_message(bot):
+    # Regression: the length check ran only after the first day, which was added whole; 12
+    # Venlo sessions on one Tuesday with long names, addresses and notes made a message over
+    # 4096 characters, Telegram refused it and the resident got "Sorry, er ging iets mis".
+    bot.clock.set(TUESDAY_MORNING)
+    rows = [
+        SessionRow(
+            municipality="Venlo",
+            place=f"Buurthuis nummer {i} " + "met een heel lange naam " * 4,
+            address=f"Lange Straatnaam {i} " + "achter het gemeentehuis & de kerk " * 5,
+            weekday=1,
+            start=time(11 + i % 12, 0),
+            end=time(11 + i % 12, 45),
+            note="Koffie & thee staan klaar; neem gerust iemand mee. " * 5,
+        )
+        for i in range(12)
+    ]
+    async with transaction(bot.services.sessions) as s:
+        await repo.import_rows(s, rows, bot.clock.now())
+    rita = bot.resident("Rita")
+    for text in ("inloop venlo vandaag", "inloop venlo"):
+        reply = (await rita.says(text)).only
+        body = reply.text
+        assert "Sorry" not in body, text
+        assert len(body.encode("utf-16-le")) // 2 < 4096, text
+        assert "Vandaag, dinsdag 3 maart" in body and "Buurthuis nummer 0" in body
+        assert "Buurthuis nummer 11" not in body  # cut inside the day ...
+        assert "Er zijn nog meer tijden." in body  # ... and said so
+        assert body.endswith(WELCOME + " Je hoeft je naam niet te geven.")
+        assert reply.button_labels == ["Andere gemeente"]

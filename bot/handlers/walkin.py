@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.commands import EXPERT, RESIDENT
 from bot.context import BotContext
+from bot.domain.digest import utf16_len
 from bot.domain.holidays_nl import holiday_name
 from bot.domain.walkin import Occurrence, local_today
 from bot.domain.walkin_query import WalkinAnswer, WalkinQuery, answer, parse_walkin_query
@@ -29,7 +30,9 @@ from bot.storage import walkin as repo
 PREFIX = "i"
 PICK = "kies"  # `i:kies`: show the municipality buttons again
 MAX_SHOWN = 15  # occurrences in one answer; more would not fit a phone screen
-MAX_CHARS = 3500  # stay well under Telegram's 4096, whatever the places' names are
+# Raw HTML in UTF-16 units (what Telegram counts, plus tags and entities) for the list of
+# sessions; the lines after it (more times, welcome) stay far below the rest of 4096.
+MAX_CHARS = 3500
 # Signals strong enough for staff: "Venlo" or "morgen" alone from an expert is not a question.
 STAFF_SIGNALS = frozenset({"command", "kind", "visit", "open", "question"})
 
@@ -187,6 +190,8 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime) -> str:
     section_seen: set[str] = set()
     shown = 0
     truncated = ans.truncated
+    size = utf16_len("\n".join(out))  # raw HTML: never less than what Telegram counts
+    full = False
     for group in ans.groups:
         block: list[str] = []
         if group.label in SECTION and group.label not in section_seen:
@@ -195,16 +200,20 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime) -> str:
                 block.append(f"<u>{esc(_(SECTION[group.label]))}</u>")
             section_seen.add(group.label)
         block.append("<b>" + esc(_day_header(t, group.label, group.date)) + "</b>")
-        entries: list[str] = []
         for o in group.occurrences:
-            entries += _entry(t, o, now, mixed=mixed)
-            entries.append("")
-        candidate = [*block, *entries]
-        if shown and len("\n".join(out + candidate)) > MAX_CHARS:
-            truncated = True
+            # Entry by entry, so one busy day cannot push the message past Telegram's limit;
+            # the first entry always fits (an entry is at most ~700 characters).
+            candidate = [*block, *_entry(t, o, now, mixed=mixed), ""]
+            added = utf16_len("\n".join(candidate)) + 1
+            if shown and size + added > MAX_CHARS:
+                truncated = full = True
+                break
+            out += candidate
+            size += added
+            shown += 1
+            block = []
+        if full:
             break
-        out += candidate
-        shown += len(group.occurrences)
     if truncated:
         example = f"inloop {ans.village or ans.municipality} vrijdag"
         out.append(
