@@ -4,7 +4,7 @@ the result at once. Double taps, old buttons and bad input change nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import func
@@ -43,8 +43,6 @@ async def venlo_sessions(bot) -> list[WalkInSession]:
 
 
 def test_time_ranges_and_dates_as_coordinators_type_them():
-    from datetime import date, time
-
     assert parse_time_range("10:00-12:00") == (time(10), time(12))
     assert parse_time_range(" 9.30 – 11.15 ") == (time(9, 30), time(11, 15))
     assert parse_time_range("van 10 tot 12") == (time(10), time(12))
@@ -348,3 +346,213 @@ async def test_a_button_of_a_finished_dialogue_does_not_work_in_the_next(bot):
     await carla.press_data(old_venlo, first)
     assert "eerdere stap" in carla.last_callback_answer.text
     assert carla.last_reply.text.startswith("Welke gemeente?")  # still the same step
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+async def upload_sample(carla) -> str:
+    await carla.says("/inloopbeheer")
+    await carla.press("CSV-bestand inlezen")
+    await carla.sends_document(SAMPLE.read_bytes(), "inloop.csv", mime_type="text/csv")
+    return (await carla.press("Inlezen")).only.text
+
+
+async def active_kolk(bot) -> list[WalkInSession]:
+    return [r for r in await venlo_sessions(bot) if r.place == "Buurthuis De Kolk" and r.active]
+
+
+async def test_new_after_stop_and_reimport_keep_one_session(bot):
+    # Repro A: import, stop, add the same via "Nieuw", import again: never two active twins.
+    bot.clock.set(TUESDAY_MORNING)
+    carla = await bot.coordinator()
+    assert (await upload_sample(carla)).startswith("Ingelezen: 23 nieuw")
+    await carla.says("/inloopbeheer")
+    await carla.press("Stoppen met een inloop")
+    await carla.press("Venlo")
+    await carla.press("Buurthuis De Kolk")
+    await carla.press("Nu stoppen")
+    await carla.press("Opslaan")
+    assert await active_kolk(bot) == []
+
+    await carla.says("/inloopbeheer")
+    await carla.press("Nieuwe inloop of spreekuur")
+    await carla.press("Venlo")
+    await carla.press("Buurthuis De Kolk")
+    await carla.press("dinsdag")
+    await carla.says("10:00-12:00")
+    saved = (await carla.press("Opslaan")).only.text
+    assert saved == "Opgeslagen. Inwoners zien deze inloop nu bij /inloop."
+    assert await count(bot, WalkInSession) == 23  # the stopped row came back, no new row
+    assert len(await active_kolk(bot)) == 1
+
+    # The file brings back its note on that same row; still one session.
+    assert await upload_sample(carla) == "Ingelezen: 0 nieuw, 1 gewijzigd, 22 al goed."
+    assert await count(bot, WalkInSession) == 23
+    assert len(await active_kolk(bot)) == 1
+    text = (await bot.resident().says("volgende week dinsdag inloop venlo")).only.text
+    assert text.count("Buurthuis De Kolk") == 1
+
+    # One cancelled date hides the session for residents (no twin left to show).
+    await carla.says("/inloopbeheer")
+    await carla.press("Eén datum afzeggen")
+    await carla.press("Venlo")
+    await carla.press("Buurthuis De Kolk")
+    await carla.press("Dinsdag 10 maart")
+    await carla.press("Opslaan")
+    text = (await bot.resident().says("volgende week dinsdag inloop venlo")).only.text
+    assert "Op dinsdag 10 maart is er geen inloop in Venlo." in text
+
+
+async def test_an_edit_that_would_make_a_twin_is_refused(bot):
+    # Repro B: session B's times changed to those of A (same place and day).
+    await seed(bot)
+    async with transaction(bot.services.sessions) as s:
+        venlo = await repo.municipality_by_name(s, "Venlo")
+        await repo.add_session(
+            s,
+            municipality_id=venlo.id,
+            place="buurthuis de kolk",  # the same place, typed differently
+            address="Kolkstraat 14 Venlo",
+            weekday=1,
+            start=time(14),
+            end=time(16),
+            now=bot.clock.now(),
+        )
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Tijd, dag of plek wijzigen")
+    await carla.press("Venlo")
+    await carla.press("di 14:00–16:00 · buurthuis de kolk")
+    await carla.press("Tijden")
+    await carla.says("10:00-12:00")
+    done = (await carla.press("Opslaan")).only.text
+    assert done == (
+        "Deze inloop stond er al. Er is niets veranderd.\n"
+        "Buurthuis De Kolk, elke dinsdag 10:00 – 12:00"
+    )
+    twin = next(r for r in await venlo_sessions(bot) if r.place == "buurthuis de kolk")
+    assert (twin.start_time, twin.end_time) == (time(14), time(16))
+    assert await count(bot, ConversationDraft) == 0
+    text = (await bot.resident().says("volgende week dinsdag inloop venlo")).only.text
+    assert text.count("10:00 – 12:00") == 1
+
+
+async def test_undo_a_cancelled_date(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Afzegging terugdraaien")
+    empty = (await carla.press("Venlo")).only
+    assert empty.text == "In Venlo is vanaf vandaag geen datum afgezegd."
+    await carla.press("Stoppen")
+
+    async with transaction(bot.services.sessions) as s:
+        kolk = next(r for r, _n in await repo.sessions_in(s) if r.place == "Buurthuis De Kolk")
+        await repo.cancel_date(s, kolk.id, date(2026, 3, 2), bot.clock.now())  # already past
+        await repo.cancel_date(s, kolk.id, date(2026, 3, 10), bot.clock.now())
+    rita = bot.resident()
+    assert "geen inloop" in (await rita.says("volgende week dinsdag inloop venlo")).only.text
+
+    await carla.says("/inloopbeheer")
+    await carla.press("Afzegging terugdraaien")
+    step = (await carla.press("Venlo")).only
+    assert step.text == "Welke afzegging wil je terugdraaien?"
+    assert step.button_labels == ["di 10 mrt 10:00–12:00 · Buurthuis De Kolk", "Stoppen"]
+    summary = (await carla.press("di 10 mrt 10:00–12:00 · Buurthuis De Kolk")).only
+    assert summary.text.startswith("Afzegging terugdraaien\ndi 10 mrt: Buurthuis De Kolk gaat")
+    assert "Inwoners zien dan weer dat deze inloop op dinsdag 10 maart doorgaat." in summary.text
+    save_data = summary.keyboard[0][0]["callback_data"]
+    done = (await carla.press("Opslaan")).only.text
+    assert done == "Teruggedraaid. Inwoners zien dat deze inloop op dinsdag 10 maart doorgaat."
+    await carla.press_data(save_data, summary)  # a second tap: nothing more happens
+    assert "eerdere stap" in carla.last_callback_answer.answer.text
+    carla.assert_callbacks_answered()
+    assert await count(bot, WalkInException) == 1  # only the past one is left
+    text = (await rita.says("volgende week dinsdag inloop venlo")).only.text
+    assert "Dinsdag 10 maart" in text and "Buurthuis De Kolk" in text
+    async with bot.services.sessions() as s:
+        audit = (await s.exec(select(AuditLog).order_by(AuditLog.id))).all()
+    last = audit[-1]
+    assert (last.entity, last.action, last.after) == ("walkin_exception", "delete", None)
+    assert last.before["on_date"] == "2026-03-10" and last.actor_id is not None
+
+
+async def test_take_away_an_extra_date(bot):
+    await seed(bot)
+    async with transaction(bot.services.sessions) as s:
+        weert = await repo.municipality_by_name(s, "Weert")
+        extra = await repo.add_extra_date(
+            s,
+            municipality_id=weert.id,
+            on_date=date(2026, 3, 7),
+            start=time(14),
+            end=time(17),
+            place="Markt & Co <Weert>",
+            address="Markt 1 Weert",
+            now=bot.clock.now(),
+        )
+        extra_id = extra.id
+    rita = bot.resident()
+    assert "Markt &amp; Co" not in (await rita.says("inloop weert zaterdag")).only.text
+    assert "Markt & Co" in (await rita.says("inloop weert zaterdag")).only.text
+
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Extra datum weghalen")
+    step = (await carla.press("Weert")).only
+    assert step.text == "Welke extra datum wil je weghalen?"
+    summary = (await carla.press("za 7 mrt 14:00–17:00 · Markt & Co <Weert>")).only
+    assert "za 7 mrt: extra 14:00 – 17:00, Markt & Co <Weert>" in summary.text
+    assert "Inwoners zien deze extra datum dan niet meer." in summary.text
+    # Meanwhile someone else removed it: the save says so and changes nothing.
+    async with transaction(bot.services.sessions) as s:
+        assert await repo.remove_exception(s, extra_id, bot.clock.now(), kind="extra")
+    assert (await carla.press("Opslaan")).only.text == "Deze datum was al weggehaald."
+
+    async with transaction(bot.services.sessions) as s:
+        await repo.add_extra_date(
+            s,
+            municipality_id=weert.id,
+            on_date=date(2026, 3, 7),
+            start=time(14),
+            end=time(17),
+            place="Markt & Co <Weert>",
+            address="Markt 1 Weert",
+            now=bot.clock.now(),
+        )
+    await carla.says("/inloopbeheer")
+    await carla.press("Extra datum weghalen")
+    await carla.press("Weert")
+    await carla.press("za 7 mrt 14:00–17:00 · Markt & Co <Weert>")
+    done = (await carla.press("Opslaan")).only.text
+    assert done == "Weggehaald. Inwoners zien deze extra datum niet meer."
+    assert await count(bot, WalkInException) == 0
+    assert "Markt & Co" not in (await rita.says("inloop weert zaterdag")).only.text
+
+
+async def test_a_long_overview_is_split_between_lines(bot):
+    await seed(bot)
+    async with transaction(bot.services.sessions) as s:
+        venlo = await repo.municipality_by_name(s, "Venlo")
+        for i in range(120):
+            await repo.add_extra_date(
+                s,
+                municipality_id=venlo.id,
+                on_date=date(2026, 3, 4) + timedelta(days=i),
+                start=time(10),
+                end=time(12),
+                place=f"Zaal & Co <{i:03d}> " + "x" * 20,
+                address="Markt 1 Venlo",
+                now=bot.clock.now(),
+            )
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    await carla.press("Overzicht per gemeente")
+    replies = await carla.press("Venlo")
+    assert len(replies) >= 2  # the fake Bot API refuses broken HTML and texts over 4096
+    assert replies[0].text.startswith("Inloop en spreekuur in Venlo")
+    assert replies[-1].text.endswith("Iets wijzigen? Typ /inloopbeheer.")
+    everything = "\n".join(replies.texts)
+    for i in range(120):
+        assert f"Zaal & Co <{i:03d}> " + "x" * 20 in everything

@@ -148,3 +148,43 @@ def test_list_per_municipality(cli_db, capsys):
 
     assert main(["inloop", "list", "--gemeente", "Utrecht"]) == 1
     assert "Utrecht" in capsys.readouterr().err
+
+
+def test_import_after_stop_and_new_keeps_one_active_session(cli_db, capsys):
+    # Repro A through the command line: a stopped session, then the same one again (as
+    # "Nieuw" did before the fix: a second row), then the same file: one active session.
+    from datetime import UTC, datetime
+
+    from bot.storage import walkin as repo
+    from bot.storage.db import transaction
+
+    assert main(["inloop", "import", str(SAMPLE)]) == 0
+
+    async def stop_and_add_twin() -> None:
+        engine = create_engine(cli_db)
+        try:
+            async with transaction(session_factory(engine)) as s:
+                now = datetime(2026, 3, 3, 9, tzinfo=UTC)
+                kolk = next(r for r, _ in await repo.sessions_in(s) if r.place.endswith("Kolk"))
+                await repo.stop_session(s, kolk.id, now)
+                await repo.add_session(
+                    s,
+                    municipality_id=kolk.municipality_id,
+                    place="buurthuis de kolk",
+                    address=kolk.address,
+                    weekday=kolk.weekday,
+                    start=kolk.start_time,
+                    end=kolk.end_time,
+                    now=now,
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(stop_and_add_twin())
+    capsys.readouterr()
+    assert main(["inloop", "import", str(SAMPLE)]) == 0
+    assert "0 nieuw / new, 1 gewijzigd / updated" in capsys.readouterr().out
+    kolks = [(p, active) for p, _a, active in _sessions(cli_db) if p.casefold().endswith("kolk")]
+    assert kolks == [("Buurthuis De Kolk", False), ("Buurthuis De Kolk", True)]
+    assert main(["inloop", "list", "--gemeente", "Venlo"]) == 0
+    assert capsys.readouterr().out.count("Buurthuis De Kolk") == 1

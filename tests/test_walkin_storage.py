@@ -208,3 +208,162 @@ async def test_import_is_all_or_nothing(engine):
             raise RuntimeError("the disk is full")  # anything failing after the first rows
     async with factory() as s:
         assert (await s.exec(select(func.count()).select_from(WalkInSession))).one() == 0
+
+
+# --------------------------------------------------------------------------- no twins
+
+
+async def _active_kolks(factory) -> list[WalkInSession]:
+    async with factory() as s:
+        return [
+            r for r, _ in await repo.sessions_in(s) if r.place.casefold() == "buurthuis de kolk"
+        ]
+
+
+async def _new_kolk(factory, **kw):
+    async with transaction(factory) as s:
+        m = await _muni(s, "Venlo")
+        return await repo.add_or_restore_session(
+            s,
+            municipality_id=m.id,
+            place=kw.pop("place", "Buurthuis De Kolk"),
+            address=kw.pop("address", "Kolkstraat 14 Venlo"),
+            weekday=1,
+            start=time(10),
+            end=time(12),
+            now=kw.pop("now", NOW),
+            **kw,
+        )
+
+
+async def test_new_brings_back_a_stopped_twin_and_import_keeps_one(engine):
+    # Repro A: import -> stop -> "Nieuw" the same -> import again.
+    factory = session_factory(engine)
+    rows = parse_sessions_csv(SAMPLE.read_text("utf-8")).rows
+    async with transaction(factory) as s:
+        await repo.import_rows(s, rows, NOW)
+    (kolk,) = await _active_kolks(factory)
+    async with transaction(factory) as s:
+        await repo.stop_session(s, kolk.id, NOW)
+    row, outcome = await _new_kolk(factory, place="buurthuis de kolk", kind="spreekuur")
+    assert (row.id, outcome) == (kolk.id, "restored")
+    (back,) = await _active_kolks(factory)
+    assert (back.id, back.place, back.kind, back.note) == (
+        kolk.id,
+        "buurthuis de kolk",
+        "spreekuur",
+        None,
+    )
+    row, outcome = await _new_kolk(factory)
+    assert (row.id, outcome) == (kolk.id, "exists")
+    async with transaction(factory) as s:
+        again = await repo.import_rows(s, rows, NOW)
+    assert (again.added, again.updated) == (0, 1)
+    (one,) = await _active_kolks(factory)
+    assert one.id == kolk.id
+    async with factory() as s:
+        assert (await s.exec(select(func.count()).select_from(WalkInSession))).one() == len(rows)
+        r, _ = await repo.load_schedule(s, "Venlo")
+    assert len(occurrences(r, [], TUE, TUE)) == 1
+
+
+async def test_new_brings_back_a_session_past_its_last_date(engine):
+    factory = session_factory(engine)
+    old = await _add(factory, valid_until=date(2026, 2, 24))
+    row, outcome = await _new_kolk(factory)
+    assert (row.id, outcome) == (old.id, "restored")
+    async with factory() as s:
+        back = await s.get(WalkInSession, old.id)
+    assert back.active and back.valid_until is None
+
+
+async def test_new_with_a_live_twin_that_has_a_start_date_changes_nothing(engine):
+    factory = session_factory(engine)
+    dated = await _add(factory, valid_from=date(2026, 1, 1))
+    row, outcome = await _new_kolk(factory)
+    assert (row.id, outcome) == (dated.id, "exists")
+    assert len(await _active_kolks(factory)) == 1
+
+
+async def test_import_prefers_the_active_row_over_an_older_stopped_twin(engine):
+    # Twins written before the fix: a stopped row and, later, an active one.
+    factory = session_factory(engine)
+    stopped = await _add(factory)
+    async with transaction(factory) as s:
+        await repo.stop_session(s, stopped.id, NOW)
+    active = await _add(factory, place="buurthuis de kolk")
+    rows = parse_sessions_csv(
+        "gemeente,plek,adres,weekdag,begin,einde\n"
+        "Venlo,Buurthuis De Kolk,Kolkstraat 14,di,10:00,12:00\n"
+    ).rows
+    async with transaction(factory) as s:
+        summary = await repo.import_rows(s, rows, NOW)
+    assert (summary.added, summary.updated) == (0, 1)  # the place's spelling
+    async with factory() as s:
+        assert (await s.get(WalkInSession, stopped.id)).active is False
+        assert (await s.get(WalkInSession, active.id)).place == "Buurthuis De Kolk"
+
+
+async def test_an_edit_onto_another_live_session_is_refused(engine):
+    # Repro B: B's times changed to A's.
+    factory = session_factory(engine)
+    a = await _add(factory)
+    b = await _add(factory, place="BUURTHUIS DE KOLK", start=time(14), end=time(16))
+    async with transaction(factory) as s:
+        with pytest.raises(repo.SessionClash) as caught:
+            await repo.update_session(s, b.id, {"start_time": time(10), "end_time": time(12)}, NOW)
+        assert caught.value.other.id == a.id
+    async with factory() as s:
+        assert (await s.get(WalkInSession, b.id)).start_time == time(14)
+        audit = (await s.exec(select(AuditLog).where(AuditLog.action == "edit"))).all()
+    assert audit == []
+    # Once A has stopped, B may take its times; A cannot come back beside it.
+    async with transaction(factory) as s:
+        await repo.stop_session(s, a.id, NOW)
+        assert await repo.update_session(
+            s, b.id, {"start_time": time(10), "end_time": time(12)}, NOW
+        )
+    with pytest.raises(repo.SessionClash):
+        async with transaction(factory) as s:
+            await repo.update_session(s, a.id, {"active": True}, NOW)
+    # Another start date is another session (as the unique key says).
+    async with transaction(factory) as s:
+        assert await repo.update_session(s, a.id, {"valid_from": date(2027, 1, 1)}, NOW)
+
+
+async def test_undo_a_cancelled_or_extra_date_leaves_an_audit_row(engine):
+    factory = session_factory(engine)
+    kolk = await _add(factory)
+    async with transaction(factory) as s:
+        m = await _muni(s, "Venlo")
+        await repo.cancel_date(s, kolk.id, date(2026, 3, 10), NOW)
+        extra = await repo.add_extra_date(
+            s,
+            municipality_id=m.id,
+            on_date=date(2026, 3, 14),
+            start=time(10),
+            end=time(12),
+            place="Markt",
+            address="Markt 1",
+            now=NOW,
+        )
+        cancelled = (
+            await s.exec(select(WalkInException).where(WalkInException.kind == "cancelled"))
+        ).one()
+        cancelled_id, extra_id = cancelled.id, extra.id
+    async with transaction(factory) as s:
+        assert not await repo.remove_exception(s, cancelled_id, NOW, kind="extra")
+        assert await repo.remove_exception(s, cancelled_id, NOW, kind="cancelled", actor_id=None)
+        assert not await repo.remove_exception(s, cancelled_id, NOW, kind="cancelled")
+        assert await repo.remove_exception(s, extra_id, NOW, kind="extra")
+    async with factory() as s:
+        rules, exceptions = await repo.load_schedule(s, "Venlo")
+        audit = (
+            await s.exec(select(AuditLog).where(AuditLog.action == "delete").order_by(AuditLog.id))
+        ).all()
+    assert exceptions == []
+    assert date(2026, 3, 10) in {o.date for o in occurrences(rules, [], TUE, date(2026, 3, 17))}
+    assert [(a.entity, a.entity_id, a.before["kind"], a.after) for a in audit] == [
+        ("walkin_exception", cancelled_id, "cancelled", None),
+        ("walkin_exception", extra_id, "extra", None),
+    ]

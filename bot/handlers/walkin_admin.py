@@ -1,5 +1,6 @@
 """/inloopbeheer: coordinators add, change and stop walk-in sessions, cancel one date, add an
-extra date, or read in a CSV file. Buttons `b:<draft id>:<revision>:<action>`.
+extra date, undo either of those, or read in a CSV file. Buttons
+`b:<draft id>:<revision>:<action>`.
 
 A short dialogue kept in a `conversation_draft` (flow "inloopbeheer"), each step committed
 before the reply; the change is saved, and the draft removed, in one transaction after the
@@ -20,6 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.commands import COORDINATOR
 from bot.context import BotContext
+from bot.domain.digest import split_html
 from bot.domain.places import resolve_municipality
 from bot.domain.privacy import FindingKind, check_free_text
 from bot.domain.walkin import SessionRule
@@ -39,7 +41,7 @@ from bot.router import TextRouter, draft_ttl
 from bot.storage import drafts
 from bot.storage import walkin as repo
 from bot.storage.db import transaction
-from bot.storage.models import ConversationDraft, WalkInSession
+from bot.storage.models import ConversationDraft, WalkInException, WalkInSession
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +184,9 @@ def session_text(t: Translator, row: WalkInSession) -> str:
     )
 
 
+# What each undo action takes away: a cancelled date or an extra date.
+UNDO_KIND = {"unskip": "cancelled", "unextra": "extra"}
+
 # --------------------------------------------------------------------------- steps
 
 ACTIONS = {
@@ -190,6 +195,8 @@ ACTIONS = {
     "stop": N_("Stoppen met een inloop"),
     "skip": N_("Eén datum afzeggen"),
     "extra": N_("Extra datum toevoegen"),
+    "unskip": N_("Afzegging terugdraaien"),
+    "unextra": N_("Extra datum weghalen"),
     "list": N_("Overzicht per gemeente"),
     "imp": N_("CSV-bestand inlezen"),
 }
@@ -213,6 +220,8 @@ def steps(data: dict[str, Any]) -> list[str]:
     if action == "extra":
         own = ["place", "address"] if data.get("other") else []
         return ["menu", "muni", "session", *own, "date", "times", "confirm"]
+    if action in UNDO_KIND:
+        return ["menu", "muni", "exc", "confirm"]
     if action == "imp":
         return ["menu", "import", "confirm"]
     return ["menu", "muni"]
@@ -267,6 +276,8 @@ async def prompt(context: BotContext, draft: ConversationDraft) -> tuple[str, li
         else:
             text = _("Welke inloop in {muni}?").format(muni=esc(data["muni_name"]))
         return text, [*rows, quit_row]
+    if state == "exc":
+        return await _exc_prompt(context, draft, quit_row)
     if state == "place":
         # Known places only where the address comes along (not when changing just the name).
         known = data.get("known", []) if data.get("action") in ("new", "extra") else []
@@ -339,6 +350,78 @@ async def _date_prompt(
     return _("Op welke datum? Typ bijvoorbeeld 24-12 of volgende vrijdag."), [quit_row]
 
 
+async def _coming(
+    context: BotContext, data: dict[str, Any]
+) -> list[tuple[WalkInException, WalkInSession | None]]:
+    """The draft's municipality's cancelled or extra dates (by its undo action) from today on,
+    each with its session (if any)."""
+    async with context.services.sessions() as s:
+        sessions = await repo.sessions_in(s, data["muni_id"], include_inactive=True)
+        exceptions = await repo.exceptions_from(s, data["muni_id"], context.services.today())
+    by_id = {row.id: row for row, _n in sessions}
+    kind = UNDO_KIND[data["action"]]
+    return [
+        (exc, by_id.get(exc.session_id) if exc.session_id else None)
+        for exc in exceptions
+        if exc.kind == kind
+    ]
+
+
+def exception_line(t: Translator, exc: WalkInException, base: WalkInSession | None) -> str:
+    """'di 10 mrt: Buurthuis De Kolk gaat niet door' or 'za 7 mrt: extra 10:00 – 12:00, …'."""
+    _ = t._
+    place = exc.place or (base.place if base else "")
+    when = t.fmt_short_date(exc.on_date)
+    if exc.kind == "cancelled":
+        return _("{date}: {place} gaat niet door").format(date=when, place=esc(place))
+    start = exc.start_time or (base.start_time if base else None)
+    end = exc.end_time or (base.end_time if base else None)
+    return _("{date}: extra {start} – {end}, {place}").format(
+        date=when,
+        start=hhmm(start) if start else "",
+        end=hhmm(end) if end else "",
+        place=esc(place),
+    )
+
+
+def exception_label(t: Translator, exc: WalkInException, base: WalkInSession | None) -> str:
+    """'di 10 mrt 10:00–12:00 · Buurthuis De Kolk' for a button (short, plain text)."""
+    place = exc.place or (base.place if base else "")
+    start = exc.start_time or (base.start_time if base else None)
+    end = exc.end_time or (base.end_time if base else None)
+    times = f" {hhmm(start)}–{hhmm(end)}" if start and end else ""
+    label = f"{t.fmt_short_date(exc.on_date)}{times} · {place}"
+    return label if len(label) <= 48 else label[:47] + "…"
+
+
+async def _exc_prompt(
+    context: BotContext, draft: ConversationDraft, quit_row: list[Button]
+) -> tuple[str, list[list[Button]]]:
+    t = context.t
+    _ = t._
+    data = draft.data
+    coming = await _coming(context, data)
+    page = int(data.get("page", 0))
+    chunk = coming[page * SESSIONS_PER_PAGE : (page + 1) * SESSIONS_PER_PAGE]
+    rows = [[(exception_label(t, exc, base), _btn(draft, f"e{exc.id}"))] for exc, base in chunk]
+    if len(coming) > (page + 1) * SESSIONS_PER_PAGE:
+        rows.append([(_("Meer …"), _btn(draft, "more"))])
+    muni = esc(data["muni_name"])
+    if data["action"] == "unskip":
+        text = (
+            _("Welke afzegging wil je terugdraaien?")
+            if coming
+            else _("In {muni} is vanaf vandaag geen datum afgezegd.").format(muni=muni)
+        )
+    else:
+        text = (
+            _("Welke extra datum wil je weghalen?")
+            if coming
+            else _("In {muni} staat vanaf vandaag geen extra datum.").format(muni=muni)
+        )
+    return text, [*rows, quit_row]
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -397,6 +480,26 @@ async def _confirm_prompt(
         return "\n".join(lines), [save, *toggles, quit_row]
     if action == "imp":
         return data["preview"], [[(_("Inlezen"), _btn(draft, "save"))], quit_row]
+    if action in UNDO_KIND:
+        found = next((c for c in await _coming(context, data) if c[0].id == data["exc_id"]), None)
+        if found is None:
+            return _("Deze datum was al weggehaald. Typ /inloopbeheer om verder te gaan."), []
+        exc, base = found
+        effect = (
+            _("Inwoners zien dan weer dat deze inloop op {date} doorgaat.").format(
+                date=long_date(t, exc.on_date, today)
+            )
+            if action == "unskip"
+            else _("Inwoners zien deze extra datum dan niet meer.")
+        )
+        lines = [
+            "<b>" + esc(_(ACTIONS[action])) + "</b>",
+            exception_line(t, exc, base),
+            effect,
+            "",
+            _("Klopt dit?"),
+        ]
+        return "\n".join(lines), [save, quit_row]
     async with context.services.sessions() as s:
         row = await repo.get_session(s, data["session_id"]) if data.get("session_id") else None
     if action == "edit" and row is not None:
@@ -591,6 +694,18 @@ async def _on_action(
         if action.startswith("s") and action[1:].isdigit():
             await _choose_session(update, context, draft, int(action[1:]))
             return
+    if state == "exc" and data.get("action") in UNDO_KIND:
+        if action == "more":
+            page = int(data.get("page", 0)) + 1
+            await _step(update, context, draft, {"page": page}, state="exc", edit=True)
+            return
+        if action.startswith("e") and action[1:].isdigit():
+            exc_id = int(action[1:])
+            chosen = [exc for exc, _base in await _coming(context, data) if exc.id == exc_id]
+            if chosen:
+                picked = {"exc_id": exc_id, "exc_date": chosen[0].on_date.isoformat()}
+                await _step(update, context, draft, picked, edit=True)
+                return
     if state == "place" and action.startswith("p") and action[1:].isdigit():
         known = data.get("known", []) if data.get("action") in ("new", "extra") else []
         i = int(action[1:])
@@ -732,33 +847,17 @@ async def _overview(
         lines += ["", "<b>" + _("Afwijkende datums") + "</b>"]
         for exc in exceptions:
             base = by_id.get(exc.session_id) if exc.session_id else None
-            place = exc.place or (base.place if base else "")
-            when = t.fmt_short_date(exc.on_date)
-            if exc.kind == "cancelled":
-                lines.append(
-                    _("{date}: {place} gaat niet door").format(date=when, place=esc(place))
-                )
-            else:
-                start = exc.start_time or (base.start_time if base else None)
-                end = exc.end_time or (base.end_time if base else None)
-                lines.append(
-                    _("{date}: extra {start} – {end}, {place}").format(
-                        date=when,
-                        start=hhmm(start) if start else "",
-                        end=hhmm(end) if end else "",
-                        place=esc(place),
-                    )
-                )
+            lines.append(exception_line(t, exc, base))
     if stopped:
         lines += ["", _("Gestopt, niet meer zichtbaar: {n}").format(n=len(stopped))]
     lines += ["", _("Iets wijzigen? Typ /inloopbeheer.")]
-    text = "\n".join(lines)
-    if len(text) > 4000:
-        text = text[:3990] + "…"
-    if edit:
-        await edit_or_send(update, context, text)
-    else:
-        await reply(update, context, text)
+    # A long overview goes out in several messages, cut between lines (never inside a tag or
+    # an entity, which Telegram would refuse).
+    for i, chunk in enumerate(split_html("\n".join(lines))):
+        if edit and i == 0:
+            await edit_or_send(update, context, chunk)
+        else:
+            await reply(update, context, chunk)
 
 
 def _ended(row: WalkInSession, today: date) -> bool:
@@ -969,8 +1068,13 @@ async def _save(update: Update, context: BotContext, draft: ConversationDraft) -
             else:
                 changes["start_time"] = from_hhmm(data["start"])
                 changes["end_time"] = from_hhmm(data["end"])
-            changed = await repo.update_session(s, data["session_id"], changes, now, actor_id=actor)
-            done = _("Gewijzigd.") if changed else _("Er was niets te wijzigen.")
+            try:
+                changed = await repo.update_session(
+                    s, data["session_id"], changes, now, actor_id=actor
+                )
+                done = _("Gewijzigd.") if changed else _("Er was niets te wijzigen.")
+            except repo.SessionClash as clash:  # checked before anything changed
+                done = _clash_text(t, clash.other)
         elif action == "stop":
             last = date.fromisoformat(data["date"]) if data.get("date") else None
             stopped = await repo.stop_session(
@@ -1016,6 +1120,18 @@ async def _save(update: Update, context: BotContext, draft: ConversationDraft) -
                 if extra is not None
                 else _("Deze extra datum stond er al.")
             )
+        elif action in UNDO_KIND:
+            removed = await repo.remove_exception(
+                s, data["exc_id"], now, kind=UNDO_KIND[action], actor_id=actor
+            )
+            if not removed:
+                done = _("Deze datum was al weggehaald.")
+            elif action == "unskip":
+                done = _("Teruggedraaid. Inwoners zien dat deze inloop op {date} doorgaat.").format(
+                    date=long_date(t, date.fromisoformat(data["exc_date"]), services.today())
+                )
+            else:
+                done = _("Weggehaald. Inwoners zien deze extra datum niet meer.")
         elif action == "imp":
             result = check_csv(data["csv"], services.today())
             if result.errors:  # cannot happen: checked on upload; never import half a file
@@ -1030,31 +1146,32 @@ async def _save(update: Update, context: BotContext, draft: ConversationDraft) -
     await edit_or_send(update, context, done)
 
 
+def _clash_text(t: Translator, other: WalkInSession) -> str:
+    """The change would make a twin of `other`: say which one is there already."""
+    return t._("Deze inloop stond er al. Er is niets veranderd.") + "\n" + session_text(t, other)
+
+
 async def _save_new(
     s: Any, t: Translator, data: dict[str, Any], now: Any, actor: int | None
 ) -> str:
     _ = t._
-    start, end = from_hhmm(data["start"]), from_hhmm(data["end"])
-    for row, _name in await repo.sessions_in(s, data["muni_id"]):
-        if (
-            row.place.casefold() == data["place"].casefold()
-            and row.weekday == data["weekday"]
-            and (row.start_time, row.end_time) == (start, end)
-        ):
-            return _("Deze inloop stond er al. Er is niets veranderd.")
-    await repo.add_session(
+    # A live twin stays as it is; a stopped one with the same place, day and times comes back
+    # (with these details) instead of a second row beside it.
+    _row, outcome = await repo.add_or_restore_session(
         s,
         municipality_id=data["muni_id"],
         place=data["place"],
         address=data["address"],
         weekday=data["weekday"],
-        start=start,
-        end=end,
+        start=from_hhmm(data["start"]),
+        end=from_hhmm(data["end"]),
         kind=data.get("kind", "inloop"),
         open_on_holidays=bool(data.get("hol")),
         now=now,
         actor_id=actor,
     )
+    if outcome == "exists":
+        return _("Deze inloop stond er al. Er is niets veranderd.")
     return _("Opgeslagen. Inwoners zien deze inloop nu bij /inloop.")
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.walkin import ScheduleException, SessionRule
+from bot.domain.walkin import TZ, ScheduleException, SessionRule
 from bot.domain.walkin_csv import SessionRow
 from bot.storage.models import AuditLog, Municipality, WalkInException, WalkInSession
 
@@ -261,6 +261,82 @@ def _check_times(start: time, end: time) -> None:
         raise ValueError("start must be before end")
 
 
+# ----------------------------------------------------------------- natural key (one place)
+#
+# The unique constraint `uq_walkin_natural` holds a nullable `valid_from` and a case-sensitive
+# place, so the database lets "the same session" in twice. Every write that could make a twin
+# asks `same_sessions` (or, in bulk, `natural_key` with `PREFERRED_FIRST`) first.
+
+
+def natural_key(  # type: ignore[no-untyped-def]
+    muni_id: int, place: str, weekday: int, start: time, end: time, valid_from: date | None
+):
+    """Place compares case-insensitively ("De Kolk" == "de kolk", as in the CSV parser) and a
+    missing `valid_from` equals a missing `valid_from`."""
+    return (muni_id, place.strip().casefold(), weekday, start, end, valid_from)
+
+
+def _row_key(row: WalkInSession):  # type: ignore[no-untyped-def]
+    return natural_key(
+        row.municipality_id, row.place, row.weekday, row.start_time, row.end_time, row.valid_from
+    )
+
+
+# An active row before a stopped one, then the oldest: the row a match should update.
+PREFERRED_FIRST = (WalkInSession.active.desc(), WalkInSession.id)  # type: ignore[attr-defined]
+
+
+def _today(now: datetime) -> date:
+    return now.astimezone(TZ).date() if now.tzinfo else now.date()
+
+
+def is_live(row: WalkInSession, today: date) -> bool:
+    """Residents still see it: active and not past its last date."""
+    return row.active and (row.valid_until is None or row.valid_until >= today)
+
+
+async def same_sessions(
+    s: AsyncSession,
+    *,
+    municipality_id: int,
+    place: str,
+    weekday: int,
+    start: time,
+    end: time,
+    valid_from: date | None = None,
+    any_valid_from: bool = False,
+    exclude_id: int | None = None,
+) -> list[WalkInSession]:
+    """Rows with this natural key (see `natural_key`), active ones first, then by id.
+    `any_valid_from` matches whatever date they start on."""
+    q = select(WalkInSession).where(
+        WalkInSession.municipality_id == municipality_id,
+        WalkInSession.weekday == weekday,
+        WalkInSession.start_time == start,
+        WalkInSession.end_time == end,
+    )
+    if not any_valid_from:
+        q = q.where(
+            WalkInSession.valid_from.is_(None)  # type: ignore[union-attr]
+            if valid_from is None
+            else WalkInSession.valid_from == valid_from
+        )
+    wanted = place.strip().casefold()
+    return [
+        row
+        for row in (await s.exec(q.order_by(*PREFERRED_FIRST))).all()
+        if row.place.strip().casefold() == wanted and row.id != exclude_id
+    ]
+
+
+class SessionClash(ValueError):
+    """The change would make a second session with the same place, day and times."""
+
+    def __init__(self, other: WalkInSession) -> None:
+        super().__init__(f"same as walk-in session {other.id}")
+        self.other = other
+
+
 async def add_session(
     s: AsyncSession,
     *,
@@ -334,6 +410,7 @@ async def update_session(
     if row is None or all(getattr(row, k) == v for k, v in changes.items()):
         return False
     _check_times(changes.get("start_time", row.start_time), changes.get("end_time", row.end_time))
+    await _refuse_clash(s, row, changes, _today(now))
     before = snapshot(row)
     for key, value in changes.items():
         setattr(row, key, value)
@@ -342,6 +419,106 @@ async def update_session(
     await s.flush()
     _audit(s, actor_id, now, SESSION, session_id, "edit", before, snapshot(row))
     return True
+
+
+async def _refuse_clash(
+    s: AsyncSession, row: WalkInSession, changes: dict[str, Any], today: date
+) -> None:
+    """Raise `SessionClash` when `changes` would give `row` the natural key of another live
+    session (or of any row the unique constraint would refuse). Only checked when the key
+    changes or the row comes back: old twins do not block unrelated edits."""
+    after = {k: changes.get(k, getattr(row, k)) for k in EDITABLE}
+    new_key = natural_key(
+        row.municipality_id,
+        after["place"],
+        after["weekday"],
+        after["start_time"],
+        after["end_time"],
+        after["valid_from"],
+    )
+    comes_back = not is_live(row, today) and (
+        after["active"] and (after["valid_until"] is None or after["valid_until"] >= today)
+    )
+    if new_key == _row_key(row) and not comes_back:
+        return
+    others = await same_sessions(
+        s,
+        municipality_id=row.municipality_id,
+        place=after["place"],
+        weekday=after["weekday"],
+        start=after["start_time"],
+        end=after["end_time"],
+        valid_from=after["valid_from"],
+        exclude_id=row.id,
+    )
+    live = after["active"] and (after["valid_until"] is None or after["valid_until"] >= today)
+    clash = next((o for o in others if live and is_live(o, today)), None)
+    if clash is None and after["valid_from"] is not None:
+        # What `uq_walkin_natural` compares exactly: refuse with a reason instead of a crash.
+        clash = next((o for o in others if o.place == after["place"]), None)
+    if clash is not None:
+        raise SessionClash(clash)
+
+
+async def add_or_restore_session(
+    s: AsyncSession,
+    *,
+    municipality_id: int,
+    place: str,
+    address: str,
+    weekday: int,
+    start: time,
+    end: time,
+    now: datetime,
+    kind: str = "inloop",
+    open_on_holidays: bool = False,
+    actor_id: int | None = None,
+) -> tuple[WalkInSession, str]:
+    """A new weekly session, as a coordinator types it ("Nieuw": no start or last date).
+    Returns the row and what happened: "exists" (a live session with this place, day and
+    times, whatever date it started on: nothing changes), "restored" (a stopped one with this
+    natural key is active again, with the new details) or "added"."""
+    _check_times(start, end)
+    today = _today(now)
+    matches = await same_sessions(
+        s,
+        municipality_id=municipality_id,
+        place=place,
+        weekday=weekday,
+        start=start,
+        end=end,
+        any_valid_from=True,
+    )
+    live = next((row for row in matches if is_live(row, today)), None)
+    if live is not None:
+        return live, "exists"
+    stopped = next((row for row in matches if row.valid_from is None), None)
+    if stopped is not None:
+        changes: dict[str, Any] = {
+            "place": place,
+            "address": address,
+            "kind": kind,
+            "open_on_holidays": open_on_holidays,
+            "note": None,  # the summary the coordinator confirmed had no note
+            "valid_until": None,
+            "active": True,
+        }
+        await update_session(s, stopped.id, changes, now, actor_id=actor_id)  # type: ignore[arg-type]
+        return stopped, "restored"
+    row = await add_session(
+        s,
+        municipality_id=municipality_id,
+        place=place,
+        address=address,
+        weekday=weekday,
+        start=start,
+        end=end,
+        now=now,
+        kind=kind,
+        open_on_holidays=open_on_holidays,
+        actor_id=actor_id,
+    )
+    return row, "added"
 
 
 async def stop_session(
@@ -446,6 +623,30 @@ async def add_extra_date(
     return row
 
 
+async def get_exception(s: AsyncSession, exception_id: int) -> WalkInException | None:
+    return await s.get(WalkInException, exception_id)
+
+
+async def remove_exception(
+    s: AsyncSession,
+    exception_id: int,
+    now: datetime,
+    *,
+    kind: str,
+    actor_id: int | None = None,
+) -> bool:
+    """Undo a cancelled date (the session takes place again) or take away an extra date. The
+    row is deleted; the audit log keeps a copy. False when it is gone or not of `kind`."""
+    row = await s.get(WalkInException, exception_id)
+    if row is None or row.kind != kind:
+        return False
+    before = snapshot(row)
+    await s.delete(row)
+    await s.flush()
+    _audit(s, actor_id, now, EXCEPTION, exception_id, "delete", before, None)
+    return True
+
+
 # --------------------------------------------------------------------------- CSV import
 
 
@@ -458,11 +659,6 @@ class ImportSummary:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated)
-
-
-def _key(muni_id: int, place: str, weekday: int, start: time, end: time, valid_from: date | None):  # type: ignore[no-untyped-def]
-    # Place names compare case-insensitively, as in the CSV parser ("De Kolk" == "de kolk").
-    return (muni_id, place.casefold(), weekday, start, end, valid_from)
 
 
 async def import_rows(
@@ -483,20 +679,16 @@ async def import_rows(
     existing: dict[tuple[Any, ...], WalkInSession] = {}
     if wanted:
         q = select(WalkInSession).where(WalkInSession.municipality_id.in_(wanted))  # type: ignore[attr-defined]
-        for row in (await s.exec(q.order_by(WalkInSession.id))).all():
-            k = _key(
-                row.municipality_id,
-                row.place,
-                row.weekday,
-                row.start_time,
-                row.end_time,
-                row.valid_from,
-            )
-            existing.setdefault(k, row)
+        today = _today(now)
+        found = (await s.exec(q.order_by(*PREFERRED_FIRST))).all()
+        # Live rows first: a stopped twin of a live session is never the one brought back.
+        for row in sorted(found, key=lambda r: not is_live(r, today)):
+            existing.setdefault(_row_key(row), row)
     added = updated = unchanged = 0
     for r in rows:
         muni_id = muni_ids[r.municipality]
-        row = existing.get(_key(muni_id, r.place, r.weekday, r.start, r.end, r.valid_from))
+        key = natural_key(muni_id, r.place, r.weekday, r.start, r.end, r.valid_from)  # type: ignore[arg-type]
+        row = existing.get(key)
         if row is None:
             new = await add_session(
                 s,
@@ -514,7 +706,7 @@ async def import_rows(
                 note=r.note,
                 actor_id=actor_id,
             )
-            existing[_key(muni_id, r.place, r.weekday, r.start, r.end, r.valid_from)] = new
+            existing[key] = new
             added += 1
             continue
         changes = {
