@@ -14,13 +14,16 @@ from bot.storage.models import (
     ActivityType,
     AuditLog,
     Contact,
+    Deelopdracht,
     IndirectHours,
     IndirectKind,
     Municipality,
     Signal,
     SignalKind,
+    Story,
     User,
 )
+from tests.test_contact_dialogue import walk_first_contact
 
 NOW = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 17)
@@ -423,3 +426,207 @@ async def test_corrections_nothing_to_correct_and_resume_after_restart(bot):
     assert "Duur: 45 min" in anna.last_reply.text
     async with bot.services.sessions() as s:
         assert (await s.exec(select(IndirectHours))).one().duration_minutes == 45
+
+
+async def _hours(bot) -> list[IndirectHours]:
+    async with bot.services.sessions() as s:
+        return list((await s.exec(select(IndirectHours).order_by(IndirectHours.id))).all())
+
+
+async def test_a_contacts_story_is_corrected_and_deleted_with_the_contact(bot):
+    async with transaction(bot.services.sessions) as s:
+        munis = {m.name: m.id for m in (await s.exec(select(Municipality))).all()}
+        s.add(
+            Deelopdracht(
+                municipality_id=munis["Venlo"], code="venlo-sleutel", title="Sleutelfiguren Venlo"
+            )
+        )
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    await walk_first_contact(anna)  # skips the deelopdracht, ends on the story step
+    await anna.press("← Terug")
+    await anna.press("Sleutelfiguren Venlo")
+    await anna.says("Ze durfde voor het eerst zelf de schuldhulp te bellen.")
+    await anna.press("Opslaan")
+    async with bot.services.sessions() as s:
+        contact = (await s.exec(select(Contact))).one()
+        story = (await s.exec(select(Story))).one()
+    assert story.contact_id == contact.id and story.deelopdracht_id is not None
+
+    await anna.says("/corrigeer")
+    assert sorted(anna.last_reply.button_labels) == [
+        "Klaar",
+        "di 17 nov · inloop · 45 min · Venlo",
+        "di 17 nov · verhaal · Venlo · Ze durfde voor he…",
+    ]
+    await anna.press("inloop")
+    await anna.press("Gemeente")
+    await anna.press("Venray")
+    await anna.press("Datum")
+    await anna.press("Gisteren")
+    assert "Datum: maandag 16 november" in anna.last_reply.text
+    async with bot.services.sessions() as s:
+        story = await s.get(Story, story.id)
+        contact = await s.get(Contact, contact.id)
+    yesterday = TODAY - timedelta(days=1)
+    assert (contact.work_date, contact.municipality_id) == (yesterday, munis["Venray"])
+    # The story went along: date, municipality, and the Venlo deelopdracht no longer fits.
+    assert (story.work_date, story.municipality_id, story.deelopdracht_id) == (
+        yesterday,
+        munis["Venray"],
+        None,
+    )
+    assert story.updated_at is not None and story.deleted_at is None
+    audit = await _audit(bot)
+    assert [(a.entity, a.action) for a in audit[1:]] == [
+        ("contact", "edit"),
+        ("story", "edit"),
+        ("contact", "edit"),
+        ("story", "edit"),
+    ]
+    assert audit[2].entity_id == story.id
+    assert audit[2].before["municipality_id"] == munis["Venlo"]
+    assert audit[2].after["municipality_id"] == munis["Venray"]
+    assert audit[2].before["deelopdracht_id"] is not None
+    assert audit[2].after["deelopdracht_id"] is None
+    assert (audit[4].before["work_date"], audit[4].after["work_date"]) == (
+        "2026-11-17",
+        "2026-11-16",
+    )
+    # A change the story does not share (the duration) leaves it alone.
+    await anna.press("Duur")
+    await anna.press("1 uur")
+    assert [a.entity for a in (await _audit(bot))[5:]] == ["contact"]
+
+    # Deleting the contact deletes its story: gone from /corrigeer and from /week.
+    assert "verhalen: 1" in (await anna.says("/week")).only.text
+    await anna.says("/corrigeer")
+    await anna.press("inloop")
+    await anna.press("Verwijderen")
+    await anna.press("Ja, verwijderen")
+    assert "niets ingevoerd" in anna.last_reply.text
+    assert anna.last_reply.button_labels == ["Klaar"]
+    async with bot.services.sessions() as s:
+        story = await s.get(Story, story.id)
+    assert story.deleted_at is not None
+    audit = await _audit(bot)
+    assert [(a.entity, a.action) for a in audit[-2:]] == [
+        ("contact", "delete"),
+        ("story", "delete"),
+    ]
+    assert audit[-1].entity_id == story.id and audit[-1].before["deleted_at"] is None
+    week = (await anna.says("/week")).only.text
+    assert "nog niets ingevoerd" in week and "verhalen" not in week
+    replies = await anna.says("/corrigeer")
+    assert "niets ingevoerd" in replies.only.text
+    anna.assert_callbacks_answered()
+
+
+async def test_a_correction_over_the_day_maximum_asks_first(bot):
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    await anna.says("/uren 8 uur scholing")
+    await anna.says("/uren 2 uur overleg")  # 10 hours: the maximum, no question
+    await anna.says("/uren 3 uur reistijd gisteren")
+    assert [h.duration_minutes for h in await _hours(bot)] == [480, 120, 180]
+
+    await anna.says("/corrigeer")
+    await anna.press("overleg")
+    await anna.press("Duur")
+    replies = await anna.says("12 uur")
+    assert (
+        "Let op: dan kom je op 20 uur op dinsdag 17 november. Dat is meer dan 10 uur. Klopt dat?"
+        in replies.only.text
+    )
+    assert replies.only.button_labels == ["Ja, aanpassen", "Nee, niet aanpassen"]
+    assert [h.duration_minutes for h in await _hours(bot)] == [480, 120, 180]  # not yet
+    await anna.press("Nee, niet aanpassen")
+    assert "Niets veranderd." in anna.last_reply.text and "Duur: 2 uur" in anna.last_reply.text
+    assert await _audit(bot) == []
+
+    # A button over the maximum, confirmed: saved.
+    await anna.press("Duur")
+    await anna.press("4 uur")
+    assert "dan kom je op 12 uur op dinsdag 17 november" in anna.last_reply.text
+    await anna.press("Ja, aanpassen")
+    assert "Aangepast." in anna.last_reply.text and "Duur: 4 uur" in anna.last_reply.text
+    assert [h.duration_minutes for h in await _hours(bot)] == [480, 240, 180]
+    assert "Totaal: 15 uur" in (await anna.says("/week")).only.text
+
+    # Less work on a day that is already over: no question.
+    await anna.says("/corrigeer")
+    await anna.press("overleg")
+    await anna.press("Duur")
+    await anna.says("3 uur")
+    assert "Aangepast." in anna.last_reply.text and "Duur: 3 uur" in anna.last_reply.text
+
+    # A new date counts that day: 8 hours of scholing on a day with 3 hours of reistijd.
+    await anna.press("Terug naar de lijst")
+    await anna.press("scholing")
+    await anna.press("Datum")
+    await anna.press("Gisteren")
+    assert "dan kom je op 11 uur op maandag 16 november" in anna.last_reply.text
+    await anna.says("ja")  # typing is no answer here
+    assert "Kies met de knoppen" in anna.last_reply.text
+    await anna.press("Ja, aanpassen")
+    assert "Datum: maandag 16 november" in anna.last_reply.text
+    hours = await _hours(bot)
+    assert [(h.work_date, h.duration_minutes) for h in hours] == [
+        (TODAY - timedelta(days=1), 480),
+        (TODAY, 180),
+        (TODAY - timedelta(days=1), 180),
+    ]
+    audit = await _audit(bot)
+    assert [a.after.get("duration_minutes") for a in audit] == [240, 180, 480]
+    anna.assert_callbacks_answered()
+
+
+async def test_corrections_pages_to_older_entries(bot):
+    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    bob = await bot.expert(first_name="Bob", gemeente="Venray")
+    for minutes in range(10, 20):
+        await anna.says(f"/uren {minutes} min overleg")
+        bot.clock.advance(minutes=1)
+        if minutes == 14:
+            await bob.says("/uren 50 min reistijd")
+            bot.clock.advance(minutes=1)
+
+    await anna.says("/corrigeer")
+    labels = anna.last_reply.button_labels
+    assert labels == [f"di 17 nov · overleg · {m} min · Venlo" for m in range(19, 11, -1)] + [
+        "« Oudere",
+        "Klaar",
+    ]
+    await anna.press("« Oudere")
+    assert anna.last_reply.button_labels == [
+        "di 17 nov · overleg · 11 min · Venlo",
+        "di 17 nov · overleg · 10 min · Venlo",
+        "Nieuwere »",
+        "Klaar",
+    ]
+    # The oldest entry can be corrected; back to the list is back to its page.
+    await anna.press("10 min")
+    await anna.press("Duur")
+    await anna.says("45 min")
+    assert "Aangepast." in anna.last_reply.text
+    await anna.press("Terug naar de lijst")
+    assert anna.last_reply.button_labels[:2] == [
+        "di 17 nov · overleg · 11 min · Venlo",
+        "di 17 nov · overleg · 45 min · Venlo",
+    ]
+    assert (await _hours(bot))[0].duration_minutes == 45  # the first one logged
+    # Deleting both older entries: the emptied page falls back to the newest.
+    for label in ("11 min", "45 min"):
+        await anna.press(label)
+        await anna.press("Verwijderen")
+        await anna.press("Ja, verwijderen")
+    assert anna.last_reply.button_labels == [
+        f"di 17 nov · overleg · {m} min · Venlo" for m in range(19, 11, -1)
+    ] + ["Klaar"]
+    assert "50 min" not in anna.transcript()  # Bob's entry is on no page of Anna's
+
+    # A made-up offset is refused; an old page button is outdated.
+    button = anna.last_reply.button("Klaar")["callback_data"]
+    prefix, draft_id, revision, _action = button.split(":")
+    await anna.press_data(f"{prefix}:{draft_id}:{revision}:p9999999", anna.last_reply)
+    assert "ken ik niet" in anna.last_callback_answer.text
+    anna.assert_callbacks_answered()
+    bob.assert_callbacks_answered()

@@ -2,12 +2,16 @@
 or deletable. Changes are soft (updated_at / deleted_at) and written to the audit log by
 `bot.storage.worklog`, which also makes sure an expert only ever reaches their own entries.
 
-Buttons: `k:<draft id>:<revision>:<action>`; the entry being corrected lives in the draft.
+Buttons: `k:<draft id>:<revision>:<action>`; the entry being corrected lives in the draft, and
+so does the list page (`offset`: how many newer entries are skipped; « Oudere / Nieuwere »).
+A new date or duration that takes the day over `max_day_hours` is asked about first, as when
+saving (state `confirm_day`, the change waiting in `pending`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -52,6 +56,7 @@ FLOW = "corrigeer"
 PREFIX = "k"
 COMMAND = "/corrigeer"
 LIST_SIZE = 8
+MAX_OFFSET = 10_000  # paging stops here; keeps button data short and queries small
 
 # One letter per entity in button data, to stay far below 64 bytes.
 CODES = {"c": "contact", "h": "indirect_hours", "s": "signal", "v": "story"}
@@ -119,6 +124,19 @@ async def _entry(
     return await worklog.get_entry(s, data["entity"], int(data["id"]), user.id)
 
 
+def _offset(data: dict[str, Any]) -> int:
+    value = data.get("offset", 0)
+    return value if isinstance(value, int) and 0 <= value <= MAX_OFFSET else 0
+
+
+def parse_page_action(action: str) -> int | None:
+    """`p16` -> 16 (a list page starting after the 16 newest entries); None otherwise."""
+    if action.startswith("p") and action[1:].isdigit() and len(action) <= 6:
+        offset = int(action[1:])
+        return offset if offset <= MAX_OFFSET else None
+    return None
+
+
 async def render(
     s: AsyncSession, context: BotContext, draft: ConversationDraft, note: str | None = None
 ) -> View:
@@ -131,19 +149,31 @@ async def render(
     head = f"{esc(note)}\n\n" if note else ""
     done = [(_("Klaar"), make("x"))]
     if draft.state == "list":
-        entries = await worklog.recent_entries(s, user.id, LIST_SIZE)
+        offset = _offset(draft.data)
+        entries = await worklog.recent_entries(s, user.id, LIST_SIZE + 1, offset)
+        while not entries and offset > 0:  # e.g. the last entry of the last page was deleted
+            offset = max(0, offset - LIST_SIZE)
+            entries = await worklog.recent_entries(s, user.id, LIST_SIZE + 1, offset)
         if not entries:
             return View(head + esc(_("Je hebt (nog) niets ingevoerd om aan te passen.")), [done])
-        rows = [[(entry_label(t, e), make(f"e{LETTER[e.entity]}{e.id}"))] for e in entries]
+        more = len(entries) > LIST_SIZE
+        rows = [
+            [(entry_label(t, e), make(f"e{LETTER[e.entity]}{e.id}"))] for e in entries[:LIST_SIZE]
+        ]
+        paging = []
+        if more and offset + LIST_SIZE <= MAX_OFFSET:
+            paging.append((_("« Oudere"), make(f"p{offset + LIST_SIZE}")))
+        if offset > 0:
+            paging.append((_("Nieuwere »"), make(f"p{max(0, offset - LIST_SIZE)}")))
         return View(
             head
             + f"<b>{esc(_('Je laatste invoer'))}</b>\n"
             + esc(_("Kies wat je wilt aanpassen of verwijderen. Het nieuwste staat bovenaan.")),
-            [*rows, done],
+            [*rows, *([paging] if paging else []), done],
         )
     entry = await _entry(s, context, draft.data)
     if entry is None:
-        step(context, s, draft, state="list", data={})
+        step(context, s, draft, state="list", data={"offset": _offset(draft.data)})
         return await render(s, context, draft, _("Die invoer kan ik niet (meer) vinden."))
     details = entry_details(t, entry)
     back = [(_("« Terug"), make("o"))]
@@ -191,6 +221,19 @@ async def render(
             ),
             [back],
         )
+    if draft.state == "confirm_day":
+        day = date.fromisoformat(str(draft.data.get("day")))
+        question = _(
+            "Let op: dan kom je op {total} op {date}. Dat is meer dan {max}. Klopt dat?"
+        ).format(
+            total=fmt_duration(t, int(draft.data.get("day_total", 0))),
+            date=t.fmt_date(day),
+            max=fmt_duration(t, int(settings.max_day_hours * 60)),
+        )
+        return View(
+            head + details + "\n\n" + esc(question),
+            [[(_("Ja, aanpassen"), make("ok")), (_("Nee, niet aanpassen"), make("no"))]],
+        )
     # delete: ask first
     return View(
         head + details + "\n\n" + esc(_("Weet je zeker dat je dit wilt verwijderen?")),
@@ -211,14 +254,50 @@ async def cmd_corrections(update: Update, context: BotContext) -> None:
     await reply(update, context, view.text, buttons=view.buttons or None)
 
 
+async def _day_total_too_high(
+    s: AsyncSession, context: BotContext, data: dict[str, Any], changes: dict[str, Any]
+) -> tuple[date, int] | None:
+    """(day, total) when the new date or duration takes that day over the maximum."""
+    user = context.app_user
+    assert user is not None and user.id is not None
+    if "work_date" not in changes and "duration_minutes" not in changes:
+        return None
+    entry = await _entry(s, context, data)
+    if entry is None or entry.entity not in TIMED:
+        return None
+    day = changes.get("work_date", entry.work_date)
+    minutes = int(changes.get("duration_minutes", entry.minutes or 0))
+    if day == entry.work_date and minutes <= (entry.minutes or 0):
+        return None  # the day gets no more work than it already had
+    total = await worklog.day_minutes(s, user.id, day, exclude=(entry.entity, entry.id)) + minutes
+    if total > context.services.settings.max_day_hours * 60:
+        return day, total
+    return None
+
+
 async def _apply(
-    s: AsyncSession, context: BotContext, draft: ConversationDraft, changes: dict[str, Any]
-) -> str:
-    """Save a change to the entry; returns the note shown above the entry."""
+    s: AsyncSession,
+    context: BotContext,
+    draft: ConversationDraft,
+    changes: dict[str, Any],
+    *,
+    confirmed: bool = False,
+) -> str | None:
+    """Save a change to the entry; returns the note shown above the entry.
+
+    Returns None, and saves nothing, when the day total asks for a confirmation first."""
     user = context.app_user
     assert user is not None and user.id is not None
     _ = context.t._
-    data = dict(draft.data)
+    data = {k: v for k, v in draft.data.items() if k not in ("pending", "day", "day_total")}
+    if not confirmed:
+        too_high = await _day_total_too_high(s, context, data, changes)
+        if too_high is not None:
+            day, total = too_high
+            pending = {k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}
+            data.update(pending=pending, day=day.isoformat(), day_total=total)
+            step(context, s, draft, state="confirm_day", data=data)
+            return None
     changed = await worklog.update_entry(
         s, data["entity"], int(data["id"]), user.id, changes, context.services.now()
     )
@@ -254,8 +333,15 @@ async def on_button(update: Update, context: BotContext) -> None:
                 await drafts.discard(s, draft)
                 closed = esc(_("Klaar. Met /corrigeer kom je hier terug."))
             elif action == "l":
-                step(context, s, draft, state="list", data={})
+                step(context, s, draft, state="list", data={"offset": _offset(data)})
                 view = await render(s, context, draft)
+            elif action.startswith("p") and state == "list":
+                offset = parse_page_action(action)
+                if offset is None:
+                    press.problem = "unknown"
+                else:
+                    step(context, s, draft, state="list", data={"offset": offset})
+                    view = await render(s, context, draft)
             elif action.startswith("e") and state == "list" and action[1:2] in CODES:
                 rest = action[2:]
                 entry = (
@@ -265,7 +351,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                 )
                 if entry is None:
                     # Not theirs, deleted meanwhile, or made up: the list, freshly.
-                    step(context, s, draft, state="list", data={})
+                    step(context, s, draft, state="list", data={"offset": _offset(data)})
                     view = await render(
                         s, context, draft, _("Die invoer kan ik niet (meer) vinden.")
                     )
@@ -276,7 +362,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                         s,
                         draft,
                         state="entry",
-                        data={"entity": entry.entity, "id": entry.id},
+                        data={"entity": entry.entity, "id": entry.id, "offset": _offset(data)},
                     )
                     view = await render(s, context, draft)
             elif state == "list" or entity not in worklog.ENTITIES:
@@ -304,7 +390,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                 deleted = await worklog.delete_entry(
                     s, str(entity), int(data["id"]), user.id, services.now()
                 )
-                step(context, s, draft, state="list", data={})
+                step(context, s, draft, state="list", data={"offset": _offset(data)})
                 note = (
                     _("Verwijderd: {entry}.").format(entry=entry_label(t, entry))
                     if deleted and entry is not None
@@ -338,6 +424,19 @@ async def on_button(update: Update, context: BotContext) -> None:
                 else:
                     note = await _apply(s, context, draft, {"municipality_id": muni_id})
                     view = await render(s, context, draft, note)
+            elif action == "ok" and state == "confirm_day":
+                pending = dict(data.get("pending") or {})
+                if "work_date" in pending:
+                    pending["work_date"] = date.fromisoformat(pending["work_date"])
+                if not pending or set(pending) - {"work_date", "duration_minutes"}:
+                    press.problem = "stale"
+                else:
+                    note = await _apply(s, context, draft, pending, confirmed=True)
+                    view = await render(s, context, draft, note)
+            elif action == "no" and state == "confirm_day":
+                keep = {k: v for k, v in data.items() if k not in ("pending", "day", "day_total")}
+                step(context, s, draft, state="entry", data=keep)
+                view = await render(s, context, draft, _("Niets veranderd."))
             else:
                 press.problem = "stale"
     if press.problem is not None:

@@ -383,16 +383,21 @@ def _to_entry(entity: str, row: Sequence[Any]) -> Entry:
     return Entry(entity, rid, work_date, created_at, kind, minutes, muni_id, muni, text)
 
 
-async def recent_entries(s: AsyncSession, expert_id: int, limit: int = 8) -> list[Entry]:
-    """The expert's newest entries of all four kinds, newest first (by time of logging)."""
+async def recent_entries(
+    s: AsyncSession, expert_id: int, limit: int = 8, offset: int = 0
+) -> list[Entry]:
+    """The expert's entries of all four kinds, newest first (by time of logging): ``limit``
+    of them after skipping the ``offset`` newest."""
+    offset = max(0, offset)
     out: list[Entry] = []
     for entity, table in ENTITIES.items():
         t: Any = table
         q = _entry_query(entity, expert_id).order_by(t.created_at.desc(), t.id.desc())
-        rows = (await s.exec(q.limit(limit))).all()
+        rows = (await s.exec(q.limit(offset + limit))).all()
         out += [_to_entry(entity, r) for r in rows]
-    out.sort(key=lambda e: (e.created_at, e.id), reverse=True)
-    return out[:limit]
+    # Ties in time: a fixed order (id, then entity), so pages never overlap or skip.
+    out.sort(key=lambda e: (e.created_at, e.id, e.entity), reverse=True)
+    return out[offset : offset + limit]
 
 
 async def get_entry(s: AsyncSession, entity: str, entry_id: int, expert_id: int) -> Entry | None:
@@ -461,6 +466,7 @@ async def update_entry(
     row.updated_at = now
     s.add(row)
     await s.flush()
+    after = snapshot(row)
     s.add(
         AuditLog(
             actor_id=expert_id,
@@ -469,16 +475,71 @@ async def update_entry(
             entity_id=entry_id,
             action="edit",
             before=before,
-            after=snapshot(row),
+            after=after,
         )
     )
+    if entity == "contact":
+        # The story told with a contact shares its date, municipality and deelopdracht.
+        shared = ("work_date", "municipality_id", "deelopdracht_id")
+        follow = {k: getattr(row, k) for k in shared if before[k] != after[k]}
+        for story in await _contact_stories(s, entry_id, expert_id):
+            if all(getattr(story, k) == v for k, v in follow.items()):
+                continue
+            story_before = snapshot(story)
+            for key, value in follow.items():
+                setattr(story, key, value)
+            story.updated_at = now
+            s.add(story)
+            await s.flush()
+            s.add(
+                AuditLog(
+                    actor_id=expert_id,
+                    at=now,
+                    entity="story",
+                    entity_id=story.id,
+                    action="edit",
+                    before=story_before,
+                    after=snapshot(story),
+                )
+            )
     return True
+
+
+async def _contact_stories(s: AsyncSession, contact_id: int, expert_id: int) -> list[Story]:
+    """The not-deleted stories saved with one of the expert's contacts."""
+    return list(
+        (
+            await s.exec(
+                select(Story)
+                .where(
+                    Story.contact_id == contact_id,
+                    Story.expert_id == expert_id,
+                    Story.deleted_at.is_(None),  # type: ignore[union-attr]
+                )
+                .order_by(Story.id)  # type: ignore[arg-type]
+            )
+        ).all()
+    )
 
 
 async def delete_entry(
     s: AsyncSession, entity: str, entry_id: int, expert_id: int, now: datetime
 ) -> bool:
-    """Soft-delete the expert's own entry (reports keep the row, marked deleted) + audit row."""
+    """Soft-delete the expert's own entry (reports keep the row, marked deleted) + audit row.
+
+    A contact takes the story told with it along (each with its own audit row)."""
+    if not await _soft_delete(s, entity, entry_id, expert_id, now):
+        return False
+    if entity == "contact":
+        for story in await _contact_stories(s, entry_id, expert_id):
+            assert story.id is not None
+            await _soft_delete(s, "story", story.id, expert_id, now)
+    return True
+
+
+async def _soft_delete(
+    s: AsyncSession, entity: str, entry_id: int, expert_id: int, now: datetime
+) -> bool:
     row = await _own_row(s, entity, entry_id, expert_id)
     if row is None:
         return False
