@@ -1247,7 +1247,7 @@ async def _gone_text(s: AsyncSession, context: BotContext, press: Press) -> str:
 
 
 async def _start_fresh(update: Update, context: BotContext, press: Press) -> None:
-    """ "Nog een contact" / "Nieuw contact beginnen".
+    """The buttons "Nog een contact" and "Nieuw contact beginnen".
 
     Only the "Nieuw contact beginnen" of the open draft's current resume view replaces it. Any
     other such button (an old "Nog een contact", or one from an earlier resume view) shows the
