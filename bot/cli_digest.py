@@ -3,8 +3,10 @@
 Sends the weekly digest to every coordinator, with the same exactly-once bookkeeping as the
 scheduled job: a coordinator who already got this week's digest (from the running bot or an
 earlier run) does not get it again. Without --week: the week whose digest is due now (last
-week, once the configured weekday and time have passed). --dry-run prints the messages to
-stdout instead (no token needed, nothing recorded).
+week, once the configured weekday and time have passed). --week must be a week that is over:
+sending a running week would count as that week's delivery, and the real digest would never
+go out. --dry-run prints the messages to stdout instead (no token needed, nothing recorded;
+any week, also the running one).
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings, week: Any, args: argparse.Namespace) -> int:
+    from bot.cli import CliError
     from bot.clock import SystemClock
     from bot.domain.digest import digest_due
     from bot.i18n import translator
-    from bot.scheduler import load_digest, render_for, run_digest
+    from bot.scheduler import load_digest, render_for, run_digest, week_is_over
     from bot.services import Services
     from bot.storage.db import create_engine
 
@@ -67,6 +70,11 @@ async def _run(settings: Settings, week: Any, args: argparse.Namespace) -> int:
                 Path(args.chart).write_bytes(rendered.png)  # noqa: ASYNC240
                 print(f"(chart written to {args.chart})")
             return 0
+        if not week_is_over(week, services.now(), settings.tz):
+            raise CliError(
+                f"week {week} is not over yet: only a past week can be sent "
+                "(use --dry-run to look at it)"
+            )
         from telegram import Bot
 
         bot = Bot(settings.require_token(), base_url=settings.telegram_api_base_url)

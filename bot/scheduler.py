@@ -5,6 +5,13 @@ claimed, what was sent), so a restart neither loses nor repeats work, and two bo
 one database cannot both send the same thing (unique claim rows, see `bot.storage.reports`).
 
 * Reminder pass: every minute. Claims today's reminders that are due, sends them paced.
+
+Sending outlasting a claim's lease (a long, paced batch; 429 waits) must not lead to copies: right
+before each send the claim is renewed with a conditional update, and when another pass has
+taken it over meanwhile nothing is sent. Each recipient's outcome is written in its own short
+transaction right after the send (a crash mid-batch loses at most the one in flight). A send
+that timed out after the request went out may have arrived: it is recorded as "unknown" and
+never sent again.
 * Digest pass: weekly at `settings.digest_weekday`/`digest_time`, once shortly after start-up
   (catching up a digest missed while the bot was down), and every 15 minutes to retry a claim
   whose sender died (its lease has run out) or a send that failed.
@@ -20,11 +27,12 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
 from bot.domain import reminders as rdom
@@ -78,11 +86,17 @@ def _services(app: Application) -> Services:  # type: ignore[type-arg]
 # --------------------------------------------------------------------------- reminders
 
 
+class TakenOver(Exception):
+    """Raised right before a send whose claim another pass has taken over: nothing is sent."""
+
+
 @dataclass
 class ReminderReport:
     sent: int = 0
     blocked: int = 0
-    failed: int = 0
+    failed: int = 0  # includes `unknown`
+    unknown: int = 0  # timed out after the request went out: maybe delivered, never resent
+    skipped: int = 0  # claim taken over by another pass before this one got to send
     holiday: bool = False
     user_ids: list[int] = field(default_factory=list)
 
@@ -93,8 +107,10 @@ def reminder_callback(delivery_id: int, snooze_count: int, action: str) -> str:
 
 
 def reminder_message(
-    t: Translator, name: str, delivery_id: int, snooze_count: int
+    t: Translator, name: str, delivery_id: int, snooze_count: int, *, snooze: bool = True
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """The reminder with its buttons; "Later" only while `snooze` (see
+    `rdom.snooze_allowed`)."""
     from bot.handlers.common import esc
 
     _ = t._
@@ -111,7 +127,7 @@ def reminder_message(
             _("Niets te melden"), callback_data=reminder_callback(delivery_id, snooze_count, "nil")
         ),
     ]
-    if rdom.can_snooze(snooze_count):
+    if snooze and rdom.can_snooze(snooze_count):
         row.append(
             InlineKeyboardButton(
                 _("Later"), callback_data=reminder_callback(delivery_id, snooze_count, "later")
@@ -167,51 +183,81 @@ async def run_reminders(
 
     sender = sender or Sender(pacer_for(services))
 
-    async def one(target: reports.ReminderTarget) -> tuple[reports.ReminderTarget, Outcome]:
+    async def one(target: reports.ReminderTarget) -> None:
+        delivery_id = target.delivery_id
+        assert delivery_id is not None
+        claimed_at = now  # this pass's claim; renewed right before the send
         t = translator(target.language)
         text, markup = reminder_message(
             t,
             target.name,
-            target.delivery_id,
-            target.snooze_count,  # type: ignore[arg-type]
+            delivery_id,
+            target.snooze_count,
+            snooze=rdom.snooze_allowed(target.snooze_count, services.now(), tz),
         )
-        outcome = await sender.deliver(
-            target.chat_id,
-            lambda: bot.send_message(
-                target.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            ),
-        )
-        return target, outcome
 
-    results = await sender.run_all([lambda tg=tg: one(tg) for tg in won])
-    sent_at = services.now()
-    async with transaction(services.sessions) as s:
-        for target, outcome in results:
-            delivery_id = target.delivery_id
-            assert delivery_id is not None
+        async def send() -> Message:
+            nonlocal claimed_at
+            at = services.now()
+            async with transaction(services.sessions) as s:
+                if not await reports.renew_reminder_claim(s, delivery_id, claimed_at, at):
+                    raise TakenOver
+            claimed_at = at
+            return await bot.send_message(
+                target.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+
+        try:
+            outcome = await sender.deliver(target.chat_id, send)
+        except TakenOver:
+            report.skipped += 1
+            return
+        done_at = services.now()
+        async with transaction(services.sessions) as s:
             if outcome.status == "sent":
                 report.sent += 1
                 report.user_ids.append(target.user_id)
-                await reports.set_reminder_status(
+                mine = await reports.set_reminder_status(
                     s,
                     delivery_id,
                     "sent",
-                    now=sent_at,
+                    claimed_at=claimed_at,
+                    now=done_at,
                     message_id=outcome.message.message_id if outcome.message else None,
                 )
             elif outcome.status == "blocked":
                 report.blocked += 1
-                await reports.set_reminder_status(s, delivery_id, "blocked")
-                await users.mark_blocked(s, target.user_id, sent_at)
+                mine = await reports.set_reminder_status(
+                    s, delivery_id, "blocked", claimed_at=claimed_at
+                )
+                await users.mark_blocked(s, target.user_id, done_at)
             else:
                 report.failed += 1
-                # A refused message will be refused again; anything else (network trouble,
-                # flood) stays claimed, so a pass retries it once the lease has run out.
-                if outcome.error == "BadRequest":
-                    await reports.set_reminder_status(s, delivery_id, "failed")
-    if report.sent or report.blocked or report.failed:
+                mine = True
+                # A refused message will be refused again, and a timed-out one may have
+                # arrived; anything else (network trouble, flood) stays claimed, so a pass
+                # retries it once the lease has run out.
+                if outcome.status == "unknown":
+                    report.unknown += 1
+                    mine = await reports.set_reminder_status(
+                        s, delivery_id, "unknown", claimed_at=claimed_at
+                    )
+                elif outcome.error == "BadRequest":
+                    mine = await reports.set_reminder_status(
+                        s, delivery_id, "failed", claimed_at=claimed_at
+                    )
+        if not mine:
+            log.warning("reminder outcome not recorded: its claim was taken over meanwhile")
+
+    await sender.run_all([lambda tg=tg: one(tg) for tg in won])
+    if report.sent or report.blocked or report.failed or report.skipped:
         log.info(
-            "reminders: %s sent, %s blocked, %s failed", report.sent, report.blocked, report.failed
+            "reminders: %s sent, %s blocked, %s failed (%s unknown), %s taken over",
+            report.sent,
+            report.blocked,
+            report.failed,
+            report.unknown,
+            report.skipped,
         )
     return report
 
@@ -224,8 +270,10 @@ class DigestReport:
     period: str = ""
     sent: int = 0
     blocked: int = 0
-    failed: int = 0
+    failed: int = 0  # includes `unknown`
+    unknown: int = 0  # the first message timed out after it went out: maybe delivered
     skipped: int = 0  # already delivered, or claimed by another process
+    partial: int = 0  # counted as sent: a later chunk or the chart did not go through
     recipient_ids: list[int] = field(default_factory=list)
 
 
@@ -234,6 +282,11 @@ class RenderedDigest:
     chunks: list[str]
     caption: str
     png: bytes
+
+
+def week_is_over(week: IsoWeek, now: datetime, tz: Any) -> bool:
+    """Whether ISO `week` lies wholly before the local week of `now`."""
+    return week < IsoWeek.of(now.astimezone(tz).date())
 
 
 async def load_digest(services: Services, week: IsoWeek) -> WeekDigest:
@@ -261,16 +314,15 @@ async def render_for(d: WeekDigest, t: Translator, *, chart: bool = True) -> Ren
     return RenderedDigest(chunks, render_caption(d, t), png)
 
 
-async def send_digest(
-    bot: Bot, sender: Sender, chat_id: int, rendered: RenderedDigest, *, last_markup: Any = None
-) -> Outcome:
-    """All chunks, then the chart; protected (no forwarding or saving). Stops at the first
-    message that does not go through and reports that."""
-    outcome = Outcome("sent")
+def digest_calls(
+    bot: Bot, chat_id: int, rendered: RenderedDigest, *, last_markup: Any = None
+) -> list[Callable[[], Awaitable[Message]]]:
+    """One request per message: all chunks, then the chart; protected (no forwarding or
+    saving). `last_markup` goes on the last message."""
+    calls: list[Callable[[], Awaitable[Message]]] = []
     for i, chunk in enumerate(rendered.chunks):
         markup = last_markup if i == len(rendered.chunks) - 1 and not rendered.png else None
-        outcome = await sender.deliver(
-            chat_id,
+        calls.append(
             lambda chunk=chunk, markup=markup: bot.send_message(
                 chat_id,
                 chunk,
@@ -278,21 +330,31 @@ async def send_digest(
                 protect_content=True,
                 disable_web_page_preview=True,
                 reply_markup=markup,
-            ),
+            )
         )
-        if not outcome.ok:
-            return outcome
     if rendered.png:
-        outcome = await sender.deliver(
-            chat_id,
+        calls.append(
             lambda: bot.send_photo(
                 chat_id,
                 rendered.png,
                 caption=rendered.caption,
                 protect_content=True,
                 reply_markup=last_markup,
-            ),
+            )
         )
+    return calls
+
+
+async def send_digest(
+    bot: Bot, sender: Sender, chat_id: int, rendered: RenderedDigest, *, last_markup: Any = None
+) -> Outcome:
+    """Send the digest (on demand); stops at the first message that does not go through and
+    reports that."""
+    outcome = Outcome("sent")
+    for call in digest_calls(bot, chat_id, rendered, last_markup=last_markup):
+        outcome = await sender.deliver(chat_id, call)
+        if not outcome.ok:
+            return outcome
     return outcome
 
 
@@ -315,12 +377,17 @@ async def run_digest(
     sender: Sender | None = None,
 ) -> DigestReport:
     """Deliver the weekly digest that is due at `now` (or of `week`) to every coordinator
-    exactly once: a unique delivery row per coordinator and week decides who sends."""
+    exactly once: a unique delivery row per coordinator and week decides who sends.
+
+    An explicit `week` must be over (ValueError otherwise): its delivery row would stand for
+    the real weekly digest, which then would never go out with the week's full figures."""
     settings = services.settings
     now = now or services.now()
     if week is None:
         period, due_at = digest_due(now, settings.tz, settings.digest_weekday, settings.digest_time)
     else:
+        if not week_is_over(week, now, settings.tz):
+            raise ValueError(f"week {week} is not over yet")
         period, due_at = week, now
     report = DigestReport(period=str(period))
     async with services.sessions() as s:
@@ -353,32 +420,87 @@ async def run_digest(
     for lang in sorted({r.language for r in mine}):
         rendered[lang] = await render_for(data, translator(lang))
     sender = sender or Sender(pacer_for(services))
+    kind, key = DIGEST_KIND, str(period)
 
-    async def one(r: reports.Recipient) -> tuple[reports.Recipient, Outcome]:
-        return r, await send_digest(bot, sender, r.chat_id, rendered[r.language])
+    async def one(r: reports.Recipient) -> None:
+        # The digest counts as delivered once its first message is: the row is finished right
+        # then, so no later pass (or a crash) can ever send a coordinator a second copy. A later
+        # chunk or the chart that does not go through is logged, not retried.
+        claimed_at = now
 
-    results = await sender.run_all([lambda r=r: one(r) for r in mine])
-    done_at = services.now()
-    async with transaction(services.sessions) as s:
-        for r, outcome in results:
-            status = outcome.status
-            await reports.finish_digest(
-                s, r.user_id, DIGEST_KIND, str(period), owner=owner, status=status, now=done_at
+        async def first_send(call: Callable[[], Awaitable[Message]]) -> Message:
+            nonlocal claimed_at
+            at = services.now()
+            async with transaction(services.sessions) as s:
+                renewed = await reports.renew_digest_claim(
+                    s, r.user_id, kind, key, owner=owner, claimed_at=claimed_at, now=at
+                )
+            if not renewed:
+                raise TakenOver
+            claimed_at = at
+            return await call()
+
+        calls = digest_calls(bot, r.chat_id, rendered[r.language])
+        try:
+            outcome = await sender.deliver(r.chat_id, lambda: first_send(calls[0]))
+        except TakenOver:
+            report.skipped += 1
+            return
+        status = outcome.status
+        done_at = services.now()
+        async with transaction(services.sessions) as s:
+            mine = await reports.finish_digest(
+                s,
+                r.user_id,
+                kind,
+                key,
+                owner=owner,
+                claimed_at=claimed_at,
+                status=status,
+                now=done_at,
             )
-            if status == "sent":
-                report.sent += 1
-                report.recipient_ids.append(r.user_id)
-            elif status == "blocked":
-                report.blocked += 1
+            if status == "blocked":
                 await users.mark_blocked(s, r.user_id, done_at)
-            else:
-                report.failed += 1
+        if status == "sent":
+            report.sent += 1
+            report.recipient_ids.append(r.user_id)
+        elif status == "blocked":
+            report.blocked += 1
+        else:
+            report.failed += 1
+            report.unknown += status == "unknown"
+        if not mine:
+            # Only when the first send outlasted the lease: the other pass owns the row now.
+            log.warning("digest %s: outcome not recorded, the claim was taken over", period)
+            return
+        if status != "sent":
+            return
+        for n, call in enumerate(calls[1:], start=1):
+            later = await sender.deliver(r.chat_id, call)
+            if not later.ok:
+                report.partial += 1
+                log.warning(
+                    "digest %s: %s of %s messages delivered to one coordinator, then %s (%s)",
+                    period,
+                    n,
+                    len(calls),
+                    later.status,
+                    later.error,
+                )
+                if later.status == "blocked":
+                    async with transaction(services.sessions) as s:
+                        await users.mark_blocked(s, r.user_id, services.now())
+                return
+
+    await sender.run_all([lambda r=r: one(r) for r in mine])
     log.info(
-        "digest %s: %s sent, %s blocked, %s failed, %s skipped",
+        "digest %s: %s sent (%s partially), %s blocked, %s failed (%s unknown), %s skipped",
         period,
         report.sent,
+        report.partial,
         report.blocked,
         report.failed,
+        report.unknown,
         report.skipped,
     )
     return report

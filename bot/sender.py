@@ -7,6 +7,9 @@ it answers 429 with `retry_after`. The `Pacer` hands out send slots that respect
 * 429: everyone waits `retry_after` (the flood wait applies to the whole bot), then it retries.
 * 403 (blocked, or the account is gone): outcome "blocked"; the caller marks the user and the
   rest goes on.
+* A timeout after the request went out (ptb's `TimedOut`): outcome "unknown", never retried:
+  Telegram may well have delivered the message, and sending it again would show it twice.
+  (A timeout while connecting or waiting for a pooled connection sent nothing: retried.)
 * Other errors: outcome "failed" after a few tries for network trouble; the caller decides on
   retrying later (deliveries are in the database, so a later pass can pick them up).
 
@@ -24,8 +27,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
+import httpx
 from telegram import Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +119,18 @@ def _retry_after(exc: RetryAfter) -> float:
         return _seconds(exc.retry_after)
 
 
+def _nothing_sent(exc: TimedOut) -> bool:
+    """A timeout before the request left (no connection yet): safe to send again."""
+    return isinstance(exc.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
 def _seconds(retry_after: int | float | timedelta) -> float:
     if isinstance(retry_after, timedelta):
         return retry_after.total_seconds()
     return float(retry_after)
 
 
-Status = Literal["sent", "blocked", "failed"]
+Status = Literal["sent", "blocked", "failed", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -133,6 +149,7 @@ class SendStats:
     sent: int = 0
     blocked: int = 0
     failed: int = 0
+    unknown: int = 0
     flood_waits: int = 0
 
 
@@ -165,6 +182,17 @@ class Sender:
                 self.stats.failed += 1
                 log.warning("bad request while sending: %s", type(exc).__name__)
                 return Outcome("failed", error="BadRequest")
+            except TimedOut as exc:
+                if not _nothing_sent(exc):
+                    # The message may have arrived: never send it twice.
+                    self.stats.unknown += 1
+                    log.warning("sending timed out: delivery unknown, not retried")
+                    return Outcome("unknown", error="TimedOut")
+                log.warning("connecting timed out, attempt %s", attempt + 1)
+                if attempt >= 2:
+                    self.stats.failed += 1
+                    return Outcome("failed", error="TimedOut")
+                await asyncio.sleep(0.5 * (attempt + 1))
             except (NetworkError, TelegramError) as exc:
                 log.warning("sending failed (%s), attempt %s", type(exc).__name__, attempt + 1)
                 if attempt >= 2:

@@ -4,6 +4,7 @@ fake Bot API (restarts, catch-up, two processes, a crash after the claim, 429 an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time as wall
 from datetime import UTC, date, datetime, timedelta
@@ -13,16 +14,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select as sm_select
+from telegram.error import TimedOut
 
 from bot.domain.digest import IsoWeek
-from bot.scheduler import CLAIM_LEASE, digest_pass
-from bot.sender import PACER_KEY, Pacer
+from bot.scheduler import CLAIM_LEASE, digest_pass, run_digest
+from bot.sender import PACER_KEY, Pacer, Sender
 from bot.storage import reports
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
     ActivityType,
     Contact,
     ContactTheme,
+    DayOff,
     DigestDelivery,
     IndirectHours,
     IndirectKind,
@@ -214,6 +217,27 @@ async def test_week_digest_aggregates_in_sql(engine):
     assert d.previous is not None and d.previous.contacts == 1
 
 
+async def test_day_off_and_a_pause_over_the_week_are_not_silence(engine):
+    r = await refs(engine)
+    await seed_week(engine)
+    olga = await add_user(engine, "Off Olga", muni_id=r["muni"]["Venlo"])
+    await add_user(engine, "Paused Piet", pause_until=W47.sunday + timedelta(days=10))
+    await add_user(engine, "Paused Till Sunday", pause_until=W47.sunday)
+    # A pause that ended mid-week: the rest of the week was silent.
+    await add_user(engine, "Short Pause Pim", pause_until=W47.monday + timedelta(days=2))
+    async with transaction(session_factory(engine)) as s:
+        s.add(DayOff(expert_id=olga.id, work_date=W47.monday + timedelta(days=1)))
+        # A day off in another week does not count for week 47.
+        s.add(DayOff(expert_id=olga.id, work_date=W47.monday + timedelta(days=7)))
+    async with session_factory(engine)() as s:
+        d = await reports.week_digest(s, W47, TZ)
+    assert [e.name for e in d.silent_experts] == ["Short Pause Pim", "Silent Sam"]
+    async with session_factory(engine)() as s:
+        d48 = await reports.week_digest(s, W47.shift(1), TZ)
+    assert "Off Olga" not in [e.name for e in d48.silent_experts]
+    assert "Short Pause Pim" in [e.name for e in d48.silent_experts]
+
+
 # --------------------------------------------------------------------------- delivery
 
 
@@ -349,16 +373,123 @@ async def test_403_marks_the_coordinator_and_the_rest_goes_on(bot):
     assert (await digest_pass(bot.app)).sent == 0
 
 
-async def test_failed_send_is_retried_by_a_later_pass(bot):
+async def test_failed_first_message_is_retried_by_a_later_pass(bot):
     (carla,) = await setup_pool(bot)
-    bot.tg.fail_next("sendPhoto", 400, description="Bad Request: something odd")
+    bot.tg.fail_next("sendMessage", 400, description="Bad Request: something odd")
     bot.clock.set(MONDAY_0830)
     assert (await digest_pass(bot.app)).failed == 1
+    assert digests_of(carla) == []
     bot.clock.advance(minutes=15)
     assert (await digest_pass(bot.app)).sent == 1
     (row,) = await delivery_rows(bot)
     assert (row.status, row.attempts) == ("sent", 2)
+    assert len(digests_of(carla)) == 1
     assert carla.last_reply.kind == "photo"
+
+
+async def test_a_failed_chart_never_brings_the_text_twice(bot):
+    (carla,) = await setup_pool(bot)
+    bot.tg.fail_next("sendPhoto", 400, description="Bad Request: something odd")
+    bot.clock.set(MONDAY_0830)
+    first = await digest_pass(bot.app)
+    # The text went out: delivered (the chart is a nice-to-have), logged as partial.
+    assert (first.sent, first.partial, first.failed) == (1, 1, 0)
+    for minutes in (15, 15, 60):
+        bot.clock.advance(minutes=minutes)
+        assert (await digest_pass(bot.app)).sent == 0
+    assert len(digests_of(carla)) == 1
+    assert len(bot.tg.calls_to("sendPhoto")) == 1
+    (row,) = await delivery_rows(bot)
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+class HeldSender(Sender):
+    """Holds sends until `release` is set, like a long paced batch or a long 429 wait; the
+    first `let_through` sends go at once. `waiting` is set once a send is held."""
+
+    def __init__(self, let_through: int = 0) -> None:
+        super().__init__(Pacer(rate=1000, per_chat=0))
+        self.let_through = let_through
+        self.waiting = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def deliver(self, chat_id, call):
+        if self.let_through > 0:
+            self.let_through -= 1
+        else:
+            self.waiting.set()
+            await self.release.wait()
+        return await super().deliver(chat_id, call)
+
+
+async def test_a_pass_outlasting_its_lease_does_not_send_a_copy(bot):
+    (carla,) = await setup_pool(bot)
+    held = HeldSender()
+    bot.clock.set(MONDAY_0830)
+    slow = asyncio.create_task(digest_pass(bot.app, sender=held))
+    await asyncio.wait_for(held.waiting.wait(), 30)
+    # The lease has run out: the retry pass takes the claim over and delivers.
+    bot.clock.advance(minutes=CLAIM_LEASE.seconds // 60 + 1)
+    assert (await digest_pass(bot.app)).sent == 1
+    held.release.set()
+    late = await asyncio.wait_for(slow, 30)
+    assert (late.sent, late.skipped) == (0, 1)  # saw the claim was no longer its own
+    assert len(digests_of(carla)) == 1
+    assert len(bot.tg.calls_to("sendPhoto")) == 1
+    (row,) = await delivery_rows(bot)
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+async def test_each_outcome_is_recorded_right_after_its_send(bot):
+    carla, dirk = await setup_pool(bot, ("Carla", "Dirk"))
+    held = HeldSender(let_through=1)  # Carla's text goes; Dirk's text and her chart are held
+    bot.clock.set(MONDAY_0830)
+    dying = asyncio.create_task(digest_pass(bot.app, sender=held))
+    await asyncio.wait_for(held.waiting.wait(), 30)
+    carla_id = (await bot.app_user(carla)).id
+    for _ in range(100):  # Carla's outcome is written without waiting for Dirk's
+        if any(r.recipient_id == carla_id and r.status == "sent" for r in await delivery_rows(bot)):
+            break
+        await asyncio.sleep(0.05)
+    dying.cancel()  # the process dies mid-batch
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    bot.clock.advance(minutes=CLAIM_LEASE.seconds // 60 + 1)
+    report = await digest_pass(bot.app)
+    assert (report.sent, report.skipped) == (1, 1)
+    assert [len(digests_of(p)) for p in (carla, dirk)] == [1, 1]
+
+
+async def test_a_timed_out_send_is_not_sent_again(bot):
+    (carla,) = await setup_pool(bot)
+    sender = TimingOutSender()
+    bot.clock.set(MONDAY_0830)
+    report = await digest_pass(bot.app, sender=sender)
+    assert (report.sent, report.failed, report.unknown) == (0, 1, 1)
+    assert sender.requests == 1  # not retried: it may have arrived (here it did)
+    for minutes in (15, 15, 60):
+        bot.clock.advance(minutes=minutes)
+        assert (await digest_pass(bot.app)).sent == 0
+    assert len(digests_of(carla)) == 1
+    (row,) = await delivery_rows(bot)
+    assert (row.status, row.attempts) == ("unknown", 1)
+
+
+class TimingOutSender(Sender):
+    """Every request reaches Telegram, but its answer does not come back in time (ptb's
+    TimedOut after the request was written)."""
+
+    def __init__(self) -> None:
+        super().__init__(Pacer(rate=1000, per_chat=0))
+        self.requests = 0
+
+    async def deliver(self, chat_id, call):
+        async def call_then_time_out():
+            self.requests += 1
+            await call()
+            raise TimedOut
+
+        return await super().deliver(chat_id, call_then_time_out)
 
 
 async def test_long_digest_is_split_within_telegram_limits(bot):
@@ -433,3 +564,30 @@ def test_cli_digest_dry_run_prints_and_records_nothing(db_url, monkeypatch, caps
             await engine.dispose()
 
     assert asyncio.run(count()) == 0
+
+
+def test_cli_digest_refuses_a_week_that_is_not_over(db_url, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9/bot")  # never reached
+    current = IsoWeek.of(datetime.now(TZ).date())
+    for week in (current, current.shift(1), IsoWeek(2099, 10)):
+        assert main(["digest", "--week", str(week)]) == 1
+        err = capsys.readouterr().err
+        assert "not over yet" in err and "--dry-run" in err and len(err.strip().splitlines()) == 1
+    # Looking at the running week is fine.
+    assert main(["digest", "--week", str(current), "--dry-run"]) == 0
+    assert f"Weekoverzicht week {current.week}" in capsys.readouterr().out
+
+
+async def test_run_digest_refuses_a_week_that_is_not_over(bot):
+    (carla,) = await setup_pool(bot)
+    bot.clock.set(datetime(2026, 11, 22, 23, 30, tzinfo=TZ))  # Sunday night: week 47 runs
+    with pytest.raises(ValueError, match="not over"):
+        await run_digest(bot.services, bot.app.bot, week=W47)
+    assert await delivery_rows(bot) == []
+    bot.clock.set(MONDAY_0830)
+    assert (await digest_pass(bot.app)).sent == 1  # the real digest still goes out
+    assert len(digests_of(carla)) == 1

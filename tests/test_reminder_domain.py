@@ -120,3 +120,21 @@ def test_due_moment_round_trips_to_local_wall_time(d, t):
         assert d.month == 3 and t.hour == 2
     else:
         assert back.date() == d
+
+
+def test_later_only_while_the_snooze_stays_on_the_same_local_day():
+    assert r.snooze_allowed(0, local(2026, 11, 17, 22, 0), TZ)  # until 23:00
+    assert r.snooze_allowed(1, local(2026, 11, 17, 22, 59), TZ)  # until 23:59
+    assert not r.snooze_allowed(0, local(2026, 11, 17, 23, 0), TZ)  # 00:00: the next day
+    assert not r.snooze_allowed(0, local(2026, 11, 17, 23, 30), TZ)
+    assert not r.snooze_allowed(2, local(2026, 11, 17, 16, 30), TZ)  # no snoozes left
+    # The night summer time ends has 25 hours; the local date decides, not the UTC one.
+    assert r.snooze_allowed(0, local(2026, 10, 24, 22, 30), TZ)
+    assert not r.snooze_allowed(0, local(2026, 10, 24, 23, 30), TZ)
+
+
+def test_reminder_time_at_most_2200():
+    assert r.reminder_time_allowed(time(22, 0))
+    assert r.reminder_time_allowed(time(6, 0))
+    assert not r.reminder_time_allowed(time(22, 1))
+    assert not r.reminder_time_allowed(time(23, 59))

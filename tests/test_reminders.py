@@ -5,6 +5,7 @@ restarts, two processes, a crash after the claim, and Telegram's 429 and 403."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time as wall
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from bot.sender import PACER_KEY, Pacer
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import DayOff, ReminderDelivery, User
 from tests.conftest import BotHarness
-from tests.test_digest import add_contact, add_indirect, refs
+from tests.test_digest import HeldSender, TimingOutSender, add_contact, add_indirect, refs
 
 TZ = ZoneInfo("Europe/Amsterdam")
 REMINDER = "nog niets ingevuld"
@@ -165,6 +166,17 @@ async def test_herinnering_days_and_time(bot):
     assert len(reminders_of(anna)) == 1
 
 
+async def test_reminder_time_after_2200_is_refused(bot):
+    anna = await expert(bot)
+    late = (await anna.says("/herinnering 23:00")).only
+    assert "Zo laat kan niet" in late.text and "22:00" in late.text
+    assert "om 22:00" in (await anna.says("/herinnering 22:00")).only.text
+    await anna.says("/herinnering")
+    typed = (await anna.says("22:15")).only
+    assert "Zo laat kan niet" in typed.text and "22:00" in typed.text
+    assert (await bot.app_user(anna)).reminder_time.isoformat() == "22:00:00"
+
+
 async def test_old_settings_button_is_recognised(bot):
     anna = await expert(bot)
     first = (await anna.says("/herinnering")).only
@@ -238,6 +250,27 @@ async def test_snooze_twice_then_the_button_is_gone(bot):
     assert len(reminders_of(anna)) == 3
     (row,) = await deliveries(bot)
     assert row.snooze_count == 2
+    anna.assert_callbacks_answered()
+
+
+async def test_later_is_not_offered_when_it_would_cross_midnight(bot):
+    anna = await expert(bot)
+    await anna.says("/herinnering 22:00")
+    await run_at(bot, local(2026, 11, 17, 22, 0))
+    first = reminders_of(anna)[-1]
+    assert first.button_labels == ["Nu loggen", "Niets te melden", "Later"]  # 23:00 still fits
+    await anna.press("Later")
+    assert "om 23:00 nog een keer" in first.text
+    assert (await run_at(bot, local(2026, 11, 17, 23, 0))).sent == 1
+    second = reminders_of(anna)[-1]
+    assert second.button_labels == ["Nu loggen", "Niets te melden"]  # 00:00 would be dropped
+    # An older message's Later, pressed after 23:00, is refused as well.
+    (row,) = await deliveries(bot)
+    bot.clock.set(local(2026, 11, 17, 23, 5))
+    await anna.press_data(f"r:m:{row.id}:1:later", second)
+    assert "kan nu niet meer" in (anna.last_callback_answer.text or "")
+    (row,) = await deliveries(bot)
+    assert (row.status, row.snooze_count) == ("sent", 1)
     anna.assert_callbacks_answered()
 
 
@@ -336,6 +369,59 @@ async def test_claim_without_send_is_retried_after_the_lease(bot):
     assert len(reminders_of(anna)) == 1
     (row,) = await deliveries(bot)
     assert row.status == "sent"
+
+
+async def test_a_pass_outlasting_its_lease_sends_each_reminder_once(bot):
+    anna = await expert(bot)
+    held = HeldSender()
+    bot.clock.set(local(2026, 11, 17, 16, 30))
+    slow = asyncio.create_task(reminder_pass(bot.app, sender=held))
+    await asyncio.wait_for(held.waiting.wait(), 30)
+    # Ten minutes on, the first pass still hasn't sent: the lease ran out, a pass takes over.
+    assert (await run_at(bot, local(2026, 11, 17, 16, 41))).sent == 1
+    held.release.set()
+    late = await asyncio.wait_for(slow, 30)
+    assert (late.sent, late.skipped) == (0, 1)  # saw the claim was no longer its own
+    assert len(reminders_of(anna)) == 1
+    (row,) = await deliveries(bot)
+    assert row.status == "sent"
+
+
+async def test_each_reminder_outcome_is_recorded_right_after_its_send(bot):
+    anna = await expert(bot, "Anna")
+    bert = await expert(bot, "Bert")
+    held = HeldSender(let_through=1)  # Anna's reminder goes, Bert's is held
+    bot.clock.set(local(2026, 11, 17, 16, 30))
+    dying = asyncio.create_task(reminder_pass(bot.app, sender=held))
+    await asyncio.wait_for(held.waiting.wait(), 30)
+    for _ in range(100):  # Anna's outcome is written without waiting for Bert's
+        if any(d.status == "sent" for d in await deliveries(bot)):
+            break
+        await asyncio.sleep(0.05)
+    dying.cancel()  # the process dies mid-batch
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    assert (await run_at(bot, local(2026, 11, 17, 16, 41))).sent == 1
+    assert [len(reminders_of(p)) for p in (anna, bert)] == [1, 1]
+
+
+async def test_a_timed_out_reminder_is_not_sent_again(bot):
+    anna = await expert(bot)
+    sender = TimingOutSender()
+    bot.clock.set(local(2026, 11, 17, 16, 30))
+    report = await reminder_pass(bot.app, sender=sender)
+    assert (report.sent, report.failed, report.unknown) == (0, 1, 1)
+    assert sender.requests == 1  # not retried: it may have arrived (here it did)
+    for hh, mm in ((16, 45), (17, 0), (18, 0)):
+        assert (await run_at(bot, local(2026, 11, 17, hh, mm))).sent == 0
+    assert len(reminders_of(anna)) == 1
+    (row,) = await deliveries(bot)
+    assert row.status == "unknown"
+    # It did arrive: its buttons work as on any reminder.
+    await anna.press("Later")
+    assert (await run_at(bot, local(2026, 11, 17, 19, 0))).sent == 1
+    assert len(reminders_of(anna)) == 2
+    anna.assert_callbacks_answered()
 
 
 # --------------------------------------------------------------------------- Telegram

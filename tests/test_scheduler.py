@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from telegram.error import TimedOut
 
 from bot import scheduler
 from bot.app import build_application
 from bot.config import Settings
 from bot.handlers import digest as digest_handlers
 from bot.handlers import reminders as reminder_handlers
-from bot.sender import Pacer
+from bot.sender import Pacer, Sender
 
 TZ = ZoneInfo("Europe/Amsterdam")
 MINE = {
@@ -140,3 +142,41 @@ async def test_pacer_does_not_burst_after_a_stall_and_honours_429():
     pacer.flood_wait(2.0)
     await pacer.wait(9)
     assert round(ft.t, 3) == 107.3
+
+
+# --------------------------------------------------------------------------- the sender
+
+
+async def test_a_timeout_after_the_request_went_out_is_not_retried():
+    sender = Sender(Pacer(rate=1000, per_chat=0))
+    calls = 0
+
+    async def timing_out():
+        nonlocal calls
+        calls += 1
+        try:
+            raise httpx.ReadTimeout("no answer")
+        except httpx.ReadTimeout as exc:
+            raise TimedOut from exc
+
+    outcome = await sender.deliver(1, timing_out)
+    assert (outcome.status, outcome.error, calls) == ("unknown", "TimedOut", 1)
+    assert not outcome.ok and sender.stats.unknown == 1
+
+
+async def test_a_timeout_before_the_request_left_is_retried():
+    sender = Sender(Pacer(rate=1000, per_chat=0))
+    calls = 0
+
+    async def connect_times_out_once():
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            try:
+                raise httpx.ConnectTimeout("no connection")
+            except httpx.ConnectTimeout as exc:
+                raise TimedOut from exc
+        return "message"
+
+    outcome = await sender.deliver(1, connect_times_out_once)
+    assert (outcome.status, calls) == ("sent", 2)

@@ -9,7 +9,9 @@ Rules (local time, Europe/Amsterdam):
 * Only when nothing was logged that day (contact, indirect hours or "Niets te melden");
   the caller knows that from the database and passes `logged`.
 * At most one reminder per day. "Later" snoozes it by an hour, at most `MAX_SNOOZES` times;
-  the message sent after the last snooze has no "Later" button.
+  the message sent after the last snooze has no "Later" button, and neither has a reminder
+  whose snooze would end on the next local day (it would never be sent: reminders belong to
+  their own day). A reminder time is at most `LATEST_TIME`.
 * Catching up after downtime is limited: a reminder is sent at most `LATE_LIMIT` after it was due
   and only on its own local day, so nobody gets yesterday's reminder or one late at night.
 
@@ -26,6 +28,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.holidays_nl import is_public_holiday
 
 __all__ = [
+    "LATEST_TIME",
     "LATE_LIMIT",
     "MAX_SNOOZES",
     "SNOOZE",
@@ -37,6 +40,8 @@ __all__ = [
     "is_reminder_day",
     "parse_days",
     "reminder_due",
+    "reminder_time_allowed",
+    "snooze_allowed",
     "snoozed_until",
     "toggle_day",
     "within_send_window",
@@ -45,6 +50,8 @@ __all__ = [
 SNOOZE = timedelta(hours=1)
 MAX_SNOOZES = 2
 LATE_LIMIT = timedelta(hours=3)
+# The latest reminder time one can choose: "Later" still fits in the day after it.
+LATEST_TIME = time(22, 0)
 WEEKDAY_DIGITS = "1234567"
 
 
@@ -111,3 +118,16 @@ def can_snooze(snooze_count: int) -> bool:
 
 def snoozed_until(now: datetime) -> datetime:
     return now + SNOOZE
+
+
+def snooze_allowed(snooze_count: int, now: datetime, tz: ZoneInfo) -> bool:
+    """ "Later" at `now`: snoozes are left and the snoozed reminder still falls on today's local
+    date (a snooze into the next day would never be sent)."""
+    if not can_snooze(snooze_count):
+        return False
+    return snoozed_until(now).astimezone(tz).date() == now.astimezone(tz).date()
+
+
+def reminder_time_allowed(at: time) -> bool:
+    """Whether an expert may choose `at` as reminder time (at most `LATEST_TIME`)."""
+    return at.replace(tzinfo=None) <= LATEST_TIME

@@ -40,6 +40,14 @@ def _parse_time(text: str) -> time | None:
     return parse_time(text.strip())
 
 
+def _too_late(t: Translator) -> str:
+    return esc(
+        t._("Zo laat kan niet. Kies een tijd tot en met {time}, bijvoorbeeld 17:00.").format(
+            time=t.fmt_time(rdom.LATEST_TIME)
+        )
+    )
+
+
 def day_names(t: Translator) -> dict[int, str]:
     """ISO weekday -> short local name ("ma", "di", ...), from Babel."""
     names = get_day_names("abbreviated", locale=t.locale)
@@ -141,6 +149,9 @@ async def cmd_reminder(update: Update, context: BotContext) -> None:
                 ),
             )
             return
+        if not rdom.reminder_time_allowed(at):
+            await reply(update, context, _too_late(context.t))
+            return
         user = await _update_user(context, user.id, reminder_time=at, reminders_enabled=True)
         await reply(update, context, describe(context.t, user, context.services.today()))
         return
@@ -165,6 +176,9 @@ async def on_settings_text(update: Update, context: BotContext, draft: Conversat
             context,
             esc(_("Dat is geen tijd. Typ een tijd zoals 16:30 of 9:00, of tik op Klaar.")),
         )
+        return
+    if not rdom.reminder_time_allowed(at):
+        await reply(update, context, _too_late(context.t))
         return
     services = context.services
     async with transaction(services.sessions) as s:
@@ -328,16 +342,17 @@ async def _on_reminder_button(
         if day != services.today():
             await answer(context, query, _("Deze herinnering is van een eerdere dag."))
             return
+        if not rdom.snooze_allowed(count, now, services.settings.tz):
+            # Out of snoozes, or the snoozed reminder would fall on the next day.
+            await answer(context, query, _("Later kan nu niet meer."))
+            return
         until = rdom.snoozed_until(now)
         async with transaction(services.sessions) as s:
             ok = await reports.snooze_reminder(
                 s, delivery_id, user.id, count, until, rdom.MAX_SNOOZES
             )
         if not ok:
-            if not rdom.can_snooze(count):
-                await answer(context, query, _("Later kan nu niet meer."))
-            else:
-                await answer(context, query, _("Deze knop is al gebruikt."))
+            await answer(context, query, _("Deze knop is al gebruikt."))
             return
         await answer(context, query)
         await edit_or_send(

@@ -7,6 +7,9 @@ whatever the size of the contact table. Deliveries are decided by unique rows, n
   claims a day; only the process whose insert went through sends.
 * `digest_delivery` is unique per (recipient, kind, period): same claim. A claim that was never
   finished (a crash after the claim) is taken over by a later pass once its lease has expired.
+* A claim is identified by its `claimed_at` (and, for digests, the owner). Right before sending,
+  the sender renews it (`renew_*_claim`: a conditional update that also restarts the lease) and
+  does not send when it is no longer its own; the outcome is written under the same condition.
 """
 
 from __future__ import annotations
@@ -265,6 +268,8 @@ async def _silent_and_blocked(
     i = IndirectHours.__table__.c
     # Someone who joined after the week ended cannot have been silent in it.
     week_over = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
+    off = DayOff.__table__.c
+    # "Niets te melden" is an answer too: only who left the week empty is silent.
     logged = or_(
         exists().where(
             c.expert_id == u.id, c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None)
@@ -272,7 +277,11 @@ async def _silent_and_blocked(
         exists().where(
             i.expert_id == u.id, i.work_date >= start, i.work_date <= end, i.deleted_at.is_(None)
         ),
+        exists().where(off.expert_id == u.id, off.work_date >= start, off.work_date <= end),
     )
+    # A pause running to the end of the week (or later) was agreed: not silent. Pauses have no
+    # start date, so a pause that began mid-week counts too.
+    paused = and_(u.pause_until.is_not(None), u.pause_until >= end)
     base = (
         select(u.display_name, m.name)
         .select_from(
@@ -283,7 +292,7 @@ async def _silent_and_blocked(
     )
     silent = (
         await s.exec(  # type: ignore[call-overload]
-            base.where(~u.blocked_bot, u.created_at < week_over, ~logged)
+            base.where(~u.blocked_bot, u.created_at < week_over, ~logged, ~paused)
         )
     ).all()
     blocked = (await s.exec(base.where(u.blocked_bot))).all()  # type: ignore[call-overload]
@@ -294,6 +303,8 @@ async def _silent_and_blocked(
 
 
 # --------------------------------------------------------------------------- digest delivery
+
+FINISHED_DIGEST = ("sent", "blocked", "unknown")
 
 
 @dataclass(frozen=True)
@@ -326,14 +337,15 @@ async def digest_recipients(s: AsyncSession, registered_before: datetime) -> lis
 async def unfinished_digest_recipients(
     s: AsyncSession, recipients: Sequence[Recipient], kind: str, period: str
 ) -> list[Recipient]:
-    """Recipients without a finished (sent or blocked) delivery for this period: a cheap check
-    that lets a pass skip building the digest when all is done."""
+    """Recipients without a finished delivery for this period: a cheap check that lets a pass
+    skip building the digest when all is done. Finished: sent, blocked, or "unknown" (the send
+    timed out and may have arrived: never sent again)."""
     d = DigestDelivery.__table__.c
     done = set(
         (
             await s.exec(  # type: ignore[call-overload]
                 select(d.recipient_id).where(
-                    d.kind == kind, d.period == period, d.status.in_(("sent", "blocked"))
+                    d.kind == kind, d.period == period, d.status.in_(FINISHED_DIGEST)
                 )
             )
         ).scalars()
@@ -391,6 +403,42 @@ async def claim_digest(
     return bool(taken.rowcount == 1)
 
 
+def _digest_claim_is(
+    recipient_id: int, kind: str, period: str, owner: str, claimed_at: datetime
+) -> Any:
+    """The row is still claimed by this claim: same owner and the same claim moment (one
+    process can claim a row twice, e.g. a retry pass after its own first pass's lease ran out)."""
+    d = DigestDelivery.__table__.c
+    return and_(
+        d.recipient_id == recipient_id,
+        d.kind == kind,
+        d.period == period,
+        d.owner == owner,
+        d.status == "claimed",
+        d.claimed_at == claimed_at,
+    )
+
+
+async def renew_digest_claim(
+    s: AsyncSession,
+    recipient_id: int,
+    kind: str,
+    period: str,
+    *,
+    owner: str,
+    claimed_at: datetime,
+    now: datetime,
+) -> bool:
+    """Right before sending: True (and the lease starts again at `now`) when the claim made at
+    `claimed_at` is still ours; False when another pass took it over (then don't send)."""
+    res = await s.exec(  # type: ignore[call-overload]
+        update(DigestDelivery.__table__)
+        .where(_digest_claim_is(recipient_id, kind, period, owner, claimed_at))
+        .values(claimed_at=now)
+    )
+    return bool(res.rowcount == 1)
+
+
 async def finish_digest(
     s: AsyncSession,
     recipient_id: int,
@@ -398,20 +446,14 @@ async def finish_digest(
     period: str,
     *,
     owner: str,
+    claimed_at: datetime,
     status: str,
     now: datetime,
 ) -> bool:
-    """Record the outcome; only the current owner may (a stale owner changes nothing)."""
-    d = DigestDelivery.__table__.c
+    """Record the outcome; only the current claim may (a stale claim changes nothing)."""
     res = await s.exec(  # type: ignore[call-overload]
         update(DigestDelivery.__table__)
-        .where(
-            d.recipient_id == recipient_id,
-            d.kind == kind,
-            d.period == period,
-            d.owner == owner,
-            d.status == "claimed",
-        )
+        .where(_digest_claim_is(recipient_id, kind, period, owner, claimed_at))
         .values(status=status, sent_at=now if status == "sent" else None)
     )
     return bool(res.rowcount == 1)
@@ -596,22 +638,40 @@ async def reclaim_reminder(
     return bool(res.rowcount == 1)
 
 
+async def renew_reminder_claim(
+    s: AsyncSession, delivery_id: int, claimed_at: datetime, now: datetime
+) -> bool:
+    """Right before sending: True (and the lease starts again at `now`) when the claim made at
+    `claimed_at` is still ours; False when another pass took it over (then don't send)."""
+    r = ReminderDelivery.__table__.c
+    res = await s.exec(  # type: ignore[call-overload]
+        update(ReminderDelivery.__table__)
+        .where(r.id == delivery_id, r.status == "claimed", r.claimed_at == claimed_at)
+        .values(claimed_at=now)
+    )
+    return bool(res.rowcount == 1)
+
+
 async def set_reminder_status(
     s: AsyncSession,
     delivery_id: int,
     status: str,
     *,
+    claimed_at: datetime,
     now: datetime | None = None,
     message_id: int | None = None,
-) -> None:
+) -> bool:
+    """Record a send's outcome, only while the claim made at `claimed_at` is still ours."""
+    r = ReminderDelivery.__table__.c
     values: dict[str, Any] = {"status": status}
     if status == "sent":
         values.update(sent_at=now, message_id=message_id)
-    await s.exec(  # type: ignore[call-overload]
+    res = await s.exec(  # type: ignore[call-overload]
         update(ReminderDelivery.__table__)
-        .where(ReminderDelivery.__table__.c.id == delivery_id)
+        .where(r.id == delivery_id, r.status == "claimed", r.claimed_at == claimed_at)
         .values(**values)
     )
+    return bool(res.rowcount == 1)
 
 
 async def get_reminder(s: AsyncSession, delivery_id: int) -> ReminderDelivery | None:
@@ -634,7 +694,7 @@ async def snooze_reminder(
         .where(
             r.id == delivery_id,
             r.user_id == user_id,
-            r.status == "sent",
+            r.status.in_(("sent", "unknown")),  # unknown: a send timed out, yet arrived
             r.snooze_count == expected_count,
             r.snooze_count < max_snoozes,
         )
