@@ -87,13 +87,36 @@ def test_header_aliases_and_order() -> None:
     assert (row.municipality, row.weekday, row.place) == ("Venlo", 1, "Kerk")
 
 
-def test_village_and_typo_resolved() -> None:
+def test_village_and_spelling_variants_resolved() -> None:
     text = (
         "gemeente,plek,adres,weekdag,begin,einde\n"
         "Panningen,A,B,ma,10:00,11:00\n"
-        "venrai,A,B,ma,10:00,11:00\n"
+        "VENRAY,A,B,ma,10:00,11:00\n"
+        "St. Odiliënberg,A,B,ma,10:00,11:00\n"
+        "horst a/d maas,A,B,ma,10:00,11:00\n"
+        "IJsselsteyn,A,B,di,10:00,11:00\n"
+        "Echt,A,B,ma,10:00,11:00\n"
     )
-    assert [row.municipality for row in parse_sessions_csv(text).rows] == ["Peel en Maas", "Venray"]
+    r = parse_sessions_csv(text)
+    assert r.ok, r.errors
+    assert [row.municipality for row in r.rows] == [
+        "Peel en Maas",
+        "Venray",
+        "Roerdalen",
+        "Horst aan de Maas",
+        "Venray",
+        "Echt-Susteren",
+    ]
+
+
+@pytest.mark.parametrize("typo", ["venrai", "Swolmen", "leuwen", "Blerik", "Roermnd"])
+def test_a_typo_in_gemeente_is_refused_not_guessed(typo: str) -> None:
+    # Regression: typos were resolved fuzzily, so "Swolmen" (Swalmen, Roermond? Swolgen,
+    # Horst?) or "leuwen" (Leeuwen, Roermond) silently filed sessions under a municipality.
+    text = f"gemeente,plek,adres,weekdag,begin,einde\n{typo},A,B,ma,10:00,11:00\n"
+    r = parse_sessions_csv(text)
+    assert r.rows == []
+    assert r.errors == [CsvError(2, "gemeente", "unknown_municipality", typo)]
 
 
 def test_missing_columns_reported_on_header() -> None:

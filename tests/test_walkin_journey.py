@@ -583,3 +583,13 @@ async def test_a_busy_day_with_long_texts_stays_within_one_message(bot):
         assert "Er zijn nog meer tijden." in body  # ... and said so
         assert body.endswith(WELCOME + " Je hoeft je naam niet te geven.")
         assert reply.button_labels == ["Andere gemeente"]
+
+
+async def test_a_typo_between_two_municipalities_asks_for_the_municipality(bot):
+    # Regression: "leuwen" was answered for Weert (Leuken) though Leeuwen is in Roermond.
+    await seed(bot)
+    rita = bot.resident("Rita")
+    for text in ("inloop leuwen", "wanneer is de inloop in swolmen", "inloop heiden morgen"):
+        reply = (await rita.says(text)).only
+        assert reply.text.startswith(PICK), text
+        assert reply.button_labels == MUNICIPALITIES

@@ -376,3 +376,10 @@ def test_answer_caps_a_long_range_at_the_horizon() -> None:
     # A range that starts at the end of the calendar does not overflow.
     q_end = WalkinQuery(**{**q.__dict__, "day": DayFilter(date.max, date.max, "date")})
     assert [o.date for o in answer(RULES, [], q_end, NOW).occurrences] == [date.max]  # a Friday
+
+
+@pytest.mark.parametrize("text", ["inloop leuwen", "swolmen morgen", "is er inloop in heiden"])
+def test_a_typo_tie_between_municipalities_is_no_place(text: str) -> None:
+    q = parse_walkin_query(text, NOW)
+    assert q.municipality is None and q.is_walkin_question
+    assert answer(RULES, [], q, NOW).needs_place

@@ -3,7 +3,9 @@
 Residents name villages more often than municipalities ("Blerick" means Venlo), type on a
 phone ("venlow", "roermnd") and write names in many shapes ("horst a/d maas", "st odilienberg").
 Several village names are also everyday Dutch words ("heel", "echt", "neer"); those only count
-when the context makes a place reading clear, see ``AMBIGUOUS_NAMES``.
+when the context makes a place reading clear, see ``AMBIGUOUS_NAMES``. A typo that is as
+close to names in two municipalities ("swolmen": Swalmen or Swolgen) matches nothing: asking
+is better than answering for the wrong municipality.
 """
 
 from __future__ import annotations
@@ -188,6 +190,9 @@ class _Candidate:
     i: int  # first token index
     k: int  # number of tokens
     cost: int
+    # A name that may not match here (an ambiguous name out of context, or a typo of an
+    # exact-only spelling) but is as close as a real candidate: it only blocks, see `_agree`.
+    blocker: bool = False
 
     def key(self) -> tuple[int, int, int, int]:
         # More words matched beats fewer ("Nederweert-Eind" over "Nederweert"), then exact over
@@ -195,7 +200,7 @@ class _Candidate:
         return (self.k, self.cost == 0, -self.cost, len(self.name.canonical))
 
 
-def _candidates(text: str, tokens: list[Token]) -> list[_Candidate]:
+def _raw_candidates(text: str, tokens: list[Token]) -> list[_Candidate]:
     by_first = _by_first_token()
     out: list[_Candidate] = []
     for i, tok in enumerate(tokens):
@@ -213,25 +218,45 @@ def _candidates(text: str, tokens: list[Token]) -> list[_Candidate]:
                 k = len(name.tokens)
                 if i + k > len(tokens):
                     continue
-                strict = name.ambiguous or not name.fuzzy
-                if strict and first_cost:
-                    continue
                 cost = first_cost
                 for j in range(1, k):
-                    w = tokens[i + j].norm
-                    c = (
-                        (0 if w == name.tokens[j] else None)
-                        if strict
-                        else fuzzy_cost(w, name.tokens[j])
-                    )
+                    c = fuzzy_cost(tokens[i + j].norm, name.tokens[j])
                     if c is None:
                         break
                     cost += c
                 else:
-                    if name.ambiguous and not _context_ok(text, tokens, i, k):
-                        continue
-                    out.append(_Candidate(name, i, k, cost))
+                    strict = name.ambiguous or not name.fuzzy
+                    blocker = (strict and cost > 0) or (
+                        name.ambiguous and not _context_ok(text, tokens, i, k)
+                    )
+                    out.append(_Candidate(name, i, k, cost, blocker))
     return out
+
+
+def _agree(cands: list[_Candidate]) -> list[_Candidate]:
+    """Real candidates of the spans whose closest names all lie in one municipality.
+
+    A typo that is as close to a name in another municipality ("swolmen": Swalmen in Roermond
+    or Swolgen in Horst aan de Maas; "leuwen": Leuken in Weert or Leeuwen in Roermond) is no
+    match at all: a wrong municipality is worse than asking.
+    """
+    best: dict[tuple[int, int], int] = {}
+    for c in cands:
+        span = (c.i, c.k)
+        best[span] = min(best.get(span, c.cost), c.cost)
+    munis: dict[tuple[int, int], set[str]] = {}
+    for c in cands:
+        if c.cost == best[(c.i, c.k)]:
+            munis.setdefault((c.i, c.k), set()).add(c.name.municipality)
+    return [
+        c
+        for c in cands
+        if not c.blocker and c.cost == best[(c.i, c.k)] and len(munis[(c.i, c.k)]) == 1
+    ]
+
+
+def _candidates(text: str, tokens: list[Token]) -> list[_Candidate]:
+    return _agree(_raw_candidates(text, tokens))
 
 
 def _to_match(c: _Candidate, tokens: list[Token]) -> PlaceMatch:
@@ -270,17 +295,21 @@ def find_place(text: str) -> PlaceMatch | None:
     return matches[0] if matches else None
 
 
-def resolve_municipality(name: str) -> str | None:
+def resolve_municipality(name: str, *, fuzzy: bool = True) -> str | None:
     """Municipality for a single name (municipality, village or typo thereof), else None.
 
-    The whole input must be the name; use ``find_place`` for names inside a sentence.
+    The whole input must be the name; use ``find_place`` for names inside a sentence. With
+    ``fuzzy=False`` only exact spellings count (case, accents, hyphens and the usual variants
+    such as "St." or "a/d" aside): for data that must not be filed under a guess.
     """
     tokens = tokenize(name)
     if not tokens:
         return None
     best: _Candidate | None = None
     for c in _candidates(name, tokens):
-        if c.i == 0 and c.k == len(tokens) and (best is None or c.key() > best.key()):
+        if c.i != 0 or c.k != len(tokens) or (c.cost and not fuzzy):
+            continue
+        if best is None or c.key() > best.key():
             best = c
     return best.name.municipality if best else None
 

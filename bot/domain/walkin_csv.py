@@ -7,8 +7,10 @@ Accepted input, because files come from Dutch Excel as often as from hand-writte
 
 * delimiter ``,`` or ``;`` (or tab), detected from the header; Excel's ``sep=;`` first line;
   a UTF-8 BOM; blank lines (skipped, but counted in line numbers).
-* ``gemeente``: municipality, village (kern) or a typo of either, resolved with
-  ``places.resolve_municipality`` ("Blerick" -> "Venlo").
+* ``gemeente``: municipality or village (kern), resolved with ``places.resolve_municipality``
+  ("Blerick" -> "Venlo"; case, accents, hyphens, "St."/"a/d" and y/ij spellings are free).
+  Typos are not accepted (``unknown_municipality``): "Swolmen" could be Swalmen (Roermond) or
+  Swolgen (Horst aan de Maas), and a guess would file sessions under the wrong municipality.
 * ``weekdag``: maandag..zondag, ma/di/wo/do/vr/za/zo, din/woe/don/vrij/zat/zon, "dinsdags".
 * ``begin``/``einde``: ``10:00``, ``10.00``, ``9:30``, ``10:00:00`` (Excel), ``10`` / ``10u``.
 * dates: ``2026-12-01`` or Dutch ``1-12-2026`` / ``01/12/2026``.
@@ -46,6 +48,7 @@ __all__ = [
     "parse_sessions_csv",
     "parse_time",
     "parse_weekday",
+    "resolve_exact",
 ]
 
 REQUIRED_COLUMNS = ("gemeente", "plek", "adres", "weekdag", "begin", "einde")
@@ -237,8 +240,13 @@ def _detect_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+def resolve_exact(name: str) -> str | None:
+    """The municipality of an exactly spelled municipality or village name, else None."""
+    return resolve_municipality(name, fuzzy=False)
+
+
 def parse_sessions_csv(
-    text: str, *, resolve: Callable[[str], str | None] = resolve_municipality
+    text: str, *, resolve: Callable[[str], str | None] = resolve_exact
 ) -> CsvImportResult:
     """Parse and validate. `resolve` maps a gemeente/kern value to a municipality (injectable
     for tests and for a coordinator-extended list)."""
