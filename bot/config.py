@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     webhook_secret_token: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # Telegram posts to WEBHOOK_URL/WEBHOOK_PATH; the proxy forwards that path to the bot.
+    webhook_path: str = Field(default="telegram", pattern=r"^[A-Za-z0-9_\-/]+$")
 
     invite_valid_days: int = Field(default=7, ge=1, le=90)
     max_back_days: int = Field(default=14, ge=0, le=366)

@@ -184,3 +184,63 @@ def test_sslmode_is_translated_for_asyncpg():
 
     url = async_database_url("postgresql://u:p@db:5432/pool?sslmode=require")
     assert url == "postgresql+asyncpg://u:p@db:5432/pool?ssl=require"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_webhook_mode_registers_its_url_and_answers_with_the_secret(tmp_path: Path):
+    import aiohttp
+
+    port = _free_port()
+    secret = "s" * 40
+    async with FakeTelegram() as tg:
+        env = _env(
+            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+            TELEGRAM_API_BASE_URL=tg.api_base_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+            WEBHOOK_URL="https://bot.example.org",
+            WEBHOOK_SECRET_TOKEN=secret,
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--webhook",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            for _ in range(600):
+                if tg.webhook and tg.webhook.get("url"):
+                    break
+                await asyncio.sleep(0.1)
+            assert tg.webhook["url"] == "https://bot.example.org/telegram"
+            assert tg.webhook.get("secret_token") == secret
+            local = f"http://127.0.0.1:{port}/telegram"
+            # Telegram's own posts carry the secret; anything else is refused.
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(
+                    local, json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "no"}
+                ) as response,
+            ):
+                assert response.status == 403
+            tg.use(Driver.webhook(url=local, timeout=60, quiet=0.3))
+            sam = tg.user("Sam")
+            await sam.says("/start")
+            assert "zonder afspraak" in sam.last_reply.text, sam.transcript()
+        finally:
+            proc.terminate()
+            _, err_bytes = await asyncio.wait_for(proc.communicate(), 30)
+        assert secret not in err_bytes.decode() and DEFAULT_TOKEN not in err_bytes.decode()
