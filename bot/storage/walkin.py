@@ -411,14 +411,26 @@ async def update_session(
         return False
     _check_times(changes.get("start_time", row.start_time), changes.get("end_time", row.end_time))
     await _refuse_clash(s, row, changes, _today(now))
+    await _apply(s, row, changes, now, actor_id, "edit")
+    return True
+
+
+async def _apply(
+    s: AsyncSession,
+    row: WalkInSession,
+    changes: dict[str, Any],
+    now: datetime,
+    actor_id: int | None,
+    action: str,
+) -> None:
+    """Set `changes` on a session and write the audit row with before and after."""
     before = snapshot(row)
     for key, value in changes.items():
         setattr(row, key, value)
     row.updated_at = now
     s.add(row)
     await s.flush()
-    _audit(s, actor_id, now, SESSION, session_id, "edit", before, snapshot(row))
-    return True
+    _audit(s, actor_id, now, SESSION, row.id, action, before, snapshot(row))  # type: ignore[arg-type]
 
 
 async def _refuse_clash(
@@ -534,13 +546,7 @@ async def stop_session(
     row = await s.get(WalkInSession, session_id)
     if row is None or not row.active:
         return False
-    before = snapshot(row)
-    for key, value in changes.items():
-        setattr(row, key, value)
-    row.updated_at = now
-    s.add(row)
-    await s.flush()
-    _audit(s, actor_id, now, SESSION, session_id, "delete", before, snapshot(row))
+    await _apply(s, row, changes, now, actor_id, "delete")
     return True
 
 
