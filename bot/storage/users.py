@@ -7,7 +7,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,12 +20,15 @@ MAX_FAILED_ATTEMPTS = 5
 ATTEMPT_WINDOW = timedelta(minutes=15)
 
 
+# The gatekeeper runs this for every update: built once, each call only binds the id.
+_BY_TELEGRAM_ID = select(User).where(
+    User.telegram_user_id == bindparam("tg_id"),
+    User.deleted_at.is_(None),  # type: ignore[union-attr]
+)
+
+
 async def get_by_telegram_id(s: AsyncSession, telegram_user_id: int) -> User | None:
-    return (
-        await s.exec(
-            select(User).where(User.telegram_user_id == telegram_user_id, User.deleted_at.is_(None))  # type: ignore[union-attr]
-        )
-    ).first()
+    return (await s.exec(_BY_TELEGRAM_ID, params={"tg_id": telegram_user_id})).first()
 
 
 async def get_user(s: AsyncSession, user_id: int) -> User | None:
