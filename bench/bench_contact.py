@@ -38,7 +38,7 @@ from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import func, select
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -65,6 +65,7 @@ from tests.fakebot import (
 )
 
 DONE_GROUP = 10_000
+JSON = dict[str, Any]
 
 
 # --------------------------------------------------------------------------- delivery
@@ -191,6 +192,9 @@ async def setup_database(url: str, experts: int, first_telegram_id: int) -> None
     engine = create_engine(url)
     try:
         async with transaction(session_factory(engine)) as s:
+            # Every fake server numbers its updates from the start: ids of an earlier run
+            # would be taken for re-deliveries.
+            await s.exec(delete(ProcessedUpdate))  # type: ignore[call-overload]
             venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
             for i in range(experts):
                 s.add(
@@ -206,11 +210,34 @@ async def setup_database(url: str, experts: int, first_telegram_id: int) -> None
         await engine.dispose()
 
 
+Reply = tuple[str, JSON]  # (Bot API method, its parameters as the server decoded them)
+
+
+def replies_by_expert(tg: FakeTelegram, users: list[ChatUser]) -> list[list[Reply]]:
+    """What the bot sent each expert, in order: messages and edits (not callback answers)."""
+    by_chat: dict[int, list[Reply]] = {u.id: [] for u in users}
+    for call in tg.calls:
+        chat_id = call.params.get("chat_id")
+        if call.method in ("sendMessage", "editMessageText") and chat_id in by_chat:
+            by_chat[chat_id].append((call.method, call.params))
+    return [by_chat[u.id] for u in users]
+
+
 async def bench_bot(
-    tg: FakeTelegram, url: str, experts: int, rounds: int, *, in_loop: bool = True
-) -> tuple[Run, int]:
-    # Users first, so their Telegram ids are known when the experts are registered.
-    users = [tg.user(f"Expert{i}", language_code="nl") for i in range(experts * rounds)]
+    tg: FakeTelegram,
+    url: str,
+    experts: int,
+    rounds: int,
+    *,
+    in_loop: bool = True,
+    first_user_id: int = 1_000_000,
+) -> tuple[Run, int, list[list[Reply]]]:
+    # Users first, so their Telegram ids are known when the experts are registered. Each
+    # repeat gets new ids: on the same database they must be new experts.
+    users = [
+        tg.user(f"Expert{i}", language_code="nl", user_id=first_user_id + i)
+        for i in range(experts * rounds)
+    ]
     ids = [u.id for u in users]
     assert ids == list(range(ids[0], ids[0] + len(users)))
     await setup_database(url, len(users), ids[0])
@@ -256,10 +283,18 @@ async def bench_bot(
     engine = create_engine(url)
     try:
         async with session_factory(engine)() as s:
-            saved = (await s.exec(select(func.count()).select_from(Contact))).one()
+            saved = (
+                await s.exec(
+                    select(func.count())
+                    .select_from(Contact)
+                    .join(User, Contact.expert_id == User.id)  # type: ignore[arg-type]
+                    .where(User.telegram_user_id >= first_user_id)
+                    .where(User.telegram_user_id < first_user_id + len(users))
+                )
+            ).one()
     finally:
         await engine.dispose()
-    return run, int(saved)
+    return run, int(saved), replies_by_expert(tg, users)
 
 
 # --------------------------------------------------------------------------- the echo bot
@@ -281,6 +316,47 @@ async def echo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_text(f"{query.data} {time.perf_counter_ns()}", reply_markup=markup)
 
 
+class Replayer:
+    """Handlers that answer each update with the reply the real bot gave at the same step of
+    the same dialogue: the same text, the same keyboard (rebuilt as ptb objects, as the bot
+    builds them), sent the same way (a button's answer and edit at once). No dialogue logic,
+    no draft: what is left of the bot when only its messages remain."""
+
+    def __init__(self, replies: list[list[Reply]], users: list[ChatUser]) -> None:
+        self.replies = {u.id: iter(r) for u, r in zip(users, replies, strict=True)}
+
+    def _next(self, chat_id: int, bot: Any) -> tuple[str, str, InlineKeyboardMarkup | None]:
+        method, params = next(self.replies[chat_id])
+        markup = params.get("reply_markup")
+        keyboard = InlineKeyboardMarkup.de_json(markup, bot) if markup else None
+        return method, params["text"], keyboard
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = update.effective_chat.id  # type: ignore[union-attr]
+        _, text, markup = self._next(chat_id, context.bot)
+        await context.bot.send_message(
+            chat_id, text, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+        )
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and isinstance(query.message, Message)
+        method, text, markup = self._next(query.message.chat.id, context.bot)
+        if method == "sendMessage":
+            send: Awaitable[Any] = context.bot.send_message(
+                query.message.chat.id,
+                text,
+                parse_mode="HTML",
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+        else:
+            send = query.message.edit_text(
+                text, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+            )
+        await asyncio.gather(query.answer(), send)
+
+
 async def bench_echo(
     tg: FakeTelegram,
     experts: int,
@@ -288,10 +364,12 @@ async def bench_echo(
     *,
     durable_url: str | None = None,
     in_loop: bool = True,
+    replay: list[list[Reply]] | None = None,
 ) -> Run:
     """The echo bot; with ``durable_url`` it first commits each update's id to that database
     (one small transaction, as the bot's gatekeeper does): the floor for any bot that must not
-    lose a step, on this stack."""
+    lose a step, on this stack. With ``replay`` (what the real bot sent) it answers with the
+    bot's own messages instead of the echo: the floor for any bot that shows these messages."""
     app = application_builder(tg).concurrent_updates(False).build()
     engine = None
     if durable_url is not None:
@@ -306,13 +384,20 @@ async def bench_echo(
                 await updates.record(s, update.update_id, datetime.now(UTC))
 
         app.add_handler(TypeHandler(Update, record), group=-1)
-    app.add_handler(MessageHandler(filters.TEXT, echo_text))
-    app.add_handler(CallbackQueryHandler(echo_button))
+    users = [tg.user(f"Echo{i}") for i in range(experts * rounds)]
+    if replay is None:
+        app.add_handler(MessageHandler(filters.TEXT, echo_text))
+        app.add_handler(CallbackQueryHandler(echo_button))
+        name = "echo + commit" if durable_url else "echo bot"
+    else:
+        replayer = Replayer(replay, users)
+        app.add_handler(MessageHandler(filters.TEXT, replayer.on_text))
+        app.add_handler(CallbackQueryHandler(replayer.on_button))
+        name = "replay + commit"
     driver = QueueDriver(app)
     tg.use(driver)
     await app.initialize()
     await app.start()
-    users = [tg.user(f"Echo{i}") for i in range(experts * rounds)]
     try:
 
         async def act(tg: FakeTelegram, driver: QueueDriver, user: ChatUser, step: Step) -> None:
@@ -320,10 +405,10 @@ async def bench_echo(
             if kind == "say":
                 await driver.deliver(tg, tg.message_update(user.id, text))
             else:
-                message_id, data = find_button(tg, user.id, "echo")
+                label = "echo" if replay is None else text
+                message_id, data = find_button(tg, user.id, label)
                 await driver.deliver(tg, tg.callback_query_update(user.id, message_id, data))
 
-        name = "echo + commit" if durable_url else "echo bot"
         return await drive(tg, driver, users, contact_script, rounds, act, name)
     finally:
         await app.stop()
@@ -343,64 +428,117 @@ def pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def merged(runs: list[Run]) -> Run:
+    """One run from repeats: their updates, seconds, CPU and latencies added up."""
+    total = Run(runs[0].name)
+    for r in runs:
+        total.updates += r.updates
+        total.seconds += r.seconds
+        total.cpu_seconds += r.cpu_seconds
+        total.latencies += r.latencies
+        for step, values in r.per_step.items():
+            total.per_step[step].extend(values)
+    return total
+
+
 def report(
-    ours: Run, echo: Run, experts: int, rounds: int, saved: int, floor: Run | None = None
-) -> float:
-    ratio = ours.throughput / echo.throughput if echo.throughput else 0.0
+    repeats: list[dict[str, Run]], experts: int, rounds: int, saved: int
+) -> dict[str, float]:
+    """Print the comparison; returns the median ratio to the echo bot of each other bot."""
+    names = list(repeats[0])
+    ratios = {
+        name: [r[name].throughput / r["echo bot"].throughput for r in repeats]
+        for name in names
+        if name != "echo bot"
+    }
+    medians = {name: statistics.median(values) for name, values in ratios.items()}
     print(
         f"\n/contact benchmark: {rounds} wave(s) of {experts} experts logging at once, "
-        "one complete first-time dialogue each"
+        f"one complete first-time dialogue each; {len(repeats)} repeat(s), bots taking turns"
     )
-    print(f"  contacts saved: {saved} (expected {experts * rounds})")
-    print(f"\n  {'':<14}{'updates':>9}{'seconds':>10}{'updates/s':>12}{'CPU ms/update':>15}")
-    runs = [ours, echo] + ([floor] if floor is not None else [])
-    for r in runs:
+    print(f"  contacts saved: {saved} (expected {experts * rounds * len(repeats)})")
+    columns = f"{'updates':>9}{'seconds':>10}{'updates/s':>12}{'CPU ms/update':>15}"
+    print(f"\n  {'all repeats':<16}{columns}")
+    totals = {name: merged([r[name] for r in repeats]) for name in names}
+    for r in totals.values():
         cpu_ms = r.cpu_seconds / r.updates * 1000 if r.updates else 0.0
-        print(f"  {r.name:<14}{r.updates:>9}{r.seconds:>10.2f}{r.throughput:>12.1f}{cpu_ms:>15.2f}")
-    print(f"\n  throughput ratio per update (ervaringsbot / echo): {ratio:.2f}x  (target >= 0.70)")
-    if floor is not None and echo.throughput:
-        print(
-            f"  floor: echo + one commit per update / echo:        "
-            f"{floor.throughput / echo.throughput:.2f}x"
+        print(f"  {r.name:<16}{r.updates:>9}{r.seconds:>10.2f}{r.throughput:>12.1f}{cpu_ms:>15.2f}")
+    print("\n  throughput per update / echo bot   median   each repeat")
+    labels = {
+        "ervaringsbot": "ervaringsbot (target >= 0.70)",
+        "echo + commit": "floor: echo + commit",
+        "replay + commit": "floor: replay + commit",
+    }
+    for name, values in ratios.items():
+        each = " ".join(f"{v:.2f}" for v in values)
+        print(f"  {labels.get(name, name):<34}{medians[name]:>6.2f}x  {each}")
+    if "replay + commit" in ratios:
+        own = statistics.median(
+            r["ervaringsbot"].throughput / r["replay + commit"].throughput for r in repeats
         )
-    if ours.cpu_seconds:
-        cpu_ratio = (echo.cpu_seconds / echo.updates) / (ours.cpu_seconds / ours.updates)
-        print(f"  CPU-cost ratio per update (echo / ervaringsbot):    {cpu_ratio:.2f}x")
-    print(f"\n  latency per update, ms  {'p50':>8}{'p95':>8}{'max':>8}")
-    for r in runs:
+        print(f"  {'ervaringsbot / replay + commit':<34}{own:>6.2f}x  (the dialogue's own work)")
+    print(f"\n  latency per update, ms      {'p50':>8}{'p95':>8}{'max':>8}")
+    for r in totals.values():
         lat = [x * 1000 for x in r.latencies]
-        print(f"  {r.name:<22}{pct(lat, 50):>8.1f}{pct(lat, 95):>8.1f}{max(lat, default=0):>8.1f}")
-    print(f"\n  mean latency per step, ms   {'bot':>8}{'echo':>8}{'ratio':>8}")
+        print(f"  {r.name:<26}{pct(lat, 50):>8.1f}{pct(lat, 95):>8.1f}{max(lat, default=0):>8.1f}")
+    ours, echo = totals["ervaringsbot"], totals["echo bot"]
+    replay = totals.get("replay + commit")
+    head = f"{'bot':>8}{'echo':>8}{'ratio':>8}" + (f"{'replay':>8}" if replay else "")
+    print(f"\n  mean latency per step, ms   {head}")
     for step, values in ours.per_step.items():
         mine = statistics.fmean(values) * 1000
-        theirs_values = echo.per_step.get(step) or [0.0]
-        theirs = statistics.fmean(theirs_values) * 1000
-        print(f"  {step:<28}{mine:>8.1f}{theirs:>8.1f}{(theirs / mine if mine else 0):>8.2f}")
-    return ratio
+        theirs = statistics.fmean(echo.per_step.get(step) or [0.0]) * 1000
+        line = f"  {step:<28}{mine:>8.1f}{theirs:>8.1f}{(theirs / mine if mine else 0):>8.2f}"
+        if replay is not None:
+            line += f"{statistics.fmean(replay.per_step.get(step) or [0.0]) * 1000:>8.1f}"
+        print(line)
+    return medians
 
 
 async def main_async(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    in_loop = not args.sqlite_thread
+    repeats: list[dict[str, Run]] = []
+    saved = 0
+    problems: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        async with FakeTelegram() as tg:
-            echo = await bench_echo(tg, args.experts, args.rounds)
-        async with FakeTelegram() as tg:
-            ours, saved = await bench_bot(
-                tg, url, args.experts, args.rounds, in_loop=not args.sqlite_thread
-            )
-            tg_errors = tg.server_errors
-            unanswered = tg.unanswered_callback_queries()
-        async with FakeTelegram() as tg:
-            # Last, on the same database: its own ids do not disturb the bot's run.
-            floor = await bench_echo(
-                tg, args.experts, args.rounds, durable_url=url, in_loop=not args.sqlite_thread
-            )
-        report(ours, echo, args.experts, args.rounds, saved, floor)
-        if tg_errors or unanswered or saved != args.experts * args.rounds:
-            print(f"\n  PROBLEM: {len(unanswered)} unanswered callbacks, fake errors {tg_errors}")
-            return 1
+        for r in range(args.repeat):
+            runs: dict[str, Run] = {}
+            async with FakeTelegram() as tg:
+                runs["echo bot"] = await bench_echo(tg, args.experts, args.rounds)
+            async with FakeTelegram() as tg:
+                run, n, replies = await bench_bot(
+                    tg,
+                    url,
+                    args.experts,
+                    args.rounds,
+                    in_loop=in_loop,
+                    first_user_id=1_000_000 + r * 100_000,
+                )
+                runs["ervaringsbot"] = run
+                saved += n
+                unanswered = tg.unanswered_callback_queries()
+                if tg.server_errors or unanswered or n != args.experts * args.rounds:
+                    problems.append(
+                        f"repeat {r + 1}: {n} saved, {len(unanswered)} unanswered callbacks, "
+                        f"fake server errors {tg.server_errors}"
+                    )
+            async with FakeTelegram() as tg:
+                # On the same database, after the bot: it clears the update ids it needs.
+                runs["echo + commit"] = await bench_echo(
+                    tg, args.experts, args.rounds, durable_url=url, in_loop=in_loop
+                )
+            async with FakeTelegram() as tg:
+                runs["replay + commit"] = await bench_echo(
+                    tg, args.experts, args.rounds, durable_url=url, in_loop=in_loop, replay=replies
+                )
+            repeats.append(runs)
+        report(repeats, args.experts, args.rounds, saved)
+    if problems:
+        print("\n  PROBLEM: " + "; ".join(problems))
+        return 1
     return 0
 
 
@@ -412,6 +550,12 @@ def main() -> None:
         "--database-url",
         default=None,
         help="an EMPTY database (default: a temporary SQLite file); e.g. postgresql://…",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="run all bots this many times, taking turns; ratios are medians (default 3)",
     )
     parser.add_argument(
         "--sqlite-thread",
