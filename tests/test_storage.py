@@ -11,7 +11,7 @@ from sqlalchemy import func, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
-from bot.storage import users
+from bot.storage import drafts, users
 from bot.storage.db import session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.storage.models import (
@@ -216,3 +216,57 @@ async def test_sqlite_and_postgresql_get_the_same_schema(sqlite_template):
             shapes.append(await conn.run_sync(_shape))
         await eng.dispose()
     assert shapes[0] == shapes[1]
+
+
+async def test_a_draft_step_never_overwrites_a_newer_one(engine):
+    """Two processes answer on the same draft: the second save, made on the revision both
+    read, is refused (StaleDraft) instead of silently replacing the first one's step."""
+    factory = session_factory(engine)
+    user = await _expert(factory)
+    ttl = timedelta(hours=2)
+    async with transaction(factory) as s:
+        draft = await drafts.start(s, user.id, "contact", "date", {"n": 1}, NOW, ttl)
+    async with factory() as s:
+        other = await drafts.get_by_id(s, draft.id)  # read by "the other process"
+    assert other is not None and other.revision == 1
+
+    async with transaction(factory) as s:
+        mine = await drafts.get_by_id(s, draft.id)
+        assert mine is not None
+        await drafts.save(s, mine, NOW, ttl, state="gemeente", data={"n": 2})
+        assert (mine.state, mine.revision, mine.data) == ("gemeente", 2, {"n": 2})
+        assert not s.is_modified(mine)  # written already; nothing left for the flush
+
+    with pytest.raises(drafts.StaleDraft):
+        async with transaction(factory) as s:
+            s.add(other)
+            await drafts.save(s, other, NOW, ttl, state="activity", data={"n": 99})
+    async with factory() as s:
+        stored = await drafts.get_by_id(s, draft.id)
+    assert stored is not None
+    assert (stored.state, stored.revision, stored.data) == ("gemeente", 2, {"n": 2})
+
+
+async def test_a_draft_changed_in_place_is_saved_and_a_gone_one_is_refused(engine):
+    factory = session_factory(engine)
+    user = await _expert(factory)
+    ttl = timedelta(hours=2)
+    async with transaction(factory) as s:
+        draft = await drafts.start(s, user.id, "herinnering", "days", {"days": [1]}, NOW, ttl)
+    async with transaction(factory) as s:
+        row = await drafts.get_by_id(s, draft.id)
+        assert row is not None
+        row.data["days"].append(3)  # in place, no data= passed
+        await drafts.save(s, row, NOW + timedelta(minutes=1), ttl)
+    async with factory() as s:
+        stored = await drafts.get_by_id(s, draft.id)
+    assert stored is not None
+    assert stored.data == {"days": [1, 3]} and stored.revision == 2
+    assert stored.expires_at == NOW + timedelta(minutes=1) + ttl
+
+    async with transaction(factory) as s:
+        await drafts.discard_all(s, user.id)
+    with pytest.raises(drafts.StaleDraft):
+        async with transaction(factory) as s:
+            s.add(stored)
+            await drafts.save(s, stored, NOW, ttl, state="x")

@@ -1038,7 +1038,7 @@ async def _resume(
     the buttons of the message shown before are recognised as old.
     """
     services = context.services
-    drafts.save(s, row, services.now(), _ttl(context))
+    await drafts.save(s, row, services.now(), _ttl(context))
     return await render(s, context, row, ContactDraft.from_data(row.data), resume=True)
 
 
@@ -1203,7 +1203,9 @@ async def on_button(update: Update, context: BotContext) -> None:
                 # The lines for the confirmation are read now, in this transaction.
                 to_save = (row, cd, await summary_text(s, context, cd, has_deel=False))
             elif outcome.changed:
-                drafts.save(s, row, now, _ttl(context), state=outcome.state, data=cd.to_data())
+                await drafts.save(
+                    s, row, now, _ttl(context), state=outcome.state, data=cd.to_data()
+                )
                 message = await render(
                     s, context, row, cd, error=outcome.error, note=outcome.note, extra=outcome.extra
                 )
@@ -1297,7 +1299,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
             outcome = await apply_text(s, context, row, cd, msg.text)
         _note_change(cd, row.data)
         if outcome.changed:
-            drafts.save(s, row, now, _ttl(context), state=outcome.state, data=cd.to_data())
+            await drafts.save(s, row, now, _ttl(context), state=outcome.state, data=cd.to_data())
         else:
             cd = ContactDraft.from_data(row.data)  # an error leaves the draft as it was
         text, buttons = await render(

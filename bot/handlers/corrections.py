@@ -173,7 +173,7 @@ async def render(
         )
     entry = await _entry(s, context, draft.data)
     if entry is None:
-        step(context, s, draft, state="list", data={"offset": _offset(draft.data)})
+        await step(context, s, draft, state="list", data={"offset": _offset(draft.data)})
         return await render(s, context, draft, _("Die invoer kan ik niet (meer) vinden."))
     details = entry_details(t, entry)
     back = [(_("« Terug"), make("o"))]
@@ -296,12 +296,12 @@ async def _apply(
             day, total = too_high
             pending = {k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}
             data.update(pending=pending, day=day.isoformat(), day_total=total)
-            step(context, s, draft, state="confirm_day", data=data)
+            await step(context, s, draft, state="confirm_day", data=data)
             return None
     changed = await worklog.update_entry(
         s, data["entity"], int(data["id"]), user.id, changes, context.services.now()
     )
-    step(context, s, draft, state="entry", data=data)
+    await step(context, s, draft, state="entry", data=data)
     return _("Aangepast.") if changed else _("Niets veranderd.")
 
 
@@ -333,14 +333,14 @@ async def on_button(update: Update, context: BotContext) -> None:
                 await drafts.discard(s, draft)
                 closed = esc(_("Klaar. Met /corrigeer kom je hier terug."))
             elif action == "l":
-                step(context, s, draft, state="list", data={"offset": _offset(data)})
+                await step(context, s, draft, state="list", data={"offset": _offset(data)})
                 view = await render(s, context, draft)
             elif action.startswith("p") and state == "list":
                 offset = parse_page_action(action)
                 if offset is None:
                     press.problem = "unknown"
                 else:
-                    step(context, s, draft, state="list", data={"offset": offset})
+                    await step(context, s, draft, state="list", data={"offset": offset})
                     view = await render(s, context, draft)
             elif action.startswith("e") and state == "list" and action[1:2] in CODES:
                 rest = action[2:]
@@ -351,13 +351,13 @@ async def on_button(update: Update, context: BotContext) -> None:
                 )
                 if entry is None:
                     # Not theirs, deleted meanwhile, or made up: the list, freshly.
-                    step(context, s, draft, state="list", data={"offset": _offset(data)})
+                    await step(context, s, draft, state="list", data={"offset": _offset(data)})
                     view = await render(
                         s, context, draft, _("Die invoer kan ik niet (meer) vinden.")
                     )
                     toast, alert = _("Die invoer kan ik niet vinden."), True
                 else:
-                    step(
+                    await step(
                         context,
                         s,
                         draft,
@@ -368,7 +368,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             elif state == "list" or entity not in worklog.ENTITIES:
                 press.problem = "stale"
             elif action == "o":
-                step(context, s, draft, state="entry", data=data)
+                await step(context, s, draft, state="entry", data=data)
                 view = await render(s, context, draft)
             elif action.startswith("f:") and state == "entry":
                 target = {"date": "date", "dur": "duration", "muni": "muni", "text": "text"}.get(
@@ -380,17 +380,17 @@ async def on_button(update: Update, context: BotContext) -> None:
                 if target is None or not fits:
                     press.problem = "stale"
                 else:
-                    step(context, s, draft, state=target, data=data)
+                    await step(context, s, draft, state=target, data=data)
                     view = await render(s, context, draft)
             elif action == "del" and state == "entry":
-                step(context, s, draft, state="delete", data=data)
+                await step(context, s, draft, state="delete", data=data)
                 view = await render(s, context, draft)
             elif action == "yes" and state == "delete":
                 entry = await _entry(s, context, data)
                 deleted = await worklog.delete_entry(
                     s, str(entity), int(data["id"]), user.id, services.now()
                 )
-                step(context, s, draft, state="list", data={"offset": _offset(data)})
+                await step(context, s, draft, state="list", data={"offset": _offset(data)})
                 note = (
                     _("Verwijderd: {entry}.").format(entry=entry_label(t, entry))
                     if deleted and entry is not None
@@ -435,7 +435,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                     view = await render(s, context, draft, note)
             elif action == "no" and state == "confirm_day":
                 keep = {k: v for k, v in data.items() if k not in ("pending", "day", "day_total")}
-                step(context, s, draft, state="entry", data=keep)
+                await step(context, s, draft, state="entry", data=keep)
                 view = await render(s, context, draft, _("Niets veranderd."))
             else:
                 press.problem = "stale"

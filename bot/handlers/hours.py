@@ -93,9 +93,11 @@ def problem_text(t: Translator, problem: str, command: str) -> str:
     return t._(PROBLEMS[problem]).format(command=command)
 
 
-def step(context: BotContext, s: AsyncSession, draft: ConversationDraft, **changes: Any) -> None:
+async def step(
+    context: BotContext, s: AsyncSession, draft: ConversationDraft, **changes: Any
+) -> None:
     """Record one step of the draft (new revision, fresh expiry); committed with ``s``."""
-    drafts.save(s, draft, context.services.now(), draft_ttl(context), **changes)
+    await drafts.save(s, draft, context.services.now(), draft_ttl(context), **changes)
 
 
 async def start_draft(
@@ -446,7 +448,7 @@ async def _try_save(
         total = await worklog.day_minutes(s, user.id, work_date) + minutes
         if total > context.services.settings.max_day_hours * 60:
             data["day_total"] = total
-            step(context, s, draft, state="confirm_day", data=data)
+            await step(context, s, draft, state="confirm_day", data=data)
             return "confirm", None
     row, _created = await worklog.add_indirect_hours(
         s,
@@ -495,7 +497,7 @@ async def cmd_hours(update: Update, context: BotContext) -> None:
         existing = await drafts.get(s, user.id, FLOW)
         if existing is not None and not drafts.is_expired(existing, services.now()):
             # Pick up where they left off (also after a restart of the bot).
-            step(context, s, existing)
+            await step(context, s, existing)
             view = await render(s, context, existing)
             view.text = esc(_("Je was hier nog mee bezig. Ga verder:")) + "\n\n" + view.text
             view.buttons.append([(_("Opnieuw beginnen"), button(PREFIX, existing, "new"))])
@@ -670,7 +672,7 @@ async def _on_button(update: Update, context: BotContext) -> None:
                 view = await render(s, context, draft)
             elif action == "b":
                 data.pop("editing", None)
-                step(context, s, draft, state=_next_state(data), data=data)
+                await step(context, s, draft, state=_next_state(data), data=data)
                 view = await render(s, context, draft)
             elif action.startswith("e:"):
                 target = {"date": "date", "kind": "kind", "muni": "muni", "dur": "duration"}.get(
@@ -680,7 +682,7 @@ async def _on_button(update: Update, context: BotContext) -> None:
                     toast = problem_text(t, "unknown", COMMAND)
                 else:
                     data["editing"] = True
-                    step(context, s, draft, state=target, data=data)
+                    await step(context, s, draft, state=target, data=data)
                     view = await render(s, context, draft)
             elif action in ("save", "ok") and draft.state in ("summary", "confirm_day"):
                 outcome, _row = await _try_save(s, context, draft, confirmed=action == "ok")
@@ -693,7 +695,7 @@ async def _on_button(update: Update, context: BotContext) -> None:
                 kinds = {k.id for k in await worklog.indirect_kinds(s)}
                 if int(action[1:]) in kinds:
                     data["kind_id"] = int(action[1:])
-                    step(context, s, draft, state=_after_change(data), data=data)
+                    await step(context, s, draft, state=_after_change(data), data=data)
                     view = await render(s, context, draft)
                 else:
                     toast = problem_text(t, "unknown", COMMAND)
@@ -704,13 +706,13 @@ async def _on_button(update: Update, context: BotContext) -> None:
                 else:
                     data["minutes"] = minutes
                     data.pop("day_total", None)
-                    step(context, s, draft, state=_after_change(data), data=data)
+                    await step(context, s, draft, state=_after_change(data), data=data)
                     view = await render(s, context, draft)
             elif action.startswith("m") and draft.state == "muni":
                 ok, muni_id = parse_municipality_action(action)
                 if ok:
                     data["muni"] = muni_id
-                    step(context, s, draft, state=_after_change(data), data=data)
+                    await step(context, s, draft, state=_after_change(data), data=data)
                     view = await render(s, context, draft)
                 else:
                     toast = problem_text(t, "unknown", COMMAND)
@@ -725,7 +727,7 @@ async def _on_button(update: Update, context: BotContext) -> None:
                     toast = why
                 else:
                     data["date"] = chosen.isoformat()
-                    step(context, s, draft, state=_after_change(data), data=data)
+                    await step(context, s, draft, state=_after_change(data), data=data)
                     view = await render(s, context, draft)
             else:
                 # A button of this draft that does not fit its step: treat as outdated.
@@ -765,7 +767,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
                 else:
                     data["minutes"] = minutes
                     data.pop("day_total", None)
-                    step(context, s, current, state=_after_change(data), data=data)
+                    await step(context, s, current, state=_after_change(data), data=data)
             elif state == "kind":
                 kinds = await worklog.indirect_kinds(s)
                 kind_id = _match_kind(normalize(text), kinds)
@@ -775,7 +777,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
                     )
                 else:
                     data["kind_id"] = kind_id
-                    step(context, s, current, state=_after_change(data), data=data)
+                    await step(context, s, current, state=_after_change(data), data=data)
             elif state == "muni":
                 ok, muni_id = await municipality_from_text(s, text)
                 if not ok:
@@ -785,7 +787,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
                     )
                 else:
                     data["muni"] = muni_id
-                    step(context, s, current, state=_after_change(data), data=data)
+                    await step(context, s, current, state=_after_change(data), data=data)
             elif state == "date":
                 today = services.today()
                 chosen, why = typed_date(t, text, today, settings.max_back_days)
@@ -793,7 +795,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
                     problem = why
                 else:
                     data["date"] = chosen.isoformat()
-                    step(context, s, current, state=_after_change(data), data=data)
+                    await step(context, s, current, state=_after_change(data), data=data)
             else:  # summary / confirm_day: only buttons
                 problem = _("Tik op een knop hieronder: Opslaan, of kies wat je wilt aanpassen.")
             view = await render(s, context, current)

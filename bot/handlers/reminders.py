@@ -189,7 +189,7 @@ async def on_settings_text(update: Update, context: BotContext, draft: Conversat
         db_user.reminders_enabled = True
         s.add(db_user)
         if row is not None:
-            drafts.save(s, row, services.now(), SETTINGS_TTL)
+            await drafts.save(s, row, services.now(), SETTINGS_TTL)
     context.app_user = db_user
     if row is None:
         await reply(update, context, describe(context.t, db_user, context.services.today()))
@@ -235,7 +235,7 @@ async def _on_settings_button(
                 toast = _("Deze knop werkt niet meer.")
             if toast is None:
                 s.add(db_user)
-                drafts.save(s, row, now, SETTINGS_TTL)
+                await drafts.save(s, row, now, SETTINGS_TTL)
                 view = settings_view(context.t, db_user, row, context.services.today())
     context.app_user = db_user
     await answer(context, query, toast)

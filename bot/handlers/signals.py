@@ -210,7 +210,7 @@ class TextFlow:
                 and existing is not None
                 and not drafts.is_expired(existing, services.now())
             ):
-                step(context, s, existing)
+                await step(context, s, existing)
                 view = await self.render(s, context, existing)
                 view.text = esc(_("Je was hier nog mee bezig. Ga verder:")) + "\n\n" + view.text
                 view.buttons.append([(_("Opnieuw beginnen"), button(self.prefix, existing, "new"))])
@@ -260,7 +260,7 @@ class TextFlow:
                     view = await self.render(s, context, draft)
                 elif action == "b":
                     data.pop("editing", None)
-                    step(context, s, draft, state=self.next_state(data), data=data)
+                    await step(context, s, draft, state=self.next_state(data), data=data)
                     view = await self.render(s, context, draft)
                 elif action.startswith("e:") and action[2:] in ("text", "muni", "theme", "kind"):
                     target = action[2:]
@@ -268,7 +268,7 @@ class TextFlow:
                         press.problem = "stale"
                     else:
                         data["editing"] = True
-                        step(context, s, draft, state=target, data=data)
+                        await step(context, s, draft, state=target, data=data)
                         view = await self.render(s, context, draft)
                 elif action == "save" and state == "summary":
                     done = await self.save(s, context, draft)
@@ -308,7 +308,7 @@ class TextFlow:
         self, s: AsyncSession, context: BotContext, draft: ConversationDraft, data: dict[str, Any]
     ) -> View:
         data.pop("editing", None)
-        step(context, s, draft, state=self.next_state(data), data=data)
+        await step(context, s, draft, state=self.next_state(data), data=data)
         return await self.render(s, context, draft)
 
     async def save(self, s: AsyncSession, context: BotContext, draft: ConversationDraft) -> str:
@@ -362,13 +362,13 @@ class TextFlow:
                     if problem is None:
                         data["text"] = text
                         data.pop("editing", None)
-                        step(context, s, current, state=self.next_state(data), data=data)
+                        await step(context, s, current, state=self.next_state(data), data=data)
                 elif state == "muni":
                     ok, muni_id = await municipality_from_text(s, text)
                     if ok:
                         data["muni"] = muni_id
                         data.pop("editing", None)
-                        step(context, s, current, state=self.next_state(data), data=data)
+                        await step(context, s, current, state=self.next_state(data), data=data)
                     else:
                         problem = _(
                             "Die gemeente ken ik niet. Kies een gemeente met de knoppen, typ een "

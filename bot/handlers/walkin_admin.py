@@ -595,7 +595,7 @@ async def _step(
         if fresh is None:
             await reply(update, context, _gone(context.t))
             return
-        drafts.save(
+        await drafts.save(
             s,
             fresh,
             services.now(),

@@ -6,12 +6,17 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import ConversationDraft
+
+
+class StaleDraft(RuntimeError):
+    """The draft changed (or went) since it was read: another process saved a step first.
+    Raised instead of overwriting that step; the transaction rolls back."""
 
 
 def new_submission_key() -> str:
@@ -74,7 +79,23 @@ async def start(
     return draft
 
 
-def save(
+_TABLE = ConversationDraft.__table__  # type: ignore[attr-defined]
+# Every step of every dialogue runs this: built once, and only where the revision is still the
+# one that was read (optimistic locking), so a step saved elsewhere is never overwritten.
+_SAVE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.revision == bindparam("b_revision"))
+    .values(
+        state=bindparam("state"),
+        data=bindparam("data"),
+        revision=bindparam("revision"),
+        updated_at=bindparam("updated_at"),
+        expires_at=bindparam("expires_at"),
+    )
+)
+
+
+async def save(
     s: AsyncSession,
     draft: ConversationDraft,
     now: datetime,
@@ -83,18 +104,25 @@ def save(
     state: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Record a step: new state and/or data, a new revision, a fresh expiry."""
-    if state is not None:
-        draft.state = state
-    if data is not None:
-        draft.data = dict(data)
-    # JSON is compared by value at flush; a caller that mutated draft.data in place would
-    # otherwise lose the change silently.
-    flag_modified(draft, "data")
-    draft.revision += 1
-    draft.updated_at = now
-    draft.expires_at = now + ttl
-    s.add(draft)
+    """Record a step: new state and/or data, a new revision, a fresh expiry.
+
+    One UPDATE, guarded by the revision ``draft`` was read with; `StaleDraft` if another
+    process got there first. ``draft`` is updated in place (also when a caller changed
+    ``draft.data`` in place and passes no ``data``)."""
+    values = {
+        "state": draft.state if state is None else state,
+        "data": dict(draft.data if data is None else data),
+        "revision": draft.revision + 1,
+        "updated_at": now,
+        "expires_at": now + ttl,
+    }
+    conn = await s.connection()
+    result = await conn.execute(_SAVE, {"b_id": draft.id, "b_revision": draft.revision, **values})
+    if result.rowcount != 1:
+        raise StaleDraft(f"draft {draft.id} is no longer at revision {draft.revision}")
+    # The row is written: the object now holds what the database holds, nothing to flush.
+    for key, value in values.items():
+        set_committed_value(draft, key, value)
 
 
 async def discard(s: AsyncSession, draft: ConversationDraft) -> None:
