@@ -253,6 +253,42 @@ async def test_a_failing_step_is_answered_once_and_keeps_the_draft(bot, monkeypa
     assert "Op welke plek" in reply.text
 
 
+async def test_a_step_saved_by_another_process_first_is_not_overwritten(bot, monkeypatch):
+    """Two bot processes on one draft (e.g. an overlapping deploy): the step that reaches the
+    database second is refused, rolled back and answered; the first one's step stays."""
+    import bot.handlers.contact as contact_handlers
+    from bot.storage.db import create_engine, transaction
+
+    anna = await bot.expert("Anna")
+    await anna.says("/contact")
+    await anna.press("Vandaag")
+    await anna.press("Venlo")
+    bot.tg.attach(bot.app, raise_errors=False)
+    original = contact_handlers.typed_button
+
+    async def other_process_first(s, context, row, cd, text):
+        other = create_engine(bot.db_url)  # its own connection, like another process
+        try:
+            async with transaction(session_factory(other)) as o:
+                fresh = await drafts.get_by_id(o, row.id)
+                await drafts.save(o, fresh, bot.clock.now(), timedelta(hours=2), data=fresh.data)
+        finally:
+            await other.dispose()
+        return await original(s, context, row, cd, text)
+
+    monkeypatch.setattr(contact_handlers, "typed_button", other_process_first)
+    reply = (await anna.says("Buurthuis De Kolk")).only
+    monkeypatch.undo()
+    assert "er ging iets mis" in reply.text and "bewaard" in reply.text
+    state, revision, data = await snapshot(bot, anna)
+    assert state == "vindplek" and data.get("new_vindplek") is None  # theirs, not ours
+
+    # The expert simply types it again: the bot reads the newer revision and goes on.
+    reply = (await anna.says("Buurthuis De Kolk")).only
+    assert "Wat voor inzet was het?" in reply.text
+    assert (await snapshot(bot, anna))[1] == revision + 1
+
+
 # --------------------------------------------------------------------------- the save itself
 
 
