@@ -316,6 +316,10 @@ async def echo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_text(f"{query.data} {time.perf_counter_ns()}", reply_markup=markup)
 
 
+# How the real bot sends (bot.handlers.common.send / edit_or_send).
+SEND_OPTIONS: dict[str, Any] = {"parse_mode": "HTML", "disable_web_page_preview": True}
+
+
 class Replayer:
     """Handlers that answer each update with the reply the real bot gave at the same step of
     the same dialogue: the same text, the same keyboard (rebuilt as ptb objects, as the bot
@@ -334,26 +338,19 @@ class Replayer:
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = update.effective_chat.id  # type: ignore[union-attr]
         _, text, markup = self._next(chat_id, context.bot)
-        await context.bot.send_message(
-            chat_id, text, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
-        )
+        await context.bot.send_message(chat_id, text, reply_markup=markup, **SEND_OPTIONS)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and isinstance(query.message, Message)
         method, text, markup = self._next(query.message.chat.id, context.bot)
-        if method == "sendMessage":
-            send: Awaitable[Any] = context.bot.send_message(
-                query.message.chat.id,
-                text,
-                parse_mode="HTML",
-                reply_markup=markup,
-                disable_web_page_preview=True,
+        send: Awaitable[Any] = (
+            context.bot.send_message(
+                query.message.chat.id, text, reply_markup=markup, **SEND_OPTIONS
             )
-        else:
-            send = query.message.edit_text(
-                text, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
-            )
+            if method == "sendMessage"
+            else query.message.edit_text(text, reply_markup=markup, **SEND_OPTIONS)
+        )
         await asyncio.gather(query.answer(), send)
 
 
@@ -441,10 +438,8 @@ def merged(runs: list[Run]) -> Run:
     return total
 
 
-def report(
-    repeats: list[dict[str, Run]], experts: int, rounds: int, saved: int
-) -> dict[str, float]:
-    """Print the comparison; returns the median ratio to the echo bot of each other bot."""
+def report(repeats: list[dict[str, Run]], experts: int, rounds: int, saved: int) -> None:
+    """Print the comparison: ratios to the echo bot are medians over the repeats."""
     names = list(repeats[0])
     ratios = {
         name: [r[name].throughput / r["echo bot"].throughput for r in repeats]
@@ -492,7 +487,6 @@ def report(
         if replay is not None:
             line += f"{statistics.fmean(replay.per_step.get(step) or [0.0]) * 1000:>8.1f}"
         print(line)
-    return medians
 
 
 async def main_async(args: argparse.Namespace) -> int:
