@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -9,6 +10,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.i18n import Translator, translator
 
 if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
     from bot.services import Services
     from bot.storage.models import User
 
@@ -35,6 +38,14 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: i
     @property
     def services(self) -> Services:
         return self.bot_data.services
+
+    def unit(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """The update's unit of work: every handler reads and writes through this (never
+        through the engine or a session factory), so how an update's work is grouped into
+        transactions is decided in one place."""
+        from bot.storage.db import transaction
+
+        return transaction(self.services.sessions)
 
     @property
     def _(self):

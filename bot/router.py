@@ -14,7 +14,6 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.storage import drafts
-from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft
 
 DraftTextHandler = Callable[[Update, BotContext, ConversationDraft], Awaitable[None]]
@@ -38,7 +37,7 @@ class TextRouter:
         if user is not None:
             services = context.services
             now = services.now()
-            async with transaction(services.sessions) as s:
+            async with context.unit() as s:
                 draft = await drafts.latest(s, user.id)  # type: ignore[arg-type]
                 expired = draft is not None and drafts.is_expired(draft, now)
                 if expired and draft is not None:

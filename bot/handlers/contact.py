@@ -38,7 +38,6 @@ from bot.handlers.common import Button, answer, edit_or_send, esc, reply
 from bot.i18n import N_
 from bot.router import TextRouter, draft_ttl
 from bot.storage import contacts, drafts
-from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft
 
 log = logging.getLogger(__name__)
@@ -1066,7 +1065,7 @@ async def cmd_contact(update: Update, context: BotContext) -> None:
     services = context.services
     now = services.now()
     line = " ".join(context.args or []).strip()
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         existing = await drafts.get(s, user.id, FLOW)
         if existing is not None and drafts.is_expired(existing, now):
             await drafts.discard(s, existing)
@@ -1177,7 +1176,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     message: tuple[str, list[list[Button]]] | None = None
     toast: str | None = None
     to_save: tuple[ConversationDraft, ContactDraft, list[str]] | None = None
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         row = await drafts.get_by_id(s, press.draft_id)
         if row is None or row.user_id != user.id or row.flow != FLOW:
             toast = await _gone_text(s, context, press)
@@ -1260,7 +1259,7 @@ async def _start_fresh(update: Update, context: BotContext, press: Press) -> Non
     assert user is not None and user.id is not None
     services = context.services
     now = services.now()
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         existing = await drafts.get(s, user.id, FLOW)
         if existing is not None and drafts.is_expired(existing, now):
             await drafts.discard(s, existing)
@@ -1284,7 +1283,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
         return
     services = context.services
     now = services.now()
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         # The router just loaded this row; re-attach it instead of reading it again.
         row = draft
         s.add(row)

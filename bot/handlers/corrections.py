@@ -49,7 +49,6 @@ from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
 from bot.router import TextRouter
 from bot.storage import drafts, worklog
-from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft
 
 FLOW = "corrigeer"
@@ -244,8 +243,7 @@ async def render(
 async def cmd_corrections(update: Update, context: BotContext) -> None:
     user = context.app_user
     assert user is not None and user.id is not None
-    services = context.services
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         draft = await start_draft(s, context, FLOW, "list", {})
         view = await render(s, context, draft)
         if draft.state == "list" and len(view.buttons) == 1:
@@ -322,7 +320,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     alert = False
     closed: str | None = None
     view: View | None = None
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         press = await load_press(s, context, query.data or "", FLOW)
         draft, action = press.draft, press.action
         if press.problem is None and draft is not None:
@@ -460,7 +458,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
     settings = services.settings
     problem: str | None = None
     view: View | None = None
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         current = await drafts.get_by_id(s, draft.id) if draft.id is not None else None
         if current is None:
             problem = problem_text(t, "gone", COMMAND)

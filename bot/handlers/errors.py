@@ -35,7 +35,7 @@ async def _user_language(update: Update, context: BotContext) -> tuple[str, bool
     if tg_user is None:
         return "nl", False
     try:
-        async with context.services.sessions() as s:
+        async with context.unit() as s:
             user = await users.get_by_telegram_id(s, tg_user.id)
     except Exception:
         user = None

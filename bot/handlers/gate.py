@@ -17,7 +17,6 @@ from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import pick_language, translator
 from bot.storage import updates, users
-from bot.storage.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     # One short transaction per update: record the update id (a re-delivery is dropped) and
     # load the user. The id is recorded before the handlers run: a handler that crashes
     # half-way is not run again on a re-delivery (its own transaction committed or did nothing).
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         if not await updates.record(s, update.update_id, now):
             log.info("dropping re-delivered update %s", update.update_id)
             raise ApplicationHandlerStop

@@ -33,7 +33,6 @@ from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
 from bot.router import TextRouter, draft_ttl
 from bot.storage import drafts, users, worklog
-from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft, IndirectKind, Municipality
 
 # --------------------------------------------------------------------------- dialogue plumbing
@@ -290,7 +289,7 @@ async def saved_by_another_update(context: BotContext, data: str, flow: str, ent
     user = context.app_user
     if parsed is None or user is None:
         return False
-    async with transaction(context.services.sessions) as s:
+    async with context.unit() as s:
         draft = await drafts.get_by_id(s, parsed[0])
         if draft is None or draft.user_id != user.id or draft.flow != flow:
             return False
@@ -493,7 +492,7 @@ async def cmd_hours(update: Update, context: BotContext) -> None:
     if context.args:
         await _one_line(update, context, " ".join(context.args))
         return
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         existing = await drafts.get(s, user.id, FLOW)
         if existing is not None and not drafts.is_expired(existing, services.now()):
             # Pick up where they left off (also after a restart of the bot).
@@ -517,7 +516,7 @@ async def _one_line(update: Update, context: BotContext, text: str) -> None:
     t = context.t
     _ = t._
     today = services.today()
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         kinds = await worklog.indirect_kinds(s)
         parsed = await parse_one_line(s, text, kinds, today)
         if parsed.bad_duration is not None:
@@ -655,7 +654,7 @@ async def _on_button(update: Update, context: BotContext) -> None:
     toast: str | None = None
     saved: str | None = None
     view: View | None = None
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         press = await load_press(s, context, query.data or "", FLOW)
         draft, action = press.draft, press.action
         if press.problem is None and draft is not None:
@@ -753,7 +752,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
     settings = services.settings
     problem: str | None = None
     view: View | None = None
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         current = await drafts.get_by_id(s, draft.id) if draft.id is not None else None
         if current is None:
             problem = problem_text(t, "gone", COMMAND)

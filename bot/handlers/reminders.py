@@ -24,7 +24,6 @@ from bot.handlers.common import Button, answer, edit_or_send, esc, reply
 from bot.i18n import Translator
 from bot.router import TextRouter
 from bot.storage import drafts, reports
-from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft, User
 
 PREFIX = "r"
@@ -106,7 +105,7 @@ def settings_view(
 
 
 async def _update_user(context: BotContext, user_id: int, **values: Any) -> User:
-    async with transaction(context.services.sessions) as s:
+    async with context.unit() as s:
         user = await s.get(User, user_id)
         assert user is not None
         for k, v in values.items():
@@ -156,7 +155,7 @@ async def cmd_reminder(update: Update, context: BotContext) -> None:
         await reply(update, context, describe(context.t, user, context.services.today()))
         return
     services = context.services
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         draft = await drafts.start(s, user.id, FLOW, "settings", {}, services.now(), SETTINGS_TTL)
     text, buttons = settings_view(context.t, user, draft, context.services.today())
     await reply(update, context, text, buttons=buttons)
@@ -181,7 +180,7 @@ async def on_settings_text(update: Update, context: BotContext, draft: Conversat
         await reply(update, context, _too_late(context.t))
         return
     services = context.services
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         row = await drafts.get_by_id(s, draft.id)  # type: ignore[arg-type]
         db_user = await s.get(User, user.id)
         assert db_user is not None
@@ -210,7 +209,7 @@ async def _on_settings_button(
     now = services.now()
     view: tuple[str, list[list[Button]]] | None = None
     toast: str | None = None
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         row = await drafts.get_by_id(s, draft_id)
         db_user = await s.get(User, user.id)
         assert db_user is not None
@@ -310,14 +309,14 @@ async def _on_reminder_button(
     assert user is not None and user.id is not None
     services = context.services
     now = services.now()
-    async with services.sessions() as s:
+    async with context.unit() as s:
         delivery = await reports.get_reminder(s, delivery_id)
     if delivery is None or delivery.user_id != user.id:
         await answer(context, query, _("Deze knop werkt niet meer."))
         return
     day = delivery.local_date
     if action == "nil":
-        async with transaction(services.sessions) as s:
+        async with context.unit() as s:
             await reports.add_day_off(s, user.id, day, now)
             await reports.answer_reminder(s, delivery_id, user.id)
         await answer(context, query, _("Genoteerd."))
@@ -332,7 +331,7 @@ async def _on_reminder_button(
         )
         return
     if action == "log":
-        async with transaction(services.sessions) as s:
+        async with context.unit() as s:
             await reports.answer_reminder(s, delivery_id, user.id)
         await answer(context, query)
         await _remove_buttons(query)
@@ -347,7 +346,7 @@ async def _on_reminder_button(
             await answer(context, query, _("Later kan nu niet meer."))
             return
         until = rdom.snoozed_until(now)
-        async with transaction(services.sessions) as s:
+        async with context.unit() as s:
             ok = await reports.snooze_reminder(
                 s, delivery_id, user.id, count, until, rdom.MAX_SNOOZES
             )

@@ -38,7 +38,6 @@ from bot.handlers.hours import (
 from bot.i18n import N_, Translator
 from bot.router import TextRouter
 from bot.storage import drafts, worklog
-from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft, Municipality, SignalKind, Theme
 
 MIN_TEXT_CHARS = 10
@@ -203,7 +202,7 @@ class TextFlow:
         _ = t._
         typed = " ".join(context.args or []).strip()
         problem = text_problem(t, typed, self.max_chars, services.today()) if typed else None
-        async with transaction(services.sessions) as s:
+        async with context.unit() as s:
             existing = await drafts.get(s, user.id, self.flow)
             if (
                 not typed
@@ -238,13 +237,12 @@ class TextFlow:
     async def _on_button(self, update: Update, context: BotContext) -> None:
         query = update.callback_query
         assert query is not None
-        services = context.services
         t = context.t
         _ = t._
         toast: str | None = None
         done: str | None = None
         view: View | None = None
-        async with transaction(services.sessions) as s:
+        async with context.unit() as s:
             press = await load_press(s, context, query.data or "", self.flow)
             draft, action = press.draft, press.action
             if press.problem is None and draft is not None:
@@ -350,7 +348,7 @@ class TextFlow:
         _ = t._
         problem: str | None = None
         view: View | None = None
-        async with transaction(services.sessions) as s:
+        async with context.unit() as s:
             current = await drafts.get_by_id(s, draft.id) if draft.id is not None else None
             if current is None:
                 problem = problem_text(t, "gone", self.command)

@@ -20,7 +20,6 @@ from bot.i18n import N_, pick_language, translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
 from bot.storage import drafts, users
-from bot.storage.db import transaction
 from bot.storage.models import Role
 
 
@@ -77,7 +76,7 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
     assert tg_user is not None and chat is not None
     language = pick_language(tg_user.language_code)
     settings = services.settings
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         result = await users.redeem_invite(
             s,
             code.strip().lower(),
@@ -132,7 +131,7 @@ async def cmd_cancel(update: Update, context: BotContext) -> None:
     user = context.app_user
     removed = 0
     if user is not None:
-        async with transaction(context.services.sessions) as s:
+        async with context.unit() as s:
             removed = await drafts.discard_all(s, user.id)  # type: ignore[arg-type]
     if removed:
         await reply(update, context, _("Gestopt. Er is niets opgeslagen."))
@@ -160,7 +159,7 @@ async def on_invite_button(update: Update, context: BotContext) -> None:
         return
     role = Role(choice)
     services = context.services
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         code, _invite = await users.create_invite(
             s, role, services.now(), services.settings.invite_valid_days
         )

@@ -252,7 +252,7 @@ def other_button(t: Translator) -> list[list[Button]]:
 
 
 async def _municipality_list(context: BotContext) -> list[tuple[str, str]]:
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         return [(m.code, m.name) for m in await repo.municipalities(s)]
 
 
@@ -262,7 +262,7 @@ async def build_reply(context: BotContext, query: WalkinQuery) -> tuple[str, lis
     now = services.now()
     if query.municipality is None:
         return pick_text(context.t), pick_buttons(await _municipality_list(context))
-    async with services.sessions() as s:
+    async with context.unit() as s:
         rules, exceptions = await repo.load_schedule(s, query.municipality, since=services.today())
     ans = answer(rules, exceptions, query, now, limit=MAX_SHOWN)
     return render_answer(context.t, ans, now), other_button(context.t)
@@ -272,7 +272,7 @@ async def _home_municipality(context: BotContext) -> str | None:
     user = context.app_user
     if user is None or role_of(context) != EXPERT or user.home_municipality_id is None:
         return None
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         muni = await repo.municipality_by_id(s, user.home_municipality_id)
     return muni.name if muni else None
 
@@ -322,7 +322,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             update, context, pick_text(t), buttons=pick_buttons(await _municipality_list(context))
         )
         return
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         muni = await repo.municipality_by_code(s, code)
     if muni is None or not muni.active:
         await answer_query(

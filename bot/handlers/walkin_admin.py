@@ -40,7 +40,6 @@ from bot.i18n import N_, Translator
 from bot.router import TextRouter, draft_ttl
 from bot.storage import drafts
 from bot.storage import walkin as repo
-from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft, WalkInException, WalkInSession
 
 log = logging.getLogger(__name__)
@@ -251,13 +250,13 @@ async def prompt(context: BotContext, draft: ConversationDraft) -> tuple[str, li
         rows = [[(_(label), _btn(draft, code))] for code, label in ACTIONS.items()]
         return _("Wat wil je doen met de inloop en spreekuren?"), [*rows, quit_row]
     if state == "muni":
-        async with context.services.sessions() as s:
+        async with context.unit() as s:
             munis = await repo.municipalities(s)
         buttons = [(m.name, _btn(draft, f"m{m.id}")) for m in munis]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         return _("Welke gemeente? Kies hieronder of typ de naam."), [*rows, quit_row]
     if state == "session":
-        async with context.services.sessions() as s:
+        async with context.unit() as s:
             sessions = await repo.sessions_in(s, data["muni_id"])
         page = int(data.get("page", 0))
         chunk = sessions[page * SESSIONS_PER_PAGE : (page + 1) * SESSIONS_PER_PAGE]
@@ -355,7 +354,7 @@ async def _coming(
 ) -> list[tuple[WalkInException, WalkInSession | None]]:
     """The draft's municipality's cancelled or extra dates (by its undo action) from today on,
     each with its session (if any)."""
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         sessions = await repo.sessions_in(s, data["muni_id"], include_inactive=True)
         exceptions = await repo.exceptions_from(s, data["muni_id"], context.services.today())
     by_id = {row.id: row for row, _n in sessions}
@@ -432,7 +431,7 @@ def long_date(t: Translator, d: date, today: date) -> str:
 
 
 async def _rule_of(context: BotContext, session_id: int) -> SessionRule | None:
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         row = await repo.get_session(s, session_id)
     if row is None:
         return None
@@ -500,7 +499,7 @@ async def _confirm_prompt(
             _("Klopt dit?"),
         ]
         return "\n".join(lines), [save, quit_row]
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         row = await repo.get_session(s, data["session_id"]) if data.get("session_id") else None
     if action == "edit" and row is not None:
         field = data["field"]
@@ -590,7 +589,7 @@ async def _step(
     """Record one step (new data, next state) and show the next prompt. Committed first."""
     services = context.services
     data = {**draft.data, **changes}
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         fresh = await drafts.get_by_id(s, draft.id)  # type: ignore[arg-type]
         if fresh is None:
             await reply(update, context, _gone(context.t))
@@ -617,7 +616,7 @@ async def cmd_manage(update: Update, context: BotContext) -> None:
     user = context.app_user
     assert user is not None  # the gatekeeper only lets coordinators in
     services = context.services
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         draft = await drafts.start(
             s,
             user.id,
@@ -641,7 +640,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     parts = (query.data or "").split(":", 3)
     draft: ConversationDraft | None = None
     if len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit() and user is not None:
-        async with context.services.sessions() as s:
+        async with context.unit() as s:
             draft = await drafts.get_by_id(s, int(parts[1]))
         if draft is not None and (
             draft.user_id != user.id
@@ -665,7 +664,7 @@ async def _on_action(
     data = draft.data
     state = draft.state
     if action == "quit":
-        async with transaction(context.services.sessions) as s:
+        async with context.unit() as s:
             fresh = await drafts.get_by_id(s, draft.id)  # type: ignore[arg-type]
             if fresh is not None:
                 await drafts.discard(s, fresh)
@@ -761,7 +760,7 @@ async def _on_action(
 async def _choose_muni(
     update: Update, context: BotContext, draft: ConversationDraft, muni_id: int, *, edit: bool
 ) -> None:
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         muni = await repo.municipality_by_id(s, muni_id)
         sessions = await repo.sessions_in(s, muni_id, include_inactive=True) if muni else []
     if muni is None:
@@ -786,7 +785,7 @@ async def _choose_muni(
 async def _choose_session(
     update: Update, context: BotContext, draft: ConversationDraft, session_id: int
 ) -> None:
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         row = await repo.get_session(s, session_id)
     if row is None or not row.active or row.municipality_id != draft.data.get("muni_id"):
         await _show(update, context, draft, edit=True, note=context.t._("Kies een inloop."))
@@ -822,7 +821,7 @@ async def _overview(
     _ = t._
     services = context.services
     today = services.today()
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         sessions = await repo.sessions_in(s, muni_id, include_inactive=True)
         exceptions = await repo.exceptions_from(s, muni_id, today)
         by_id = {row.id: row for row, _n in sessions}
@@ -873,7 +872,7 @@ async def on_draft_text(update: Update, context: BotContext, draft: Conversation
     t = context.t
     _ = t._
     if role_of(context) != COORDINATOR:
-        async with transaction(context.services.sessions) as s:
+        async with context.unit() as s:
             fresh = await drafts.get_by_id(s, draft.id)  # type: ignore[arg-type]
             if fresh is not None:
                 await drafts.discard(s, fresh)
@@ -884,7 +883,7 @@ async def on_draft_text(update: Update, context: BotContext, draft: Conversation
     today = context.services.today()
     if state == "muni":
         name = resolve_municipality(text)
-        async with context.services.sessions() as s:
+        async with context.unit() as s:
             muni = await repo.municipality_by_name(s, name) if name else None
         if muni is None:
             note = _("Die gemeente ken ik niet. Kies een van de 14 gemeenten.")
@@ -988,7 +987,7 @@ async def on_document(update: Update, context: BotContext) -> None:
     if role_of(context) != COORDINATOR or user is None:
         await reply(update, context, _("Met een bestand kan ik hier niets. Typ /help."))
         return
-    async with context.services.sessions() as s:
+    async with context.unit() as s:
         draft = await drafts.get(s, user.id, FLOW)  # type: ignore[arg-type]
     if draft is None or draft.state != "import":
         await reply(
@@ -1052,7 +1051,7 @@ async def _save(update: Update, context: BotContext, draft: ConversationDraft) -
     data = draft.data
     action = data.get("action")
     done = ""
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         fresh = await drafts.get_by_id(s, draft.id)  # type: ignore[arg-type]
         if fresh is None or fresh.revision != draft.revision:
             done = _gone(t)

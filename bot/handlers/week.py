@@ -18,7 +18,6 @@ from bot.handlers.common import Button, answer, edit_or_send, esc, reply
 from bot.i18n import Translator
 from bot.router import TextRouter
 from bot.storage import worklog
-from bot.storage.db import transaction
 
 PREFIX = "w"
 # Paging back is limited to about a year and a half: older weeks belong in reports.
@@ -131,7 +130,7 @@ async def _overview(context: BotContext, monday: date) -> tuple[str, list[list[B
     assert user is not None and user.id is not None
     current = current_week_start(services.now(), services.settings.tz)
     monday = min(week_start(monday), current)  # never a week that has not started
-    async with transaction(services.sessions) as s:
+    async with context.unit() as s:
         rows = await worklog.week_rows(s, user.id, monday, monday + timedelta(days=6))
     week = shape_week(
         monday, rows.contacts, rows.indirect, signals=rows.signals, stories=rows.stories
