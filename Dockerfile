@@ -7,6 +7,8 @@ WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY bot ./bot
+# The fake Telegram Bot API server: `python -m bot demo` runs the bot against it offline.
+COPY fakebot ./fakebot
 COPY locales ./locales
 COPY alembic.ini babel.cfg ./
 RUN uv sync --frozen --no-dev \

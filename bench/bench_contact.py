@@ -2,7 +2,7 @@
 
     uv run python -m bench.bench_contact [--experts 50] [--rounds 1] [--database-url URL]
 
-What it does, in one run and on one fake Bot API server (tests.fakebot, real HTTP):
+What it does, in one run and on one fake Bot API server (fakebot, real HTTP):
 
 1. The real bot (`bot.app.build_application`, no rate limiter so Telegram pacing does not
    blur the figure) on a fresh migrated database. `--experts` experts each walk one complete
@@ -55,7 +55,7 @@ from bot.storage import updates
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.storage.models import Contact, Municipality, ProcessedUpdate, User
-from tests.fakebot import (
+from fakebot import (
     DEFAULT_TOKEN,
     ChatUser,
     Driver,

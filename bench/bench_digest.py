@@ -132,8 +132,8 @@ async def bench_reminders(
 
     from bot.scheduler import run_reminders
     from bot.storage.models import DayOff, ReminderDelivery
-    from tests.fakebot.ptb import fake_request
-    from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
+    from fakebot.ptb import fake_request
+    from fakebot.server import DEFAULT_TOKEN, FakeTelegram
 
     now = datetime(2026, 11, 24, 16, 31, tzinfo=ZONE).astimezone(UTC)
     clock = FrozenClock(now)

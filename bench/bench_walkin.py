@@ -2,7 +2,7 @@
 
     uv run python -m bench.bench_walkin [--questions 300] [--sessions 50] [--database-url URL]
 
-In one run, on one fake Bot API server (tests.fakebot, real HTTP to 127.0.0.1):
+In one run, on one fake Bot API server (fakebot, real HTTP to 127.0.0.1):
 
 1. Baseline: a bare ptb echo bot (replies the text, answers + edits on a button press) gets
    the same sequence of updates (typed questions, /inloop commands, `i:` button presses).
@@ -43,7 +43,7 @@ from bot.i18n import translator
 from bot.storage import walkin as repo
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
-from tests.fakebot import DEFAULT_TOKEN, FakeTelegram, application_builder
+from fakebot import DEFAULT_TOKEN, FakeTelegram, application_builder
 
 TARGET_MS = 50.0
 # Tuesday 7 April 2026, 10:15 -- Easter Monday (6 April) was yesterday; Koningsdag (27 April)

@@ -1,7 +1,7 @@
 """`python -m bot demo`: talk to the real bot in the terminal, offline.
 
-The real Application and handlers run against the in-process fake Telegram Bot API server from
-the test bed (`tests/fakebot`), on a temporary SQLite database seeded with sample experts,
+The real Application and handlers run against the in-process fake Telegram Bot API server
+(the `fakebot` package), on a temporary SQLite database seeded with sample experts,
 contacts and walk-in sessions. No token, no network. Buttons are shown as numbered choices:
 type the number to press one.
 """
@@ -104,12 +104,13 @@ class Demo:
 
     async def start(self, workdir: Path) -> None:
         try:
-            from tests.fakebot.bot import settings_for, start_bot
-            from tests.fakebot.server import FakeTelegram
-        except ImportError as exc:  # installed without the test bed (e.g. the Docker image)
+            from fakebot.bot import settings_for, start_bot
+            from fakebot.server import FakeTelegram
+        except ImportError as exc:  # an install without the fake server package
             raise SystemExit(
-                "The demo needs the test bed in tests/ and the dev dependencies: run it from a "
-                f"source checkout with `uv run python -m bot demo` ({exc.name} missing)."
+                "The demo needs the fake Telegram server (the fakebot package and aiohttp): "
+                f"run it from a source checkout with `uv run python -m bot demo` ({exc.name} "
+                "missing)."
             ) from None
 
         db_url = f"sqlite:///{workdir / 'demo.db'}"

@@ -21,11 +21,11 @@ from bot.storage import users
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.storage.models import Role, User
-from tests.fakebot.bot import settings_for, start_bot
-from tests.fakebot.scenario import ChatUser
-from tests.fakebot.server import FakeTelegram
+from fakebot.bot import settings_for, start_bot
+from fakebot.scenario import ChatUser
+from fakebot.server import FakeTelegram
 
-pytest_plugins = ["tests.fakebot.fixtures"]
+pytest_plugins = ["fakebot.fixtures"]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.fakebot.scenario import Driver
-from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
+from fakebot.scenario import Driver
+from fakebot.server import DEFAULT_TOKEN, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -51,7 +51,7 @@ from telegram.ext import (
 )
 from telegram.helpers import escape_markdown
 
-from tests.fakebot import (
+from fakebot import (
     DEFAULT_TOKEN,
     BotRaised,
     ButtonNotFound,
@@ -61,7 +61,7 @@ from tests.fakebot import (
     fake_request,
     fixtures,
 )
-from tests.fakebot.formatting import EntityParseError, parse_html, parse_markdown_v2, utf16_len
+from fakebot.formatting import EntityParseError, parse_html, parse_markdown_v2, utf16_len
 
 fake_telegram = fixtures.fake_telegram  # the plugin fixture, usable without conftest
 

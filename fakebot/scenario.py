@@ -30,12 +30,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from tests.fakebot.records import BotMessage, CallbackQueryRecord, Chat, UserMessage
+from fakebot.records import BotMessage, CallbackQueryRecord, Chat, UserMessage
 
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from tests.fakebot.server import FakeTelegram
+    from fakebot.server import FakeTelegram
 
 __all__ = [
     "BotRaised",

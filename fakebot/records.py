@@ -1,6 +1,6 @@
 """What the fake Telegram server records: API calls, chats, messages, callback queries.
 
-These are plain dataclasses; tests read them through :class:`~tests.fakebot.server.FakeTelegram`
+These are plain dataclasses; tests read them through :class:`~fakebot.server.FakeTelegram`
 (``tg.calls``, ``tg.chat(id).messages`` ...) or the friendlier scenario API.
 """
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import ApplicationBuilder
 from telegram.request import HTTPXRequest
 
-from tests.fakebot.server import DEFAULT_TOKEN
+from fakebot.server import DEFAULT_TOKEN
 
 if TYPE_CHECKING:
-    from tests.fakebot.server import FakeTelegram
+    from fakebot.server import FakeTelegram
 
 __all__ = ["application_builder", "fake_request"]
 

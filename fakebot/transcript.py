@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tests.fakebot.records import ChatEvent
-    from tests.fakebot.server import FakeTelegram
+    from fakebot.records import ChatEvent
+    from fakebot.server import FakeTelegram
 
 __all__ = ["render_transcript"]
 

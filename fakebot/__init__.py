@@ -2,7 +2,7 @@
 
 Quick start::
 
-    from tests.fakebot import FakeTelegram, application_builder
+    from fakebot import FakeTelegram, application_builder
 
     async with FakeTelegram() as tg:
         app = application_builder(tg).build()
@@ -16,9 +16,9 @@ See ``server.py`` (the HTTP fake), ``scenario.py`` (users, replies, drivers) and
 ``fixtures.py`` (the ``fake_telegram`` pytest fixture).
 """
 
-from tests.fakebot.formatting import EntityParseError, ParsedText, parse_html, utf16_len
-from tests.fakebot.ptb import application_builder, fake_request
-from tests.fakebot.records import (
+from fakebot.formatting import EntityParseError, ParsedText, parse_html, utf16_len
+from fakebot.ptb import application_builder, fake_request
+from fakebot.records import (
     ApiCall,
     BotMessage,
     CallbackAnswer,
@@ -30,7 +30,7 @@ from tests.fakebot.records import (
     UploadedFile,
     UserMessage,
 )
-from tests.fakebot.scenario import (
+from fakebot.scenario import (
     BotRaised,
     ButtonNotFound,
     ChatUser,
@@ -41,8 +41,8 @@ from tests.fakebot.scenario import (
     Reply,
     WebhookDriver,
 )
-from tests.fakebot.server import DEFAULT_TOKEN, ApiError, FakeTelegram, FloodLimits
-from tests.fakebot.validation import bad_request
+from fakebot.server import DEFAULT_TOKEN, ApiError, FakeTelegram, FloodLimits
+from fakebot.validation import bad_request
 
 __all__ = [
     "DEFAULT_TOKEN",

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from tests.fakebot.formatting import (
+from fakebot.formatting import (
     EntityParseError,
     ParsedText,
     parse_formatted,

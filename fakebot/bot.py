@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from tests.fakebot.ptb import fake_request
-from tests.fakebot.server import DEFAULT_TOKEN, FakeTelegram
+from fakebot.ptb import fake_request
+from fakebot.server import DEFAULT_TOKEN, FakeTelegram
 
 
 def settings_for(tg: FakeTelegram, database_url: str, **overrides: Any) -> Settings:

@@ -1,6 +1,6 @@
 """pytest fixtures for the fake Telegram server.
 
-Enable with ``pytest_plugins = ["tests.fakebot.fixtures"]`` in ``tests/conftest.py``.
+Enable with ``pytest_plugins = ["fakebot.fixtures"]`` in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from tests.fakebot.server import FakeTelegram
+from fakebot.server import FakeTelegram
 
 __all__ = ["fake_telegram"]
 
