@@ -28,6 +28,7 @@ from bot.handlers import (
     walkin_admin,
     week,
 )
+from bot.http import telegram_request
 from bot.menus import set_default_menus
 from bot.router import TextRouter
 from bot.services import Services
@@ -96,6 +97,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(tzinfo=settings.tz))
         .concurrent_updates(False)
+        .request(telegram_request(settings.telegram_http_backend))
+        .get_updates_request(telegram_request(settings.telegram_http_backend, polling=True))
     )
     if rate_limit:
         # Paces all sends under Telegram's limits and waits out a 429 before retrying.

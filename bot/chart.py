@@ -1,27 +1,29 @@
 """One PNG chart for the weekly digest: hours per municipality next to the fair share.
 
 matplotlib with the Agg backend (no display), a fresh Figure per call (no global pyplot state,
-so concurrent jobs cannot draw into each other's chart).
+so concurrent jobs cannot draw into each other's chart). matplotlib is imported by the first
+chart, not at start-up: it adds about 60 MB to the process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
-
-from bot.domain.digest import ChartBar
+if TYPE_CHECKING:
+    from bot.domain.digest import ChartBar
 
 
 def hours_vs_share_png(
     bars: Sequence[ChartBar], *, title: str, hours_label: str, share_label: str
 ) -> bytes:
     """Horizontal bars (hours) with a marker for each fair share; texts come translated."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
     names = [b.name for b in bars][::-1]  # first bar at the top
     hours = [b.hours for b in bars][::-1]
     shares = [b.share_hours for b in bars][::-1]

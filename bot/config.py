@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(default=None)
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     telegram_file_base_url: str | None = None
+    # The Bot API client: aiohttp (bot/http.py; about half the CPU per call) or ptb's httpx.
+    telegram_http_backend: Literal["aiohttp", "httpx"] = "aiohttp"
     # Used for invite deep links when set; otherwise asked from Telegram (getMe).
     telegram_bot_username: str | None = None
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}", repr=False)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from fakebot.ptb import fake_request
+from bot.http import telegram_request
 from fakebot.server import DEFAULT_TOKEN, FakeTelegram
 
 
@@ -44,7 +44,13 @@ async def start_bot(
         rate_limit=False,
         updater=False,
         schedule_jobs=schedule_jobs,
-        customize=lambda b: b.request(fake_request()).get_updates_request(fake_request()),
+        # The bot's own HTTP backend (settings.telegram_http_backend), without proxies from
+        # the environment.
+        customize=lambda b: b.request(
+            telegram_request(settings.telegram_http_backend, trust_env=False)
+        ).get_updates_request(
+            telegram_request(settings.telegram_http_backend, polling=True, trust_env=False)
+        ),
     )
     await app.initialize()
     if app.post_init:
