@@ -13,18 +13,19 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import Any
 
-from babel.dates import get_day_names
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import jobs
 from bot.context import BotContext
 from bot.domain import reminders as rdom
 from bot.domain.dates import DateError, DateErrorCode, parse_pause_until, parse_time
-from bot.handlers.common import Button, answer, edit_or_send, esc, reply
+from bot.handlers.common import Button, answer, edit_or_send, reply
 from bot.i18n import Translator
 from bot.router import TextRouter
 from bot.storage import drafts, reports
 from bot.storage.models import ConversationDraft, User
+from bot.text import esc
 
 PREFIX = "r"
 FLOW = "herinnering"
@@ -48,9 +49,8 @@ def _too_late(t: Translator) -> str:
 
 
 def day_names(t: Translator) -> dict[int, str]:
-    """ISO weekday -> short local name ("ma", "di", ...), from Babel."""
-    names = get_day_names("abbreviated", locale=t.locale)
-    return {iso: str(names[iso - 1]).rstrip(".") for iso in range(1, 8)}
+    """ISO weekday -> short local name ("ma", "di", ...)."""
+    return {iso: t.weekday(iso - 1, short=True) for iso in range(1, 8)}
 
 
 def describe(t: Translator, user: User, today: date) -> str:
@@ -417,6 +417,5 @@ def register(application: Application, router: TextRouter) -> None:  # type: ign
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
-    from bot.scheduler import schedule_reminders
-
-    schedule_reminders(application)
+    """The reminder job (registered with all others in `bot.jobs`)."""
+    jobs.schedule_reminders(application)

@@ -11,11 +11,9 @@ finds the revision changed or the draft gone and changes nothing.
 from __future__ import annotations
 
 import logging
-import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
-from babel.dates import get_day_names
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -23,24 +21,27 @@ from bot.commands import COORDINATOR
 from bot.context import BotContext
 from bot.domain.digest import split_html
 from bot.domain.places import resolve_municipality
-from bot.domain.privacy import FindingKind, check_free_text
 from bot.domain.walkin import SessionRule
-from bot.domain.walkin_csv import (
-    CsvError,
-    CsvImportResult,
-    parse_date,
-    parse_sessions_csv,
-    parse_time,
-    parse_weekday,
+from bot.domain.walkin_csv import parse_weekday
+from bot.domain.walkin_input import (
+    check_csv,
+    decode_csv,
+    from_hhmm,
+    hhmm,
+    looks_personal,
+    parse_day,
+    parse_time_range,
+    upcoming_dates,
 )
-from bot.domain.walkin_query import parse_walkin_query
-from bot.handlers.common import Button, answer, edit_or_send, esc, reply
+from bot.handlers.common import Button, answer, edit_or_send, reply
 from bot.handlers.gate import role_of
 from bot.i18n import N_, Translator
 from bot.router import TextRouter, draft_ttl
 from bot.storage import drafts
 from bot.storage import walkin as repo
 from bot.storage.models import ConversationDraft, WalkInException, WalkInSession
+from bot.text import esc
+from bot.walkin_text import CSV_ERRORS, csv_error_line
 
 log = logging.getLogger(__name__)
 
@@ -51,124 +52,16 @@ KNOWN_PLACES = 8
 MAX_CSV_BYTES = 512 * 1024
 MAX_ERRORS_SHOWN = 15
 
-# --------------------------------------------------------------------------- pure helpers
-
-_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\btot\b|\btot en met\b)\s*", re.IGNORECASE)
-
-
-def parse_time_range(text: str) -> tuple[time, time] | None:
-    """'10:00-12:00', '10.00 - 12.00', 'van 10 tot 12', '9:30–11u' -> (start, end)."""
-    cleaned = re.sub(r"^\s*van\s+", "", text.strip(), flags=re.IGNORECASE)
-    parts = [p for p in _RANGE_SPLIT.split(cleaned) if p]
-    if len(parts) != 2:
-        return None
-    start, end = parse_time(parts[0]), parse_time(parts[1])
-    if start is None or end is None or start >= end:
-        return None
-    return start, end
-
-
-def parse_day(text: str, today: date) -> date | None:
-    """One calendar date from '24-12', '24 december', 'morgen', 'volgende dinsdag',
-    '24-12-2026'."""
-    noon = datetime.combine(today, time(12), tzinfo=UTC)  # any instant on `today` will do
-    day = parse_walkin_query(text, noon).day
-    if day is not None and day.single is not None:
-        return day.single
-    return parse_date(text)
-
-
-# A walk-in place is a public building: its address is fine, a person's details are not.
-PUBLIC_PLACE_FINDINGS = frozenset({FindingKind.ADDRESS, FindingKind.POSTCODE_HOUSE})
-
-
-def looks_personal(text: str, today: date | None = None) -> bool:
-    """Whether a place name, address or note (shown to residents) holds a name with a title,
-    phone number, e-mail, BSN, IBAN or birth date."""
-    return any(f.kind not in PUBLIC_PLACE_FINDINGS for f in check_free_text(text, today=today))
-
-
-def check_csv(text: str, today: date | None = None) -> CsvImportResult:
-    """`parse_sessions_csv` plus the privacy check of plek/adres/opmerking (error code
-    `personal_data`); a row with such an error is not among the rows."""
-    result = parse_sessions_csv(text)
-    errors = list(result.errors)
-    rows = []
-    for row in result.rows:
-        bad = [
-            column
-            for column, value in (
-                ("plek", row.place),
-                ("adres", row.address),
-                ("opmerking", row.note),
-            )
-            if value and looks_personal(value, today)
-        ]
-        errors += [CsvError(row.line, column, "personal_data", "") for column in bad]
-        if not bad:
-            rows.append(row)
-    errors.sort(key=lambda e: e.line)
-    return CsvImportResult(rows, errors)
-
-
-def hhmm(t: time) -> str:
-    return t.strftime("%H:%M")
-
-
-def from_hhmm(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
-
-
-# CSV error codes (bot.domain.walkin_csv) as messages; also used by `python -m bot inloop`.
-CSV_ERRORS: dict[str, str] = {
-    "missing_column": N_("de kolom {value} ontbreekt in de eerste regel"),
-    "duplicate_column": N_("de kolom {value} staat er twee keer in"),
-    "unknown_column": N_("de kolom {value} ken ik niet"),
-    "empty_file": N_("het bestand is leeg"),
-    "too_many_rows": N_("te veel regels (meer dan {value})"),
-    "too_many_fields": N_("te veel velden op deze regel"),
-    "empty_field": N_("{column} is leeg"),
-    "unknown_municipality": N_("de gemeente of het dorp {value} ken ik niet"),
-    "bad_weekday": N_("{value} is geen weekdag (schrijf bijvoorbeeld dinsdag of di)"),
-    "bad_time": N_("{value} is geen tijd (schrijf bijvoorbeeld 10:00)"),
-    "end_before_start": N_("het einde ({value}) is niet later dan het begin"),
-    "bad_date": N_("{value} is geen datum (schrijf bijvoorbeeld 31-12-2026)"),
-    "until_before_from": N_("geldig_tot ligt vóór geldig_vanaf"),
-    "bad_boolean": N_("{value} is geen ja of nee"),
-    "bad_kind": N_("soort {value} ken ik niet (inloop of spreekuur)"),
-    "too_long": N_("{column} is te lang"),
-    "duplicate_row": N_("deze regel staat er al (regel {value})"),
-    "bad_csv": N_("dit is geen leesbaar CSV-bestand"),
-    "personal_data": N_(
-        "{column} lijkt persoonsgegevens te bevatten (een naam, telefoonnummer of e-mailadres)"
-    ),
-}
-
-
-UNKNOWN_CSV_ERROR = N_("onbekende fout ({value})")
-
-
-def csv_error_line(t: Translator, error: CsvError, *, html: bool = True) -> str:
-    """'Regel 3: dinsdg is geen weekdag …' in the translator's language (HTML or plain)."""
-
-    def quote(value: str) -> str:
-        if value.isdigit():  # a line number or a count: nothing to point at
-            return value
-        return f"<b>{esc(value)}</b>" if html else f'"{value}"'
-
-    template = t._(CSV_ERRORS.get(error.code, UNKNOWN_CSV_ERROR))
-    message = template.format(value=quote(error.value), column=quote(error.column or ""))
-    return t._("Regel {line}: {message}").format(line=error.line, message=message)
+# --------------------------------------------------------------------------- labels
 
 
 def weekday_name(t: Translator, weekday: int) -> str:
-    return str(get_day_names("wide", locale=t.locale)[weekday])
+    return t.weekday(weekday)
 
 
 def session_label(t: Translator, row: WalkInSession) -> str:
     """'di 10:00–12:00 · Buurthuis De Kolk' for a button (short)."""
-    day = str(get_day_names("abbreviated", locale=t.locale)[row.weekday]).rstrip(".")
+    day = t.weekday(row.weekday, short=True)
     label = f"{day} {hhmm(row.start_time)}–{hhmm(row.end_time)} · {row.place}"
     return label if len(label) <= 48 else label[:47] + "…"
 
@@ -333,15 +226,9 @@ async def _date_prompt(
         )
     if action == "skip":
         rule = await _rule_of(context, data["session_id"])
-        rows = []
-        if rule is not None:
-            today = context.services.today()
-            d, found = today, 0
-            while found < 6 and d <= today + timedelta(days=120):
-                if d.weekday() == rule.weekday and rule.valid_on(d):
-                    rows.append([(_cap(long_date(t, d, today)), _btn(draft, f"x{d:%Y%m%d}"))])
-                    found += 1
-                d += timedelta(days=1)
+        today = context.services.today()
+        dates = upcoming_dates(rule, today, count=6, horizon_days=120) if rule else []
+        rows = [[(_cap(long_date(t, d, today)), _btn(draft, f"x{d:%Y%m%d}"))] for d in dates]
         return (
             _("Welke datum gaat niet door? Kies hieronder of typ een datum, bijvoorbeeld 24-12."),
             [*rows, quit_row],
@@ -1028,14 +915,6 @@ async def on_document(update: Update, context: BotContext) -> None:
         ]
     )
     await _step(update, context, draft, {"csv": text, "preview": preview}, edit=False)
-
-
-def decode_csv(raw: bytes) -> str:
-    """UTF-8 (with or without BOM); Dutch Excel still saves Windows-1252 sometimes."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
 
 # --------------------------------------------------------------------------- saving

@@ -1,0 +1,152 @@
+"""Every scheduled job, registered in one place (`register`, called by `bot.app`).
+
+Jobs (ptb JobQueue / APScheduler, Europe/Amsterdam) only trigger a pass; the pass decides
+from the database what is due (see `bot.scheduler`). Stable ids with `replace_existing`:
+registering twice, or a rebuilt Application, keeps one job each. `coalesce`: several missed
+runs collapse into one; `max_instances=1`: never two at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.ext import Application
+
+from bot import housekeeping, menus, scheduler
+
+log = logging.getLogger(__name__)
+
+MENUS_JOB_ID = "refresh-menus"
+
+__all__ = [
+    "MENUS_JOB_ID",
+    "register",
+    "schedule_digest",
+    "schedule_housekeeping",
+    "schedule_menus",
+    "schedule_reminders",
+]
+
+
+def register(application: Application, *, menus: bool = True) -> None:  # type: ignore[type-arg]
+    """All jobs of the bot; `menus=False` when the app does not set command menus."""
+    schedule_housekeeping(application)
+    if menus:
+        schedule_menus(application)
+    schedule_reminders(application)
+    schedule_digest(application)
+
+
+def _job_kwargs(job_id: str, grace: int) -> dict[str, Any]:
+    return {
+        "id": job_id,
+        "replace_existing": True,
+        "misfire_grace_time": grace,
+        "coalesce": True,
+        "max_instances": 1,
+    }
+
+
+# --------------------------------------------------------------------------- the jobs
+
+
+async def _housekeeping_job(context: Any) -> None:
+    services = context.application.bot_data.services
+    pruned = await housekeeping.prune(services, services.now())
+    log.info(
+        "pruned %s update ids, %s attempts, %s drafts",
+        pruned.updates,
+        pruned.attempts,
+        pruned.drafts,
+    )
+
+
+async def _reminder_job(context: Any) -> None:
+    try:
+        await scheduler.reminder_pass(context.application)
+    except Exception as exc:  # a failed pass must not stop the next one
+        log.error("reminder pass failed: %s", type(exc).__name__, exc_info=exc)
+
+
+async def _digest_job(context: Any) -> None:
+    try:
+        await scheduler.digest_pass(context.application)
+    except Exception as exc:
+        log.error("digest pass failed: %s", type(exc).__name__, exc_info=exc)
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def schedule_housekeeping(application: Application) -> None:  # type: ignore[type-arg]
+    """Hourly pruning of runtime tables (`bot.housekeeping`)."""
+    jq = application.job_queue
+    if jq is None:
+        return
+    jq.run_repeating(
+        _housekeeping_job,
+        interval=3600,
+        first=60,
+        name=housekeeping.JOB_ID,
+        job_kwargs=_job_kwargs(housekeeping.JOB_ID, grace=600),
+    )
+
+
+def schedule_menus(application: Application) -> None:  # type: ignore[type-arg]
+    """Once, shortly after start-up: every registered user's command menu."""
+    jq = application.job_queue
+    if jq is None:
+        return
+    jq.run_once(
+        menus.refresh_user_menus,
+        when=5,
+        name=MENUS_JOB_ID,
+        job_kwargs={"id": MENUS_JOB_ID, "replace_existing": True},
+    )
+
+
+def schedule_reminders(application: Application) -> None:  # type: ignore[type-arg]
+    """The reminder pass, every minute."""
+    jq = application.job_queue
+    if jq is None:
+        log.warning("no job queue: reminders are not scheduled")
+        return
+    jq.run_repeating(
+        _reminder_job,
+        interval=60,
+        first=5,
+        name=scheduler.REMINDER_JOB_ID,
+        job_kwargs=_job_kwargs(scheduler.REMINDER_JOB_ID, grace=50),
+    )
+
+
+def schedule_digest(application: Application) -> None:  # type: ignore[type-arg]
+    """The weekly digest at the configured weekday and time, a catch-up run at start-up and
+    a retry every 15 minutes (each pass sends only what is due and not yet delivered)."""
+    jq = application.job_queue
+    if jq is None:
+        log.warning("no job queue: the digest is not scheduled")
+        return
+    settings = application.bot_data.services.settings
+    at = settings.digest_time.replace(tzinfo=settings.tz)
+    jq.run_daily(
+        _digest_job,
+        time=at,
+        days=(settings.digest_weekday % 7,),  # ptb: 0 = Sunday, ISO: 7 = Sunday
+        name=scheduler.DIGEST_WEEKLY_JOB_ID,
+        job_kwargs=_job_kwargs(scheduler.DIGEST_WEEKLY_JOB_ID, grace=6 * 3600),
+    )
+    jq.run_once(
+        _digest_job,
+        when=20,
+        name=scheduler.DIGEST_STARTUP_JOB_ID,
+        job_kwargs=_job_kwargs(scheduler.DIGEST_STARTUP_JOB_ID, grace=3600),
+    )
+    jq.run_repeating(
+        _digest_job,
+        interval=15 * 60,
+        first=15 * 60,
+        name=scheduler.DIGEST_RETRY_JOB_ID,
+        job_kwargs=_job_kwargs(scheduler.DIGEST_RETRY_JOB_ID, grace=600),
+    )
