@@ -79,18 +79,18 @@ async def _digest_job(context: Any) -> None:
 # --------------------------------------------------------------------------- registration
 
 
+def _repeat(jq: Any, job: Any, job_id: str, *, every: int, first: int, grace: int) -> None:
+    jq.run_repeating(
+        job, interval=every, first=first, name=job_id, job_kwargs=_job_kwargs(job_id, grace)
+    )
+
+
 def schedule_housekeeping(application: Application) -> None:  # type: ignore[type-arg]
     """Hourly pruning of runtime tables (`bot.housekeeping`)."""
     jq = application.job_queue
     if jq is None:
         return
-    jq.run_repeating(
-        _housekeeping_job,
-        interval=3600,
-        first=60,
-        name=housekeeping.JOB_ID,
-        job_kwargs=_job_kwargs(housekeeping.JOB_ID, grace=600),
-    )
+    _repeat(jq, _housekeeping_job, housekeeping.JOB_ID, every=3600, first=60, grace=600)
 
 
 def schedule_menus(application: Application) -> None:  # type: ignore[type-arg]
@@ -112,13 +112,7 @@ def schedule_reminders(application: Application) -> None:  # type: ignore[type-a
     if jq is None:
         log.warning("no job queue: reminders are not scheduled")
         return
-    jq.run_repeating(
-        _reminder_job,
-        interval=60,
-        first=5,
-        name=scheduler.REMINDER_JOB_ID,
-        job_kwargs=_job_kwargs(scheduler.REMINDER_JOB_ID, grace=50),
-    )
+    _repeat(jq, _reminder_job, scheduler.REMINDER_JOB_ID, every=60, first=5, grace=50)
 
 
 def schedule_digest(application: Application) -> None:  # type: ignore[type-arg]
@@ -143,10 +137,5 @@ def schedule_digest(application: Application) -> None:  # type: ignore[type-arg]
         name=scheduler.DIGEST_STARTUP_JOB_ID,
         job_kwargs=_job_kwargs(scheduler.DIGEST_STARTUP_JOB_ID, grace=3600),
     )
-    jq.run_repeating(
-        _digest_job,
-        interval=15 * 60,
-        first=15 * 60,
-        name=scheduler.DIGEST_RETRY_JOB_ID,
-        job_kwargs=_job_kwargs(scheduler.DIGEST_RETRY_JOB_ID, grace=600),
-    )
+    retry = 15 * 60
+    _repeat(jq, _digest_job, scheduler.DIGEST_RETRY_JOB_ID, every=retry, first=retry, grace=600)
