@@ -17,7 +17,16 @@ MAX_TEXT = 4096
 
 Button = tuple[str, str]  # (label, callback_data)
 
-__all__ = ["Button", "answer", "edit_or_send", "esc", "keyboard", "reply", "send"]
+__all__ = [
+    "Button",
+    "answer",
+    "answered_queries",
+    "edit_or_send",
+    "esc",
+    "keyboard",
+    "reply",
+    "send",
+]
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
