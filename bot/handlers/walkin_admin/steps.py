@@ -325,12 +325,9 @@ ADMIN = Flow[AdminView](
     command="/inloopbeheer",
     steps=STEPS,
     load=load,
+    # Every refused press gets the same answer, as an alert.
     texts=Texts(
-        unknown=GONE,
-        gone=GONE,
-        saved=GONE,
-        expired=GONE,
-        stale=GONE,
+        **dict.fromkeys(("unknown", "gone", "saved", "expired", "stale"), GONE),
         typed=N_("Kies een van de knoppen hieronder."),
     ),
     on_tap=on_any_tap,
