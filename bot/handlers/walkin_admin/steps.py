@@ -29,7 +29,6 @@ from bot.storage import walkin as repo
 KNOWN_PLACES = 8
 
 Tap = Callable[[Turn[AdminView], Callback], Awaitable[Outcome | None]]
-Typed = Callable[[Turn[AdminView], str], Awaitable[Outcome]]
 
 
 def advance(turn: Turn[AdminView], changes: dict[str, Any], *, state: str | None = None) -> Outcome:
@@ -50,15 +49,6 @@ def _choose(tap: Tap) -> Tap:
     async def run(turn: Turn[AdminView], callback: Callback) -> Outcome:
         outcome = await tap(turn, callback)
         return outcome or Outcome(error=turn.t._("Kies een van de knoppen."))
-
-    return run
-
-
-def _stripped(typed: Typed) -> Typed:
-    """A typed answer without the spaces around it."""
-
-    async def run(turn: Turn[AdminView], text: str) -> Outcome:
-        return await typed(turn, text.strip())
 
     return run
 
@@ -305,16 +295,16 @@ def _frame(view: AdminView, screen: Screen, outcome: Outcome) -> Screen:
 
 STEPS: dict[str, Step[AdminView]] = {
     "menu": Step(render.menu, _choose(tap_menu)),
-    "muni": Step(render.municipality, _choose(tap_municipality), _stripped(type_municipality)),
+    "muni": Step(render.municipality, _choose(tap_municipality), type_municipality),
     "session": Step(render.session, _choose(tap_session)),
     "exc": Step(render.exception, _choose(tap_exception)),
-    "place": Step(render.place, _choose(tap_place), _stripped(type_place)),
-    "address": Step(render.address, _choose(no_buttons), _stripped(type_address)),
-    "weekday": Step(render.weekday, _choose(tap_weekday), _stripped(type_weekday)),
-    "times": Step(render.times, _choose(tap_times), _stripped(type_times)),
+    "place": Step(render.place, _choose(tap_place), type_place),
+    "address": Step(render.address, _choose(no_buttons), type_address),
+    "weekday": Step(render.weekday, _choose(tap_weekday), type_weekday),
+    "times": Step(render.times, _choose(tap_times), type_times),
     "field": Step(render.field, _choose(tap_field)),
-    "date": Step(render.day, _choose(tap_date), _stripped(type_date)),
-    "import": Step(render.upload, _choose(no_buttons), _stripped(type_upload)),
+    "date": Step(render.day, _choose(tap_date), type_date),
+    "import": Step(render.upload, _choose(no_buttons), type_upload),
     "confirm": Step(render.summary, _choose(tap_summary)),
 }
 
