@@ -20,18 +20,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import jobs
 from bot.context import BotContext
-from bot.dialogue import (
-    Callback,
-    Flow,
-    Outcome,
-    Screen,
-    Step,
-    Texts,
-    Turn,
-    View,
-    parse,
-    start_draft,
-)
+from bot.dialogue.codec import Callback, parse
+from bot.dialogue.flow import Flow, Outcome, Screen, Step, Texts, Turn, View
+from bot.dialogue.press import start_draft
 from bot.domain import reminders as rdom
 from bot.domain.dates import DateError, DateErrorCode, parse_pause_until, parse_time
 from bot.handlers.common import answer, edit_or_send, reply
