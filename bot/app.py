@@ -127,7 +127,7 @@ def build_application(
     start.register_fallbacks(application, router)
     application.add_error_handler(errors.on_error)
     if schedule_jobs:
-        jobs.register(application, menus=set_menus)
+        jobs.register(application, set_menus=set_menus)
     return application
 
 

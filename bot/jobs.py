@@ -14,6 +14,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot import housekeeping, menus, scheduler
+from bot.context import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,10 @@ __all__ = [
 ]
 
 
-def register(application: Application, *, menus: bool = True) -> None:  # type: ignore[type-arg]
-    """All jobs of the bot; `menus=False` when the app does not set command menus."""
+def register(application: Application, *, set_menus: bool = True) -> None:  # type: ignore[type-arg]
+    """All jobs of the bot; `set_menus=False` when the app does not set command menus."""
     schedule_housekeeping(application)
-    if menus:
+    if set_menus:
         schedule_menus(application)
     schedule_reminders(application)
     schedule_digest(application)
@@ -51,7 +52,7 @@ def _job_kwargs(job_id: str, grace: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the jobs
 
 
-async def _housekeeping_job(context: Any) -> None:
+async def _housekeeping_job(context: BotContext) -> None:
     services = context.application.bot_data.services
     pruned = await housekeeping.prune(services, services.now())
     log.info(
@@ -62,14 +63,14 @@ async def _housekeeping_job(context: Any) -> None:
     )
 
 
-async def _reminder_job(context: Any) -> None:
+async def _reminder_job(context: BotContext) -> None:
     try:
         await scheduler.reminder_pass(context.application)
     except Exception as exc:  # a failed pass must not stop the next one
         log.error("reminder pass failed: %s", type(exc).__name__, exc_info=exc)
 
 
-async def _digest_job(context: Any) -> None:
+async def _digest_job(context: BotContext) -> None:
     try:
         await scheduler.digest_pass(context.application)
     except Exception as exc:
