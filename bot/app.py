@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import housekeeping, menus
+from bot import jobs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext, BotData
@@ -130,13 +130,7 @@ def build_application(
     start.register_fallbacks(application, router)
     application.add_error_handler(errors.on_error)
     if schedule_jobs:
-        housekeeping.schedule(application)
-        if set_menus:
-            menus.schedule(application)
-        for module in journey_modules():
-            schedule = getattr(module, "schedule", None)
-            if schedule is not None:
-                schedule(application)
+        jobs.register(application, set_menus=set_menus)
     return application
 
 

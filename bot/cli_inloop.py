@@ -40,7 +40,7 @@ def extend(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _read(path: Path) -> str:
     from bot.cli import CliError
-    from bot.handlers.walkin_admin import decode_csv
+    from bot.domain.walkin_input import decode_csv
 
     try:
         return decode_csv(path.read_bytes())
@@ -51,8 +51,9 @@ def _read(path: Path) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.handlers.walkin_admin import check_csv, csv_error_line
+    from bot.domain.walkin_input import check_csv
     from bot.i18n import translator
+    from bot.walkin_text import csv_error_line
 
     text = _read(args.file)
     result = check_csv(text)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from telegram.ext import Application
 
 from bot.services import Services
 from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft, ProcessedUpdate, RegistrationAttempt
-
-log = logging.getLogger(__name__)
 
 # Telegram re-delivers an update for at most 24 hours; keep ids a little longer.
 KEEP_UPDATE_IDS = timedelta(days=2)
@@ -46,33 +42,3 @@ async def prune(services: Services, now: datetime) -> Pruned:
         )
         result.drafts = r.rowcount or 0
     return result
-
-
-async def _job(context: object) -> None:
-    services: Services = context.application.bot_data.services  # type: ignore[attr-defined]
-    pruned = await prune(services, services.now())
-    log.info(
-        "pruned %s update ids, %s attempts, %s drafts",
-        pruned.updates,
-        pruned.attempts,
-        pruned.drafts,
-    )
-
-
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
-    jq = application.job_queue
-    if jq is None:
-        return
-    jq.run_repeating(
-        _job,
-        interval=3600,
-        first=60,
-        name=JOB_ID,
-        job_kwargs={
-            "id": JOB_ID,
-            "replace_existing": True,
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": 600,
-        },
-    )

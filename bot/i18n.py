@@ -13,7 +13,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -97,6 +97,11 @@ class Translator:
     def fmt_date(self, d: date, fmt: str = "EEEE d MMMM") -> str:
         """`dinsdag 3 maart`."""
         return format_date(d, fmt, locale=self.locale)
+
+    def weekday(self, weekday: int, *, short: bool = False) -> str:
+        """0 = Monday -> "maandag" (short: "ma"), in the user's language."""
+        names = get_day_names("abbreviated" if short else "wide", locale=self.locale)
+        return str(names[weekday]).rstrip(".")
 
     def fmt_short_date(self, d: date) -> str:
         return format_date(d, "EEE d MMM", locale=self.locale)

@@ -49,14 +49,3 @@ async def refresh_user_menus(context: object) -> None:
     for user in people:
         if not user.blocked_bot:
             await set_user_menu(app.bot, user.chat_id, user.role, user.language)
-
-
-def schedule(application: object) -> None:
-    jq = application.job_queue  # type: ignore[attr-defined]
-    if jq is not None:
-        jq.run_once(
-            refresh_user_menus,
-            when=5,
-            name="refresh-menus",
-            job_kwargs={"id": "refresh-menus", "replace_existing": True},
-        )

@@ -50,6 +50,7 @@ from bot.i18n import Translator, translator
 from bot.sender import Outcome, Sender, pacer_for
 from bot.storage import reports, users
 from bot.storage.db import transaction
+from bot.text import esc
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -110,8 +111,6 @@ def reminder_message(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The reminder with its buttons; "Later" only while `snooze` (see
     `rdom.snooze_allowed`)."""
-    from bot.handlers.common import esc
-
     _ = t._
     if name:
         text = _("Hoi {name}! Je hebt vandaag nog niets ingevuld.").format(name=esc(name))
@@ -503,75 +502,3 @@ async def run_digest(
         report.skipped,
     )
     return report
-
-
-# --------------------------------------------------------------------------- job registration
-
-
-def _job_kwargs(job_id: str, grace: int) -> dict[str, Any]:
-    # Stable ids + replace_existing: registering twice (or a rebuilt Application) keeps one job.
-    # coalesce: several missed runs collapse into one; max_instances: never two at once.
-    return {
-        "id": job_id,
-        "replace_existing": True,
-        "misfire_grace_time": grace,
-        "coalesce": True,
-        "max_instances": 1,
-    }
-
-
-async def _reminder_job(context: Any) -> None:
-    try:
-        await reminder_pass(context.application)
-    except Exception as exc:  # a failed pass must not stop the next one
-        log.error("reminder pass failed: %s", type(exc).__name__, exc_info=exc)
-
-
-async def _digest_job(context: Any) -> None:
-    try:
-        await digest_pass(context.application)
-    except Exception as exc:
-        log.error("digest pass failed: %s", type(exc).__name__, exc_info=exc)
-
-
-def schedule_reminders(application: Application) -> None:  # type: ignore[type-arg]
-    jq = application.job_queue
-    if jq is None:
-        log.warning("no job queue: reminders are not scheduled")
-        return
-    jq.run_repeating(
-        _reminder_job,
-        interval=60,
-        first=5,
-        name=REMINDER_JOB_ID,
-        job_kwargs=_job_kwargs(REMINDER_JOB_ID, grace=50),
-    )
-
-
-def schedule_digest(application: Application) -> None:  # type: ignore[type-arg]
-    jq = application.job_queue
-    if jq is None:
-        log.warning("no job queue: the digest is not scheduled")
-        return
-    settings = _services(application).settings
-    at = settings.digest_time.replace(tzinfo=settings.tz)
-    jq.run_daily(
-        _digest_job,
-        time=at,
-        days=(settings.digest_weekday % 7,),  # ptb: 0 = Sunday, ISO: 7 = Sunday
-        name=DIGEST_WEEKLY_JOB_ID,
-        job_kwargs=_job_kwargs(DIGEST_WEEKLY_JOB_ID, grace=6 * 3600),
-    )
-    jq.run_once(
-        _digest_job,
-        when=20,
-        name=DIGEST_STARTUP_JOB_ID,
-        job_kwargs=_job_kwargs(DIGEST_STARTUP_JOB_ID, grace=3600),
-    )
-    jq.run_repeating(
-        _digest_job,
-        interval=15 * 60,
-        first=15 * 60,
-        name=DIGEST_RETRY_JOB_ID,
-        job_kwargs=_job_kwargs(DIGEST_RETRY_JOB_ID, grace=600),
-    )

@@ -13,6 +13,8 @@ from typing import Literal
 
 from babel.dates import format_date
 
+from bot.domain import weekdays
+
 __all__ = [
     "MONTHS",
     "WEEKDAYS",
@@ -76,22 +78,7 @@ MONTHS: dict[str, int] = {
     "dec": 12,
 }
 
-WEEKDAYS: dict[str, int] = {
-    "maandag": 0,
-    "dinsdag": 1,
-    "woensdag": 2,
-    "donderdag": 3,
-    "vrijdag": 4,
-    "zaterdag": 5,
-    "zondag": 6,
-    "ma": 0,
-    "di": 1,
-    "wo": 2,
-    "do": 3,
-    "vr": 4,
-    "za": 5,
-    "zo": 6,
-}
+WEEKDAYS: dict[str, int] = {**weekdays.FULL, **{a: i for i, a in enumerate(weekdays.ABBREVIATIONS)}}
 
 _RELATIVE: dict[str, int] = {
     "vandaag": 0,

@@ -27,6 +27,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.text import esc
+
 __all__ = [
     "MAX_CAPTION",
     "MAX_MESSAGE",
@@ -62,11 +64,6 @@ class Translator(Protocol):
     def number(self, value: float, digits: int = 1) -> str: ...
     def hours(self, minutes: int) -> str: ...
     def fmt_short_date(self, d: date) -> str: ...
-
-
-def _esc(text: object) -> str:
-    # Same as bot.handlers.common.esc; the domain must not import handlers.
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # --------------------------------------------------------------------------- ISO weeks
@@ -297,13 +294,13 @@ def _change_line(t: Translator, label: str, now: float, before: float, unit_minu
 
 
 def _bold(text: str) -> str:
-    return f"<b>{_esc(text)}</b>"
+    return f"<b>{esc(text)}</b>"
 
 
 def _names(names: Iterable[ExpertName]) -> str:
     parts = []
     for n in names:
-        parts.append(f"{_esc(n.name)} ({_esc(n.municipality)})" if n.municipality else _esc(n.name))
+        parts.append(f"{esc(n.name)} ({esc(n.municipality)})" if n.municipality else esc(n.name))
     return ", ".join(parts)
 
 
@@ -314,12 +311,12 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
     out: list[str] = []
     head = _("Weekoverzicht week {week}").format(week=d.week.week)
     span = f"{t.fmt_short_date(d.week.monday)} – {t.fmt_short_date(d.week.sunday)}"
-    out.append(f"<b>{_esc(head)}</b> ({_esc(span)} {d.week.sunday.year})")
+    out.append(f"<b>{esc(head)}</b> ({esc(span)} {d.week.sunday.year})")
 
     totals = d.totals
     out += ["", _bold(_("Uren per gemeente"))]
     note = _("Contact en indirecte uren, naast het eerlijke deel volgens de MGR-sleutel.")
-    out.append(f"<i>{_esc(note)}</i>")
+    out.append(f"<i>{esc(note)}</i>")
     shares = {r.name: r for r in fair_shares(d.municipalities)}
     for m in sorted(d.municipalities, key=lambda m: (-m.key_pct, m.name)):
         r = shares[m.name]
@@ -329,10 +326,10 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
             dev += f" ({_signed(t, pct, 0)}%)"
         out.append(
             _("<b>{name}</b>: {hours} uur · deel {share} · {deviation}").format(
-                name=_esc(m.name),
+                name=esc(m.name),
                 hours=_hours_number(t, m.minutes),
                 share=_hours_number(t, r.share_minutes),
-                deviation=_esc(dev),
+                deviation=esc(dev),
             )
         )
         if m.contacts:
@@ -357,15 +354,15 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
     out += ["", _bold(_("Totaal en verloop"))]
     prev = d.previous
     if prev is not None:
-        out.append(_esc(_change_line(t, _("Uren"), totals.minutes, prev.minutes, True)))
-        out.append(_esc(_change_line(t, _("Contacten"), totals.contacts, prev.contacts, False)))
-        out.append(_esc(_change_line(t, _("Inwoners"), totals.residents, prev.residents, False)))
+        out.append(esc(_change_line(t, _("Uren"), totals.minutes, prev.minutes, True)))
+        out.append(esc(_change_line(t, _("Contacten"), totals.contacts, prev.contacts, False)))
+        out.append(esc(_change_line(t, _("Inwoners"), totals.residents, prev.residents, False)))
     else:
-        out.append(_("Uren: {hours}").format(hours=_esc(t.hours(totals.minutes))))
+        out.append(_("Uren: {hours}").format(hours=esc(t.hours(totals.minutes))))
     if len(d.trend) >= 2:
         steps = " → ".join(_hours_number(t, w.minutes) for _wk, w in d.trend)
         weeks = f"{d.trend[0][0].week}–{d.trend[-1][0].week}"
-        out.append(_("Uren in weken {weeks}: {steps}").format(weeks=_esc(weeks), steps=_esc(steps)))
+        out.append(_("Uren in weken {weeks}: {steps}").format(weeks=esc(weeks), steps=esc(steps)))
 
     out += ["", _bold(_("Contacten en inwoners per thema"))]
     if d.themes:
@@ -375,7 +372,7 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
                     "{theme}: {contacts} contacten · {residents} inwoners "
                     "({new} nieuw, {known} bekend)"
                 ).format(
-                    theme=_esc(th.label),
+                    theme=esc(th.label),
                     contacts=t.number(th.contacts, 0),
                     residents=t.number(th.residents, 0),
                     new=t.number(th.residents_new, 0),
@@ -383,42 +380,42 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
                 )
             )
     else:
-        out.append(_esc(_("Geen contacten deze week.")))
+        out.append(esc(_("Geen contacten deze week.")))
 
     if d.activities:
         out += ["", _bold(_("Soort inzet"))]
         for a in d.activities:
             out.append(
                 _("{label}: {n} keer · {hours} uur").format(
-                    label=_esc(a.label), n=t.number(a.count, 0), hours=_hours_number(t, a.minutes)
+                    label=esc(a.label), n=t.number(a.count, 0), hours=_hours_number(t, a.minutes)
                 )
             )
 
     if d.referrals:
         out += ["", _bold(_("Toeleiding"))]
         for ref in d.referrals:
-            out.append(f"{_esc(ref.label)}: {t.number(ref.count, 0)}")
+            out.append(f"{esc(ref.label)}: {t.number(ref.count, 0)}")
 
     for title, notes in ((_("Signalen"), d.signals), (_("Verhalen"), d.stories)):
         if not notes:
             continue
-        out += ["", f"<b>{_esc(title)}</b>"]
+        out += ["", f"<b>{esc(title)}</b>"]
         for n in notes[:MAX_NOTES]:
             tags = " · ".join(x for x in (n.kind, n.municipality) if x)
             # Collapse line breaks: one note is one line, so splitting never cuts a tag.
             text = " ".join(n.text.split())
-            prefix = f"<i>{_esc(tags)}</i>: " if tags else ""
-            out.append(f"• {prefix}{_esc(text)}")
+            prefix = f"<i>{esc(tags)}</i>: " if tags else ""
+            out.append(f"• {prefix}{esc(text)}")
         if len(notes) > MAX_NOTES:
-            out.append(_esc(_("… en nog {n} meer.").format(n=t.number(len(notes) - MAX_NOTES, 0))))
+            out.append(esc(_("… en nog {n} meer.").format(n=t.number(len(notes) - MAX_NOTES, 0))))
 
     out += ["", _bold(_("Niets ingevuld deze week"))]
     out.append(
-        _names(d.silent_experts) if d.silent_experts else _esc(_("Iedereen heeft iets ingevuld."))
+        _names(d.silent_experts) if d.silent_experts else esc(_("Iedereen heeft iets ingevuld."))
     )
     if d.blocked_experts:
         out += ["", _bold(_("Bot geblokkeerd"))]
-        out.append(_esc(_("Deze collega's krijgen geen berichten meer van de bot:")))
+        out.append(esc(_("Deze collega's krijgen geen berichten meer van de bot:")))
         out.append(_names(d.blocked_experts))
     return "\n".join(out)
 

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from bot.domain import weekdays
 from bot.domain.places import resolve_municipality
 from bot.domain.walkin import SessionKind, SessionRule
 
@@ -79,30 +80,10 @@ _HEADER_ALIASES = {
     "type": "soort",
 }
 
-_WEEKDAYS = {
-    "maandag": 0,
-    "dinsdag": 1,
-    "woensdag": 2,
-    "donderdag": 3,
-    "vrijdag": 4,
-    "zaterdag": 5,
-    "zondag": 6,
-}
+_WEEKDAYS = weekdays.FULL
 _WEEKDAY_ABBR = {
-    "ma": 0,
-    "maa": 0,
-    "di": 1,
-    "din": 1,
-    "wo": 2,
-    "woe": 2,
-    "do": 3,
-    "don": 3,
-    "vr": 4,
-    "vrij": 4,
-    "za": 5,
-    "zat": 5,
-    "zo": 6,
-    "zon": 6,
+    **{a: i for i, a in enumerate(weekdays.ABBREVIATIONS)},
+    **weekdays.LONGER_ABBREVIATIONS,
 }
 _TRUE = frozenset({"ja", "j", "true", "waar", "1", "yes", "y", "x"})
 _FALSE = frozenset({"nee", "n", "false", "onwaar", "0", "no", ""})

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
+from bot.domain import weekdays
 from bot.domain.dates import MONTHS
 from bot.domain.places import PlaceMatch, find_places
 from bot.domain.textmatch import Token, fuzzy_cost, tokenize
@@ -144,17 +145,12 @@ class WalkinAnswer:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_WEEKDAYS = {
-    "maandag": 0,
-    "dinsdag": 1,
-    "woensdag": 2,
-    "donderdag": 3,
-    "vrijdag": 4,
-    "zaterdag": 5,
-    "zondag": 6,
-}
+_WEEKDAYS = weekdays.FULL
 # Unambiguous abbreviations only: "ma" (mum) and "zo" (so/soon) are everyday words.
-_WEEKDAY_ABBR = {"di": 1, "wo": 2, "woe": 2, "do": 3, "vr": 4, "za": 5}
+_WEEKDAY_ABBR = {
+    **{a: i for i, a in enumerate(weekdays.ABBREVIATIONS) if a not in ("ma", "zo")},
+    "woe": weekdays.FULL["woensdag"],
+}
 _PART_WORDS: dict[str, PartOfDay] = {
     "ochtend": "ochtend",
     "ochtends": "ochtend",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -11,15 +10,23 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.services import AnsweredQueries
+from bot.text import esc
 
 MAX_CALLBACK_BYTES = 64
 MAX_TEXT = 4096
 
 Button = tuple[str, str]  # (label, callback_data)
 
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=False)
+__all__ = [
+    "Button",
+    "answer",
+    "answered_queries",
+    "edit_or_send",
+    "esc",
+    "keyboard",
+    "reply",
+    "send",
+]
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:

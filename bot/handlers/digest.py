@@ -13,6 +13,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import jobs
 from bot.context import BotContext
 from bot.domain.digest import IsoWeek
 from bot.handlers.common import answer, esc, reply
@@ -134,6 +135,5 @@ def register(application: Application, router: TextRouter) -> None:  # type: ign
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
-    from bot.scheduler import schedule_digest
-
-    schedule_digest(application)
+    """The digest jobs (registered with all others in `bot.jobs`)."""
+    jobs.schedule_digest(application)

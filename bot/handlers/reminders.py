@@ -10,26 +10,35 @@ Buttons (prefix `r`):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from babel.dates import get_day_names
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import jobs
 from bot.context import BotContext
+from bot.dialogue.codec import Callback, parse
+from bot.dialogue.flow import Flow, Outcome, Screen, Step, Texts, Turn, View
+from bot.dialogue.press import start_draft
 from bot.domain import reminders as rdom
 from bot.domain.dates import DateError, DateErrorCode, parse_pause_until, parse_time
-from bot.handlers.common import Button, answer, edit_or_send, esc, reply
-from bot.i18n import Translator
+from bot.handlers.common import answer, edit_or_send, reply
+from bot.i18n import N_, Translator
 from bot.router import TextRouter
-from bot.storage import drafts, reports
-from bot.storage.models import ConversationDraft, User
+from bot.storage import reports, users
+from bot.storage.models import User
+from bot.text import esc
 
 PREFIX = "r"
+SETTINGS_PREFIX = "r:s"
+REMINDER_PREFIX = "r:m"
 FLOW = "herinnering"
 # The settings dialogue only needs to catch a typed time for a little while.
 SETTINGS_TTL = timedelta(hours=1)
+NOT_WORKING = N_("Deze knop werkt niet meer.")
 
 
 # --------------------------------------------------------------------------- parsing helpers
@@ -48,9 +57,8 @@ def _too_late(t: Translator) -> str:
 
 
 def day_names(t: Translator) -> dict[int, str]:
-    """ISO weekday -> short local name ("ma", "di", ...), from Babel."""
-    names = get_day_names("abbreviated", locale=t.locale)
-    return {iso: str(names[iso - 1]).rstrip(".") for iso in range(1, 8)}
+    """ISO weekday -> short local name ("ma", "di", ...)."""
+    return {iso: t.weekday(iso - 1, short=True) for iso in range(1, 8)}
 
 
 def describe(t: Translator, user: User, today: date) -> str:
@@ -75,17 +83,31 @@ def describe(t: Translator, user: User, today: date) -> str:
 # --------------------------------------------------------------------------- /herinnering
 
 
-def settings_view(
-    t: Translator, user: User, draft: ConversationDraft, today: date
-) -> tuple[str, list[list[Button]]]:
+@dataclass(kw_only=True)
+class SettingsView(View):
+    user: User
+    today: date
+
+
+async def _load_settings(turn: Turn[SettingsView]) -> SettingsView:
+    user = turn.context.app_user
+    assert user is not None and user.id is not None
+    row = await users.get_user(turn.s, user.id)
+    assert row is not None
+    return SettingsView(
+        context=turn.context, draft=turn.draft, prefix=SETTINGS_PREFIX, user=row, today=turn.today()
+    )
+
+
+def render_settings(view: SettingsView) -> Screen:
+    t, user = view.t, view.user
     _ = t._
-    base = f"{PREFIX}:s:{draft.id}:{draft.revision}"
     on = set(rdom.parse_days(user.reminder_days))
     names = day_names(t)
     text = "\n\n".join(
         [
             "<b>{}</b>".format(esc(_("Herinnering"))),
-            describe(t, user, today),
+            describe(t, user, view.today),
             esc(
                 _(
                     "Tik op een dag om die aan of uit te zetten. "
@@ -94,25 +116,93 @@ def settings_view(
             ),
         ]
     )
-    days_row1 = [(("✓ " if d in on else "") + names[d], f"{base}:d{d}") for d in range(1, 5)]
-    days_row2 = [(("✓ " if d in on else "") + names[d], f"{base}:d{d}") for d in range(5, 8)]
+
+    def day(d: int) -> tuple[str, str]:
+        return ("✓ " if d in on else "") + names[d], view.button(f"d{d}")
+
     toggle = (
-        (_("Herinneringen uit"), f"{base}:off")
+        (_("Herinneringen uit"), view.button("off"))
         if user.reminders_enabled
-        else (_("Herinneringen aan"), f"{base}:on")
+        else (_("Herinneringen aan"), view.button("on"))
     )
-    return text, [days_row1, days_row2, [toggle, (_("Klaar"), f"{base}:ok")]]
+    return text, [
+        [day(d) for d in range(1, 5)],
+        [day(d) for d in range(5, 8)],
+        [toggle, (_("Klaar"), view.button("ok"))],
+    ]
 
 
-async def _update_user(context: BotContext, user_id: int, **values: Any) -> User:
+def _turned_on(user: User, default_days: str) -> dict[str, Any]:
+    """Reminders on, with the default days when none are chosen."""
+    values: dict[str, Any] = {"reminders_enabled": True}
+    if not rdom.parse_days(user.reminder_days):
+        values["reminder_days"] = default_days
+    return values
+
+
+async def _set(turn: Turn[SettingsView], **values: Any) -> User:
+    user = turn.context.app_user
+    assert user is not None and user.id is not None
+    row = await users.set_reminder_settings(turn.s, user.id, **values)
+    turn.context.app_user = row
+    return row
+
+
+async def on_settings_tap(turn: Turn[SettingsView], callback: Callback) -> Outcome | None:
+    """A day toggled, reminders on or off (each saved at once), or "Klaar"."""
+    user = (await turn.view()).user
+    action = callback.action
+    if action == "ok":
+        return await turn.end(describe(turn.t, user, turn.today()), toast=turn.t._("Opgeslagen."))
+    if action.startswith("d") and action[1:].isdigit() and 1 <= int(action[1:]) <= 7:
+        await _set(turn, reminder_days=rdom.toggle_day(user.reminder_days, int(action[1:])))
+    elif action == "off":
+        await _set(turn, reminders_enabled=False)
+    elif action == "on":
+        await _set(turn, **_turned_on(user, turn.context.services.settings.default_reminder_days))
+    else:
+        return None
+    return Outcome(touch=True)  # a new revision: the buttons shown before stop working
+
+
+async def on_settings_text(turn: Turn[SettingsView], text: str) -> Outcome:
+    """A typed time while the settings dialogue is open."""
+    _ = turn.t._
+    at = _parse_time(text)
+    if at is None:
+        problem = esc(_("Dat is geen tijd. Typ een tijd zoals 16:30 of 9:00, of tik op Klaar."))
+        return Outcome(final=(problem, []))
+    if not rdom.reminder_time_allowed(at):
+        return Outcome(final=(_too_late(turn.t), []))
+    await _set(turn, reminder_time=at, reminders_enabled=True)
+    return Outcome(touch=True)
+
+
+SETTINGS = Flow[SettingsView](
+    name=FLOW,
+    prefix=SETTINGS_PREFIX,
+    command="/herinnering",
+    steps={"settings": Step(render_settings, on_settings_tap, on_settings_text)},
+    load=_load_settings,
+    texts=Texts(
+        unknown=NOT_WORKING,
+        gone=N_("Deze knop werkt niet meer. Typ /herinnering om je instellingen te zien."),
+        saved=N_("Deze knop werkt niet meer. Typ /herinnering om je instellingen te zien."),
+        expired=N_("Deze knop werkt niet meer. Typ /herinnering om je instellingen te zien."),
+        stale=N_("Deze knop hoort bij een eerdere stap. Gebruik het laatste bericht."),
+        misplaced=NOT_WORKING,
+    ),
+    ttl=lambda _context: SETTINGS_TTL,
+)
+
+
+async def _update_user(context: BotContext, **values: Any) -> User:
+    user = context.app_user
+    assert user is not None and user.id is not None
     async with context.unit() as s:
-        user = await s.get(User, user_id)
-        assert user is not None
-        for k, v in values.items():
-            setattr(user, k, v)
-        s.add(user)
-    context.app_user = user
-    return user
+        row = await users.set_reminder_settings(s, user.id, **values)
+    context.app_user = row
+    return row
 
 
 async def cmd_reminder(update: Update, context: BotContext) -> None:
@@ -122,16 +212,14 @@ async def cmd_reminder(update: Update, context: BotContext) -> None:
     _ = context.t._
     arg = " ".join(context.args or []).strip().lower()
     if arg in ("uit", "off", "stop"):
-        user = await _update_user(context, user.id, reminders_enabled=False)
+        user = await _update_user(context, reminders_enabled=False)
         await reply(
             update, context, esc(_("Herinneringen staan uit. Weer aan? Typ /herinnering aan."))
         )
         return
     if arg in ("aan", "on"):
-        values: dict[str, Any] = {"reminders_enabled": True}
-        if not rdom.parse_days(user.reminder_days):
-            values["reminder_days"] = context.services.settings.default_reminder_days
-        user = await _update_user(context, user.id, **values)
+        default_days = context.services.settings.default_reminder_days
+        user = await _update_user(context, **_turned_on(user, default_days))
         await reply(update, context, describe(context.t, user, context.services.today()))
         return
     if arg:
@@ -151,95 +239,13 @@ async def cmd_reminder(update: Update, context: BotContext) -> None:
         if not rdom.reminder_time_allowed(at):
             await reply(update, context, _too_late(context.t))
             return
-        user = await _update_user(context, user.id, reminder_time=at, reminders_enabled=True)
+        user = await _update_user(context, reminder_time=at, reminders_enabled=True)
         await reply(update, context, describe(context.t, user, context.services.today()))
         return
-    services = context.services
     async with context.unit() as s:
-        draft = await drafts.start(s, user.id, FLOW, "settings", {}, services.now(), SETTINGS_TTL)
-    text, buttons = settings_view(context.t, user, draft, context.services.today())
+        draft = await start_draft(s, context, FLOW, "settings", {}, ttl=SETTINGS_TTL)
+        text, buttons = await Turn(s, context, SETTINGS, draft).render()
     await reply(update, context, text, buttons=buttons)
-
-
-async def on_settings_text(update: Update, context: BotContext, draft: ConversationDraft) -> None:
-    """A typed time while the settings dialogue is open."""
-    msg = update.message
-    user = context.app_user
-    if msg is None or msg.text is None or user is None or user.id is None:
-        return
-    _ = context.t._
-    at = _parse_time(msg.text)
-    if at is None:
-        await reply(
-            update,
-            context,
-            esc(_("Dat is geen tijd. Typ een tijd zoals 16:30 of 9:00, of tik op Klaar.")),
-        )
-        return
-    if not rdom.reminder_time_allowed(at):
-        await reply(update, context, _too_late(context.t))
-        return
-    services = context.services
-    async with context.unit() as s:
-        row = await drafts.get_by_id(s, draft.id)  # type: ignore[arg-type]
-        db_user = await s.get(User, user.id)
-        assert db_user is not None
-        db_user.reminder_time = at
-        db_user.reminders_enabled = True
-        s.add(db_user)
-        if row is not None:
-            await drafts.save(s, row, services.now(), SETTINGS_TTL)
-    context.app_user = db_user
-    if row is None:
-        await reply(update, context, describe(context.t, db_user, context.services.today()))
-        return
-    text, buttons = settings_view(context.t, db_user, row, context.services.today())
-    await reply(update, context, text, buttons=buttons)
-
-
-async def _on_settings_button(
-    update: Update, context: BotContext, draft_id: int, revision: int, action: str
-) -> None:
-    query = update.callback_query
-    assert query is not None
-    _ = context.t._
-    user = context.app_user
-    assert user is not None and user.id is not None
-    services = context.services
-    now = services.now()
-    view: tuple[str, list[list[Button]]] | None = None
-    toast: str | None = None
-    async with context.unit() as s:
-        row = await drafts.get_by_id(s, draft_id)
-        db_user = await s.get(User, user.id)
-        assert db_user is not None
-        if row is None or row.user_id != user.id or row.flow != FLOW or drafts.is_expired(row, now):
-            toast = _("Deze knop werkt niet meer. Typ /herinnering om je instellingen te zien.")
-        elif revision != row.revision:
-            toast = _("Deze knop hoort bij een eerdere stap. Gebruik het laatste bericht.")
-        elif action == "ok":
-            await drafts.discard(s, row)
-            view = (describe(context.t, db_user, context.services.today()), [])
-            toast = _("Opgeslagen.")
-        else:
-            if action.startswith("d") and action[1:].isdigit() and 1 <= int(action[1:]) <= 7:
-                db_user.reminder_days = rdom.toggle_day(db_user.reminder_days, int(action[1:]))
-            elif action == "off":
-                db_user.reminders_enabled = False
-            elif action == "on":
-                db_user.reminders_enabled = True
-                if not rdom.parse_days(db_user.reminder_days):
-                    db_user.reminder_days = services.settings.default_reminder_days
-            else:
-                toast = _("Deze knop werkt niet meer.")
-            if toast is None:
-                s.add(db_user)
-                await drafts.save(s, row, now, SETTINGS_TTL)
-                view = settings_view(context.t, db_user, row, context.services.today())
-    context.app_user = db_user
-    await answer(context, query, toast)
-    if view is not None:
-        await edit_or_send(update, context, view[0], buttons=view[1] or None)
 
 
 # --------------------------------------------------------------------------- /pauze
@@ -268,7 +274,7 @@ async def cmd_pause(update: Update, context: BotContext) -> None:
         await reply(update, context, f"{head}\n{usage}")
         return
     if arg.lower() in ("uit", "stop", "klaar", "off"):
-        await _update_user(context, user.id, pause_until=None)
+        await _update_user(context, pause_until=None)
         await reply(update, context, esc(_("De pauze is voorbij. Je krijgt weer herinneringen.")))
         return
     today = context.services.today()
@@ -283,7 +289,7 @@ async def cmd_pause(update: Update, context: BotContext) -> None:
             problem = _("Die datum begrijp ik niet.")
         await reply(update, context, esc(problem) + "\n" + usage)
         return
-    await _update_user(context, user.id, pause_until=until)
+    await _update_user(context, pause_until=until)
     await reply(
         update,
         context,
@@ -298,21 +304,24 @@ async def cmd_pause(update: Update, context: BotContext) -> None:
 # --------------------------------------------------------------------------- reminder buttons
 
 
-async def _on_reminder_button(
-    update: Update, context: BotContext, delivery_id: int, count: int, action: str
-) -> None:
+async def on_reminder_button(update: Update, context: BotContext) -> None:
+    """`r:m:<delivery id>:<snooze count>:<action>` (the count in the revision's place)."""
     query = update.callback_query
     assert query is not None
     t = context.t
     _ = t._
     user = context.app_user
-    assert user is not None and user.id is not None
+    callback = parse(query.data or "", REMINDER_PREFIX)
+    if callback is None or callback.args or user is None or user.id is None:
+        await answer(context, query, _(NOT_WORKING))
+        return
+    delivery_id, count, action = callback.draft_id, callback.revision, callback.action
     services = context.services
     now = services.now()
     async with context.unit() as s:
         delivery = await reports.get_reminder(s, delivery_id)
     if delivery is None or delivery.user_id != user.id:
-        await answer(context, query, _("Deze knop werkt niet meer."))
+        await answer(context, query, _(NOT_WORKING))
         return
     day = delivery.local_date
     if action == "nil":
@@ -364,12 +373,10 @@ async def _on_reminder_button(
             ),
         )
         return
-    await answer(context, query, _("Deze knop werkt niet meer."))
+    await answer(context, query, _(NOT_WORKING))
 
 
 async def _remove_buttons(query: Any) -> None:
-    from telegram.error import BadRequest
-
     try:
         await query.edit_message_reply_markup(reply_markup=None)
     except BadRequest:
@@ -390,20 +397,9 @@ async def _start_contact(update: Update, context: BotContext) -> None:
     await start(update, context)
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    parts = (query.data or "").split(":")
-    try:
-        if len(parts) == 5 and parts[1] == "m":
-            await _on_reminder_button(update, context, int(parts[2]), int(parts[3]), parts[4])
-            return
-        if len(parts) == 5 and parts[1] == "s":
-            await _on_settings_button(update, context, int(parts[2]), int(parts[3]), parts[4])
-            return
-    except ValueError:
-        pass
-    await answer(context, query, context.t._("Deze knop werkt niet meer."))
+async def on_other_button(update: Update, context: BotContext) -> None:
+    """An `r:` button that is neither a reminder's nor the settings' (malformed, or old)."""
+    await answer(context, update.callback_query, context.t._(NOT_WORKING))
 
 
 # --------------------------------------------------------------------------- wiring
@@ -412,11 +408,11 @@ async def on_button(update: Update, context: BotContext) -> None:
 def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("herinnering", cmd_reminder))
     application.add_handler(CommandHandler("pauze", cmd_pause))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
-    router.flow(FLOW, on_settings_text)
+    SETTINGS.register(application, router)
+    application.add_handler(CallbackQueryHandler(on_reminder_button, pattern=r"^r:m:"))
+    application.add_handler(CallbackQueryHandler(on_other_button, pattern=rf"^{PREFIX}:"))
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
-    from bot.scheduler import schedule_reminders
-
-    schedule_reminders(application)
+    """The reminder job (registered with all others in `bot.jobs`)."""
+    jobs.schedule_reminders(application)

@@ -174,3 +174,21 @@ async def mark_blocked(s: AsyncSession, user_id: int, now: datetime, blocked: bo
         .where(User.id == user_id)
         .values(blocked_bot=blocked, blocked_at=now if blocked else None)
     )
+
+
+_REMINDER_FIELDS = frozenset({"reminders_enabled", "reminder_days", "reminder_time", "pause_until"})
+
+
+async def set_reminder_settings(s: AsyncSession, user_id: int, **values: object) -> User:
+    """Change a user's reminder settings (`reminders_enabled`, `reminder_days`,
+    `reminder_time`, `pause_until`) and return the row as it is now."""
+    unknown = set(values) - _REMINDER_FIELDS
+    if unknown:
+        raise ValueError(f"not a reminder setting: {sorted(unknown)}")
+    user = await s.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no user {user_id}")
+    for name, value in values.items():
+        setattr(user, name, value)
+    s.add(user)
+    return user
