@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.domain.contact_draft import MAX_CONTACT_MINUTES
+from bot.domain import limits
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.hours import (
     View,
@@ -265,12 +265,13 @@ async def _day_total_too_high(
         return None
     day = changes.get("work_date", entry.work_date)
     minutes = int(changes.get("duration_minutes", entry.minutes or 0))
-    if day == entry.work_date and minutes <= (entry.minutes or 0):
-        return None  # the day gets no more work than it already had
-    total = await worklog.day_minutes(s, user.id, day, exclude=(entry.entity, entry.id)) + minutes
-    if total > context.services.settings.max_day_hours * 60:
-        return day, total
-    return None
+    if not limits.grows_day(entry.work_date, entry.minutes or 0, day, minutes):
+        return None
+    logged = await worklog.day_minutes(s, user.id, day, exclude=(entry.entity, entry.id))
+    too_high, total = limits.day_total_too_high(
+        logged, minutes, context.services.settings.max_day_hours
+    )
+    return (day, total) if too_high else None
 
 
 async def _apply(
@@ -304,7 +305,7 @@ async def _apply(
 
 
 def _duration_limit(entity: str) -> int:
-    return MAX_CONTACT_MINUTES if entity == "contact" else 24 * 60
+    return limits.MAX_CONTACT_MINUTES if entity == "contact" else limits.MAX_DAY_MINUTES
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -409,8 +410,8 @@ async def on_button(update: Update, context: BotContext) -> None:
                     note = await _apply(s, context, draft, {"work_date": chosen})
                     view = await render(s, context, draft, note)
             elif state == "duration" and action.startswith("t"):
-                minutes = parse_duration_action(action)
-                if minutes is None or minutes > _duration_limit(str(entity)):
+                minutes = parse_duration_action(action, maximum=_duration_limit(str(entity)))
+                if minutes is None:
                     press.problem = "unknown"
                 else:
                     note = await _apply(s, context, draft, {"duration_minutes": minutes})
@@ -472,9 +473,7 @@ async def on_text(update: Update, context: BotContext, draft: ConversationDraft)
                 if problem is None:
                     note = await _apply(s, context, current, {"text": text})
             elif state == "duration":
-                minutes, reason = parse_typed_duration(text)
-                if minutes is not None and minutes > _duration_limit(entity):
-                    minutes, reason = None, "too_long"
+                minutes, reason = parse_typed_duration(text, maximum=_duration_limit(entity))
                 if minutes is None:
                     problem = duration_problem(t, reason or "unknown")
                 else:

@@ -25,7 +25,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.domain import dates as dates_domain
-from bot.domain import durations
+from bot.domain import durations, limits
 from bot.domain.places import find_place, resolve_municipality
 from bot.domain.textmatch import normalize
 from bot.handlers.common import Button, answer, edit_or_send, esc, reply
@@ -175,16 +175,19 @@ def date_label(t: Translator, d: date, today: date) -> str:
     return t.fmt_date(d)
 
 
+DATE_PROBLEMS = {
+    "future": N_("Dat is in de toekomst. Je kunt alleen vandaag of eerder invullen."),
+    "too_old": N_(
+        "Dat is te lang geleden. Je kunt tot {days} dagen terug invullen. "
+        "Voor oudere uren: vraag de coördinator."
+    ),
+}
+
+
 def date_problem(t: Translator, d: date, today: date, max_back: int) -> str | None:
     """Why a work date is not accepted (future, or longer ago than the back-dating limit)."""
-    if d > today:
-        return t._("Dat is in de toekomst. Je kunt alleen vandaag of eerder invullen.")
-    if (today - d).days > max_back:
-        return t._(
-            "Dat is te lang geleden. Je kunt tot {days} dagen terug invullen. "
-            "Voor oudere uren: vraag de coördinator."
-        ).format(days=max_back)
-    return None
+    code = limits.check_work_date(d, today, max_back)
+    return t._(DATE_PROBLEMS[code]).format(days=max_back) if code is not None else None
 
 
 def date_buttons(
@@ -224,61 +227,49 @@ def duration_help(t: Translator) -> str:
 
 
 DURATION_CHOICES = (15, 30, 45, 60, 90, 120, 180, 240)
-MIN_MINUTES = 5
-MAX_MINUTES = 24 * 60
 
 
 def duration_buttons(t: Translator, make: Callable[[str], str]) -> list[list[Button]]:
     return rows_of([(fmt_duration(t, m), make(f"t{m}")) for m in DURATION_CHOICES], 4)
 
 
-def parse_duration_action(action: str) -> int | None:
+def parse_duration_action(action: str, *, maximum: int = limits.MAX_DAY_MINUTES) -> int | None:
+    """`t90` -> 90, when it is a duration indirect hours (up to ``maximum``) may have."""
     if action.startswith("t") and action[1:].isdigit():
         minutes = int(action[1:])
-        return minutes if MIN_MINUTES <= minutes <= MAX_MINUTES else None
+        code = limits.check_minutes(minutes, minimum=limits.MIN_INDIRECT_MINUTES, maximum=maximum)
+        return minutes if code is None else None
     return None
 
 
-def parse_typed_duration(text: str) -> tuple[int | None, str | None]:
+def parse_typed_duration(
+    text: str, *, maximum: int = limits.MAX_DAY_MINUTES
+) -> tuple[int | None, str | None]:
     """(minutes, None) or (None, reason code: "unknown" | "too_long" | "too_short")."""
-    try:
-        minutes = durations.parse_duration(text)
-    except durations.DurationError as exc:
-        return None, "too_long" if exc.code == durations.DurationErrorCode.TOO_LONG else "too_short"
-    if minutes is None:
-        return None, "unknown"
-    if minutes < MIN_MINUTES:
-        return None, "too_short"
-    return minutes, None
+    return limits.read_minutes(text, minimum=limits.MIN_INDIRECT_MINUTES, maximum=maximum)
+
+
+DURATION_PROBLEMS = {
+    "too_long": N_("Dat is langer dan een dag."),
+    "too_short": N_("Dat is korter dan 5 minuten."),
+    "unknown": N_("Dat herken ik niet als tijdsduur."),
+}
 
 
 def duration_problem(t: Translator, reason: str) -> str:
-    if reason == "too_long":
-        return t._("Dat is langer dan een dag.") + " " + duration_help(t)
-    if reason == "too_short":
-        return t._("Dat is korter dan 5 minuten.") + " " + duration_help(t)
-    return t._("Dat herken ik niet als tijdsduur.") + " " + duration_help(t)
+    msgid = DURATION_PROBLEMS.get(reason, DURATION_PROBLEMS["unknown"])
+    return t._(msgid) + " " + duration_help(t)
 
 
 def typed_date(t: Translator, text: str, today: date, max_back: int) -> tuple[date | None, str]:
     """A typed work date, or (None, why not + what is accepted) as HTML."""
-    try:
-        return dates_domain.parse_work_date(text, today, max_back_days=max_back), ""
-    except dates_domain.DateError as exc:
-        found = exc.date
-        if exc.code == dates_domain.DateErrorCode.TOO_OLD and found is not None:
-            # "24-11" typed on 17-11 reads as last year; they surely meant the coming one.
-            try:
-                ahead = found.replace(year=found.year + 1)
-            except ValueError:
-                ahead = found
-            if ahead > today and (ahead - today).days <= 31:
-                found = ahead
-        if found is not None:
-            why = date_problem(t, found, today, max_back)
-            if why is not None:
-                return None, esc(why) + "\n" + date_help(t, max_back)
-        return None, t._("Dat herken ik niet als datum.") + " " + date_help(t, max_back)
+    chosen, code = limits.read_work_date(text, today, max_back)
+    if chosen is not None:
+        return chosen, ""
+    if code in DATE_PROBLEMS:
+        why = t._(DATE_PROBLEMS[code]).format(days=max_back)
+        return None, esc(why) + "\n" + date_help(t, max_back)
+    return None, t._("Dat herken ik niet als datum.") + " " + date_help(t, max_back)
 
 
 async def saved_by_another_update(context: BotContext, data: str, flow: str, entity: str) -> bool:
@@ -444,8 +435,11 @@ async def _try_save(
     work_date = date.fromisoformat(data["date"])
     minutes = int(data["minutes"])
     if not confirmed:
-        total = await worklog.day_minutes(s, user.id, work_date) + minutes
-        if total > context.services.settings.max_day_hours * 60:
+        logged = await worklog.day_minutes(s, user.id, work_date)
+        too_high, total = limits.day_total_too_high(
+            logged, minutes, context.services.settings.max_day_hours
+        )
+        if too_high:
             data["day_total"] = total
             await step(context, s, draft, state="confirm_day", data=data)
             return "confirm", None
@@ -596,11 +590,8 @@ async def parse_one_line(
     if found is not None:
         minutes, start, end = found
         rest = rest[:start] + " " + rest[end:]
-        if minutes > MAX_MINUTES:
-            out.bad_duration = "too_long"
-        elif minutes < MIN_MINUTES:
-            out.bad_duration = "too_short"
-        else:
+        out.bad_duration = limits.check_minutes(minutes, minimum=limits.MIN_INDIRECT_MINUTES)
+        if out.bad_duration is None:
             out.minutes = minutes
     dated = dates_domain.find_date(rest, today)
     if dated is not None:

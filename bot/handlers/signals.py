@@ -7,7 +7,7 @@ guard before it goes anywhere: rejected text is not stored, not even in the draf
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +18,8 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.domain.privacy import FindingKind, check_free_text
+from bot.domain import limits
+from bot.domain.privacy import FindingKind
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.hours import (
     View,
@@ -40,8 +41,6 @@ from bot.router import TextRouter
 from bot.storage import drafts, worklog
 from bot.storage.models import ConversationDraft, Municipality, SignalKind, Theme
 
-MIN_TEXT_CHARS = 10
-
 # What the privacy guard found, in words an expert understands.
 IDENTIFIER_WORDS = {
     FindingKind.BSN: N_("een BSN"),
@@ -55,16 +54,12 @@ IDENTIFIER_WORDS = {
 }
 
 
-def privacy_problem(t: Translator, text: str, today: date) -> str | None:
-    """Why ``text`` may not be stored (it could identify someone), or None when it is fine."""
-    findings = check_free_text(text, today=today)
-    if not findings:
-        return None
-    found = dict.fromkeys(
-        t._(IDENTIFIER_WORDS.get(f.kind, N_("iets waaraan iemand te herkennen is")))
-        for f in findings
+def identifying_text(t: Translator, found: Sequence[FindingKind]) -> str:
+    """Why text that could identify someone is not stored, naming what was ``found``."""
+    words = dict.fromkeys(
+        t._(IDENTIFIER_WORDS.get(kind, N_("iets waaraan iemand te herkennen is"))) for kind in found
     )
-    what = t._(" en ").join(found) if len(found) <= 2 else ", ".join(found)
+    what = t._(" en ").join(words) if len(words) <= 2 else ", ".join(words)
     return t._(
         "Dit sla ik niet op: er staat {what} in. Verhalen en signalen blijven anoniem. "
         "Schrijf het opnieuw zonder dat, bijvoorbeeld <i>een moeder uit Blerick</i> "
@@ -72,24 +67,37 @@ def privacy_problem(t: Translator, text: str, today: date) -> str | None:
     ).format(what=esc(what))
 
 
+def privacy_problem(t: Translator, text: str, today: date) -> str | None:
+    """Why ``text`` may not be stored (it could identify someone), or None when it is fine."""
+    found = limits.identifying(text, today)
+    return identifying_text(t, found) if found else None
+
+
+TEXT_PROBLEMS = {
+    "no_letters": N_(
+        "Typ het in woorden, bijvoorbeeld een of twee zinnen. "
+        "Alleen emoji of cijfers kan ik niet opslaan."
+    ),
+    "too_long": N_(
+        "Dat is te lang: {n} tekens. Het mag maximaal {max} tekens zijn. "
+        "Maak het korter en stuur het opnieuw."
+    ),
+    "too_short": N_(
+        "Dat is wel erg kort. Schrijf in een paar woorden wat je zag (minstens {n} tekens)."
+    ),
+}
+
+
 def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str | None:
     """What is wrong with a typed text (no words, too long, too short, identifying), or None."""
-    _ = t._
-    if not any(ch.isalpha() for ch in text):
-        return _(
-            "Typ het in woorden, bijvoorbeeld een of twee zinnen. "
-            "Alleen emoji of cijfers kan ik niet opslaan."
-        )
-    if len(text) > max_chars:
-        return _(
-            "Dat is te lang: {n} tekens. Het mag maximaal {max} tekens zijn. "
-            "Maak het korter en stuur het opnieuw."
-        ).format(n=t.number(len(text), 0), max=t.number(max_chars, 0))
-    if len(text) < MIN_TEXT_CHARS:
-        return _(
-            "Dat is wel erg kort. Schrijf in een paar woorden wat je zag (minstens {n} tekens)."
-        ).format(n=MIN_TEXT_CHARS)
-    return privacy_problem(t, text, today)
+    problem = limits.check_text(text, max_chars=max_chars, today=today)
+    if problem is None:
+        return None
+    if problem.code == "identifying":
+        return identifying_text(t, problem.found)
+    # {n}: the minimum when too short, the length typed when too long.
+    n = limits.MIN_TEXT_CHARS if problem.code == "too_short" else t.number(len(text), 0)
+    return t._(TEXT_PROBLEMS[problem.code]).format(n=n, max=t.number(max_chars, 0))
 
 
 @dataclass(frozen=True)
@@ -388,7 +396,7 @@ class TextFlow:
         router.flow(self.flow, self.on_text)
 
 
-MAX_SIGNAL_CHARS = 1000
+MAX_SIGNAL_CHARS = limits.MAX_SIGNAL_CHARS
 
 SIGNAL = TextFlow(
     flow="signaal",

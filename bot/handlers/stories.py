@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
+from bot.domain import limits
 from bot.handlers.signals import TextFlow
 from bot.i18n import N_
 from bot.router import TextRouter
 
-MAX_STORY_CHARS = 1000
+MAX_STORY_CHARS = limits.MAX_STORY_CHARS
 
 STORY = TextFlow(
     flow="verhaal",
