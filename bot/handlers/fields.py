@@ -7,6 +7,7 @@ this module turns them into Dutch and into buttons.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +21,28 @@ from bot.i18n import N_, Translator
 from bot.storage.worklog import Option
 
 Make = Callable[[str], str]  # action -> callback data of the draft's current revision
+
+
+@dataclass(kw_only=True)
+class FieldView(View):
+    """The view of a dialogue with these fields: the limits its dates and durations keep."""
+
+    today: date
+    max_back: int  # days a work date may lie back
+    max_day_minutes: int  # work per day before the day total is asked about
+
+
+def field_view(turn: Turn[Any]) -> dict[str, Any]:
+    """The arguments of a `FieldView` (subclass) for the turn's draft."""
+    settings = turn.context.services.settings
+    return {
+        "context": turn.context,
+        "draft": turn.draft,
+        "prefix": turn.flow.prefix,
+        "today": turn.today(),
+        "max_back": settings.max_back_days,
+        "max_day_minutes": int(settings.max_day_hours * 60),
+    }
 
 
 def rows_of(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:

@@ -30,7 +30,6 @@ from bot.dialogue import (
     Screen,
     Step,
     Turn,
-    View,
     current_draft,
     start_draft,
 )
@@ -52,10 +51,7 @@ EDIT_TARGETS = {"date": "date", "kind": "kind", "muni": "muni", "dur": "duration
 
 
 @dataclass(kw_only=True)
-class HoursView(View):
-    today: date
-    max_back: int
-    max_day_minutes: int
+class HoursView(fields.FieldView):
     kinds: list[worklog.Option] = field(default_factory=list)  # step "kind"
     munis: list[worklog.Option] = field(default_factory=list)  # step "muni"
     kind_label: str | None = None  # summary, confirm_day
@@ -89,15 +85,7 @@ LOADERS: dict[str, Callable[[Turn[HoursView], HoursView], Awaitable[None]]] = {
 
 
 async def load(turn: Turn[HoursView]) -> HoursView:
-    settings = turn.context.services.settings
-    view = HoursView(
-        context=turn.context,
-        draft=turn.draft,
-        prefix=PREFIX,
-        today=turn.today(),
-        max_back=settings.max_back_days,
-        max_day_minutes=int(settings.max_day_hours * 60),
-    )
+    view = HoursView(**fields.field_view(turn))
     loader = LOADERS.get(turn.draft.state)
     if loader is not None:
         await loader(turn, view)

@@ -48,6 +48,14 @@ class TextView(View):
     theme_label: str | None = None
 
 
+# The buttons each choice step offers.
+OPTIONS = {
+    "kind": worklog.signal_kinds,
+    "muni": worklog.municipalities,
+    "theme": worklog.themes,
+}
+
+
 async def _no_data(turn: Turn[TextView]) -> dict[str, Any]:
     return {}
 
@@ -76,21 +84,20 @@ class TextFlow:
     # ------------------------------------------------------------------ the view
 
     async def load(self, turn: Turn[TextView]) -> TextView:
-        s, state, data = turn.s, turn.draft.state, turn.draft.data
         view = TextView(context=turn.context, draft=turn.draft, prefix=self.prefix)
-        options = {
-            "kind": worklog.signal_kinds,
-            "muni": worklog.municipalities,
-            "theme": worklog.themes,
-        }.get(state)
+        options = OPTIONS.get(turn.draft.state)
         if options is not None:
-            view.options = await options(s)
-        elif state == "summary":
-            view.muni_label = await worklog.label_of(s, Municipality, data.get("muni"))
-            view.theme_label = await worklog.label_of(s, Theme, data.get("theme_id"))
-            if self.with_kind:
-                view.kind_label = await worklog.label_of(s, SignalKind, data.get("kind_id"))
+            view.options = await options(turn.s)
+        if turn.draft.state == "summary":
+            await self._load_labels(turn, view)
         return view
+
+    async def _load_labels(self, turn: Turn[TextView], view: TextView) -> None:
+        s, data = turn.s, turn.draft.data
+        view.muni_label = await worklog.label_of(s, Municipality, data.get("muni"))
+        view.theme_label = await worklog.label_of(s, Theme, data.get("theme_id"))
+        if self.with_kind:
+            view.kind_label = await worklog.label_of(s, SignalKind, data.get("kind_id"))
 
     # ------------------------------------------------------------------ rendering
 
