@@ -9,16 +9,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.dialogue import Callback, Outcome, Screen, Turn, View, start_draft
-from bot.dialogue.flow import TapHandler
+from bot.dialogue.flow import TapHandler, TextHandler
 from bot.domain import limits
+from bot.domain.indirect import typed_municipality
 from bot.domain.privacy import FindingKind
 from bot.handlers.common import Button, esc
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
+from bot.storage import worklog
 from bot.storage.worklog import Option
+
+T = TypeVar("T")
 
 Make = Callable[[str], str]  # action -> callback data of the draft's current revision
 
@@ -323,3 +327,86 @@ def nav_taps(
         return None
 
     return on_tap
+
+
+# --------------------------------------------------------------------------- step handlers
+# The taps and typed answers of a date, duration or municipality step: read and checked here,
+# then handed to ``use`` (the flow's "set this value"). Refused answers keep the step.
+
+Use = Callable[[Turn[Any], T], Awaitable[Outcome]]
+
+
+def _a_day(turn: Turn[Any]) -> int:
+    return limits.MAX_DAY_MINUTES
+
+
+def _regional(turn: Turn[Any]) -> bool:
+    return True
+
+
+def date_step(use: Use[date]) -> tuple[TapHandler, TextHandler]:
+    """A day button (`d20261117`) or a typed date; the view is a `FieldView`."""
+
+    async def tap(turn: Turn[Any], cb: Callback) -> Outcome | None:
+        if not cb.action.startswith("d"):
+            return None
+        chosen = parse_date_action(cb.action)
+        if chosen is None:
+            return problem(turn, turn.flow.texts.unknown)
+        view = await turn.view()
+        why = date_problem(turn.t, chosen, view.today, view.max_back)
+        return Outcome(toast=why, alert=True) if why is not None else await use(turn, chosen)
+
+    async def typed(turn: Turn[Any], text: str) -> Outcome:
+        view = await turn.view()
+        chosen, why = typed_date(turn.t, text.strip(), view.today, view.max_back)
+        return Outcome(error=why) if chosen is None else await use(turn, chosen)
+
+    return tap, typed
+
+
+def duration_step(
+    use: Use[int], maximum: Callable[[Turn[Any]], int] = _a_day
+) -> tuple[TapHandler, TextHandler]:
+    """A duration button (`t90`) or a typed duration, up to ``maximum(turn)`` minutes."""
+
+    async def tap(turn: Turn[Any], cb: Callback) -> Outcome | None:
+        if not cb.action.startswith("t"):
+            return None
+        minutes = parse_duration_action(cb.action, maximum=maximum(turn))
+        if minutes is None:
+            return problem(turn, turn.flow.texts.unknown)
+        return await use(turn, minutes)
+
+    async def typed(turn: Turn[Any], text: str) -> Outcome:
+        minutes, reason = parse_typed_duration(text.strip(), maximum=maximum(turn))
+        if minutes is None:
+            return Outcome(error=duration_problem(turn.t, reason or "unknown"))
+        return await use(turn, minutes)
+
+    return tap, typed
+
+
+def municipality_step(
+    use: Use[int | None],
+    regional: Callable[[Turn[Any]], bool] = _regional,
+    unknown: str = UNKNOWN_MUNICIPALITY,
+) -> tuple[TapHandler, TextHandler]:
+    """A municipality button (`m12`, `mr`: regional, when ``regional(turn)``) or a typed
+    municipality or village; ``unknown`` (msgid) answers a name it does not know."""
+
+    async def tap(turn: Turn[Any], cb: Callback) -> Outcome | None:
+        if not cb.action.startswith("m"):
+            return None
+        ok, muni_id = parse_municipality_action(cb.action)
+        if not ok or (muni_id is None and not regional(turn)):
+            return problem(turn, turn.flow.texts.unknown)
+        return await use(turn, muni_id)
+
+    async def typed(turn: Turn[Any], text: str) -> Outcome:
+        ok, muni_id = typed_municipality(text.strip(), await worklog.municipality_ids(turn.s))
+        if not ok or (muni_id is None and not regional(turn)):
+            return Outcome(error=turn.t._(unknown))
+        return await use(turn, muni_id)
+
+    return tap, typed

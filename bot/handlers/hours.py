@@ -29,16 +29,18 @@ from bot.dialogue import (
     Outcome,
     Screen,
     Step,
+    Texts,
     Turn,
     current_draft,
     start_draft,
 )
 from bot.domain import limits
-from bot.domain.indirect import match_kind, parse_hours_line, typed_municipality
+from bot.domain.indirect import match_kind, parse_hours_line
 from bot.domain.textmatch import normalize
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
 from bot.handlers.week import fmt_duration
+from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import worklog
 from bot.storage.models import IndirectKind, Municipality
@@ -241,36 +243,17 @@ async def tap_kind(turn: Turn[HoursView], cb: Callback) -> Outcome | None:
     return _set(turn.data, kind_id=kind_id)
 
 
-async def tap_duration(turn: Turn[HoursView], cb: Callback) -> Outcome | None:
-    if not cb.action.startswith("t"):
-        return None
-    minutes = fields.parse_duration_action(cb.action)
-    if minutes is None:
-        return fields.problem(turn, turn.flow.texts.unknown)
+async def _use_minutes(turn: Turn[HoursView], minutes: int) -> Outcome:
     data = turn.data
-    data.pop("day_total", None)
+    data.pop("day_total", None)  # asked again, for the new duration
     return _set(data, minutes=minutes)
 
 
-async def tap_muni(turn: Turn[HoursView], cb: Callback) -> Outcome | None:
-    if not cb.action.startswith("m"):
-        return None
-    ok, muni_id = fields.parse_municipality_action(cb.action)
-    if not ok:
-        return fields.problem(turn, turn.flow.texts.unknown)
+async def _use_muni(turn: Turn[HoursView], muni_id: int | None) -> Outcome:
     return _set(turn.data, muni=muni_id)
 
 
-async def tap_date(turn: Turn[HoursView], cb: Callback) -> Outcome | None:
-    if not cb.action.startswith("d"):
-        return None
-    chosen = fields.parse_date_action(cb.action)
-    if chosen is None:
-        return fields.problem(turn, turn.flow.texts.unknown)
-    settings = turn.context.services.settings
-    why = fields.date_problem(turn.t, chosen, turn.today(), settings.max_back_days)
-    if why is not None:
-        return Outcome(toast=why, alert=True)
+async def _use_date(turn: Turn[HoursView], chosen: date) -> Outcome:
     return _set(turn.data, date=chosen.isoformat())
 
 
@@ -325,39 +308,6 @@ async def text_kind(turn: Turn[HoursView], text: str) -> Outcome:
     return _set(turn.data, kind_id=kind_id)
 
 
-async def text_duration(turn: Turn[HoursView], text: str) -> Outcome:
-    text = text.strip()
-    minutes, reason = fields.parse_typed_duration(text)
-    if minutes is None:
-        return Outcome(error=fields.duration_problem(turn.t, reason or "unknown"))
-    data = turn.data
-    data.pop("day_total", None)
-    return _set(data, minutes=minutes)
-
-
-async def text_muni(turn: Turn[HoursView], text: str) -> Outcome:
-    text = text.strip()
-    ok, muni_id = typed_municipality(text, await worklog.municipality_ids(turn.s))
-    if not ok:
-        return Outcome(error=turn.t._(fields.UNKNOWN_MUNICIPALITY))
-    return _set(turn.data, muni=muni_id)
-
-
-async def text_date(turn: Turn[HoursView], text: str) -> Outcome:
-    text = text.strip()
-    settings = turn.context.services.settings
-    chosen, why = fields.typed_date(turn.t, text, turn.today(), settings.max_back_days)
-    if chosen is None:
-        return Outcome(error=why)
-    return _set(turn.data, date=chosen.isoformat())
-
-
-async def text_summary(turn: Turn[HoursView], text: str) -> Outcome:
-    return Outcome(
-        error=turn.t._("Tik op een knop hieronder: Opslaan, of kies wat je wilt aanpassen.")
-    )
-
-
 FLOW: Flow[HoursView] = Flow(
     name=NAME,
     prefix=PREFIX,
@@ -365,12 +315,14 @@ FLOW: Flow[HoursView] = Flow(
     load=load,
     steps={
         "kind": Step(render_kind, tap_kind, text_kind),
-        "duration": Step(render_duration, tap_duration, text_duration),
-        "muni": Step(render_muni, tap_muni, text_muni),
-        "date": Step(render_date, tap_date, text_date),
-        "summary": Step(render_summary, tap_save, text_summary),
-        "confirm_day": Step(render_confirm_day, tap_save, text_summary),
+        "duration": Step(render_duration, *fields.duration_step(_use_minutes)),
+        "muni": Step(render_muni, *fields.municipality_step(_use_muni)),
+        "date": Step(render_date, *fields.date_step(_use_date)),
+        "summary": Step(render_summary, tap_save),
+        "confirm_day": Step(render_confirm_day, tap_save),
     },
+    # Typed text on the summary: only buttons count there.
+    texts=Texts(typed=N_("Tik op een knop hieronder: Opslaan, of kies wat je wilt aanpassen.")),
     on_tap=fields.nav_taps(next_state, EDIT_TARGETS, _fresh),
     frame=fields.frame,
     alert=True,

@@ -19,7 +19,6 @@ from bot.context import BotContext
 from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, View, current_draft
 from bot.dialogue import start_draft as start_dialogue
 from bot.domain import limits
-from bot.domain.indirect import typed_municipality
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
 from bot.i18n import N_, Translator
@@ -197,12 +196,7 @@ class TextFlow:
             return fields.problem(turn, turn.flow.texts.unknown)
         return self._set(turn.data, kind_id=kind_id)
 
-    async def tap_muni(self, turn: Turn[TextView], cb: Callback) -> Outcome | None:
-        if not cb.action.startswith("m"):
-            return None
-        ok, muni_id = fields.parse_municipality_action(cb.action)
-        if not ok:
-            return fields.problem(turn, turn.flow.texts.unknown)
+    async def use_muni(self, turn: Turn[TextView], muni_id: int | None) -> Outcome:
         return self._set(turn.data, muni=muni_id)
 
     async def tap_theme(self, turn: Turn[TextView], cb: Callback) -> Outcome | None:
@@ -254,12 +248,6 @@ class TextFlow:
             return Outcome(error=problem)
         return self._set(turn.data, text=text)
 
-    async def text_muni(self, turn: Turn[TextView], text: str) -> Outcome:
-        ok, muni_id = typed_municipality(text.strip(), await worklog.municipality_ids(turn.s))
-        if not ok:
-            return Outcome(error=turn.t._(fields.UNKNOWN_MUNICIPALITY))
-        return self._set(turn.data, muni=muni_id)
-
     async def text_buttons(self, turn: Turn[TextView], text: str) -> Outcome:
         return Outcome(error=turn.t._("Kies met de knoppen onder het bericht."))
 
@@ -275,7 +263,7 @@ class TextFlow:
             load=self.load,
             steps={
                 "kind": Step(self.render_kind, self.tap_kind, self.text_buttons),
-                "muni": Step(self.render_muni, self.tap_muni, self.text_muni),
+                "muni": Step(self.render_muni, *fields.municipality_step(self.use_muni)),
                 "theme": Step(self.render_theme, self.tap_theme, self.text_buttons),
                 "text": Step(self.render_text, None, self.text_text),
                 "summary": Step(self.render_summary, self.tap_save, self.text_summary),

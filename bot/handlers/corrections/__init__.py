@@ -20,7 +20,6 @@ from telegram.ext import Application, CommandHandler
 from bot.context import BotContext
 from bot.dialogue import Callback, Flow, Outcome, Step, Texts, Turn, start_draft
 from bot.domain import limits
-from bot.domain.indirect import typed_municipality
 from bot.handlers import fields
 from bot.handlers.common import esc, reply
 from bot.handlers.corrections.view import (
@@ -183,35 +182,25 @@ async def tap_delete(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
     )
 
 
-async def tap_date(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
-    if not cb.action.startswith("d"):
-        return None
-    chosen = fields.parse_date_action(cb.action)
-    if chosen is None:
-        return fields.problem(turn, turn.flow.texts.unknown)
-    view = await turn.view()
-    why = fields.date_problem(turn.t, chosen, view.today, view.max_back)
-    if why is not None:
-        return Outcome(toast=why, alert=True)
+async def _use_date(turn: Turn[CorrView], chosen: date) -> Outcome:
     return await apply(turn, {"work_date": chosen})
 
 
-async def tap_duration(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
-    if not cb.action.startswith("t"):
-        return None
-    minutes = fields.parse_duration_action(cb.action, maximum=duration_limit(_entity(turn)))
-    if minutes is None:
-        return fields.problem(turn, turn.flow.texts.unknown)
+async def _use_minutes(turn: Turn[CorrView], minutes: int) -> Outcome:
     return await apply(turn, {"duration_minutes": minutes})
 
 
-async def tap_muni(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
-    if not cb.action.startswith("m"):
-        return None
-    ok, muni_id = fields.parse_municipality_action(cb.action)
-    if not ok or (muni_id is None and _entity(turn) != "indirect_hours"):
-        return fields.problem(turn, turn.flow.texts.unknown)
+async def _use_muni(turn: Turn[CorrView], muni_id: int | None) -> Outcome:
     return await apply(turn, {"municipality_id": muni_id})
+
+
+def _max_minutes(turn: Turn[CorrView]) -> int:
+    return duration_limit(_entity(turn))
+
+
+def _regional(turn: Turn[CorrView]) -> bool:
+    """Only hours can be regional: a contact is always in a municipality."""
+    return _entity(turn) == "indirect_hours"
 
 
 async def tap_confirm_day(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
@@ -238,28 +227,7 @@ async def text_text(turn: Turn[CorrView], text: str) -> Outcome | None:
     return Outcome(error=problem) if problem is not None else await apply(turn, {"text": text})
 
 
-async def text_duration(turn: Turn[CorrView], text: str) -> Outcome:
-    limit = duration_limit(_entity(turn))
-    minutes, reason = fields.parse_typed_duration(text.strip(), maximum=limit)
-    if minutes is None:
-        return Outcome(error=fields.duration_problem(turn.t, reason or "unknown"))
-    return await apply(turn, {"duration_minutes": minutes})
-
-
-async def text_date(turn: Turn[CorrView], text: str) -> Outcome:
-    max_back = turn.context.services.settings.max_back_days
-    chosen, why = fields.typed_date(turn.t, text.strip(), turn.today(), max_back)
-    return Outcome(error=why) if chosen is None else await apply(turn, {"work_date": chosen})
-
-
-async def text_muni(turn: Turn[CorrView], text: str) -> Outcome:
-    ok, muni_id = typed_municipality(text.strip(), await worklog.municipality_ids(turn.s))
-    if not ok or (muni_id is None and _entity(turn) != "indirect_hours"):
-        return Outcome(
-            error=turn.t._("Die gemeente ken ik niet. Kies een gemeente met de knoppen.")
-        )
-    return await apply(turn, {"municipality_id": muni_id})
-
+UNKNOWN_MUNI = N_("Die gemeente ken ik niet. Kies een gemeente met de knoppen.")
 
 FLOW: Flow[CorrView] = Flow(
     name=NAME,
@@ -269,9 +237,9 @@ FLOW: Flow[CorrView] = Flow(
     steps={
         "list": Step(render_list, tap_list),
         "entry": Step(render_entry, tap_entry),
-        "date": Step(render_date, tap_date, text_date),
-        "duration": Step(render_duration, tap_duration, text_duration),
-        "muni": Step(render_muni, tap_muni, text_muni),
+        "date": Step(render_date, *fields.date_step(_use_date)),
+        "duration": Step(render_duration, *fields.duration_step(_use_minutes, _max_minutes)),
+        "muni": Step(render_muni, *fields.municipality_step(_use_muni, _regional, UNKNOWN_MUNI)),
         "text": Step(render_text, None, text_text),
         "confirm_day": Step(render_confirm_day, tap_confirm_day),
         "delete": Step(render_delete, tap_delete),
