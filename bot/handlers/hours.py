@@ -413,6 +413,6 @@ def _line_problem(
     return None
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("uren", cmd_hours))
     FLOW.register(application, router)

@@ -226,9 +226,10 @@ class TextFlow:
             now=turn.now(),
         )
         if self.entity == "signal":
-            _row, created = await worklog.add_signal(turn.s, kind_id=int(data["kind_id"]), **common)
+            kind_id = int(data["kind_id"])
+            created = (await worklog.add_signal(turn.s, kind_id=kind_id, **common))[1]
         else:
-            _row, created = await worklog.add_story(turn.s, **common)
+            created = (await worklog.add_story(turn.s, **common))[1]
         if not created:
             return await fields.already_saved(turn)
         text = "\n\n".join(
@@ -297,7 +298,7 @@ class TextFlow:
             )
         await reply(update, context, text, buttons=buttons or None)
 
-    def register(self, application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+    def register(self, application: Application, router: TextRouter) -> None:
         application.add_handler(CommandHandler(self.command.lstrip("/"), self.start))
         self.dialogue.register(application, router)
 
@@ -318,5 +319,5 @@ SIGNAL = TextFlow(
 )
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     SIGNAL.register(application, router)

@@ -32,5 +32,5 @@ STORY = TextFlow(
 )
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     STORY.register(application, router)

@@ -261,6 +261,6 @@ async def cmd_corrections(update: Update, context: BotContext) -> None:
     await reply(update, context, text, buttons=buttons or None)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("corrigeer", cmd_corrections))
     FLOW.register(application, router)
