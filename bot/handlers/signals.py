@@ -8,7 +8,6 @@ guard before it goes anywhere: rejected text is not stored, not even in the draf
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -16,27 +15,28 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, View, current_draft
-from bot.dialogue import start_draft as start_dialogue
+from bot.dialogue import (
+    Callback,
+    Flow,
+    Outcome,
+    Screen,
+    Step,
+    Turn,
+    View,
+    current_draft,
+    start_draft,
+)
 from bot.domain import limits
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import worklog
 from bot.storage.models import Municipality, SignalKind, Theme
 
-# contact.py asks these of this module; they live with the other shared fields.
-IDENTIFIER_WORDS = fields.IDENTIFIER_WORDS
-MIN_TEXT_CHARS = limits.MIN_TEXT_CHARS
-
-
-def privacy_problem(t: Translator, text: str, today: date) -> str | None:
-    return fields.privacy_problem(t, text, today)
-
-
-def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str | None:
-    return fields.text_problem(t, text, max_chars, today)
+# The contact dialogue still asks these of this module (they live in `fields` now).
+privacy_problem = fields.privacy_problem
+text_problem = fields.text_problem
 
 
 @dataclass(kw_only=True)
@@ -290,7 +290,7 @@ class TextFlow:
                 data: dict[str, Any] = {}
                 if typed and problem is None:
                     data["text"] = typed  # passed the privacy guard
-                draft = await start_dialogue(s, context, self.flow, self.next_state(data), data)
+                draft = await start_draft(s, context, self.flow, self.next_state(data), data)
                 text, buttons = await Turn(s, context, self.dialogue, draft).render()
         if problem is not None:
             await reply(
