@@ -15,16 +15,18 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal
 
+from bot.domain import limits
 from bot.domain.quickentry import QuickEntry
 from bot.domain.textmatch import NUMBER_WORDS
 
 FLOW = "contact"
 
-# Limits for what one contact can be. Anything outside is a typo, not a long day.
-MAX_CONTACT_MINUTES = 12 * 60
+# Limits for what one contact can be. Anything outside is a typo, not a long day. Dates,
+# durations and text follow the rules of every dialogue (`bot.domain.limits`).
+MAX_CONTACT_MINUTES = limits.MAX_CONTACT_MINUTES
+MAX_STORY_CHARS = limits.MAX_STORY_CHARS
+MIN_STORY_CHARS = limits.MIN_TEXT_CHARS
 MAX_RESIDENTS = 500
-MAX_STORY_CHARS = 1000
-MIN_STORY_CHARS = 10
 MAX_VINDPLEK_CHARS = 80
 
 DURATION_CHOICES = (15, 30, 45, 60, 90, 120)
@@ -286,19 +288,11 @@ def first_state(draft: ContactDraft) -> str:
 
 
 def check_date(d: date, today: date, max_back_days: int) -> str | None:
-    if d > today:
-        return "future"
-    if (today - d).days > max_back_days:
-        return "too_old"
-    return None
+    return limits.check_work_date(d, today, max_back_days)
 
 
 def check_duration(minutes: int) -> str | None:
-    if minutes <= 0:
-        return "too_short"
-    if minutes > MAX_CONTACT_MINUTES:
-        return "too_long"
-    return None
+    return limits.check_minutes(minutes, minimum=1, maximum=MAX_CONTACT_MINUTES)
 
 
 def check_count(n: int) -> str | None:
@@ -318,12 +312,9 @@ def check_new(n_new: int, count: int) -> str | None:
 
 
 def check_story_length(text: str) -> str | None:
-    n = len(text.strip())
-    if n < MIN_STORY_CHARS:
-        return "too_short"
-    if n > MAX_STORY_CHARS:
-        return "too_long"
-    return None
+    return limits.check_text_length(
+        text.strip(), max_chars=MAX_STORY_CHARS, min_chars=MIN_STORY_CHARS
+    )
 
 
 def check_vindplek_name(text: str) -> str | None:
@@ -351,12 +342,8 @@ def parse_count(text: str) -> int | None:
     return int(s) if s.isascii() and s.isdigit() and len(s) <= 6 else None
 
 
-def day_total_too_high(
-    logged_minutes: int, new_minutes: int, max_day_hours: float
-) -> tuple[bool, int]:
-    """Whether the day's total (contacts + indirect hours + this one) passes the limit."""
-    total = logged_minutes + new_minutes
-    return total > max_day_hours * 60, total
+# The day's total (contacts + indirect hours + this one) against the limit.
+day_total_too_high = limits.day_total_too_high
 
 
 # --------------------------------------------------------------------------- summary data

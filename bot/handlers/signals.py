@@ -7,89 +7,56 @@ guard before it goes anywhere: rejected text is not stored, not even in the draf
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.domain.privacy import FindingKind, check_free_text
-from bot.handlers.common import answer, edit_or_send, esc, reply
-from bot.handlers.hours import (
+from bot.dialogue import (
+    Callback,
+    Flow,
+    Outcome,
+    Screen,
+    Step,
+    Turn,
     View,
-    already_saved,
-    button,
-    load_press,
-    municipality_buttons,
-    municipality_from_text,
-    municipality_label,
-    parse_municipality_action,
-    problem_text,
-    rows_of,
-    saved_by_another_update,
+    current_draft,
     start_draft,
-    step,
 )
-from bot.i18n import N_, Translator
+from bot.domain import limits
+from bot.handlers import fields
+from bot.handlers.common import Button, esc, reply
+from bot.i18n import N_
 from bot.router import TextRouter
-from bot.storage import drafts, worklog
-from bot.storage.models import ConversationDraft, Municipality, SignalKind, Theme
+from bot.storage import worklog
+from bot.storage.models import Municipality, SignalKind, Theme
 
-MIN_TEXT_CHARS = 10
+# The contact dialogue still asks these of this module (they live in `fields` now).
+privacy_problem = fields.privacy_problem
+text_problem = fields.text_problem
 
-# What the privacy guard found, in words an expert understands.
-IDENTIFIER_WORDS = {
-    FindingKind.BSN: N_("een BSN"),
-    FindingKind.PHONE: N_("een telefoonnummer"),
-    FindingKind.EMAIL: N_("een e-mailadres"),
-    FindingKind.IBAN: N_("een rekeningnummer"),
-    FindingKind.POSTCODE_HOUSE: N_("een postcode"),
-    FindingKind.ADDRESS: N_("een adres"),
-    FindingKind.BIRTH_DATE: N_("een geboortedatum"),
-    FindingKind.NAME_TITLE: N_("een naam"),
+
+@dataclass(kw_only=True)
+class TextView(View):
+    options: list[worklog.Option] = field(default_factory=list)  # kinds, munis or themes
+    kind_label: str | None = None  # summary
+    muni_label: str | None = None
+    theme_label: str | None = None
+
+
+# The buttons each choice step offers.
+OPTIONS = {
+    "kind": worklog.signal_kinds,
+    "muni": worklog.municipalities,
+    "theme": worklog.themes,
 }
 
 
-def privacy_problem(t: Translator, text: str, today: date) -> str | None:
-    """Why ``text`` may not be stored (it could identify someone), or None when it is fine."""
-    findings = check_free_text(text, today=today)
-    if not findings:
-        return None
-    found = dict.fromkeys(
-        t._(IDENTIFIER_WORDS.get(f.kind, N_("iets waaraan iemand te herkennen is")))
-        for f in findings
-    )
-    what = t._(" en ").join(found) if len(found) <= 2 else ", ".join(found)
-    return t._(
-        "Dit sla ik niet op: er staat {what} in. Verhalen en signalen blijven anoniem. "
-        "Schrijf het opnieuw zonder dat, bijvoorbeeld <i>een moeder uit Blerick</i> "
-        "in plaats van een naam."
-    ).format(what=esc(what))
-
-
-def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str | None:
-    """What is wrong with a typed text (no words, too long, too short, identifying), or None."""
-    _ = t._
-    if not any(ch.isalpha() for ch in text):
-        return _(
-            "Typ het in woorden, bijvoorbeeld een of twee zinnen. "
-            "Alleen emoji of cijfers kan ik niet opslaan."
-        )
-    if len(text) > max_chars:
-        return _(
-            "Dat is te lang: {n} tekens. Het mag maximaal {max} tekens zijn. "
-            "Maak het korter en stuur het opnieuw."
-        ).format(n=t.number(len(text), 0), max=t.number(max_chars, 0))
-    if len(text) < MIN_TEXT_CHARS:
-        return _(
-            "Dat is wel erg kort. Schrijf in een paar woorden wat je zag (minstens {n} tekens)."
-        ).format(n=MIN_TEXT_CHARS)
-    return privacy_problem(t, text, today)
+async def _no_data(turn: Turn[TextView]) -> dict[str, Any]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -107,6 +74,104 @@ class TextFlow:
     with_kind: bool
     max_chars: int
 
+    @property
+    def edit_targets(self) -> dict[str, str]:
+        """What the summary's "change" buttons go to: text, municipality, theme (and kind)."""
+        targets = ("text", "muni", "theme", "kind") if self.with_kind else ("text", "muni", "theme")
+        return {target: target for target in targets}
+
+    # ------------------------------------------------------------------ the view
+
+    async def load(self, turn: Turn[TextView]) -> TextView:
+        view = TextView(context=turn.context, draft=turn.draft, prefix=self.prefix)
+        options = OPTIONS.get(turn.draft.state)
+        if options is not None:
+            view.options = await options(turn.s)
+        if turn.draft.state == "summary":
+            await self._load_labels(turn, view)
+        return view
+
+    async def _load_labels(self, turn: Turn[TextView], view: TextView) -> None:
+        s, data = turn.s, turn.draft.data
+        view.muni_label = await worklog.label_of(s, Municipality, data.get("muni"))
+        view.theme_label = await worklog.label_of(s, Theme, data.get("theme_id"))
+        if self.with_kind:
+            view.kind_label = await worklog.label_of(s, SignalKind, data.get("kind_id"))
+
+    # ------------------------------------------------------------------ rendering
+
+    def _title(self, v: TextView) -> str:
+        return f"<b>{esc(v.t._(self.title))}</b>\n"
+
+    def _nav(self, v: TextView) -> list[Button]:
+        _ = v.t._
+        back = [(_("« Terug"), v.button("b"))] if v.draft.data.get("editing") else []
+        return [*back, (_("Stoppen"), v.button("x"))]
+
+    def render_kind(self, v: TextView) -> Screen:
+        rows = fields.rows_of([(k.label, v.button(f"k{k.id}")) for k in v.options], 2)
+        return self._title(v) + esc(v.t._("Wat voor signaal is het?")), [*rows, self._nav(v)]
+
+    def render_muni(self, v: TextView) -> Screen:
+        _ = v.t._
+        editing = v.draft.data.get("editing")
+        intro = esc(_(self.intro)) + "\n\n" if self.intro and not editing else ""
+        question = _("Over welke gemeente gaat het? Kies Regionaal als het de hele regio is.")
+        return (
+            self._title(v) + intro + esc(question),
+            [*fields.municipality_buttons(v.t, v.options, v.button), self._nav(v)],
+        )
+
+    def render_theme(self, v: TextView) -> Screen:
+        _ = v.t._
+        rows = fields.rows_of([(th.label, v.button(f"h{th.id}")) for th in v.options], 2)
+        rows.append([(_("Geen thema"), v.button("h0"))])
+        return (
+            self._title(v) + esc(_("Bij welk thema past het? Dat mag je overslaan.")),
+            [*rows, self._nav(v)],
+        )
+
+    def render_text(self, v: TextView) -> Screen:
+        t = v.t
+        _ = t._
+        hint = esc(_(self.intro)) + "\n\n" if self.intro else ""
+        limit = _("Maximaal {max} tekens.").format(max=t.number(self.max_chars, 0))
+        return (
+            self._title(v) + hint + esc(_(self.text_question)) + "\n" + esc(limit),
+            [self._nav(v)],
+        )
+
+    def summary(self, v: TextView) -> str:
+        t = v.t
+        _ = t._
+        data = v.draft.data
+        rows: list[tuple[str, str]] = []
+        if self.with_kind:
+            rows.append((_("Soort"), v.kind_label or "?"))
+        rows.append((_("Gemeente"), fields.municipality_label(t, v.muni_label)))
+        rows.append((_("Thema"), v.theme_label or _("geen")))
+        lines = [f"<b>{esc(_(self.title))}</b>"]
+        lines += [f"{esc(k)}: <b>{esc(v)}</b>" for k, v in rows]
+        lines.append(f"<i>{esc(data.get('text', ''))}</i>")
+        return "\n".join(lines)
+
+    def render_summary(self, v: TextView) -> Screen:
+        _ = v.t._
+        kind = [(_("Soort"), v.button("e", "kind"))] if self.with_kind else []
+        return (
+            self.summary(v) + "\n\n" + esc(_("Klopt dit? Tik op Opslaan of pas iets aan.")),
+            [
+                [(_("Opslaan"), v.button("save"))],
+                [(_("Tekst aanpassen"), v.button("e", "text"))],
+                [
+                    (_("Gemeente"), v.button("e", "muni")),
+                    (_("Thema"), v.button("e", "theme")),
+                    *kind,
+                ],
+                [(_("Stoppen"), v.button("x"))],
+            ],
+        )
+
     # ------------------------------------------------------------------ steps
 
     def next_state(self, data: dict[str, Any]) -> str:
@@ -120,275 +185,125 @@ class TextFlow:
             return "text"
         return "summary"
 
-    def make(self, draft: ConversationDraft) -> Callable[[str], str]:
-        return lambda action: button(self.prefix, draft, action)
+    def _set(self, data: dict[str, Any], **values: Any) -> Outcome:
+        return fields.advance(self.next_state, data, **values)
 
-    async def render(self, s: AsyncSession, context: BotContext, draft: ConversationDraft) -> View:
-        t = context.t
-        _ = t._
-        make = self.make(draft)
-        data = draft.data
-        stop = [(_("Stoppen"), make("x"))]
-        back = [(_("« Terug"), make("b"))] if data.get("editing") else []
-        title = f"<b>{esc(_(self.title))}</b>\n"
-        if draft.state == "kind":
-            kinds = await worklog.signal_kinds(s)
-            rows = rows_of([(k.label, make(f"k{k.id}")) for k in kinds], 2)
-            return View(title + esc(_("Wat voor signaal is het?")), [*rows, back + stop])
-        if draft.state == "muni":
-            rows = await municipality_buttons(s, context, make)
-            intro = esc(_(self.intro)) + "\n\n" if self.intro and not data.get("editing") else ""
-            return View(
-                title
-                + intro
-                + esc(_("Over welke gemeente gaat het? Kies Regionaal als het de hele regio is.")),
-                [*rows, back + stop],
-            )
-        if draft.state == "theme":
-            themes = await worklog.themes(s)
-            rows = rows_of([(th.label, make(f"h{th.id}")) for th in themes], 2)
-            rows.append([(_("Geen thema"), make("h0"))])
-            return View(
-                title + esc(_("Bij welk thema past het? Dat mag je overslaan.")),
-                [*rows, back + stop],
-            )
-        if draft.state == "text":
-            hint = esc(_(self.intro)) + "\n\n" if self.intro else ""
-            return View(
-                title
-                + hint
-                + esc(_(self.text_question))
-                + "\n"
-                + esc(_("Maximaal {max} tekens.").format(max=t.number(self.max_chars, 0))),
-                [back + stop],
-            )
-        return View(
-            await self.summary(s, context, data)
-            + "\n\n"
-            + esc(_("Klopt dit? Tik op Opslaan of pas iets aan.")),
+    async def tap_kind(self, turn: Turn[TextView], cb: Callback) -> Outcome | None:
+        if not (cb.action.startswith("k") and cb.action[1:].isdigit()):
+            return None
+        kind_id = int(cb.action[1:])
+        if kind_id not in {o.id for o in (await turn.view()).options}:
+            return fields.problem(turn, turn.flow.texts.unknown)
+        return self._set(turn.data, kind_id=kind_id)
+
+    async def use_muni(self, turn: Turn[TextView], muni_id: int | None) -> Outcome:
+        return self._set(turn.data, muni=muni_id)
+
+    async def tap_theme(self, turn: Turn[TextView], cb: Callback) -> Outcome | None:
+        if not (cb.action.startswith("h") and cb.action[1:].isdigit()):
+            return None
+        theme_id = int(cb.action[1:]) or None  # h0: no theme
+        if theme_id is not None and theme_id not in {o.id for o in (await turn.view()).options}:
+            return fields.problem(turn, turn.flow.texts.unknown)
+        return self._set(turn.data, theme_id=theme_id)
+
+    async def tap_save(self, turn: Turn[TextView], cb: Callback) -> Outcome | None:
+        return await self.save(turn) if cb.action == "save" else None
+
+    async def save(self, turn: Turn[TextView]) -> Outcome:
+        user = turn.context.app_user
+        assert user is not None and user.id is not None
+        _ = turn.t._
+        data = turn.data
+        view = await turn.view()
+        common: dict[str, Any] = dict(
+            submission_key=turn.draft.submission_key,
+            expert_id=user.id,
+            work_date=turn.today(),
+            municipality_id=data.get("muni"),
+            theme_id=data.get("theme_id"),
+            text=data["text"],
+            now=turn.now(),
+        )
+        if self.entity == "signal":
+            kind_id = int(data["kind_id"])
+            created = (await worklog.add_signal(turn.s, kind_id=kind_id, **common))[1]
+        else:
+            created = (await worklog.add_story(turn.s, **common))[1]
+        if not created:
+            return await fields.already_saved(turn)
+        text = "\n\n".join(
             [
-                [(_("Opslaan"), make("save"))],
-                [(_("Tekst aanpassen"), make("e:text"))],
-                [(_("Gemeente"), make("e:muni")), (_("Thema"), make("e:theme"))]
-                + ([(_("Soort"), make("e:kind"))] if self.with_kind else []),
-                stop,
-            ],
+                esc(_(self.saved)),
+                self.summary(view),
+                esc(_("Klopt er iets niet? Gebruik /corrigeer.")),
+            ]
+        )
+        return await turn.end(text, toast=_("Opgeslagen"))
+
+    async def text_text(self, turn: Turn[TextView], text: str) -> Outcome:
+        # Never log or echo the text itself: it may hold what the guard is there to stop.
+        text = text.strip()
+        problem = text_problem(turn.t, text, self.max_chars, turn.today())
+        if problem is not None:
+            return Outcome(error=problem)
+        return self._set(turn.data, text=text)
+
+    async def text_buttons(self, turn: Turn[TextView], text: str) -> Outcome:
+        return Outcome(error=turn.t._("Kies met de knoppen onder het bericht."))
+
+    async def text_summary(self, turn: Turn[TextView], text: str) -> Outcome:
+        return Outcome(error=turn.t._("Tik op Opslaan, of kies wat je wilt aanpassen."))
+
+    @cached_property
+    def dialogue(self) -> Flow[TextView]:
+        return Flow(
+            name=self.flow,
+            prefix=self.prefix,
+            command=self.command,
+            load=self.load,
+            steps={
+                "kind": Step(self.render_kind, self.tap_kind, self.text_buttons),
+                "muni": Step(self.render_muni, *fields.municipality_step(self.use_muni)),
+                "theme": Step(self.render_theme, self.tap_theme, self.text_buttons),
+                "text": Step(self.render_text, None, self.text_text),
+                "summary": Step(self.render_summary, self.tap_save, self.text_summary),
+            },
+            on_tap=fields.nav_taps(self.next_state, self.edit_targets, _no_data),
+            frame=fields.frame,
+            alert=True,
         )
 
-    async def summary(self, s: AsyncSession, context: BotContext, data: dict[str, Any]) -> str:
-        t = context.t
-        _ = t._
-        rows: list[tuple[str, str]] = []
-        if self.with_kind:
-            rows.append(
-                (_("Soort"), await worklog.label_of(s, SignalKind, data.get("kind_id")) or "?")
-            )
-        muni = await worklog.label_of(s, Municipality, data.get("muni"))
-        rows.append((_("Gemeente"), municipality_label(t, muni)))
-        theme = await worklog.label_of(s, Theme, data.get("theme_id"))
-        rows.append((_("Thema"), theme or _("geen")))
-        lines = [f"<b>{esc(_(self.title))}</b>"]
-        lines += [f"{esc(k)}: <b>{esc(v)}</b>" for k, v in rows]
-        lines.append(f"<i>{esc(data.get('text', ''))}</i>")
-        return "\n".join(lines)
-
-    # ------------------------------------------------------------------ handlers
+    # ------------------------------------------------------------------ the command
 
     async def start(self, update: Update, context: BotContext) -> None:
-        user = context.app_user
-        assert user is not None and user.id is not None
-        services = context.services
         t = context.t
         _ = t._
         typed = " ".join(context.args or []).strip()
-        problem = text_problem(t, typed, self.max_chars, services.today()) if typed else None
+        today = context.services.today()
+        problem = text_problem(t, typed, self.max_chars, today) if typed else None
         async with context.unit() as s:
-            existing = await drafts.get(s, user.id, self.flow)
-            if (
-                not typed
-                and existing is not None
-                and not drafts.is_expired(existing, services.now())
-            ):
-                await step(context, s, existing)
-                view = await self.render(s, context, existing)
-                view.text = esc(_("Je was hier nog mee bezig. Ga verder:")) + "\n\n" + view.text
-                view.buttons.append([(_("Opnieuw beginnen"), button(self.prefix, existing, "new"))])
+            existing = None if typed else await current_draft(s, context, self.flow)
+            if existing is not None:
+                text, buttons = await fields.resume(Turn(s, context, self.dialogue, existing))
             else:
                 data: dict[str, Any] = {}
                 if typed and problem is None:
                     data["text"] = typed  # passed the privacy guard
                 draft = await start_draft(s, context, self.flow, self.next_state(data), data)
-                view = await self.render(s, context, draft)
+                text, buttons = await Turn(s, context, self.dialogue, draft).render()
         if problem is not None:
             await reply(
                 update, context, problem + "\n" + esc(_("Je kunt de tekst straks opnieuw typen."))
             )
-        await reply(update, context, view.text, buttons=view.buttons or None)
+        await reply(update, context, text, buttons=buttons or None)
 
-    async def on_button(self, update: Update, context: BotContext) -> None:
-        try:
-            await self._on_button(update, context)
-        except IntegrityError:
-            data = update.callback_query.data if update.callback_query else ""
-            if not await saved_by_another_update(context, data or "", self.flow, self.entity):
-                raise
-            await already_saved(update, context)
-
-    async def _on_button(self, update: Update, context: BotContext) -> None:
-        query = update.callback_query
-        assert query is not None
-        t = context.t
-        _ = t._
-        toast: str | None = None
-        done: str | None = None
-        view: View | None = None
-        async with context.unit() as s:
-            press = await load_press(s, context, query.data or "", self.flow)
-            draft, action = press.draft, press.action
-            if press.problem is None and draft is not None:
-                data = dict(draft.data)
-                state = draft.state
-                if action == "x":
-                    await drafts.discard(s, draft)
-                    done = esc(_("Gestopt. Er is niets opgeslagen."))
-                elif action == "new":
-                    user = context.app_user
-                    assert user is not None and user.id is not None
-                    draft = await start_draft(s, context, self.flow, self.next_state({}), {})
-                    view = await self.render(s, context, draft)
-                elif action == "b":
-                    data.pop("editing", None)
-                    await step(context, s, draft, state=self.next_state(data), data=data)
-                    view = await self.render(s, context, draft)
-                elif action.startswith("e:") and action[2:] in ("text", "muni", "theme", "kind"):
-                    target = action[2:]
-                    if target == "kind" and not self.with_kind:
-                        press.problem = "stale"
-                    else:
-                        data["editing"] = True
-                        await step(context, s, draft, state=target, data=data)
-                        view = await self.render(s, context, draft)
-                elif action == "save" and state == "summary":
-                    done = await self.save(s, context, draft)
-                    toast = _("Opgeslagen")
-                elif action.startswith("k") and action[1:].isdigit() and state == "kind":
-                    if int(action[1:]) in {k.id for k in await worklog.signal_kinds(s)}:
-                        data["kind_id"] = int(action[1:])
-                        view = await self._advance(s, context, draft, data)
-                    else:
-                        press.problem = "unknown"
-                elif action.startswith("m") and state == "muni":
-                    ok, muni_id = parse_municipality_action(action)
-                    if ok:
-                        data["muni"] = muni_id
-                        view = await self._advance(s, context, draft, data)
-                    else:
-                        press.problem = "unknown"
-                elif action.startswith("h") and action[1:].isdigit() and state == "theme":
-                    theme_id = int(action[1:]) or None
-                    if theme_id is None or theme_id in {th.id for th in await worklog.themes(s)}:
-                        data["theme_id"] = theme_id
-                        view = await self._advance(s, context, draft, data)
-                    else:
-                        press.problem = "unknown"
-                else:
-                    press.problem = "stale"
-        if press.problem is not None:
-            await answer(context, query, problem_text(t, press.problem, self.command), alert=True)
-            return
-        await answer(context, query, toast)
-        if done is not None:
-            await edit_or_send(update, context, done)
-        elif view is not None:
-            await edit_or_send(update, context, view.text, buttons=view.buttons or None)
-
-    async def _advance(
-        self, s: AsyncSession, context: BotContext, draft: ConversationDraft, data: dict[str, Any]
-    ) -> View:
-        data.pop("editing", None)
-        await step(context, s, draft, state=self.next_state(data), data=data)
-        return await self.render(s, context, draft)
-
-    async def save(self, s: AsyncSession, context: BotContext, draft: ConversationDraft) -> str:
-        user = context.app_user
-        assert user is not None and user.id is not None
-        services = context.services
-        data = dict(draft.data)
-        common = dict(
-            submission_key=draft.submission_key,
-            expert_id=user.id,
-            work_date=services.today(),
-            municipality_id=data.get("muni"),
-            theme_id=data.get("theme_id"),
-            text=data["text"],
-            now=services.now(),
-        )
-        if self.entity == "signal":
-            await worklog.add_signal(s, kind_id=int(data["kind_id"]), **common)  # type: ignore[arg-type]
-        else:
-            await worklog.add_story(s, **common)  # type: ignore[arg-type]
-        summary = await self.summary(s, context, data)
-        await drafts.discard(s, draft)
-        _ = context.t._
-        return (
-            esc(_(self.saved))
-            + "\n\n"
-            + summary
-            + "\n\n"
-            + esc(_("Klopt er iets niet? Gebruik /corrigeer."))
-        )
-
-    async def on_text(self, update: Update, context: BotContext, draft: ConversationDraft) -> None:
-        msg = update.message
-        assert msg is not None
-        # Never log or echo the text itself: it may hold what the guard is there to stop.
-        text = (msg.text or "").strip()
-        services = context.services
-        t = context.t
-        _ = t._
-        problem: str | None = None
-        view: View | None = None
-        async with context.unit() as s:
-            current = await drafts.get_by_id(s, draft.id) if draft.id is not None else None
-            if current is None:
-                problem = problem_text(t, "gone", self.command)
-            else:
-                data = dict(current.data)
-                state = current.state
-                if state == "text":
-                    problem = text_problem(t, text, self.max_chars, services.today())
-                    if problem is None:
-                        data["text"] = text
-                        data.pop("editing", None)
-                        await step(context, s, current, state=self.next_state(data), data=data)
-                elif state == "muni":
-                    ok, muni_id = await municipality_from_text(s, text)
-                    if ok:
-                        data["muni"] = muni_id
-                        data.pop("editing", None)
-                        await step(context, s, current, state=self.next_state(data), data=data)
-                    else:
-                        problem = _(
-                            "Die gemeente ken ik niet. Kies een gemeente met de knoppen, typ een "
-                            "gemeente of dorp (bijvoorbeeld <i>Blerick</i>), of kies Regionaal."
-                        )
-                elif state in ("kind", "theme"):
-                    problem = _("Kies met de knoppen onder het bericht.")
-                else:
-                    problem = _("Tik op Opslaan, of kies wat je wilt aanpassen.")
-                view = await self.render(s, context, current)
-        if problem is not None:
-            await reply(update, context, problem, buttons=(view.buttons or None) if view else None)
-        elif view is not None:
-            await reply(update, context, view.text, buttons=view.buttons or None)
-
-    def register(self, application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+    def register(self, application: Application, router: TextRouter) -> None:
         application.add_handler(CommandHandler(self.command.lstrip("/"), self.start))
-        application.add_handler(CallbackQueryHandler(self.on_button, pattern=rf"^{self.prefix}:"))
-        router.flow(self.flow, self.on_text)
+        self.dialogue.register(application, router)
 
 
-MAX_SIGNAL_CHARS = 1000
+MAX_SIGNAL_CHARS = limits.MAX_SIGNAL_CHARS
 
 SIGNAL = TextFlow(
     flow="signaal",
@@ -404,5 +319,5 @@ SIGNAL = TextFlow(
 )
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     SIGNAL.register(application, router)

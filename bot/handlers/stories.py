@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
+from bot.domain import limits
 from bot.handlers.signals import TextFlow
 from bot.i18n import N_
 from bot.router import TextRouter
 
-MAX_STORY_CHARS = 1000
+MAX_STORY_CHARS = limits.MAX_STORY_CHARS
 
 STORY = TextFlow(
     flow="verhaal",
@@ -31,5 +32,5 @@ STORY = TextFlow(
 )
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     STORY.register(application, router)

@@ -17,6 +17,7 @@ from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.week import ContactRow, IndirectRow
+from bot.storage import idempotent
 from bot.storage.models import (
     ActivityType,
     AuditLog,
@@ -90,6 +91,12 @@ async def municipalities(s: AsyncSession) -> list[Option]:
     return [Option(m.id, m.code, m.name) for m in rows]  # type: ignore[arg-type]
 
 
+async def municipality_ids(s: AsyncSession) -> dict[str, int]:
+    """Every municipality (also inactive ones) by its lower-case name: to file a typed name."""
+    rows = (await s.exec(select(Municipality.id, Municipality.name))).all()
+    return {name.lower(): muni_id for muni_id, name in rows if muni_id is not None}
+
+
 async def label_of(s: AsyncSession, table: Any, row_id: int | None) -> str | None:
     """The label (or name, for municipalities) of one reference row."""
     if row_id is None:
@@ -156,13 +163,19 @@ async def by_submission_key(s: AsyncSession, entity: str, key: str) -> Any | Non
 
 
 async def _insert_once(s: AsyncSession, entity: str, row: Any) -> tuple[Any, bool]:
-    """Insert unless a row with the same submission key exists: (row, created)."""
-    existing = await by_submission_key(s, entity, row.submission_key)
-    if existing is not None:
-        return existing, False
-    s.add(row)
-    await s.flush()
-    return row, True
+    """Insert unless a row with the same submission key exists (also one a racing update
+    inserted first): (the row that is there, created)."""
+
+    async def find() -> Any | None:
+        return await by_submission_key(s, entity, row.submission_key)
+
+    async def insert() -> Any:
+        s.add(row)
+        await s.flush()
+        return row
+
+    saved = await idempotent.insert_once(s, find, insert)
+    return saved.row, saved.created
 
 
 async def add_indirect_hours(
