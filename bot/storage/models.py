@@ -13,12 +13,22 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from bot.storage.types import UTCDateTime, utcnow
+
+
+@cache
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model, typed (SQLModel does not declare `__table__` for type
+    checkers). For Core statements, which skip the ORM's per-statement work."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table), model
+    return table
 
 
 def ts(nullable: bool = True, index: bool = False) -> Any:
