@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
+from sqlmodel import col
 from telegram.ext import Application
 
+from bot.context import BotContext
 from bot.services import Services
 from bot.storage.db import transaction
 from bot.storage.models import ConversationDraft, ProcessedUpdate, RegistrationAttempt
@@ -33,23 +35,27 @@ class Pruned:
 async def prune(services: Services, now: datetime) -> Pruned:
     result = Pruned()
     async with transaction(services.sessions) as s:
-        r = await s.exec(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - KEEP_UPDATE_IDS))  # type: ignore[call-overload]
+        r = await s.exec(
+            delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < now - KEEP_UPDATE_IDS)
+        )
         result.updates = r.rowcount or 0
-        r = await s.exec(  # type: ignore[call-overload]
-            delete(RegistrationAttempt).where(RegistrationAttempt.at < now - KEEP_FAILED_ATTEMPTS)
+        r = await s.exec(
+            delete(RegistrationAttempt).where(
+                col(RegistrationAttempt.at) < now - KEEP_FAILED_ATTEMPTS
+            )
         )
         result.attempts = r.rowcount or 0
-        r = await s.exec(  # type: ignore[call-overload]
+        r = await s.exec(
             delete(ConversationDraft).where(
-                ConversationDraft.expires_at < now - KEEP_EXPIRED_DRAFTS
+                col(ConversationDraft.expires_at) < now - KEEP_EXPIRED_DRAFTS
             )
         )
         result.drafts = r.rowcount or 0
     return result
 
 
-async def _job(context: object) -> None:
-    services: Services = context.application.bot_data.services  # type: ignore[attr-defined]
+async def _job(context: BotContext) -> None:
+    services = context.services
     pruned = await prune(services, services.now())
     log.info(
         "pruned %s update ids, %s attempts, %s drafts",
@@ -59,7 +65,7 @@ async def _job(context: object) -> None:
     )
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     jq = application.job_queue
     if jq is None:
         return

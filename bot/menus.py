@@ -6,8 +6,10 @@ import logging
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application
 
 from bot.commands import RESIDENT, menu_for
+from bot.context import BotContext
 from bot.i18n import LANGUAGES, translator
 
 log = logging.getLogger(__name__)
@@ -37,22 +39,21 @@ async def set_user_menu(bot: Bot, chat_id: int, role: str, language: str) -> Non
         log.warning("menu not set: %s", type(exc).__name__)
 
 
-async def refresh_user_menus(context: object) -> None:
+async def refresh_user_menus(context: BotContext) -> None:
     """At start-up: give every registered user the menu of their role and language (a new
     version may have added commands). Paced by the rate limiter; blocked chats are skipped."""
     from bot.storage import users as user_repo
 
-    app = context.application  # type: ignore[attr-defined]
-    services = app.bot_data.services
+    services = context.bot_data.services
     async with services.sessions() as s:
         people = await user_repo.active_users(s)
     for user in people:
         if not user.blocked_bot:
-            await set_user_menu(app.bot, user.chat_id, user.role, user.language)
+            await set_user_menu(context.bot, user.chat_id, user.role, user.language)
 
 
-def schedule(application: object) -> None:
-    jq = application.job_queue  # type: ignore[attr-defined]
+def schedule(application: Application) -> None:
+    jq = application.job_queue
     if jq is not None:
         jq.run_once(
             refresh_user_menus,
