@@ -26,7 +26,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql import Executable
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -62,7 +62,7 @@ from bot.storage.models import (
 TREND_WEEKS = 4
 
 
-def _insert(s: AsyncSession, table: Any) -> Any:
+def _insert(s: AsyncSession, table: sa.Table) -> Any:
     """A dialect INSERT that supports ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
     name = s.get_bind().dialect.name
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
@@ -73,10 +73,6 @@ async def _core(s: AsyncSession, stmt: Executable) -> CursorResult[*tuple[Any, .
     does at run time for a statement without ORM entities, typed."""
     conn = await s.connection()
     return await conn.execute(stmt)
-
-
-def _live(model: Any) -> Any:
-    return model.deleted_at.is_(None)
 
 
 # --------------------------------------------------------------------------- digest data
@@ -239,7 +235,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     )
 
 
-async def _labels(s: AsyncSession, model: Any) -> dict[int, tuple[str, int]]:
+async def _labels(s: AsyncSession, model: type[SQLModel]) -> dict[int, tuple[str, int]]:
     t = table_of(model).c
     rows = (await _core(s, select(t.id, t.label, t.sort_order))).all()
     return {i: (label, order) for i, label, order in rows}
@@ -251,7 +247,7 @@ def _as_date(value: Any) -> date:
 
 
 async def _notes(
-    s: AsyncSession, model: Any, start: date, end: date, with_kind: bool
+    s: AsyncSession, model: type[SQLModel], start: date, end: date, with_kind: bool
 ) -> list[Note]:
     t = table_of(model).c
     m = table_of(Municipality).c
@@ -422,7 +418,7 @@ async def claim_digest(
 
 def _digest_claim_is(
     recipient_id: int, kind: str, period: str, owner: str, claimed_at: datetime
-) -> Any:
+) -> sa.ColumnElement[bool]:
     """The row is still claimed by this claim: same owner and the same claim moment (one
     process can claim a row twice, e.g. a retry pass after its own first pass's lease ran out)."""
     d = table_of(DigestDelivery).c
@@ -493,7 +489,7 @@ class ReminderTarget:
     due_at: datetime | None = None
 
 
-def _nothing_logged(user_id: Any, day: date) -> Any:
+def _nothing_logged(user_id: sa.ColumnElement[Any], day: date) -> sa.ColumnElement[bool]:
     c = table_of(Contact).c
     i = table_of(IndirectHours).c
     off = table_of(DayOff).c
@@ -504,7 +500,7 @@ def _nothing_logged(user_id: Any, day: date) -> Any:
     )
 
 
-def _reminder_user_filter(u: Any, day: date) -> Any:
+def _reminder_user_filter(u: Any, day: date) -> sa.ColumnElement[bool]:
     return and_(
         u.role == Role.expert.value,
         u.active,
