@@ -55,7 +55,7 @@ async def prune(services: Services, now: datetime) -> Pruned:
 
 
 async def _job(context: BotContext) -> None:
-    services = context.services
+    services = context.application.bot_data.services
     pruned = await prune(services, services.now())
     log.info(
         "pruned %s update ids, %s attempts, %s drafts",

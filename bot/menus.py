@@ -44,12 +44,13 @@ async def refresh_user_menus(context: BotContext) -> None:
     version may have added commands). Paced by the rate limiter; blocked chats are skipped."""
     from bot.storage import users as user_repo
 
-    services = context.bot_data.services
+    app = context.application
+    services = app.bot_data.services
     async with services.sessions() as s:
         people = await user_repo.active_users(s)
     for user in people:
         if not user.blocked_bot:
-            await set_user_menu(context.bot, user.chat_id, user.role, user.language)
+            await set_user_menu(app.bot, user.chat_id, user.role, user.language)
 
 
 def schedule(application: Application) -> None:
