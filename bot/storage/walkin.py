@@ -697,8 +697,8 @@ async def import_rows(
     for r in rows:
         muni_id = muni_ids[r.municipality]
         key = natural_key(muni_id, r.place, r.weekday, r.start, r.end, r.valid_from)
-        match = existing.get(key)
-        if match is None:
+        current = existing.get(key)
+        if current is None:
             new = await add_session(
                 s,
                 municipality_id=muni_id,
@@ -727,7 +727,7 @@ async def import_rows(
             "note": r.note,
             "active": True,
         }
-        if await update_session(s, id_of(match), changes, now, actor_id=actor_id):
+        if await update_session(s, id_of(current), changes, now, actor_id=actor_id):
             updated += 1
         else:
             unchanged += 1
