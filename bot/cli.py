@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Journeys add subcommands (digest, inloop …) by appending a function here.
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def _load_extensions() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from bot.config import Settings, load_settings
 
 
-def extend(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def extend(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("digest", help="send the weekly digest to every coordinator (once)")
     p.add_argument("--week", help="ISO week, e.g. 2026-W47 (default: the week due now)")
     p.add_argument("--dry-run", action="store_true", help="print the digest, send nothing")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
+from sqlmodel import col
 
 from bot.services import Services
 from bot.storage.db import transaction
@@ -29,15 +30,19 @@ class Pruned:
 async def prune(services: Services, now: datetime) -> Pruned:
     result = Pruned()
     async with transaction(services.sessions) as s:
-        r = await s.exec(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - KEEP_UPDATE_IDS))  # type: ignore[call-overload]
+        r = await s.exec(
+            delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < now - KEEP_UPDATE_IDS)
+        )
         result.updates = r.rowcount or 0
-        r = await s.exec(  # type: ignore[call-overload]
-            delete(RegistrationAttempt).where(RegistrationAttempt.at < now - KEEP_FAILED_ATTEMPTS)
+        r = await s.exec(
+            delete(RegistrationAttempt).where(
+                col(RegistrationAttempt.at) < now - KEEP_FAILED_ATTEMPTS
+            )
         )
         result.attempts = r.rowcount or 0
-        r = await s.exec(  # type: ignore[call-overload]
+        r = await s.exec(
             delete(ConversationDraft).where(
-                ConversationDraft.expires_at < now - KEEP_EXPIRED_DRAFTS
+                col(ConversationDraft.expires_at) < now - KEEP_EXPIRED_DRAFTS
             )
         )
         result.drafts = r.rowcount or 0

@@ -61,7 +61,7 @@ def _catalog(language: str) -> gettext.NullTranslations:
 def pick_language(telegram_code: str | None, stored: str | None = None) -> str:
     """The stored preference wins; otherwise the Telegram client language, Dutch by default."""
     if stored in LANGUAGES:
-        return stored  # type: ignore[return-value]
+        return stored
     if telegram_code and telegram_code.lower().split("-")[0] == "en":
         return "en"
     return DEFAULT_LANGUAGE

@@ -49,7 +49,7 @@ def update() -> None:
         for message in catalog:
             if not message.id:
                 continue
-            empty = not any(message.string) if message.pluralizable else not message.string
+            empty = not any(message.string or ()) if message.pluralizable else not message.string
             if language == "nl" and empty:
                 message.string = message.id
         catalog.obsolete.clear()
@@ -100,7 +100,8 @@ def fill(language: str, translations: dict[str, str]) -> int:
     catalog = load(language)
     n = 0
     for message in catalog:
-        if message.id and not message.pluralizable and not message.string:
+        # A str id: not pluralizable.
+        if isinstance(message.id, str) and message.id and not message.string:
             text = translations.get(message.id)
             if text:
                 message.string = text

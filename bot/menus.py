@@ -8,6 +8,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from telegram.error import Forbidden, TelegramError
 
 from bot.commands import RESIDENT, menu_for
+from bot.context import BotContext
 from bot.i18n import LANGUAGES, translator
 
 log = logging.getLogger(__name__)
@@ -37,12 +38,12 @@ async def set_user_menu(bot: Bot, chat_id: int, role: str, language: str) -> Non
         log.warning("menu not set: %s", type(exc).__name__)
 
 
-async def refresh_user_menus(context: object) -> None:
+async def refresh_user_menus(context: BotContext) -> None:
     """At start-up: give every registered user the menu of their role and language (a new
     version may have added commands). Paced by the rate limiter; blocked chats are skipped."""
     from bot.storage import users as user_repo
 
-    app = context.application  # type: ignore[attr-defined]
+    app = context.application
     services = app.bot_data.services
     async with services.sessions() as s:
         people = await user_repo.active_users(s)

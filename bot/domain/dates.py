@@ -294,6 +294,7 @@ def parse_pause_until(text: str, today: date, *, max_days: int = 366) -> date:
         text,
         re.IGNORECASE,
     )
+    d: date | None
     if m:
         n = int(m.group(1))
         d = today + timedelta(days=n * (7 if m.group(2).lower().startswith("we") else 1))

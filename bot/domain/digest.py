@@ -464,10 +464,11 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
 
     for unit in _units(text, limit):
         m = _TAG.fullmatch(unit)
-        opens = m is not None and not m.group(1)
+        # An opening tag must fit together with its own closing tag.
+        own_close = utf16_len(f"</{m.group(2)}>") if m is not None and not m.group(1) else 0
         size = utf16_len(unit)
         while True:
-            extra = utf16_len(close(stack)) + (utf16_len(f"</{m.group(2)}>") if opens else 0)  # type: ignore[union-attr]
+            extra = utf16_len(close(stack)) + own_close
             if cur_len + size + extra <= limit:
                 break
             if not _visible("".join(cur)).strip():

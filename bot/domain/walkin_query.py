@@ -531,7 +531,7 @@ def answer(
             rules, exceptions, now, municipality=query.municipality, days=horizon_days
         )
         matching, _ = _prefer_kind([o for o in ahead if _in_part(o, query.part_of_day)], query.kind)
-        next_occ = (matching or ahead or [None])[0]
+        next_occ = next(iter(matching or ahead), None)
 
     return _answer(
         query,

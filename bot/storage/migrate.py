@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.data import municipalities, vocabulary
 from bot.storage.db import create_engine, session_factory, transaction
-from bot.storage.models import VOCAB_TABLES, Municipality, Village
+from bot.storage.models import VOCAB_TABLES, Municipality, Village, id_of
 
 
 def alembic_config(database_url: str) -> Config:
@@ -48,7 +48,7 @@ async def seed_reference_data(engine: AsyncEngine) -> dict[str, int]:
             )
             for v in ref.villages:
                 if v not in have:
-                    s.add(Village(municipality_id=muni.id, name=v))
+                    s.add(Village(municipality_id=id_of(muni), name=v))
         added["municipalities"] = n
         for kind, entries in vocabulary().items():
             table = VOCAB_TABLES[kind]

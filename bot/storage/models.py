@@ -13,12 +13,33 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import Any
+from functools import cache
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from bot.storage.types import UTCDateTime, utcnow
+
+
+@cache
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model, typed (SQLModel does not declare `__table__` for type
+    checkers). For Core statements, which skip the ORM's per-statement work."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table), model
+    return table
+
+
+class _HasId(Protocol):
+    id: int | None
+
+
+def id_of(row: _HasId) -> int:
+    """The primary key of a row that is in the database (loaded, or added and flushed)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
 
 
 def ts(nullable: bool = True, index: bool = False) -> Any:

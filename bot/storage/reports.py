@@ -24,6 +24,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.sql import Executable
+from sqlmodel import SQLModel, col
+from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.digest import (
@@ -52,19 +56,23 @@ from bot.storage.models import (
     Story,
     Theme,
     User,
+    table_of,
 )
 
 TREND_WEEKS = 4
 
 
-def _insert(s: AsyncSession, table: Any) -> Any:
+def _insert(s: AsyncSession, table: sa.Table) -> Any:
     """A dialect INSERT that supports ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
-    name = s.bind.dialect.name  # type: ignore[union-attr]
+    name = s.get_bind().dialect.name
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
 
 
-def _live(model: Any) -> Any:
-    return model.deleted_at.is_(None)
+async def _core(s: AsyncSession, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
+    """Run a Core statement on the session's connection, in its transaction: what `s.exec`
+    does at run time for a statement without ORM entities, typed."""
+    conn = await s.connection()
+    return await conn.execute(stmt)
 
 
 # --------------------------------------------------------------------------- digest data
@@ -76,17 +84,18 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     trend_start = week.shift(-(TREND_WEEKS - 1)).monday
 
     munis = (
-        await s.exec(  # type: ignore[call-overload]
-            select(Municipality.id, Municipality.name, Municipality.mgr_key_pct)
-            .where(Municipality.active)
-            .order_by(Municipality.name)
+        await s.exec(
+            orm_select(col(Municipality.id), col(Municipality.name), col(Municipality.mgr_key_pct))
+            .where(col(Municipality.active))
+            .order_by(col(Municipality.name))
         )
     ).all()
 
     # Per municipality and day over the trend range; folded into weeks below (≤ 14 × 28 rows).
-    c = Contact.__table__.c
+    c = table_of(Contact).c
     contact_rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await _core(
+            s,
             select(
                 c.municipality_id,
                 c.work_date,
@@ -96,19 +105,20 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
                 func.sum(c.residents_new),
             )
             .where(c.work_date >= trend_start, c.work_date <= end, c.deleted_at.is_(None))
-            .group_by(c.municipality_id, c.work_date)
+            .group_by(c.municipality_id, c.work_date),
         )
     ).all()
-    i = IndirectHours.__table__.c
+    i = table_of(IndirectHours).c
     indirect_rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await _core(
+            s,
             select(i.municipality_id, i.work_date, func.sum(i.duration_minutes))
             .where(i.work_date >= trend_start, i.work_date <= end, i.deleted_at.is_(None))
-            .group_by(i.municipality_id, i.work_date)
+            .group_by(i.municipality_id, i.work_date),
         )
     ).all()
 
-    per_muni: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    per_muni: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     per_week: dict[IsoWeek, list[int]] = defaultdict(lambda: [0, 0, 0])
     regional = 0
     for muni_id, day, minutes, n, residents, new in contact_rows:
@@ -147,34 +157,36 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     # Week-only aggregates group by ids and take labels from the (small) vocabularies: a join
     # on the label table makes SQLite loop over the vocabulary and rescan the week each time.
     in_week = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
-    ct = ContactTheme.__table__.c
-    pg = s.bind.dialect.name == "postgresql"  # type: ignore[union-attr]
+    ct = table_of(ContactTheme).c
+    pg = s.get_bind().dialect.name == "postgresql"
     if pg:
         # PostgreSQL estimates hashing all of contact_theme (1.5M rows at pool scale, ~250 ms)
         # cheaper than probing its primary key for the week's ~10k contacts (~30 ms).
-        await s.exec(sa.text("SET LOCAL enable_hashjoin = off"))  # type: ignore[call-overload]
+        await _core(s, sa.text("SET LOCAL enable_hashjoin = off"))
     theme_rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await _core(
+            s,
             select(
                 ct.theme_id,
                 func.count(),
                 func.sum(c.residents_count),
                 func.sum(c.residents_new),
             )
-            .select_from(Contact.__table__.join(ContactTheme.__table__, ct.contact_id == c.id))
+            .select_from(table_of(Contact).join(table_of(ContactTheme), ct.contact_id == c.id))
             .where(in_week)
-            .group_by(ct.theme_id)
+            .group_by(ct.theme_id),
         )
     ).all()
     if pg:
-        await s.exec(sa.text("RESET enable_hashjoin"))  # type: ignore[call-overload]
+        await _core(s, sa.text("RESET enable_hashjoin"))
     mix_rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await _core(
+            s,
             select(
                 c.activity_type_id, c.referral_target_id, func.count(), func.sum(c.duration_minutes)
             )
             .where(in_week)
-            .group_by(c.activity_type_id, c.referral_target_id)
+            .group_by(c.activity_type_id, c.referral_target_id),
         )
     ).all()
     theme_labels = await _labels(s, Theme)
@@ -223,9 +235,9 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     )
 
 
-async def _labels(s: AsyncSession, model: Any) -> dict[int, tuple[str, int]]:
-    t = model.__table__.c
-    rows = (await s.exec(select(t.id, t.label, t.sort_order))).all()  # type: ignore[call-overload]
+async def _labels(s: AsyncSession, model: type[SQLModel]) -> dict[int, tuple[str, int]]:
+    t = table_of(model).c
+    rows = (await _core(s, select(t.id, t.label, t.sort_order))).all()
     return {i: (label, order) for i, label, order in rows}
 
 
@@ -235,22 +247,23 @@ def _as_date(value: Any) -> date:
 
 
 async def _notes(
-    s: AsyncSession, model: Any, start: date, end: date, with_kind: bool
+    s: AsyncSession, model: type[SQLModel], start: date, end: date, with_kind: bool
 ) -> list[Note]:
-    t = model.__table__.c
-    m = Municipality.__table__.c
+    t = table_of(model).c
+    m = table_of(Municipality).c
     cols = [t.text, m.name]
-    frm = model.__table__.outerjoin(Municipality.__table__, m.id == t.municipality_id)
+    frm = table_of(model).outerjoin(table_of(Municipality), m.id == t.municipality_id)
     if with_kind:
-        k = SignalKind.__table__.c
+        k = table_of(SignalKind).c
         cols.append(k.label)
-        frm = frm.join(SignalKind.__table__, k.id == t.kind_id)
+        frm = frm.join(table_of(SignalKind), k.id == t.kind_id)
     rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await _core(
+            s,
             select(*cols)
             .select_from(frm)
             .where(t.work_date >= start, t.work_date <= end, t.deleted_at.is_(None))
-            .order_by(t.work_date, t.id)
+            .order_by(t.work_date, t.id),
         )
     ).all()
     return [
@@ -262,13 +275,13 @@ async def _notes(
 async def _silent_and_blocked(
     s: AsyncSession, start: date, end: date, tz: ZoneInfo
 ) -> tuple[list[ExpertName], list[ExpertName]]:
-    u = User.__table__.c
-    m = Municipality.__table__.c
-    c = Contact.__table__.c
-    i = IndirectHours.__table__.c
+    u = table_of(User).c
+    m = table_of(Municipality).c
+    c = table_of(Contact).c
+    i = table_of(IndirectHours).c
     # Someone who joined after the week ended cannot have been silent in it.
     week_over = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
-    off = DayOff.__table__.c
+    off = table_of(DayOff).c
     # "Niets te melden" is an answer too: only who left the week empty is silent.
     logged = or_(
         exists().where(
@@ -285,17 +298,15 @@ async def _silent_and_blocked(
     base = (
         select(u.display_name, m.name)
         .select_from(
-            User.__table__.outerjoin(Municipality.__table__, m.id == u.home_municipality_id)
+            table_of(User).outerjoin(table_of(Municipality), m.id == u.home_municipality_id)
         )
         .where(u.role == Role.expert.value, u.active, u.deleted_at.is_(None))
         .order_by(u.display_name, u.id)
     )
     silent = (
-        await s.exec(  # type: ignore[call-overload]
-            base.where(~u.blocked_bot, u.created_at < week_over, ~logged, ~paused)
-        )
+        await _core(s, base.where(~u.blocked_bot, u.created_at < week_over, ~logged, ~paused))
     ).all()
-    blocked = (await s.exec(base.where(u.blocked_bot))).all()  # type: ignore[call-overload]
+    blocked = (await _core(s, base.where(u.blocked_bot))).all()
     return (
         [ExpertName(n or "?", mn or "") for n, mn in silent],
         [ExpertName(n or "?", mn or "") for n, mn in blocked],
@@ -317,9 +328,10 @@ class Recipient:
 
 async def digest_recipients(s: AsyncSession, registered_before: datetime) -> list[Recipient]:
     """Active coordinators who were registered when the digest fell due."""
-    u = User.__table__.c
+    u = table_of(User).c
     rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await _core(
+            s,
             select(u.id, u.chat_id, u.language, u.display_name)
             .where(
                 u.role == Role.coordinator.value,
@@ -328,7 +340,7 @@ async def digest_recipients(s: AsyncSession, registered_before: datetime) -> lis
                 ~u.blocked_bot,
                 u.created_at <= registered_before,
             )
-            .order_by(u.id)
+            .order_by(u.id),
         )
     ).all()
     return [Recipient(*r) for r in rows]
@@ -340,13 +352,14 @@ async def unfinished_digest_recipients(
     """Recipients without a finished delivery for this period: a cheap check that lets a pass
     skip building the digest when all is done. Finished: sent, blocked, or "unknown" (the send
     timed out and may have arrived: never sent again)."""
-    d = DigestDelivery.__table__.c
+    d = table_of(DigestDelivery).c
     done = set(
         (
-            await s.exec(  # type: ignore[call-overload]
+            await _core(
+                s,
                 select(d.recipient_id).where(
                     d.kind == kind, d.period == period, d.status.in_(FINISHED_DIGEST)
-                )
+                ),
             )
         ).scalars()
     )
@@ -370,7 +383,7 @@ async def claim_digest(
     finished and its lease has run out (the claiming process died), or when sending failed.
     """
     ins = (
-        _insert(s, DigestDelivery.__table__)
+        _insert(s, table_of(DigestDelivery))
         .values(
             recipient_id=recipient_id,
             kind=kind,
@@ -381,13 +394,13 @@ async def claim_digest(
             owner=owner,
         )
         .on_conflict_do_nothing(index_elements=["recipient_id", "kind", "period"])
-        .returning(DigestDelivery.__table__.c.id)
+        .returning(table_of(DigestDelivery).c.id)
     )
-    if (await s.exec(ins)).first() is not None:  # type: ignore[call-overload]
+    if (await s.exec(ins)).first() is not None:
         return True
-    d = DigestDelivery.__table__.c
-    taken = await s.exec(  # type: ignore[call-overload]
-        update(DigestDelivery.__table__)
+    d = table_of(DigestDelivery).c
+    taken = await s.exec(
+        update(table_of(DigestDelivery))
         .where(
             d.recipient_id == recipient_id,
             d.kind == kind,
@@ -405,10 +418,10 @@ async def claim_digest(
 
 def _digest_claim_is(
     recipient_id: int, kind: str, period: str, owner: str, claimed_at: datetime
-) -> Any:
+) -> sa.ColumnElement[bool]:
     """The row is still claimed by this claim: same owner and the same claim moment (one
     process can claim a row twice, e.g. a retry pass after its own first pass's lease ran out)."""
-    d = DigestDelivery.__table__.c
+    d = table_of(DigestDelivery).c
     return and_(
         d.recipient_id == recipient_id,
         d.kind == kind,
@@ -431,8 +444,8 @@ async def renew_digest_claim(
 ) -> bool:
     """Right before sending: True (and the lease starts again at `now`) when the claim made at
     `claimed_at` is still ours; False when another pass took it over (then don't send)."""
-    res = await s.exec(  # type: ignore[call-overload]
-        update(DigestDelivery.__table__)
+    res = await s.exec(
+        update(table_of(DigestDelivery))
         .where(_digest_claim_is(recipient_id, kind, period, owner, claimed_at))
         .values(claimed_at=now)
     )
@@ -451,8 +464,8 @@ async def finish_digest(
     now: datetime,
 ) -> bool:
     """Record the outcome; only the current claim may (a stale claim changes nothing)."""
-    res = await s.exec(  # type: ignore[call-overload]
-        update(DigestDelivery.__table__)
+    res = await s.exec(
+        update(table_of(DigestDelivery))
         .where(_digest_claim_is(recipient_id, kind, period, owner, claimed_at))
         .values(status=status, sent_at=now if status == "sent" else None)
     )
@@ -476,10 +489,10 @@ class ReminderTarget:
     due_at: datetime | None = None
 
 
-def _nothing_logged(user_id: Any, day: date) -> Any:
-    c = Contact.__table__.c
-    i = IndirectHours.__table__.c
-    off = DayOff.__table__.c
+def _nothing_logged(user_id: sa.ColumnElement[Any], day: date) -> sa.ColumnElement[bool]:
+    c = table_of(Contact).c
+    i = table_of(IndirectHours).c
+    off = table_of(DayOff).c
     return and_(
         ~exists().where(c.expert_id == user_id, c.work_date == day, c.deleted_at.is_(None)),
         ~exists().where(i.expert_id == user_id, i.work_date == day, i.deleted_at.is_(None)),
@@ -487,7 +500,7 @@ def _nothing_logged(user_id: Any, day: date) -> Any:
     )
 
 
-def _reminder_user_filter(u: Any, day: date) -> Any:
+def _reminder_user_filter(u: Any, day: date) -> sa.ColumnElement[bool]:
     return and_(
         u.role == Role.expert.value,
         u.active,
@@ -505,10 +518,11 @@ async def new_reminder_candidates(
 
     Holidays and the late limit are decided by the caller (pure domain); this only narrows.
     """
-    u = User.__table__.c
-    r = ReminderDelivery.__table__.c
+    u = table_of(User).c
+    r = table_of(ReminderDelivery).c
     rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await _core(
+            s,
             select(
                 u.id,
                 u.chat_id,
@@ -525,7 +539,7 @@ async def new_reminder_candidates(
                 ~exists().where(r.user_id == u.id, r.local_date == day),
                 _nothing_logged(u.id, day),
             )
-            .order_by(u.id)
+            .order_by(u.id),
         )
     ).all()
     return [ReminderTarget(*row) for row in rows]
@@ -537,7 +551,7 @@ async def claim_new_reminders(
     """Insert claim rows; returns the targets this process won (with their delivery ids)."""
     by_user = {t.user_id: t for t in targets}
     won: list[ReminderTarget] = []
-    table = ReminderDelivery.__table__
+    table = table_of(ReminderDelivery)
     batch = 500  # stays far below SQLite's bound-parameter limit
     items = list(targets)
     for k in range(0, len(items), batch):
@@ -558,7 +572,7 @@ async def claim_new_reminders(
             .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
             .returning(table.c.id, table.c.user_id)
         )
-        for delivery_id, user_id in (await s.exec(stmt)).all():  # type: ignore[call-overload]
+        for delivery_id, user_id in (await s.exec(stmt)).all():
             t = by_user[user_id]
             won.append(
                 ReminderTarget(
@@ -582,10 +596,11 @@ async def pending_reminders(
     s: AsyncSession, day: date, now: datetime, lease: timedelta
 ) -> list[ReminderTarget]:
     """Today's rows to (re)send: snoozed ones that are due again, and claims whose sender died."""
-    u = User.__table__.c
-    r = ReminderDelivery.__table__.c
+    u = table_of(User).c
+    r = table_of(ReminderDelivery).c
     rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await _core(
+            s,
             select(
                 u.id,
                 u.chat_id,
@@ -598,7 +613,7 @@ async def pending_reminders(
                 r.snooze_count,
                 r.due_at,
             )
-            .select_from(ReminderDelivery.__table__.join(User.__table__, u.id == r.user_id))
+            .select_from(table_of(ReminderDelivery).join(table_of(User), u.id == r.user_id))
             .where(
                 r.local_date == day,
                 or_(
@@ -608,24 +623,27 @@ async def pending_reminders(
                 _reminder_user_filter(u, day),
                 _nothing_logged(u.id, day),
             )
-            .order_by(u.id)
+            .order_by(u.id),
         )
     ).all()
     out = []
-    for row in rows:
-        due = row[9]
+    for user_id, chat_id, language, name, days, at, pause_until, d_id, snoozes, due in rows:
         if due is not None and due.tzinfo is None:  # raw column: SQLite drops the zone
             due = due.replace(tzinfo=ZoneInfo("UTC"))
-        out.append(ReminderTarget(*row[:9], due_at=due))
+        out.append(
+            ReminderTarget(
+                user_id, chat_id, language, name, days, at, pause_until, d_id, snoozes, due
+            )
+        )
     return out
 
 
 async def reclaim_reminder(
     s: AsyncSession, delivery_id: int, now: datetime, lease: timedelta
 ) -> bool:
-    r = ReminderDelivery.__table__.c
-    res = await s.exec(  # type: ignore[call-overload]
-        update(ReminderDelivery.__table__)
+    r = table_of(ReminderDelivery).c
+    res = await s.exec(
+        update(table_of(ReminderDelivery))
         .where(
             r.id == delivery_id,
             or_(
@@ -643,9 +661,9 @@ async def renew_reminder_claim(
 ) -> bool:
     """Right before sending: True (and the lease starts again at `now`) when the claim made at
     `claimed_at` is still ours; False when another pass took it over (then don't send)."""
-    r = ReminderDelivery.__table__.c
-    res = await s.exec(  # type: ignore[call-overload]
-        update(ReminderDelivery.__table__)
+    r = table_of(ReminderDelivery).c
+    res = await s.exec(
+        update(table_of(ReminderDelivery))
         .where(r.id == delivery_id, r.status == "claimed", r.claimed_at == claimed_at)
         .values(claimed_at=now)
     )
@@ -662,12 +680,12 @@ async def set_reminder_status(
     message_id: int | None = None,
 ) -> bool:
     """Record a send's outcome, only while the claim made at `claimed_at` is still ours."""
-    r = ReminderDelivery.__table__.c
+    r = table_of(ReminderDelivery).c
     values: dict[str, Any] = {"status": status}
     if status == "sent":
         values.update(sent_at=now, message_id=message_id)
-    res = await s.exec(  # type: ignore[call-overload]
-        update(ReminderDelivery.__table__)
+    res = await s.exec(
+        update(table_of(ReminderDelivery))
         .where(r.id == delivery_id, r.status == "claimed", r.claimed_at == claimed_at)
         .values(**values)
     )
@@ -688,9 +706,9 @@ async def snooze_reminder(
 ) -> bool:
     """Conditional: only the message with the current snooze count can snooze, and only while
     snoozes are left. A double tap or an old message changes nothing."""
-    r = ReminderDelivery.__table__.c
-    res = await s.exec(  # type: ignore[call-overload]
-        update(ReminderDelivery.__table__)
+    r = table_of(ReminderDelivery).c
+    res = await s.exec(
+        update(table_of(ReminderDelivery))
         .where(
             r.id == delivery_id,
             r.user_id == user_id,
@@ -704,9 +722,9 @@ async def snooze_reminder(
 
 
 async def answer_reminder(s: AsyncSession, delivery_id: int, user_id: int) -> None:
-    r = ReminderDelivery.__table__.c
-    await s.exec(  # type: ignore[call-overload]
-        update(ReminderDelivery.__table__)
+    r = table_of(ReminderDelivery).c
+    await s.exec(
+        update(table_of(ReminderDelivery))
         .where(r.id == delivery_id, r.user_id == user_id)
         .values(status="answered")
     )
@@ -714,21 +732,19 @@ async def answer_reminder(s: AsyncSession, delivery_id: int, user_id: int) -> No
 
 async def add_day_off(s: AsyncSession, expert_id: int, day: date, now: datetime) -> bool:
     """Store "Niets te melden" for a day; True when it was new."""
-    table = DayOff.__table__
+    table = table_of(DayOff)
     stmt = (
         _insert(s, table)
         .values(expert_id=expert_id, work_date=day, created_at=now)
         .on_conflict_do_nothing(index_elements=["expert_id", "work_date"])
         .returning(table.c.id)
     )
-    return (await s.exec(stmt)).first() is not None  # type: ignore[call-overload]
+    return (await s.exec(stmt)).first() is not None
 
 
 async def logged_anything(s: AsyncSession, expert_id: int, day: date) -> bool:
-    u = User.__table__.c
+    u = table_of(User).c
     res = (
-        await s.exec(  # type: ignore[call-overload]
-            select(sa.literal(1)).where(u.id == expert_id, ~_nothing_logged(u.id, day))
-        )
+        await _core(s, select(sa.literal(1)).where(u.id == expert_id, ~_nothing_logged(u.id, day)))
     ).first()
     return res is not None

@@ -14,12 +14,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, or_
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.walkin import TZ, ScheduleException, SessionRule
 from bot.domain.walkin_csv import SessionRow
-from bot.storage.models import AuditLog, Municipality, WalkInException, WalkInSession
+from bot.storage.models import AuditLog, Municipality, WalkInException, WalkInSession, id_of
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ async def municipality_by_id(s: AsyncSession, municipality_id: int) -> Municipal
 def session_rule(row: WalkInSession, municipality: str) -> SessionRule | None:
     try:
         return SessionRule(
-            id=row.id,  # type: ignore[arg-type]
+            id=id_of(row),
             municipality=municipality,
             place=row.place,
             address=row.address,
@@ -65,7 +65,7 @@ def session_rule(row: WalkInSession, municipality: str) -> SessionRule | None:
             valid_until=row.valid_until,
             open_on_holidays=row.open_on_holidays,
             note=row.note,
-            kind=row.kind if row.kind in ("inloop", "spreekuur") else "inloop",  # type: ignore[arg-type]
+            kind="spreekuur" if row.kind == "spreekuur" else "inloop",
         )
     except ValueError:
         # Only rows written around the checks below can get here; skip, never crash an answer.
@@ -112,7 +112,7 @@ def _exception(
             start=row.start_time or (session.start_time if session else None),
             end=row.end_time or (session.end_time if session else None),
             note=row.note,
-            session_kind=(session.kind if session and session.kind == "spreekuur" else None),  # type: ignore[arg-type]
+            session_kind="spreekuur" if session and session.kind == "spreekuur" else None,
         )
     except ValueError:
         log.warning("skipping invalid walk-in exception %s", row.id)
@@ -143,7 +143,7 @@ async def load_schedule(
 
     eq = select(WalkInException, WalkInSession).join(
         WalkInSession,
-        WalkInException.session_id == WalkInSession.id,  # type: ignore[arg-type]
+        col(WalkInException.session_id) == col(WalkInSession.id),
         isouter=True,
     )
     if since is not None:
@@ -151,11 +151,11 @@ async def load_schedule(
     if muni_id is not None:
         eq = eq.where(
             or_(
-                WalkInException.municipality_id == muni_id,
-                WalkInSession.municipality_id == muni_id,
+                col(WalkInException.municipality_id) == muni_id,
+                col(WalkInSession.municipality_id) == muni_id,
                 and_(
-                    WalkInException.session_id.is_(None),  # type: ignore[union-attr]
-                    WalkInException.municipality_id.is_(None),  # type: ignore[union-attr]
+                    col(WalkInException.session_id).is_(None),
+                    col(WalkInException.municipality_id).is_(None),
                 ),
             )
         )
@@ -183,18 +183,18 @@ async def sessions_in(
     """Session rows with their municipality name, by municipality, weekday and time."""
     q = select(WalkInSession, Municipality.name).join(
         Municipality,
-        WalkInSession.municipality_id == Municipality.id,  # type: ignore[arg-type]
+        col(WalkInSession.municipality_id) == col(Municipality.id),
     )
     if municipality_id is not None:
         q = q.where(WalkInSession.municipality_id == municipality_id)
     if not include_inactive:
         q = q.where(WalkInSession.active)
     q = q.order_by(
-        Municipality.name,
-        WalkInSession.weekday,
-        WalkInSession.start_time,
-        WalkInSession.place,
-        WalkInSession.id,
+        col(Municipality.name),
+        col(WalkInSession.weekday),
+        col(WalkInSession.start_time),
+        col(WalkInSession.place),
+        col(WalkInSession.id),
     )
     return [(row, name) for row, name in (await s.exec(q)).all()]
 
@@ -207,17 +207,17 @@ async def exceptions_from(
         select(WalkInException)
         .join(
             WalkInSession,
-            WalkInException.session_id == WalkInSession.id,  # type: ignore[arg-type]
+            col(WalkInException.session_id) == col(WalkInSession.id),
             isouter=True,
         )
         .where(
             WalkInException.on_date >= since,
             or_(
-                WalkInException.municipality_id == municipality_id,
-                WalkInSession.municipality_id == municipality_id,
+                col(WalkInException.municipality_id) == municipality_id,
+                col(WalkInSession.municipality_id) == municipality_id,
             ),
         )
-        .order_by(WalkInException.on_date, WalkInException.id)
+        .order_by(col(WalkInException.on_date), col(WalkInException.id))
     )
     return list((await s.exec(q)).all())
 
@@ -268,22 +268,25 @@ def _check_times(start: time, end: time) -> None:
 # asks `same_sessions` (or, in bulk, `natural_key` with `PREFERRED_FIRST`) first.
 
 
-def natural_key(  # type: ignore[no-untyped-def]
+NaturalKey = tuple[int, str, int, time, time, date | None]
+
+
+def natural_key(
     muni_id: int, place: str, weekday: int, start: time, end: time, valid_from: date | None
-):
+) -> NaturalKey:
     """Place compares case-insensitively ("De Kolk" == "de kolk", as in the CSV parser) and a
     missing `valid_from` equals a missing `valid_from`."""
     return (muni_id, place.strip().casefold(), weekday, start, end, valid_from)
 
 
-def _row_key(row: WalkInSession):  # type: ignore[no-untyped-def]
+def _row_key(row: WalkInSession) -> NaturalKey:
     return natural_key(
         row.municipality_id, row.place, row.weekday, row.start_time, row.end_time, row.valid_from
     )
 
 
 # An active row before a stopped one, then the oldest: the row a match should update.
-PREFERRED_FIRST = (WalkInSession.active.desc(), WalkInSession.id)  # type: ignore[attr-defined]
+PREFERRED_FIRST = (col(WalkInSession.active).desc(), col(WalkInSession.id))
 
 
 def _today(now: datetime) -> date:
@@ -317,7 +320,7 @@ async def same_sessions(
     )
     if not any_valid_from:
         q = q.where(
-            WalkInSession.valid_from.is_(None)  # type: ignore[union-attr]
+            col(WalkInSession.valid_from).is_(None)
             if valid_from is None
             else WalkInSession.valid_from == valid_from
         )
@@ -373,7 +376,7 @@ async def add_session(
     )
     s.add(row)
     await s.flush()
-    _audit(s, actor_id, now, SESSION, row.id, "create", None, snapshot(row))  # type: ignore[arg-type]
+    _audit(s, actor_id, now, SESSION, id_of(row), "create", None, snapshot(row))
     return row
 
 
@@ -430,7 +433,7 @@ async def _apply(
     row.updated_at = now
     s.add(row)
     await s.flush()
-    _audit(s, actor_id, now, SESSION, row.id, action, before, snapshot(row))  # type: ignore[arg-type]
+    _audit(s, actor_id, now, SESSION, id_of(row), action, before, snapshot(row))
 
 
 async def _refuse_clash(
@@ -515,7 +518,7 @@ async def add_or_restore_session(
             "valid_until": None,
             "active": True,
         }
-        await update_session(s, stopped.id, changes, now, actor_id=actor_id)  # type: ignore[arg-type]
+        await update_session(s, id_of(stopped), changes, now, actor_id=actor_id)
         return stopped, "restored"
     row = await add_session(
         s,
@@ -576,7 +579,7 @@ async def cancel_date(
     )
     s.add(row)
     await s.flush()
-    _audit(s, actor_id, now, EXCEPTION, row.id, "create", None, snapshot(row))  # type: ignore[arg-type]
+    _audit(s, actor_id, now, EXCEPTION, id_of(row), "create", None, snapshot(row))
     return True
 
 
@@ -625,7 +628,7 @@ async def add_extra_date(
     )
     s.add(row)
     await s.flush()
-    _audit(s, actor_id, now, EXCEPTION, row.id, "create", None, snapshot(row))  # type: ignore[arg-type]
+    _audit(s, actor_id, now, EXCEPTION, id_of(row), "create", None, snapshot(row))
     return row
 
 
@@ -677,14 +680,14 @@ async def import_rows(
     """Add or update sessions by their natural key. Idempotent: the same rows twice change
     nothing. The caller's transaction makes it all-or-nothing. Sessions not in `rows` are left
     as they are (a file may cover a single municipality)."""
-    muni_ids = {m.name: m.id for m in (await s.exec(select(Municipality))).all()}
+    muni_ids = {m.name: id_of(m) for m in (await s.exec(select(Municipality))).all()}
     missing = sorted({r.municipality for r in rows} - set(muni_ids))
     if missing:
         raise ValueError(f"unknown municipalities: {missing}")
     wanted = {muni_ids[r.municipality] for r in rows}
     existing: dict[tuple[Any, ...], WalkInSession] = {}
     if wanted:
-        q = select(WalkInSession).where(WalkInSession.municipality_id.in_(wanted))  # type: ignore[attr-defined]
+        q = select(WalkInSession).where(col(WalkInSession.municipality_id).in_(wanted))
         today = _today(now)
         found = (await s.exec(q.order_by(*PREFERRED_FIRST))).all()
         # Live rows first: a stopped twin of a live session is never the one brought back.
@@ -693,12 +696,12 @@ async def import_rows(
     added = updated = unchanged = 0
     for r in rows:
         muni_id = muni_ids[r.municipality]
-        key = natural_key(muni_id, r.place, r.weekday, r.start, r.end, r.valid_from)  # type: ignore[arg-type]
-        row = existing.get(key)
-        if row is None:
+        key = natural_key(muni_id, r.place, r.weekday, r.start, r.end, r.valid_from)
+        current = existing.get(key)
+        if current is None:
             new = await add_session(
                 s,
-                municipality_id=muni_id,  # type: ignore[arg-type]
+                municipality_id=muni_id,
                 place=r.place,
                 address=r.address,
                 weekday=r.weekday,
@@ -724,7 +727,7 @@ async def import_rows(
             "note": r.note,
             "active": True,
         }
-        if await update_session(s, row.id, changes, now, actor_id=actor_id):  # type: ignore[arg-type]
+        if await update_session(s, id_of(current), changes, now, actor_id=actor_id):
             updated += 1
         else:
             unchanged += 1
