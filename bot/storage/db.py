@@ -16,6 +16,7 @@ from bot.config import async_database_url
 from bot.storage import sqlite_inline
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_POOL_RECYCLE_S = 300
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -53,7 +54,12 @@ def create_engine(database_url: str, *, sqlite_in_loop: bool = True, **kwargs: A
                 kwargs.setdefault("pool_timeout", 10)
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     else:
-        kwargs.setdefault("pool_pre_ping", True)
+        # Not pool_pre_ping: that is a round trip to the server on every checkout, i.e. every
+        # update. A connection is replaced once it is 5 minutes old instead, before idle
+        # timeouts of servers, proxies and firewalls (typically >= 5 min) cut it. One cut
+        # anyway (a database restart) fails one update, which is told "try again"; SQLAlchemy
+        # then drops that connection and the pool's others.
+        kwargs.setdefault("pool_recycle", POSTGRES_POOL_RECYCLE_S)
     # SQL parameters in error messages would carry what experts typed.
     kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
