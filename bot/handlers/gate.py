@@ -71,6 +71,7 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     if not private:
         # Staff data must never end up in a group; a group is not a person to register either.
         if command_name(update) is not None:
+            await _commit(context)
             await context.bot.send_message(
                 chat.id,  # type: ignore[union-attr]
                 translator("nl")._("Ik werk alleen in een privégesprek."),
@@ -86,16 +87,27 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     if update.edited_message is not None:
         # An edit is not a new request: acting on it could save or change something twice,
         # and commands in edits would bypass the checks below.
+        await _commit(context)
         await _edited(update, context, role)
         raise ApplicationHandlerStop
 
     name = command_name(update)
     if name is not None and not allowed_command(role, name):
+        await _commit(context)
         await _deny(update, context, role)
     query = update.callback_query
     if query is not None and not allowed_callback(role, query.data or ""):
+        await _commit(context)
         await answer(context, query, _denied_text(context, role), alert=True)
         raise ApplicationHandlerStop
+
+
+async def _commit(context: BotContext) -> None:
+    """Commit the gatekeeper's work before it answers and stops the update, so the transaction
+    (on SQLite the one connection and the write lock) is not held while Telegram answers. It
+    is still the update's only commit."""
+    async with context.unit():
+        pass
 
 
 async def _record_again(update_id: int, now: datetime, s: AsyncSession) -> None:

@@ -46,7 +46,6 @@ class UnitOfWork:
         self._kept: list[KeptWork] = []  # kept work not committed yet
         self._kept_undone = False  # ... and rolled back: to be done again
         self.owner = asyncio.current_task()
-        self.commits = 0  # for tests and measurements
 
     @asynccontextmanager
     async def block(self, *, commit: bool = True) -> AsyncIterator[AsyncSession]:
@@ -96,7 +95,6 @@ class UnitOfWork:
         except BaseException:
             await self._rollback()
             raise
-        self.commits += 1
         self._kept.clear()
         # Like a fresh session for the next block: rows read there are read again, never
         # served stale from this one's identity map. The objects stay usable (detached).
