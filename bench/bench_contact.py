@@ -229,7 +229,6 @@ async def bench_bot(
     experts: int,
     rounds: int,
     *,
-    in_loop: bool = True,
     first_user_id: int = 1_000_000,
 ) -> tuple[Run, int, list[list[Reply]]]:
     # Users first, so their Telegram ids are known when the experts are registered. Each
@@ -249,7 +248,7 @@ async def bench_bot(
         telegram_bot_username=tg.bot_username,
     )
     clock = FrozenClock(datetime(2026, 11, 17, 13, 0, tzinfo=UTC))
-    engine = create_engine(url, sqlite_in_loop=in_loop)
+    engine = create_engine(url)
     app = build_application(
         settings,
         clock=clock,
@@ -360,7 +359,6 @@ async def bench_echo(
     rounds: int,
     *,
     durable_url: str | None = None,
-    in_loop: bool = True,
     replay: list[list[Reply]] | None = None,
 ) -> Run:
     """The echo bot; with ``durable_url`` it first commits each update's id to that database
@@ -371,7 +369,7 @@ async def bench_echo(
     engine = None
     if durable_url is not None:
         await migrate(durable_url)
-        engine = create_engine(durable_url, sqlite_in_loop=in_loop)
+        engine = create_engine(durable_url)
         sessions = session_factory(engine)
         async with transaction(sessions) as s:  # ids of an earlier run would be "re-deliveries"
             await s.exec(delete(ProcessedUpdate))  # type: ignore[call-overload]
@@ -492,7 +490,6 @@ def report(repeats: list[dict[str, Run]], experts: int, rounds: int, saved: int)
 async def main_async(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    in_loop = not args.sqlite_thread
     repeats: list[dict[str, Run]] = []
     saved = 0
     problems: list[str] = []
@@ -508,7 +505,6 @@ async def main_async(args: argparse.Namespace) -> int:
                     url,
                     args.experts,
                     args.rounds,
-                    in_loop=in_loop,
                     first_user_id=1_000_000 + r * 100_000,
                 )
                 runs["ervaringsbot"] = run
@@ -522,11 +518,11 @@ async def main_async(args: argparse.Namespace) -> int:
             async with FakeTelegram() as tg:
                 # On the same database, after the bot: it clears the update ids it needs.
                 runs["echo + commit"] = await bench_echo(
-                    tg, args.experts, args.rounds, durable_url=url, in_loop=in_loop
+                    tg, args.experts, args.rounds, durable_url=url
                 )
             async with FakeTelegram() as tg:
                 runs["replay + commit"] = await bench_echo(
-                    tg, args.experts, args.rounds, durable_url=url, in_loop=in_loop, replay=replies
+                    tg, args.experts, args.rounds, durable_url=url, replay=replies
                 )
             repeats.append(runs)
         report(repeats, args.experts, args.rounds, saved)
@@ -550,11 +546,6 @@ def main() -> None:
         type=int,
         default=3,
         help="run all bots this many times, taking turns; ratios are medians (default 3)",
-    )
-    parser.add_argument(
-        "--sqlite-thread",
-        action="store_true",
-        help="SQLite through aiosqlite's worker thread (the default runs it in the loop)",
     )
     raise SystemExit(asyncio.run(main_async(parser.parse_args())))
 

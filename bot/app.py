@@ -33,6 +33,7 @@ from bot.menus import set_default_menus
 from bot.router import TextRouter
 from bot.services import Services
 from bot.storage.db import create_engine
+from bot.storage.unit import UnitOfWork, current_unit
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,24 @@ def configure_logging(level: int = logging.INFO, secrets: list[str] | None = Non
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+class BotApplication(Application[Any, BotContext, dict, dict, BotData, Any]):  # type: ignore[type-arg]
+    """ptb's Application with one unit of work per update (`bot.storage.unit`): every
+    `context.unit()` of the update, the gatekeeper's and the error handler's included, shares
+    one session; what is still pending when the update is done is committed here."""
+
+    async def process_update(self, update: object) -> None:
+        unit = UnitOfWork(self.bot_data.services.sessions)
+        token = current_unit.set(unit)
+        try:
+            await super().process_update(update)
+        finally:
+            current_unit.reset(token)
+            try:
+                await unit.finish()
+            except Exception as exc:  # the database is gone; the handlers have said so
+                log.error("could not finish the unit of work: %s", type(exc).__name__)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -91,6 +110,7 @@ def build_application(
     )
     builder = (
         ApplicationBuilder()
+        .application_class(BotApplication)
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.file_base_url)

@@ -39,13 +39,17 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: i
     def services(self) -> Services:
         return self.bot_data.services
 
-    def unit(self) -> AbstractAsyncContextManager[AsyncSession]:
+    def unit(self, *, commit: bool = True) -> AbstractAsyncContextManager[AsyncSession]:
         """The update's unit of work: every handler reads and writes through this (never
         through the engine or a session factory), so how an update's work is grouped into
-        transactions is decided in one place."""
-        from bot.storage.db import transaction
+        transactions is decided in one place (`bot.storage.unit`): one session per update,
+        shared by every block; a block commits when its outermost level exits (before the
+        reply is sent) and rolls back on an exception. ``commit=False`` joins without
+        committing (the gatekeeper: its work goes out with the journey's commit). Outside an
+        update (a job) each block is a transaction of its own."""
+        from bot.storage.unit import unit_block
 
-        return transaction(self.services.sessions)
+        return unit_block(self.services.sessions, commit=commit)
 
     @property
     def _(self):

@@ -37,12 +37,15 @@ class TextRouter:
         if user is not None:
             services = context.services
             now = services.now()
-            async with context.unit() as s:
+            # Joined, not committed: the dialogue's own block commits this with its step.
+            async with context.unit(commit=False) as s:
                 draft = await drafts.latest(s, user.id)  # type: ignore[arg-type]
                 expired = draft is not None and drafts.is_expired(draft, now)
                 if expired and draft is not None:
                     await drafts.discard(s, draft)
             if expired:
+                async with context.unit():
+                    pass  # commit the discard before the user is told
                 await context.bot.send_message(
                     update.effective_chat.id,  # type: ignore[union-attr]
                     context.t._(

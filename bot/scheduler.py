@@ -53,6 +53,9 @@ from bot.storage.db import transaction
 from bot.text import esc
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
+    from sqlmodel.ext.asyncio.session import AsyncSession
     from telegram.ext import Application
 
     from bot.services import Services
@@ -287,8 +290,14 @@ def week_is_over(week: IsoWeek, now: datetime, tz: Any) -> bool:
     return week < IsoWeek.of(now.astimezone(tz).date())
 
 
-async def load_digest(services: Services, week: IsoWeek) -> WeekDigest:
-    async with services.sessions() as s:
+async def load_digest(
+    services: Services,
+    week: IsoWeek,
+    unit: Callable[[], AbstractAsyncContextManager[AsyncSession]] | None = None,
+) -> WeekDigest:
+    """``unit``: a handler's `context.unit` (an update's session is the only one it may use:
+    a second session would wait for SQLite's one connection while the update holds it)."""
+    async with (unit or services.sessions)() as s:
         return await reports.week_digest(s, week, services.settings.tz)
 
 

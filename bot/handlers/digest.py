@@ -73,7 +73,7 @@ async def show_week(update: Update, context: BotContext, week: IsoWeek) -> None:
     chat = update.effective_chat
     assert chat is not None
     current = IsoWeek.of(services.today())
-    data = await load_digest(services, week)
+    data = await load_digest(services, week, context.unit)
     rendered = await render_for(data, context.t)
     if week == current:
         note = esc(context.t._("Deze week is nog niet voorbij: de cijfers lopen nog op."))

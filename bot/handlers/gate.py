@@ -7,7 +7,10 @@ table in `bot.commands` for every command and every button, in this one place.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from functools import partial
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
@@ -17,6 +20,7 @@ from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import pick_language, translator
 from bot.storage import updates, users
+from bot.storage.unit import keep
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +47,21 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     private = chat is None or chat.type == ChatType.PRIVATE
     user = None
-    # One short transaction per update: record the update id (a re-delivery is dropped) and
-    # load the user. The id is recorded before the handlers run: a handler that crashes
-    # half-way is not run again on a re-delivery (its own transaction committed or did nothing).
-    async with context.unit() as s:
+    # Record the update id (a re-delivery is dropped) and load the user, in the update's unit
+    # of work: both go out with the journey's first commit (or at the end of the update), so an
+    # update costs one commit. If the journey fails, the row is written all the same once the
+    # user has been told (see docs/ARCHITECTURE.md, "Per update").
+    async with context.unit(commit=False) as s:
         if not await updates.record(s, update.update_id, now):
             log.info("dropping re-delivered update %s", update.update_id)
             raise ApplicationHandlerStop
+        keep(partial(_record_again, update.update_id, now))
         if tg_user is not None and private:
             user = await users.get_by_telegram_id(s, tg_user.id)
             if user is not None:
+                # context.app_user outlives this transaction (a failed journey rolls it back):
+                # a plain object, not one the session would expire.
+                s.expunge(user)
                 blocked = _blocked_state(update)
                 if blocked is None and user.blocked_bot:
                     blocked = False  # they talk to us again
@@ -62,6 +71,7 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     if not private:
         # Staff data must never end up in a group; a group is not a person to register either.
         if command_name(update) is not None:
+            await _commit(context)
             await context.bot.send_message(
                 chat.id,  # type: ignore[union-attr]
                 translator("nl")._("Ik werk alleen in een privégesprek."),
@@ -77,16 +87,31 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     if update.edited_message is not None:
         # An edit is not a new request: acting on it could save or change something twice,
         # and commands in edits would bypass the checks below.
+        await _commit(context)
         await _edited(update, context, role)
         raise ApplicationHandlerStop
 
     name = command_name(update)
     if name is not None and not allowed_command(role, name):
+        await _commit(context)
         await _deny(update, context, role)
     query = update.callback_query
     if query is not None and not allowed_callback(role, query.data or ""):
+        await _commit(context)
         await answer(context, query, _denied_text(context, role), alert=True)
         raise ApplicationHandlerStop
+
+
+async def _commit(context: BotContext) -> None:
+    """Commit the gatekeeper's work before it answers and stops the update, so the transaction
+    (on SQLite the one connection and the write lock) is not held while Telegram answers. It
+    is still the update's only commit."""
+    async with context.unit():
+        pass
+
+
+async def _record_again(update_id: int, now: datetime, s: AsyncSession) -> None:
+    await updates.record(s, update_id, now)
 
 
 def _blocked_state(update: Update) -> bool | None:

@@ -8,10 +8,13 @@ is already there instead of inserting another.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
+import sqlalchemy as sa
 from sqlalchemy import delete, func, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -350,12 +353,27 @@ class SaveResult:
     story_id: int | None = None
 
 
+# code -> id of every entry (active or not) per list, per database: a save needs ids for the
+# codes a draft holds, and these lists change rarely. Read again after VOCAB_IDS_TTL, or at once
+# when a code is not known yet (an entry added since).
+VOCAB_IDS_TTL = 60.0
+_vocab_ids: WeakKeyDictionary[Any, dict[str, tuple[float, dict[str, int]]]] = WeakKeyDictionary()
+
+
 async def _ids(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, int]:
-    found = await vocab_by_codes(s, kind, codes)
-    missing = [c for c in codes if c not in found]
+    per_db = _vocab_ids.setdefault(s.get_bind().engine, {})
+    cached = per_db.get(kind)
+    now = time.monotonic()
+    if cached is None or cached[0] <= now or any(c not in cached[1] for c in codes):
+        table = VOCAB_MODELS[kind].__table__  # type: ignore[attr-defined]
+        conn = await s.connection()
+        rows = await conn.execute(sa.select(table.c.code, table.c.id))
+        cached = per_db[kind] = (now + VOCAB_IDS_TTL, {code: id_ for code, id_ in rows})
+    known = cached[1]
+    missing = [c for c in codes if c not in known]
     if missing:
         raise IncompleteDraft(f"unknown {kind} code(s): {missing}")
-    return {c: found[c].id for c in codes}
+    return {c: known[c] for c in codes}
 
 
 async def _insert(

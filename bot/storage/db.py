@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import async_database_url
-from bot.storage import sqlite_inline
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_POOL_RECYCLE_S = 300
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -30,30 +30,28 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
         cur.close()
 
 
-def create_engine(database_url: str, *, sqlite_in_loop: bool = True, **kwargs: Any) -> AsyncEngine:
-    """Create an async engine for a plain or async URL (`sqlite:///…`, `postgresql://…`).
-
-    A SQLite file is used from the event loop's thread through one pooled connection
-    (`bot.storage.sqlite_inline`); ``sqlite_in_loop=False`` keeps aiosqlite's worker thread.
-    """
+def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    """Create an async engine for a plain or async URL (`sqlite:///…`, `postgresql://…`)."""
     url = make_url(async_database_url(database_url))
     if url.get_backend_name() == "sqlite":
         db = url.database
         if db and db != ":memory:":
             Path(db).parent.mkdir(parents=True, exist_ok=True)
-            if sqlite_in_loop:
-                kwargs.setdefault(
-                    "async_creator",
-                    sqlite_inline.connector(db, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000),
-                )
-                # One connection: a second session waits for it without blocking the loop.
-                # A session opened inside another one would wait forever; fail loudly instead.
-                kwargs.setdefault("pool_size", 1)
-                kwargs.setdefault("max_overflow", 0)
-                kwargs.setdefault("pool_timeout", 10)
+            # One connection: a second session (a job during an update) waits for it in the
+            # pool, without blocking the loop, instead of two of our own connections meeting
+            # in SQLite's lock (where a read-then-write one can fail at once with "database is
+            # locked"). A session opened inside another one would wait forever: fail loudly.
+            kwargs.setdefault("pool_size", 1)
+            kwargs.setdefault("max_overflow", 0)
+            kwargs.setdefault("pool_timeout", 10)
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     else:
-        kwargs.setdefault("pool_pre_ping", True)
+        # Not pool_pre_ping: that is a round trip to the server on every checkout, i.e. every
+        # update. A connection is replaced once it is 5 minutes old instead, before idle
+        # timeouts of servers, proxies and firewalls (typically >= 5 min) cut it. One cut
+        # anyway (a database restart) fails one update, which is told "try again"; SQLAlchemy
+        # then drops that connection and the pool's others.
+        kwargs.setdefault("pool_recycle", POSTGRES_POOL_RECYCLE_S)
     # SQL parameters in error messages would carry what experts typed.
     kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)

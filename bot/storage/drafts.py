@@ -6,7 +6,8 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,29 +24,47 @@ def new_submission_key() -> str:
     return secrets.token_hex(16)
 
 
+_TABLE = ConversationDraft.__table__  # type: ignore[attr-defined]
+
+# Every update with a dialogue runs one of these reads: built once, each call binds values.
+# They stay ORM selects: measured, Core plus building the object costs more than the ORM's
+# own loading. `populate_existing`: a draft read again in the same session (to see whether
+# another process saved a step meanwhile) comes from the database, not the identity map.
+_READ = {"populate_existing": True}
+_BY_USER_FLOW = select(ConversationDraft).where(
+    ConversationDraft.user_id == bindparam("user_id"), ConversationDraft.flow == bindparam("flow")
+)
+_BY_ID = select(ConversationDraft).where(ConversationDraft.id == bindparam("draft_id"))
+_LATEST = (
+    select(ConversationDraft)
+    .where(ConversationDraft.user_id == bindparam("user_id"))
+    .order_by(ConversationDraft.updated_at.desc(), ConversationDraft.id.desc())  # type: ignore[union-attr]
+    .limit(1)
+)
+
+
 async def get(s: AsyncSession, user_id: int, flow: str) -> ConversationDraft | None:
-    return (
-        await s.exec(
-            select(ConversationDraft).where(
-                ConversationDraft.user_id == user_id, ConversationDraft.flow == flow
-            )
-        )
-    ).first()
+    result = await s.exec(
+        _BY_USER_FLOW, params={"user_id": user_id, "flow": flow}, execution_options=_READ
+    )
+    return result.first()
 
 
 async def get_by_id(s: AsyncSession, draft_id: int) -> ConversationDraft | None:
-    return await s.get(ConversationDraft, draft_id)
+    result = await s.exec(_BY_ID, params={"draft_id": draft_id}, execution_options=_READ)
+    return result.first()
 
 
 async def latest(s: AsyncSession, user_id: int) -> ConversationDraft | None:
     """The dialogue the user touched last: typed text goes there."""
-    return (
-        await s.exec(
-            select(ConversationDraft)
-            .where(ConversationDraft.user_id == user_id)
-            .order_by(ConversationDraft.updated_at.desc(), ConversationDraft.id.desc())  # type: ignore[union-attr]
-        )
-    ).first()
+    result = await s.exec(_LATEST, params={"user_id": user_id}, execution_options=_READ)
+    return result.first()
+
+
+_DELETE_FLOW = delete(_TABLE).where(
+    _TABLE.c.user_id == bindparam("user_id"), _TABLE.c.flow == bindparam("flow")
+)
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
 
 
 async def start(
@@ -57,29 +76,39 @@ async def start(
     now: datetime,
     ttl: timedelta,
 ) -> ConversationDraft:
-    """Start (or restart) a dialogue; an older draft of the same flow is replaced."""
-    await s.exec(  # type: ignore[call-overload]
-        delete(ConversationDraft).where(
-            ConversationDraft.user_id == user_id, ConversationDraft.flow == flow
-        )
-    )
-    draft = ConversationDraft(
-        user_id=user_id,
-        flow=flow,
-        state=state,
-        data=data,
-        revision=1,
-        submission_key=new_submission_key(),
-        created_at=now,
-        updated_at=now,
-        expires_at=now + ttl,
-    )
+    """Start (or restart) a dialogue; an older draft of the same flow is replaced.
+
+    Two Core statements (no ORM flush); the row comes back as a persistent object of ``s``,
+    so a caller may still change it there (e.g. its first revision) and have that flushed."""
+    conn = await s.connection()
+    await conn.execute(_DELETE_FLOW, {"user_id": user_id, "flow": flow})
+    values: dict[str, Any] = {
+        "user_id": user_id,
+        "flow": flow,
+        "state": state,
+        "data": data,
+        "revision": 1,
+        "submission_key": new_submission_key(),
+        "message_id": None,
+        "created_at": now,
+        "updated_at": now,
+        "expires_at": now + ttl,
+    }
+    draft_id = (await conn.execute(_INSERT, values)).scalar_one()
+    # Rows just deleted (the replaced draft; SQLite may even hand out its id again) must not
+    # linger in the session next to the new one.
+    for obj in list(s.sync_session):
+        if isinstance(obj, ConversationDraft) and (
+            obj.id == draft_id or (obj.user_id == user_id and obj.flow == flow)
+        ):
+            s.expunge(obj)
+    draft = ConversationDraft(id=draft_id, **values)
+    # As if just loaded: the session knows it, nothing about it is pending.
+    make_transient_to_detached(draft)
     s.add(draft)
-    await s.flush()
     return draft
 
 
-_TABLE = ConversationDraft.__table__  # type: ignore[attr-defined]
 # Every step of every dialogue runs this: built once, and only where the revision is still the
 # one that was read (optimistic locking), so a step saved elsewhere is never overwritten.
 _SAVE = (
@@ -125,8 +154,15 @@ async def save(
         set_committed_value(draft, key, value)
 
 
+_DELETE_ID = delete(_TABLE).where(_TABLE.c.id == bindparam("draft_id"))
+
+
 async def discard(s: AsyncSession, draft: ConversationDraft) -> None:
-    await s.delete(draft)
+    """One DELETE by id (no ORM flush). Already gone is fine: the end is the same."""
+    conn = await s.connection()
+    await conn.execute(_DELETE_ID, {"draft_id": draft.id})
+    if draft in s:
+        s.expunge(draft)  # nothing of it is flushed any more
 
 
 async def discard_all(s: AsyncSession, user_id: int) -> int:
