@@ -127,6 +127,8 @@ class _Graph:
         self.t = t
         self.threshold = threshold
         self.hidden = dict(hidden)
+        self.values = {c: t.value(c) for c in hidden}
+        self._arc_cache: dict[tuple[str, int], list[tuple[tuple[str, int], Cell]]] | None = None
 
     def _row_node(self, i: int) -> tuple[str, int]:
         m = self.t.n_rows
@@ -152,7 +154,7 @@ class _Graph:
 
     def can_move(self, c: Cell, step: int) -> bool:
         """May the count in c change by `step` (in E's direction) within what readers know?"""
-        value = self.t.value(c) + step * self.sign(c)
+        value = self.values[c] + step * self.sign(c)
         if self.hidden[c] == PRIMARY:
             return 1 <= value <= self.threshold - 1
         return value >= self.threshold
@@ -163,31 +165,35 @@ class _Graph:
         r, k = self.ends(c)
         return (r, k) if step > 0 else (k, r)
 
+    def _arcs(self) -> dict[tuple[str, int], list[tuple[tuple[str, int], Cell]]]:
+        if self._arc_cache is None:
+            arcs: dict[tuple[str, int], list[tuple[tuple[str, int], Cell]]] = {}
+            for e in self.hidden:
+                for step in (1, -1):
+                    if self.can_move(e, step):
+                        a, b = self._arc(e, step)
+                        arcs.setdefault(a, []).append((b, e))
+            self._arc_cache = arcs
+        return self._arc_cache
+
     def determined(self, c: Cell) -> bool:
         r, k = self.ends(c)
         if r == k == self.FREE:
             return not (self.can_move(c, 1) or self.can_move(c, -1))
-        arcs: dict[tuple[str, int], list[tuple[str, int]]] = {}
-        for e in self.hidden:
-            if e == c:
-                continue
-            for step in (1, -1):
-                if self.can_move(e, step):
-                    a, b = self._arc(e, step)
-                    arcs.setdefault(a, []).append(b)
+        arcs = self._arcs()
         for step in (1, -1):
             if not self.can_move(c, step):
                 continue
             tail, head = self._arc(c, step)
-            # A directed path back from head to tail closes a cycle through c.
+            # A directed path back from head to tail (not using c) closes a cycle through c.
             seen = {head}
             todo = [head]
             while todo:
                 node = todo.pop()
                 if node == tail:
                     return False
-                for nxt in arcs.get(node, ()):
-                    if nxt not in seen:
+                for nxt, cell in arcs.get(node, ()):
+                    if cell != c and nxt not in seen:
                         seen.add(nxt)
                         todo.append(nxt)
         return True
@@ -206,20 +212,17 @@ def determined_cells(
 # --------------------------------------------------------------------------- suppression
 
 
-def _primary(t: CountTable, threshold: int) -> dict[Cell, str]:
-    return {c: PRIMARY for c in t.published() if 0 < t.value(c) < threshold}
-
-
 def suppress(t: CountTable, threshold: int, also_hide: Iterable[Cell] = ()) -> Marks:
     """Primary and complementary suppression of one table. `also_hide`: cells hidden elsewhere
     (the same quantity in another table), hidden here too."""
     if threshold <= 1:
         return Marks()
-    marks = _primary(t, threshold)
-    published = set(t.published())
+    vals = {c: t.value(c) for c in t.published()}
+    published = sorted(vals)
+    marks = {c: PRIMARY for c, v in vals.items() if 0 < v < threshold}
     for c in also_hide:
-        if c in published and c not in marks and t.value(c) > 0:
-            marks[c] = COMPLEMENT if t.value(c) >= threshold else PRIMARY
+        if c in vals and c not in marks and vals[c] > 0:
+            marks[c] = COMPLEMENT if vals[c] >= threshold else PRIMARY
     m, n = t.n_rows, t.n_cols
     safe: set[Cell] = set()
     while True:
@@ -231,19 +234,19 @@ def suppress(t: CountTable, threshold: int, also_hide: Iterable[Cell] = ()) -> M
         candidates = [
             d
             for d in published
-            if d not in marks and t.value(d) >= threshold and (d[0] == c[0] or d[1] == c[1])
+            if d not in marks and vals[d] >= threshold and (d[0] == c[0] or d[1] == c[1])
         ]
         if not candidates:
-            candidates = [d for d in published if d not in marks and t.value(d) >= threshold]
+            candidates = [d for d in published if d not in marks and vals[d] >= threshold]
         if not candidates:
             # Everything that could be hidden is: the only safe answer left is to hide the
             # determined cell's whole table of counts (never reached with real margins).
             for d in published:
-                if d not in marks and t.value(d) > 0:
+                if d not in marks and vals[d] > 0:
                     marks[d] = COMPLEMENT
             return Marks(marks)
         # Interior cells first (a hidden total hides more than it needs to), then smallest.
-        best = min(candidates, key=lambda d: (d[0] == m or d[1] == n, t.value(d), d))
+        best = min(candidates, key=lambda d: (d[0] == m or d[1] == n, vals[d], d))
         marks[best] = COMPLEMENT
 
 
@@ -261,16 +264,22 @@ def suppress_linked(
     means hidden in all. Repeats until nothing changes (hiding more never un-hides)."""
     link_list = list(links)
     forced: dict[str, set[Cell]] = {k: set() for k in tables}
+    result = {k: suppress(t, threshold) for k, t in tables.items()}
+    stale: set[str] = set()
     while True:
-        result = {k: suppress(t, threshold, forced[k]) for k, t in tables.items()}
         changed = False
         for (ka, ca), (kb, cb) in link_list:
             ha, hb = ca in result[ka].marks, cb in result[kb].marks
             if ha and not hb and cb not in forced[kb]:
                 forced[kb].add(cb)
                 changed = True
+                stale.add(kb)
             if hb and not ha and ca not in forced[ka]:
                 forced[ka].add(ca)
                 changed = True
+                stale.add(ka)
         if not changed:
             return result
+        for k in stale:
+            result[k] = suppress(tables[k], threshold, forced[k])
+        stale.clear()
