@@ -44,14 +44,14 @@ class Table:
     unit: str = "count"  # count | hours | mixed (number format in the workbook)
     wide: bool = False  # many columns: a landscape page in the PDF
 
-    def only(self, muni_ids: set[int] | None) -> Table:
-        """The rows of these municipalities (the total stays the region's)."""
+    def only(self, muni_ids: set[int] | None, region_total: str) -> Table:
+        """The rows of these municipalities. The total stays the region's (a total of only
+        these rows would be a new sum, outside what suppression checked), labelled so."""
         if muni_ids is None:
             return self
         rows = [r for r in self.rows if r.muni_id is None or r.muni_id in muni_ids]
-        return Table(
-            self.key, self.title, self.head, rows, self.total, self.note, self.unit, self.wide
-        )
+        total = Row(region_total, self.total.cells) if self.total is not None else None
+        return Table(self.key, self.title, self.head, rows, total, self.note, self.unit, self.wide)
 
 
 @dataclass

@@ -66,7 +66,7 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
 
     def write_table(tb: Table) -> tuple[str, int, int, int]:
         """Returns (sheet, first data row, last data row, number of columns)."""
-        tb = tb.only(muni_ids)
+        tb = tb.only(muni_ids, _("Totaal hele regio"))
         name = _sheet_name(tb.key, used)
         ws = wb.add_worksheet(name)
         ws.write(0, 0, tb.title, title_f)
