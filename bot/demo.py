@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from sqlmodel import select
 
+from bot.domain.report_choices import HALF, containing
 from bot.storage import users
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
@@ -141,6 +142,10 @@ class Demo:
                 marker = ""
             if getattr(reply, "photo", None):
                 self.say("  bot │ [afbeelding: grafiek]")
+            if getattr(reply, "document_name", None):
+                size = len(reply.document or b"")
+                locked = ", niet door te sturen" if reply.protect_content else ""
+                self.say(f"  bot │ [bestand: {reply.document_name}, {size:,} bytes{locked}]")
             labels = reply.button_labels
             if labels:
                 self.last_buttons[self.persona] = reply
@@ -279,6 +284,24 @@ def run_demo(script: str | None = None, out: TextIO | None = None) -> int:
 
 # --------------------------------------------------------------------------- sample data
 
+# Stories in the last finished half year, for /verhalen and the report's "added value".
+DEMO_STORIES = (
+    (
+        "Venlo",
+        "Een vrouw durfde de brief van de gemeente niet open te maken. Samen lazen we hem; "
+        "nu heeft ze een betalingsregeling.",
+    ),
+    (
+        "Venlo",
+        "Een vader kwam elke week naar de inloop voor koffie. Na een maand vertelde hij over "
+        "zijn schulden en ging hij mee naar het spreekuur.",
+    ),
+    (
+        "Roermond",
+        "Twee buurvrouwen die elkaar niet kenden, gaan nu samen naar het taalcafé.",
+    ),
+)
+
 
 async def seed_demo_data(engine: Any, now: datetime) -> None:
     """Sample colleagues with two weeks of logged work, and the example walk-in schedule."""
@@ -353,6 +376,54 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
                         municipality_id=munis[rng.choice(weighted)].id,
                     )
                 )
+        # Thinner history back to the start of the last finished half year, so the
+        # coordinator persona's /rapport has a whole period to report on.
+        since = containing(HALF, today).previous().start
+        for back in range(15, (today - since).days + 1):
+            day = today - timedelta(days=back)
+            if day.weekday() >= 5:
+                continue
+            for user in colleagues:
+                if rng.random() < 0.5:
+                    continue
+                key += 1
+                residents = rng.choice([1, 1, 2, 3])
+                c = Contact(
+                    submission_key=f"demo-{key}",
+                    expert_id=user.id,
+                    work_date=day,
+                    duration_minutes=rng.choice([30, 45, 60, 90]),
+                    municipality_id=munis[rng.choice(weighted)].id,
+                    activity_type_id=rng.choice(acts).id,
+                    residents_count=residents,
+                    residents_new=rng.randint(0, residents),
+                    reach_channel_id=rng.choice(reach).id,
+                )
+                s.add(c)
+                await s.flush()
+                s.add(ContactTheme(contact_id=c.id, theme_id=rng.choice(themes).id))
+                if rng.random() < 0.3:
+                    key += 1
+                    s.add(
+                        IndirectHours(
+                            submission_key=f"demo-{key}",
+                            expert_id=user.id,
+                            work_date=day,
+                            duration_minutes=rng.choice([30, 60]),
+                            kind_id=rng.choice(kinds).id,
+                            municipality_id=munis[rng.choice(weighted)].id,
+                        )
+                    )
+        for i, (muni, text) in enumerate(DEMO_STORIES):
+            s.add(
+                Story(
+                    submission_key=f"demo-story-old-{i}",
+                    expert_id=colleagues[i % len(colleagues)].id,
+                    work_date=since + timedelta(days=20 + 40 * i),
+                    municipality_id=munis[muni].id,
+                    text=text,
+                )
+            )
         last_week = today - timedelta(days=today.weekday() + 5)
         s.add(
             Signal(
