@@ -67,16 +67,15 @@ DIGEST_RETRY_JOB_ID = "digest-retry"
 CLAIM_LEASE = timedelta(minutes=10)
 DIGEST_MAX_ATTEMPTS = 5
 DIGEST_KIND = "weekly"
-OWNER_KEY = "delivery_owner"
 
 
 def owner_id(services: Services) -> str:
     """Identifies this process (this Services) in claim rows."""
-    owner = services.extras.get(OWNER_KEY)
-    if owner is None:
-        owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
-        services.extras[OWNER_KEY] = owner
-    return owner
+    if services.delivery_owner is None:
+        services.delivery_owner = (
+            f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
+        )
+    return services.delivery_owner
 
 
 def _services(app: Application) -> Services:  # type: ignore[type-arg]

@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import httpx
 from telegram import Message
@@ -38,6 +38,9 @@ from telegram.error import (
     TimedOut,
 )
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -45,7 +48,6 @@ T = TypeVar("T")
 OVERALL_RATE = 28.0  # messages per second, a little under Telegram's ~30
 PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
 MAX_RETRIES = 5
-PACER_KEY = "pacer"
 
 
 class Pacer:
@@ -105,12 +107,11 @@ class Pacer:
         self._blocked_until = max(self._blocked_until, self.now() + seconds)
 
 
-def pacer_for(services: Any) -> Pacer:
+def pacer_for(services: Services) -> Pacer:
     """The process-wide pacer (one per Services), shared by all jobs."""
-    pacer = services.extras.get(PACER_KEY)
-    if pacer is None:
-        pacer = services.extras[PACER_KEY] = Pacer()
-    return pacer
+    if services.pacer is None:
+        services.pacer = Pacer()
+    return services.pacer
 
 
 def _retry_after(exc: RetryAfter) -> float:

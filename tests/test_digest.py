@@ -18,7 +18,7 @@ from telegram.error import TimedOut
 
 from bot.domain.digest import IsoWeek
 from bot.scheduler import CLAIM_LEASE, digest_pass, run_digest
-from bot.sender import PACER_KEY, Pacer, Sender
+from bot.sender import Pacer, Sender
 from bot.storage import reports
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
@@ -246,7 +246,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def fast(bot) -> None:
-    bot.services.extras[PACER_KEY] = Pacer(rate=1000, per_chat=0)
+    bot.services.pacer = Pacer(rate=1000, per_chat=0)
 
 
 async def setup_pool(bot, coordinators=("Carla",)):

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.scheduler import CLAIM_LEASE, reminder_pass
-from bot.sender import PACER_KEY, Pacer
+from bot.sender import Pacer
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import DayOff, ReminderDelivery, User
 from tests.conftest import BotHarness
@@ -31,7 +31,7 @@ def local(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
 
 def fast(bot) -> None:
     """Tests don't need Telegram's real pacing (one test below checks it)."""
-    bot.services.extras[PACER_KEY] = Pacer(rate=1000, per_chat=0)
+    bot.services.pacer = Pacer(rate=1000, per_chat=0)
 
 
 async def run_at(bot, when: datetime):
@@ -462,7 +462,7 @@ async def test_blocked_expert_is_marked_skipped_and_the_rest_goes_on(bot):
 async def test_sending_is_paced_per_chat_and_overall(bot):
     people = [await expert(bot, f"E{i}") for i in range(12)]
     bot.tg.enforce_flood_limits(per_chat_per_sec=1.0, global_per_sec=10.0, per_chat_burst=1.0)
-    bot.services.extras[PACER_KEY] = Pacer(rate=9.0, per_chat=1.0)
+    bot.services.pacer = Pacer(rate=9.0, per_chat=1.0)
     started = wall.monotonic()
     report = await run_at(bot, local(2026, 11, 17, 16, 30))
     elapsed = wall.monotonic() - started

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -11,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.services import AnsweredQueries
 
 MAX_CALLBACK_BYTES = 64
 MAX_TEXT = 4096
@@ -96,33 +96,8 @@ async def edit_or_send(
     return await reply(update, context, text, buttons=markup)
 
 
-class AnsweredQueries:
-    """Ids of callback queries already answered, bounded. Lives on the services (not on the
-    context: ptb gives error handlers a fresh context) so the error handler knows whether the
-    user still needs an answer."""
-
-    def __init__(self, capacity: int = 4096) -> None:
-        self._ids: OrderedDict[str, None] = OrderedDict()
-        self._capacity = capacity
-
-    def add(self, query_id: str) -> bool:
-        """Record an answer; False when it was already answered."""
-        if query_id in self._ids:
-            return False
-        self._ids[query_id] = None
-        if len(self._ids) > self._capacity:
-            self._ids.popitem(last=False)
-        return True
-
-    def __contains__(self, query_id: object) -> bool:
-        return query_id in self._ids
-
-
 def answered_queries(context: BotContext) -> AnsweredQueries:
-    extras = context.services.extras
-    if "answered" not in extras:
-        extras["answered"] = AnsweredQueries()
-    return extras["answered"]  # type: ignore[no-any-return]
+    return context.services.answered
 
 
 async def answer(

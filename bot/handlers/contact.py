@@ -240,19 +240,18 @@ def _is_int(text: str) -> bool:
 
 
 REF_TTL_SECONDS = 30.0
-REF_KEY = "contact_refdata"
 
 
 async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
     """Vocabularies and municipalities, cached briefly: they change rarely (a coordinator
     adding a theme sees it within half a minute) and every step shows some of them."""
-    extras = context.services.extras
-    cached = extras.get(REF_KEY)
+    services = context.services
+    cached = services.contact_refdata
     now = time.monotonic()
     if cached is not None and cached[0] > now:
         return cached[1]
     ref = await contacts.load_refdata(s)
-    extras[REF_KEY] = (now + REF_TTL_SECONDS, ref)
+    services.contact_refdata = (now + REF_TTL_SECONDS, ref)
     return ref
 
 

@@ -13,12 +13,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
 from bot.storage.db import SessionFactory, transaction
+from bot.storage.idempotent import insert_once
 from bot.storage.models import (
     ActivityType,
     AuditLog,
@@ -364,9 +364,8 @@ async def _insert(
     expert_id: int,
     draft: ContactDraft,
     submission_key: str,
-    draft_id: int | None,
     now: datetime,
-) -> SaveResult:
+) -> tuple[Contact, int | None]:
     if draft.work_date is None or draft.municipality_id is None or draft.activity is None:
         raise IncompleteDraft("date, municipality and activity are required")
     if not draft.themes or draft.duration_minutes is None:
@@ -445,8 +444,7 @@ async def _insert(
             after=audit_snapshot(contact, draft, story_id),
         )
     )
-    await _drop_draft(s, draft_id)
-    return SaveResult(contact=contact, created=True, story_id=story_id)
+    return contact, story_id
 
 
 def audit_snapshot(contact: Contact, draft: ContactDraft, story_id: int | None) -> dict[str, Any]:
@@ -468,7 +466,7 @@ def audit_snapshot(contact: Contact, draft: ContactDraft, story_id: int | None) 
 
 
 async def save_contact(
-    factory: SessionFactory,
+    target: AsyncSession | SessionFactory,
     *,
     expert_id: int,
     draft: ContactDraft,
@@ -476,30 +474,35 @@ async def save_contact(
     draft_id: int | None,
     now: datetime,
 ) -> SaveResult:
-    """Insert the contact in one transaction, or return the one this key already saved."""
-    try:
-        async with transaction(factory) as s:
-            existing = await by_submission_key(s, submission_key)
-            if existing is None:
-                return await _insert(
-                    s,
-                    expert_id=expert_id,
-                    draft=draft,
-                    submission_key=submission_key,
-                    draft_id=draft_id,
-                    now=now,
-                )
-            await _drop_draft(s, draft_id)
-            return SaveResult(contact=existing, created=False)
-    except IntegrityError:
-        # Someone (another process, a retry) saved this key between our check and our insert;
-        # everything of ours was rolled back. Anything else is a real error.
-        async with transaction(factory) as s:
-            existing = await by_submission_key(s, submission_key)
-            if existing is None:
-                raise
-            await _drop_draft(s, draft_id)
-            return SaveResult(contact=existing, created=False)
+    """Insert the contact, or return the one this key already saved; the draft is deleted.
+
+    ``target`` is the update's unit of work (the handler's session: the save commits with the
+    rest of the update, before the reply) or a session factory (its own transaction)."""
+    if isinstance(target, AsyncSession):
+        return await _save(target, expert_id, draft, submission_key, draft_id, now)
+    async with transaction(target) as s:
+        return await _save(s, expert_id, draft, submission_key, draft_id, now)
+
+
+async def _save(
+    s: AsyncSession,
+    expert_id: int,
+    draft: ContactDraft,
+    submission_key: str,
+    draft_id: int | None,
+    now: datetime,
+) -> SaveResult:
+    await _drop_draft(s, draft_id)
+    story_ids: list[int | None] = [None]
+
+    async def insert() -> Contact:
+        contact, story_ids[0] = await _insert(
+            s, expert_id=expert_id, draft=draft, submission_key=submission_key, now=now
+        )
+        return contact
+
+    saved = await insert_once(s, lambda: by_submission_key(s, submission_key), insert)
+    return SaveResult(contact=saved.row, created=saved.created, story_id=story_ids[0])
 
 
 async def _drop_draft(s: AsyncSession, draft_id: int | None) -> None:
