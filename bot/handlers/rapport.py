@@ -271,6 +271,7 @@ async def build(context: BotContext, order: Order, progress: Message) -> list[Re
     """All files of the pack, editing ``progress`` as they are done; None when it failed."""
     settings = context.services.settings
     t = context.t
+    codes = None if order.municipality_code is None else [order.municipality_code]
     files: list[ReportFile] = []
     last_edit = time.monotonic()
     try:
@@ -278,9 +279,7 @@ async def build(context: BotContext, order: Order, progress: Message) -> list[Re
             async for f in build_pack(
                 s,
                 period=order.period,
-                municipality_codes=None
-                if order.municipality_code is None
-                else [order.municipality_code],
+                municipality_codes=codes,
                 internal=order.internal,
                 now=context.services.now(),
                 tz=settings.tz,
