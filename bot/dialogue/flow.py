@@ -3,10 +3,11 @@
 A flow module provides a `Flow`: its name (the draft's `flow`), its button prefix, a view
 loader (everything rendering needs, read once per update after the step is applied), texts,
 and `steps = {state: Step(render, on_tap, on_text)}`. `render(view)` is synchronous and pure;
-`on_tap(turn, callback)` and `on_text(turn, text)` change the draft and return an `Outcome`
-(or None: "not mine", the next handler or the flow's fallback answers). The generic handlers
-do the rest: load and check the press, record the step (one guarded UPDATE, a new revision),
-load the view, render, answer the callback exactly once and edit or send the message.
+`on_tap(turn, callback)` and `on_text(turn, text)` (text stripped) change the draft and return
+an `Outcome` (or None: "not mine", the next handler or the flow's fallback answers).
+The generic handlers do the rest: load and check the press, record the step (one guarded
+UPDATE, a new revision), load the view, render, answer the callback exactly once and edit or
+send the message.
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ class Flow(Generic[V]):
             # saved elsewhere meanwhile is caught by the guarded save).
             s.add(draft)
             turn = Turn(s, context, self, draft)
-            text, buttons = await turn.finish(await turn.typed(msg.text))
+            text, buttons = await turn.finish(await turn.typed(msg.text.strip()))
         await reply(update, context, text, buttons=buttons or None)
 
     def register(self, application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
@@ -240,6 +241,8 @@ class Turn(Generic[V]):
         self.draft = draft
         self._view: V | None = None
         self._view_key: tuple[int, str] | None = None
+        # The Outcome's extra while its render is prepared: the loader may read it.
+        self.extra: dict[str, Any] = {}
 
     @property
     def t(self) -> Translator:
@@ -260,7 +263,8 @@ class Turn(Generic[V]):
         return encode(self.flow.prefix, self.draft.id, self.draft.revision, action, *args)
 
     async def view(self) -> V:
-        """The view of the draft as it is now: loaded once, again only after a step."""
+        """The view of the draft as it is now: loaded once, again only after a step
+        (the loader sees ``turn.extra``; a change of it alone does not reload)."""
         key = (self.draft.revision, self.draft.state)
         if self._view is None or self._view_key != key:
             self._view = await self.flow.load(self)
@@ -284,26 +288,26 @@ class Turn(Generic[V]):
         return Outcome(final=(text, []), toast=toast)
 
     async def tap(self, callback: Callback) -> Outcome:
-        handlers = (self.flow.on_tap, self._step().on_tap)
-        for handler in handlers:
-            if handler is not None:
-                outcome = await handler(self, callback)
-                if outcome is not None:
-                    return outcome
+        """What a press does: the flow's handler for every step, then the step's."""
+        outcome = await self._first((self.flow.on_tap, self._step().on_tap), callback)
+        if outcome is not None:
+            return outcome
         texts = self.flow.texts
-        msgid = texts.misplaced or texts.stale
-        return Outcome(
-            toast=self.t._(msgid).format(command=self.flow.command), alert=self.flow.alert
-        )
+        toast = self.t._(texts.misplaced or texts.stale).format(command=self.flow.command)
+        return Outcome(toast=toast, alert=self.flow.alert)
 
     async def typed(self, text: str) -> Outcome:
-        handlers = (self.flow.on_text, self._step().on_text)
-        for handler in handlers:
-            if handler is not None:
-                outcome = await handler(self, text)
-                if outcome is not None:
-                    return outcome
+        """What a typed answer does: the flow's handler for every step, then the step's."""
+        outcome = await self._first((self.flow.on_text, self._step().on_text), text)
+        if outcome is not None:
+            return outcome
         return Outcome(error=self.t._(self.flow.texts.typed).format(command=self.flow.command))
+
+    async def _first(self, handlers: tuple[Any, ...], arg: Any) -> Outcome | None:
+        for handler in handlers:
+            if handler is not None and (outcome := await handler(self, arg)) is not None:
+                return outcome  # type: ignore[no-any-return]
+        return None
 
     def _step(self) -> Step[V]:
         return self.flow.steps[self.draft.state]
@@ -311,8 +315,9 @@ class Turn(Generic[V]):
     async def render(self, outcome: Outcome | None = None) -> Screen:
         """The current step's message, framed with the outcome's error and note."""
         outcome = outcome or Outcome()
+        self.extra = dict(outcome.extra)
         view = await self.view()
-        view.extra = dict(outcome.extra)
+        view.extra = self.extra
         return self.flow.frame(view, self._step().render(view), outcome)
 
     async def finish(self, outcome: Outcome) -> Screen:

@@ -478,20 +478,17 @@ async def save_contact(
 
     ``target`` is the update's unit of work (the handler's session: the save commits with the
     rest of the update, before the reply) or a session factory (its own transaction)."""
-    if isinstance(target, AsyncSession):
-        return await _save(target, expert_id, draft, submission_key, draft_id, now)
-    async with transaction(target) as s:
-        return await _save(s, expert_id, draft, submission_key, draft_id, now)
-
-
-async def _save(
-    s: AsyncSession,
-    expert_id: int,
-    draft: ContactDraft,
-    submission_key: str,
-    draft_id: int | None,
-    now: datetime,
-) -> SaveResult:
+    if not isinstance(target, AsyncSession):
+        async with transaction(target) as s:
+            return await save_contact(
+                s,
+                expert_id=expert_id,
+                draft=draft,
+                submission_key=submission_key,
+                draft_id=draft_id,
+                now=now,
+            )
+    s = target
     await _drop_draft(s, draft_id)
     story_ids: list[int | None] = [None]
 

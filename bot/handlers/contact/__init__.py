@@ -1,0 +1,226 @@
+"""/contact: an expert logs a contact with one or more residents.
+
+Two ways in, one summary out:
+- `/contact` opens a button dialogue. With a previous contact it opens on a summary pre-filled
+  from it ("Zelfde als vorige keer?"): a repeat contact is one tap (Opslaan), a changed theme or
+  duration three to five. Without one it walks through the steps, defaults pre-selected.
+- `/contact 45 min inloop Blerick armoede, eenzaamheid 2 nieuw` parses one typed line and asks
+  only for what is missing, then shows the same summary.
+
+A `bot.dialogue` flow (draft flow "contact", buttons `c:<draft id>:<revision>:<action>[:<arg>]`):
+the step table is below, the steps in `steps`/`typed`, their rendering in `render` over the view
+of `view`. Saving uses the draft's submission_key, so a contact is never saved twice.
+"""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.context import BotContext
+from bot.dialogue import (
+    Callback,
+    Flow,
+    Outcome,
+    Screen,
+    Step,
+    Texts,
+    Turn,
+    current_draft,
+    parse,
+    start_draft,
+)
+from bot.domain import contact_draft as cdm
+from bot.domain.contact_draft import ContactDraft
+from bot.handlers.common import answer, reply
+from bot.handlers.contact import render, steps, typed
+from bot.handlers.contact.codec import PREFIX
+from bot.handlers.contact.quick import load_start, quick_draft
+from bot.handlers.contact.texts import CHECK, MAX_NAME
+from bot.handlers.contact.view import ContactView, frame, load_view
+from bot.i18n import N_
+from bot.router import TextRouter
+from bot.storage import contacts
+from bot.storage.models import ConversationDraft
+
+FLOW_NAME = cdm.FLOW
+
+STEPS: dict[str, Step[ContactView]] = {
+    "date": Step(render.date, steps.tap_date, typed.date),
+    "gemeente": Step(render.gemeente, steps.tap_gemeente, typed.gemeente),
+    "vindplek": Step(render.vindplek, steps.tap_vindplek, typed.vindplek),
+    "activity": Step(render.vocab, steps.tap_vocab, typed.vocab),
+    "themes": Step(render.themes, steps.tap_themes, typed.themes),
+    "residents": Step(render.residents, steps.tap_residents, typed.residents),
+    "new": Step(render.new, steps.tap_new, typed.new),
+    "duration": Step(render.duration, steps.tap_duration, typed.duration),
+    "reach": Step(render.vocab, steps.tap_vocab, typed.vocab),
+    "referral": Step(render.vocab, steps.tap_vocab, typed.vocab),
+    "deelopdracht": Step(render.deelopdracht, steps.tap_deelopdracht, typed.deelopdracht),
+    "story": Step(render.story, None, typed.story),
+    cdm.SUMMARY: Step(render.summary, None, typed.summary),
+    cdm.CONFIRM_DAY: Step(render.confirm_day),  # typed: "Tik op een van de knoppen."
+}
+
+TEXTS = Texts(
+    unknown=N_("Deze knop werkt niet meer."),
+    gone=N_("Dit contact is al afgerond of gestopt. Begin opnieuw met /contact."),
+    saved=N_("Dit contact is al opgeslagen."),
+    expired=N_("Dit contact is verlopen. Er is niets opgeslagen. Begin opnieuw met /contact."),
+    stale=N_("Deze knop hoort bij een eerdere stap. Gebruik het laatste bericht."),
+    misplaced=N_("Die knop hoort niet bij deze stap."),
+    typed=N_("Tik op een van de knoppen."),
+)
+
+# Typed text that is a button's label is that button ("Geen vaste plek", "Andere gemeente",
+# "Deels", "Verder", "Duur" on the summary). Except the theme toggles (a typed list of themes
+# sets the themes) and the buttons that end or replace the dialogue: those stay taps.
+NOT_TYPED_ACTIONS = {"t", "s", "sy", "stop", "new"}
+LABEL_MARKS = (CHECK, "✅", "←", "→")
+
+
+def _label_key(label: str) -> str:
+    for mark in LABEL_MARKS:
+        label = label.replace(mark.strip(), " ")
+    return " ".join(label.casefold().split())
+
+
+async def typed_button(
+    s: AsyncSession,
+    context: BotContext,
+    row: ConversationDraft,
+    cd: ContactDraft,
+    text: str,
+) -> Callback | None:
+    """The button of the current step whose label is the typed text (any case), or None."""
+    if len(text) > MAX_NAME + 10:
+        return None
+    key = _label_key(text)
+    if not key:
+        return None
+    view = await load_view(s, context, row)
+    _text, buttons = frame(view, STEPS[row.state].render(view), Outcome())
+    for line in buttons:
+        for label, data in line:
+            if _label_key(label) != key:
+                continue
+            press = parse(data, PREFIX)
+            if press is not None and press.action not in NOT_TYPED_ACTIONS:
+                return press
+    return None
+
+
+async def _typed_first(turn: Turn[ContactView], text: str) -> Outcome | None:
+    """Before a step's own typed answer: a button label, then "terug" and skip words."""
+    press = await typed_button(
+        turn.s, turn.context, turn.draft, ContactDraft.from_data(turn.draft.data), text
+    )
+    if press is not None:
+        outcome = await turn.tap(press)
+        if outcome.toast and not outcome.error:
+            # What a tap would show as a short answer is a line above the step here.
+            outcome.note = outcome.note or outcome.toast
+        return outcome
+    return await steps.common_text(turn, text)
+
+
+async def _was_saved(s: AsyncSession, submission_key: str) -> bool:
+    return await contacts.by_submission_key(s, submission_key) is not None
+
+
+async def _load(turn: Turn[ContactView]) -> ContactView:
+    return await load_view(turn.s, turn.context, turn.draft, turn.extra)
+
+
+# --------------------------------------------------------------------------- starting
+
+
+async def _resume(s: AsyncSession, context: BotContext, row: ConversationDraft) -> Screen:
+    """Show an open draft again ("Je was nog bezig…").
+
+    Showing it is touching it: a fresh expiry, and it becomes the user's latest draft, so the
+    next typed answer comes here and not to another open dialogue. The revision moves on, so
+    the buttons of the message shown before are recognised as old.
+    """
+    turn = Turn(s, context, FLOW, row)
+    await turn.save()
+    return await turn.render(Outcome(extra={"resume": True}))
+
+
+async def _start(
+    s: AsyncSession, context: BotContext, cd: ContactDraft, state: str, error: str | None = None
+) -> Screen:
+    row = await start_draft(s, context, FLOW_NAME, state, cd.to_data())
+    return await Turn(s, context, FLOW, row).render(Outcome(error=error))
+
+
+async def cmd_contact(update: Update, context: BotContext) -> None:
+    user = context.app_user
+    if user is None or user.id is None:
+        return
+    line = " ".join(context.args or []).strip()
+    async with context.unit() as s:
+        existing = await current_draft(s, context, FLOW_NAME)
+        if existing is not None and not line:
+            # Never lose a half-finished contact: show where they were.
+            text, buttons = await _resume(s, context, existing)
+        elif line:
+            cd, state, error = await quick_draft(s, context, line)
+            text, buttons = await _start(s, context, cd, state, error)
+        else:
+            cd = await load_start(s, context)
+            text, buttons = await _start(s, context, cd, cdm.first_state(cd))
+    await reply(update, context, text, buttons=buttons)
+
+
+async def _start_fresh(update: Update, context: BotContext, press: Callback) -> None:
+    """The buttons "Nog een contact" and "Nieuw contact beginnen".
+
+    Only the "Nieuw contact beginnen" of the open draft's current resume view replaces it. Any
+    other such button (an old "Nog een contact", or one from an earlier resume view) shows the
+    half-finished contact instead of silently throwing it away, with its own "Nieuw contact
+    beginnen" to start over deliberately.
+    """
+    query = update.callback_query
+    if context.app_user is None:
+        await answer(context, query, context.t._(TEXTS.unknown))
+        return
+    await answer(context, query)
+    async with context.unit() as s:
+        existing = await current_draft(s, context, FLOW_NAME)
+        if existing is not None and (press.draft_id, press.revision) != (
+            existing.id,
+            existing.revision,
+        ):
+            text, buttons = await _resume(s, context, existing)
+        else:
+            cd = await load_start(s, context)
+            text, buttons = await _start(s, context, cd, cdm.first_state(cd))
+    await reply(update, context, text, buttons=buttons)
+
+
+FLOW: Flow[ContactView] = Flow(
+    name=FLOW_NAME,
+    prefix=PREFIX,
+    command="/contact",
+    steps=STEPS,
+    load=_load,
+    texts=TEXTS,
+    on_tap=steps.common_tap,
+    on_text=_typed_first,
+    frame=frame,
+    direct={"new": _start_fresh},
+    keyed=frozenset({"s", "sy"}),
+    was_saved=_was_saved,
+    expired_replaces=True,
+)
+
+
+def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+    # Only new messages: an edited "/contact …" must not log a second contact (the shared
+    # edited-message handler answers it).
+    application.add_handler(
+        CommandHandler("contact", cmd_contact, filters=filters.UpdateType.MESSAGE)
+    )
+    FLOW.register(application, router)

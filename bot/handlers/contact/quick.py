@@ -1,0 +1,105 @@
+"""Where a new contact starts: pre-filled from the last one, or from one typed line
+(`/contact 45 min inloop Blerick armoede, eenzaamheid 2 nieuw`)."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import BotContext
+from bot.data import VocabEntry
+from bot.domain import contact_draft as cdm
+from bot.domain.contact_draft import ContactDraft
+from bot.domain.quickentry import QuickEntry, parse_quick_entry
+from bot.handlers.common import esc
+from bot.handlers.contact.texts import (
+    DATE_ERRORS,
+    DURATION_ERRORS,
+    MAX_ECHO_WORD,
+    MAX_ECHO_WORDS,
+    QUICK_ERRORS,
+    clip,
+)
+from bot.handlers.contact.view import refdata
+from bot.storage import contacts
+
+
+async def load_start(s: AsyncSession, context: BotContext) -> ContactDraft:
+    """A new draft: the last contact's values (if any) or the expert's home municipality."""
+    user = context.app_user
+    assert user is not None and user.id is not None
+    today = context.services.today()
+    last = await contacts.last_entry(s, user.id)
+    active = False
+    if last is not None and last.deelopdracht_id is not None:
+        options = (await refdata(s, context)).active_deelopdrachten(last.municipality_id, today)
+        active = any(d.id == last.deelopdracht_id for d in options)
+    return cdm.initial_draft(
+        today,
+        last=last,
+        home_municipality_id=user.home_municipality_id,
+        deelopdracht_active=active,
+    )
+
+
+async def quick_draft(
+    s: AsyncSession, context: BotContext, line: str
+) -> tuple[ContactDraft, str, str | None]:
+    """A draft from one typed line, the state to open and an error to show there."""
+    _ = context.t._
+    settings = context.services.settings
+    today = context.services.today()
+    base = await load_start(s, context)
+    ref = await refdata(s, context)
+    vocab = {
+        kind: [VocabEntry(v.code, v.label, v.aliases) for v in ref.items(kind)]
+        for kind in contacts.VOCAB_MODELS
+    }
+
+    async def parse(municipality_id: int | None) -> QuickEntry:
+        names = await contacts.vindplek_names(s, municipality_id) if municipality_id else []
+        return parse_quick_entry(
+            line,
+            today,
+            vocabulary=vocab,
+            vindplekken=names,
+            max_back_days=settings.max_back_days,
+        )
+
+    default_muni = base.municipality_id
+    entry = await parse(default_muni)
+    muni = ref.municipality_named(entry.municipality)
+    if muni is not None and muni.id != default_muni:
+        entry = await parse(muni.id)  # its own vindplekken
+    chosen_muni = muni.id if muni is not None else default_muni
+    place = (
+        await contacts.vindplek_by_name(s, chosen_muni, entry.vindplek)
+        if entry.vindplek and chosen_muni
+        else None
+    )
+    cd, problem = cdm.from_quick(
+        entry,
+        today,
+        default_municipality_id=default_muni,
+        municipality_id=muni.id if muni is not None else None,
+        vindplek_id=place.id if place is not None else None,
+        known_reach=[v.code for v in ref.items("reach_channels")],
+    )
+    state = cdm.first_state(cd)
+    error = None
+    if problem is not None and not cdm.step_done(cd, problem[0]):
+        state = problem[0]
+        step, code = problem
+        table = {"date": DATE_ERRORS, "duration": DURATION_ERRORS}.get(step)
+        msgid = table.get(code) if table else QUICK_ERRORS.get(problem)
+        if msgid:
+            error = _(msgid).format(days=settings.max_back_days)
+    if entry.unknown_words:
+        # Shown back, never stored: it may be anything the expert typed. Each word and the
+        # list are short, so a pasted essay can't make the reply too long to send.
+        words = [clip(w, MAX_ECHO_WORD) for w in entry.unknown_words[:MAX_ECHO_WORDS]]
+        if len(entry.unknown_words) > MAX_ECHO_WORDS:
+            words.append("…")
+        unknown = esc(", ".join(words))
+        note = _("Deze woorden heb ik niet gebruikt: {words}.").format(words=unknown)
+        error = f"{error}\n{note}" if error else note
+    return cd, state, error

@@ -1,0 +1,238 @@
+"""Each step of the contact dialogue as a message and buttons: synchronous, over the view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.dialogue import Screen
+from bot.domain import contact_draft as cdm
+from bot.handlers.common import Button, esc
+from bot.handlers.contact.codec import date_arg
+from bot.handlers.contact.texts import FIELD_LABELS, MAX_NAME, clip
+from bot.handlers.contact.view import (
+    ContactView,
+    fmt_day,
+    fmt_minutes,
+    mark,
+    place_text,
+    residents_text,
+    short,
+    summary_lines,
+)
+
+# The steps that choose one item of a vocabulary: its kind and the draft's field.
+STEP_VOCAB = {
+    "activity": "activity_types",
+    "reach": "reach_channels",
+    "referral": "referral_targets",
+}
+
+
+def _now(v: ContactView, value: str) -> str:
+    return v.t._("Nu: {value}").format(value=value)
+
+
+def _pairs(buttons: list[Button], per_row: int) -> list[list[Button]]:
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def date(v: ContactView) -> Screen:
+    _ = v.t._
+    current, today = v.cd.work_date, v.today
+    # The day itself is in the button, not "1 day back": a button shown before midnight
+    # and pressed after it still means the day its label named.
+    yesterday = today - timedelta(days=1)
+    days = [(mark(_("Vandaag"), current == today), v.button("d", date_arg(today)))]
+    if v.max_back_days >= 1:
+        days.append((mark(_("Gisteren"), current == yesterday), v.button("d", date_arg(yesterday))))
+    lines = [f"<b>{_('Op welke dag was het contact?')}</b>"]
+    if current:
+        lines.append(_now(v, esc(fmt_day(v, current))))
+    lines.append(_("Of typ een datum, bijvoorbeeld <i>12-3</i> of <i>maandag</i>."))
+    return "\n".join(lines), [days]
+
+
+def gemeente(v: ContactView) -> Screen:
+    _ = v.t._
+    cd = v.cd
+    munis = [
+        (mark(m.name, m.id == cd.municipality_id), v.button("m", m.id))
+        for m in v.ref.municipalities
+    ]
+    lines = [f"<b>{_('In welke gemeente?')}</b>"]
+    if cd.municipality_id:
+        lines.append(_now(v, place_text(v)))
+    lines.append(_("Of typ een dorp of stad, bijvoorbeeld <i>Blerick</i>."))
+    return "\n".join(lines), _pairs(munis, 2)
+
+
+def vindplek(v: ContactView) -> Screen:
+    _ = v.t._
+    cd = v.cd
+    buttons = [
+        [(mark(clip(p.name, MAX_NAME), p.id == cd.vindplek_id), v.button("p", p.id))]
+        for p in v.places
+    ]
+    no_place = cd.vindplek_id is None and not cd.new_vindplek and cd.history[-1:] != ["gemeente"]
+    buttons.append(
+        [
+            (mark(_("Geen vaste plek"), no_place), v.button("p", 0)),
+            (_("Andere gemeente"), v.button("m")),
+        ]
+    )
+    lines = [f"<b>{_('Op welke plek (vindplek)?')}</b>", _now(v, place_text(v))]
+    lines.append(_("Staat de plek er niet bij? Typ de naam, dan voeg ik hem toe."))
+    return "\n".join(lines), buttons
+
+
+def vocab(v: ContactView) -> Screen:
+    _ = v.t._
+    state = v.state
+    items = v.ref.items(STEP_VOCAB[state])
+    current = getattr(v.cd, state)
+    buttons = [[(mark(it.label, it.code == current), v.button("v", it.id))] for it in items]
+    question = {
+        "activity": _("Wat voor inzet was het?"),
+        "reach": _("Hoe heb je de inwoner(s) bereikt?"),
+        "referral": _("Heb je iemand doorverwezen? Naar wie?"),
+    }[state]
+    lines = [f"<b>{question}</b>"]
+    chosen = next((it for it in items if it.code == current), None)
+    if chosen:
+        lines.append(_now(v, esc(chosen.label)))
+    if state != "activity":
+        lines.append(_("Niet van toepassing? Tik op Overslaan."))
+    return "\n".join(lines), buttons
+
+
+def themes(v: ContactView) -> Screen:
+    _ = v.t._
+    items = v.ref.items("themes")
+    chosen_codes = v.cd.themes
+    toggles = [
+        (mark(short(it.label), it.code in chosen_codes), v.button("t", it.id)) for it in items
+    ]
+    buttons = _pairs(toggles, 2)
+    buttons.append([(_("Verder →"), v.button("go"))])
+    chosen = [it for it in items if it.code in chosen_codes]
+    lines = [
+        f"<b>{_('Over welke thema’s ging het?')}</b>",
+        _("Tik alles aan wat past, daarna op Verder."),
+        _now(v, esc(", ".join(short(c.label) for c in chosen)) if chosen else "–"),
+    ]
+    return "\n".join(lines), buttons
+
+
+def residents(v: ContactView) -> Screen:
+    _ = v.t._
+    current = v.cd.residents_count
+    buttons = [
+        [(mark(str(n), current == n), v.button("n", n)) for n in cdm.COUNT_CHOICES]
+        + [(mark("5+", current is not None and current >= 5), v.button("n", "more"))]
+    ]
+    lines = [f"<b>{_('Met hoeveel inwoners?')}</b>"]
+    if current is not None:
+        lines.append(_now(v, str(current)))
+    if v.extra.get("ask_count"):
+        lines.append(_("Typ het aantal, bijvoorbeeld <i>8</i>."))
+    else:
+        lines.append(_("Meer dan 4? Typ het aantal."))
+    return "\n".join(lines), buttons
+
+
+def new(v: ContactView) -> Screen:
+    _ = v.t._
+    kind = cdm.new_known(v.cd)
+    count = v.cd.residents_count or 1
+    opts = [
+        (mark(_("Nieuw"), kind == "new"), v.button("nw", "new")),
+        (mark(_("Bekend"), kind == "known"), v.button("nw", "known")),
+    ]
+    if count > 1:
+        opts.append((mark(_("Deels"), kind == "mixed"), v.button("nw", "mixed")))
+    question = (
+        _("Was de inwoner nieuw voor jou, of kende je hem of haar al?")
+        if count == 1
+        else _("Waren de {count} inwoners nieuw voor jou, of kende je ze al?").format(count=count)
+    )
+    lines = [f"<b>{question}</b>"]
+    if kind:
+        lines.append(_now(v, esc(residents_text(v.t, v.cd))))
+    if v.extra.get("ask_new") or count > 1:
+        lines.append(_("Deels nieuw? Typ hoeveel er nieuw waren."))
+    return "\n".join(lines), [opts]
+
+
+def duration(v: ContactView) -> Screen:
+    _ = v.t._
+    current = v.cd.duration_minutes
+    opts = [
+        (mark(fmt_minutes(v.t, m), current == m), v.button("u", m)) for m in cdm.DURATION_CHOICES
+    ]
+    lines = [f"<b>{_('Hoe lang duurde het?')}</b>"]
+    if current:
+        lines.append(_now(v, esc(fmt_minutes(v.t, current))))
+    lines.append(_("Of typ de duur, bijvoorbeeld <i>20 min</i> of <i>1u30</i>."))
+    return "\n".join(lines), [opts[:3], opts[3:]]
+
+
+def deelopdracht(v: ContactView) -> Screen:
+    _ = v.t._
+    cd = v.cd
+    options = v.ref.active_deelopdrachten(cd.municipality_id, cd.work_date or v.today)
+    buttons = [
+        [(mark(clip(d.title, MAX_NAME), d.id == cd.deelopdracht_id), v.button("o", d.id))]
+        for d in options
+    ]
+    lines = [f"<b>{_('Hoort dit contact bij een deelopdracht van de gemeente?')}</b>"]
+    lines.append(_("Zo niet, tik op Overslaan."))
+    return "\n".join(lines), buttons
+
+
+def story(v: ContactView) -> Screen:
+    _ = v.t._
+    lines = [
+        f"<b>{_('Wil je kort vertellen wat het contact opleverde?')}</b>",
+        _(
+            "Een paar zinnen, zonder namen of andere gegevens waarmee iemand te herkennen "
+            "is. Typ het hieronder, of tik op Overslaan."
+        ),
+    ]
+    if v.cd.story:
+        lines.append(_now(v, f"<i>{esc(clip(v.cd.story, 200))}</i>"))
+    return "\n".join(lines), []
+
+
+def confirm_day(v: ContactView) -> Screen:
+    _ = v.t._
+    assert v.cd.work_date is not None
+    key = v.draft.submission_key
+    buttons = [[(_("Ja, opslaan"), v.button("sy", key))], [(_("Duur aanpassen"), v.button("dur"))]]
+    text = _(
+        "Met dit contact kom je op {total} op {day}. Dat is meer dan {max}. Klopt dat?"
+    ).format(
+        total=esc(v.t.hours(v.day_total)),
+        day=esc(v.t.fmt_date(v.cd.work_date)),
+        max=esc(v.t.hours(int(v.max_day_hours * 60))),
+    )
+    return text, buttons
+
+
+def summary(v: ContactView) -> Screen:
+    _ = v.t._
+    cd = v.cd
+    has_deel = v.has_deel
+    title = _("Zelfde als vorige keer?") if cd.from_last else _("Klopt dit?")
+    lines = [f"<b>{title}</b>", *summary_lines(v, has_deel=has_deel)]
+    buttons: list[list[Button]] = []
+    if cdm.is_complete(cd):
+        lines.append("")
+        lines.append(_("Tik op <b>Opslaan</b>, of op wat je wilt veranderen."))
+        buttons.append([("✅ " + _("Opslaan"), v.button("s", v.draft.submission_key))])
+    edits = [
+        (_(FIELD_LABELS[i.step]), v.button("e", i.step))
+        for i in cdm.summary_items(cd, has_deelopdrachten=has_deel)
+    ]
+    buttons += _pairs(edits, 3)
+    buttons.append([(_("Stoppen"), v.button("stop"))])
+    return "\n".join(lines), buttons

@@ -1,0 +1,236 @@
+"""What the contact dialogue shows, loaded once per update, and the formatting shared by its
+steps: the message frame (resume line, error, note, back/skip buttons) and the summary."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import BotContext
+from bot.dialogue import Outcome, Screen, View
+from bot.domain import contact_draft as cdm
+from bot.domain.contact_draft import ContactDraft
+from bot.handlers.common import Button, esc
+from bot.handlers.contact.codec import PREFIX
+from bot.handlers.contact.texts import (
+    BACK_LABEL,
+    CHECK,
+    FIELD_LABELS,
+    MAX_MESSAGE,
+    MAX_NAME,
+    SKIP_LABEL,
+    clip,
+)
+from bot.i18n import Translator
+from bot.storage import contacts
+from bot.storage.models import ConversationDraft, Vindplek
+
+REF_TTL_SECONDS = 30.0
+
+
+async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
+    """Vocabularies and municipalities, cached briefly: they change rarely (a coordinator
+    adding a theme sees it within half a minute) and every step shows some of them."""
+    services = context.services
+    cached = services.contact_refdata
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    ref = await contacts.load_refdata(s)
+    services.contact_refdata = (now + REF_TTL_SECONDS, ref)
+    return ref
+
+
+@dataclass(kw_only=True)
+class ContactView(View):
+    cd: ContactDraft
+    ref: contacts.RefData
+    today: date
+    max_back_days: int
+    max_day_hours: float
+    places: list[Vindplek] = field(default_factory=list)  # the vindplek step's choices
+    place: Vindplek | None = None  # the draft's vindplek
+    deel_title: str | None = None  # the draft's deelopdracht (also one no longer active)
+    day_total: int = 0  # minutes on the draft's day with this contact (confirm_day)
+
+    @property
+    def has_deel(self) -> bool:
+        return bool(self.ref.active_deelopdrachten(self.cd.municipality_id, self.cd.work_date))
+
+
+SHOWS_PLACE = ("gemeente", "vindplek", cdm.SUMMARY, cdm.CONFIRM_DAY)
+
+
+async def load_view(
+    s: AsyncSession,
+    context: BotContext,
+    draft: ConversationDraft,
+    extra: dict[str, Any] | None = None,
+) -> ContactView:
+    """Everything the draft's current step shows, read now (rendering reads nothing)."""
+    services = context.services
+    settings = services.settings
+    cd = ContactDraft.from_data(draft.data)
+    ref = await refdata(s, context)
+    state = draft.state
+    view = ContactView(
+        context=context,
+        draft=draft,
+        prefix=PREFIX,
+        cd=cd,
+        ref=ref,
+        today=services.today(),
+        max_back_days=settings.max_back_days,
+        max_day_hours=settings.max_day_hours,
+    )
+    if state == "vindplek" and cd.municipality_id is not None:
+        view.places = await contacts.vindplekken(s, cd.municipality_id, draft.user_id)
+    if cd.vindplek_id is not None and state in SHOWS_PLACE:
+        view.place = next((p for p in view.places if p.id == cd.vindplek_id), None)
+        if view.place is None:
+            view.place = await contacts.vindplek(s, cd.vindplek_id)
+    if cd.deelopdracht_id is not None and state in (cdm.SUMMARY, cdm.CONFIRM_DAY):
+        deel = ref.deelopdracht(cd.deelopdracht_id)
+        if deel is not None:
+            view.deel_title = deel.title
+        else:  # no longer active
+            row = await contacts.deelopdracht(s, cd.deelopdracht_id)
+            view.deel_title = row.title if row is not None else None
+    if state == cdm.CONFIRM_DAY and cd.work_date is not None:
+        total = (extra or {}).get("total")
+        if total is None:
+            logged = await contacts.day_minutes(s, draft.user_id, cd.work_date)
+            total = logged + (cd.duration_minutes or 0)
+        view.day_total = int(total)
+    return view
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def mark(label: str, on: bool) -> str:
+    return CHECK + label if on else label
+
+
+def short(label: str) -> str:
+    """Vocabulary labels shortened for a button: "eenzaamheid (sociaal isolement)" -> first part."""
+    return label.split(" (", 1)[0]
+
+
+def fmt_minutes(t: Translator, minutes: int) -> str:
+    if minutes < 60:
+        return t._("{n} min").format(n=minutes)
+    return t.hours(minutes)
+
+
+def fmt_day(v: ContactView, d: date) -> str:
+    _ = v.t._
+    text = v.t.fmt_date(d)
+    if d == v.today:
+        return _("{date} (vandaag)").format(date=text)
+    if d == v.today - timedelta(days=1):
+        return _("{date} (gisteren)").format(date=text)
+    return text
+
+
+def place_text(v: ContactView) -> str:
+    cd = v.cd
+    if cd.municipality_id is None:
+        return "–"
+    muni = v.ref.municipality(cd.municipality_id)
+    parts = [clip(muni.name, MAX_NAME) if muni else "?"]
+    if cd.vindplek_id is not None:
+        if v.place is not None:
+            parts.append(clip(v.place.name, MAX_NAME))
+    elif cd.new_vindplek:
+        parts.append(v.t._("{name} (nieuw)").format(name=clip(cd.new_vindplek, MAX_NAME)))
+    return esc(" – ".join(parts))
+
+
+def residents_text(t: Translator, cd: ContactDraft) -> str:
+    _ = t._
+    count, n_new = cd.residents_count, cd.residents_new
+    if count is None:
+        return "–"
+    kind = cdm.new_known(cd)
+    if kind == "new":
+        how = _("nieuw") if count == 1 else _("allemaal nieuw")
+    elif kind == "known":
+        how = _("bekend") if count == 1 else _("allemaal bekend")
+    elif kind == "mixed":
+        how = _("{n} nieuw").format(n=n_new)
+    else:
+        how = _("nieuw of bekend?")
+    return f"{count} ({how})"
+
+
+def summary_lines(v: ContactView, *, has_deel: bool) -> list[str]:
+    _ = v.t._
+    cd, ref = v.cd, v.ref
+
+    def label(kind: str, code: str | None) -> str:
+        if not code:
+            return "–"
+        item = ref.by_code(kind, code)
+        return esc(item.label if item else code)
+
+    values = {
+        "date": lambda: esc(fmt_day(v, cd.work_date)) if cd.work_date else "–",
+        "gemeente": lambda: place_text(v),
+        "activity": lambda: label("activity_types", cd.activity),
+        "themes": lambda: ", ".join(label("themes", c) for c in cd.themes) or "–",
+        "residents": lambda: esc(residents_text(v.t, cd)),
+        "duration": lambda: (
+            esc(fmt_minutes(v.t, cd.duration_minutes)) if cd.duration_minutes else "–"
+        ),
+        "reach": lambda: label("reach_channels", cd.reach),
+        "referral": lambda: label("referral_targets", cd.referral),
+        "deelopdracht": lambda: esc(clip(v.deel_title, MAX_NAME)) if v.deel_title else "–",
+        "story": lambda: f"<i>{esc(clip(cd.story))}</i>" if cd.story else "–",
+    }
+    lines = []
+    for item in cdm.summary_items(cd, has_deelopdrachten=has_deel):
+        value = values[item.step]() if item.step in values else "–"
+        lines.append(f"<b>{esc(_(FIELD_LABELS[item.step]))}:</b> {value}")
+    return lines
+
+
+def fit(head: list[str], body: str) -> str:
+    """The message from its lines above the step and the step itself, below Telegram's limit.
+
+    Everything echoed is clipped where it is built; this is the last guard: the step (with its
+    buttons' question) always goes out, lines above it are dropped from the end if need be."""
+    head = list(head)
+    while head and len("\n\n".join([*head, body])) > MAX_MESSAGE:
+        head.pop()
+    return "\n\n".join([*head, body]) if head else body
+
+
+def frame(v: ContactView, screen: Screen, outcome: Outcome) -> Screen:
+    """The step with what goes around it: the resume line, an error or note above it, and the
+    back and skip buttons (and "start over" when resuming) below it."""
+    _ = v.t._
+    body, buttons = screen
+    state, cd = v.state, v.cd
+    resume = bool(v.extra.get("resume"))
+    head: list[str] = []
+    if resume:
+        head.append(_("Je was nog bezig met een contact. Hier ging je verder:"))
+    if outcome.error:
+        head.append(f"⚠️ {outcome.error}")
+    if outcome.note:
+        head.append(outcome.note)
+    nav: list[Button] = []
+    if cd.history and state != cdm.SUMMARY:
+        nav.append((_(BACK_LABEL), v.button("b")))
+    if state in cdm.SKIPPABLE and state != "vindplek":
+        nav.append((_(SKIP_LABEL), v.button("x")))
+    if nav:
+        buttons.append(nav)
+    if resume:
+        buttons.append([(_("Nieuw contact beginnen"), v.button("new"))])
+    return fit(head, body), buttons
