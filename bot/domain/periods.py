@@ -74,7 +74,8 @@ def _label(start: date, end: date, locale: str = "nl") -> str:
             f"{format_date(start, 'd MMMM', locale=locale)} – "
             f"{format_date(end, 'd MMMM y', locale=locale)}"
         )
-    return f"{format_date(start, 'd MMMM y', locale=locale)} – {format_date(end, 'd MMMM y', locale=locale)}"
+    long = "d MMMM y"
+    return f"{format_date(start, long, locale=locale)} – {format_date(end, long, locale=locale)}"
 
 
 def _make(start: date, end: date, key: str) -> Period:
