@@ -25,6 +25,7 @@ from bot.handlers import (
     signals,
     start,
     stories,
+    toelichting,
     verhalen,
     walkin,
     walkin_admin,
@@ -155,4 +156,5 @@ def journey_modules() -> list[Any]:
         digest,
         rapport,
         verhalen,
+        toelichting,
     ]

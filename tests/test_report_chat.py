@@ -23,6 +23,7 @@ from bot.storage.models import (
     ConversationDraft,
     Municipality,
     ReachChannel,
+    ReportNarrative,
     ReportStorySelection,
     Story,
     Theme,
@@ -280,3 +281,50 @@ async def test_no_stories_in_the_period(bot):
     step = (await carla.says("/verhalen 2025")).only
     assert "Er zijn geen verhalen in deze periode." in step.text
     assert "Typ een periode zoals" in (await carla.says("/verhalen morgen")).only.text
+
+
+# --------------------------------------------------------------------------- /toelichting
+
+
+async def test_write_the_narrative_per_municipality(bot):
+    munis = await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/toelichting")
+    step = (await carla.press("1e halfjaar 2026")).only
+    assert "Voor welke gemeente schrijf je de toelichting?" in step.text
+    step = (await carla.press("Venlo")).only
+    assert "Er staat nog geen toelichting." in step.text
+    refused = (await carla.says("Dhr. De Vries (Kerkstraat 12) was blij met de hulp.")).only
+    assert "Dit sla ik niet op" in refused.text and "Typ de toelichting" in refused.text
+    assert await count(bot, ReportNarrative) == 0
+    paragraph = (
+        "In Venlo vonden inwoners via de inloop vaker de weg naar schuldhulp. "
+        "Ervaringsdeskundigen gingen mee naar het eerste gesprek."
+    )
+    step = (await carla.says(paragraph)).only
+    assert step.text.startswith("Opgeslagen: de toelichting voor Venlo.")
+    assert "✓ Venlo" in step.button_labels
+    step = (await carla.press("De regio")).only
+    await carla.says("In de hele regio groeide het aantal inwoners dat zelf de inloop vond.")
+    step = (await carla.press("✓ Venlo")).only
+    assert paragraph in step.text
+    old = step.button("Toelichting weghalen")["callback_data"]
+    step = (await carla.press("« Andere gemeente")).only
+    assert "✓ De regio (alle gemeenten samen)" in step.button_labels
+    await carla.press_data(old, step)
+    assert "niet meer actueel" in carla.last_callback_answer.answer.text
+    done = (await carla.press("Klaar")).only
+    assert done.text.startswith("Klaar. De toelichtingen komen")
+    carla.assert_callbacks_answered()
+
+    async with bot.services.sessions() as s:
+        venlo = await report_content.get_narrative(s, munis["Venlo"], H1)
+        region = await report_content.get_narrative(s, None, H1)
+        other = await report_content.get_narrative(s, munis["Venlo"], parse_period("2026-H2"))
+    assert venlo is not None and venlo.text == paragraph
+    assert region is not None and region.text.startswith("In de hele regio")
+    assert other is None
+    # After the dialogue is closed, its buttons are answered clearly.
+    await carla.press_data(old, step)
+    assert "al gesloten" in carla.last_callback_answer.answer.text
+    assert await count(bot, ReportNarrative) == 2
