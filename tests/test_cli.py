@@ -160,6 +160,8 @@ def test_demo_shows_every_persona():
     assert "Je bent aangemeld als coördinator" in text and "/inloopbeheer" in text
     assert "Weekoverzicht" in text
     assert "Niets te melden" in text
+    # … who makes the report of the last finished half year for Venlo …
+    assert "Voor: Venlo: een PDF en een Excel-bestand" in text
     # … and a resident who asks for walk-in times of the seeded sessions.
     assert "Buurthuis De Kolk" in text
 

@@ -142,7 +142,7 @@ async def test_choosing_what_to_report(bot):
     step = (await carla.press("1e halfjaar 2026")).only
     assert "Die gemeente ken ik niet" in (await carla.says("Atlantis")).only.text
     summary = (await carla.says("blerick")).only  # a village: its municipality
-    assert "Periode: 1e halfjaar 2026 (1 januari 2026 t/m 30 juni 2026)" in summary.text
+    assert "Periode: 1e halfjaar 2026 (1 januari t/m 30 juni 2026)" in summary.text
     assert "Voor: Venlo: een PDF en een Excel-bestand" in summary.text
     assert "veilig om te delen" in summary.text
     summary = (await carla.press("Intern: echte aantallen")).only

@@ -66,8 +66,9 @@ def choice_label(t: Translator, choice: PeriodChoice) -> str:
 
 def period_name(t: Translator, period: Period) -> str:
     """The period in words: its name when it has one, and its dates."""
+    start_fmt = "d MMMM" if period.start.year == period.end_inclusive.year else "d MMMM y"
     dates = t._("{start} t/m {end}").format(
-        start=t.fmt_date(period.start, "d MMMM y"), end=t.fmt_date(period.end_inclusive, "d MMMM y")
+        start=t.fmt_date(period.start, start_fmt), end=t.fmt_date(period.end_inclusive, "d MMMM y")
     )
     choice = choice_from_code(period.key)
     return f"{choice_label(t, choice)} ({dates})" if choice is not None else dates
