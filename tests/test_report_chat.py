@@ -150,8 +150,12 @@ async def test_choosing_what_to_report(bot):
     summary = (await carla.press("Andere gemeente")).only
     summary = (await carla.press("Alle gemeenten")).only
     assert "een PDF per gemeente, een voor de regio" in summary.text
+    go = summary.button("Maak het rapport")["callback_data"]
     done = (await carla.press("Stoppen")).only
     assert done.text == "Gestopt. Er is geen rapport gemaakt."
+    await carla.press_data(go, done)  # a button of the stopped dialogue: nothing is made
+    assert carla.last_callback_answer.answer.text.startswith("Dit rapport is al gemaakt of gestopt")
+    assert documents(carla) == []
     assert await count(bot, ConversationDraft) == 0
     carla.assert_callbacks_answered()
 

@@ -178,8 +178,10 @@ async def tap_summary(turn: Turn[ReportView], callback: Callback) -> Outcome | N
 
 
 def render_building(view: ReportView) -> Screen:
+    # Only seen when something is typed meanwhile, or after a restart cut a build short.
     _ = view.t._
-    return order_lines(view) + "\n\n" + esc(_("Het rapport wordt gemaakt…")), []
+    text = order_lines(view) + "\n\n" + esc(_("Het rapport wordt gemaakt…"))
+    return text, [[(_("Stoppen"), view.button("x"))]]
 
 
 # --------------------------------------------------------------------------- every step
@@ -249,10 +251,10 @@ async def make_pack(update: Update, context: BotContext, callback: Callback) -> 
     await edit_or_send(update, context, order.summary)  # the buttons go: nothing to tap twice
     chat = update.effective_chat
     assert chat is not None
-    progress = await send(context, chat.id, progress_text(t, [], done=False))
-    files = await build(context, order, progress)
-    if files is not None:
-        for f in files:
+    try:
+        progress = await send(context, chat.id, progress_text(t, [], done=False))
+        files = await build(context, order, progress)
+        for f in files or []:
             await context.bot.send_document(
                 chat.id,
                 document=f.content,
@@ -260,11 +262,14 @@ async def make_pack(update: Update, context: BotContext, callback: Callback) -> 
                 caption=caption(t, order, f),
                 protect_content=True,
             )
-        await progress.edit_text(progress_text(t, files, done=True))
-    async with context.unit() as s:
-        draft = await drafts.get_by_id(s, order.draft_id)
-        if draft is not None and draft.revision == order.revision:
-            await drafts.discard(s, draft)
+        if files is not None:
+            await progress.edit_text(progress_text(t, files, done=True))
+    finally:
+        # Made (or failed): the draft goes, so every button of it is answered "already made".
+        async with context.unit() as s:
+            draft = await drafts.get_by_id(s, order.draft_id)
+            if draft is not None and draft.revision == order.revision:
+                await drafts.discard(s, draft)
 
 
 async def build(context: BotContext, order: Order, progress: Message) -> list[ReportFile] | None:
