@@ -216,7 +216,7 @@ EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ign
 def _load_extensions() -> None:
     import importlib
 
-    for name in ("bot.cli_digest", "bot.cli_inloop"):
+    for name in ("bot.cli_digest", "bot.cli_inloop", "bot.cli_report"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.periods import Period
 
-__all__ = ["FORMATS", "ReportFile", "UnknownMunicipality", "build_pack"]
+__all__ = ["FORMATS", "ReportFile", "UnknownMunicipality", "build_pack", "municipality_codes"]
 
 FORMATS = ("pdf", "xlsx")
 PDF_MIME = "application/pdf"
@@ -57,6 +57,84 @@ async def build_pack(
     tz: ZoneInfo,
     threshold: int,
 ) -> AsyncIterator[ReportFile]:
-    """Yield the report's files one by one (see the module docstring)."""
-    raise NotImplementedError("the report engine lands in the next commit")
-    yield  # pragma: no cover
+    """Yield the report's files one by one (see the module docstring).
+
+    `municipality_codes`: codes as stored (`venlo`, `peel-en-maas`); names are accepted too,
+    case-insensitively. Unknown ones raise `UnknownMunicipality` before any file is made.
+    `internal`: exact counts (for the coordinator), said so on every page and sheet."""
+    import asyncio
+
+    from bot.domain.periods import year_to_date
+    from bot.i18n import translator
+    from bot.report.build import assemble
+    from bot.report.pdf import render_pdf
+    from bot.report.xlsx import render_xlsx
+    from bot.storage.report_queries import load_report_data
+
+    unknown_formats = [f for f in formats if f not in FORMATS]
+    if unknown_formats:
+        raise ValueError(f"unknown formats: {unknown_formats}")
+    chosen = await _resolve(s, municipality_codes)
+    ids = None if chosen is None else [i for i, _c in chosen]
+    data = await load_report_data(s, period, year_to_date(period), ids)
+    t = translator("nl")
+    # Typst, matplotlib and XlsxWriter are CPU work: off the event loop, so the bot keeps
+    # answering others while a report is made.
+    report = await asyncio.to_thread(
+        assemble, data, t, threshold=threshold, internal=internal, now=now, tz=tz
+    )
+    stem = "rapportage-" + period.key.replace("..", "_tot_")
+    if internal:
+        stem += "-intern"
+    if "pdf" in formats:
+        todo: list[tuple[int | None, str | None]] = (
+            [(m[0], m[1]) for m in data.municipalities] if chosen is None else list(chosen)
+        )
+        if chosen is None:
+            todo.append((None, None))
+        for muni_id, code in todo:
+            content = await asyncio.to_thread(render_pdf, report, t, muni_id)
+            yield ReportFile(f"{stem}-{code or 'regio'}.pdf", content, PDF_MIME, code)
+    if "xlsx" in formats:
+        content = await asyncio.to_thread(render_xlsx, report, t, None if ids is None else set(ids))
+        suffix = "" if chosen is None else "-" + "-".join(c for _i, c in chosen)
+        yield ReportFile(f"{stem}{suffix}.xlsx", content, XLSX_MIME, None)
+
+
+async def municipality_codes(s: AsyncSession) -> list[tuple[str, str]]:
+    """(code, name) of the active municipalities, by name: for menus and the CLI."""
+    from sqlalchemy import select
+
+    from bot.storage.models import Municipality
+
+    m = Municipality.__table__.c
+    rows = (
+        await s.exec(select(m.code, m.name).where(m.active).order_by(m.name))  # type: ignore[call-overload]
+    ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+async def _resolve(s: AsyncSession, codes: Sequence[str] | None) -> list[tuple[int, str]] | None:
+    if codes is None:
+        return None
+    from sqlalchemy import select
+
+    from bot.storage.models import Municipality
+
+    m = Municipality.__table__.c
+    rows = (await s.exec(select(m.id, m.code, m.name).where(m.active))).all()  # type: ignore[call-overload]
+    by_key = {}
+    for mid, code, name in rows:
+        by_key[code.lower()] = (mid, code)
+        by_key[name.lower()] = (mid, code)
+    out: list[tuple[int, str]] = []
+    missing = []
+    for c in codes:
+        hit = by_key.get(c.strip().lower())
+        if hit is None:
+            missing.append(c)
+        elif hit not in out:
+            out.append(hit)
+    if missing or not out:
+        raise UnknownMunicipality(missing or list(codes))
+    return out

@@ -1,0 +1,285 @@
+"""Small-cell suppression for reports that leave the pool. Pure, no storage.
+
+A count table (rows × columns of non-negative counts, with published row totals and/or column
+totals and the grand total) is published with counts 1..threshold-1 shown as "<5" (*primary*
+suppression) and, where needed, more cells hidden (*complementary* suppression, shown as "*")
+so that no hidden count can be worked out from the published cells and totals. Zero is shown:
+it points at nobody. Hours are never passed through here.
+
+How "can be worked out" is decided (exactly, not by rule of thumb): write the table with its
+totals as one table E whose every line sums to zero (a total enters with a minus sign). The
+reader knows every published cell, that a "<5" cell lies in 1..threshold-1 and that a "*" cell
+is at least threshold (only cells of threshold or more are hidden as complement). A hidden cell
+is determined exactly when no other table fits everything the reader knows with a different
+value in that cell. The line constraints form a network matrix, so two fitting tables differ by
+a sum of simple alternating cycles (+1/−1 along rows and columns of hidden cells), each of which
+fits on its own; lines without a published total are merged into one unconstrained node. So a
+hidden cell is safe when some alternating cycle through it can be applied once, in either
+direction, within bounds. Orienting +1 moves from row to column and −1 moves back makes those
+cycles directed cycles: one graph search per hidden cell.
+
+The complement is chosen greedily: while a hidden cell is determined, hide the smallest
+published positive cell in one of its lines (interior cells before totals). Several tables that
+share a quantity (a municipality's residents in two tables) are suppressed together:
+`suppress_linked` repeats until the same quantity is hidden in all of them or in none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "COMPLEMENT",
+    "PRIMARY",
+    "SHOWN",
+    "Cell",
+    "CountTable",
+    "Marks",
+    "determined_cells",
+    "show",
+    "suppress",
+    "suppress_linked",
+]
+
+SHOWN = ""
+PRIMARY = "<"  # shown as "<5"
+COMPLEMENT = "*"  # hidden so that a "<5" can't be worked out
+
+# A cell of the table with its totals: (row, col); row == n_rows is the column-totals row,
+# col == n_cols the row-totals column, (n_rows, n_cols) the grand total.
+Cell = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class CountTable:
+    cells: Sequence[Sequence[int]]
+    row_totals: bool = True
+    col_totals: bool = True
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.cells)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
+
+    @property
+    def grand_total(self) -> bool:
+        return self.row_totals or self.col_totals
+
+    def value(self, c: Cell) -> int:
+        i, j = c
+        m, n = self.n_rows, self.n_cols
+        if i < m and j < n:
+            return int(self.cells[i][j])
+        if i < m:
+            return sum(int(v) for v in self.cells[i])
+        if j < n:
+            return sum(int(self.cells[k][j]) for k in range(m))
+        return sum(int(v) for row in self.cells for v in row)
+
+    def published(self) -> list[Cell]:
+        """Every cell the table shows: the counts and the totals it publishes."""
+        m, n = self.n_rows, self.n_cols
+        out = [(i, j) for i in range(m) for j in range(n)]
+        if self.row_totals:
+            out += [(i, n) for i in range(m)]
+        if self.col_totals:
+            out += [(m, j) for j in range(n)]
+        if self.grand_total and m and n:
+            out.append((m, n))
+        return out
+
+
+@dataclass
+class Marks:
+    """Which published cells are hidden, and why."""
+
+    marks: dict[Cell, str] = field(default_factory=dict)
+
+    def __getitem__(self, c: Cell) -> str:
+        return self.marks.get(c, SHOWN)
+
+    def hidden(self) -> set[Cell]:
+        return set(self.marks)
+
+
+def show(value: int, mark: str, threshold: int) -> str:
+    """The text of a published count ("<5", "*" or the number as digits)."""
+    if mark == PRIMARY:
+        return f"<{threshold}"
+    if mark == COMPLEMENT:
+        return "*"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- exact check
+
+
+class _Graph:
+    """Lines (rows and columns of E) as nodes, hidden cells as edges; free lines merged."""
+
+    FREE = ("free", 0)
+
+    def __init__(self, t: CountTable, hidden: Mapping[Cell, str], threshold: int) -> None:
+        self.t = t
+        self.threshold = threshold
+        self.hidden = dict(hidden)
+        self.values = {c: t.value(c) for c in hidden}
+        self._arc_cache: dict[tuple[str, int], list[tuple[tuple[str, int], Cell]]] | None = None
+
+    def _row_node(self, i: int) -> tuple[str, int]:
+        m = self.t.n_rows
+        # Row i < m says: its cells sum to its row total (a line only when that is published).
+        # Row m (the column totals) sums to the grand total when both are published.
+        if i < m:
+            return ("r", i) if self.t.row_totals else self.FREE
+        return ("r", m) if self.t.col_totals and self.t.grand_total else self.FREE
+
+    def _col_node(self, j: int) -> tuple[str, int]:
+        n = self.t.n_cols
+        if j < n:
+            return ("c", j) if self.t.col_totals else self.FREE
+        return ("c", n) if self.t.row_totals and self.t.grand_total else self.FREE
+
+    def ends(self, c: Cell) -> tuple[tuple[str, int], tuple[str, int]]:
+        return self._row_node(c[0]), self._col_node(c[1])
+
+    def sign(self, c: Cell) -> int:
+        """+1 for counts and the grand total, −1 for row and column totals (in E)."""
+        m, n = self.t.n_rows, self.t.n_cols
+        return -1 if (c[0] == m) != (c[1] == n) else 1
+
+    def can_move(self, c: Cell, step: int) -> bool:
+        """May the count in c change by `step` (in E's direction) within what readers know?"""
+        value = self.values[c] + step * self.sign(c)
+        if self.hidden[c] == PRIMARY:
+            return 1 <= value <= self.threshold - 1
+        return value >= self.threshold
+
+    def _arc(self, c: Cell, step: int) -> tuple[tuple[str, int], tuple[str, int]]:
+        """Orient a move: a +1 leaves a row line and enters a column line, a −1 the other way
+        round. Alternating cycles are then exactly the directed cycles."""
+        r, k = self.ends(c)
+        return (r, k) if step > 0 else (k, r)
+
+    def _arcs(self) -> dict[tuple[str, int], list[tuple[tuple[str, int], Cell]]]:
+        if self._arc_cache is None:
+            arcs: dict[tuple[str, int], list[tuple[tuple[str, int], Cell]]] = {}
+            for e in self.hidden:
+                for step in (1, -1):
+                    if self.can_move(e, step):
+                        a, b = self._arc(e, step)
+                        arcs.setdefault(a, []).append((b, e))
+            self._arc_cache = arcs
+        return self._arc_cache
+
+    def determined(self, c: Cell) -> bool:
+        r, k = self.ends(c)
+        if r == k == self.FREE:
+            return not (self.can_move(c, 1) or self.can_move(c, -1))
+        arcs = self._arcs()
+        for step in (1, -1):
+            if not self.can_move(c, step):
+                continue
+            tail, head = self._arc(c, step)
+            # A directed path back from head to tail (not using c) closes a cycle through c.
+            seen = {head}
+            todo = [head]
+            while todo:
+                node = todo.pop()
+                if node == tail:
+                    return False
+                for nxt, cell in arcs.get(node, ()):
+                    if cell != c and nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+        return True
+
+
+def determined_cells(
+    t: CountTable, marks: Mapping[Cell, str], threshold: int, skip: Iterable[Cell] = ()
+) -> list[Cell]:
+    """Hidden cells whose count a reader can work out from the published ones (`skip`: cells
+    known to be safe already; hiding more never makes a safe cell unsafe)."""
+    g = _Graph(t, marks, threshold)
+    known = set(skip)
+    return [c for c in sorted(marks) if c not in known and g.determined(c)]
+
+
+# --------------------------------------------------------------------------- suppression
+
+
+def suppress(t: CountTable, threshold: int, also_hide: Iterable[Cell] = ()) -> Marks:
+    """Primary and complementary suppression of one table. `also_hide`: cells hidden elsewhere
+    (the same quantity in another table), hidden here too."""
+    if threshold <= 1:
+        return Marks()
+    vals = {c: t.value(c) for c in t.published()}
+    published = sorted(vals)
+    marks = {c: PRIMARY for c, v in vals.items() if 0 < v < threshold}
+    for c in also_hide:
+        if c in vals and c not in marks and vals[c] > 0:
+            marks[c] = COMPLEMENT if vals[c] >= threshold else PRIMARY
+    m, n = t.n_rows, t.n_cols
+    safe: set[Cell] = set()
+    while True:
+        exposed = determined_cells(t, marks, threshold, safe)
+        if not exposed:
+            return Marks(marks)
+        safe |= set(marks) - set(exposed)
+        c = exposed[0]
+        candidates = [
+            d
+            for d in published
+            if d not in marks and vals[d] >= threshold and (d[0] == c[0] or d[1] == c[1])
+        ]
+        if not candidates:
+            candidates = [d for d in published if d not in marks and vals[d] >= threshold]
+        if not candidates:
+            # Everything that could be hidden is: the only safe answer left is to hide the
+            # determined cell's whole table of counts (never reached with real margins).
+            for d in published:
+                if d not in marks and vals[d] > 0:
+                    marks[d] = COMPLEMENT
+            return Marks(marks)
+        # Interior cells first (a hidden total hides more than it needs to), then smallest.
+        best = min(candidates, key=lambda d: (d[0] == m or d[1] == n, vals[d], d))
+        marks[best] = COMPLEMENT
+
+
+# A reference to one cell of one table of a report.
+CellRef = tuple[str, Cell]
+
+
+def suppress_linked(
+    tables: Mapping[str, CountTable],
+    links: Iterable[tuple[CellRef, CellRef]],
+    threshold: int,
+) -> dict[str, Marks]:
+    """Suppress several tables of one report together. `links` pairs cells that are the same
+    quantity (e.g. a municipality's residents as a row total in two tables): hidden in one
+    means hidden in all. Repeats until nothing changes (hiding more never un-hides)."""
+    link_list = list(links)
+    forced: dict[str, set[Cell]] = {k: set() for k in tables}
+    result = {k: suppress(t, threshold) for k, t in tables.items()}
+    stale: set[str] = set()
+    while True:
+        changed = False
+        for (ka, ca), (kb, cb) in link_list:
+            ha, hb = ca in result[ka].marks, cb in result[kb].marks
+            if ha and not hb and cb not in forced[kb]:
+                forced[kb].add(cb)
+                changed = True
+                stale.add(kb)
+            if hb and not ha and ca not in forced[ka]:
+                forced[ka].add(ca)
+                changed = True
+                stale.add(ka)
+        if not changed:
+            return result
+        for k in stale:
+            result[k] = suppress(tables[k], threshold, forced[k])
+        stale.clear()

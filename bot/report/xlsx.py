@@ -1,0 +1,223 @@
+"""The workbook: a sheet per table, a definitions sheet, native Excel charts (XlsxWriter).
+
+Counts are numbers; a hidden count ("<5", "*") is written as that text, so a sum in Excel can't
+bring it back. Hours are numbers with one decimal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from io import BytesIO
+
+from bot.i18n import Translator
+from bot.report.build import Note, Report, Table
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "Blad"
+    out, k = base, 2
+    while out.lower() in used:
+        out = f"{base[:28]}_{k}"
+        k += 1
+    used.add(out.lower())
+    return out
+
+
+def _unique(notes: Sequence[Note]) -> list[Note]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for n in notes:
+        if (n.title, n.text) not in seen:
+            seen.add((n.title, n.text))
+            out.append(n)
+    return out
+
+
+def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> bytes:
+    import xlsxwriter
+
+    _ = t._
+    buf = BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties(
+        {"title": report.pool, "subject": report.period_label, "comments": report.produced}
+    )
+    bold = wb.add_format({"bold": True})
+    title_f = wb.add_format({"bold": True, "font_size": 14})
+    small = wb.add_format({"italic": True, "font_color": "#555555"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    head_f = wb.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
+    int_f = wb.add_format({"num_format": "#,##0"})
+    hour_f = wb.add_format({"num_format": "#,##0.0"})
+    text_r = wb.add_format({"align": "right"})
+    tot_int = wb.add_format({"num_format": "#,##0", "bold": True, "top": 1})
+    tot_hour = wb.add_format({"num_format": "#,##0.0", "bold": True, "top": 1})
+    tot_text = wb.add_format({"bold": True, "top": 1, "align": "right"})
+    red = wb.add_format({"bold": True, "font_color": "#b71c1c"})
+    used: set[str] = set()
+
+    def banner(ws, row: int) -> int:  # type: ignore[no-untyped-def]
+        ws.write(row, 0, f"{report.pool} · {report.period_label}", small)
+        ws.write(row + 1, 0, _("Gemaakt op {when}").format(when=report.produced), small)
+        if report.internal:
+            ws.write(row + 2, 0, _("INTERN: precieze aantallen, niet doorsturen"), red)
+            return row + 3
+        return row + 2
+
+    def write_table(tb: Table) -> tuple[str, int, int, int]:
+        """Returns (sheet, first data row, last data row, number of columns)."""
+        tb = tb.only(muni_ids)
+        name = _sheet_name(tb.key, used)
+        ws = wb.add_worksheet(name)
+        ws.write(0, 0, tb.title, title_f)
+        row = banner(ws, 1) + 1
+        for j, h in enumerate(tb.head):
+            ws.write(row, j, h, head_f)
+        ws.set_row(row, 45)
+        ws.set_column(0, 0, 34)
+        ws.set_column(1, len(tb.head), 12)
+        first = row + 1
+        rows = list(tb.rows)
+        for r in rows:
+            row += 1
+            ws.write(row, 0, r.label)
+            for j, c in enumerate(r.cells, 1):
+                if c.hidden or c.value is None or isinstance(c.value, str):
+                    ws.write_string(row, j, c.text, text_r if c.hidden else None)
+                elif isinstance(c.value, float) or c.text.endswith("%"):
+                    ws.write_number(row, j, float(c.value), hour_f)
+                else:
+                    ws.write_number(row, j, c.value, int_f)
+        last = row
+        if tb.total is not None:
+            row += 1
+            ws.write(row, 0, tb.total.label, bold)
+            for j, c in enumerate(tb.total.cells, 1):
+                if c.hidden or c.value is None:
+                    ws.write_string(row, j, c.text, tot_text)
+                elif isinstance(c.value, float):
+                    ws.write_number(row, j, float(c.value), tot_hour)
+                else:
+                    ws.write_number(row, j, c.value, tot_int)
+        if tb.note:
+            ws.write(row + 2, 0, tb.note, small)
+        ws.freeze_panes(first, 1)
+        return name, first, last, len(tb.head)
+
+    def notes_sheet(key: str, title: str, notes: Sequence[Note]) -> None:
+        ws = wb.add_worksheet(_sheet_name(key, used))
+        ws.write(0, 0, title, title_f)
+        row = banner(ws, 1) + 1
+        ws.write(row, 0, _("Over"), head_f)
+        ws.write(row, 1, _("Tekst"), head_f)
+        ws.set_column(0, 0, 34)
+        ws.set_column(1, 1, 100, wrap)
+        for n in notes:
+            row += 1
+            ws.write(row, 0, n.title, wrap)
+            ws.write(row, 1, n.text, wrap)
+
+    # The summary first, with the chart of hours against the fair share.
+    name, first, last, _n = write_table(report.summary)
+    ws = wb.get_worksheet_by_name(name)
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": _("Uren"),
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, 1, last, 1],
+        }
+    )
+    chart.add_series(
+        {
+            "name": _("Eerlijk deel"),
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, 2, last, 2],
+        }
+    )
+    chart.set_title({"name": _("Uren per gemeente naast het eerlijke deel")})
+    chart.set_size({"width": 720, "height": 480})
+    ws.insert_chart(last + 4, 0, chart)
+
+    for tb in (report.hours, report.indirect, report.residents):
+        write_table(tb)
+    name, first, last, ncol = write_table(report.months)
+    if ncol > 2:
+        ws = wb.get_worksheet_by_name(name)
+        chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+        for r in range(first, last + 1):
+            chart.add_series(
+                {
+                    "name": [name, r, 0],
+                    "categories": [name, first - 1, 1, first - 1, ncol - 2],
+                    "values": [name, r, 1, r, ncol - 2],
+                }
+            )
+        chart.set_title({"name": _("Bereikte inwoners per maand")})
+        chart.set_size({"width": 720, "height": 420})
+        ws.insert_chart(last + 5, 0, chart)
+    for tb in (
+        report.themes,
+        report.activities,
+        report.activity_hours,
+        report.referrals,
+        report.vindplekken,
+    ):
+        write_table(tb)
+
+    wanted = (
+        report.munis
+        if muni_ids is None
+        else {k: v for k, v in report.munis.items() if k in muni_ids}
+    )
+    stories = report.stories
+    signals = report.signals
+    dops = report.deelopdrachten
+    if muni_ids is not None:
+        stories = [n for p in wanted.values() for n in p.stories]
+        signals = [n for p in wanted.values() for n in p.signals]
+        dops = [d for p in wanted.values() for d in p.deelopdrachten]
+        # A regional signal (or a story chosen for two of them) is listed once.
+        signals, stories = _unique(signals), _unique(stories)
+    notes_sheet("Verhalen", _("Verhalen"), stories)
+    narratives = (
+        [Note(_("Regio"), report.narrative)] if report.narrative and muni_ids is None else []
+    )
+    narratives += [Note(p.name, p.narrative) for p in wanted.values() if p.narrative]
+    notes_sheet("Meerwaarde", _("Meerwaarde per gemeente"), narratives)
+    notes_sheet("Signalen", _("Signalen per soort en thema"), signals)
+
+    ws = wb.add_worksheet(_sheet_name("Deelopdrachten", used))
+    ws.write(0, 0, _("Deelopdrachten"), title_f)
+    row = banner(ws, 1) + 1
+    head = [_("Deelopdracht"), _("Gemeente")]
+    if dops:
+        head += [str(f[0]) for f in dops[0]["fields"]] + [str(f[0]) for f in dops[0]["figures"]]  # type: ignore[index,union-attr]
+    for j, h in enumerate(head):
+        ws.write(row, j, h, head_f)
+    ws.set_column(0, 1, 24)
+    ws.set_column(2, 5, 40, wrap)
+    for d in dops:
+        row += 1
+        values = (
+            [d["title"], d["municipality"]]
+            + [f[1] for f in d["fields"]]
+            + [f[1] for f in d["figures"]]
+        )  # type: ignore[index,union-attr,operator]
+        for j, v in enumerate(values):
+            ws.write_string(row, j, str(v), wrap if 2 <= j <= 5 else None)
+
+    ws = wb.add_worksheet(_sheet_name(_("Definities"), used))
+    ws.write(0, 0, _("Wat betekent wat"), title_f)
+    row = banner(ws, 1) + 1
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 100, wrap)
+    for line in report.how_to_read:
+        ws.write(row, 1, line, wrap)
+        row += 1
+    row += 1
+    for term, text in report.definitions:
+        ws.write(row, 0, term, bold)
+        ws.write(row, 1, text, wrap)
+        row += 1
+    wb.close()
+    return buf.getvalue()

@@ -1,0 +1,392 @@
+"""SQL for the half-yearly report: every figure is a GROUP BY over one date range.
+
+Definitions are the weekly digest's (bot.storage.reports.week_digest), so the same days give
+the same figures:
+
+* hours of a municipality = contact minutes + indirect minutes booked on it; indirect minutes
+  without a municipality are regional and stand on their own line;
+* contacts = logged contacts; residents = the sum of `residents_count` (a group of 8 counts 8;
+  a resident seen twice counts twice: repeat contacts are contacts, not new residents);
+  new = `residents_new` (first time this expert spoke to them), known = residents − new;
+* per theme: a contact counts under each of its themes.
+
+Soft-deleted rows are left out; a correction made after the period counts (the report is a view
+on today's data, not a snapshot). Labels come from the (small) vocabularies, never a join on
+the large tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.periods import Period
+from bot.storage.models import (
+    ActivityType,
+    Contact,
+    ContactTheme,
+    Deelopdracht,
+    IndirectHours,
+    IndirectKind,
+    Municipality,
+    ReferralTarget,
+    ReportNarrative,
+    ReportStorySelection,
+    Signal,
+    SignalKind,
+    Story,
+    Theme,
+    Vindplek,
+)
+
+__all__ = ["Counts", "DeelopdrachtRow", "Label", "NoteRow", "ReportData", "load_report_data"]
+
+
+@dataclass(frozen=True)
+class Label:
+    id: int
+    code: str
+    label: str
+    order: int
+
+
+@dataclass
+class Counts:
+    """Contact figures of one group (municipality, theme, month, ...)."""
+
+    minutes: int = 0
+    contacts: int = 0
+    residents: int = 0
+    new: int = 0
+
+    @property
+    def known(self) -> int:
+        return self.residents - self.new
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: int
+    work_date: date
+    municipality_id: int | None
+    theme_id: int | None
+    kind_id: int | None
+    text: str
+    # Stories: the municipalities whose report of this period it was selected for.
+    selected_for: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeelopdrachtRow:
+    id: int
+    municipality_id: int
+    code: str
+    title: str
+    goals: str
+    monitoring: str
+    frequency: str
+    accounting: str
+    starts_on: date | None
+    ends_on: date | None
+
+
+@dataclass
+class ReportData:
+    period: Period
+    ytd: Period
+    municipalities: list[tuple[int, str, str, float]]  # id, code, name, MGR key %
+    themes: list[Label]
+    activities: list[Label]
+    indirect_kinds: list[Label]
+    referral_targets: list[Label]
+    signal_kinds: list[Label]
+    months: list[date]
+    # Contact figures: per municipality, per (municipality, activity), per (municipality,
+    # theme), per (municipality, month "YYYY-MM"), per (municipality, referral target).
+    by_muni: dict[int, Counts] = field(default_factory=dict)
+    by_muni_activity: dict[tuple[int, int], Counts] = field(default_factory=dict)
+    by_muni_theme: dict[tuple[int, int], Counts] = field(default_factory=dict)
+    by_muni_month: dict[tuple[int, str], Counts] = field(default_factory=dict)
+    referrals: dict[tuple[int, int], int] = field(default_factory=dict)
+    # Indirect minutes per (municipality or None = regional, kind).
+    indirect: dict[tuple[int | None, int], int] = field(default_factory=dict)
+    # Year to date: contact and indirect minutes per municipality (None = regional indirect).
+    ytd_contact_minutes: dict[int, int] = field(default_factory=dict)
+    ytd_indirect_minutes: dict[int | None, int] = field(default_factory=dict)
+    # Vindplekken used: (vindplek id, municipality id, name) -> Counts.
+    vindplekken: dict[tuple[int, int, str], Counts] = field(default_factory=dict)
+    signals: list[NoteRow] = field(default_factory=list)
+    stories: list[NoteRow] = field(default_factory=list)
+    narratives: dict[int | None, str] = field(default_factory=dict)
+    deelopdrachten: list[DeelopdrachtRow] = field(default_factory=list)
+    by_deelopdracht: dict[int, Counts] = field(default_factory=dict)
+
+    def muni_minutes(self, muni_id: int) -> int:
+        contact = self.by_muni.get(muni_id, Counts()).minutes
+        return contact + sum(m for (mid, _k), m in self.indirect.items() if mid == muni_id)
+
+    @property
+    def regional_minutes(self) -> int:
+        return sum(m for (mid, _k), m in self.indirect.items() if mid is None)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+async def _labels(s: AsyncSession, model: Any) -> list[Label]:
+    t = model.__table__.c
+    rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(t.id, t.code, t.label, t.sort_order).order_by(t.sort_order, t.id)
+        )
+    ).all()
+    return [Label(*r) for r in rows]
+
+
+def _month(s: AsyncSession, col: Any) -> Any:
+    if s.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        return func.to_char(col, "YYYY-MM")
+    return func.strftime("%Y-%m", col)
+
+
+def _counts(minutes: Any, n: Any, residents: Any, new: Any) -> Counts:
+    return Counts(int(minutes or 0), int(n or 0), int(residents or 0), int(new or 0))
+
+
+async def load_report_data(
+    s: AsyncSession, period: Period, ytd: Period, municipality_ids: Sequence[int] | None = None
+) -> ReportData:
+    """Everything the report shows for `period` (and the hours of `ytd`), region-wide.
+
+    Always region-wide: a report restricted to some municipalities shows their rows of the same
+    tables, so small-cell suppression is decided once for the whole region (`municipality_ids`
+    only narrows the free texts: signals, stories, deelopdrachten)."""
+    m = Municipality.__table__.c
+    munis = [
+        (r[0], r[1], r[2], float(r[3] or 0))
+        for r in (
+            await s.exec(  # type: ignore[call-overload]
+                select(m.id, m.code, m.name, m.mgr_key_pct).where(m.active).order_by(m.name)
+            )
+        ).all()
+    ]
+    data = ReportData(
+        period=period,
+        ytd=ytd,
+        municipalities=munis,
+        themes=await _labels(s, Theme),
+        activities=await _labels(s, ActivityType),
+        indirect_kinds=await _labels(s, IndirectKind),
+        referral_targets=await _labels(s, ReferralTarget),
+        signal_kinds=await _labels(s, SignalKind),
+        months=period.months(),
+    )
+    start, end = period.start, period.end_inclusive
+    c = Contact.__table__.c
+    live = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
+    agg = (
+        func.sum(c.duration_minutes),
+        func.count(),
+        func.sum(c.residents_count),
+        func.sum(c.residents_new),
+    )
+
+    # Per municipality and activity type; the municipality totals are their sums.
+    for muni_id, act_id, *vals in (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.municipality_id, c.activity_type_id, *agg)
+            .where(live)
+            .group_by(c.municipality_id, c.activity_type_id)
+        )
+    ).all():
+        got = _counts(*vals)
+        data.by_muni_activity[(muni_id, act_id)] = got
+        tot = data.by_muni.setdefault(muni_id, Counts())
+        tot.minutes += got.minutes
+        tot.contacts += got.contacts
+        tot.residents += got.residents
+        tot.new += got.new
+
+    month = _month(s, c.work_date)
+    for muni_id, mon, *vals in (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.municipality_id, month, *agg).where(live).group_by(c.municipality_id, month)
+        )
+    ).all():
+        data.by_muni_month[(muni_id, str(mon))] = _counts(*vals)
+
+    ct = ContactTheme.__table__.c
+    for muni_id, theme_id, *vals in (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.municipality_id, ct.theme_id, *agg)
+            .select_from(Contact.__table__.join(ContactTheme.__table__, ct.contact_id == c.id))
+            .where(live)
+            .group_by(c.municipality_id, ct.theme_id)
+        )
+    ).all():
+        data.by_muni_theme[(muni_id, theme_id)] = _counts(*vals)
+
+    for muni_id, ref_id, n in (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.municipality_id, c.referral_target_id, func.count())
+            .where(live, c.referral_target_id.is_not(None))
+            .group_by(c.municipality_id, c.referral_target_id)
+        )
+    ).all():
+        data.referrals[(muni_id, ref_id)] = int(n)
+
+    v = Vindplek.__table__.c
+    used = (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.vindplek_id, *agg)
+            .where(live, c.vindplek_id.is_not(None))
+            .group_by(c.vindplek_id)
+        )
+    ).all()
+    if used:
+        places = {
+            r[0]: (r[1], r[2])
+            for r in (
+                await s.exec(  # type: ignore[call-overload]
+                    select(v.id, v.municipality_id, v.name).where(v.id.in_([u[0] for u in used]))
+                )
+            ).all()
+        }
+        for place_id, *vals in used:
+            muni_id, name = places[place_id]
+            data.vindplekken[(place_id, muni_id, name)] = _counts(*vals)
+
+    i = IndirectHours.__table__.c
+    for muni_id, kind_id, minutes in (
+        await s.exec(  # type: ignore[call-overload]
+            select(i.municipality_id, i.kind_id, func.sum(i.duration_minutes))
+            .where(i.work_date >= start, i.work_date <= end, i.deleted_at.is_(None))
+            .group_by(i.municipality_id, i.kind_id)
+        )
+    ).all():
+        data.indirect[(muni_id, kind_id)] = int(minutes or 0)
+
+    # Year to date: hours only.
+    ys, ye = ytd.start, ytd.end_inclusive
+    for muni_id, minutes in (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.municipality_id, func.sum(c.duration_minutes))
+            .where(c.work_date >= ys, c.work_date <= ye, c.deleted_at.is_(None))
+            .group_by(c.municipality_id)
+        )
+    ).all():
+        data.ytd_contact_minutes[muni_id] = int(minutes or 0)
+    for muni_id, minutes in (
+        await s.exec(  # type: ignore[call-overload]
+            select(i.municipality_id, func.sum(i.duration_minutes))
+            .where(i.work_date >= ys, i.work_date <= ye, i.deleted_at.is_(None))
+            .group_by(i.municipality_id)
+        )
+    ).all():
+        data.ytd_indirect_minutes[muni_id] = int(minutes or 0)
+
+    wanted = set(municipality_ids) if municipality_ids is not None else None
+
+    def mine(col: Any) -> Any:
+        # Notes about the region (no municipality) go into every report.
+        if wanted is None:
+            return True
+        return or_(col.is_(None), col.in_(wanted))
+
+    sg = Signal.__table__.c
+    data.signals = [
+        NoteRow(r[0], _as_date(r[1]), r[2], r[3], r[4], r[5])
+        for r in (
+            await s.exec(  # type: ignore[call-overload]
+                select(sg.id, sg.work_date, sg.municipality_id, sg.theme_id, sg.kind_id, sg.text)
+                .where(
+                    sg.work_date >= start,
+                    sg.work_date <= end,
+                    sg.deleted_at.is_(None),
+                    mine(sg.municipality_id),
+                )
+                .order_by(sg.kind_id, sg.theme_id, sg.work_date, sg.id)
+            )
+        ).all()
+    ]
+
+    # Stories: only the ones the coordinator selected for a report of this period.
+    st = Story.__table__.c
+    sel = ReportStorySelection.__table__.c
+    chosen: dict[int, list[int]] = {}
+    rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(
+                st.id, st.work_date, st.municipality_id, st.theme_id, st.text, sel.municipality_id
+            )
+            .select_from(
+                Story.__table__.join(ReportStorySelection.__table__, sel.story_id == st.id)
+            )
+            .where(
+                sel.period_key == period.key,
+                st.work_date >= start,
+                st.work_date <= end,
+                st.deleted_at.is_(None),
+            )
+            .order_by(st.work_date, st.id, sel.municipality_id)
+        )
+    ).all()
+    texts: dict[int, tuple[Any, ...]] = {}
+    for sid, day, muni_id, theme_id, text, for_muni in rows:
+        texts[sid] = (day, muni_id, theme_id, text)
+        chosen.setdefault(sid, []).append(for_muni)
+    data.stories = [
+        NoteRow(sid, _as_date(day), muni_id, theme_id, None, text, tuple(chosen[sid]))
+        for sid, (day, muni_id, theme_id, text) in texts.items()
+        if wanted is None or wanted & set(chosen[sid])
+    ]
+
+    n = ReportNarrative.__table__.c
+    data.narratives = {
+        r[0]: r[1]
+        for r in (
+            await s.exec(  # type: ignore[call-overload]
+                select(n.municipality_id, n.text).where(n.period_key == period.key)
+            )
+        ).all()
+    }
+
+    d = Deelopdracht.__table__.c
+    q = (
+        select(
+            d.id,
+            d.municipality_id,
+            d.code,
+            d.title,
+            d.goals,
+            d.monitoring,
+            d.frequency,
+            d.accounting,
+            d.starts_on,
+            d.ends_on,
+        )
+        .where(
+            d.active,
+            or_(d.starts_on.is_(None), d.starts_on <= end),
+            or_(d.ends_on.is_(None), d.ends_on >= start),
+        )
+        .order_by(d.municipality_id, d.code)
+    )
+    if wanted is not None:
+        q = q.where(d.municipality_id.in_(wanted))
+    data.deelopdrachten = [DeelopdrachtRow(*r) for r in (await s.exec(q)).all()]  # type: ignore[call-overload]
+    for dop_id, *vals in (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.deelopdracht_id, *agg)
+            .where(live, c.deelopdracht_id.is_not(None))
+            .group_by(c.deelopdracht_id)
+        )
+    ).all():
+        data.by_deelopdracht[dop_id] = _counts(*vals)
+    return data
