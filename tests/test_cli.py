@@ -162,6 +162,8 @@ def test_demo_shows_every_persona():
     assert "Niets te melden" in text
     # … who makes the report of the last finished half year for Venlo …
     assert "Voor: Venlo: een PDF en een Excel-bestand" in text
+    assert "Klaar: 2 bestanden." in text
+    assert ".pdf, " in text and ".xlsx, " in text and "niet door te sturen]" in text
     # … and a resident who asks for walk-in times of the seeded sessions.
     assert "Buurthuis De Kolk" in text
 

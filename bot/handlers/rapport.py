@@ -207,7 +207,7 @@ class Order:
     revision: int
     period: Period
     municipality_code: str | None  # None: all
-    municipality_name: str | None
+    names: dict[str, str]  # municipality code -> name, for the captions
     internal: bool
     summary: str
 
@@ -238,7 +238,7 @@ async def make_pack(update: Update, context: BotContext, callback: Callback) -> 
                 revision=draft.revision,
                 period=view.period,
                 municipality_code=code,
-                municipality_name=view.muni_name(muni),
+                names={m.code: m.label for m in view.munis},
                 internal=bool(draft.data.get("internal")),
                 summary=order_lines(view),
             )
@@ -322,11 +322,7 @@ def caption(t: Translator, order: Order, f: ReportFile) -> str:
     elif f.municipality_code is None:
         what = _("Regio")
     else:
-        what = (
-            order.municipality_name
-            if order.municipality_code == f.municipality_code
-            else f.municipality_code
-        )
+        what = order.names.get(f.municipality_code, f.municipality_code)
     parts = [what, period_name(t, order.period)]
     if order.internal:
         parts.append(_("intern, niet delen"))
