@@ -160,7 +160,9 @@ def test_demo_shows_every_persona():
     assert "Je bent aangemeld als coördinator" in text and "/inloopbeheer" in text
     assert "Weekoverzicht" in text
     assert "Niets te melden" in text
-    # … who makes the report of the last finished half year for Venlo …
+    # … who puts a story in Venlo's report and makes the report of the last finished half
+    # year for Venlo …
+    assert "In het rapport van: Venlo." in text
     assert "Voor: Venlo: een PDF en een Excel-bestand" in text
     assert "Klaar: 2 bestanden." in text
     assert ".pdf, " in text and ".xlsx, " in text and "niet door te sturen]" in text

@@ -109,11 +109,14 @@ def documents(person) -> list:
 async def test_only_the_coordinator_gets_a_report(bot):
     await seed(bot)
     anna = await bot.expert()
-    refused = (await anna.says("/rapport")).only
-    assert refused.text == "Dit kan alleen de coördinator."
+    to_anna = (await anna.says("/rapport")).only
+    assert to_anna.text == "Dit kan alleen de coördinator."
     sam = bot.resident()
     refused = (await sam.says("/rapport 2026-H1 Venlo")).only
     assert "alleen voor ervaringsdeskundigen" in refused.text
+    # A coordinator's button, forged or forwarded, is refused too.
+    await anna.press_data("p:1:1:go", to_anna)
+    assert anna.last_callback_answer.answer.text == "Dit kan alleen de coördinator."
     for person in (anna, sam):
         assert documents(person) == []
         assert "rapport" not in [n for n, _ in bot.tg.effective_commands(person.chat_id)]

@@ -40,7 +40,7 @@ from bot.handlers.report_common import (
 from bot.i18n import N_, Translator
 from bot.report import ReportFile, build_pack
 from bot.router import TextRouter
-from bot.storage import drafts
+from bot.storage import drafts, worklog
 
 log = logging.getLogger(__name__)
 
@@ -225,14 +225,16 @@ async def make_pack(update: Update, context: BotContext, callback: Callback) -> 
         problem = press.problem
         if problem is None and (draft is None or draft.state != "summary"):
             problem = Problem.STALE
+        munis = await worklog.municipalities(s)
+        muni = draft.data.get("muni") if draft is not None else None
+        code = next((m.code for m in munis if m.id == muni), None)
+        if problem is None and muni != ALL and code is None:
+            problem = Problem.STALE  # a municipality no longer active: never "all" by mistake
         if problem is None and draft is not None:
             # The claim: committed before anything is built, so this button is old from now on.
             await step(s, context, draft, state="building")
-            turn = Turn(s, context, RAPPORT, draft)
-            view = await turn.view()
+            view = await Turn(s, context, RAPPORT, draft).view()
             assert view.period is not None and draft.id is not None
-            muni = draft.data.get("muni")
-            code = next((m.code for m in view.munis if m.id == muni), None)
             order = Order(
                 draft_id=draft.id,
                 revision=draft.revision,
