@@ -144,6 +144,9 @@ class Flow(Generic[V]):
     ttl: Callable[[BotContext], timedelta] = draft_ttl
     alert: bool = False  # refused presses answered as an alert
     expired_replaces: bool = False  # an expired press also replaces the message with the text
+    # Typed text: read the draft again instead of re-attaching the router's row (one query
+    # more; a draft deleted meanwhile is answered with the "gone" text, not an error).
+    reread: bool = False
 
     # ------------------------------------------------------------------ texts
 
@@ -215,11 +218,18 @@ class Flow(Generic[V]):
         if msg is None or msg.text is None:
             return
         async with context.unit() as s:
-            # The router just loaded this row; re-attach it instead of reading it again (a step
-            # saved elsewhere meanwhile is caught by the guarded save).
-            s.add(draft)
-            turn = Turn(s, context, self, draft)
-            text, buttons = await turn.finish(await turn.typed(msg.text.strip()))
+            current: ConversationDraft | None = draft
+            if self.reread and draft.id is not None:
+                current = await drafts.get_by_id(s, draft.id)
+            else:
+                # The router just loaded this row; re-attach it instead of reading it again (a
+                # step saved elsewhere meanwhile is caught by the guarded save).
+                s.add(draft)
+            if current is None:
+                text, buttons = self.problem_text(context.t, Problem.GONE), []
+            else:
+                turn = Turn(s, context, self, current)
+                text, buttons = await turn.finish(await turn.typed(msg.text.strip()))
         await reply(update, context, text, buttons=buttons or None)
 
     def register(self, application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
