@@ -62,7 +62,9 @@ def cmd_rapport(args: argparse.Namespace) -> int:
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         return _fail(
-            f"unknown format {', '.join(bad) or args.formaat!r}; use pdf, xlsx or pdf,xlsx"
+            "unknown format "
+            + (", ".join(bad) or repr(args.formaat))
+            + "; use pdf, xlsx or pdf,xlsx"
         )
     names = None
     if args.gemeente:
@@ -95,7 +97,6 @@ async def _run(settings, period, names, formats, internal, out_dir: Path) -> int
                     total += n_munis + (1 if names is None else 0)
                 if "xlsx" in formats:
                     total += 1
-                out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
                 progress = _Progress(total, f"{period.key}")
                 started = time.perf_counter()
                 try:
@@ -109,6 +110,7 @@ async def _run(settings, period, names, formats, internal, out_dir: Path) -> int
                         tz=settings.tz,
                         threshold=settings.small_count_threshold,
                     ):
+                        out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
                         path = out_dir / f.filename
                         path.write_bytes(f.content)
                         progress.line(

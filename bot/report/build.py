@@ -139,10 +139,11 @@ class _Fmt:
         return Cell(h, sign + self._h(abs(h)))
 
     def pct(self, value: float | None) -> Cell:
+        """The MGR key: two decimals, as in the agreement (28,47%)."""
         if value is None:
             return Cell(None, "–")
-        v = round(value, 1)
-        return Cell(v, self.t.number(v, 1) + "%")
+        v = round(value, 2)
+        return Cell(v, format_decimal(v, format="#,##0.00", locale=self.t.locale) + "%")
 
     def text(self, value: str) -> Cell:
         return Cell(None, value)

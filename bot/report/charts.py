@@ -32,7 +32,7 @@ def hours_vs_share_svg(
     names = [b[0] for b in bars][::-1]
     hours = [b[1] for b in bars][::-1]
     shares = [b[2] for b in bars][::-1]
-    fig = _figure(7.0, 1.0 + 0.3 * max(len(bars), 1))
+    fig = _figure(7.0, 1.0 + 0.22 * max(len(bars), 1))
     ax = fig.add_subplot(1, 1, 1)
     ys = list(range(len(names)))
     colors = ["#2e7d32" if h >= s else "#ef6c00" for h, s in zip(hours, shares, strict=True)]

@@ -48,6 +48,7 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
     head_f = wb.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
     int_f = wb.add_format({"num_format": "#,##0"})
     hour_f = wb.add_format({"num_format": "#,##0.0"})
+    pct_f = wb.add_format({"num_format": "0.00"})
     text_r = wb.add_format({"align": "right"})
     tot_int = wb.add_format({"num_format": "#,##0", "bold": True, "top": 1})
     tot_hour = wb.add_format({"num_format": "#,##0.0", "bold": True, "top": 1})
@@ -83,7 +84,9 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
             for j, c in enumerate(r.cells, 1):
                 if c.hidden or c.value is None or isinstance(c.value, str):
                     ws.write_string(row, j, c.text, text_r if c.hidden else None)
-                elif isinstance(c.value, float) or c.text.endswith("%"):
+                elif c.text.endswith("%"):
+                    ws.write_number(row, j, float(c.value), pct_f)
+                elif isinstance(c.value, float):
                     ws.write_number(row, j, float(c.value), hour_f)
                 else:
                     ws.write_number(row, j, c.value, int_f)
@@ -94,6 +97,8 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
             for j, c in enumerate(tb.total.cells, 1):
                 if c.hidden or c.value is None:
                     ws.write_string(row, j, c.text, tot_text)
+                elif c.text.endswith("%"):
+                    ws.write_number(row, j, float(c.value), pct_f)
                 elif isinstance(c.value, float):
                     ws.write_number(row, j, float(c.value), tot_hour)
                 else:
