@@ -334,3 +334,35 @@ async def test_write_the_narrative_per_municipality(bot):
     await carla.press_data(old, step)
     assert "al gesloten" in carla.last_callback_answer.answer.text
     assert await count(bot, ReportNarrative) == 2
+
+
+# --------------------------------------------------------------------------- all together
+
+
+def pdf_text(reply) -> str:
+    pages = pypdf.PdfReader(io.BytesIO(reply.document)).pages
+    return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+
+async def test_chosen_story_and_narrative_reach_the_internal_report(bot):
+    await seed(bot, stories=2)
+    carla = await bot.coordinator()
+    await carla.says("/verhalen 2026-H1")
+    await carla.press("1")
+    await carla.press("Venlo")
+    await carla.says("/toelichting 2026-H1")
+    await carla.press("Venlo")
+    await carla.says("Inwoners van Venlo vonden via de inloop sneller de weg naar schuldhulp.")
+    summary = (await carla.says("/rapport 2026-H1 Venlo")).only
+    assert "Voor: Venlo" in summary.text  # period and municipality typed along
+    await carla.press("Intern: echte aantallen")
+    await carla.press("Maak het rapport")
+    files = documents(carla)
+    names = sorted(f.document_name for f in files)
+    assert [n.rsplit(".", 1)[1] for n in names] == ["pdf", "xlsx"]
+    assert all("venlo" in n and "intern" in n for n in names)  # the file says what it is
+    assert all(f.protect_content and f.text.endswith("intern, niet delen") for f in files)
+    text = pdf_text(next(f for f in files if f.document_name.endswith(".pdf")))
+    assert "sneller de weg naar schuldhulp" in text
+    assert "koffie drinken en vertelde na een maand" in text  # the story marked for Venlo
+    assert "Samen lazen we hem" not in text  # the other story (about Venray) was not marked
