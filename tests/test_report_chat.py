@@ -366,3 +366,24 @@ async def test_chosen_story_and_narrative_reach_the_internal_report(bot):
     assert "sneller de weg naar schuldhulp" in text
     assert "koffie drinken en vertelde na een maand" in text  # the story marked for Venlo
     assert "Samen lazen we hem" not in text  # the other story (about Venray) was not marked
+
+
+async def test_a_failed_build_says_so_and_can_be_retried(bot, monkeypatch):
+    await seed(bot)
+    carla = await bot.coordinator()
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("typst fell over")
+        yield  # an async generator, like the real one
+
+    monkeypatch.setattr("bot.handlers.rapport.build_pack", broken)
+    await carla.says("/rapport 2026-H1 Venlo")
+    await carla.press("Maak het rapport")
+    assert carla.last_reply.text.startswith("Het rapport kon niet worden gemaakt.")
+    assert documents(carla) == []
+    assert await count(bot, ConversationDraft) == 0  # nothing half-open left behind
+    monkeypatch.undo()
+    await carla.says("/rapport 2026-H1 Venlo")
+    await carla.press("Maak het rapport")
+    assert len(documents(carla)) == 2
+    carla.assert_callbacks_answered()
