@@ -47,6 +47,8 @@ Demo commands (everything else goes to the bot as a chat message):
   /menu            the "/" command menu this persona sees in Telegram
   /demo herinnering   send the 16:30 reminder to the expert persona now
   /demo overzicht     send last week's digest to the coordinator persona now
+  /demo bewaar [map]  save the files this persona received (e.g. /rapport's PDF and Excel)
+                      into a folder, default ./demo-bestanden
   1, 2, 3 …        press a button of the bot's last message
   /hulp            this text
   /stop            quit
@@ -223,8 +225,23 @@ class Demo:
             await scheduler.digest_pass(self.app, now, week=last_week)
             self.say("— Het weekoverzicht van vorige week, zoals Carla het maandag krijgt: —")
             self.show(self.tg.messages(self.people["coordinator"].chat_id)[count:])
+        elif what.split()[:1] == ["bewaar"]:
+            self.save_files(Path(what[len("bewaar") :].strip() or "demo-bestanden"))
         else:
-            self.say("Gebruik /demo herinnering of /demo overzicht.")
+            self.say("Gebruik /demo herinnering, /demo overzicht of /demo bewaar.")
+
+    def save_files(self, folder: Path) -> None:
+        """Write the documents the current persona received, to open them outside the demo."""
+        person = self.people[self.persona]
+        files = [r for r in person.replies if getattr(r, "document_name", None)]
+        if not files:
+            self.say("(Deze persona heeft nog geen bestanden gekregen. Probeer /rapport.)")
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for reply in files:
+            path = folder / Path(reply.document_name).name  # never outside the folder
+            path.write_bytes(reply.document or b"")
+            self.say(f"  bewaard: {path}")
 
     async def handle(self, line: str) -> bool:
         text = line.strip()
@@ -242,6 +259,8 @@ class Demo:
                 await self.switch(target)
         elif text == "/menu":
             self.print_menu()
+        elif text.startswith("/demo bewaar"):
+            await self.trigger(text[6:].strip())  # a folder name keeps its case
         elif text.startswith("/demo "):
             await self.trigger(text[6:].strip().lower())
         elif text.isdigit() and len(text) <= 2:
