@@ -44,6 +44,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("inloopbeheer", COORDINATORS, N_("Inloop en spreekuren beheren")),
     CommandSpec("overzicht", COORDINATORS, N_("Weekoverzicht nu bekijken")),
     CommandSpec("uitnodigen", COORDINATORS, N_("Code maken voor een nieuwe collega")),
+    CommandSpec("rapport", COORDINATORS, N_("Rapport voor de gemeenten maken (PDF en Excel)")),
+    CommandSpec("verhalen", COORDINATORS, N_("Verhalen kiezen en aanpassen voor het rapport")),
+    CommandSpec("toelichting", COORDINATORS, N_("Toelichting per gemeente voor het rapport")),
     CommandSpec("annuleer", EVERYONE, N_("Stoppen met wat je aan het doen bent")),
 )
 
@@ -62,6 +65,9 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "b": COORDINATORS,  # walk-in management
     "d": COORDINATORS,  # digest
     "a": COORDINATORS,  # invites
+    "p": COORDINATORS,  # report pack (/rapport)
+    "n": COORDINATORS,  # stories for the report (/verhalen)
+    "t": COORDINATORS,  # narrative paragraph (/toelichting)
 }
 
 

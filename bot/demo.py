@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from sqlmodel import select
 
+from bot.domain.report_choices import HALF, containing
 from bot.storage import users
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
@@ -46,6 +47,8 @@ Demo commands (everything else goes to the bot as a chat message):
   /menu            the "/" command menu this persona sees in Telegram
   /demo herinnering   send the 16:30 reminder to the expert persona now
   /demo overzicht     send last week's digest to the coordinator persona now
+  /demo bewaar [map]  save the files this persona received (e.g. /rapport's PDF and Excel)
+                      into a folder, default ./demo-bestanden
   1, 2, 3 …        press a button of the bot's last message
   /hulp            this text
   /stop            quit
@@ -142,6 +145,10 @@ class Demo:
                 marker = ""
             if getattr(reply, "photo", None):
                 self.say("  bot │ [afbeelding: grafiek]")
+            if getattr(reply, "document_name", None):
+                size = len(reply.document or b"")
+                locked = ", niet door te sturen" if reply.protect_content else ""
+                self.say(f"  bot │ [bestand: {reply.document_name}, {size:,} bytes{locked}]")
             labels = reply.button_labels
             if labels:
                 self.last_buttons[self.persona] = reply
@@ -219,8 +226,23 @@ class Demo:
             await scheduler.digest_pass(self.app, now, week=last_week)
             self.say("— Het weekoverzicht van vorige week, zoals Carla het maandag krijgt: —")
             self.show(self.tg.messages(self.people["coordinator"].chat_id)[count:])
+        elif what.split()[:1] == ["bewaar"]:
+            self.save_files(Path(what[len("bewaar") :].strip() or "demo-bestanden"))
         else:
-            self.say("Gebruik /demo herinnering of /demo overzicht.")
+            self.say("Gebruik /demo herinnering, /demo overzicht of /demo bewaar.")
+
+    def save_files(self, folder: Path) -> None:
+        """Write the documents the current persona received, to open them outside the demo."""
+        person = self.people[self.persona]
+        files = [r for r in person.replies if getattr(r, "document_name", None)]
+        if not files:
+            self.say("(Deze persona heeft nog geen bestanden gekregen. Probeer /rapport.)")
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for reply in files:
+            path = folder / Path(reply.document_name).name  # never outside the folder
+            path.write_bytes(reply.document or b"")
+            self.say(f"  bewaard: {path}")
 
     async def handle(self, line: str) -> bool:
         text = line.strip()
@@ -238,6 +260,8 @@ class Demo:
                 await self.switch(target)
         elif text == "/menu":
             self.print_menu()
+        elif text.startswith("/demo bewaar"):
+            await self.trigger(text[6:].strip())  # a folder name keeps its case
         elif text.startswith("/demo "):
             await self.trigger(text[6:].strip().lower())
         elif text.isdigit() and len(text) <= 2:
@@ -279,6 +303,24 @@ def run_demo(script: str | None = None, out: TextIO | None = None) -> int:
 
 
 # --------------------------------------------------------------------------- sample data
+
+# Stories in the last finished half year, for /verhalen and the report's "added value".
+DEMO_STORIES = (
+    (
+        "Venlo",
+        "Een vrouw durfde de brief van de gemeente niet open te maken. Samen lazen we hem; "
+        "nu heeft ze een betalingsregeling.",
+    ),
+    (
+        "Venlo",
+        "Een vader kwam elke week naar de inloop voor koffie. Na een maand vertelde hij over "
+        "zijn schulden en ging hij mee naar het spreekuur.",
+    ),
+    (
+        "Roermond",
+        "Twee buurvrouwen die elkaar niet kenden, gaan nu samen naar het taalcafé.",
+    ),
+)
 
 
 async def seed_demo_data(engine: Any, now: datetime) -> None:
@@ -354,6 +396,54 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
                         municipality_id=munis[rng.choice(weighted)].id,
                     )
                 )
+        # Thinner history back to the start of the last finished half year, so the
+        # coordinator persona's /rapport has a whole period to report on.
+        since = containing(HALF, today).previous().start
+        for back in range(15, (today - since).days + 1):
+            day = today - timedelta(days=back)
+            if day.weekday() >= 5:
+                continue
+            for user in colleagues:
+                if rng.random() < 0.5:
+                    continue
+                key += 1
+                residents = rng.choice([1, 1, 2, 3])
+                c = Contact(
+                    submission_key=f"demo-{key}",
+                    expert_id=user.id,
+                    work_date=day,
+                    duration_minutes=rng.choice([30, 45, 60, 90]),
+                    municipality_id=munis[rng.choice(weighted)].id,
+                    activity_type_id=rng.choice(acts).id,
+                    residents_count=residents,
+                    residents_new=rng.randint(0, residents),
+                    reach_channel_id=rng.choice(reach).id,
+                )
+                s.add(c)
+                await s.flush()
+                s.add(ContactTheme(contact_id=c.id, theme_id=rng.choice(themes).id))
+                if rng.random() < 0.3:
+                    key += 1
+                    s.add(
+                        IndirectHours(
+                            submission_key=f"demo-{key}",
+                            expert_id=user.id,
+                            work_date=day,
+                            duration_minutes=rng.choice([30, 60]),
+                            kind_id=rng.choice(kinds).id,
+                            municipality_id=munis[rng.choice(weighted)].id,
+                        )
+                    )
+        for i, (muni, text) in enumerate(DEMO_STORIES):
+            s.add(
+                Story(
+                    submission_key=f"demo-story-old-{i}",
+                    expert_id=colleagues[i % len(colleagues)].id,
+                    work_date=since + timedelta(days=20 + 40 * i),
+                    municipality_id=munis[muni].id,
+                    text=text,
+                )
+            )
         last_week = today - timedelta(days=today.weekday() + 5)
         s.add(
             Signal(

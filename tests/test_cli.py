@@ -160,6 +160,12 @@ def test_demo_shows_every_persona():
     assert "Je bent aangemeld als coördinator" in text and "/inloopbeheer" in text
     assert "Weekoverzicht" in text
     assert "Niets te melden" in text
+    # … who puts a story in Venlo's report and makes the report of the last finished half
+    # year for Venlo …
+    assert "In het rapport van: Venlo." in text
+    assert "Voor: Venlo: een PDF en een Excel-bestand" in text
+    assert "Klaar: 2 bestanden." in text
+    assert ".pdf, " in text and ".xlsx, " in text and "niet door te sturen]" in text
     # … and a resident who asks for walk-in times of the seeded sessions.
     assert "Buurthuis De Kolk" in text
 
@@ -244,3 +250,23 @@ async def test_webhook_mode_registers_its_url_and_answers_with_the_secret(tmp_pa
             proc.terminate()
             _, err_bytes = await asyncio.wait_for(proc.communicate(), 30)
         assert secret not in err_bytes.decode() and DEFAULT_TOKEN not in err_bytes.decode()
+
+
+def test_demo_coordinator_saves_the_report_files(tmp_path: Path):
+    from bot.demo import run_demo
+
+    script = tmp_path / "tour.txt"
+    folder = tmp_path / "rapport"
+    script.write_text(
+        f"/als coordinator\n/demo bewaar {folder}\n/rapport 2026-H1 Venlo\n1\n"
+        f"/demo bewaar {folder}\n/stop\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert run_demo(str(script), out=out) == 0
+    text = out.getvalue()
+    assert "nog geen bestanden gekregen" in text
+    saved = sorted(p.name for p in folder.iterdir())
+    assert [name.rsplit(".", 1)[1] for name in saved] == ["pdf", "xlsx"]
+    assert (folder / saved[0]).read_bytes().startswith(b"%PDF")
+    assert f"bewaard: {folder / saved[0]}" in text

@@ -1,0 +1,230 @@
+"""What /rapport, /verhalen and /toelichting share: the period and municipality steps, period
+words, and the check of the coordinator's free text (anonymous, like every free text)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Update
+
+from bot.context import BotContext
+from bot.dialogue import Callback, Flow, Outcome, Screen, Turn, View, start_draft
+from bot.domain.periods import Period, PeriodError, parse_period
+from bot.domain.places import resolve_municipality
+from bot.domain.privacy import FindingKind, check_free_text
+from bot.domain.report_choices import HALF, QUARTER, PeriodChoice, choice_from_code
+from bot.domain.report_choices import recent_periods as offered_periods
+from bot.handlers.common import Button, esc, reply
+from bot.i18n import N_, Translator
+from bot.storage import worklog
+from bot.storage.worklog import Option
+
+MIN_TEXT_CHARS = 10
+ALL = "all"  # the municipality choice "alle gemeenten"
+
+# What the privacy guard found, in words a coordinator understands.
+IDENTIFIER_WORDS = {
+    FindingKind.BSN: N_("een BSN"),
+    FindingKind.PHONE: N_("een telefoonnummer"),
+    FindingKind.EMAIL: N_("een e-mailadres"),
+    FindingKind.IBAN: N_("een rekeningnummer"),
+    FindingKind.POSTCODE_HOUSE: N_("een postcode"),
+    FindingKind.ADDRESS: N_("een adres"),
+    FindingKind.BIRTH_DATE: N_("een geboortedatum"),
+    FindingKind.NAME_TITLE: N_("een naam"),
+}
+
+PERIOD_ERRORS = {
+    "bad_half": N_("Een jaar heeft twee halfjaren: H1 of H2."),
+    "bad_quarter": N_("Een jaar heeft vier kwartalen: Q1 tot en met Q4."),
+    "bad_month": N_("Een maand is 1 tot en met 12."),
+    "bad_date": N_("Die datum bestaat niet."),
+    "year_range": N_("Dat jaartal klopt niet."),
+    "end_before_start": N_("De einddatum ligt voor de begindatum."),
+    "too_long": N_("Die periode is te lang."),
+}
+
+
+def rows_of(buttons: list[Button], per_row: int) -> list[list[Button]]:
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def choice_label(t: Translator, choice: PeriodChoice) -> str:
+    """`1e halfjaar 2026`, `3e kwartaal 2026`, `heel 2026`."""
+    if choice.kind == HALF:
+        return t._("{n}e halfjaar {year}").format(n=choice.number, year=choice.year)
+    if choice.kind == QUARTER:
+        return t._("{n}e kwartaal {year}").format(n=choice.number, year=choice.year)
+    return t._("heel {year}").format(year=choice.year)
+
+
+def period_name(t: Translator, period: Period) -> str:
+    """The period in words: its name when it has one, and its dates."""
+    start_fmt = "d MMMM" if period.start.year == period.end_inclusive.year else "d MMMM y"
+    dates = t._("{start} t/m {end}").format(
+        start=t.fmt_date(period.start, start_fmt), end=t.fmt_date(period.end_inclusive, "d MMMM y")
+    )
+    choice = choice_from_code(period.key)
+    return f"{choice_label(t, choice)} ({dates})" if choice is not None else dates
+
+
+def period_of(data: dict[str, Any]) -> Period | None:
+    key = data.get("period")
+    if not key:
+        return None
+    try:
+        return parse_period(str(key))
+    except PeriodError:
+        return None
+
+
+def read_period(t: Translator, text: str) -> tuple[Period | None, str | None]:
+    """A typed period, or why it is not one."""
+    try:
+        return parse_period(text), None
+    except PeriodError as exc:
+        reason = PERIOD_ERRORS.get(exc.code)
+        head = t._(reason) + " " if reason else ""
+        return None, head + t._(
+            "Typ een periode zoals <i>2026-H1</i> (halfjaar), <i>2026-Q3</i> (kwartaal), "
+            "<i>2026</i> (jaar) of <i>1-1-2026 tot 30-6-2026</i>. Of tik op een knop."
+        )
+
+
+def period_screen(view: View, today: date, question: str) -> Screen:
+    """The period question with a button per offered period (previous and running)."""
+    t = view.t
+    _ = t._
+    buttons: list[Button] = []
+    for choice in offered_periods(today):
+        label = choice_label(t, choice)
+        if choice.running_on(today):
+            label = _("{period} (loopt nog)").format(period=label)
+        buttons.append((label, view.button("per", choice.code)))
+    text = (
+        esc(question)
+        + "\n"
+        + _("Of typ een periode, bijvoorbeeld <i>2026-H1</i> of <i>1-1-2026 tot 30-6-2026</i>.")
+    )
+    return text, [*rows_of(buttons, 2), [(_("Stoppen"), view.button("x"))]]
+
+
+def tapped_period(callback: Callback) -> Period | None:
+    if callback.action != "per" or choice_from_code(callback.arg) is None:
+        return None
+    return parse_period(callback.arg)
+
+
+# --------------------------------------------------------------------------- municipalities
+
+
+@dataclass(kw_only=True)
+class ReportView(View):
+    """What every step of these flows shows: today, the municipalities, the period."""
+
+    today: date
+    munis: list[Option] = field(default_factory=list)
+    period: Period | None = None
+
+    def muni_name(self, muni_id: int | None) -> str | None:
+        return next((m.label for m in self.munis if m.id == muni_id), None)
+
+
+async def report_view_fields(turn: Turn[Any]) -> dict[str, Any]:
+    """The ReportView fields a loader fills (it adds its own)."""
+    return dict(
+        context=turn.context,
+        draft=turn.draft,
+        prefix=turn.flow.prefix,
+        today=turn.today(),
+        munis=await worklog.municipalities(turn.s),
+        period=period_of(turn.draft.data),
+    )
+
+
+def muni_buttons(
+    view: ReportView, *, marked: frozenset[int] = frozenset(), action: str = "m"
+) -> list[list[Button]]:
+    """A button per municipality, two per row; ✓ before the marked ones."""
+    return rows_of(
+        [
+            (("✓ " if m.id in marked else "") + m.label, view.button(action, m.id))
+            for m in view.munis
+        ],
+        2,
+    )
+
+
+async def municipality_id_by_text(s: AsyncSession, text: str) -> int | None:
+    """A typed municipality or village ("Blerick" -> Venlo), as an id."""
+    name = resolve_municipality(text)
+    if name is None:
+        return None
+    return next((m.id for m in await worklog.municipalities(s) if m.label == name), None)
+
+
+async def typed_municipality(turn: Turn[Any], text: str) -> int | None:
+    return await municipality_id_by_text(turn.s, text)
+
+
+def tapped_municipality(view_munis: list[Option], callback: Callback) -> int | None:
+    if callback.action != "m" or not callback.arg.isdigit():
+        return None
+    muni_id = int(callback.arg)
+    return muni_id if any(m.id == muni_id for m in view_munis) else None
+
+
+# --------------------------------------------------------------------------- free text
+
+
+def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str | None:
+    """What is wrong with a typed text (no words, too long or short, identifying), or None."""
+    _ = t._
+    if not any(ch.isalpha() for ch in text):
+        return _("Typ het in woorden. Alleen emoji of cijfers kan ik niet opslaan.")
+    if len(text) > max_chars:
+        return _(
+            "Dat is te lang: {n} tekens. Het mag maximaal {max} tekens zijn. "
+            "Maak het korter en stuur het opnieuw."
+        ).format(n=t.number(len(text), 0), max=t.number(max_chars, 0))
+    if len(text) < MIN_TEXT_CHARS:
+        return _("Dat is wel erg kort. Schrijf minstens {n} tekens.").format(n=MIN_TEXT_CHARS)
+    findings = check_free_text(text, today=today)
+    if not findings:
+        return None
+    found = dict.fromkeys(
+        t._(IDENTIFIER_WORDS.get(f.kind, N_("iets waaraan iemand te herkennen is")))
+        for f in findings
+    )
+    what = t._(" en ").join(found) if len(found) <= 2 else ", ".join(found)
+    return _(
+        "Dit sla ik niet op: er staat {what} in. Wat naar de gemeenten gaat, blijft anoniem. "
+        "Schrijf het opnieuw zonder dat, bijvoorbeeld <i>een moeder uit Blerick</i> in plaats "
+        "van een naam."
+    ).format(what=esc(what))
+
+
+# --------------------------------------------------------------------------- starting
+
+
+async def start_flow(
+    update: Update,
+    context: BotContext,
+    flow: Flow[Any],
+    data: dict[str, Any],
+    state: str,
+    *,
+    error: str | None = None,
+) -> None:
+    """Start (or restart) the coordinator's draft of ``flow`` and show its first step."""
+    async with context.unit() as s:
+        draft = await start_draft(s, context, flow.name, state, data, ttl=flow.ttl(context))
+        turn = Turn(s, context, flow, draft)
+        text, buttons = await turn.render(Outcome(error=error))
+    await reply(update, context, text, buttons=buttons or None)
