@@ -9,10 +9,10 @@ not in it). Measured, per database (SQLite always, PostgreSQL with ``--pg-url``)
 
 1. **CPU per dialogue step**: ``--experts`` experts at once each walk one complete first-time
    /contact dialogue (15 updates); the real bot against **replay**, a bare ptb app that makes
-   the same Bot API calls the bot made at each step (recorded in the bot's first repeat), with
+   the same Bot API calls the bot made at each step (recorded in the bot's warm-up round), with
    no database and no dialogue logic. The two take turns, ``--repeat`` times; ratios are
    medians. On PostgreSQL the CPU of the bot's server backends (read from /proc) is reported
-   beside it.
+   beside it. ``--other-request httpx`` adds the bot on the other HTTP backend to the turns.
 2. **p95 update latency**: ``--latency-experts`` experts each tapping through the dialogue, one
    step every 1–3 s (seeded random), for ``--latency-seconds``; latency is from queueing the
    update on the server to the bot's last handler (``--repeat`` times, median of the p95s).
@@ -199,7 +199,11 @@ class BotProcess:
         self.pending[update["update_id"]] = fut
         started = time.monotonic_ns()
         self.tg.push_update(update)
-        done = await asyncio.wait_for(fut, 60)
+        try:
+            done = await asyncio.wait_for(fut, 60)
+        except TimeoutError:
+            tail = self.log_path.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{self.name}: update not done in 60 s; its log:\n{tail}") from None
         return (done - started) / 1e9
 
     async def stop(self) -> None:
@@ -370,6 +374,7 @@ class DbResult:
     latency: list[Phase] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     bot_rss: float = 0.0  # the bench's bot process right after start-up
+    other: list[Phase] = field(default_factory=list)  # the bot on --other-request
 
 
 @dataclass
@@ -431,15 +436,22 @@ async def bench_database(label: str, url: str, args: argparse.Namespace, work: P
     e, n, lat = args.experts, args.repeat, args.latency_experts
     cpu_rounds = n + 1 if "cpu" in phases else 1
     lat_first = FIRST_USER_ID + cpu_rounds * e
-    database = await prepare_database(url, cpu_rounds * e + n * lat)
+    other_first = lat_first + n * lat  # the bot on --other-request
+    other = args.other_request if "cpu" in phases else None
+    database = await prepare_database(url, (cpu_rounds * 2 if other else cpu_rounds) * e + n * lat)
     common = ["--request", args.request]
     replies: list[list[Calls]] = [[] for _ in range(e)]
-    async with FakeTelegram() as tg_bot, FakeTelegram() as tg_replay:
+    async with (
+        FakeTelegram() as tg_bot,
+        FakeTelegram() as tg_replay,
+        FakeTelegram(first_update_id=900_000_001) as tg_other,  # the same database as tg_bot
+    ):
         bot = await BotProcess(
             tg_bot, f"bot {label}", ["--kind", "bot", "--database-url", url, *common], work
         ).start()
         result.bot_rss = bot.ready_rss_mb
         replay: BotProcess | None = None
+        other_bot: BotProcess | None = None
         pg = PgBackendCpu(database) if database else None
         try:
             progress(f"{label}: bot started ({bot.ready_rss_mb:.0f} MB); warm-up round")
@@ -449,12 +461,21 @@ async def bench_database(label: str, url: str, args: argparse.Namespace, work: P
                 replay_args = ["--kind", "replay", "--replies", path, *common]
                 replay = await BotProcess(tg_replay, f"replay {label}", replay_args, work).start()
                 await dialogues(replay, add_users(tg_replay, FIRST_USER_ID, e))
+                if other:
+                    other_args = ["--kind", "bot", "--database-url", url, "--request", other]
+                    other_bot = await BotProcess(
+                        tg_other, f"bot {other} {label}", other_args, work
+                    ).start()
+                    await dialogues(other_bot, add_users(tg_other, other_first, e))
                 for r in range(1, n + 1):
                     progress(f"{label}: CPU per step, repeat {r}")
                     users = add_users(tg_bot, FIRST_USER_ID + r * e, e)
                     result.bot.append(await dialogues(bot, users, pg))
                     bare = add_users(tg_replay, FIRST_USER_ID + r * e, e)
                     result.replay.append(await dialogues(replay, bare))
+                    if other_bot is not None:
+                        users = add_users(tg_other, other_first + r * e, e)
+                        result.other.append(await dialogues(other_bot, users))
             if "latency" in phases:
                 for r in range(n):
                     progress(f"{label}: latency, repeat {r + 1}")
@@ -464,11 +485,18 @@ async def bench_database(label: str, url: str, args: argparse.Namespace, work: P
             await bot.stop()
             if replay is not None:
                 await replay.stop()
-        result.problems += check_servers(label, [(tg_bot, "bot"), (tg_replay, "replay")])
+            if other_bot is not None:
+                await other_bot.stop()
+        result.problems += check_servers(
+            label, [(tg_bot, "bot"), (tg_replay, "replay"), (tg_other, f"bot {other}")]
+        )
         result.problems += same_calls(label, result.bot, result.replay)
     saved = await count_contacts(url, FIRST_USER_ID, cpu_rounds * e)
-    if saved != cpu_rounds * e:
-        result.problems.append(f"{label}: {saved} of {cpu_rounds * e} dialogues saved")
+    if other:
+        saved += await count_contacts(url, other_first, cpu_rounds * e)
+    expected = cpu_rounds * e * (2 if other else 1)
+    if saved != expected:
+        result.problems.append(f"{label}: {saved} of {expected} dialogues saved")
     return result
 
 
@@ -578,6 +606,13 @@ def report(
             f"{verdict(med(ratios) <= target)}"
         )
         print(line)
+        if db.other:
+            alt = [p.cpu_ms_per_update for p in db.other]
+            vs = [a / b if b else 0.0 for a, b in zip(alt, bot, strict=True)]
+            print(
+                f"   {'':<11} the bot on {args.other_request}: {med(alt):5.2f} ms, "
+                f"{med(vs):4.2f}x the bot on {args.request} {each(vs)}"
+            )
         pg = [p.pg_cpu / p.updates * 1000 for p in db.bot if p.pg_cpu is not None and p.updates]
         if pg:
             print(
@@ -665,6 +700,12 @@ def parser() -> argparse.ArgumentParser:
         choices=["aiohttp", "httpx"],
         default="aiohttp",
         help="the HTTP backend of both bots (default: aiohttp, the bot's default)",
+    )
+    p.add_argument(
+        "--other-request",
+        choices=["aiohttp", "httpx"],
+        default=None,
+        help="CPU phase: also the bot on this backend, taking turns (e.g. httpx)",
     )
     p.add_argument(
         "--phases",

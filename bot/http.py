@@ -139,11 +139,11 @@ def _abandon(session: aiohttp.ClientSession) -> None:
         return
     # TCPConnector.close() is a coroutine whose first step closes the transports (or, when
     # the loop is already closed, just marks the connector closed); nothing else is awaited.
-    closing = connector.close()
+    closing: Any = connector.close()
     with contextlib.suppress(Exception):
-        closing.send(None)  # type: ignore[union-attr]
+        closing.send(None)
     with contextlib.suppress(Exception):
-        closing.close()  # type: ignore[union-attr]
+        closing.close()
 
 
 def _sum(*parts: float | None) -> float | None:

@@ -22,7 +22,7 @@ def settings_for(tg: FakeTelegram, database_url: str, **overrides: Any) -> Setti
         telegram_file_base_url=tg.file_base_url,
         telegram_bot_username=tg.bot_username,
         database_url=database_url,
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         **overrides,
     )
 

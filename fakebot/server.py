@@ -78,6 +78,8 @@ class FakeTelegram(UpdateSource, MessageMethods, ChatMethods, FailureInjection):
         host, port: where to listen (default: 127.0.0.1, a random free port).
         control: also serve the scenario over HTTP under ``/_fake/`` (see
             :mod:`fakebot.control`), for a bot in another process (``python -m fakebot serve``).
+        first_update_id: the first update's id (two servers feeding one database need
+            different ones: the bot drops an id it has seen as a re-delivery).
         clock: where message/update dates come from: any object with ``now() -> datetime``
             (e.g. ``bot.clock.FrozenClock``); default: the system time.  Settable later via
             ``tg.clock``.
@@ -97,6 +99,7 @@ class FakeTelegram(UpdateSource, MessageMethods, ChatMethods, FailureInjection):
         host: str = "127.0.0.1",
         port: int = 0,
         control: bool = False,
+        first_update_id: int = 500_000_001,
     ) -> None:
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
@@ -131,7 +134,7 @@ class FakeTelegram(UpdateSource, MessageMethods, ChatMethods, FailureInjection):
         # Above 2**31, like real Telegram ids today: a 32-bit column would fail the PostgreSQL run.
         self._user_ids = itertools.count(5_000_000_001)
         self._group_ids = itertools.count(1)
-        self._update_ids = itertools.count(500_000_001)
+        self._update_ids = itertools.count(first_update_id)
         self._callback_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
 

@@ -13,7 +13,7 @@ import struct
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from fakebot.records import (
     ApiCall,
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from fakebot.scenario import ChatUser, Driver
+    from fakebot.server import FakeTelegram
 
 
 JSON = dict[str, Any]
@@ -153,7 +154,7 @@ class RecordedState:
             language_code=language_code,
             user_id=user_id,
         )
-        return ChatUser(self, chat.id)
+        return ChatUser(cast("FakeTelegram", self), chat.id)
 
     def add_private_chat(
         self,
@@ -245,7 +246,7 @@ class RecordedState:
 
     def transcript(self, chat_id: int, *, last: int | None = None) -> str:
         """Readable transcript of a chat (use in assertion messages)."""
-        return render_transcript(self, chat_id, last=last)
+        return render_transcript(cast("FakeTelegram", self), chat_id, last=last)
 
     def unanswered_callback_queries(self) -> list[CallbackQueryRecord]:
         return [q for q in self.callback_queries.values() if not q.answered]

@@ -19,6 +19,7 @@ async def test_target_bench_runs_every_phase(capsys: pytest.CaptureFixture[str])
             "--latency-seconds=1",
             "--pacing-experts=2",
             "--rss-settle=0.2",
+            "--other-request=httpx",
         ]
     )
     assert await bench_targets.main_async(args) == 0
@@ -32,3 +33,4 @@ async def test_target_bench_runs_every_phase(capsys: pytest.CaptureFixture[str])
     ):
         assert heading in out
     assert "SQLite      bot " in out and "replay" in out
+    assert "the bot on httpx" in out
