@@ -226,10 +226,11 @@ class Flow(Generic[V]):
                 # step saved elsewhere meanwhile is caught by the guarded save).
                 s.add(draft)
             if current is None:
-                text, buttons = self.problem_text(context.t, Problem.GONE), []
+                screen: Screen = (self.problem_text(context.t, Problem.GONE), [])
             else:
                 turn = Turn(s, context, self, current)
-                text, buttons = await turn.finish(await turn.typed(msg.text.strip()))
+                screen = await turn.finish(await turn.typed(msg.text.strip()))
+        text, buttons = screen
         await reply(update, context, text, buttons=buttons or None)
 
     def register(self, application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
@@ -313,10 +314,16 @@ class Turn(Generic[V]):
             return outcome
         return Outcome(error=self.t._(self.flow.texts.typed).format(command=self.flow.command))
 
-    async def _first(self, handlers: tuple[Any, ...], arg: Any) -> Outcome | None:
+    async def _first(
+        self,
+        handlers: tuple[Callable[[Turn[Any], Any], Awaitable[Outcome | None]] | None, ...],
+        arg: Any,
+    ) -> Outcome | None:
         for handler in handlers:
-            if handler is not None and (outcome := await handler(self, arg)) is not None:
-                return outcome  # type: ignore[no-any-return]
+            if handler is not None:
+                outcome = await handler(self, arg)
+                if outcome is not None:
+                    return outcome
         return None
 
     def _step(self) -> Step[V]:

@@ -298,25 +298,20 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
 
 async def day_minutes(s: AsyncSession, expert_id: int, work_date: date) -> int:
     """Minutes already logged on a day: contacts plus indirect hours."""
-    contacts = (
-        await s.exec(
-            select(func.coalesce(func.sum(Contact.duration_minutes), 0)).where(
-                Contact.expert_id == expert_id,
-                Contact.work_date == work_date,
-                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
-            )
+    total = 0
+    for model in (Contact, IndirectHours):
+        total += int(
+            (
+                await s.exec(
+                    select(func.coalesce(func.sum(model.duration_minutes), 0)).where(
+                        model.expert_id == expert_id,
+                        model.work_date == work_date,
+                        model.deleted_at.is_(None),  # type: ignore[union-attr]
+                    )
+                )
+            ).one()
         )
-    ).one()
-    indirect = (
-        await s.exec(
-            select(func.coalesce(func.sum(IndirectHours.duration_minutes), 0)).where(
-                IndirectHours.expert_id == expert_id,
-                IndirectHours.work_date == work_date,
-                IndirectHours.deleted_at.is_(None),  # type: ignore[union-attr]
-            )
-        )
-    ).one()
-    return int(contacts) + int(indirect)
+    return total
 
 
 async def by_submission_key(s: AsyncSession, key: str) -> Contact | None:

@@ -43,7 +43,7 @@ def date(v: ContactView) -> Screen:
     # and pressed after it still means the day its label named.
     yesterday = today - timedelta(days=1)
     days = [(mark(_("Vandaag"), current == today), v.button("d", date_arg(today)))]
-    if v.max_back_days >= 1:
+    if v.settings.max_back_days >= 1:
         days.append((mark(_("Gisteren"), current == yesterday), v.button("d", date_arg(yesterday))))
     lines = [f"<b>{_('Op welke dag was het contact?')}</b>"]
     if current:
@@ -213,7 +213,7 @@ def confirm_day(v: ContactView) -> Screen:
     ).format(
         total=esc(v.t.hours(v.day_total)),
         day=esc(v.t.fmt_date(v.cd.work_date)),
-        max=esc(v.t.hours(int(v.max_day_hours * 60))),
+        max=esc(v.t.hours(int(v.settings.max_day_hours * 60))),
     )
     return text, buttons
 

@@ -190,7 +190,7 @@ async def tap_gemeente(turn: CTurn, cb: Callback) -> Outcome | None:
     if muni is None:
         return Outcome(error=turn.t._("Kies een gemeente met de knoppen."))
     cd = _cd(turn)
-    cd.set_municipality(muni.id)  # type: ignore[arg-type]
+    cd.set_municipality(muni.id)
     return await advanced(turn, cd)
 
 

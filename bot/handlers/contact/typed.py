@@ -47,7 +47,7 @@ async def gemeente(turn: CTurn, raw: str) -> Outcome:
             )
         )
     cd = _cd(turn)
-    cd.set_municipality(muni.id)  # type: ignore[arg-type]
+    cd.set_municipality(muni.id)
     return await advanced(turn, cd)
 
 
@@ -68,7 +68,7 @@ async def vindplek(turn: CTurn, raw: str) -> Outcome:
         muni = (await refdata(turn.s, turn.context)).municipality_named(other)
         if muni is not None and muni.id != cd.municipality_id:
             # They named another municipality or village: switch, then ask for the place there.
-            cd.set_municipality(muni.id)  # type: ignore[arg-type]
+            cd.set_municipality(muni.id)
             note = _("Gemeente veranderd in {name}.").format(name=esc(muni.name))
             return moved(turn, cd, turn.draft.state, note=note)
     problem = cdm.check_vindplek_name(raw)

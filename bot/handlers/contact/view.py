@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import Settings
 from bot.context import BotContext
 from bot.dialogue import Outcome, Screen, View
 from bot.domain import contact_draft as cdm
@@ -49,13 +51,18 @@ async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
 class ContactView(View):
     cd: ContactDraft
     ref: contacts.RefData
-    today: date
-    max_back_days: int
-    max_day_hours: float
     places: list[Vindplek] = field(default_factory=list)  # the vindplek step's choices
     place: Vindplek | None = None  # the draft's vindplek
     deel_title: str | None = None  # the draft's deelopdracht (also one no longer active)
     day_total: int = 0  # minutes on the draft's day with this contact (confirm_day)
+
+    @cached_property
+    def today(self) -> date:
+        return self.context.services.today()
+
+    @property
+    def settings(self) -> Settings:
+        return self.context.services.settings
 
     @property
     def has_deel(self) -> bool:
@@ -72,21 +79,10 @@ async def load_view(
     extra: dict[str, Any] | None = None,
 ) -> ContactView:
     """Everything the draft's current step shows, read now (rendering reads nothing)."""
-    services = context.services
-    settings = services.settings
     cd = ContactDraft.from_data(draft.data)
     ref = await refdata(s, context)
     state = draft.state
-    view = ContactView(
-        context=context,
-        draft=draft,
-        prefix=PREFIX,
-        cd=cd,
-        ref=ref,
-        today=services.today(),
-        max_back_days=settings.max_back_days,
-        max_day_hours=settings.max_day_hours,
-    )
+    view = ContactView(context=context, draft=draft, prefix=PREFIX, cd=cd, ref=ref)
     if state == "vindplek" and cd.municipality_id is not None:
         view.places = await contacts.vindplekken(s, cd.municipality_id, draft.user_id)
     if cd.vindplek_id is not None and state in SHOWS_PLACE:
