@@ -28,6 +28,16 @@ async def seed(bot) -> None:
         await repo.import_rows(s, rows, bot.clock.now())
 
 
+async def open_admin(bot, *choices: str):
+    """Seeds the sample sessions, opens /inloopbeheer as a coordinator and presses `choices`."""
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/inloopbeheer")
+    for choice in choices:
+        await carla.press(choice)
+    return carla
+
+
 async def count(bot, table) -> int:
     async with bot.services.sessions() as s:
         return (await s.exec(select(func.count()).select_from(table))).one()
@@ -117,11 +127,7 @@ async def test_add_a_session_step_by_step(bot):
 
 
 async def test_the_same_session_twice_is_refused(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
-    await carla.press("Venlo")
+    carla = await open_admin(bot, "Nieuwe inloop of spreekuur", "Venlo")
     await carla.press("Buurthuis De Kolk")  # known place: the address comes along
     await carla.press("dinsdag")
     await carla.says("10:00-12:00")
@@ -131,10 +137,7 @@ async def test_the_same_session_twice_is_refused(bot):
 
 
 async def test_change_the_time_of_a_session(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Tijd, dag of plek wijzigen")
+    carla = await open_admin(bot, "Tijd, dag of plek wijzigen")
     step = (await carla.press("Venlo")).only
     assert "di 10:00–12:00 · Buurthuis De Kolk" in step.button_labels
     await carla.press("Buurthuis De Kolk")
@@ -147,12 +150,7 @@ async def test_change_the_time_of_a_session(bot):
 
 
 async def test_stop_a_session_softly(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Stoppen met een inloop")
-    await carla.press("Venlo")
-    await carla.press("Huiskamer Op de Hoek")
+    carla = await open_admin(bot, "Stoppen met een inloop", "Venlo", "Huiskamer Op de Hoek")
     # A last date in the future: it still runs until then.
     summary = (await carla.says("13-3")).only
     assert "De laatste keer is op vrijdag 13 maart." in summary.text
@@ -175,11 +173,7 @@ async def test_stop_a_session_softly(bot):
 
 
 async def test_cancel_one_date(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Eén datum afzeggen")
-    await carla.press("Venlo")
+    carla = await open_admin(bot, "Eén datum afzeggen", "Venlo")
     step = (await carla.press("Buurthuis De Kolk")).only
     assert step.button_labels[:2] == ["Dinsdag 3 maart", "Dinsdag 10 maart"]
     assert "is deze inloop er niet" in (await carla.says("woensdag")).last.text
@@ -205,11 +199,7 @@ async def test_cancel_one_date(bot):
 
 
 async def test_add_an_extra_date(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Extra datum toevoegen")
-    await carla.press("Venlo")
+    carla = await open_admin(bot, "Extra datum toevoegen", "Venlo")
     step = (await carla.press("Buurthuis De Kolk")).only
     assert step.text.startswith("Op welke datum?")
     assert "geen datum die ik ken" in (await carla.says("ooit")).last.text
@@ -238,10 +228,7 @@ async def test_add_an_extra_date(bot):
 
 
 async def test_overview_and_quit(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Overzicht per gemeente")
+    carla = await open_admin(bot, "Overzicht per gemeente")
     text = (await carla.press("Venlo")).only.text
     assert text.startswith("Inloop en spreekuur in Venlo")
     assert "Buurthuis De Kolk, elke dinsdag 10:00 – 12:00" in text
@@ -256,9 +243,7 @@ async def test_overview_and_quit(bot):
 
 
 async def test_buttons_only_steps_say_what_is_accepted(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
+    carla = await open_admin(bot)
     reply = (await carla.says("iets")).only
     assert reply.text.startswith("Kies een van de knoppen hieronder.")
     assert "Nieuwe inloop of spreekuur" in reply.button_labels
@@ -301,10 +286,7 @@ async def test_csv_upload_all_or_nothing_and_idempotent(bot):
 
 
 async def test_a_restart_mid_dialogue_loses_nothing(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
+    carla = await open_admin(bot, "Nieuwe inloop of spreekuur")
     old_step = (await carla.press("Venray")).only
     old_data = old_step.keyboard[-1][0]["callback_data"]  # "Stoppen" of that step
     await carla.says("Bibliotheek Venray")
@@ -334,9 +316,7 @@ async def test_an_expired_dialogue_button_does_nothing(bot):
 
 
 async def test_a_button_of_a_finished_dialogue_does_not_work_in_the_next(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
+    carla = await open_admin(bot)
     first = (await carla.press("Nieuwe inloop of spreekuur")).only
     buttons = [b for row in first.keyboard for b in row]
     old_venlo = next(b["callback_data"] for b in buttons if b["text"] == "Venlo")
@@ -439,10 +419,7 @@ async def test_an_edit_that_would_make_a_twin_is_refused(bot):
 
 
 async def test_undo_a_cancelled_date(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Afzegging terugdraaien")
+    carla = await open_admin(bot, "Afzegging terugdraaien")
     empty = (await carla.press("Venlo")).only
     assert empty.text == "In Venlo is vanaf vandaag geen datum afgezegd."
     await carla.press("Stoppen")
