@@ -107,11 +107,20 @@ def _chat_of(update: JSON) -> int | None:
 class Driver:
     """Delivers updates to the bot under test.  Create with the static constructors."""
 
+    _errors: _ErrorCapture | None = None  # set when the driver re-raises handler errors
+
     async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
         """Undo what the driver did to the Application (its error handler)."""
+        if self._errors is not None:
+            self._errors.close()
+
+    def _raise_pending(self, tg: FakeTelegram, chat_id: int | None) -> None:
+        """Re-raise what a handler raised while the update was handled."""
+        if self._errors is not None:
+            self._errors.raise_pending(tg, chat_id)
 
     @staticmethod
     def direct(
@@ -223,12 +232,7 @@ class DirectDriver(Driver):
                 what=f"update {update['update_id']}",
                 chat_id=chat_id,
             )
-        if self._errors is not None:
-            self._errors.raise_pending(tg, chat_id)
-
-    def close(self) -> None:
-        if self._errors is not None:
-            self._errors.close()
+        self._raise_pending(tg, chat_id)
 
 
 class PollingDriver(Driver):
@@ -267,12 +271,7 @@ class PollingDriver(Driver):
             what=f"update {update_id} (is the bot polling?)",
             chat_id=chat_id,
         )
-        if self._errors is not None:
-            self._errors.raise_pending(tg, chat_id)
-
-    def close(self) -> None:
-        if self._errors is not None:
-            self._errors.close()
+        self._raise_pending(tg, chat_id)
 
 
 class WebhookDriver(Driver):
@@ -308,12 +307,7 @@ class WebhookDriver(Driver):
             what=f"update {update['update_id']}",
             chat_id=chat_id,
         )
-        if self._errors is not None:
-            self._errors.raise_pending(tg, chat_id)
-
-    def close(self) -> None:
-        if self._errors is not None:
-            self._errors.close()
+        self._raise_pending(tg, chat_id)
 
 
 # --------------------------------------------------------------------------- replies

@@ -23,6 +23,7 @@ from bot.storage.models import (
     Story,
     User,
 )
+from tests.helpers import contact_row
 from tests.test_contact_dialogue import walk_first_contact
 
 NOW = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
@@ -59,22 +60,10 @@ async def _add_hours(
     )
 
 
-def _contact(key, expert_id, minutes, municipality_id, activity_type_id, **extra) -> Contact:
-    return Contact(
-        submission_key=key,
-        expert_id=expert_id,
-        work_date=extra.pop("work_date", TODAY),
-        duration_minutes=minutes,
-        municipality_id=municipality_id,
-        activity_type_id=activity_type_id,
-        **extra,
-    )
-
-
 async def test_recent_entries_are_own_newest_first_and_skip_deleted(engine):
     factory, anna, bob, munis, kinds, sig, act = await _setup(engine)
     async with transaction(factory) as s:
-        s.add(_contact("c1", anna.id, 45, munis["Venlo"], act, created_at=NOW))
+        s.add(contact_row(anna.id, TODAY, 45, munis["Venlo"], act, created_at=NOW))
         await _add_hours(s, "h1", anna.id, 90, kinds["overleg"], now=NOW + timedelta(minutes=1))
         await worklog.add_signal(
             s,
@@ -190,8 +179,8 @@ async def test_submission_key_makes_saving_idempotent(engine):
 async def test_day_minutes_counts_contacts_and_hours_not_deleted(engine):
     factory, anna, bob, munis, kinds, _sig, act = await _setup(engine)
     async with transaction(factory) as s:
-        s.add(_contact("c1", anna.id, 120, munis["Venlo"], act))
-        s.add(_contact("c2", anna.id, 60, munis["Venlo"], act, deleted_at=NOW))
+        s.add(contact_row(anna.id, TODAY, 120, munis["Venlo"], act))
+        s.add(contact_row(anna.id, TODAY, 60, munis["Venlo"], act, deleted_at=NOW))
         for key, who, minutes, day in (
             ("h1", anna.id, 90, TODAY),
             ("h2", anna.id, 30, TODAY - timedelta(days=1)),
@@ -230,13 +219,12 @@ async def test_corrections_list_edit_and_delete(bot):
         act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
     async with transaction(bot.services.sessions) as s:
         s.add(
-            _contact(
-                "c1",
+            contact_row(
                 anna_id,
+                TODAY - timedelta(days=1),
                 45,
                 munis["Venlo"],
                 act.id,
-                work_date=TODAY - timedelta(days=1),
                 created_at=NOW - timedelta(hours=20),
             )
         )

@@ -31,6 +31,11 @@ async def seed(bot) -> None:
 async def open_admin(bot, *choices: str):
     """Seeds the sample sessions, opens /inloopbeheer as a coordinator and presses `choices`."""
     await seed(bot)
+    return await admin(bot, *choices)
+
+
+async def admin(bot, *choices: str):
+    """Opens /inloopbeheer as a new coordinator and presses `choices`."""
     carla = await bot.coordinator()
     await carla.says("/inloopbeheer")
     for choice in choices:
@@ -399,12 +404,9 @@ async def test_an_edit_that_would_make_a_twin_is_refused(bot):
             end=time(16),
             now=bot.clock.now(),
         )
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Tijd, dag of plek wijzigen")
-    await carla.press("Venlo")
-    await carla.press("di 14:00–16:00 · buurthuis de kolk")
-    await carla.press("Tijden")
+    carla = await admin(
+        bot, "Tijd, dag of plek wijzigen", "Venlo", "di 14:00–16:00 · buurthuis de kolk", "Tijden"
+    )
     await carla.says("10:00-12:00")
     done = (await carla.press("Opslaan")).only.text
     assert done == (
@@ -457,26 +459,28 @@ async def test_undo_a_cancelled_date(bot):
 
 async def test_take_away_an_extra_date(bot):
     await seed(bot)
-    async with transaction(bot.services.sessions) as s:
-        weert = await repo.municipality_by_name(s, "Weert")
-        extra = await repo.add_extra_date(
-            s,
-            municipality_id=weert.id,
-            on_date=date(2026, 3, 7),
-            start=time(14),
-            end=time(17),
-            place="Markt & Co <Weert>",
-            address="Markt 1 Weert",
-            now=bot.clock.now(),
-        )
-        extra_id = extra.id
+
+    async def add_market() -> int:
+        async with transaction(bot.services.sessions) as s:
+            weert = await repo.municipality_by_name(s, "Weert")
+            extra = await repo.add_extra_date(
+                s,
+                municipality_id=weert.id,
+                on_date=date(2026, 3, 7),
+                start=time(14),
+                end=time(17),
+                place="Markt & Co <Weert>",
+                address="Markt 1 Weert",
+                now=bot.clock.now(),
+            )
+            return extra.id
+
+    extra_id = await add_market()
     rita = bot.resident()
     assert "Markt &amp; Co" not in (await rita.says("inloop weert zaterdag")).only.text
     assert "Markt & Co" in (await rita.says("inloop weert zaterdag")).only.text
 
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Extra datum weghalen")
+    carla = await admin(bot, "Extra datum weghalen")
     step = (await carla.press("Weert")).only
     assert step.text == "Welke extra datum wil je weghalen?"
     summary = (await carla.press("za 7 mrt 14:00–17:00 · Markt & Co <Weert>")).only
@@ -487,17 +491,7 @@ async def test_take_away_an_extra_date(bot):
         assert await repo.remove_exception(s, extra_id, bot.clock.now(), kind="extra")
     assert (await carla.press("Opslaan")).only.text == "Deze datum was al weggehaald."
 
-    async with transaction(bot.services.sessions) as s:
-        await repo.add_extra_date(
-            s,
-            municipality_id=weert.id,
-            on_date=date(2026, 3, 7),
-            start=time(14),
-            end=time(17),
-            place="Markt & Co <Weert>",
-            address="Markt 1 Weert",
-            now=bot.clock.now(),
-        )
+    await add_market()
     await carla.says("/inloopbeheer")
     await carla.press("Extra datum weghalen")
     await carla.press("Weert")
@@ -523,9 +517,7 @@ async def test_a_long_overview_is_split_between_lines(bot):
                 address="Markt 1 Venlo",
                 now=bot.clock.now(),
             )
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Overzicht per gemeente")
+    carla = await admin(bot, "Overzicht per gemeente")
     replies = await carla.press("Venlo")
     assert len(replies) >= 2  # the fake Bot API refuses broken HTML and texts over 4096
     assert replies[0].text.startswith("Inloop en spreekuur in Venlo")
