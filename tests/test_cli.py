@@ -32,20 +32,25 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-async def _run(
-    *args: str, env: dict[str, str], limit: float = 60, cwd: Path | None = None
-) -> tuple[int, str, str]:
-    # Not the repository root: a developer's .env there must not leak into these runs.
-    proc = await asyncio.create_subprocess_exec(
+async def _start(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`python -m bot ARGS`, its output piped."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         *args,
         env=env,
-        cwd=cwd or ROOT / "tests",
+        cwd=cwd,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def _run(
+    *args: str, env: dict[str, str], limit: float = 60, cwd: Path | None = None
+) -> tuple[int, str, str]:
+    # Not the repository root: a developer's .env there must not leak into these runs.
+    proc = await _start(*args, env=env, cwd=cwd or ROOT / "tests")
     out, err = await asyncio.wait_for(proc.communicate(), limit)
     return proc.returncode, out.decode(), err.decode()
 
@@ -65,16 +70,7 @@ async def test_run_answers_start_and_registers_with_an_invite_once(tmp_path: Pat
         assert f"https://t.me/pool_bot?start={code}" in out
         assert DEFAULT_TOKEN not in out + err
 
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await _start("run", env=env, cwd=tmp_path)
         try:
             tg.use(Driver.polling(timeout=60, quiet=0.3))
             anna = tg.user("Anna")
@@ -215,17 +211,7 @@ async def test_webhook_mode_registers_its_url_and_answers_with_the_secret(tmp_pa
             WEBHOOK_LISTEN="127.0.0.1",
             WEBHOOK_PORT=str(port),
         )
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--webhook",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await _start("run", "--webhook", env=env, cwd=tmp_path)
         try:
             for _ in range(600):
                 if tg.webhook and tg.webhook.get("url"):

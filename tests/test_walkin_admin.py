@@ -37,10 +37,15 @@ async def open_admin(bot, *choices: str):
 async def admin(bot, *choices: str):
     """Opens /inloopbeheer as a new coordinator and presses `choices`."""
     carla = await bot.coordinator()
+    await choose(carla, *choices)
+    return carla
+
+
+async def choose(carla, *choices: str) -> None:
+    """Opens /inloopbeheer and presses `choices`, one after the other."""
     await carla.says("/inloopbeheer")
     for choice in choices:
         await carla.press(choice)
-    return carla
 
 
 async def count(bot, table) -> int:
@@ -163,10 +168,7 @@ async def test_stop_a_session_softly(bot):
     text = (await bot.resident().says("wanneer is de inloop in venlo")).only.text
     assert "Vrijdag 13 maart" in text and "Vrijdag 6 maart" in text
 
-    await carla.says("/inloopbeheer")
-    await carla.press("Stoppen met een inloop")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
+    await choose(carla, "Stoppen met een inloop", "Venlo", "Buurthuis De Kolk")
     assert "Die datum is al geweest" in (await carla.says("2-3-2026")).last.text
     await carla.press("Nu stoppen")
     done = (await carla.press("Opslaan")).only
@@ -194,10 +196,7 @@ async def test_cancel_one_date(bot):
     assert "Vandaag, dinsdag 3 maart" in (await rita.says("inloop venlo vandaag")).only.text
 
     # Typed instead of tapped, and the same date again: one row.
-    await carla.says("/inloopbeheer")
-    await carla.press("Eén datum afzeggen")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
+    await choose(carla, "Eén datum afzeggen", "Venlo", "Buurthuis De Kolk")
     await carla.says("10-3")
     assert (await carla.press("Opslaan")).only.text == "Die datum was al afgezegd."
     assert await count(bot, WalkInException) == 1
@@ -218,10 +217,7 @@ async def test_add_an_extra_date(bot):
     assert "Zaterdag 7 maart" in text and "Buurthuis De Kolk" in text
 
     # Somewhere else, for one day only.
-    await carla.says("/inloopbeheer")
-    await carla.press("Extra datum toevoegen")
-    await carla.press("Weert")
-    await carla.press("Andere plek")
+    await choose(carla, "Extra datum toevoegen", "Weert", "Andere plek")
     await carla.says("Kerstmarkt Weert")
     await carla.says("Markt 1 Weert")
     await carla.says("24-12")
@@ -239,8 +235,7 @@ async def test_overview_and_quit(bot):
     assert "Buurthuis De Kolk, elke dinsdag 10:00 – 12:00" in text
     assert "spreekuur" in text and "ook op feestdagen" in text
 
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
+    await choose(carla, "Nieuwe inloop of spreekuur")
     assert (await carla.press("Stoppen")).only.text == "Gestopt. Er is niets veranderd."
     assert await count(bot, ConversationDraft) == 0
     # Typed text after the dialogue ended is no longer taken as a step.
@@ -261,8 +256,7 @@ async def test_csv_upload_all_or_nothing_and_idempotent(bot):
     carla = await bot.coordinator()
     hint = (await carla.sends_document(b"x", "inloop.csv", mime_type="text/csv")).only
     assert "Typ /inloopbeheer" in hint.text
-    await carla.says("/inloopbeheer")
-    await carla.press("CSV-bestand inlezen")
+    await choose(carla, "CSV-bestand inlezen")
     assert "als bijlage" in (await carla.says("gemeente,plek")).last.text
     bad = (
         b"gemeente,plek,adres,weekdag,begin,einde\n"
@@ -282,8 +276,7 @@ async def test_csv_upload_all_or_nothing_and_idempotent(bot):
     assert done.text == "Ingelezen: 23 nieuw, 0 gewijzigd, 0 al goed."
     assert await count(bot, WalkInSession) == 23
 
-    await carla.says("/inloopbeheer")
-    await carla.press("CSV-bestand inlezen")
+    await choose(carla, "CSV-bestand inlezen")
     await carla.sends_document(SAMPLE.read_bytes(), "inloop.csv", mime_type="text/csv")
     again = (await carla.press("Inlezen")).only
     assert again.text == "Ingelezen: 0 nieuw, 0 gewijzigd, 23 al goed."
@@ -326,8 +319,7 @@ async def test_a_button_of_a_finished_dialogue_does_not_work_in_the_next(bot):
     buttons = [b for row in first.keyboard for b in row]
     old_venlo = next(b["callback_data"] for b in buttons if b["text"] == "Venlo")
     await carla.press("Stoppen")  # the draft is deleted; SQLite may reuse its id
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
+    await choose(carla, "Nieuwe inloop of spreekuur")
     await carla.press_data(old_venlo, first)
     assert "eerdere stap" in carla.last_callback_answer.text
     assert carla.last_reply.text.startswith("Welke gemeente?")  # still the same step
@@ -337,8 +329,7 @@ async def test_a_button_of_a_finished_dialogue_does_not_work_in_the_next(bot):
 
 
 async def upload_sample(carla) -> str:
-    await carla.says("/inloopbeheer")
-    await carla.press("CSV-bestand inlezen")
+    await choose(carla, "CSV-bestand inlezen")
     await carla.sends_document(SAMPLE.read_bytes(), "inloop.csv", mime_type="text/csv")
     return (await carla.press("Inlezen")).only.text
 
@@ -352,19 +343,12 @@ async def test_new_after_stop_and_reimport_keep_one_session(bot):
     bot.clock.set(TUESDAY_MORNING)
     carla = await bot.coordinator()
     assert (await upload_sample(carla)).startswith("Ingelezen: 23 nieuw")
-    await carla.says("/inloopbeheer")
-    await carla.press("Stoppen met een inloop")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
-    await carla.press("Nu stoppen")
-    await carla.press("Opslaan")
+    await choose(
+        carla, "Stoppen met een inloop", "Venlo", "Buurthuis De Kolk", "Nu stoppen", "Opslaan"
+    )
     assert await active_kolk(bot) == []
 
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
-    await carla.press("dinsdag")
+    await choose(carla, "Nieuwe inloop of spreekuur", "Venlo", "Buurthuis De Kolk", "dinsdag")
     await carla.says("10:00-12:00")
     saved = (await carla.press("Opslaan")).only.text
     assert saved == "Opgeslagen. Inwoners zien deze inloop nu bij /inloop."
@@ -379,12 +363,9 @@ async def test_new_after_stop_and_reimport_keep_one_session(bot):
     assert text.count("Buurthuis De Kolk") == 1
 
     # One cancelled date hides the session for residents (no twin left to show).
-    await carla.says("/inloopbeheer")
-    await carla.press("Eén datum afzeggen")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
-    await carla.press("Dinsdag 10 maart")
-    await carla.press("Opslaan")
+    await choose(
+        carla, "Eén datum afzeggen", "Venlo", "Buurthuis De Kolk", "Dinsdag 10 maart", "Opslaan"
+    )
     text = (await bot.resident().says("volgende week dinsdag inloop venlo")).only.text
     assert "Op dinsdag 10 maart is er geen inloop in Venlo." in text
 
@@ -433,8 +414,7 @@ async def test_undo_a_cancelled_date(bot):
     rita = bot.resident()
     assert "geen inloop" in (await rita.says("volgende week dinsdag inloop venlo")).only.text
 
-    await carla.says("/inloopbeheer")
-    await carla.press("Afzegging terugdraaien")
+    await choose(carla, "Afzegging terugdraaien")
     step = (await carla.press("Venlo")).only
     assert step.text == "Welke afzegging wil je terugdraaien?"
     assert step.button_labels == ["di 10 mrt 10:00–12:00 · Buurthuis De Kolk", "Stoppen"]
@@ -492,10 +472,9 @@ async def test_take_away_an_extra_date(bot):
     assert (await carla.press("Opslaan")).only.text == "Deze datum was al weggehaald."
 
     await add_market()
-    await carla.says("/inloopbeheer")
-    await carla.press("Extra datum weghalen")
-    await carla.press("Weert")
-    await carla.press("za 7 mrt 14:00–17:00 · Markt & Co <Weert>")
+    await choose(
+        carla, "Extra datum weghalen", "Weert", "za 7 mrt 14:00–17:00 · Markt & Co <Weert>"
+    )
     done = (await carla.press("Opslaan")).only.text
     assert done == "Weggehaald. Inwoners zien deze extra datum niet meer."
     assert await count(bot, WalkInException) == 0
