@@ -32,6 +32,16 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _bot_env(tg: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a bot on the fake server with a new SQLite database in tmp_path."""
+    return _env(
+        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+        TELEGRAM_API_BASE_URL=tg.api_base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        **extra,
+    )
+
+
 async def _start(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     """`python -m bot ARGS`, its output piped."""
     return await asyncio.create_subprocess_exec(
@@ -57,11 +67,7 @@ async def _run(
 
 async def test_run_answers_start_and_registers_with_an_invite_once(tmp_path: Path):
     async with FakeTelegram(bot_username="pool_bot") as tg:
-        env = _env(
-            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-            TELEGRAM_API_BASE_URL=tg.api_base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
-        )
+        env = _bot_env(tg, tmp_path)
         rc, _, err = await _run("migrate", env=env)
         assert rc == 0, err
         rc, out, err = await _run("invite", "--role", "expert", "--gemeente", "Venlo", env=env)
@@ -168,11 +174,7 @@ def test_demo_shows_every_persona():
 
 async def test_rejected_token_is_one_line_without_the_token(tmp_path: Path):
     async with FakeTelegram(token="42:the-only-valid-token") as tg:
-        env = _env(
-            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-            TELEGRAM_API_BASE_URL=tg.api_base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
-        )
+        env = _bot_env(tg, tmp_path)
         rc, out, err = await _run("run", env=env, cwd=tmp_path)
     assert rc == 1
     # ptb logs the failure too (redacted); the operator's last line says what to fix.
@@ -202,10 +204,9 @@ async def test_webhook_mode_registers_its_url_and_answers_with_the_secret(tmp_pa
     port = _free_port()
     secret = "s" * 40
     async with FakeTelegram() as tg:
-        env = _env(
-            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-            TELEGRAM_API_BASE_URL=tg.api_base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        env = _bot_env(
+            tg,
+            tmp_path,
             WEBHOOK_URL="https://bot.example.org",
             WEBHOOK_SECRET_TOKEN=secret,
             WEBHOOK_LISTEN="127.0.0.1",
