@@ -223,6 +223,37 @@ def replies_by_expert(tg: FakeTelegram, users: list[ChatUser]) -> list[list[Repl
     return [by_chat[u.id] for u in users]
 
 
+async def drive_contact_script(
+    tg: FakeTelegram,
+    app: Application[Any, Any, Any, Any, Any, Any],
+    users: list[ChatUser],
+    rounds: int,
+    name: str,
+    *,
+    press_echo: bool = False,
+) -> Run:
+    """Runs `app` through the contact script for `users`; a "press" step presses the button
+    of its label, or the one "echo" button of the echo bot when `press_echo`."""
+    driver = QueueDriver(app)
+    tg.use(driver)
+    await app.initialize()
+    await app.start()
+    try:
+
+        async def act(tg: FakeTelegram, driver: QueueDriver, user: ChatUser, step: Step) -> None:
+            _, kind, text = step
+            if kind == "say":
+                await driver.deliver(tg, tg.message_update(user.id, text))
+            else:
+                message_id, data = find_button(tg, user.id, "echo" if press_echo else text)
+                await driver.deliver(tg, tg.callback_query_update(user.id, message_id, data))
+
+        return await drive(tg, driver, users, contact_script, rounds, act, name)
+    finally:
+        await app.stop()
+        await app.shutdown()
+
+
 async def bench_bot(
     tg: FakeTelegram,
     url: str,
@@ -260,24 +291,9 @@ async def bench_bot(
         # The same HTTP client settings as the echo bot (pool, no proxy lookup).
         customize=lambda b: b.request(fake_request()).get_updates_request(fake_request()),
     )
-    driver = QueueDriver(app)
-    tg.use(driver)
-    await app.initialize()
-    await app.start()
     try:
-
-        async def act(tg: FakeTelegram, driver: QueueDriver, user: ChatUser, step: Step) -> None:
-            _, kind, text = step
-            if kind == "say":
-                await driver.deliver(tg, tg.message_update(user.id, text))
-            else:
-                message_id, data = find_button(tg, user.id, text)
-                await driver.deliver(tg, tg.callback_query_update(user.id, message_id, data))
-
-        run = await drive(tg, driver, users, contact_script, rounds, act, "ervaringsbot")
+        run = await drive_contact_script(tg, app, users, rounds, "ervaringsbot")
     finally:
-        await app.stop()
-        await app.shutdown()
         await engine.dispose()
     engine = create_engine(url)
     try:
@@ -389,25 +405,9 @@ async def bench_echo(
         app.add_handler(MessageHandler(filters.TEXT, replayer.on_text))
         app.add_handler(CallbackQueryHandler(replayer.on_button))
         name = "replay + commit"
-    driver = QueueDriver(app)
-    tg.use(driver)
-    await app.initialize()
-    await app.start()
     try:
-
-        async def act(tg: FakeTelegram, driver: QueueDriver, user: ChatUser, step: Step) -> None:
-            _, kind, text = step
-            if kind == "say":
-                await driver.deliver(tg, tg.message_update(user.id, text))
-            else:
-                label = "echo" if replay is None else text
-                message_id, data = find_button(tg, user.id, label)
-                await driver.deliver(tg, tg.callback_query_update(user.id, message_id, data))
-
-        return await drive(tg, driver, users, contact_script, rounds, act, name)
+        return await drive_contact_script(tg, app, users, rounds, name, press_echo=replay is None)
     finally:
-        await app.stop()
-        await app.shutdown()
         if engine is not None:
             await engine.dispose()
 

@@ -187,8 +187,9 @@ async def bench_reminders(
 ZONE = Settings().tz
 
 
-async def main_async(a: argparse.Namespace) -> None:
-    sizes = Sizes(a.contacts, a.experts, 104, END, blocked=a.experts // 100, order=a.order)
+async def databases(a: argparse.Namespace) -> list[tuple[str, str]]:
+    """The databases to measure, by name: SQLite, and PostgreSQL unless --no-pg or it is not
+    reachable (said so)."""
     targets = [("sqlite", f"sqlite:///{a.sqlite}")]
     pg = a.pg or os.environ.get("BENCH_PG_URL") or DEFAULT_PG
     if not a.no_pg:
@@ -196,7 +197,12 @@ async def main_async(a: argparse.Namespace) -> None:
             targets.append(("postgresql", pg))
         else:
             print(f"PostgreSQL not reachable ({make_url(pg).render_as_string()}): skipped")
-    for name, url in targets:
+    return targets
+
+
+async def main_async(a: argparse.Namespace) -> None:
+    sizes = Sizes(a.contacts, a.experts, 104, END, blocked=a.experts // 100, order=a.order)
+    for name, url in await databases(a):
         print(
             f"\n== {name}: {sizes.contacts:,} contacts ({sizes.order} order), "
             f"{sizes.experts:,} experts =="

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-from bench.bench_digest import DEFAULT_PG, END, _pg_reachable, _sizes_ok
+from bench.bench_digest import DEFAULT_PG, END, _sizes_ok, databases
 from bench.gen_data import Sizes, generate
 from bot.domain.periods import Period, parse_period, year_to_date
 from bot.report import build_pack
@@ -92,14 +90,7 @@ async def bench(url: str, period: Period, runs: int) -> dict[str, float]:
 async def main_async(a: argparse.Namespace) -> None:
     period = parse_period(a.periode)
     sizes = Sizes(a.contacts, a.experts, 104, END, blocked=a.experts // 100, order="logged")
-    targets = [("sqlite", f"sqlite:///{a.sqlite}")]
-    pg = a.pg or os.environ.get("BENCH_PG_URL") or DEFAULT_PG
-    if not a.no_pg:
-        if await _pg_reachable(pg):
-            targets.append(("postgresql", pg))
-        else:
-            print(f"PostgreSQL not reachable ({make_url(pg).render_as_string()}): skipped")
-    for name, url in targets:
+    for name, url in await databases(a):
         print(f"\n== {name}: {sizes.contacts:,} contacts, {sizes.experts:,} experts ==")
         if a.regen or not await _sizes_ok(url, sizes):
             print(f"generated in {await generate(url, sizes):.1f}s")

@@ -4,7 +4,7 @@ editMessage*, deleteMessage(s), answerCallbackQuery, sendChatAction.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fakebot.formatting import EntityParseError, ParsedText, parse_formatted, utf16_len
 from fakebot.records import (
@@ -226,33 +226,24 @@ class MessageMethods(RecordedState):
         return self._message_json(chat, message)
 
     def _edit_message_text(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
-        chat = self._target_chat(params)
-        message = self._message_for_edit(chat, params)
-        if message.kind != "text":
-            raise bad_request("there is no text in the message to edit")
-        parsed, source = self._text_params(params, "text", caption=False)
-        markup = validate_reply_markup(params.get("reply_markup"))
-        return self._apply_edit(
-            chat,
-            message,
-            text=parsed.text,
-            source=source,
-            parse_mode=params.get("parse_mode"),
-            entities=parsed.entities,
-            markup=markup,
-        )
+        return self._edit_text_or_caption(params, "text")
 
     def _edit_message_caption(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
+        return self._edit_text_or_caption(params, "caption")
+
+    def _edit_text_or_caption(self, params: JSON, field: Literal["text", "caption"]) -> JSON:
+        """editMessageText on a text message, editMessageCaption on any other kind."""
         chat = self._target_chat(params)
         message = self._message_for_edit(chat, params)
-        if message.kind == "text":
-            raise bad_request("there is no caption in the message to edit")
-        parsed, source = self._text_params(params, "caption", caption=True)
+        caption = field == "caption"
+        if (message.kind == "text") == caption:
+            raise bad_request(f"there is no {field} in the message to edit")
+        parsed, source = self._text_params(params, field, caption=caption)
         markup = validate_reply_markup(params.get("reply_markup"))
         return self._apply_edit(
             chat,
             message,
-            text=parsed.text or None,
+            text=(parsed.text or None) if caption else parsed.text,
             source=source,
             parse_mode=params.get("parse_mode"),
             entities=parsed.entities,

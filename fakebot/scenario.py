@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from fakebot.records import BotMessage, CallbackQueryRecord, Chat, UserMessage
 
@@ -107,11 +107,20 @@ def _chat_of(update: JSON) -> int | None:
 class Driver:
     """Delivers updates to the bot under test.  Create with the static constructors."""
 
+    _errors: _ErrorCapture | None = None  # set when the driver re-raises handler errors
+
     async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
         """Undo what the driver did to the Application (its error handler)."""
+        if self._errors is not None:
+            self._errors.close()
+
+    def _raise_pending(self, tg: FakeTelegram, chat_id: int | None) -> None:
+        """Re-raise what a handler raised while the update was handled."""
+        if self._errors is not None:
+            self._errors.raise_pending(tg, chat_id)
 
     @staticmethod
     def direct(
@@ -223,12 +232,7 @@ class DirectDriver(Driver):
                 what=f"update {update['update_id']}",
                 chat_id=chat_id,
             )
-        if self._errors is not None:
-            self._errors.raise_pending(tg, chat_id)
-
-    def close(self) -> None:
-        if self._errors is not None:
-            self._errors.close()
+        self._raise_pending(tg, chat_id)
 
 
 class PollingDriver(Driver):
@@ -267,12 +271,7 @@ class PollingDriver(Driver):
             what=f"update {update_id} (is the bot polling?)",
             chat_id=chat_id,
         )
-        if self._errors is not None:
-            self._errors.raise_pending(tg, chat_id)
-
-    def close(self) -> None:
-        if self._errors is not None:
-            self._errors.close()
+        self._raise_pending(tg, chat_id)
 
 
 class WebhookDriver(Driver):
@@ -308,15 +307,30 @@ class WebhookDriver(Driver):
             what=f"update {update['update_id']}",
             chat_id=chat_id,
         )
-        if self._errors is not None:
-            self._errors.raise_pending(tg, chat_id)
-
-    def close(self) -> None:
-        if self._errors is not None:
-            self._errors.close()
+        self._raise_pending(tg, chat_id)
 
 
 # --------------------------------------------------------------------------- replies
+
+
+_T = TypeVar("_T")
+
+
+class _FromMessage(Generic[_T]):
+    """A read-only attribute of :class:`Reply` that reads the same attribute of its live
+    :class:`BotMessage`, so a reply always shows the message as it is now."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, reply: None, owner: type) -> _FromMessage[_T]: ...
+    @overload
+    def __get__(self, reply: Reply, owner: type) -> _T: ...
+    def __get__(self, reply: Reply | None, owner: type) -> _T | _FromMessage[_T]:
+        if reply is None:
+            return self
+        return getattr(reply.message, self.name)
 
 
 class Reply:
@@ -328,81 +342,29 @@ class Reply:
         self.user = user
         self.message = message
 
-    @property
-    def message_id(self) -> int:
-        return self.message.message_id
-
-    @property
-    def text(self) -> str:
-        """Visible text (formatting removed); the caption for photos/documents."""
-        return self.message.text
-
-    @property
-    def caption(self) -> str | None:
-        return self.message.caption
-
-    @property
-    def source_text(self) -> str | None:
-        """The text exactly as the bot sent it (e.g. with HTML tags)."""
-        return self.message.source_text
-
-    @property
-    def parse_mode(self) -> str | None:
-        return self.message.parse_mode
-
-    @property
-    def entities(self) -> list[JSON]:
-        return self.message.entities
-
-    @property
-    def kind(self) -> str:
-        return self.message.kind
-
-    @property
-    def reply_markup(self) -> JSON | None:
-        return self.message.reply_markup
-
-    @property
-    def keyboard(self) -> list[list[JSON]]:
-        """Raw inline keyboard rows."""
-        return self.message.keyboard
-
-    @property
-    def buttons(self) -> list[list[str]]:
-        """Inline button labels, row by row."""
-        return self.message.buttons
-
-    @property
-    def button_labels(self) -> list[str]:
-        return self.message.button_labels
-
-    @property
-    def reply_keyboard(self) -> list[list[str]]:
-        return self.message.reply_keyboard
-
-    @property
-    def protect_content(self) -> bool:
-        return self.message.protect_content
-
-    @property
-    def photo(self) -> bytes | None:
-        return self.message.photo
-
-    @property
-    def document(self) -> bytes | None:
-        return self.message.document
-
-    @property
-    def document_name(self) -> str | None:
-        return self.message.document_name
-
-    @property
-    def deleted(self) -> bool:
-        return self.message.deleted
-
-    @property
-    def edited(self) -> bool:
-        return self.message.edited
+    # Each of these reads the attribute of the same name of the live message.
+    message_id = _FromMessage[int]()
+    # Visible text (formatting removed); the caption for photos/documents.
+    text = _FromMessage[str]()
+    caption = _FromMessage[str | None]()
+    # The text exactly as the bot sent it (e.g. with HTML tags).
+    source_text = _FromMessage[str | None]()
+    parse_mode = _FromMessage[str | None]()
+    entities = _FromMessage[list[JSON]]()
+    kind = _FromMessage[str]()
+    reply_markup = _FromMessage[JSON | None]()
+    # Raw inline keyboard rows.
+    keyboard = _FromMessage[list[list[JSON]]]()
+    # Inline button labels, row by row.
+    buttons = _FromMessage[list[list[str]]]()
+    button_labels = _FromMessage[list[str]]()
+    reply_keyboard = _FromMessage[list[list[str]]]()
+    protect_content = _FromMessage[bool]()
+    photo = _FromMessage[bytes | None]()
+    document = _FromMessage[bytes | None]()
+    document_name = _FromMessage[str | None]()
+    deleted = _FromMessage[bool]()
+    edited = _FromMessage[bool]()
 
     @property
     def history(self) -> list[str | None]:

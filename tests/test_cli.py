@@ -32,31 +32,42 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-async def _run(
-    *args: str, env: dict[str, str], limit: float = 60, cwd: Path | None = None
-) -> tuple[int, str, str]:
-    # Not the repository root: a developer's .env there must not leak into these runs.
-    proc = await asyncio.create_subprocess_exec(
+def _bot_env(tg: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a bot on the fake server with a new SQLite database in tmp_path."""
+    return _env(
+        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+        TELEGRAM_API_BASE_URL=tg.api_base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        **extra,
+    )
+
+
+async def _start(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`python -m bot ARGS`, its output piped."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         *args,
         env=env,
-        cwd=cwd or ROOT / "tests",
+        cwd=cwd,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def _run(
+    *args: str, env: dict[str, str], limit: float = 60, cwd: Path | None = None
+) -> tuple[int, str, str]:
+    # Not the repository root: a developer's .env there must not leak into these runs.
+    proc = await _start(*args, env=env, cwd=cwd or ROOT / "tests")
     out, err = await asyncio.wait_for(proc.communicate(), limit)
     return proc.returncode, out.decode(), err.decode()
 
 
 async def test_run_answers_start_and_registers_with_an_invite_once(tmp_path: Path):
     async with FakeTelegram(bot_username="pool_bot") as tg:
-        env = _env(
-            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-            TELEGRAM_API_BASE_URL=tg.api_base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
-        )
+        env = _bot_env(tg, tmp_path)
         rc, _, err = await _run("migrate", env=env)
         assert rc == 0, err
         rc, out, err = await _run("invite", "--role", "expert", "--gemeente", "Venlo", env=env)
@@ -65,16 +76,7 @@ async def test_run_answers_start_and_registers_with_an_invite_once(tmp_path: Pat
         assert f"https://t.me/pool_bot?start={code}" in out
         assert DEFAULT_TOKEN not in out + err
 
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await _start("run", env=env, cwd=tmp_path)
         try:
             tg.use(Driver.polling(timeout=60, quiet=0.3))
             anna = tg.user("Anna")
@@ -172,11 +174,7 @@ def test_demo_shows_every_persona():
 
 async def test_rejected_token_is_one_line_without_the_token(tmp_path: Path):
     async with FakeTelegram(token="42:the-only-valid-token") as tg:
-        env = _env(
-            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-            TELEGRAM_API_BASE_URL=tg.api_base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
-        )
+        env = _bot_env(tg, tmp_path)
         rc, out, err = await _run("run", env=env, cwd=tmp_path)
     assert rc == 1
     # ptb logs the failure too (redacted); the operator's last line says what to fix.
@@ -206,26 +204,15 @@ async def test_webhook_mode_registers_its_url_and_answers_with_the_secret(tmp_pa
     port = _free_port()
     secret = "s" * 40
     async with FakeTelegram() as tg:
-        env = _env(
-            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
-            TELEGRAM_API_BASE_URL=tg.api_base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        env = _bot_env(
+            tg,
+            tmp_path,
             WEBHOOK_URL="https://bot.example.org",
             WEBHOOK_SECRET_TOKEN=secret,
             WEBHOOK_LISTEN="127.0.0.1",
             WEBHOOK_PORT=str(port),
         )
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--webhook",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await _start("run", "--webhook", env=env, cwd=tmp_path)
         try:
             for _ in range(600):
                 if tg.webhook and tg.webhook.get("url"):

@@ -446,41 +446,37 @@ async def test_annuleer_stops_anywhere_and_saves_nothing(bot):
 # --------------------------------------------------------------------------- bad input
 
 
+# The presses of one contact from the date up to the story; each step is reached after
+# the first n of them.
+_PRESSES = [
+    "Vandaag",
+    "Venlo",
+    "Geen vaste plek",
+    "inloop",
+    "armoede",
+    "Verder",
+    "3",
+    "Nieuw",
+    "45 min",
+    "Overslaan",
+    "Overslaan",
+]
+_STEP_AFTER = {
+    "date": 0,
+    "gemeente": 1,
+    "vindplek": 2,
+    "activity": 3,
+    "themes": 4,
+    "residents": 6,
+    "new": 7,
+    "duration": 8,
+    "story": 11,
+}
+
+
 async def _at_step(anna, step: str):
     await anna.says("/contact")
-    path = {
-        "date": [],
-        "gemeente": ["Vandaag"],
-        "vindplek": ["Vandaag", "Venlo"],
-        "activity": ["Vandaag", "Venlo", "Geen vaste plek"],
-        "themes": ["Vandaag", "Venlo", "Geen vaste plek", "inloop"],
-        "residents": ["Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder"],
-        "new": ["Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "3"],
-        "duration": [
-            "Vandaag",
-            "Venlo",
-            "Geen vaste plek",
-            "inloop",
-            "armoede",
-            "Verder",
-            "3",
-            "Nieuw",
-        ],
-        "story": [
-            "Vandaag",
-            "Venlo",
-            "Geen vaste plek",
-            "inloop",
-            "armoede",
-            "Verder",
-            "3",
-            "Nieuw",
-            "45 min",
-            "Overslaan",
-            "Overslaan",
-        ],
-    }[step]
-    for label in path:
+    for label in _PRESSES[: _STEP_AFTER[step]]:
         await anna.press(label)
 
 

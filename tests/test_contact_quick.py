@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.storage.db import session_factory, transaction
-from bot.storage.models import ActivityType, Contact, IndirectHours, IndirectKind, Vindplek
+from bot.storage.models import ActivityType, Contact, IndirectKind, Vindplek
+from tests.helpers import hours_row
 from tests.test_contact_dialogue import (
     TODAY,
     Tapper,
@@ -148,15 +149,7 @@ async def _indirect(bot, person, minutes: int) -> None:
     user = await bot.app_user(person)
     async with transaction(session_factory(bot.engine)) as s:
         kind = (await s.exec(select(IndirectKind).where(IndirectKind.code == "overleg"))).one()
-        s.add(
-            IndirectHours(
-                submission_key=f"ind-{minutes}",
-                expert_id=user.id,
-                work_date=TODAY,
-                duration_minutes=minutes,
-                kind_id=kind.id,
-            )
-        )
+        s.add(hours_row(user.id, TODAY, minutes, kind.id, submission_key=f"ind-{minutes}"))
 
 
 async def test_a_day_over_ten_hours_asks_to_confirm(bot):

@@ -23,6 +23,7 @@ from bot.storage.models import (
     Story,
     User,
 )
+from tests.helpers import contact_row
 from tests.test_contact_dialogue import walk_first_contact
 
 NOW = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
@@ -44,30 +45,26 @@ async def _setup(engine):
     return factory, anna, bob, munis, kinds, sig, act.id
 
 
+async def _add_hours(
+    s, key, expert_id, minutes, kind_id, *, municipality_id=None, day=TODAY, now=NOW
+):
+    return await worklog.add_indirect_hours(
+        s,
+        submission_key=key,
+        expert_id=expert_id,
+        work_date=day,
+        minutes=minutes,
+        kind_id=kind_id,
+        municipality_id=municipality_id,
+        now=now,
+    )
+
+
 async def test_recent_entries_are_own_newest_first_and_skip_deleted(engine):
     factory, anna, bob, munis, kinds, sig, act = await _setup(engine)
     async with transaction(factory) as s:
-        s.add(
-            Contact(
-                submission_key="c1",
-                expert_id=anna.id,
-                work_date=TODAY,
-                duration_minutes=45,
-                municipality_id=munis["Venlo"],
-                activity_type_id=act,
-                created_at=NOW,
-            )
-        )
-        await worklog.add_indirect_hours(
-            s,
-            submission_key="h1",
-            expert_id=anna.id,
-            work_date=TODAY,
-            minutes=90,
-            kind_id=kinds["overleg"],
-            municipality_id=None,
-            now=NOW + timedelta(minutes=1),
-        )
+        s.add(contact_row(anna.id, TODAY, 45, munis["Venlo"], act, created_at=NOW))
+        await _add_hours(s, "h1", anna.id, 90, kinds["overleg"], now=NOW + timedelta(minutes=1))
         await worklog.add_signal(
             s,
             submission_key="s1",
@@ -119,15 +116,8 @@ async def test_recent_entries_are_own_newest_first_and_skip_deleted(engine):
 async def test_edit_writes_audit_with_before_and_after(engine):
     factory, anna, _bob, munis, kinds, _sig, _act = await _setup(engine)
     async with transaction(factory) as s:
-        row, created = await worklog.add_indirect_hours(
-            s,
-            submission_key="h1",
-            expert_id=anna.id,
-            work_date=TODAY,
-            minutes=90,
-            kind_id=kinds["overleg"],
-            municipality_id=munis["Venlo"],
-            now=NOW,
+        row, created = await _add_hours(
+            s, "h1", anna.id, 90, kinds["overleg"], municipality_id=munis["Venlo"]
         )
         assert created
     later = NOW + timedelta(hours=1)
@@ -161,16 +151,7 @@ async def test_edit_writes_audit_with_before_and_after(engine):
 async def test_delete_audit_and_no_edit_of_columns_not_allowed(engine):
     factory, anna, _bob, _munis, kinds, _sig, _act = await _setup(engine)
     async with transaction(factory) as s:
-        row, _ = await worklog.add_indirect_hours(
-            s,
-            submission_key="h1",
-            expert_id=anna.id,
-            work_date=TODAY,
-            minutes=30,
-            kind_id=kinds["reistijd"],
-            municipality_id=None,
-            now=NOW,
-        )
+        row, _ = await _add_hours(s, "h1", anna.id, 30, kinds["reistijd"])
     try:
         async with transaction(factory) as s:
             await worklog.update_entry(s, "indirect_hours", row.id, anna.id, {"expert_id": 2}, NOW)
@@ -189,16 +170,7 @@ async def test_submission_key_makes_saving_idempotent(engine):
     factory, anna, _bob, _munis, kinds, _sig, _act = await _setup(engine)
     for _ in range(2):
         async with transaction(factory) as s:
-            await worklog.add_indirect_hours(
-                s,
-                submission_key="same",
-                expert_id=anna.id,
-                work_date=TODAY,
-                minutes=30,
-                kind_id=kinds["reistijd"],
-                municipality_id=None,
-                now=NOW,
-            )
+            await _add_hours(s, "same", anna.id, 30, kinds["reistijd"])
     async with factory() as s:
         n = (await s.exec(text("SELECT count(*) FROM indirect_hours"))).scalar()
     assert n == 1
@@ -207,42 +179,14 @@ async def test_submission_key_makes_saving_idempotent(engine):
 async def test_day_minutes_counts_contacts_and_hours_not_deleted(engine):
     factory, anna, bob, munis, kinds, _sig, act = await _setup(engine)
     async with transaction(factory) as s:
-        s.add(
-            Contact(
-                submission_key="c1",
-                expert_id=anna.id,
-                work_date=TODAY,
-                duration_minutes=120,
-                municipality_id=munis["Venlo"],
-                activity_type_id=act,
-            )
-        )
-        s.add(
-            Contact(
-                submission_key="c2",
-                expert_id=anna.id,
-                work_date=TODAY,
-                duration_minutes=60,
-                municipality_id=munis["Venlo"],
-                activity_type_id=act,
-                deleted_at=NOW,
-            )
-        )
+        s.add(contact_row(anna.id, TODAY, 120, munis["Venlo"], act))
+        s.add(contact_row(anna.id, TODAY, 60, munis["Venlo"], act, deleted_at=NOW))
         for key, who, minutes, day in (
             ("h1", anna.id, 90, TODAY),
             ("h2", anna.id, 30, TODAY - timedelta(days=1)),
             ("h3", bob.id, 300, TODAY),
         ):
-            await worklog.add_indirect_hours(
-                s,
-                submission_key=key,
-                expert_id=who,
-                work_date=day,
-                minutes=minutes,
-                kind_id=kinds["overleg"],
-                municipality_id=None,
-                now=NOW,
-            )
+            await _add_hours(s, key, who, minutes, kinds["overleg"], day=day)
     async with factory() as s:
         assert await worklog.day_minutes(s, anna.id, TODAY) == 210
         hours = (
@@ -275,13 +219,12 @@ async def test_corrections_list_edit_and_delete(bot):
         act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
     async with transaction(bot.services.sessions) as s:
         s.add(
-            Contact(
-                submission_key="c1",
-                expert_id=anna_id,
-                work_date=TODAY - timedelta(days=1),
-                duration_minutes=45,
-                municipality_id=munis["Venlo"],
-                activity_type_id=act.id,
+            contact_row(
+                anna_id,
+                TODAY - timedelta(days=1),
+                45,
+                munis["Venlo"],
+                act.id,
                 created_at=NOW - timedelta(hours=20),
             )
         )

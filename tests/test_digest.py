@@ -23,11 +23,8 @@ from bot.storage import reports
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
     ActivityType,
-    Contact,
-    ContactTheme,
     DayOff,
     DigestDelivery,
-    IndirectHours,
     IndirectKind,
     Municipality,
     ReferralTarget,
@@ -37,6 +34,7 @@ from bot.storage.models import (
     Theme,
     User,
 )
+from tests import helpers
 from tests.conftest import BotHarness
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -104,22 +102,19 @@ async def add_contact(
     deleted: bool = False,
 ) -> None:
     async with transaction(session_factory(engine)) as s:
-        c = Contact(
-            submission_key=f"c{next(_keys)}",
-            expert_id=expert.id,
-            work_date=day,
-            duration_minutes=minutes,
-            municipality_id=r["muni"][muni],
-            activity_type_id=r["activity"][activity] if activity else min(r["activity"].values()),
+        await helpers.add_contact(
+            s,
+            expert.id,
+            day,
+            minutes,
+            r["muni"][muni],
+            r["activity"][activity] if activity else min(r["activity"].values()),
+            [r["theme"][code] for code in themes],
             residents_count=residents,
             residents_new=new,
             referral_target_id=r["referral"][referral] if referral else None,
             deleted_at=datetime(2026, 11, 20, tzinfo=UTC) if deleted else None,
         )
-        s.add(c)
-        await s.flush()
-        for code in themes:
-            s.add(ContactTheme(contact_id=c.id, theme_id=r["theme"][code]))
 
 
 async def add_indirect(
@@ -127,13 +122,12 @@ async def add_indirect(
 ) -> None:
     async with transaction(session_factory(engine)) as s:
         s.add(
-            IndirectHours(
-                submission_key=f"i{next(_keys)}",
-                expert_id=expert.id,
-                work_date=day,
-                duration_minutes=minutes,
-                kind_id=min(r["indirect"].values()),
-                municipality_id=r["muni"][muni] if muni else None,
+            helpers.hours_row(
+                expert.id,
+                day,
+                minutes,
+                min(r["indirect"].values()),
+                r["muni"][muni] if muni else None,
             )
         )
 

@@ -60,10 +60,7 @@ from bot.storage import report_content, reports, worklog
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
     ActivityType,
-    Contact,
-    ContactTheme,
     Deelopdracht,
-    IndirectHours,
     IndirectKind,
     Municipality,
     ReferralTarget,
@@ -74,6 +71,7 @@ from bot.storage.models import (
     User,
     Vindplek,
 )
+from tests.helpers import add_contact, hours_row
 
 TZ = ZoneInfo("Europe/Amsterdam")
 H1 = parse_period("2026-H1")
@@ -118,22 +116,18 @@ async def seed(engine) -> dict[str, int]:
         await s.flush()
 
         async def contact(expert, muni_name, day, minutes, res, new, activity, themes, **kw):
-            c = Contact(
-                submission_key=f"k{next(_keys)}",
-                expert_id=expert.id,
-                work_date=day,
-                duration_minutes=minutes,
-                municipality_id=muni[muni_name],
-                activity_type_id=act[activity],
+            return await add_contact(
+                s,
+                expert.id,
+                day,
+                minutes,
+                muni[muni_name],
+                act[activity],
+                [theme[code] for code in themes],
                 residents_count=res,
                 residents_new=new,
                 **kw,
             )
-            s.add(c)
-            await s.flush()
-            for code in themes:
-                s.add(ContactTheme(contact_id=c.id, theme_id=theme[code]))
-            return c
 
         await contact(
             anna, "Venlo", date(2026, 1, 10), 60, 10, 6, "een_op_een", ["armoede", "schulden"],
@@ -164,14 +158,8 @@ async def seed(engine) -> dict[str, int]:
         await contact(anna, "Venlo", date(2025, 12, 31), 100, 4, 4, "groep", ["armoede"])
 
         def indirect(expert, muni_name, day, minutes, code, **kw):
-            row = IndirectHours(
-                submission_key=f"k{next(_keys)}",
-                expert_id=expert.id,
-                work_date=day,
-                duration_minutes=minutes,
-                kind_id=kind[code],
-                municipality_id=muni[muni_name] if muni_name else None,
-                **kw,
+            row = hours_row(
+                expert.id, day, minutes, kind[code], muni[muni_name] if muni_name else None, **kw
             )
             s.add(row)
             return row

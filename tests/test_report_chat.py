@@ -19,8 +19,6 @@ from bot.storage.db import transaction
 from bot.storage.models import (
     ActivityType,
     AuditLog,
-    Contact,
-    ContactTheme,
     ConversationDraft,
     Municipality,
     ReachChannel,
@@ -30,6 +28,7 @@ from bot.storage.models import (
     Theme,
     User,
 )
+from tests.helpers import add_contact
 
 H1 = parse_period("2026-H1")
 STORY_TEXTS = [
@@ -67,20 +66,19 @@ async def seed(bot, *, stories: int = 2) -> dict[str, int]:
                 (date(2026, 8, 4), "Venlo", 3),  # after the period
             ]
         ):
-            c = Contact(
+            await add_contact(
+                s,
+                mehmet.id,
+                day,
+                60,
+                munis[muni],
+                act.id,
+                [theme.id],
                 submission_key=f"seed-{i}",
-                expert_id=mehmet.id,
-                work_date=day,
-                duration_minutes=60,
-                municipality_id=munis[muni],
-                activity_type_id=act.id,
                 residents_count=residents,
                 residents_new=1,
                 reach_channel_id=reach.id,
             )
-            s.add(c)
-            await s.flush()
-            s.add(ContactTheme(contact_id=c.id, theme_id=theme.id))
         for i in range(stories):
             s.add(
                 Story(

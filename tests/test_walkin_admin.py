@@ -28,6 +28,26 @@ async def seed(bot) -> None:
         await repo.import_rows(s, rows, bot.clock.now())
 
 
+async def open_admin(bot, *choices: str):
+    """Seeds the sample sessions, opens /inloopbeheer as a coordinator and presses `choices`."""
+    await seed(bot)
+    return await admin(bot, *choices)
+
+
+async def admin(bot, *choices: str):
+    """Opens /inloopbeheer as a new coordinator and presses `choices`."""
+    carla = await bot.coordinator()
+    await choose(carla, *choices)
+    return carla
+
+
+async def choose(carla, *choices: str) -> None:
+    """Opens /inloopbeheer and presses `choices`, one after the other."""
+    await carla.says("/inloopbeheer")
+    for choice in choices:
+        await carla.press(choice)
+
+
 async def count(bot, table) -> int:
     async with bot.services.sessions() as s:
         return (await s.exec(select(func.count()).select_from(table))).one()
@@ -117,11 +137,7 @@ async def test_add_a_session_step_by_step(bot):
 
 
 async def test_the_same_session_twice_is_refused(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
-    await carla.press("Venlo")
+    carla = await open_admin(bot, "Nieuwe inloop of spreekuur", "Venlo")
     await carla.press("Buurthuis De Kolk")  # known place: the address comes along
     await carla.press("dinsdag")
     await carla.says("10:00-12:00")
@@ -131,10 +147,7 @@ async def test_the_same_session_twice_is_refused(bot):
 
 
 async def test_change_the_time_of_a_session(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Tijd, dag of plek wijzigen")
+    carla = await open_admin(bot, "Tijd, dag of plek wijzigen")
     step = (await carla.press("Venlo")).only
     assert "di 10:00–12:00 · Buurthuis De Kolk" in step.button_labels
     await carla.press("Buurthuis De Kolk")
@@ -147,12 +160,7 @@ async def test_change_the_time_of_a_session(bot):
 
 
 async def test_stop_a_session_softly(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Stoppen met een inloop")
-    await carla.press("Venlo")
-    await carla.press("Huiskamer Op de Hoek")
+    carla = await open_admin(bot, "Stoppen met een inloop", "Venlo", "Huiskamer Op de Hoek")
     # A last date in the future: it still runs until then.
     summary = (await carla.says("13-3")).only
     assert "De laatste keer is op vrijdag 13 maart." in summary.text
@@ -160,10 +168,7 @@ async def test_stop_a_session_softly(bot):
     text = (await bot.resident().says("wanneer is de inloop in venlo")).only.text
     assert "Vrijdag 13 maart" in text and "Vrijdag 6 maart" in text
 
-    await carla.says("/inloopbeheer")
-    await carla.press("Stoppen met een inloop")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
+    await choose(carla, "Stoppen met een inloop", "Venlo", "Buurthuis De Kolk")
     assert "Die datum is al geweest" in (await carla.says("2-3-2026")).last.text
     await carla.press("Nu stoppen")
     done = (await carla.press("Opslaan")).only
@@ -175,11 +180,7 @@ async def test_stop_a_session_softly(bot):
 
 
 async def test_cancel_one_date(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Eén datum afzeggen")
-    await carla.press("Venlo")
+    carla = await open_admin(bot, "Eén datum afzeggen", "Venlo")
     step = (await carla.press("Buurthuis De Kolk")).only
     assert step.button_labels[:2] == ["Dinsdag 3 maart", "Dinsdag 10 maart"]
     assert "is deze inloop er niet" in (await carla.says("woensdag")).last.text
@@ -195,21 +196,14 @@ async def test_cancel_one_date(bot):
     assert "Vandaag, dinsdag 3 maart" in (await rita.says("inloop venlo vandaag")).only.text
 
     # Typed instead of tapped, and the same date again: one row.
-    await carla.says("/inloopbeheer")
-    await carla.press("Eén datum afzeggen")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
+    await choose(carla, "Eén datum afzeggen", "Venlo", "Buurthuis De Kolk")
     await carla.says("10-3")
     assert (await carla.press("Opslaan")).only.text == "Die datum was al afgezegd."
     assert await count(bot, WalkInException) == 1
 
 
 async def test_add_an_extra_date(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Extra datum toevoegen")
-    await carla.press("Venlo")
+    carla = await open_admin(bot, "Extra datum toevoegen", "Venlo")
     step = (await carla.press("Buurthuis De Kolk")).only
     assert step.text.startswith("Op welke datum?")
     assert "geen datum die ik ken" in (await carla.says("ooit")).last.text
@@ -223,10 +217,7 @@ async def test_add_an_extra_date(bot):
     assert "Zaterdag 7 maart" in text and "Buurthuis De Kolk" in text
 
     # Somewhere else, for one day only.
-    await carla.says("/inloopbeheer")
-    await carla.press("Extra datum toevoegen")
-    await carla.press("Weert")
-    await carla.press("Andere plek")
+    await choose(carla, "Extra datum toevoegen", "Weert", "Andere plek")
     await carla.says("Kerstmarkt Weert")
     await carla.says("Markt 1 Weert")
     await carla.says("24-12")
@@ -238,17 +229,13 @@ async def test_add_an_extra_date(bot):
 
 
 async def test_overview_and_quit(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Overzicht per gemeente")
+    carla = await open_admin(bot, "Overzicht per gemeente")
     text = (await carla.press("Venlo")).only.text
     assert text.startswith("Inloop en spreekuur in Venlo")
     assert "Buurthuis De Kolk, elke dinsdag 10:00 – 12:00" in text
     assert "spreekuur" in text and "ook op feestdagen" in text
 
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
+    await choose(carla, "Nieuwe inloop of spreekuur")
     assert (await carla.press("Stoppen")).only.text == "Gestopt. Er is niets veranderd."
     assert await count(bot, ConversationDraft) == 0
     # Typed text after the dialogue ended is no longer taken as a step.
@@ -256,9 +243,7 @@ async def test_overview_and_quit(bot):
 
 
 async def test_buttons_only_steps_say_what_is_accepted(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
+    carla = await open_admin(bot)
     reply = (await carla.says("iets")).only
     assert reply.text.startswith("Kies een van de knoppen hieronder.")
     assert "Nieuwe inloop of spreekuur" in reply.button_labels
@@ -271,8 +256,7 @@ async def test_csv_upload_all_or_nothing_and_idempotent(bot):
     carla = await bot.coordinator()
     hint = (await carla.sends_document(b"x", "inloop.csv", mime_type="text/csv")).only
     assert "Typ /inloopbeheer" in hint.text
-    await carla.says("/inloopbeheer")
-    await carla.press("CSV-bestand inlezen")
+    await choose(carla, "CSV-bestand inlezen")
     assert "als bijlage" in (await carla.says("gemeente,plek")).last.text
     bad = (
         b"gemeente,plek,adres,weekdag,begin,einde\n"
@@ -292,8 +276,7 @@ async def test_csv_upload_all_or_nothing_and_idempotent(bot):
     assert done.text == "Ingelezen: 23 nieuw, 0 gewijzigd, 0 al goed."
     assert await count(bot, WalkInSession) == 23
 
-    await carla.says("/inloopbeheer")
-    await carla.press("CSV-bestand inlezen")
+    await choose(carla, "CSV-bestand inlezen")
     await carla.sends_document(SAMPLE.read_bytes(), "inloop.csv", mime_type="text/csv")
     again = (await carla.press("Inlezen")).only
     assert again.text == "Ingelezen: 0 nieuw, 0 gewijzigd, 23 al goed."
@@ -301,10 +284,7 @@ async def test_csv_upload_all_or_nothing_and_idempotent(bot):
 
 
 async def test_a_restart_mid_dialogue_loses_nothing(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
+    carla = await open_admin(bot, "Nieuwe inloop of spreekuur")
     old_step = (await carla.press("Venray")).only
     old_data = old_step.keyboard[-1][0]["callback_data"]  # "Stoppen" of that step
     await carla.says("Bibliotheek Venray")
@@ -334,15 +314,12 @@ async def test_an_expired_dialogue_button_does_nothing(bot):
 
 
 async def test_a_button_of_a_finished_dialogue_does_not_work_in_the_next(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
+    carla = await open_admin(bot)
     first = (await carla.press("Nieuwe inloop of spreekuur")).only
     buttons = [b for row in first.keyboard for b in row]
     old_venlo = next(b["callback_data"] for b in buttons if b["text"] == "Venlo")
     await carla.press("Stoppen")  # the draft is deleted; SQLite may reuse its id
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
+    await choose(carla, "Nieuwe inloop of spreekuur")
     await carla.press_data(old_venlo, first)
     assert "eerdere stap" in carla.last_callback_answer.text
     assert carla.last_reply.text.startswith("Welke gemeente?")  # still the same step
@@ -352,8 +329,7 @@ async def test_a_button_of_a_finished_dialogue_does_not_work_in_the_next(bot):
 
 
 async def upload_sample(carla) -> str:
-    await carla.says("/inloopbeheer")
-    await carla.press("CSV-bestand inlezen")
+    await choose(carla, "CSV-bestand inlezen")
     await carla.sends_document(SAMPLE.read_bytes(), "inloop.csv", mime_type="text/csv")
     return (await carla.press("Inlezen")).only.text
 
@@ -367,19 +343,12 @@ async def test_new_after_stop_and_reimport_keep_one_session(bot):
     bot.clock.set(TUESDAY_MORNING)
     carla = await bot.coordinator()
     assert (await upload_sample(carla)).startswith("Ingelezen: 23 nieuw")
-    await carla.says("/inloopbeheer")
-    await carla.press("Stoppen met een inloop")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
-    await carla.press("Nu stoppen")
-    await carla.press("Opslaan")
+    await choose(
+        carla, "Stoppen met een inloop", "Venlo", "Buurthuis De Kolk", "Nu stoppen", "Opslaan"
+    )
     assert await active_kolk(bot) == []
 
-    await carla.says("/inloopbeheer")
-    await carla.press("Nieuwe inloop of spreekuur")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
-    await carla.press("dinsdag")
+    await choose(carla, "Nieuwe inloop of spreekuur", "Venlo", "Buurthuis De Kolk", "dinsdag")
     await carla.says("10:00-12:00")
     saved = (await carla.press("Opslaan")).only.text
     assert saved == "Opgeslagen. Inwoners zien deze inloop nu bij /inloop."
@@ -394,12 +363,9 @@ async def test_new_after_stop_and_reimport_keep_one_session(bot):
     assert text.count("Buurthuis De Kolk") == 1
 
     # One cancelled date hides the session for residents (no twin left to show).
-    await carla.says("/inloopbeheer")
-    await carla.press("Eén datum afzeggen")
-    await carla.press("Venlo")
-    await carla.press("Buurthuis De Kolk")
-    await carla.press("Dinsdag 10 maart")
-    await carla.press("Opslaan")
+    await choose(
+        carla, "Eén datum afzeggen", "Venlo", "Buurthuis De Kolk", "Dinsdag 10 maart", "Opslaan"
+    )
     text = (await bot.resident().says("volgende week dinsdag inloop venlo")).only.text
     assert "Op dinsdag 10 maart is er geen inloop in Venlo." in text
 
@@ -419,12 +385,9 @@ async def test_an_edit_that_would_make_a_twin_is_refused(bot):
             end=time(16),
             now=bot.clock.now(),
         )
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Tijd, dag of plek wijzigen")
-    await carla.press("Venlo")
-    await carla.press("di 14:00–16:00 · buurthuis de kolk")
-    await carla.press("Tijden")
+    carla = await admin(
+        bot, "Tijd, dag of plek wijzigen", "Venlo", "di 14:00–16:00 · buurthuis de kolk", "Tijden"
+    )
     await carla.says("10:00-12:00")
     done = (await carla.press("Opslaan")).only.text
     assert done == (
@@ -439,10 +402,7 @@ async def test_an_edit_that_would_make_a_twin_is_refused(bot):
 
 
 async def test_undo_a_cancelled_date(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Afzegging terugdraaien")
+    carla = await open_admin(bot, "Afzegging terugdraaien")
     empty = (await carla.press("Venlo")).only
     assert empty.text == "In Venlo is vanaf vandaag geen datum afgezegd."
     await carla.press("Stoppen")
@@ -454,8 +414,7 @@ async def test_undo_a_cancelled_date(bot):
     rita = bot.resident()
     assert "geen inloop" in (await rita.says("volgende week dinsdag inloop venlo")).only.text
 
-    await carla.says("/inloopbeheer")
-    await carla.press("Afzegging terugdraaien")
+    await choose(carla, "Afzegging terugdraaien")
     step = (await carla.press("Venlo")).only
     assert step.text == "Welke afzegging wil je terugdraaien?"
     assert step.button_labels == ["di 10 mrt 10:00–12:00 · Buurthuis De Kolk", "Stoppen"]
@@ -480,26 +439,28 @@ async def test_undo_a_cancelled_date(bot):
 
 async def test_take_away_an_extra_date(bot):
     await seed(bot)
-    async with transaction(bot.services.sessions) as s:
-        weert = await repo.municipality_by_name(s, "Weert")
-        extra = await repo.add_extra_date(
-            s,
-            municipality_id=weert.id,
-            on_date=date(2026, 3, 7),
-            start=time(14),
-            end=time(17),
-            place="Markt & Co <Weert>",
-            address="Markt 1 Weert",
-            now=bot.clock.now(),
-        )
-        extra_id = extra.id
+
+    async def add_market() -> int:
+        async with transaction(bot.services.sessions) as s:
+            weert = await repo.municipality_by_name(s, "Weert")
+            extra = await repo.add_extra_date(
+                s,
+                municipality_id=weert.id,
+                on_date=date(2026, 3, 7),
+                start=time(14),
+                end=time(17),
+                place="Markt & Co <Weert>",
+                address="Markt 1 Weert",
+                now=bot.clock.now(),
+            )
+            return extra.id
+
+    extra_id = await add_market()
     rita = bot.resident()
     assert "Markt &amp; Co" not in (await rita.says("inloop weert zaterdag")).only.text
     assert "Markt & Co" in (await rita.says("inloop weert zaterdag")).only.text
 
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Extra datum weghalen")
+    carla = await admin(bot, "Extra datum weghalen")
     step = (await carla.press("Weert")).only
     assert step.text == "Welke extra datum wil je weghalen?"
     summary = (await carla.press("za 7 mrt 14:00–17:00 · Markt & Co <Weert>")).only
@@ -510,21 +471,10 @@ async def test_take_away_an_extra_date(bot):
         assert await repo.remove_exception(s, extra_id, bot.clock.now(), kind="extra")
     assert (await carla.press("Opslaan")).only.text == "Deze datum was al weggehaald."
 
-    async with transaction(bot.services.sessions) as s:
-        await repo.add_extra_date(
-            s,
-            municipality_id=weert.id,
-            on_date=date(2026, 3, 7),
-            start=time(14),
-            end=time(17),
-            place="Markt & Co <Weert>",
-            address="Markt 1 Weert",
-            now=bot.clock.now(),
-        )
-    await carla.says("/inloopbeheer")
-    await carla.press("Extra datum weghalen")
-    await carla.press("Weert")
-    await carla.press("za 7 mrt 14:00–17:00 · Markt & Co <Weert>")
+    await add_market()
+    await choose(
+        carla, "Extra datum weghalen", "Weert", "za 7 mrt 14:00–17:00 · Markt & Co <Weert>"
+    )
     done = (await carla.press("Opslaan")).only.text
     assert done == "Weggehaald. Inwoners zien deze extra datum niet meer."
     assert await count(bot, WalkInException) == 0
@@ -546,9 +496,7 @@ async def test_a_long_overview_is_split_between_lines(bot):
                 address="Markt 1 Venlo",
                 now=bot.clock.now(),
             )
-    carla = await bot.coordinator()
-    await carla.says("/inloopbeheer")
-    await carla.press("Overzicht per gemeente")
+    carla = await admin(bot, "Overzicht per gemeente")
     replies = await carla.press("Venlo")
     assert len(replies) >= 2  # the fake Bot API refuses broken HTML and texts over 4096
     assert replies[0].text.startswith("Inloop en spreekuur in Venlo")

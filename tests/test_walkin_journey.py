@@ -382,13 +382,25 @@ async def test_nothing_planned_at_all(bot):
 # --------------------------------------------------------------------------- place choice
 
 
-async def test_missing_or_unknown_place_offers_the_14_municipalities(bot):
+async def resident_asked_for_the_municipality(bot, *texts: str):
+    """Seeds, then Rita sends each text: each is answered with the question which municipality,
+    one button each. Returns Rita and those replies."""
     await seed(bot)
     rita = bot.resident("Rita")
-    for text in ("/inloop", "wanneer is de inloop?", "inloop in Amsterdam"):
+    replies = []
+    for text in texts:
         reply = (await rita.says(text)).only
         assert reply.text.startswith(PICK), text
         assert reply.button_labels == MUNICIPALITIES
+        replies.append(reply)
+    return rita, replies
+
+
+async def test_missing_or_unknown_place_offers_the_14_municipalities(bot):
+    rita, replies = await resident_asked_for_the_municipality(
+        bot, "/inloop", "wanneer is de inloop?", "inloop in Amsterdam"
+    )
+    for reply in replies:
         data = [b["callback_data"] for row in reply.keyboard for b in row]
         assert data[0] == "i:beesel" and "i:peel-en-maas" in data
         assert all(d.startswith("i:") and str(rita.id) not in d for d in data)
@@ -587,9 +599,6 @@ async def test_a_busy_day_with_long_texts_stays_within_one_message(bot):
 
 async def test_a_typo_between_two_municipalities_asks_for_the_municipality(bot):
     # Regression: "leuwen" was answered for Weert (Leuken) though Leeuwen is in Roermond.
-    await seed(bot)
-    rita = bot.resident("Rita")
-    for text in ("inloop leuwen", "wanneer is de inloop in swolmen", "inloop heiden morgen"):
-        reply = (await rita.says(text)).only
-        assert reply.text.startswith(PICK), text
-        assert reply.button_labels == MUNICIPALITIES
+    await resident_asked_for_the_municipality(
+        bot, "inloop leuwen", "wanneer is de inloop in swolmen", "inloop heiden morgen"
+    )

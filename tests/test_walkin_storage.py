@@ -99,28 +99,21 @@ async def test_extra_dates_stand_alone_and_outlive_their_session(engine):
     spreekuur = await _add(factory, place="Stadswinkel", kind="spreekuur", weekday=2)
     async with transaction(factory) as s:
         venlo = await _muni(s, "Venlo")
-        extra = await repo.add_extra_date(
-            s,
-            municipality_id=venlo.id,
-            on_date=date(2026, 3, 7),
-            start=time(10),
-            end=time(12),
-            place="Stadswinkel",
-            address="Markt 1",
-            session_id=spreekuur.id,
-            now=NOW,
-        )
+        extra, again = [
+            await repo.add_extra_date(
+                s,
+                municipality_id=venlo.id,
+                on_date=date(2026, 3, 7),
+                start=time(10),
+                end=time(12),
+                place="Stadswinkel",
+                address="Markt 1",
+                session_id=session_id,
+                now=NOW,
+            )
+            for session_id in (spreekuur.id, None)
+        ]
         assert extra is not None
-        again = await repo.add_extra_date(
-            s,
-            municipality_id=venlo.id,
-            on_date=date(2026, 3, 7),
-            start=time(10),
-            end=time(12),
-            place="Stadswinkel",
-            address="Markt 1",
-            now=NOW,
-        )
         assert again is None  # the same extra date twice is one
         assert await repo.stop_session(s, spreekuur.id, NOW)
     async with factory() as s:

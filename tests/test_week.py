@@ -10,9 +10,7 @@ from sqlmodel import select
 from bot.storage.db import transaction
 from bot.storage.models import (
     ActivityType,
-    Contact,
     ContactTheme,
-    IndirectHours,
     IndirectKind,
     Municipality,
     Signal,
@@ -20,6 +18,7 @@ from bot.storage.models import (
     Theme,
     User,
 )
+from tests.helpers import contact_row, hours_row
 
 MONDAY = date(2026, 11, 16)  # the week of the clock fixture (Tuesday 17 November 2026)
 
@@ -41,34 +40,21 @@ async def _seed(bot, expert_id: int, other_id: int) -> None:
     kinds = await _ids(bot, IndirectKind)
     themes = await _ids(bot, Theme)
     sig = await _ids(bot, SignalKind)
-    n = 0
 
     def contact(who, day, minutes, muni, count=1, new=0, deleted=False):
-        nonlocal n
-        n += 1
-        return Contact(
-            submission_key=f"c{n}",
-            expert_id=who,
-            work_date=day,
-            duration_minutes=minutes,
-            municipality_id=munis[muni],
-            activity_type_id=acts["een_op_een"],
+        return contact_row(
+            who,
+            day,
+            minutes,
+            munis[muni],
+            acts["een_op_een"],
             residents_count=count,
             residents_new=new,
             deleted_at=datetime(2026, 11, 17, tzinfo=UTC) if deleted else None,
         )
 
     def hours(who, day, minutes, kind, muni):
-        nonlocal n
-        n += 1
-        return IndirectHours(
-            submission_key=f"h{n}",
-            expert_id=who,
-            work_date=day,
-            duration_minutes=minutes,
-            kind_id=kinds[kind],
-            municipality_id=munis[muni] if muni else None,
-        )
+        return hours_row(who, day, minutes, kinds[kind], munis[muni] if muni else None)
 
     async with transaction(bot.services.sessions) as s:
         c1 = contact(expert_id, MONDAY, 60, "Venlo", count=1, new=1)

@@ -14,6 +14,7 @@ whatever the size of the contact table. Deliveries are decided by unique rows, n
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -500,6 +501,27 @@ def _nothing_logged(user_id: sa.ColumnElement[Any], day: date) -> sa.ColumnEleme
     )
 
 
+def _target_columns(u: Any) -> tuple[Any, ...]:
+    """The user columns of a :class:`ReminderTarget`, in its field order."""
+    return (
+        u.id,
+        u.chat_id,
+        u.language,
+        u.display_name,
+        u.reminder_days,
+        u.reminder_time,
+        u.pause_until,
+    )
+
+
+def _due_again(r: Any, now: datetime, lease: timedelta) -> sa.ColumnElement[bool]:
+    """A snoozed reminder whose time has come, or a claim whose sender died (lease over)."""
+    return or_(
+        and_(r.status == "snoozed", r.due_at <= now),
+        and_(r.status == "claimed", r.claimed_at < now - lease),
+    )
+
+
 def _reminder_user_filter(u: Any, day: date) -> sa.ColumnElement[bool]:
     return and_(
         u.role == Role.expert.value,
@@ -523,15 +545,7 @@ async def new_reminder_candidates(
     rows = (
         await _core(
             s,
-            select(
-                u.id,
-                u.chat_id,
-                u.language,
-                u.display_name,
-                u.reminder_days,
-                u.reminder_time,
-                u.pause_until,
-            )
+            select(*_target_columns(u))
             .where(
                 _reminder_user_filter(u, day),
                 u.reminder_days.contains(str(day.isoweekday())),
@@ -573,20 +587,8 @@ async def claim_new_reminders(
             .returning(table.c.id, table.c.user_id)
         )
         for delivery_id, user_id in (await s.exec(stmt)).all():
-            t = by_user[user_id]
             won.append(
-                ReminderTarget(
-                    t.user_id,
-                    t.chat_id,
-                    t.language,
-                    t.name,
-                    t.days,
-                    t.at,
-                    t.pause_until,
-                    delivery_id,
-                    0,
-                    t.due_at,
-                )
+                dataclasses.replace(by_user[user_id], delivery_id=delivery_id, snooze_count=0)
             )
     won.sort(key=lambda t: t.user_id)
     return won
@@ -601,25 +603,11 @@ async def pending_reminders(
     rows = (
         await _core(
             s,
-            select(
-                u.id,
-                u.chat_id,
-                u.language,
-                u.display_name,
-                u.reminder_days,
-                u.reminder_time,
-                u.pause_until,
-                r.id,
-                r.snooze_count,
-                r.due_at,
-            )
+            select(*_target_columns(u), r.id, r.snooze_count, r.due_at)
             .select_from(table_of(ReminderDelivery).join(table_of(User), u.id == r.user_id))
             .where(
                 r.local_date == day,
-                or_(
-                    and_(r.status == "snoozed", r.due_at <= now),
-                    and_(r.status == "claimed", r.claimed_at < now - lease),
-                ),
+                _due_again(r, now, lease),
                 _reminder_user_filter(u, day),
                 _nothing_logged(u.id, day),
             )
@@ -646,12 +634,22 @@ async def reclaim_reminder(
         update(table_of(ReminderDelivery))
         .where(
             r.id == delivery_id,
-            or_(
-                and_(r.status == "snoozed", r.due_at <= now),
-                and_(r.status == "claimed", r.claimed_at < now - lease),
-            ),
+            _due_again(r, now, lease),
         )
         .values(status="claimed", claimed_at=now)
+    )
+    return bool(res.rowcount == 1)
+
+
+async def _update_own_claim(
+    s: AsyncSession, delivery_id: int, claim: datetime, /, **values: Any
+) -> bool:
+    """Sets `values` only while the claim made at `claim` is still ours."""
+    r = table_of(ReminderDelivery).c
+    res = await s.exec(
+        update(table_of(ReminderDelivery))
+        .where(r.id == delivery_id, r.status == "claimed", r.claimed_at == claim)
+        .values(**values)
     )
     return bool(res.rowcount == 1)
 
@@ -661,13 +659,7 @@ async def renew_reminder_claim(
 ) -> bool:
     """Right before sending: True (and the lease starts again at `now`) when the claim made at
     `claimed_at` is still ours; False when another pass took it over (then don't send)."""
-    r = table_of(ReminderDelivery).c
-    res = await s.exec(
-        update(table_of(ReminderDelivery))
-        .where(r.id == delivery_id, r.status == "claimed", r.claimed_at == claimed_at)
-        .values(claimed_at=now)
-    )
-    return bool(res.rowcount == 1)
+    return await _update_own_claim(s, delivery_id, claimed_at, claimed_at=now)
 
 
 async def set_reminder_status(
@@ -680,16 +672,10 @@ async def set_reminder_status(
     message_id: int | None = None,
 ) -> bool:
     """Record a send's outcome, only while the claim made at `claimed_at` is still ours."""
-    r = table_of(ReminderDelivery).c
     values: dict[str, Any] = {"status": status}
     if status == "sent":
         values.update(sent_at=now, message_id=message_id)
-    res = await s.exec(
-        update(table_of(ReminderDelivery))
-        .where(r.id == delivery_id, r.status == "claimed", r.claimed_at == claimed_at)
-        .values(**values)
-    )
-    return bool(res.rowcount == 1)
+    return await _update_own_claim(s, delivery_id, claimed_at, **values)
 
 
 async def get_reminder(s: AsyncSession, delivery_id: int) -> ReminderDelivery | None:
