@@ -20,7 +20,7 @@ from bot.config import load_settings
 EXIT_USAGE = 2
 
 
-def extend(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def extend(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("rapport", help="make the half-yearly report (PDF per municipality, XLSX)")
     p.add_argument("--periode", help="2026-H1, 2026-Q3, 2026-03 or 2026")
     p.add_argument("--van", help="first day, e.g. 2026-01-01 (with --tot)")

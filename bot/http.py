@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from typing import Any, Literal
+from collections.abc import Coroutine
+from typing import Any, Literal, cast
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -139,11 +140,12 @@ def _abandon(session: aiohttp.ClientSession) -> None:
         return
     # TCPConnector.close() is a coroutine whose first step closes the transports (or, when
     # the loop is already closed, just marks the connector closed); nothing else is awaited.
-    closing = connector.close()
+    # aiohttp types it as an Awaitable; it is a coroutine, so it can be stepped by hand.
+    closing = cast("Coroutine[Any, Any, None]", connector.close())
     with contextlib.suppress(Exception):
-        closing.send(None)  # type: ignore[union-attr]
+        closing.send(None)
     with contextlib.suppress(Exception):
-        closing.close()  # type: ignore[union-attr]
+        closing.close()
 
 
 def _sum(*parts: float | None) -> float | None:

@@ -155,5 +155,5 @@ async def _deny(update: Update, context: BotContext, role: str) -> None:
     raise ApplicationHandlerStop
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, gatekeeper), group=GATE_GROUP)

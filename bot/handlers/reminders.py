@@ -405,7 +405,7 @@ async def on_other_button(update: Update, context: BotContext) -> None:
 # --------------------------------------------------------------------------- wiring
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("herinnering", cmd_reminder))
     application.add_handler(CommandHandler("pauze", cmd_pause))
     SETTINGS.register(application, router)
@@ -413,6 +413,6 @@ def register(application: Application, router: TextRouter) -> None:  # type: ign
     application.add_handler(CallbackQueryHandler(on_other_button, pattern=rf"^{PREFIX}:"))
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     """The reminder job (registered with all others in `bot.jobs`)."""
     jobs.schedule_reminders(application)

@@ -190,7 +190,7 @@ async def cmd_unknown(update: Update, context: BotContext) -> None:
     await reply(update, context, context.t._("Die opdracht ken ik niet. Typ /help voor wat kan."))
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("start", cmd_start))
     application.add_handler(CommandHandler("help", cmd_help))
     application.add_handler(CommandHandler("annuleer", cmd_cancel))
@@ -199,7 +199,7 @@ def register(application: Application, router: TextRouter) -> None:  # type: ign
     router.free_text(on_code_text)
 
 
-def register_fallbacks(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register_fallbacks(application: Application, router: TextRouter) -> None:
     """Last in group 0: typed text goes to the router, unknown commands get a hint."""
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, router.route)

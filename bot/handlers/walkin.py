@@ -340,7 +340,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     await edit_or_send(update, context, text, buttons=buttons)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("inloop", cmd_inloop))
     application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
     router.free_text(on_text)

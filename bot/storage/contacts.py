@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlalchemy import delete, func, or_
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
@@ -194,7 +194,7 @@ async def vindplekken(
                         Contact.vindplek_id.is_not(None),  # type: ignore[union-attr]
                         Contact.deleted_at.is_(None),  # type: ignore[union-attr]
                     )
-                    .group_by(Contact.vindplek_id)
+                    .group_by(col(Contact.vindplek_id))
                 )
             ).all()
         )
@@ -239,8 +239,8 @@ async def active_deelopdrachten(
                 .where(
                     Deelopdracht.municipality_id == municipality_id,
                     Deelopdracht.active,
-                    or_(Deelopdracht.starts_on.is_(None), Deelopdracht.starts_on <= on),  # type: ignore[union-attr, operator]
-                    or_(Deelopdracht.ends_on.is_(None), Deelopdracht.ends_on >= on),  # type: ignore[union-attr, operator]
+                    or_(col(Deelopdracht.starts_on).is_(None), col(Deelopdracht.starts_on) <= on),
+                    or_(col(Deelopdracht.ends_on).is_(None), col(Deelopdracht.ends_on) >= on),
                 )
                 .order_by(Deelopdracht.title)
             )
@@ -274,7 +274,7 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
             select(Theme.code)
             .join(ContactTheme, ContactTheme.theme_id == Theme.id)  # type: ignore[arg-type]
             .where(ContactTheme.contact_id == contact.id, Theme.active)
-            .order_by(Theme.sort_order)
+            .order_by(col(Theme.sort_order))
         )
     ).all()
     reach = None
@@ -333,7 +333,7 @@ async def theme_codes(s: AsyncSession, contact_id: int) -> list[str]:
                 select(Theme.code)
                 .join(ContactTheme, ContactTheme.theme_id == Theme.id)  # type: ignore[arg-type]
                 .where(ContactTheme.contact_id == contact_id)
-                .order_by(Theme.sort_order)
+                .order_by(col(Theme.sort_order))
             )
         ).all()
     )
@@ -522,4 +522,4 @@ async def save_contact(
 
 async def _drop_draft(s: AsyncSession, draft_id: int | None) -> None:
     if draft_id is not None:
-        await s.exec(delete(ConversationDraft).where(ConversationDraft.id == draft_id))  # type: ignore[call-overload, arg-type]
+        await s.exec(delete(ConversationDraft).where(col(ConversationDraft.id) == draft_id))
