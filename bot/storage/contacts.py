@@ -191,8 +191,8 @@ async def vindplekken(
                     .where(
                         Contact.expert_id == expert_id,
                         Contact.municipality_id == municipality_id,
-                        Contact.vindplek_id.is_not(None),  # type: ignore[union-attr]
-                        Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+                        col(Contact.vindplek_id).is_not(None),
+                        col(Contact.deleted_at).is_(None),
                     )
                     .group_by(col(Contact.vindplek_id))
                 )
@@ -260,9 +260,9 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
     row = (
         await s.exec(
             select(Contact, ActivityType.code)
-            .join(ActivityType, ActivityType.id == Contact.activity_type_id)  # type: ignore[arg-type]
-            .where(Contact.expert_id == expert_id, Contact.deleted_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Contact.created_at.desc(), Contact.id.desc())  # type: ignore[attr-defined, union-attr]
+            .join(ActivityType, col(ActivityType.id) == Contact.activity_type_id)
+            .where(Contact.expert_id == expert_id, col(Contact.deleted_at).is_(None))
+            .order_by(col(Contact.created_at).desc(), col(Contact.id).desc())
             .limit(1)
         )
     ).first()
@@ -272,7 +272,7 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
     themes = (
         await s.exec(
             select(Theme.code)
-            .join(ContactTheme, ContactTheme.theme_id == Theme.id)  # type: ignore[arg-type]
+            .join(ContactTheme, col(ContactTheme.theme_id) == Theme.id)
             .where(ContactTheme.contact_id == contact.id, Theme.active)
             .order_by(col(Theme.sort_order))
         )
@@ -306,7 +306,7 @@ async def day_minutes(s: AsyncSession, expert_id: int, work_date: date) -> int:
             select(func.coalesce(func.sum(Contact.duration_minutes), 0)).where(
                 Contact.expert_id == expert_id,
                 Contact.work_date == work_date,
-                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(Contact.deleted_at).is_(None),
             )
         )
     ).one()
@@ -315,7 +315,7 @@ async def day_minutes(s: AsyncSession, expert_id: int, work_date: date) -> int:
             select(func.coalesce(func.sum(IndirectHours.duration_minutes), 0)).where(
                 IndirectHours.expert_id == expert_id,
                 IndirectHours.work_date == work_date,
-                IndirectHours.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(IndirectHours.deleted_at).is_(None),
             )
         )
     ).one()
@@ -331,7 +331,7 @@ async def theme_codes(s: AsyncSession, contact_id: int) -> list[str]:
         (
             await s.exec(
                 select(Theme.code)
-                .join(ContactTheme, ContactTheme.theme_id == Theme.id)  # type: ignore[arg-type]
+                .join(ContactTheme, col(ContactTheme.theme_id) == Theme.id)
                 .where(ContactTheme.contact_id == contact_id)
                 .order_by(col(Theme.sort_order))
             )

@@ -23,7 +23,7 @@ ATTEMPT_WINDOW = timedelta(minutes=15)
 # The gatekeeper runs this for every update: built once, each call only binds the id.
 _BY_TELEGRAM_ID = select(User).where(
     User.telegram_user_id == bindparam("tg_id"),
-    User.deleted_at.is_(None),  # type: ignore[union-attr]
+    col(User.deleted_at).is_(None),
 )
 
 
@@ -158,7 +158,7 @@ async def redeem_invite(
 
 
 async def active_users(s: AsyncSession, role: Role | None = None) -> list[User]:
-    q = select(User).where(User.active, User.deleted_at.is_(None))  # type: ignore[union-attr]
+    q = select(User).where(User.active, col(User.deleted_at).is_(None))
     if role is not None:
         q = q.where(User.role == role.value)
     return list((await s.exec(q.order_by(col(User.id)))).all())

@@ -286,7 +286,7 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
                 Contact.expert_id == expert_id,
                 Contact.work_date >= start,
                 Contact.work_date <= end,
-                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(Contact.deleted_at).is_(None),
             )
             .order_by(Contact.id)
         )
@@ -297,8 +297,8 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
         for contact_id, label in (
             await s.exec(
                 select(ContactTheme.contact_id, Theme.label)
-                .join(Theme, Theme.id == ContactTheme.theme_id)  # type: ignore[arg-type]
-                .where(ContactTheme.contact_id.in_(ids))  # type: ignore[attr-defined]
+                .join(Theme, col(Theme.id) == ContactTheme.theme_id)
+                .where(col(ContactTheme.contact_id).in_(ids))
             )
         ).all():
             themes_by_contact.setdefault(contact_id, []).append(label)
@@ -315,13 +315,13 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
     indirect_rows = (
         await s.exec(
             select(Municipality.name, IndirectKind.label, IndirectHours.duration_minutes)
-            .join(IndirectKind, IndirectKind.id == IndirectHours.kind_id)  # type: ignore[arg-type]
-            .outerjoin(Municipality, Municipality.id == IndirectHours.municipality_id)  # type: ignore[arg-type]
+            .join(IndirectKind, col(IndirectKind.id) == IndirectHours.kind_id)
+            .outerjoin(Municipality, col(Municipality.id) == IndirectHours.municipality_id)
             .where(
                 IndirectHours.expert_id == expert_id,
                 IndirectHours.work_date >= start,
                 IndirectHours.work_date <= end,
-                IndirectHours.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(IndirectHours.deleted_at).is_(None),
             )
         )
     ).all()
@@ -338,7 +338,7 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
                             table.expert_id == expert_id,
                             table.work_date >= start,
                             table.work_date <= end,
-                            table.deleted_at.is_(None),  # type: ignore[union-attr]
+                            col(table.deleted_at).is_(None),
                         )
                     )
                 ).one()
@@ -528,9 +528,9 @@ async def _contact_stories(s: AsyncSession, contact_id: int, expert_id: int) -> 
                 .where(
                     Story.contact_id == contact_id,
                     Story.expert_id == expert_id,
-                    Story.deleted_at.is_(None),  # type: ignore[union-attr]
+                    col(Story.deleted_at).is_(None),
                 )
-                .order_by(Story.id)  # type: ignore[arg-type]
+                .order_by(col(Story.id))
             )
         ).all()
     )
