@@ -108,6 +108,7 @@ async def municipality_codes(s: AsyncSession) -> list[tuple[str, str]]:
     from bot.storage.models import Municipality, table_of
 
     m = table_of(Municipality).c
+    # A Core select: sqlmodel types exec() for its own select() (call-overload).
     rows = (
         await s.exec(select(m.code, m.name).where(m.active).order_by(m.name))  # type: ignore[call-overload]
     ).all()
@@ -122,6 +123,7 @@ async def _resolve(s: AsyncSession, codes: Sequence[str] | None) -> list[tuple[i
     from bot.storage.models import Municipality, table_of
 
     m = table_of(Municipality).c
+    # A Core select: sqlmodel types exec() for its own select() (call-overload).
     rows = (await s.exec(select(m.id, m.code, m.name).where(m.active))).all()  # type: ignore[call-overload]
     by_key = {}
     for mid, code, name in rows:

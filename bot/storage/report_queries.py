@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+# The `type: ignore[call-overload]`s here: sqlmodel types AsyncSession.exec() for its own select(),
+# not for the sqlalchemy Core statements of this module (which it runs all the same).
 from sqlalchemy import and_, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
