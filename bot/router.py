@@ -14,7 +14,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.storage import drafts
-from bot.storage.models import ConversationDraft
+from bot.storage.models import ConversationDraft, id_of
 
 DraftTextHandler = Callable[[Update, BotContext, ConversationDraft], Awaitable[None]]
 FreeTextHandler = Callable[[Update, BotContext], Awaitable[bool]]
@@ -39,7 +39,7 @@ class TextRouter:
             now = services.now()
             # Joined, not committed: the dialogue's own block commits this with its step.
             async with context.unit(commit=False) as s:
-                draft = await drafts.latest(s, user.id)  # type: ignore[arg-type]
+                draft = await drafts.latest(s, id_of(user))
                 expired = draft is not None and drafts.is_expired(draft, now)
                 if expired and draft is not None:
                     await drafts.discard(s, draft)

@@ -20,6 +20,7 @@ from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import pick_language, translator
 from bot.storage import updates, users
+from bot.storage.models import id_of
 from bot.storage.unit import keep
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
                 if blocked is None and user.blocked_bot:
                     blocked = False  # they talk to us again
                 if blocked is not None and blocked != user.blocked_bot:
-                    await users.mark_blocked(s, user.id, now, blocked=blocked)  # type: ignore[arg-type]
+                    await users.mark_blocked(s, id_of(user), now, blocked=blocked)
                     user.blocked_bot = blocked
     if not private:
         # Staff data must never end up in a group; a group is not a person to register either.

@@ -20,7 +20,7 @@ from bot.i18n import N_, pick_language, translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
 from bot.storage import drafts, users
-from bot.storage.models import Role
+from bot.storage.models import Role, id_of
 
 
 def resident_welcome(context: BotContext) -> str:
@@ -132,7 +132,7 @@ async def cmd_cancel(update: Update, context: BotContext) -> None:
     removed = 0
     if user is not None:
         async with context.unit() as s:
-            removed = await drafts.discard_all(s, user.id)  # type: ignore[arg-type]
+            removed = await drafts.discard_all(s, id_of(user))
     if removed:
         await reply(update, context, _("Gestopt. Er is niets opgeslagen."))
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
-from typing import cast
+from typing import Any, cast
 
 from bot.i18n import Translator
 from bot.report.build import Note, Report, Table
@@ -62,7 +62,7 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
     red = wb.add_format({"bold": True, "font_color": "#b71c1c"})
     used: set[str] = set()
 
-    def banner(ws, row: int) -> int:  # type: ignore[no-untyped-def]
+    def banner(ws: Any, row: int) -> int:  # an xlsxwriter Worksheet (untyped library)
         ws.write(row, 0, f"{report.pool} · {report.period_label}", small)
         ws.write(row + 1, 0, _("Gemaakt op {when}").format(when=report.produced), small)
         if report.internal:

@@ -36,6 +36,8 @@ from bot.storage.models import (
     Story,
     Theme,
     Vindplek,
+    id_of,
+    table_of,
 )
 
 VOCAB_MODELS = {
@@ -53,11 +55,13 @@ async def vocab(s: AsyncSession, kind: str) -> list[VocabItem]:
     """Active entries of one list (themes, activity_types, ...) in their display order."""
     model = VOCAB_MODELS[kind]
     rows = (
-        await s.exec(select(model).where(model.active).order_by(model.sort_order, model.id))  # type: ignore[arg-type]
+        await s.exec(
+            select(model).where(model.active).order_by(col(model.sort_order), col(model.id))
+        )
     ).all()
     return [
         VocabItem(
-            id=r.id,  # type: ignore[arg-type]
+            id=id_of(r),
             code=r.code,
             label=r.label,
             aliases=tuple(a for a in r.aliases.split(";") if a),
@@ -126,9 +130,9 @@ class RefData:
 async def load_refdata(s: AsyncSession) -> RefData:
     """Active vocabularies, municipalities and deelopdrachten, in display order."""
     vocabs = {kind: await vocab(s, kind) for kind in VOCAB_MODELS}
-    munis = [Place(m.id, m.name) for m in await municipalities(s)]  # type: ignore[arg-type]
+    munis = [Place(id_of(m), m.name) for m in await municipalities(s)]
     deel = [
-        DeelRef(d.id, d.municipality_id, d.title, d.starts_on, d.ends_on)  # type: ignore[arg-type]
+        DeelRef(id_of(d), d.municipality_id, d.title, d.starts_on, d.ends_on)
         for d in (
             await s.exec(
                 select(Deelopdracht).where(Deelopdracht.active).order_by(Deelopdracht.title)
@@ -143,11 +147,8 @@ async def vocab_by_codes(s: AsyncSession, kind: str, codes: list[str]) -> dict[s
     if not codes:
         return {}
     model = VOCAB_MODELS[kind]
-    rows = (await s.exec(select(model).where(model.code.in_(codes)))).all()  # type: ignore[attr-defined]
-    return {
-        r.code: VocabItem(id=r.id, code=r.code, label=r.label)  # type: ignore[arg-type]
-        for r in rows
-    }
+    rows = (await s.exec(select(model).where(col(model.code).in_(codes)))).all()
+    return {r.code: VocabItem(id=id_of(r), code=r.code, label=r.label) for r in rows}
 
 
 async def municipalities(s: AsyncSession) -> list[Municipality]:
@@ -365,7 +366,7 @@ async def _ids(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, int]:
     cached = per_db.get(kind)
     now = time.monotonic()
     if cached is None or cached[0] <= now or any(c not in cached[1] for c in codes):
-        table = VOCAB_MODELS[kind].__table__  # type: ignore[attr-defined]
+        table = table_of(VOCAB_MODELS[kind])
         conn = await s.connection()
         rows = await conn.execute(sa.select(table.c.code, table.c.id))
         cached = per_db[kind] = (now + VOCAB_IDS_TTL, {code: id_ for code, id_ in rows})

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import ConversationDraft
+from bot.storage.models import ConversationDraft, table_of
 
 
 class StaleDraft(RuntimeError):
@@ -24,7 +24,7 @@ def new_submission_key() -> str:
     return secrets.token_hex(16)
 
 
-_TABLE = ConversationDraft.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(ConversationDraft)
 
 # Every update with a dialogue runs one of these reads: built once, each call binds values.
 # They stay ORM selects: measured, Core plus building the object costs more than the ORM's

@@ -89,7 +89,7 @@ async def municipalities(s: AsyncSession) -> list[Option]:
     rows = (
         await s.exec(select(Municipality).where(Municipality.active).order_by(Municipality.name))
     ).all()
-    return [Option(m.id, m.code, m.name) for m in rows]  # type: ignore[arg-type]
+    return [Option(id_of(m), m.code, m.name) for m in rows]
 
 
 async def municipality_ids(s: AsyncSession) -> dict[str, int]:
