@@ -47,7 +47,7 @@ class TextRouter:
                 async with context.unit():
                     pass  # commit the discard before the user is told
                 await context.bot.send_message(
-                    update.effective_chat.id,  # type: ignore[union-attr]
+                    update.effective_chat.id,  # type: ignore[union-attr]  # text has a chat
                     context.t._(
                         "Je vorige invoer is verlopen. Er is niets van opgeslagen. "
                         "Begin opnieuw met de opdracht, of kijk bij /help."
@@ -69,7 +69,7 @@ class TextRouter:
         else:
             text = context.t._("Dat begrijp ik niet. Kies een opdracht uit het menu of typ /help.")
         await context.bot.send_message(
-            update.effective_chat.id,  # type: ignore[union-attr]
+            update.effective_chat.id,  # type: ignore[union-attr]  # text has a chat
             text,
             parse_mode="HTML",
         )

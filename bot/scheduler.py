@@ -178,6 +178,7 @@ async def run_reminders(
         if p.due_at is None or not rdom.within_send_window(p.due_at, now, today, tz):
             continue
         async with transaction(services.sessions) as s:
+            # A pending reminder has its delivery row (delivery_id is set).
             if await reports.reclaim_reminder(s, p.delivery_id, now, CLAIM_LEASE):  # type: ignore[arg-type]
                 won.append(p)
     if not won:

@@ -74,7 +74,7 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
         if command_name(update) is not None:
             await _commit(context)
             await context.bot.send_message(
-                chat.id,  # type: ignore[union-attr]
+                chat.id,  # type: ignore[union-attr]  # a command always comes from a chat
                 translator("nl")._("Ik werk alleen in een privégesprek."),
             )
         raise ApplicationHandlerStop

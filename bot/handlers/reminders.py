@@ -388,7 +388,7 @@ async def _start_contact(update: Update, context: BotContext) -> None:
     try:
         from bot.handlers import contact
     except ImportError:  # the contact journey is not installed
-        contact = None  # type: ignore[assignment]
+        contact = None  # type: ignore[assignment]  # the module, or None when absent
     start = getattr(contact, "cmd_contact", None) if contact is not None else None
     if start is None:
         await reply(update, context, esc(context.t._("Typ /contact om je werk vast te leggen.")))

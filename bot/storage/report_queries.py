@@ -153,7 +153,7 @@ async def _labels(s: AsyncSession, model: Any) -> list[Label]:
 
 
 def _month(s: AsyncSession, col: Any) -> Any:
-    if s.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+    if s.bind.dialect.name == "postgresql":  # type: ignore[union-attr]  # sessions are bound
         return func.to_char(col, "YYYY-MM")
     return func.strftime("%Y-%m", col)
 
