@@ -74,7 +74,7 @@ def configure_logging(level: int = logging.INFO, secrets: list[str] | None = Non
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-class BotApplication(Application[Any, BotContext, dict, dict, BotData, Any]):  # type: ignore[type-arg]
+class BotApplication(Application[Any, BotContext, dict, dict, BotData, Any]):
     """ptb's Application with one unit of work per update (`bot.storage.unit`): every
     `context.unit()` of the update, the gatekeeper's and the error handler's included, shares
     one session; what is still pending when the update is done is committed here."""
@@ -101,7 +101,7 @@ def build_application(
     updater: bool = True,
     set_menus: bool = True,
     schedule_jobs: bool = True,
-    customize: Callable[[ApplicationBuilder], ApplicationBuilder] | None = None,  # type: ignore[type-arg]
+    customize: Callable[[ApplicationBuilder], ApplicationBuilder] | None = None,
 ) -> Application[Any, BotContext, dict, dict, BotData, Any]:
     """Wire settings, storage, handlers and jobs into an Application (not yet started)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -111,7 +111,8 @@ def build_application(
         engine=engine or create_engine(settings.database_url),
         clock=clock or SystemClock(),
     )
-    builder = (
+    # Any bot type: the rate limiter below turns ExtBot[None] into ExtBot[int].
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .application_class(BotApplication)
         .token(settings.require_token())
@@ -131,14 +132,14 @@ def build_application(
     if customize is not None:
         builder = customize(builder)  # e.g. tests: short timeouts, no proxy from the environment
 
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(app: Application) -> None:
         if set_menus:
             try:
                 await set_default_menus(app.bot)
             except Exception as exc:  # a menu is nice to have, not a reason to stop
                 log.warning("could not set command menus: %s", type(exc).__name__)
 
-    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_shutdown(app: Application) -> None:
         if owns_engine:
             await services.engine.dispose()
 

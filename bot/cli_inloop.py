@@ -12,13 +12,17 @@ import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import load_settings
+
+if TYPE_CHECKING:
+    from bot.storage.walkin import ImportSummary
 
 EXIT_BAD_FILE = 1
 
 
-def extend(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def extend(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("inloop", help="walk-in sessions: import a CSV file, list sessions")
     inner = p.add_subparsers(dest="inloop_command", required=True, metavar="ACTION")
 
@@ -83,7 +87,7 @@ class _DryRun(Exception):
     """Raised inside the transaction so a dry run rolls back."""
 
 
-async def _import(database_url: str, rows: list, *, dry_run: bool):  # type: ignore[type-arg,no-untyped-def]
+async def _import(database_url: str, rows: list, *, dry_run: bool) -> ImportSummary:
     from bot.storage import walkin as repo
     from bot.storage.db import create_engine, session_factory, transaction
     from bot.storage.migrate import migrate
@@ -101,6 +105,7 @@ async def _import(database_url: str, rows: list, *, dry_run: bool):  # type: ign
             pass
     finally:
         await engine.dispose()
+    assert summary is not None  # import_rows returned, or raised and we never get here
     return summary
 
 

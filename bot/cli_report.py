@@ -14,13 +14,18 @@ import asyncio
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import load_settings
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.domain.periods import Period
 
 EXIT_USAGE = 2
 
 
-def extend(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def extend(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("rapport", help="make the half-yearly report (PDF per municipality, XLSX)")
     p.add_argument("--periode", help="2026-H1, 2026-Q3, 2026-03 or 2026")
     p.add_argument("--van", help="first day, e.g. 2026-01-01 (with --tot)")
@@ -80,7 +85,14 @@ def cmd_rapport(args: argparse.Namespace) -> int:
     return asyncio.run(_run(settings, period, names, formats, args.intern, out_dir))
 
 
-async def _run(settings, period, names, formats, internal, out_dir: Path) -> int:  # type: ignore[no-untyped-def]
+async def _run(
+    settings: Settings,
+    period: Period,
+    names: list[str] | None,
+    formats: list[str],
+    internal: bool,
+    out_dir: Path,
+) -> int:
     from datetime import UTC, datetime
 
     from bot.cli import database_errors

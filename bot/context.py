@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
@@ -16,18 +17,18 @@ if TYPE_CHECKING:
     from bot.storage.models import User
 
 
-class BotData(dict):  # type: ignore[type-arg]
+class BotData(dict):
     """bot_data: ptb wants a mapping; we keep our services on an attribute."""
 
     services: Services
 
 
-class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]
+class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
     """One context per update, shared by all handler groups (the gatekeeper fills it)."""
 
     def __init__(
         self,
-        application: Application,  # type: ignore[type-arg]
+        application: Application,
         chat_id: int | None = None,
         user_id: int | None = None,
     ) -> None:
@@ -52,5 +53,5 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: i
         return unit_block(self.services.sessions, commit=commit)
 
     @property
-    def _(self):
+    def _(self) -> Callable[[str], str]:
         return self.t._

@@ -38,6 +38,7 @@ from bot.storage.models import (
     Story,
     Theme,
     User,
+    id_of,
 )
 
 HELP = """\
@@ -372,11 +373,11 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
                     residents = rng.choice([1, 1, 1, 2, 3, 6])
                     c = Contact(
                         submission_key=f"demo-{key}",
-                        expert_id=user.id,
+                        expert_id=id_of(user),
                         work_date=day,
                         duration_minutes=rng.choice([30, 45, 60, 90]),
-                        municipality_id=munis[rng.choice(weighted)].id,
-                        activity_type_id=rng.choice(acts).id,
+                        municipality_id=id_of(munis[rng.choice(weighted)]),
+                        activity_type_id=id_of(rng.choice(acts)),
                         residents_count=residents,
                         residents_new=rng.randint(0, residents),
                         reach_channel_id=rng.choice(reach).id,
@@ -384,15 +385,15 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
                     s.add(c)
                     await s.flush()
                     for theme in rng.sample(themes, rng.randint(1, 2)):
-                        s.add(ContactTheme(contact_id=c.id, theme_id=theme.id))
+                        s.add(ContactTheme(contact_id=id_of(c), theme_id=id_of(theme)))
                 key += 1
                 s.add(
                     IndirectHours(
                         submission_key=f"demo-{key}",
-                        expert_id=user.id,
+                        expert_id=id_of(user),
                         work_date=day,
                         duration_minutes=rng.choice([30, 60]),
-                        kind_id=rng.choice(kinds).id,
+                        kind_id=id_of(rng.choice(kinds)),
                         municipality_id=munis[rng.choice(weighted)].id,
                     )
                 )
@@ -410,27 +411,27 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
                 residents = rng.choice([1, 1, 2, 3])
                 c = Contact(
                     submission_key=f"demo-{key}",
-                    expert_id=user.id,
+                    expert_id=id_of(user),
                     work_date=day,
                     duration_minutes=rng.choice([30, 45, 60, 90]),
-                    municipality_id=munis[rng.choice(weighted)].id,
-                    activity_type_id=rng.choice(acts).id,
+                    municipality_id=id_of(munis[rng.choice(weighted)]),
+                    activity_type_id=id_of(rng.choice(acts)),
                     residents_count=residents,
                     residents_new=rng.randint(0, residents),
                     reach_channel_id=rng.choice(reach).id,
                 )
                 s.add(c)
                 await s.flush()
-                s.add(ContactTheme(contact_id=c.id, theme_id=rng.choice(themes).id))
+                s.add(ContactTheme(contact_id=id_of(c), theme_id=id_of(rng.choice(themes))))
                 if rng.random() < 0.3:
                     key += 1
                     s.add(
                         IndirectHours(
                             submission_key=f"demo-{key}",
-                            expert_id=user.id,
+                            expert_id=id_of(user),
                             work_date=day,
                             duration_minutes=rng.choice([30, 60]),
-                            kind_id=rng.choice(kinds).id,
+                            kind_id=id_of(rng.choice(kinds)),
                             municipality_id=munis[rng.choice(weighted)].id,
                         )
                     )
@@ -438,7 +439,7 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
             s.add(
                 Story(
                     submission_key=f"demo-story-old-{i}",
-                    expert_id=colleagues[i % len(colleagues)].id,
+                    expert_id=id_of(colleagues[i % len(colleagues)]),
                     work_date=since + timedelta(days=20 + 40 * i),
                     municipality_id=munis[muni].id,
                     text=text,
@@ -448,9 +449,9 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
         s.add(
             Signal(
                 submission_key="demo-sig-1",
-                expert_id=colleagues[0].id,
+                expert_id=id_of(colleagues[0]),
                 work_date=last_week,
-                kind_id=signal_kinds["gemist_aanbod"].id,
+                kind_id=id_of(signal_kinds["gemist_aanbod"]),
                 municipality_id=munis["Venlo"].id,
                 text="In Blerick is geen inloop op de avond; werkende mensen missen die.",
             )
@@ -458,9 +459,9 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
         s.add(
             Signal(
                 submission_key="demo-sig-2",
-                expert_id=colleagues[1].id,
+                expert_id=id_of(colleagues[1]),
                 work_date=last_week,
-                kind_id=signal_kinds["trend"].id,
+                kind_id=id_of(signal_kinds["trend"]),
                 municipality_id=munis["Roermond"].id,
                 text="Meer jongeren met schulden door kopen op afbetaling.",
             )
@@ -468,7 +469,7 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
         s.add(
             Story(
                 submission_key="demo-story-1",
-                expert_id=colleagues[2].id,
+                expert_id=id_of(colleagues[2]),
                 work_date=last_week,
                 municipality_id=munis["Venray"].id,
                 text="Een man die al jaren niemand binnenliet, kwam na drie keer koffie zelf "

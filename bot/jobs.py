@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-def register(application: Application, *, set_menus: bool = True) -> None:  # type: ignore[type-arg]
+def register(application: Application, *, set_menus: bool = True) -> None:
     """All jobs of the bot; `set_menus=False` when the app does not set command menus."""
     schedule_housekeeping(application)
     if set_menus:
@@ -86,7 +86,7 @@ def _repeat(jq: Any, job: Any, job_id: str, *, every: int, first: int, grace: in
     )
 
 
-def schedule_housekeeping(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_housekeeping(application: Application) -> None:
     """Hourly pruning of runtime tables (`bot.housekeeping`)."""
     jq = application.job_queue
     if jq is None:
@@ -94,7 +94,7 @@ def schedule_housekeeping(application: Application) -> None:  # type: ignore[typ
     _repeat(jq, _housekeeping_job, housekeeping.JOB_ID, every=3600, first=60, grace=600)
 
 
-def schedule_menus(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_menus(application: Application) -> None:
     """Once, shortly after start-up: every registered user's command menu."""
     jq = application.job_queue
     if jq is None:
@@ -107,7 +107,7 @@ def schedule_menus(application: Application) -> None:  # type: ignore[type-arg]
     )
 
 
-def schedule_reminders(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_reminders(application: Application) -> None:
     """The reminder pass, every minute."""
     jq = application.job_queue
     if jq is None:
@@ -116,7 +116,7 @@ def schedule_reminders(application: Application) -> None:  # type: ignore[type-a
     _repeat(jq, _reminder_job, scheduler.REMINDER_JOB_ID, every=60, first=5, grace=50)
 
 
-def schedule_digest(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_digest(application: Application) -> None:
     """The weekly digest at the configured weekday and time, a catch-up run at start-up and
     a retry every 15 minutes (each pass sends only what is due and not yet delivered)."""
     jq = application.job_queue

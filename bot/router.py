@@ -14,7 +14,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.storage import drafts
-from bot.storage.models import ConversationDraft
+from bot.storage.models import ConversationDraft, id_of
 
 DraftTextHandler = Callable[[Update, BotContext, ConversationDraft], Awaitable[None]]
 FreeTextHandler = Callable[[Update, BotContext], Awaitable[bool]]
@@ -39,7 +39,7 @@ class TextRouter:
             now = services.now()
             # Joined, not committed: the dialogue's own block commits this with its step.
             async with context.unit(commit=False) as s:
-                draft = await drafts.latest(s, user.id)  # type: ignore[arg-type]
+                draft = await drafts.latest(s, id_of(user))
                 expired = draft is not None and drafts.is_expired(draft, now)
                 if expired and draft is not None:
                     await drafts.discard(s, draft)
@@ -47,7 +47,7 @@ class TextRouter:
                 async with context.unit():
                     pass  # commit the discard before the user is told
                 await context.bot.send_message(
-                    update.effective_chat.id,  # type: ignore[union-attr]
+                    update.effective_chat.id,  # type: ignore[union-attr]  # text has a chat
                     context.t._(
                         "Je vorige invoer is verlopen. Er is niets van opgeslagen. "
                         "Begin opnieuw met de opdracht, of kijk bij /help."
@@ -69,7 +69,7 @@ class TextRouter:
         else:
             text = context.t._("Dat begrijp ik niet. Kies een opdracht uit het menu of typ /help.")
         await context.bot.send_message(
-            update.effective_chat.id,  # type: ignore[union-attr]
+            update.effective_chat.id,  # type: ignore[union-attr]  # text has a chat
             text,
             parse_mode="HTML",
         )

@@ -30,6 +30,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -82,8 +83,8 @@ def owner_id(services: Services) -> str:
     return services.delivery_owner
 
 
-def _services(app: Application) -> Services:  # type: ignore[type-arg]
-    return app.bot_data.services  # type: ignore[no-any-return]
+def _services(app: Application) -> Services:
+    return app.bot_data.services
 
 
 # --------------------------------------------------------------------------- reminders
@@ -138,7 +139,7 @@ def reminder_message(
 
 
 async def reminder_pass(
-    app: Application,  # type: ignore[type-arg]
+    app: Application,
     now: datetime | None = None,
     *,
     sender: Sender | None = None,
@@ -177,6 +178,7 @@ async def run_reminders(
         if p.due_at is None or not rdom.within_send_window(p.due_at, now, today, tz):
             continue
         async with transaction(services.sessions) as s:
+            # A pending reminder has its delivery row (delivery_id is set).
             if await reports.reclaim_reminder(s, p.delivery_id, now, CLAIM_LEASE):  # type: ignore[arg-type]
                 won.append(p)
     if not won:
@@ -250,7 +252,7 @@ async def run_reminders(
         if not mine:
             log.warning("reminder outcome not recorded: its claim was taken over meanwhile")
 
-    await sender.run_all([lambda tg=tg: one(tg) for tg in won])
+    await sender.run_all([partial(one, tg) for tg in won])
     if report.sent or report.blocked or report.failed or report.skipped:
         log.info(
             "reminders: %s sent, %s blocked, %s failed (%s unknown), %s taken over",
@@ -330,7 +332,8 @@ def digest_calls(
     for i, chunk in enumerate(rendered.chunks):
         markup = last_markup if i == len(rendered.chunks) - 1 and not rendered.png else None
         calls.append(
-            lambda chunk=chunk, markup=markup: bot.send_message(
+            partial(
+                bot.send_message,
                 chat_id,
                 chunk,
                 parse_mode=ParseMode.HTML,
@@ -366,7 +369,7 @@ async def send_digest(
 
 
 async def digest_pass(
-    app: Application,  # type: ignore[type-arg]
+    app: Application,
     now: datetime | None = None,
     *,
     week: IsoWeek | None = None,
@@ -499,7 +502,7 @@ async def run_digest(
                         await users.mark_blocked(s, r.user_id, services.now())
                 return
 
-    await sender.run_all([lambda r=r: one(r) for r in mine])
+    await sender.run_all([partial(one, r) for r in mine])
     log.info(
         "digest %s: %s sent (%s partially), %s blocked, %s failed (%s unknown), %s skipped",
         period,

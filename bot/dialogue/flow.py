@@ -233,7 +233,7 @@ class Flow(Generic[V]):
         text, buttons = screen
         await reply(update, context, text, buttons=buttons or None)
 
-    def register(self, application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+    def register(self, application: Application, router: TextRouter) -> None:
         application.add_handler(
             CallbackQueryHandler(self.on_button, pattern=rf"^{re.escape(self.prefix)}:")
         )

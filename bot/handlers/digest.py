@@ -129,11 +129,11 @@ async def on_button(update: Update, context: BotContext) -> None:
     await show_week(update, context, week)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("overzicht", cmd_overview))
     application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     """The digest jobs (registered with all others in `bot.jobs`)."""
     jobs.schedule_digest(application)

@@ -20,6 +20,7 @@ from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import pick_language, translator
 from bot.storage import updates, users
+from bot.storage.models import id_of
 from bot.storage.unit import keep
 
 log = logging.getLogger(__name__)
@@ -66,14 +67,14 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
                 if blocked is None and user.blocked_bot:
                     blocked = False  # they talk to us again
                 if blocked is not None and blocked != user.blocked_bot:
-                    await users.mark_blocked(s, user.id, now, blocked=blocked)  # type: ignore[arg-type]
+                    await users.mark_blocked(s, id_of(user), now, blocked=blocked)
                     user.blocked_bot = blocked
     if not private:
         # Staff data must never end up in a group; a group is not a person to register either.
         if command_name(update) is not None:
             await _commit(context)
             await context.bot.send_message(
-                chat.id,  # type: ignore[union-attr]
+                chat.id,  # type: ignore[union-attr]  # a command always comes from a chat
                 translator("nl")._("Ik werk alleen in een privégesprek."),
             )
         raise ApplicationHandlerStop
@@ -155,5 +156,5 @@ async def _deny(update: Update, context: BotContext, role: str) -> None:
     raise ApplicationHandlerStop
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, gatekeeper), group=GATE_GROUP)

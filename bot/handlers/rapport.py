@@ -375,6 +375,6 @@ async def cmd_rapport(update: Update, context: BotContext) -> None:
     await start_flow(update, context, RAPPORT, data, next_state(data), error=error)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("rapport", cmd_rapport))
     RAPPORT.register(application, router)

@@ -388,7 +388,7 @@ async def _start_contact(update: Update, context: BotContext) -> None:
     try:
         from bot.handlers import contact
     except ImportError:  # the contact journey is not installed
-        contact = None  # type: ignore[assignment]
+        contact = None  # type: ignore[assignment]  # the module, or None when absent
     start = getattr(contact, "cmd_contact", None) if contact is not None else None
     if start is None:
         await reply(update, context, esc(context.t._("Typ /contact om je werk vast te leggen.")))
@@ -405,7 +405,7 @@ async def on_other_button(update: Update, context: BotContext) -> None:
 # --------------------------------------------------------------------------- wiring
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("herinnering", cmd_reminder))
     application.add_handler(CommandHandler("pauze", cmd_pause))
     SETTINGS.register(application, router)
@@ -413,6 +413,6 @@ def register(application: Application, router: TextRouter) -> None:  # type: ign
     application.add_handler(CallbackQueryHandler(on_other_button, pattern=rf"^{PREFIX}:"))
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     """The reminder job (registered with all others in `bot.jobs`)."""
     jobs.schedule_reminders(application)

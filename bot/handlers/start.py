@@ -20,7 +20,7 @@ from bot.i18n import N_, pick_language, translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
 from bot.storage import drafts, users
-from bot.storage.models import Role
+from bot.storage.models import Role, id_of
 
 
 def resident_welcome(context: BotContext) -> str:
@@ -132,7 +132,7 @@ async def cmd_cancel(update: Update, context: BotContext) -> None:
     removed = 0
     if user is not None:
         async with context.unit() as s:
-            removed = await drafts.discard_all(s, user.id)  # type: ignore[arg-type]
+            removed = await drafts.discard_all(s, id_of(user))
     if removed:
         await reply(update, context, _("Gestopt. Er is niets opgeslagen."))
     else:
@@ -190,7 +190,7 @@ async def cmd_unknown(update: Update, context: BotContext) -> None:
     await reply(update, context, context.t._("Die opdracht ken ik niet. Typ /help voor wat kan."))
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("start", cmd_start))
     application.add_handler(CommandHandler("help", cmd_help))
     application.add_handler(CommandHandler("annuleer", cmd_cancel))
@@ -199,7 +199,7 @@ def register(application: Application, router: TextRouter) -> None:  # type: ign
     router.free_text(on_code_text)
 
 
-def register_fallbacks(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register_fallbacks(application: Application, router: TextRouter) -> None:
     """Last in group 0: typed text goes to the router, unknown commands get a hint."""
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, router.route)

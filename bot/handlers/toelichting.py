@@ -251,6 +251,6 @@ async def cmd_toelichting(update: Update, context: BotContext) -> None:
     await start_flow(update, context, TOELICHTING, data, "muni" if data else "period", error=error)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("toelichting", cmd_toelichting))
     TOELICHTING.register(application, router)

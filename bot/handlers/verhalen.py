@@ -301,6 +301,6 @@ async def cmd_verhalen(update: Update, context: BotContext) -> None:
     await start_flow(update, context, VERHALEN, data, "list" if data else "period", error=error)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("verhalen", cmd_verhalen))
     VERHALEN.register(application, router)

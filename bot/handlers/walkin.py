@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -115,9 +115,9 @@ def _entry(t: Translator, o: Occurrence, now: datetime, *, mixed: bool) -> list[
     return lines
 
 
-def _day_header(t: Translator, d_label: str, d: object) -> str:
+def _day_header(t: Translator, d_label: str, d: date) -> str:
     _ = t._
-    date_text = t.fmt_date(d)  # type: ignore[arg-type]
+    date_text = t.fmt_date(d)
     if d_label == "today":
         return _("Vandaag, {date}").format(date=date_text)
     if d_label == "tomorrow":
@@ -340,7 +340,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     await edit_or_send(update, context, text, buttons=buttons)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("inloop", cmd_inloop))
     application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
     router.free_text(on_text)

@@ -168,6 +168,6 @@ async def on_week_button(update: Update, context: BotContext) -> None:
     await edit_or_send(update, context, text, buttons=buttons)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("week", cmd_week))
     application.add_handler(CallbackQueryHandler(on_week_button, pattern=rf"^{PREFIX}:"))

@@ -105,9 +105,10 @@ async def municipality_codes(s: AsyncSession) -> list[tuple[str, str]]:
     """(code, name) of the active municipalities, by name: for menus and the CLI."""
     from sqlalchemy import select
 
-    from bot.storage.models import Municipality
+    from bot.storage.models import Municipality, table_of
 
-    m = Municipality.__table__.c
+    m = table_of(Municipality).c
+    # A Core select: sqlmodel types exec() for its own select() (call-overload).
     rows = (
         await s.exec(select(m.code, m.name).where(m.active).order_by(m.name))  # type: ignore[call-overload]
     ).all()
@@ -119,9 +120,10 @@ async def _resolve(s: AsyncSession, codes: Sequence[str] | None) -> list[tuple[i
         return None
     from sqlalchemy import select
 
-    from bot.storage.models import Municipality
+    from bot.storage.models import Municipality, table_of
 
-    m = Municipality.__table__.c
+    m = table_of(Municipality).c
+    # A Core select: sqlmodel types exec() for its own select() (call-overload).
     rows = (await s.exec(select(m.id, m.code, m.name).where(m.active))).all()  # type: ignore[call-overload]
     by_key = {}
     for mid, code, name in rows:

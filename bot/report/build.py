@@ -316,7 +316,7 @@ def assemble(
 
     hour_rows = [hours_row(mid, name, key) for mid, _c, name, key in munis]
     reg_p = data.regional_minutes
-    reg_y = data.ytd_indirect_minutes.get(None, 0)  # type: ignore[call-overload]
+    reg_y = data.ytd_indirect_minutes.get(None, 0)
     blank = f.text("")
     hour_rows.append(
         Row(
@@ -371,7 +371,7 @@ def assemble(
     ind_rows.append(
         Row(
             _("Regionaal (zonder gemeente)"),
-            [f.hours(data.indirect.get((None, k.id), 0)) for k in kinds],  # type: ignore[arg-type]
+            [f.hours(data.indirect.get((None, k.id), 0)) for k in kinds],
         )
     )
     indirect = Table(

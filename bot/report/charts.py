@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
-def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
+def _figure(width: float, height: float) -> Figure:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -19,7 +23,7 @@ def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
     return Figure(figsize=(width, height), dpi=100)
 
 
-def _svg(fig) -> str:  # type: ignore[no-untyped-def]
+def _svg(fig: Figure) -> str:
     buf = BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     return buf.getvalue().decode()

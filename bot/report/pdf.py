@@ -160,4 +160,4 @@ def _compile(
         kw: dict[str, Any] = {"format": fmt}
         if fmt == "png":
             kw["ppi"] = ppi
-        return typst.compile(str(path), sys_inputs={"data": json.dumps(data)}, **kw)  # type: ignore[no-any-return]
+        return typst.compile(str(path), sys_inputs={"data": json.dumps(data)}, **kw)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
+from typing import Any, cast
 
 from bot.i18n import Translator
 from bot.report.build import Note, Report, Table
@@ -32,8 +33,13 @@ def _unique(notes: Sequence[Note]) -> list[Note]:
     return out
 
 
+def _pairs(value: object) -> list[list[object]]:
+    """A deelopdracht's "fields"/"figures": [label, value] pairs (typed `object` in the dict)."""
+    return cast("list[list[object]]", value)
+
+
 def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> bytes:
-    import xlsxwriter
+    import xlsxwriter  # type: ignore[import-untyped]  # ships no stubs or py.typed
 
     _ = t._
     buf = BytesIO()
@@ -56,7 +62,7 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
     red = wb.add_format({"bold": True, "font_color": "#b71c1c"})
     used: set[str] = set()
 
-    def banner(ws, row: int) -> int:  # type: ignore[no-untyped-def]
+    def banner(ws: Any, row: int) -> int:  # an xlsxwriter Worksheet (untyped library)
         ws.write(row, 0, f"{report.pool} · {report.period_label}", small)
         ws.write(row + 1, 0, _("Gemaakt op {when}").format(when=report.produced), small)
         if report.internal:
@@ -196,7 +202,8 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
     row = banner(ws, 1) + 1
     head = [_("Deelopdracht"), _("Gemeente")]
     if dops:
-        head += [str(f[0]) for f in dops[0]["fields"]] + [str(f[0]) for f in dops[0]["figures"]]  # type: ignore[index,union-attr]
+        head += [str(f[0]) for f in _pairs(dops[0]["fields"])]
+        head += [str(f[0]) for f in _pairs(dops[0]["figures"])]
     for j, h in enumerate(head):
         ws.write(row, j, h, head_f)
     ws.set_column(0, 1, 24)
@@ -205,9 +212,9 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
         row += 1
         values = (
             [d["title"], d["municipality"]]
-            + [f[1] for f in d["fields"]]
-            + [f[1] for f in d["figures"]]
-        )  # type: ignore[index,union-attr,operator]
+            + [f[1] for f in _pairs(d["fields"])]
+            + [f[1] for f in _pairs(d["figures"])]
+        )
         for j, v in enumerate(values):
             ws.write_string(row, j, str(v), wrap if 2 <= j <= 5 else None)
 

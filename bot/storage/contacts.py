@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlalchemy import delete, func, or_
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
@@ -36,6 +36,8 @@ from bot.storage.models import (
     Story,
     Theme,
     Vindplek,
+    id_of,
+    table_of,
 )
 
 VOCAB_MODELS = {
@@ -53,11 +55,13 @@ async def vocab(s: AsyncSession, kind: str) -> list[VocabItem]:
     """Active entries of one list (themes, activity_types, ...) in their display order."""
     model = VOCAB_MODELS[kind]
     rows = (
-        await s.exec(select(model).where(model.active).order_by(model.sort_order, model.id))  # type: ignore[arg-type]
+        await s.exec(
+            select(model).where(model.active).order_by(col(model.sort_order), col(model.id))
+        )
     ).all()
     return [
         VocabItem(
-            id=r.id,  # type: ignore[arg-type]
+            id=id_of(r),
             code=r.code,
             label=r.label,
             aliases=tuple(a for a in r.aliases.split(";") if a),
@@ -126,9 +130,9 @@ class RefData:
 async def load_refdata(s: AsyncSession) -> RefData:
     """Active vocabularies, municipalities and deelopdrachten, in display order."""
     vocabs = {kind: await vocab(s, kind) for kind in VOCAB_MODELS}
-    munis = [Place(m.id, m.name) for m in await municipalities(s)]  # type: ignore[arg-type]
+    munis = [Place(id_of(m), m.name) for m in await municipalities(s)]
     deel = [
-        DeelRef(d.id, d.municipality_id, d.title, d.starts_on, d.ends_on)  # type: ignore[arg-type]
+        DeelRef(id_of(d), d.municipality_id, d.title, d.starts_on, d.ends_on)
         for d in (
             await s.exec(
                 select(Deelopdracht).where(Deelopdracht.active).order_by(Deelopdracht.title)
@@ -143,11 +147,8 @@ async def vocab_by_codes(s: AsyncSession, kind: str, codes: list[str]) -> dict[s
     if not codes:
         return {}
     model = VOCAB_MODELS[kind]
-    rows = (await s.exec(select(model).where(model.code.in_(codes)))).all()  # type: ignore[attr-defined]
-    return {
-        r.code: VocabItem(id=r.id, code=r.code, label=r.label)  # type: ignore[arg-type]
-        for r in rows
-    }
+    rows = (await s.exec(select(model).where(col(model.code).in_(codes)))).all()
+    return {r.code: VocabItem(id=id_of(r), code=r.code, label=r.label) for r in rows}
 
 
 async def municipalities(s: AsyncSession) -> list[Municipality]:
@@ -191,10 +192,10 @@ async def vindplekken(
                     .where(
                         Contact.expert_id == expert_id,
                         Contact.municipality_id == municipality_id,
-                        Contact.vindplek_id.is_not(None),  # type: ignore[union-attr]
-                        Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+                        col(Contact.vindplek_id).is_not(None),
+                        col(Contact.deleted_at).is_(None),
                     )
-                    .group_by(Contact.vindplek_id)
+                    .group_by(col(Contact.vindplek_id))
                 )
             ).all()
         )
@@ -239,8 +240,8 @@ async def active_deelopdrachten(
                 .where(
                     Deelopdracht.municipality_id == municipality_id,
                     Deelopdracht.active,
-                    or_(Deelopdracht.starts_on.is_(None), Deelopdracht.starts_on <= on),  # type: ignore[union-attr, operator]
-                    or_(Deelopdracht.ends_on.is_(None), Deelopdracht.ends_on >= on),  # type: ignore[union-attr, operator]
+                    or_(col(Deelopdracht.starts_on).is_(None), col(Deelopdracht.starts_on) <= on),
+                    or_(col(Deelopdracht.ends_on).is_(None), col(Deelopdracht.ends_on) >= on),
                 )
                 .order_by(Deelopdracht.title)
             )
@@ -260,9 +261,9 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
     row = (
         await s.exec(
             select(Contact, ActivityType.code)
-            .join(ActivityType, ActivityType.id == Contact.activity_type_id)  # type: ignore[arg-type]
-            .where(Contact.expert_id == expert_id, Contact.deleted_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Contact.created_at.desc(), Contact.id.desc())  # type: ignore[attr-defined, union-attr]
+            .join(ActivityType, col(ActivityType.id) == Contact.activity_type_id)
+            .where(Contact.expert_id == expert_id, col(Contact.deleted_at).is_(None))
+            .order_by(col(Contact.created_at).desc(), col(Contact.id).desc())
             .limit(1)
         )
     ).first()
@@ -272,9 +273,9 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
     themes = (
         await s.exec(
             select(Theme.code)
-            .join(ContactTheme, ContactTheme.theme_id == Theme.id)  # type: ignore[arg-type]
+            .join(ContactTheme, col(ContactTheme.theme_id) == Theme.id)
             .where(ContactTheme.contact_id == contact.id, Theme.active)
-            .order_by(Theme.sort_order)
+            .order_by(col(Theme.sort_order))
         )
     ).all()
     reach = None
@@ -309,7 +310,7 @@ async def day_minutes(s: AsyncSession, expert_id: int, work_date: date) -> int:
                     select(func.coalesce(func.sum(model.duration_minutes), 0)).where(
                         model.expert_id == expert_id,
                         model.work_date == work_date,
-                        model.deleted_at.is_(None),  # type: ignore[union-attr]
+                        col(model.deleted_at).is_(None),
                     )
                 )
             ).one()
@@ -326,9 +327,9 @@ async def theme_codes(s: AsyncSession, contact_id: int) -> list[str]:
         (
             await s.exec(
                 select(Theme.code)
-                .join(ContactTheme, ContactTheme.theme_id == Theme.id)  # type: ignore[arg-type]
+                .join(ContactTheme, col(ContactTheme.theme_id) == Theme.id)
                 .where(ContactTheme.contact_id == contact_id)
-                .order_by(Theme.sort_order)
+                .order_by(col(Theme.sort_order))
             )
         ).all()
     )
@@ -360,7 +361,7 @@ async def _ids(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, int]:
     cached = per_db.get(kind)
     now = time.monotonic()
     if cached is None or cached[0] <= now or any(c not in cached[1] for c in codes):
-        table = VOCAB_MODELS[kind].__table__  # type: ignore[attr-defined]
+        table = table_of(VOCAB_MODELS[kind])
         conn = await s.connection()
         rows = await conn.execute(sa.select(table.c.code, table.c.id))
         cached = per_db[kind] = (now + VOCAB_IDS_TTL, {code: id_ for code, id_ in rows})
@@ -517,4 +518,4 @@ async def save_contact(
 
 async def _drop_draft(s: AsyncSession, draft_id: int | None) -> None:
     if draft_id is not None:
-        await s.exec(delete(ConversationDraft).where(ConversationDraft.id == draft_id))  # type: ignore[call-overload, arg-type]
+        await s.exec(delete(ConversationDraft).where(col(ConversationDraft.id) == draft_id))

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import ConversationDraft
+from bot.storage.models import ConversationDraft, table_of
 
 
 class StaleDraft(RuntimeError):
@@ -24,7 +24,7 @@ def new_submission_key() -> str:
     return secrets.token_hex(16)
 
 
-_TABLE = ConversationDraft.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(ConversationDraft)
 
 # Every update with a dialogue runs one of these reads: built once, each call binds values.
 # They stay ORM selects: measured, Core plus building the object costs more than the ORM's
@@ -38,7 +38,7 @@ _BY_ID = select(ConversationDraft).where(ConversationDraft.id == bindparam("draf
 _LATEST = (
     select(ConversationDraft)
     .where(ConversationDraft.user_id == bindparam("user_id"))
-    .order_by(ConversationDraft.updated_at.desc(), ConversationDraft.id.desc())  # type: ignore[union-attr]
+    .order_by(col(ConversationDraft.updated_at).desc(), col(ConversationDraft.id).desc())
     .limit(1)
 )
 
@@ -166,8 +166,8 @@ async def discard(s: AsyncSession, draft: ConversationDraft) -> None:
 
 
 async def discard_all(s: AsyncSession, user_id: int) -> int:
-    result = await s.exec(  # type: ignore[call-overload]
-        delete(ConversationDraft).where(ConversationDraft.user_id == user_id)
+    result = await s.exec(
+        delete(ConversationDraft).where(col(ConversationDraft.user_id) == user_id)
     )
     return int(result.rowcount or 0)
 

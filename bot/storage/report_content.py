@@ -12,11 +12,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+# The `type: ignore[call-overload]`s here: sqlmodel types AsyncSession.exec() for its own select(),
+# not for the sqlalchemy Core statements of this module (which it runs all the same).
 from sqlalchemy import and_, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.periods import Period
-from bot.storage.models import AuditLog, Municipality, ReportNarrative, ReportStorySelection, Story
+from bot.storage.models import (
+    AuditLog,
+    Municipality,
+    ReportNarrative,
+    ReportStorySelection,
+    Story,
+    table_of,
+)
 
 __all__ = [
     "NarrativeRow",
@@ -95,9 +104,9 @@ async def stories_of_period(
 
     `municipality_id`: only stories about that municipality or selected for it.
     `selected_only`: only stories selected for some municipality (or for `municipality_id`)."""
-    st = Story.__table__.c
-    sel = ReportStorySelection.__table__.c
-    m = Municipality.__table__.c
+    st = table_of(Story).c
+    sel = table_of(ReportStorySelection).c
+    m = table_of(Municipality).c
     q = (
         select(
             st.id,
@@ -108,7 +117,7 @@ async def stories_of_period(
             st.deelopdracht_id,
             st.text,
         )
-        .select_from(Story.__table__.outerjoin(Municipality.__table__, m.id == st.municipality_id))
+        .select_from(table_of(Story).outerjoin(table_of(Municipality), m.id == st.municipality_id))
         .where(
             st.work_date >= period.start,
             st.work_date <= period.end_inclusive,
@@ -170,7 +179,7 @@ async def select_story(
     story = await _live_story(s, story_id)
     if story is None or not period.contains(story.work_date):
         return False
-    sel = ReportStorySelection.__table__.c
+    sel = table_of(ReportStorySelection).c
     exists = (
         await s.exec(  # type: ignore[call-overload]
             select(sel.id).where(
@@ -213,7 +222,7 @@ async def unselect_story(
     now: datetime,
 ) -> bool:
     """Take a story out of a municipality's report of `period`. False when it was not in."""
-    t = ReportStorySelection.__table__
+    t = table_of(ReportStorySelection)
     row = (
         await s.exec(
             select(ReportStorySelection).where(  # type: ignore[call-overload]
@@ -227,7 +236,7 @@ async def unselect_story(
         return False
     row = row[0]
     before = _snapshot(row)
-    res = await s.exec(delete(t).where(t.c.id == row.id))  # type: ignore[call-overload]
+    res = await s.exec(delete(t).where(t.c.id == row.id))
     if res.rowcount != 1:
         return False
     _audit(s, actor_id, now, SELECTION, before["id"], "delete", before, None)
@@ -275,7 +284,7 @@ def _to_narrative(row: ReportNarrative) -> NarrativeRow:
 async def _narrative_row(
     s: AsyncSession, municipality_id: int | None, period_key: str
 ) -> ReportNarrative | None:
-    t = ReportNarrative.__table__.c
+    t = table_of(ReportNarrative).c
     res = (
         await s.exec(
             select(ReportNarrative).where(  # type: ignore[call-overload]
@@ -295,7 +304,7 @@ async def get_narrative(
 
 async def list_narratives(s: AsyncSession, period: Period) -> list[NarrativeRow]:
     """All narratives of the period; the region (None) first, then by municipality id."""
-    t = ReportNarrative.__table__.c
+    t = table_of(ReportNarrative).c
     rows = (
         await s.exec(
             select(ReportNarrative)  # type: ignore[call-overload]
@@ -339,8 +348,8 @@ async def set_narrative(
     before = _snapshot(row)
     assert row.id is not None
     if not text:
-        t = ReportNarrative.__table__
-        await s.exec(delete(t).where(t.c.id == row.id))  # type: ignore[call-overload]
+        t = table_of(ReportNarrative)
+        await s.exec(delete(t).where(t.c.id == row.id))
         _audit(s, actor_id, now, NARRATIVE, row.id, "delete", before, None)
         return True
     row.text = text

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+# The `type: ignore[call-overload]`s here: sqlmodel types AsyncSession.exec() for its own select(),
+# not for the sqlalchemy Core statements of this module (which it runs all the same).
 from sqlalchemy import and_, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,6 +44,7 @@ from bot.storage.models import (
     Story,
     Theme,
     Vindplek,
+    table_of,
 )
 
 __all__ = ["Counts", "DeelopdrachtRow", "Label", "NoteRow", "ReportData", "load_report_data"]
@@ -152,7 +155,7 @@ async def _labels(s: AsyncSession, model: Any) -> list[Label]:
 def _month(s: AsyncSession, col: Any) -> Any:
     """The month of a date, to group by. PostgreSQL: date_trunc (half the cost of to_char on
     a half year's contacts); read back with `_month_key`."""
-    if s.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+    if s.bind.dialect.name == "postgresql":  # type: ignore[union-attr]  # sessions are bound
         return func.date_trunc("month", col)
     return func.strftime("%Y-%m", col)
 
@@ -176,7 +179,7 @@ async def load_report_data(
     Always region-wide: a report restricted to some municipalities shows their rows of the same
     tables, so small-cell suppression is decided once for the whole region (`municipality_ids`
     only narrows the free texts: signals, stories, deelopdrachten)."""
-    m = Municipality.__table__.c
+    m = table_of(Municipality).c
     munis = [
         (r[0], r[1], r[2], float(r[3] or 0))
         for r in (
@@ -197,7 +200,7 @@ async def load_report_data(
         months=period.months(),
     )
     start, end = period.start, period.end_inclusive
-    c = Contact.__table__.c
+    c = table_of(Contact).c
     live = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
     agg = (
         func.sum(c.duration_minutes),
@@ -257,18 +260,18 @@ async def load_report_data(
         if dop_id is not None:
             add(data.by_deelopdracht, dop_id, got)
 
-    ct = ContactTheme.__table__.c
+    ct = table_of(ContactTheme).c
     for muni_id, theme_id, *vals in (
         await s.exec(  # type: ignore[call-overload]
             select(c.municipality_id, ct.theme_id, *agg)
-            .select_from(Contact.__table__.join(ContactTheme.__table__, ct.contact_id == c.id))
+            .select_from(table_of(Contact).join(table_of(ContactTheme), ct.contact_id == c.id))
             .where(live)
             .group_by(c.municipality_id, ct.theme_id)
         )
     ).all():
         data.by_muni_theme[(muni_id, theme_id)] = _counts(*vals)
 
-    v = Vindplek.__table__.c
+    v = table_of(Vindplek).c
     if by_place:
         for place_id, muni_id, name in (
             await s.exec(  # type: ignore[call-overload]
@@ -277,7 +280,7 @@ async def load_report_data(
         ).all():
             data.vindplekken[(place_id, muni_id, name)] = by_place[place_id]
 
-    i = IndirectHours.__table__.c
+    i = table_of(IndirectHours).c
     for muni_id, kind_id, minutes in (
         await s.exec(  # type: ignore[call-overload]
             select(i.municipality_id, i.kind_id, func.sum(i.duration_minutes))
@@ -328,7 +331,7 @@ async def load_report_data(
             return True
         return or_(col.is_(None), col.in_(wanted))
 
-    sg = Signal.__table__.c
+    sg = table_of(Signal).c
     data.signals = [
         NoteRow(r[0], _as_date(r[1]), r[2], r[3], r[4], r[5])
         for r in (
@@ -346,8 +349,8 @@ async def load_report_data(
     ]
 
     # Stories: only the ones the coordinator selected for a report of this period.
-    st = Story.__table__.c
-    sel = ReportStorySelection.__table__.c
+    st = table_of(Story).c
+    sel = table_of(ReportStorySelection).c
     chosen: dict[int, list[int]] = {}
     rows = (
         await s.exec(  # type: ignore[call-overload]
@@ -355,7 +358,7 @@ async def load_report_data(
                 st.id, st.work_date, st.municipality_id, st.theme_id, st.text, sel.municipality_id
             )
             .select_from(
-                Story.__table__.join(ReportStorySelection.__table__, sel.story_id == st.id)
+                table_of(Story).join(table_of(ReportStorySelection), sel.story_id == st.id)
             )
             .where(
                 sel.period_key == period.key,
@@ -376,7 +379,7 @@ async def load_report_data(
         if wanted is None or wanted & set(chosen[sid])
     ]
 
-    n = ReportNarrative.__table__.c
+    n = table_of(ReportNarrative).c
     data.narratives = {
         r[0]: r[1]
         for r in (
@@ -386,7 +389,7 @@ async def load_report_data(
         ).all()
     }
 
-    d = Deelopdracht.__table__.c
+    d = table_of(Deelopdracht).c
     q = (
         select(
             d.id,

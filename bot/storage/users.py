@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.invites import hash_code, new_code
@@ -23,7 +23,7 @@ ATTEMPT_WINDOW = timedelta(minutes=15)
 # The gatekeeper runs this for every update: built once, each call only binds the id.
 _BY_TELEGRAM_ID = select(User).where(
     User.telegram_user_id == bindparam("tg_id"),
-    User.deleted_at.is_(None),  # type: ignore[union-attr]
+    col(User.deleted_at).is_(None),
 )
 
 
@@ -128,9 +128,9 @@ async def redeem_invite(
         s.add(RegistrationAttempt(subject_key=subject, at=now))
         return RedeemResult(False, reason)
     assert invite is not None
-    claimed = await s.exec(  # type: ignore[call-overload]
+    claimed = await s.exec(
         update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))  # type: ignore[union-attr]
+        .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
         .values(used_at=now)
     )
     if claimed.rowcount != 1:
@@ -152,26 +152,22 @@ async def redeem_invite(
             s.add(user)
     except IntegrityError:
         return RedeemResult(False, "already_registered")
-    await s.exec(  # type: ignore[call-overload]
-        update(Invite).where(Invite.id == invite.id).values(used_by_id=user.id)
-    )
-    await s.exec(  # type: ignore[call-overload]
-        delete(RegistrationAttempt).where(RegistrationAttempt.subject_key == subject)
-    )
+    await s.exec(update(Invite).where(col(Invite.id) == invite.id).values(used_by_id=user.id))
+    await s.exec(delete(RegistrationAttempt).where(col(RegistrationAttempt.subject_key) == subject))
     return RedeemResult(True, user=user)
 
 
 async def active_users(s: AsyncSession, role: Role | None = None) -> list[User]:
-    q = select(User).where(User.active, User.deleted_at.is_(None))  # type: ignore[union-attr]
+    q = select(User).where(User.active, col(User.deleted_at).is_(None))
     if role is not None:
         q = q.where(User.role == role.value)
-    return list((await s.exec(q.order_by(User.id))).all())
+    return list((await s.exec(q.order_by(col(User.id)))).all())
 
 
 async def mark_blocked(s: AsyncSession, user_id: int, now: datetime, blocked: bool = True) -> None:
-    await s.exec(  # type: ignore[call-overload]
+    await s.exec(
         update(User)
-        .where(User.id == user_id)
+        .where(col(User.id) == user_id)
         .values(blocked_bot=blocked, blocked_at=now if blocked else None)
     )
 

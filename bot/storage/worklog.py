@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, update
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.week import ContactRow, IndirectRow
@@ -33,6 +33,7 @@ from bot.storage.models import (
     Theme,
     User,
     Vindplek,
+    id_of,
 )
 
 # Entity names as stored in audit_log.entity, with their tables.
@@ -88,7 +89,7 @@ async def municipalities(s: AsyncSession) -> list[Option]:
     rows = (
         await s.exec(select(Municipality).where(Municipality.active).order_by(Municipality.name))
     ).all()
-    return [Option(m.id, m.code, m.name) for m in rows]  # type: ignore[arg-type]
+    return [Option(id_of(m), m.code, m.name) for m in rows]
 
 
 async def municipality_ids(s: AsyncSession) -> dict[str, int]:
@@ -115,13 +116,13 @@ async def default_municipality_id(s: AsyncSession, user: User) -> int | None:
     for table in (Contact, IndirectHours):
         row = (
             await s.exec(
-                select(table.created_at, table.municipality_id)  # type: ignore[attr-defined]
+                select(table.created_at, table.municipality_id)
                 .where(
-                    table.expert_id == user.id,  # type: ignore[attr-defined]
-                    table.deleted_at.is_(None),  # type: ignore[attr-defined]
-                    table.municipality_id.is_not(None),  # type: ignore[attr-defined]
+                    table.expert_id == user.id,
+                    col(table.deleted_at).is_(None),
+                    col(table.municipality_id).is_not(None),
                 )
-                .order_by(table.created_at.desc(), table.id.desc())  # type: ignore[attr-defined]
+                .order_by(col(table.created_at).desc(), col(table.id).desc())
                 .limit(1)
             )
         ).first()
@@ -273,21 +274,21 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
     """The expert's not-deleted entries with start <= work_date <= end."""
     contact_rows = (
         await s.exec(
-            select(
+            select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
                 Contact.id,
                 Municipality.name,
                 Contact.duration_minutes,
                 Contact.residents_count,
                 Contact.residents_new,
             )
-            .join(Municipality, Municipality.id == Contact.municipality_id)  # type: ignore[arg-type]
+            .join(Municipality, Municipality.id == Contact.municipality_id)
             .where(
                 Contact.expert_id == expert_id,
                 Contact.work_date >= start,
                 Contact.work_date <= end,
-                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(Contact.deleted_at).is_(None),
             )
-            .order_by(Contact.id)  # type: ignore[arg-type]
+            .order_by(Contact.id)
         )
     ).all()
     themes_by_contact: dict[int, list[str]] = {}
@@ -296,8 +297,8 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
         for contact_id, label in (
             await s.exec(
                 select(ContactTheme.contact_id, Theme.label)
-                .join(Theme, Theme.id == ContactTheme.theme_id)  # type: ignore[arg-type]
-                .where(ContactTheme.contact_id.in_(ids))  # type: ignore[attr-defined]
+                .join(Theme, col(Theme.id) == ContactTheme.theme_id)
+                .where(col(ContactTheme.contact_id).in_(ids))
             )
         ).all():
             themes_by_contact.setdefault(contact_id, []).append(label)
@@ -314,13 +315,13 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
     indirect_rows = (
         await s.exec(
             select(Municipality.name, IndirectKind.label, IndirectHours.duration_minutes)
-            .join(IndirectKind, IndirectKind.id == IndirectHours.kind_id)  # type: ignore[arg-type]
-            .outerjoin(Municipality, Municipality.id == IndirectHours.municipality_id)  # type: ignore[arg-type]
+            .join(IndirectKind, col(IndirectKind.id) == IndirectHours.kind_id)
+            .outerjoin(Municipality, col(Municipality.id) == IndirectHours.municipality_id)
             .where(
                 IndirectHours.expert_id == expert_id,
                 IndirectHours.work_date >= start,
                 IndirectHours.work_date <= end,
-                IndirectHours.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(IndirectHours.deleted_at).is_(None),
             )
         )
     ).all()
@@ -337,7 +338,7 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
                             table.expert_id == expert_id,
                             table.work_date >= start,
                             table.work_date <= end,
-                            table.deleted_at.is_(None),  # type: ignore[union-attr]
+                            col(table.deleted_at).is_(None),
                         )
                     )
                 ).one()
@@ -375,7 +376,7 @@ def _entry_query(entity: str, expert_id: int) -> Any:
     kind_col = kind_table.label if kind_table is not None else None
     minutes = table.duration_minutes if entity in ("contact", "indirect_hours") else None
     text = table.text if entity in ("signal", "story") else None
-    q = select(
+    q = select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
         table.id,
         table.work_date,
         table.created_at,
@@ -425,11 +426,11 @@ async def get_entry(s: AsyncSession, entity: str, entry_id: int, expert_id: int)
 def snapshot(row: Any) -> dict[str, Any]:
     """The row's columns as JSON-safe values, for audit_log.before / after."""
     out: dict[str, Any] = {}
-    for col in row.__table__.columns:
-        value = getattr(row, col.name)
+    for column in row.__table__.columns:
+        value = getattr(row, column.name)
         if isinstance(value, date | datetime):
             value = value.isoformat()
-        out[col.name] = value
+        out[column.name] = value
     return out
 
 
@@ -509,7 +510,7 @@ async def update_entry(
                     actor_id=expert_id,
                     at=now,
                     entity="story",
-                    entity_id=story.id,
+                    entity_id=id_of(story),
                     action="edit",
                     before=story_before,
                     after=snapshot(story),
@@ -527,9 +528,9 @@ async def _contact_stories(s: AsyncSession, contact_id: int, expert_id: int) -> 
                 .where(
                     Story.contact_id == contact_id,
                     Story.expert_id == expert_id,
-                    Story.deleted_at.is_(None),  # type: ignore[union-attr]
+                    col(Story.deleted_at).is_(None),
                 )
-                .order_by(Story.id)  # type: ignore[arg-type]
+                .order_by(col(Story.id))
             )
         ).all()
     )
@@ -559,7 +560,7 @@ async def _soft_delete(
     before = snapshot(row)
     t: Any = ENTITIES[entity]
     # Conditional, so two deletes of the same row can't both count.
-    result = await s.exec(  # type: ignore[call-overload]
+    result = await s.exec(
         update(t)
         .where(t.id == entry_id, t.expert_id == expert_id, t.deleted_at.is_(None))
         .values(deleted_at=now, updated_at=now)

@@ -217,7 +217,7 @@ FLOW: Flow[ContactView] = Flow(
 )
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     # Only new messages: an edited "/contact …" must not log a second contact (the shared
     # edited-message handler answers it).
     application.add_handler(

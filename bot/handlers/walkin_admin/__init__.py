@@ -44,7 +44,7 @@ async def cmd_manage(update: Update, context: BotContext) -> None:
     await reply(update, context, text, buttons=buttons)
 
 
-def register(application: Application, router: TextRouter) -> None:  # type: ignore[type-arg]
+def register(application: Application, router: TextRouter) -> None:
     application.add_handler(CommandHandler("inloopbeheer", cmd_manage))
     # The kit's handlers, plus the follow-up messages of a long overview.
     application.add_handler(

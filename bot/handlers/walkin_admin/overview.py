@@ -6,7 +6,7 @@ sent right after it by the wrappers around the kit's handlers (`with_follow_ups`
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from datetime import date
 from typing import Any
@@ -26,7 +26,7 @@ from bot.text import esc
 
 _follow_ups: ContextVar[list[str] | None] = ContextVar("walkin_admin_follow_ups", default=None)
 
-Handler = Callable[..., Awaitable[None]]
+Handler = Callable[..., Coroutine[Any, Any, None]]
 
 
 def with_follow_ups(handler: Handler) -> Handler:
