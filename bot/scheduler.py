@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
+from bot.dialogue import codec
 from bot.domain import reminders as rdom
 from bot.domain.digest import (
     IsoWeek,
@@ -107,7 +108,7 @@ class ReminderReport:
 
 def reminder_callback(delivery_id: int, snooze_count: int, action: str) -> str:
     """`r:m:<delivery id>:<snooze count>:<action>`; the count plays the role of a revision."""
-    return f"r:m:{delivery_id}:{snooze_count}:{action}"
+    return codec.encode("r:m", delivery_id, snooze_count, action)
 
 
 def reminder_message(

@@ -25,8 +25,8 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.dialogue.codec import Callback, encode, parse
+from bot.dialogue.messages import Button, answer, edit_or_send, reply
 from bot.dialogue.press import Press, Problem, SavedCheck, load_press, step
-from bot.handlers.common import Button, answer, edit_or_send, reply
 from bot.i18n import N_, Translator
 from bot.router import TextRouter, draft_ttl
 from bot.storage import drafts
