@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.domain.suppression import (
     COMPLEMENT,
     PRIMARY,
+    WITHHELD,
     CountTable,
     determined_cells,
     show,
@@ -23,14 +24,17 @@ T = 5
 
 def reader_can_work_out(t: CountTable, marks: dict, threshold: int, window: int = 2) -> set:
     """Brute force, independent of the module: all tables that agree with the published cells,
-    with "<5" cells in 1..4 and "*" cells at least 5 (within ±window of the truth), and every
-    published total equal to its sum. A hidden cell is worked out when it has one value only."""
+    with "<5" cells in 1..4, "*" cells at least 5 and withheld totals anything (within ±window
+    of the truth), and every published or withheld total equal to its sum. A hidden cell is
+    worked out when it has one value only."""
     m, n = t.n_rows, t.n_cols
     hidden = sorted(marks)
 
     def options(c):
         v = t.value(c)
-        lo, hi = (1, threshold - 1) if marks[c] == PRIMARY else (threshold, 10**9)
+        lo, hi = {PRIMARY: (1, threshold - 1), WITHHELD: (0, 10**9)}.get(
+            marks[c], (threshold, 10**9)
+        )
         return [x for x in range(v - window, v + window + 1) if lo <= x <= hi]
 
     def consistent(vals):
@@ -85,10 +89,14 @@ def test_no_suppressed_count_can_be_worked_out(spec):
     cells, rows, cols = spec
     t = CountTable(cells, row_totals=rows, col_totals=cols)
     marks = suppress(t, T).marks
-    # Every small count is hidden; nothing else is hidden as "<5"; zero is never hidden.
+    # Every small count is hidden; nothing else is hidden as "<5"; a zero count is never
+    # hidden; only a total is ever withheld.
+    m, n = t.n_rows, t.n_cols
     for c in t.published():
         v = t.value(c)
-        if 0 < v < T:
+        if marks.get(c) == WITHHELD:
+            assert c[0] == m or c[1] == n
+        elif 0 < v < T:
             assert marks.get(c) == PRIMARY
         elif c in marks:
             assert marks[c] == COMPLEMENT and v >= T
@@ -111,6 +119,8 @@ def test_the_exact_check_agrees_with_brute_force(spec):
             marks[c] = PRIMARY
         elif v >= T and k % 3 == 0:
             marks[c] = COMPLEMENT
+        if k % 4 == 1 and (c[0] == t.n_rows or c[1] == t.n_cols):
+            marks[c] = WITHHELD
     if len(marks) > 9:
         return
     assert set(determined_cells(t, marks, T)) == reader_can_work_out(t, marks, T, window=3)
@@ -123,6 +133,19 @@ def test_one_small_cell_in_a_row_takes_a_partner():
     assert len(marks) >= 4  # its row, its column and the other row each need a second
     assert determined_cells(t, marks, T) == []
     assert show(3, PRIMARY, T) == "<5" and show(8, COMPLEMENT, T) == "*" and show(0, "", T) == "0"
+
+
+def test_a_total_is_withheld_when_hiding_more_cells_cannot_help():
+    # Zeros are public and every other count is small: the "<5" bounds (each column total at
+    # least 1, the third at least 2) add up to 4, the published "<5" grand total is at most 4,
+    # so every count is pinned. No cell is left to hide; the grand total is withheld.
+    t = CountTable([[0, 0, 1], [1, 1, 1]], row_totals=False, col_totals=True)
+    marks = suppress(t, T).marks
+    assert marks[(2, 3)] == WITHHELD
+    assert sum(mark == WITHHELD for mark in marks.values()) == 1
+    assert reader_can_work_out(t, marks, T) == set()
+    assert determined_cells(t, marks, T) == []
+    assert show(4, WITHHELD, T) == "*"
 
 
 def test_nothing_small_nothing_hidden():
@@ -149,3 +172,17 @@ def test_linked_tables_hide_a_shared_total_in_both():
         assert ((i, 2) in out["nk"].marks) == ((i, 2) in out["mo"].marks)
     for key, t in (("nk", newknown), ("mo", months)):
         assert determined_cells(t, out[key].marks, T) == []
+
+
+def test_a_total_withheld_in_one_table_is_withheld_in_a_linked_one():
+    # The same 4 residents: the withheld grand total of one table, a row total of the other.
+    # Shown as "<5" there, it would tell the reader what was withheld here.
+    pinned = CountTable([[0, 0, 1], [1, 1, 1]], row_totals=False, col_totals=True)
+    other = CountTable([[2, 2], [10, 12]])
+    links = [(("p", (2, 3)), ("o", (0, 2)))]
+    out = suppress_linked({"p": pinned, "o": other}, links, T)
+    assert out["p"].marks[(2, 3)] == WITHHELD
+    assert out["o"].marks[(0, 2)] == WITHHELD
+    for key, t in (("p", pinned), ("o", other)):
+        assert determined_cells(t, out[key].marks, T) == []
+        assert reader_can_work_out(t, out[key].marks, T) == set()

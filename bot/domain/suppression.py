@@ -19,9 +19,13 @@ direction, within bounds. Orienting +1 moves from row to column and −1 moves b
 cycles directed cycles: one graph search per hidden cell.
 
 The complement is chosen greedily: while a hidden cell is determined, hide the smallest
-published positive cell in one of its lines (interior cells before totals). Several tables that
+published positive cell in one of its lines (interior cells before totals). When no positive
+cell is left to hide (zeros are public, so the "<5" bounds alone can pin the counts against a
+published total), a total is withheld instead: shown as "*", it tells the reader nothing, not
+even a range. Several tables that
 share a quantity (a municipality's residents in two tables) are suppressed together:
-`suppress_linked` repeats until the same quantity is hidden in all of them or in none.
+`suppress_linked` repeats until the same quantity is hidden in all of them or in none (and
+withheld in all or none).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ __all__ = [
     "COMPLEMENT",
     "PRIMARY",
     "SHOWN",
+    "WITHHELD",
     "Cell",
     "CountTable",
     "Marks",
@@ -45,6 +50,10 @@ __all__ = [
 SHOWN = ""
 PRIMARY = "<"  # shown as "<5"
 COMPLEMENT = "*"  # hidden so that a "<5" can't be worked out
+# A total not published at all (shown as "*" too): the reader learns nothing about it. Used only
+# when hiding more cells can't help, e.g. zeros are public and every other cell of the table is
+# already "<5", so the "<5" bounds alone pin the counts against a published total.
+WITHHELD = "x"
 
 # A cell of the table with its totals: (row, col); row == n_rows is the column-totals row,
 # col == n_cols the row-totals column, (n_rows, n_cols) the grand total.
@@ -107,10 +116,12 @@ class Marks:
 
 
 def show(value: int, mark: str, threshold: int) -> str:
-    """The text of a published count ("<5", "*" or the number as digits)."""
+    """The text of a published count ("<5", "*" or the number as digits). A withheld total is
+    shown as "*" too: a reader can't tell it from a complement, so knows no more than the check
+    assumes (at least 5 for a complement, nothing for a withheld total)."""
     if mark == PRIMARY:
         return f"<{threshold}"
-    if mark == COMPLEMENT:
+    if mark in (COMPLEMENT, WITHHELD):
         return "*"
     return str(value)
 
@@ -157,6 +168,8 @@ class _Graph:
         value = self.values[c] + step * self.sign(c)
         if self.hidden[c] == PRIMARY:
             return 1 <= value <= self.threshold - 1
+        if self.hidden[c] == WITHHELD:
+            return value >= 0
         return value >= self.threshold
 
     def _arc(self, c: Cell, step: int) -> tuple[tuple[str, int], tuple[str, int]]:
@@ -212,9 +225,15 @@ def determined_cells(
 # --------------------------------------------------------------------------- suppression
 
 
-def suppress(t: CountTable, threshold: int, also_hide: Iterable[Cell] = ()) -> Marks:
+def suppress(
+    t: CountTable,
+    threshold: int,
+    also_hide: Iterable[Cell] = (),
+    withhold: Iterable[Cell] = (),
+) -> Marks:
     """Primary and complementary suppression of one table. `also_hide`: cells hidden elsewhere
-    (the same quantity in another table), hidden here too."""
+    (the same quantity in another table), hidden here too; `withhold`: totals withheld
+    elsewhere, withheld here too (else "<5" here would give away what was withheld there)."""
     if threshold <= 1:
         return Marks()
     vals = {c: t.value(c) for c in t.published()}
@@ -223,6 +242,9 @@ def suppress(t: CountTable, threshold: int, also_hide: Iterable[Cell] = ()) -> M
     for c in also_hide:
         if c in vals and c not in marks and vals[c] > 0:
             marks[c] = COMPLEMENT if vals[c] >= threshold else PRIMARY
+    for c in withhold:
+        if c in vals:
+            marks[c] = WITHHELD
     m, n = t.n_rows, t.n_cols
     safe: set[Cell] = set()
     while True:
@@ -239,12 +261,25 @@ def suppress(t: CountTable, threshold: int, also_hide: Iterable[Cell] = ()) -> M
         if not candidates:
             candidates = [d for d in published if d not in marks and vals[d] >= threshold]
         if not candidates:
-            # Everything that could be hidden is: the only safe answer left is to hide the
-            # determined cell's whole table of counts (never reached with real margins).
-            for d in published:
-                if d not in marks and vals[d] > 0:
-                    marks[d] = COMPLEMENT
-            return Marks(marks)
+            # Every positive cell is hidden and the "<5" bounds still pin a count against a
+            # published total (zeros are public). Hiding more can't help: withhold a total,
+            # one in the determined cell's lines first.
+            totals = [d for d in published if (d[0] == m or d[1] == n) and marks.get(d) != WITHHELD]
+            if not totals:
+                return Marks(marks)  # only a threshold of 2 gets here: "<2" is exactly 1
+
+            # The total that leaves the fewest counts determined (few totals, small tables).
+            scored = [
+                (
+                    len(determined_cells(t, {**marks, d: WITHHELD}, threshold, safe)),
+                    d[0] != c[0] and d[1] != c[1],
+                    vals[d],
+                    d,
+                )
+                for d in totals
+            ]
+            marks[min(scored)[3]] = WITHHELD
+            continue
         # Interior cells first (a hidden total hides more than it needs to), then smallest.
         best = min(candidates, key=lambda d: (d[0] == m or d[1] == n, vals[d], d))
         marks[best] = COMPLEMENT
@@ -264,22 +299,24 @@ def suppress_linked(
     means hidden in all. Repeats until nothing changes (hiding more never un-hides)."""
     link_list = list(links)
     forced: dict[str, set[Cell]] = {k: set() for k in tables}
+    withheld: dict[str, set[Cell]] = {k: set() for k in tables}
     result = {k: suppress(t, threshold) for k, t in tables.items()}
     stale: set[str] = set()
     while True:
         changed = False
-        for (ka, ca), (kb, cb) in link_list:
-            ha, hb = ca in result[ka].marks, cb in result[kb].marks
-            if ha and not hb and cb not in forced[kb]:
-                forced[kb].add(cb)
-                changed = True
-                stale.add(kb)
-            if hb and not ha and ca not in forced[ka]:
-                forced[ka].add(ca)
-                changed = True
-                stale.add(ka)
+        for a, b in link_list:
+            for (ka, ca), (kb, cb) in ((a, b), (b, a)):
+                mark_a, mark_b = result[ka][ca], result[kb][cb]
+                if mark_a and not mark_b and cb not in forced[kb]:
+                    forced[kb].add(cb)
+                    changed = True
+                    stale.add(kb)
+                if mark_a == WITHHELD and mark_b != WITHHELD and cb not in withheld[kb]:
+                    withheld[kb].add(cb)
+                    changed = True
+                    stale.add(kb)
         if not changed:
             return result
         for k in stale:
-            result[k] = suppress(tables[k], threshold, forced[k])
+            result[k] = suppress(tables[k], threshold, forced[k], withheld[k])
         stale.clear()

@@ -119,7 +119,7 @@ class _Fmt:
     def count(self, value: int, mark: str = "") -> Cell:
         if mark == "<":
             return Cell(value, f"<{self.threshold}", True)
-        if mark == "*":
+        if mark:  # "*": a complement, or a total withheld (suppression.WITHHELD)
             return Cell(value, "*", True)
         return Cell(value, self.t.number(value, 0))
 
