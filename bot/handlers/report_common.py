@@ -74,6 +74,16 @@ def period_name(t: Translator, period: Period) -> str:
     return f"{choice_label(t, choice)} ({dates})" if choice is not None else dates
 
 
+def titled(view: ReportView, plain: str, with_period: str) -> str:
+    """A dialogue's bold title: the msgid ``plain`` until a period is chosen, then
+    ``with_period`` with its {period}."""
+    _ = view.t._
+    if view.period is None:
+        return "<b>" + esc(_(plain)) + "</b>\n"
+    name = period_name(view.t, view.period)
+    return "<b>" + esc(_(with_period).format(period=name)) + "</b>\n"
+
+
 def period_of(data: dict[str, Any]) -> Period | None:
     key = data.get("period")
     if not key:

@@ -21,7 +21,6 @@ from bot.handlers.report_common import (
     ReportView,
     muni_buttons,
     municipality_id_by_text,
-    period_name,
     period_screen,
     read_period,
     report_view_fields,
@@ -29,6 +28,7 @@ from bot.handlers.report_common import (
     tapped_municipality,
     tapped_period,
     text_problem,
+    titled,
 )
 from bot.i18n import N_
 from bot.router import TextRouter
@@ -70,11 +70,7 @@ async def load(turn: Turn[NarrativeView]) -> NarrativeView:
 
 
 def title(view: NarrativeView) -> str:
-    _ = view.t._
-    if view.period is None:
-        return "<b>" + esc(_("Toelichting voor het rapport")) + "</b>\n"
-    name = period_name(view.t, view.period)
-    return "<b>" + esc(_("Toelichting: {period}").format(period=name)) + "</b>\n"
+    return titled(view, N_("Toelichting voor het rapport"), N_("Toelichting: {period}"))
 
 
 def render_period(view: NarrativeView) -> Screen:

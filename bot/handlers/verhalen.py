@@ -21,7 +21,6 @@ from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
     ReportView,
     muni_buttons,
-    period_name,
     period_screen,
     read_period,
     report_view_fields,
@@ -29,6 +28,7 @@ from bot.handlers.report_common import (
     tapped_municipality,
     tapped_period,
     text_problem,
+    titled,
 )
 from bot.i18n import N_
 from bot.router import TextRouter
@@ -66,11 +66,7 @@ async def load(turn: Turn[StoriesView]) -> StoriesView:
 
 
 def title(view: StoriesView) -> str:
-    _ = view.t._
-    if view.period is None:
-        return "<b>" + esc(_("Verhalen voor het rapport")) + "</b>\n"
-    name = period_name(view.t, view.period)
-    return "<b>" + esc(_("Verhalen: {period}").format(period=name)) + "</b>\n"
+    return titled(view, N_("Verhalen voor het rapport"), N_("Verhalen: {period}"))
 
 
 # --------------------------------------------------------------------------- period

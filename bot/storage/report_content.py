@@ -18,8 +18,8 @@ from sqlalchemy import and_, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.periods import Period
+from bot.storage.audit import record as _audit
 from bot.storage.models import (
-    AuditLog,
     Municipality,
     ReportNarrative,
     ReportStorySelection,
@@ -49,29 +49,6 @@ def _json(value: Any) -> Any:
 
 def _snapshot(row: Any) -> dict[str, Any]:
     return {col.name: _json(getattr(row, col.name)) for col in row.__table__.columns}
-
-
-def _audit(
-    s: AsyncSession,
-    actor_id: int | None,
-    now: datetime,
-    entity: str,
-    entity_id: int,
-    action: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    s.add(
-        AuditLog(
-            actor_id=actor_id,
-            at=now,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            before=before,
-            after=after,
-        )
-    )
 
 
 # --------------------------------------------------------------------------- stories

@@ -19,7 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.walkin import TZ, ScheduleException, SessionRule
 from bot.domain.walkin_csv import SessionRow
-from bot.storage.models import AuditLog, Municipality, WalkInException, WalkInSession, id_of
+from bot.storage.audit import record as _audit
+from bot.storage.models import Municipality, WalkInException, WalkInSession, id_of
 
 log = logging.getLogger(__name__)
 
@@ -231,29 +232,6 @@ def snapshot(row: WalkInSession | WalkInException) -> dict[str, Any]:
     for key, value in row.model_dump().items():
         out[key] = value.isoformat() if isinstance(value, date | time | datetime) else value
     return out
-
-
-def _audit(
-    s: AsyncSession,
-    actor_id: int | None,
-    now: datetime,
-    entity: str,
-    entity_id: int,
-    action: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    s.add(
-        AuditLog(
-            actor_id=actor_id,
-            at=now,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            before=before,
-            after=after,
-        )
-    )
 
 
 def _check_times(start: time, end: time) -> None:
