@@ -65,8 +65,9 @@ async def test_recent_entries_are_own_newest_first_and_skip_deleted(engine):
     async with transaction(factory) as s:
         s.add(contact_row(anna.id, TODAY, 45, munis["Venlo"], act, created_at=NOW))
         await _add_hours(s, "h1", anna.id, 90, kinds["overleg"], now=NOW + timedelta(minutes=1))
-        await worklog.add_signal(
+        await worklog.add_entry(
             s,
+            "signal",
             submission_key="s1",
             expert_id=anna.id,
             work_date=TODAY,
@@ -76,8 +77,9 @@ async def test_recent_entries_are_own_newest_first_and_skip_deleted(engine):
             text="Meer jongeren met schulden.",
             now=NOW + timedelta(minutes=2),
         )
-        await worklog.add_story(
+        await worklog.add_entry(
             s,
+            "story",
             submission_key="v1",
             expert_id=bob.id,
             work_date=TODAY,

@@ -226,10 +226,8 @@ class TextFlow:
             now=turn.now(),
         )
         if self.entity == "signal":
-            kind_id = int(data["kind_id"])
-            created = (await worklog.add_signal(turn.s, kind_id=kind_id, **common))[1]
-        else:
-            created = (await worklog.add_story(turn.s, **common))[1]
+            common["kind_id"] = int(data["kind_id"])
+        created = (await worklog.add_entry(turn.s, self.entity, **common))[1]
         if not created:
             return await fields.already_saved(turn)
         text = "\n\n".join(

@@ -179,6 +179,17 @@ async def _insert_once(s: AsyncSession, entity: str, row: Any) -> tuple[Any, boo
     return saved.row, saved.created
 
 
+async def add_entry(
+    s: AsyncSession, entity: str, *, now: datetime, **columns: Any
+) -> tuple[Any, bool]:
+    """Save an expert's entry of `entity` (see ENTITIES) once per submission key.
+
+    `columns` are the table's own (submission_key, expert_id, work_date, ...); `now` becomes
+    created_at. Returns the row and whether it was created (False: it was already there).
+    """
+    return await _insert_once(s, entity, ENTITIES[entity](created_at=now, **columns))
+
+
 async def add_indirect_hours(
     s: AsyncSession,
     *,
@@ -190,72 +201,16 @@ async def add_indirect_hours(
     municipality_id: int | None,
     now: datetime,
 ) -> tuple[IndirectHours, bool]:
-    return await _insert_once(
+    return await add_entry(
         s,
         "indirect_hours",
-        IndirectHours(
-            submission_key=submission_key,
-            expert_id=expert_id,
-            work_date=work_date,
-            duration_minutes=minutes,
-            kind_id=kind_id,
-            municipality_id=municipality_id,
-            created_at=now,
-        ),
-    )
-
-
-async def add_signal(
-    s: AsyncSession,
-    *,
-    submission_key: str,
-    expert_id: int,
-    work_date: date,
-    kind_id: int,
-    municipality_id: int | None,
-    theme_id: int | None,
-    text: str,
-    now: datetime,
-) -> tuple[Signal, bool]:
-    return await _insert_once(
-        s,
-        "signal",
-        Signal(
-            submission_key=submission_key,
-            expert_id=expert_id,
-            work_date=work_date,
-            kind_id=kind_id,
-            municipality_id=municipality_id,
-            theme_id=theme_id,
-            text=text,
-            created_at=now,
-        ),
-    )
-
-
-async def add_story(
-    s: AsyncSession,
-    *,
-    submission_key: str,
-    expert_id: int,
-    work_date: date,
-    municipality_id: int | None,
-    theme_id: int | None,
-    text: str,
-    now: datetime,
-) -> tuple[Story, bool]:
-    return await _insert_once(
-        s,
-        "story",
-        Story(
-            submission_key=submission_key,
-            expert_id=expert_id,
-            work_date=work_date,
-            municipality_id=municipality_id,
-            theme_id=theme_id,
-            text=text,
-            created_at=now,
-        ),
+        submission_key=submission_key,
+        expert_id=expert_id,
+        work_date=work_date,
+        duration_minutes=minutes,
+        kind_id=kind_id,
+        municipality_id=municipality_id,
+        now=now,
     )
 
 
