@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import AuditLog
+from bot.storage.models import AuditLog, id_of
 
 
 def record(
@@ -32,3 +33,35 @@ def record(
             after=after,
         )
     )
+
+
+def snapshot(row: Any) -> dict[str, Any]:
+    """The row's columns as JSON-safe values, for audit_log.before / after."""
+    out: dict[str, Any] = {}
+    for column in row.__table__.columns:
+        value = getattr(row, column.name)
+        out[column.name] = value.isoformat() if isinstance(value, date | time | datetime) else value
+    return out
+
+
+async def change(
+    s: AsyncSession,
+    row: Any,
+    changes: Mapping[str, Any],
+    now: datetime,
+    *,
+    actor_id: int | None,
+    entity: str,
+    action: str = "edit",
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set `changes` (column -> value) on `row`, stamp updated_at, flush, and record the audit
+    row. Returns the snapshots before and after."""
+    before = snapshot(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    row.updated_at = now
+    s.add(row)
+    await s.flush()
+    after = snapshot(row)
+    record(s, actor_id, now, entity, id_of(row), action, before, after)
+    return before, after

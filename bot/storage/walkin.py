@@ -19,7 +19,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.walkin import TZ, ScheduleException, SessionRule
 from bot.domain.walkin_csv import SessionRow
+from bot.storage import audit
 from bot.storage.audit import record as _audit
+from bot.storage.audit import snapshot
 from bot.storage.models import Municipality, WalkInException, WalkInSession, id_of
 
 log = logging.getLogger(__name__)
@@ -226,14 +228,6 @@ async def exceptions_from(
 # --------------------------------------------------------------------------- writing
 
 
-def snapshot(row: WalkInSession | WalkInException) -> dict[str, Any]:
-    """JSON-safe copy of a row for the audit log."""
-    out: dict[str, Any] = {}
-    for key, value in row.model_dump().items():
-        out[key] = value.isoformat() if isinstance(value, date | time | datetime) else value
-    return out
-
-
 def _check_times(start: time, end: time) -> None:
     if start >= end:
         raise ValueError("start must be before end")
@@ -405,13 +399,7 @@ async def _apply(
     action: str,
 ) -> None:
     """Set `changes` on a session and write the audit row with before and after."""
-    before = snapshot(row)
-    for key, value in changes.items():
-        setattr(row, key, value)
-    row.updated_at = now
-    s.add(row)
-    await s.flush()
-    _audit(s, actor_id, now, SESSION, id_of(row), action, before, snapshot(row))
+    await audit.change(s, row, changes, now, actor_id=actor_id, entity=SESSION, action=action)
 
 
 async def _refuse_clash(

@@ -17,10 +17,10 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.week import ContactRow, IndirectRow
-from bot.storage import idempotent
+from bot.storage import audit, idempotent
+from bot.storage.audit import snapshot
 from bot.storage.models import (
     ActivityType,
-    AuditLog,
     Contact,
     ContactTheme,
     Deelopdracht,
@@ -378,17 +378,6 @@ async def get_entry(s: AsyncSession, entity: str, entry_id: int, expert_id: int)
     return _to_entry(entity, row) if row is not None else None
 
 
-def snapshot(row: Any) -> dict[str, Any]:
-    """The row's columns as JSON-safe values, for audit_log.before / after."""
-    out: dict[str, Any] = {}
-    for column in row.__table__.columns:
-        value = getattr(row, column.name)
-        if isinstance(value, date | datetime):
-            value = value.isoformat()
-        out[column.name] = value
-    return out
-
-
 async def _own_row(s: AsyncSession, entity: str, entry_id: int, expert_id: int) -> Any | None:
     t: Any = ENTITIES.get(entity)
     if t is None:
@@ -419,59 +408,34 @@ async def update_entry(
         return False
     if all(getattr(row, k) == v for k, v in changes.items()):
         return False
-    before = snapshot(row)
-    for key, value in changes.items():
-        setattr(row, key, value)
     if entity == "contact" and "municipality_id" in changes:
-        # A vindplek or deelopdracht belongs to one municipality; drop one that no longer fits.
-        if row.vindplek_id is not None:
-            place = await s.get(Vindplek, row.vindplek_id)
-            if place is None or place.municipality_id != row.municipality_id:
-                row.vindplek_id = None
-        if row.deelopdracht_id is not None:
-            assignment = await s.get(Deelopdracht, row.deelopdracht_id)
-            if assignment is None or assignment.municipality_id != row.municipality_id:
-                row.deelopdracht_id = None
-    row.updated_at = now
-    s.add(row)
-    await s.flush()
-    after = snapshot(row)
-    s.add(
-        AuditLog(
-            actor_id=expert_id,
-            at=now,
-            entity=entity,
-            entity_id=entry_id,
-            action="edit",
-            before=before,
-            after=after,
-        )
-    )
+        changes = {**changes, **await _links_left_behind(s, row, changes["municipality_id"])}
+    before, after = await audit.change(s, row, changes, now, actor_id=expert_id, entity=entity)
     if entity == "contact":
         # The story told with a contact shares its date, municipality and deelopdracht.
         shared = ("work_date", "municipality_id", "deelopdracht_id")
         follow = {k: getattr(row, k) for k in shared if before[k] != after[k]}
         for story in await _contact_stories(s, entry_id, expert_id):
-            if all(getattr(story, k) == v for k, v in follow.items()):
-                continue
-            story_before = snapshot(story)
-            for key, value in follow.items():
-                setattr(story, key, value)
-            story.updated_at = now
-            s.add(story)
-            await s.flush()
-            s.add(
-                AuditLog(
-                    actor_id=expert_id,
-                    at=now,
-                    entity="story",
-                    entity_id=id_of(story),
-                    action="edit",
-                    before=story_before,
-                    after=snapshot(story),
-                )
-            )
+            if not all(getattr(story, k) == v for k, v in follow.items()):
+                await audit.change(s, story, follow, now, actor_id=expert_id, entity="story")
     return True
+
+
+async def _links_left_behind(
+    s: AsyncSession, row: Contact, municipality_id: int
+) -> dict[str, None]:
+    """A vindplek or deelopdracht belongs to one municipality: the links of `row` that no
+    longer fit when it moves to `municipality_id`, set to None."""
+    dropped: dict[str, None] = {}
+    if row.vindplek_id is not None:
+        place = await s.get(Vindplek, row.vindplek_id)
+        if place is None or place.municipality_id != municipality_id:
+            dropped["vindplek_id"] = None
+    if row.deelopdracht_id is not None:
+        assignment = await s.get(Deelopdracht, row.deelopdracht_id)
+        if assignment is None or assignment.municipality_id != municipality_id:
+            dropped["deelopdracht_id"] = None
+    return dropped
 
 
 async def _contact_stories(s: AsyncSession, contact_id: int, expert_id: int) -> list[Story]:
@@ -523,15 +487,5 @@ async def _soft_delete(
     if result.rowcount != 1:
         return False
     await s.refresh(row)
-    s.add(
-        AuditLog(
-            actor_id=expert_id,
-            at=now,
-            entity=entity,
-            entity_id=entry_id,
-            action="delete",
-            before=before,
-            after=snapshot(row),
-        )
-    )
+    audit.record(s, expert_id, now, entity, entry_id, "delete", before, snapshot(row))
     return True
