@@ -386,20 +386,8 @@ async def update_session(
         return False
     _check_times(changes.get("start_time", row.start_time), changes.get("end_time", row.end_time))
     await _refuse_clash(s, row, changes, _today(now))
-    await _apply(s, row, changes, now, actor_id, "edit")
+    await audit.change(s, row, changes, now, actor_id=actor_id, entity=SESSION)
     return True
-
-
-async def _apply(
-    s: AsyncSession,
-    row: WalkInSession,
-    changes: dict[str, Any],
-    now: datetime,
-    actor_id: int | None,
-    action: str,
-) -> None:
-    """Set `changes` on a session and write the audit row with before and after."""
-    await audit.change(s, row, changes, now, actor_id=actor_id, entity=SESSION, action=action)
 
 
 async def _refuse_clash(
@@ -515,7 +503,7 @@ async def stop_session(
     row = await s.get(WalkInSession, session_id)
     if row is None or not row.active:
         return False
-    await _apply(s, row, changes, now, actor_id, "delete")
+    await audit.change(s, row, changes, now, actor_id=actor_id, entity=SESSION, action="delete")
     return True
 
 
