@@ -27,7 +27,7 @@ HEADER = "gemeente,plek,adres,weekdag,begin,einde,opmerking\n"
 
 
 def rule(weekday: int, **kw) -> SessionRule:
-    return SessionRule(1, "Venlo", "De Kolk", "Markt 1", weekday, time(10), time(12), **kw)
+    return SessionRule("Venlo", "De Kolk", "Markt 1", weekday, time(10), time(12), id=1, **kw)
 
 
 def test_upcoming_dates_follow_the_weekday_and_validity():

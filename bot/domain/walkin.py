@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -67,10 +67,10 @@ _SESSION_KINDS: frozenset[str] = frozenset({"inloop", "spreekuur"})
 
 
 @dataclass(frozen=True, slots=True)
-class SessionRule:
-    """A weekly recurring session. weekday: 0=Monday .. 6=Sunday; times are local wall clock."""
+class WeeklySession:
+    """What defines a weekly session: where, which day, which times, from when until when.
+    weekday: 0=Monday .. 6=Sunday; times are local wall clock."""
 
-    id: int
     municipality: str
     place: str
     address: str
@@ -82,6 +82,13 @@ class SessionRule:
     open_on_holidays: bool = False
     note: str | None = None
     kind: SessionKind = "inloop"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRule(WeeklySession):
+    """A stored weekly session (`id`), checked when it is made."""
+
+    id: int = field(kw_only=True)
 
     def __post_init__(self) -> None:
         # Fail at construction: a bad rule would otherwise silently never (or always) show up.

@@ -29,12 +29,12 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, time
 
 from bot.domain import weekdays
 from bot.domain.places import resolve_municipality
-from bot.domain.walkin import SessionKind, SessionRule
+from bot.domain.walkin import SessionKind, SessionRule, WeeklySession
 
 __all__ = [
     "MAX_LENGTHS",
@@ -111,18 +111,9 @@ class CsvError:
 
 
 @dataclass(frozen=True)
-class SessionRow:
-    municipality: str  # canonical municipality name
-    place: str
-    address: str
-    weekday: int  # 0 = Monday
-    start: time
-    end: time
-    valid_from: date | None = None
-    valid_until: date | None = None
-    open_on_holidays: bool = False
-    note: str | None = None
-    kind: SessionKind = "inloop"
+class SessionRow(WeeklySession):
+    """A session as a CSV line gives it (`municipality` is the canonical name)."""
+
     line: int = field(default=0, compare=False)  # where it came from, for messages
 
     def natural_key(self) -> tuple[str, str, int, time, time, date | None]:
@@ -131,20 +122,8 @@ class SessionRow:
 
     def to_rule(self, id: int) -> SessionRule:
         """As a schedule rule, e.g. to preview the coming weeks before importing."""
-        return SessionRule(
-            id=id,
-            municipality=self.municipality,
-            place=self.place,
-            address=self.address,
-            weekday=self.weekday,
-            start=self.start,
-            end=self.end,
-            valid_from=self.valid_from,
-            valid_until=self.valid_until,
-            open_on_holidays=self.open_on_holidays,
-            note=self.note,
-            kind=self.kind,
-        )
+        schedule = {f.name: getattr(self, f.name) for f in fields(WeeklySession)}
+        return SessionRule(id=id, **schedule)
 
 
 @dataclass(frozen=True)
