@@ -159,13 +159,14 @@ def build_application(
 
 
 def journey_modules() -> list[Any]:
-    """The handler modules, in the order their handlers are tried."""
+    """The handler modules (and the text flows /signaal and /verhaal), each with
+    `register(application, router)`, in the order their handlers are tried."""
     return [
         start,
         contact,
         hours,
-        signals,
-        stories,
+        signals.SIGNAL,
+        stories.STORY,
         week,
         corrections,
         walkin_admin,

@@ -315,7 +315,3 @@ SIGNAL = TextFlow(
     with_kind=True,
     max_chars=MAX_SIGNAL_CHARS,
 )
-
-
-def register(application: Application, router: TextRouter) -> None:
-    SIGNAL.register(application, router)

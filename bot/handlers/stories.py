@@ -6,12 +6,9 @@ without a kind, and with a reminder up front that the story must not identify an
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from bot.domain import limits
 from bot.handlers.signals import TextFlow
 from bot.i18n import N_
-from bot.router import TextRouter
 
 MAX_STORY_CHARS = limits.MAX_STORY_CHARS
 
@@ -30,7 +27,3 @@ STORY = TextFlow(
     with_kind=False,
     max_chars=MAX_STORY_CHARS,
 )
-
-
-def register(application: Application, router: TextRouter) -> None:
-    STORY.register(application, router)

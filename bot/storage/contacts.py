@@ -161,16 +161,6 @@ async def municipalities(s: AsyncSession) -> list[Municipality]:
     )
 
 
-async def municipality(s: AsyncSession, municipality_id: int) -> Municipality | None:
-    return await s.get(Municipality, municipality_id)
-
-
-async def municipality_by_name(s: AsyncSession, name: str) -> Municipality | None:
-    return (
-        await s.exec(select(Municipality).where(func.lower(Municipality.name) == name.lower()))
-    ).first()
-
-
 async def vindplekken(
     s: AsyncSession, municipality_id: int, expert_id: int | None = None, limit: int = 10
 ) -> list[Vindplek]:
