@@ -9,11 +9,12 @@ type the number to press one.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
@@ -324,6 +325,17 @@ DEMO_STORIES = (
 )
 
 
+# Last week's signals (gemist aanbod in Venlo, a trend in Roermond) and story (Venray).
+DEMO_SIGNALS = (
+    "In Blerick is geen inloop op de avond; werkende mensen missen die.",
+    "Meer jongeren met schulden door kopen op afbetaling.",
+)
+DEMO_STORY_LAST_WEEK = (
+    "Een man die al jaren niemand binnenliet, kwam na drie keer koffie zelf "
+    "naar de inloop. Nu gaat hij mee naar de schuldhulp."
+)
+
+
 async def seed_demo_data(engine: Any, now: datetime) -> None:
     """Sample colleagues with two weeks of logged work, and the example walk-in schedule."""
     from bot.domain.walkin_csv import parse_sessions_csv
@@ -362,41 +374,75 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
             "Horst aan de Maas",
             "Echt-Susteren",
         ]
-        key = 0
+        keys = (f"demo-{n}" for n in itertools.count(1))
+
+        async def contact(
+            user: User, day: date, residents: int, pick: Callable[[], list[Theme]]
+        ) -> None:
+            c = Contact(
+                submission_key=next(keys),
+                expert_id=id_of(user),
+                work_date=day,
+                duration_minutes=rng.choice([30, 45, 60, 90]),
+                municipality_id=id_of(munis[rng.choice(weighted)]),
+                activity_type_id=id_of(rng.choice(acts)),
+                residents_count=residents,
+                residents_new=rng.randint(0, residents),
+                reach_channel_id=rng.choice(reach).id,
+            )
+            s.add(c)
+            await s.flush()
+            for theme in pick():
+                s.add(ContactTheme(contact_id=id_of(c), theme_id=id_of(theme)))
+
+        def one_or_two_themes() -> list[Theme]:
+            return rng.sample(themes, rng.randint(1, 2))
+
+        def indirect_hours(user: User, day: date) -> None:
+            s.add(
+                IndirectHours(
+                    submission_key=next(keys),
+                    expert_id=id_of(user),
+                    work_date=day,
+                    duration_minutes=rng.choice([30, 60]),
+                    kind_id=id_of(rng.choice(kinds)),
+                    municipality_id=munis[rng.choice(weighted)].id,
+                )
+            )
+
+        def note(
+            model: type[Signal] | type[Story],
+            key: str,
+            i: int,
+            day: date,
+            muni: str,
+            text: str,
+            **kw: Any,
+        ) -> None:
+            """A signal or story by the i-th colleague (round robin)."""
+            expert = colleagues[i % len(colleagues)]
+            s.add(
+                model(
+                    submission_key=key,
+                    expert_id=id_of(expert),
+                    work_date=day,
+                    municipality_id=munis[muni].id,
+                    text=text,
+                    **kw,
+                )
+            )
+
         for back in range(1, 15):
             day = today - timedelta(days=back)
             if day.weekday() >= 5:
                 continue
             for user in colleagues:
                 for _ in range(rng.randint(1, 3)):
-                    key += 1
                     residents = rng.choice([1, 1, 1, 2, 3, 6])
-                    c = Contact(
-                        submission_key=f"demo-{key}",
-                        expert_id=id_of(user),
-                        work_date=day,
-                        duration_minutes=rng.choice([30, 45, 60, 90]),
-                        municipality_id=id_of(munis[rng.choice(weighted)]),
-                        activity_type_id=id_of(rng.choice(acts)),
-                        residents_count=residents,
-                        residents_new=rng.randint(0, residents),
-                        reach_channel_id=rng.choice(reach).id,
+                    await contact(
+                        user, day, residents, lambda: rng.sample(themes, rng.randint(1, 2))
                     )
-                    s.add(c)
-                    await s.flush()
-                    for theme in rng.sample(themes, rng.randint(1, 2)):
-                        s.add(ContactTheme(contact_id=id_of(c), theme_id=id_of(theme)))
-                key += 1
-                s.add(
-                    IndirectHours(
-                        submission_key=f"demo-{key}",
-                        expert_id=id_of(user),
-                        work_date=day,
-                        duration_minutes=rng.choice([30, 60]),
-                        kind_id=id_of(rng.choice(kinds)),
-                        municipality_id=munis[rng.choice(weighted)].id,
-                    )
-                )
+                indirect_hours(user, day)
         # Thinner history back to the start of the last finished half year, so the
         # coordinator persona's /rapport has a whole period to report on.
         since = containing(HALF, today).previous().start
@@ -407,75 +453,18 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
             for user in colleagues:
                 if rng.random() < 0.5:
                     continue
-                key += 1
                 residents = rng.choice([1, 1, 2, 3])
-                c = Contact(
-                    submission_key=f"demo-{key}",
-                    expert_id=id_of(user),
-                    work_date=day,
-                    duration_minutes=rng.choice([30, 45, 60, 90]),
-                    municipality_id=id_of(munis[rng.choice(weighted)]),
-                    activity_type_id=id_of(rng.choice(acts)),
-                    residents_count=residents,
-                    residents_new=rng.randint(0, residents),
-                    reach_channel_id=rng.choice(reach).id,
-                )
-                s.add(c)
-                await s.flush()
-                s.add(ContactTheme(contact_id=id_of(c), theme_id=id_of(rng.choice(themes))))
+                await contact(user, day, residents, lambda: [rng.choice(themes)])
                 if rng.random() < 0.3:
-                    key += 1
-                    s.add(
-                        IndirectHours(
-                            submission_key=f"demo-{key}",
-                            expert_id=id_of(user),
-                            work_date=day,
-                            duration_minutes=rng.choice([30, 60]),
-                            kind_id=id_of(rng.choice(kinds)),
-                            municipality_id=munis[rng.choice(weighted)].id,
-                        )
-                    )
+                    indirect_hours(user, day)
         for i, (muni, text) in enumerate(DEMO_STORIES):
-            s.add(
-                Story(
-                    submission_key=f"demo-story-old-{i}",
-                    expert_id=id_of(colleagues[i % len(colleagues)]),
-                    work_date=since + timedelta(days=20 + 40 * i),
-                    municipality_id=munis[muni].id,
-                    text=text,
-                )
-            )
+            day = since + timedelta(days=20 + 40 * i)
+            note(Story, f"demo-story-old-{i}", i, day, muni, text)
         last_week = today - timedelta(days=today.weekday() + 5)
-        s.add(
-            Signal(
-                submission_key="demo-sig-1",
-                expert_id=id_of(colleagues[0]),
-                work_date=last_week,
-                kind_id=id_of(signal_kinds["gemist_aanbod"]),
-                municipality_id=munis["Venlo"].id,
-                text="In Blerick is geen inloop op de avond; werkende mensen missen die.",
-            )
-        )
-        s.add(
-            Signal(
-                submission_key="demo-sig-2",
-                expert_id=id_of(colleagues[1]),
-                work_date=last_week,
-                kind_id=id_of(signal_kinds["trend"]),
-                municipality_id=munis["Roermond"].id,
-                text="Meer jongeren met schulden door kopen op afbetaling.",
-            )
-        )
-        s.add(
-            Story(
-                submission_key="demo-story-1",
-                expert_id=id_of(colleagues[2]),
-                work_date=last_week,
-                municipality_id=munis["Venray"].id,
-                text="Een man die al jaren niemand binnenliet, kwam na drie keer koffie zelf "
-                "naar de inloop. Nu gaat hij mee naar de schuldhulp.",
-            )
-        )
+        gemist, trend = id_of(signal_kinds["gemist_aanbod"]), id_of(signal_kinds["trend"])
+        note(Signal, "demo-sig-1", 0, last_week, "Venlo", DEMO_SIGNALS[0], kind_id=gemist)
+        note(Signal, "demo-sig-2", 1, last_week, "Roermond", DEMO_SIGNALS[1], kind_id=trend)
+        note(Story, "demo-story-1", 2, last_week, "Venray", DEMO_STORY_LAST_WEEK)
         csv_text = resources.files("bot.data").joinpath("inloop_voorbeeld.csv").read_text("utf-8")
         parsed = parse_sessions_csv(csv_text)
         if parsed.errors:

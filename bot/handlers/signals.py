@@ -63,16 +63,23 @@ async def _no_data(turn: Turn[TextView]) -> dict[str, Any]:
 class TextFlow:
     """A short dialogue that ends in one free-text entry (a signal or a story)."""
 
-    flow: str  # conversation_draft.flow
+    flow: str  # conversation_draft.flow, and the command: /signaal, /verhaal
     prefix: str  # callback prefix
-    command: str  # e.g. "/signaal"
     entity: str  # worklog entity: signal | story
     title: str  # msgid
     intro: str | None  # msgid shown at the start (and above the text question)
     text_question: str  # msgid
     saved: str  # msgid, with {summary}
-    with_kind: bool
     max_chars: int
+
+    @property
+    def command(self) -> str:
+        return f"/{self.flow}"
+
+    @property
+    def with_kind(self) -> bool:
+        """A signal has a kind (trend, gemist aanbod, ...); a story has none."""
+        return self.entity == "signal"
 
     @property
     def edit_targets(self) -> dict[str, str]:
@@ -301,17 +308,13 @@ class TextFlow:
         self.dialogue.register(application, router)
 
 
-MAX_SIGNAL_CHARS = limits.MAX_SIGNAL_CHARS
-
 SIGNAL = TextFlow(
     flow="signaal",
     prefix="s",
-    command="/signaal",
     entity="signal",
     title=N_("Signaal"),
     intro=None,
     text_question=N_("Beschrijf het signaal in een paar zinnen. Wat zag of hoorde je?"),
     saved=N_("Dank je! Je signaal is opgeslagen."),
-    with_kind=True,
-    max_chars=MAX_SIGNAL_CHARS,
+    max_chars=limits.MAX_SIGNAL_CHARS,
 )

@@ -10,12 +10,9 @@ from bot.domain import limits
 from bot.handlers.signals import TextFlow
 from bot.i18n import N_
 
-MAX_STORY_CHARS = limits.MAX_STORY_CHARS
-
 STORY = TextFlow(
     flow="verhaal",
     prefix="v",
-    command="/verhaal",
     entity="story",
     title=N_("Verhaal"),
     intro=N_(
@@ -24,6 +21,5 @@ STORY = TextFlow(
     ),
     text_question=N_("Wat gebeurde er, en wat maakte het verschil?"),
     saved=N_("Dank je! Je verhaal is opgeslagen."),
-    with_kind=False,
-    max_chars=MAX_STORY_CHARS,
+    max_chars=limits.MAX_STORY_CHARS,
 )
