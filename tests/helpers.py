@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import Contact, ContactTheme, IndirectHours
+from bot.storage import walkin
+from bot.storage.models import Contact, ContactTheme, IndirectHours, WalkInException
 
 _keys = itertools.count(1)
 
 
 def _key(prefix: str) -> str:
     return f"{prefix}{next(_keys)}"
+
+
+def _entry(model: type[Any], prefix: str, expert_id: int, day: date, minutes: int, **columns: Any):
+    """A timed entry; `submission_key` is a fresh one unless given."""
+    columns.setdefault("submission_key", _key(prefix))
+    return model(expert_id=expert_id, work_date=day, duration_minutes=minutes, **columns)
 
 
 def contact_row(
@@ -28,11 +35,12 @@ def contact_row(
     **columns: Any,
 ) -> Contact:
     """A contact; `submission_key` is a fresh one unless given."""
-    columns.setdefault("submission_key", _key("c"))
-    return Contact(
-        expert_id=expert_id,
-        work_date=day,
-        duration_minutes=minutes,
+    return _entry(
+        Contact,
+        "c",
+        expert_id,
+        day,
+        minutes,
         municipality_id=municipality_id,
         activity_type_id=activity_type_id,
         **columns,
@@ -67,12 +75,38 @@ def hours_row(
     **columns: Any,
 ) -> IndirectHours:
     """Indirect hours; `submission_key` is a fresh one unless given."""
-    columns.setdefault("submission_key", _key("h"))
-    return IndirectHours(
-        expert_id=expert_id,
-        work_date=day,
-        duration_minutes=minutes,
+    return _entry(
+        IndirectHours,
+        "h",
+        expert_id,
+        day,
+        minutes,
         kind_id=kind_id,
         municipality_id=municipality_id,
+        **columns,
+    )
+
+
+async def add_extra_date(
+    s: AsyncSession,
+    municipality_id: int,
+    on_date: date,
+    hours: tuple[int, int],
+    place: str,
+    address: str,
+    now: datetime,
+    **columns: Any,
+) -> WalkInException | None:
+    """An extra walk-in date from hours[0]:00 to hours[1]:00 (None: it was already there)."""
+    start, end = (time(hour) for hour in hours)
+    return await walkin.add_extra_date(
+        s,
+        municipality_id=municipality_id,
+        on_date=on_date,
+        start=start,
+        end=end,
+        place=place,
+        address=address,
+        now=now,
         **columns,
     )

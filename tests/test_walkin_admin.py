@@ -16,6 +16,7 @@ from bot.handlers.walkin_admin import parse_day, parse_time_range
 from bot.storage import walkin as repo
 from bot.storage.db import transaction
 from bot.storage.models import AuditLog, ConversationDraft, WalkInException, WalkInSession
+from tests import helpers
 
 SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
 TUESDAY_MORNING = datetime(2026, 3, 3, 10, 30, tzinfo=TZ)
@@ -443,15 +444,14 @@ async def test_take_away_an_extra_date(bot):
     async def add_market() -> int:
         async with transaction(bot.services.sessions) as s:
             weert = await repo.municipality_by_name(s, "Weert")
-            extra = await repo.add_extra_date(
+            extra = await helpers.add_extra_date(
                 s,
-                municipality_id=weert.id,
-                on_date=date(2026, 3, 7),
-                start=time(14),
-                end=time(17),
-                place="Markt & Co <Weert>",
-                address="Markt 1 Weert",
-                now=bot.clock.now(),
+                weert.id,
+                date(2026, 3, 7),
+                (14, 17),
+                "Markt & Co <Weert>",
+                "Markt 1 Weert",
+                bot.clock.now(),
             )
             return extra.id
 
@@ -486,15 +486,14 @@ async def test_a_long_overview_is_split_between_lines(bot):
     async with transaction(bot.services.sessions) as s:
         venlo = await repo.municipality_by_name(s, "Venlo")
         for i in range(120):
-            await repo.add_extra_date(
+            await helpers.add_extra_date(
                 s,
-                municipality_id=venlo.id,
-                on_date=date(2026, 3, 4) + timedelta(days=i),
-                start=time(10),
-                end=time(12),
-                place=f"Zaal & Co <{i:03d}> " + "x" * 20,
-                address="Markt 1 Venlo",
-                now=bot.clock.now(),
+                venlo.id,
+                date(2026, 3, 4) + timedelta(days=i),
+                (10, 12),
+                f"Zaal & Co <{i:03d}> " + "x" * 20,
+                "Markt 1 Venlo",
+                bot.clock.now(),
             )
     carla = await admin(bot, "Overzicht per gemeente")
     replies = await carla.press("Venlo")

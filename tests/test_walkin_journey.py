@@ -21,6 +21,7 @@ from bot.domain.walkin import TZ
 from bot.domain.walkin_csv import SessionRow, parse_sessions_csv
 from bot.storage import walkin as repo
 from bot.storage.db import transaction
+from tests import helpers
 
 SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
 # Tuesday 3 March 2026, 10:30 in Amsterdam (winter time).
@@ -474,15 +475,14 @@ async def test_cancelled_and_extra_dates(bot):
     async with transaction(bot.services.sessions) as s:
         venlo = await repo.municipality_by_name(s, "Venlo")
         await repo.cancel_date(s, kolk, date(2026, 3, 10), bot.clock.now())
-        await repo.add_extra_date(
+        await helpers.add_extra_date(
             s,
-            municipality_id=venlo.id,
-            on_date=date(2026, 3, 7),
-            start=time(11),
-            end=time(13),
-            place="Markthal Venlo",
-            address="Nieuwstraat 2 Venlo",
-            now=bot.clock.now(),
+            venlo.id,
+            date(2026, 3, 7),
+            (11, 13),
+            "Markthal Venlo",
+            "Nieuwstraat 2 Venlo",
+            bot.clock.now(),
         )
     rita = bot.resident("Rita")
     text = (await rita.says("volgende week dinsdag inloop venlo")).only.text

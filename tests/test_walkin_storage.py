@@ -15,6 +15,7 @@ from bot.domain.walkin_csv import parse_sessions_csv
 from bot.storage import walkin as repo
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import AuditLog, WalkInException, WalkInSession
+from tests import helpers
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tuesday 3 March 2026
 TUE, WED = date(2026, 3, 3), date(2026, 3, 4)
@@ -100,16 +101,15 @@ async def test_extra_dates_stand_alone_and_outlive_their_session(engine):
     async with transaction(factory) as s:
         venlo = await _muni(s, "Venlo")
         extra, again = [
-            await repo.add_extra_date(
+            await helpers.add_extra_date(
                 s,
-                municipality_id=venlo.id,
-                on_date=date(2026, 3, 7),
-                start=time(10),
-                end=time(12),
-                place="Stadswinkel",
-                address="Markt 1",
+                venlo.id,
+                date(2026, 3, 7),
+                (10, 12),
+                "Stadswinkel",
+                "Markt 1",
+                NOW,
                 session_id=session_id,
-                now=NOW,
             )
             for session_id in (spreekuur.id, None)
         ]
@@ -330,15 +330,8 @@ async def test_undo_a_cancelled_or_extra_date_leaves_an_audit_row(engine):
     async with transaction(factory) as s:
         m = await _muni(s, "Venlo")
         await repo.cancel_date(s, kolk.id, date(2026, 3, 10), NOW)
-        extra = await repo.add_extra_date(
-            s,
-            municipality_id=m.id,
-            on_date=date(2026, 3, 14),
-            start=time(10),
-            end=time(12),
-            place="Markt",
-            address="Markt 1",
-            now=NOW,
+        extra = await helpers.add_extra_date(
+            s, m.id, date(2026, 3, 14), (10, 12), "Markt", "Markt 1", NOW
         )
         cancelled = (
             await s.exec(select(WalkInException).where(WalkInException.kind == "cancelled"))
