@@ -168,23 +168,14 @@ def telegram_request(
     on aiohttp (default: about half the CPU per call, bench/README.md) or ptb's httpx.
     ``trust_env``: proxy settings from the environment (HTTPS_PROXY, NO_PROXY), as httpx does
     by default."""
-    pool = 1 if polling else 256
-    if backend == "httpx":
-        return HTTPXRequest(
-            connection_pool_size=pool,
-            read_timeout=timeout,
-            write_timeout=timeout,
-            connect_timeout=timeout,
-            pool_timeout=1.0,
-            media_write_timeout=20.0,
-            httpx_kwargs={"trust_env": trust_env},
-        )
-    return AiohttpRequest(
-        connection_pool_size=pool,
+    common: dict[str, Any] = dict(
+        connection_pool_size=1 if polling else 256,
         read_timeout=timeout,
         write_timeout=timeout,
         connect_timeout=timeout,
         pool_timeout=1.0,
         media_write_timeout=20.0,
-        trust_env=trust_env,
     )
+    if backend == "httpx":
+        return HTTPXRequest(**common, httpx_kwargs={"trust_env": trust_env})
+    return AiohttpRequest(**common, trust_env=trust_env)

@@ -23,6 +23,7 @@ FrozenClock. All times are decided in Europe/Amsterdam (`settings.tz`).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import secrets
@@ -437,18 +438,16 @@ async def run_digest(
         # The digest counts as delivered once its first message is: the row is finished right
         # then, so no later pass (or a crash) can ever send a coordinator a second copy. A later
         # chunk or the chart that does not go through is logged, not retried.
-        claimed_at = now
+        claim = reports.DigestClaim(r.user_id, kind, key, owner, claimed_at=now)
 
         async def first_send(call: Callable[[], Awaitable[Message]]) -> Message:
-            nonlocal claimed_at
+            nonlocal claim
             at = services.now()
             async with transaction(services.sessions) as s:
-                renewed = await reports.renew_digest_claim(
-                    s, r.user_id, kind, key, owner=owner, claimed_at=claimed_at, now=at
-                )
+                renewed = await reports.renew_digest_claim(s, claim, now=at)
             if not renewed:
                 raise TakenOver
-            claimed_at = at
+            claim = dataclasses.replace(claim, claimed_at=at)
             return await call()
 
         calls = digest_calls(bot, r.chat_id, rendered[r.language])
@@ -460,16 +459,7 @@ async def run_digest(
         status = outcome.status
         done_at = services.now()
         async with transaction(services.sessions) as s:
-            mine = await reports.finish_digest(
-                s,
-                r.user_id,
-                kind,
-                key,
-                owner=owner,
-                claimed_at=claimed_at,
-                status=status,
-                now=done_at,
-            )
+            mine = await reports.finish_digest(s, claim, status, now=done_at)
             if status == "blocked":
                 await users.mark_blocked(s, r.user_id, done_at)
         if status == "sent":

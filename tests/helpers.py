@@ -8,16 +8,41 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import walkin
-from bot.storage.models import Contact, ContactTheme, IndirectHours, WalkInException
+from bot.storage.models import (
+    VOCAB_TABLES,
+    Contact,
+    ContactTheme,
+    IndirectHours,
+    Municipality,
+    WalkInException,
+)
 
 _keys = itertools.count(1)
+
+# The vocabularies `reference_ids` returns, under these keys (of VOCAB_TABLES).
+VOCABULARIES = {
+    "theme": "themes",
+    "activity": "activity_types",
+    "indirect": "indirect_kinds",
+    "referral": "referral_targets",
+    "signal": "signal_kinds",
+}
 
 
 def _key(prefix: str) -> str:
     return f"{prefix}{next(_keys)}"
+
+
+async def reference_ids(s: AsyncSession) -> dict[str, dict[str, int]]:
+    """Ids of the seeded reference rows: "muni" by name, each of VOCABULARIES by code."""
+    out = {"muni": {m.name: m.id for m in (await s.exec(select(Municipality))).all()}}
+    for key, table in VOCABULARIES.items():
+        out[key] = {v.code: v.id for v in (await s.exec(select(VOCAB_TABLES[table]))).all()}
+    return out
 
 
 def _entry(model: type[Any], prefix: str, expert_id: int, day: date, minutes: int, **columns: Any):

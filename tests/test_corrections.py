@@ -16,14 +16,12 @@ from bot.storage.models import (
     Contact,
     Deelopdracht,
     IndirectHours,
-    IndirectKind,
     Municipality,
     Signal,
-    SignalKind,
     Story,
     User,
 )
-from tests.helpers import contact_row
+from tests.helpers import contact_row, reference_ids
 from tests.test_contact_dialogue import walk_first_contact
 
 NOW = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
@@ -38,11 +36,8 @@ async def _setup(engine):
         s.add(anna)
         s.add(bob)
     async with factory() as s:
-        munis = {m.name: m.id for m in (await s.exec(select(Municipality))).all()}
-        kinds = {k.code: k.id for k in (await s.exec(select(IndirectKind))).all()}
-        sig = {k.code: k.id for k in (await s.exec(select(SignalKind))).all()}
-        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
-    return factory, anna, bob, munis, kinds, sig, act.id
+        r = await reference_ids(s)
+    return factory, anna, bob, r["muni"], r["indirect"], r["signal"], r["activity"]["inloop"]
 
 
 async def _add_hours(

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select as sm_select
 from telegram.error import TimedOut
@@ -22,16 +21,10 @@ from bot.sender import Pacer, Sender
 from bot.storage import reports
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
-    ActivityType,
     DayOff,
     DigestDelivery,
-    IndirectKind,
-    Municipality,
-    ReferralTarget,
     Signal,
-    SignalKind,
     Story,
-    Theme,
     User,
 )
 from tests import helpers
@@ -47,18 +40,8 @@ _keys = itertools.count(1)
 
 async def refs(engine: AsyncEngine) -> dict[str, dict[str, int]]:
     """Ids of seeded reference rows by name/code."""
-    out: dict[str, dict[str, int]] = {}
     async with session_factory(engine)() as s:
-        out["muni"] = dict((await s.exec(select(Municipality.name, Municipality.id))).all())
-        for key, model in (
-            ("theme", Theme),
-            ("activity", ActivityType),
-            ("indirect", IndirectKind),
-            ("referral", ReferralTarget),
-            ("signal", SignalKind),
-        ):
-            out[key] = dict((await s.exec(select(model.code, model.id))).all())
-    return out
+        return await helpers.reference_ids(s)
 
 
 async def add_user(

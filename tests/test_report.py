@@ -49,7 +49,6 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pypdf
 import pytest
-from sqlalchemy import select
 
 from bot.cli import main
 from bot.domain.digest import IsoWeek
@@ -59,19 +58,13 @@ from bot.report import ReportFile, UnknownMunicipality, build_pack
 from bot.storage import report_content, reports, worklog
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
-    ActivityType,
     Deelopdracht,
-    IndirectKind,
-    Municipality,
-    ReferralTarget,
     Signal,
-    SignalKind,
     Story,
-    Theme,
     User,
     Vindplek,
 )
-from tests.helpers import add_contact, hours_row
+from tests.helpers import add_contact, hours_row, reference_ids
 
 TZ = ZoneInfo("Europe/Amsterdam")
 H1 = parse_period("2026-H1")
@@ -83,13 +76,9 @@ _keys = itertools.count(1)
 async def seed(engine) -> dict[str, int]:
     factory = session_factory(engine)
     async with transaction(factory) as s:
-
-        async def ids(model) -> dict[str, int]:
-            return dict((await s.exec(select(model.code, model.id))).all())
-
-        muni = dict((await s.exec(select(Municipality.name, Municipality.id))).all())
-        theme, act = await ids(Theme), await ids(ActivityType)
-        kind, ref, sig = await ids(IndirectKind), await ids(ReferralTarget), await ids(SignalKind)
+        r = await reference_ids(s)
+        muni, theme, act = r["muni"], r["theme"], r["activity"]
+        kind, ref, sig = r["indirect"], r["referral"], r["signal"]
         anna = User(telegram_user_id=101, chat_id=101, role="expert", display_name="Anna")
         bram = User(telegram_user_id=102, chat_id=102, role="expert", display_name="Bram")
         carla = User(telegram_user_id=103, chat_id=103, role="coordinator", display_name="C")

@@ -225,24 +225,24 @@ def initial_draft(
 # --------------------------------------------------------------------------- completeness
 
 
+# The draft field each required step fills in (themes: at least one).
+STEP_FIELDS = {
+    "date": "work_date",
+    "gemeente": "municipality_id",
+    "activity": "activity",
+    "themes": "themes",
+    "residents": "residents_count",
+    "new": "residents_new",
+    "duration": "duration_minutes",
+}
+
+
 def step_done(draft: ContactDraft, step: str) -> bool:
     """Whether a required step has a value."""
-    match step:
-        case "date":
-            return draft.work_date is not None
-        case "gemeente":
-            return draft.municipality_id is not None
-        case "activity":
-            return draft.activity is not None
-        case "themes":
-            return bool(draft.themes)
-        case "residents":
-            return draft.residents_count is not None
-        case "new":
-            return draft.residents_new is not None
-        case "duration":
-            return draft.duration_minutes is not None
-    return True
+    if step not in STEP_FIELDS:
+        return True
+    value = getattr(draft, STEP_FIELDS[step])
+    return bool(value) if step == "themes" else value is not None
 
 
 def missing(draft: ContactDraft) -> list[str]:

@@ -65,3 +65,12 @@ async def change(
     after = snapshot(row)
     record(s, actor_id, now, entity, id_of(row), action, before, after)
     return before, after
+
+
+async def create(
+    s: AsyncSession, row: Any, now: datetime, *, actor_id: int | None, entity: str
+) -> None:
+    """Add the new `row`, flush (it gets its id) and record its creation."""
+    s.add(row)
+    await s.flush()
+    record(s, actor_id, now, entity, id_of(row), "create", None, snapshot(row))

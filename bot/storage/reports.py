@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import Executable, Select
 from sqlmodel import SQLModel, col
 from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -67,6 +67,9 @@ def _insert(s: AsyncSession, table: sa.Table) -> Any:
     """A dialect INSERT that supports ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
     name = s.get_bind().dialect.name
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
+
+
+_Row = TypeVar("_Row")
 
 
 async def _core(s: AsyncSession, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
@@ -330,21 +333,23 @@ class Recipient:
 async def digest_recipients(s: AsyncSession, registered_before: datetime) -> list[Recipient]:
     """Active coordinators who were registered when the digest fell due."""
     u = table_of(User).c
-    rows = (
-        await _core(
-            s,
-            select(u.id, u.chat_id, u.language, u.display_name)
-            .where(
-                u.role == Role.coordinator.value,
-                u.active,
-                u.deleted_at.is_(None),
-                ~u.blocked_bot,
-                u.created_at <= registered_before,
-            )
-            .order_by(u.id),
-        )
-    ).all()
-    return [Recipient(*r) for r in rows]
+    return await _by_user(
+        s,
+        Recipient,
+        select(u.id, u.chat_id, u.language, u.display_name).where(
+            u.role == Role.coordinator.value,
+            u.active,
+            u.deleted_at.is_(None),
+            ~u.blocked_bot,
+            u.created_at <= registered_before,
+        ),
+    )
+
+
+async def _by_user(s: AsyncSession, cls: Callable[..., _Row], query: Select[Any]) -> list[_Row]:
+    """The rows of `query` (on app_user) in user id order, each made into `cls`."""
+    rows = (await _core(s, query.order_by(table_of(User).c.id))).all()
+    return [cls(*row) for row in rows]
 
 
 async def unfinished_digest_recipients(
@@ -417,58 +422,45 @@ async def claim_digest(
     return bool(taken.rowcount == 1)
 
 
-def _digest_claim_is(
-    recipient_id: int, kind: str, period: str, owner: str, claimed_at: datetime
-) -> sa.ColumnElement[bool]:
+@dataclass(frozen=True)
+class DigestClaim:
+    """One claim on a digest delivery row: who claimed it and when (see `claim_digest`)."""
+
+    recipient_id: int
+    kind: str
+    period: str
+    owner: str
+    claimed_at: datetime
+
+
+def _digest_claim_is(claim: DigestClaim) -> sa.ColumnElement[bool]:
     """The row is still claimed by this claim: same owner and the same claim moment (one
     process can claim a row twice, e.g. a retry pass after its own first pass's lease ran out)."""
     d = table_of(DigestDelivery).c
     return and_(
-        d.recipient_id == recipient_id,
-        d.kind == kind,
-        d.period == period,
-        d.owner == owner,
+        d.recipient_id == claim.recipient_id,
+        d.kind == claim.kind,
+        d.period == claim.period,
+        d.owner == claim.owner,
         d.status == "claimed",
-        d.claimed_at == claimed_at,
+        d.claimed_at == claim.claimed_at,
     )
 
 
-async def renew_digest_claim(
-    s: AsyncSession,
-    recipient_id: int,
-    kind: str,
-    period: str,
-    *,
-    owner: str,
-    claimed_at: datetime,
-    now: datetime,
-) -> bool:
-    """Right before sending: True (and the lease starts again at `now`) when the claim made at
-    `claimed_at` is still ours; False when another pass took it over (then don't send)."""
-    res = await s.exec(
-        update(table_of(DigestDelivery))
-        .where(_digest_claim_is(recipient_id, kind, period, owner, claimed_at))
-        .values(claimed_at=now)
-    )
-    return bool(res.rowcount == 1)
+async def renew_digest_claim(s: AsyncSession, claim: DigestClaim, now: datetime) -> bool:
+    """Right before sending: True (and the lease starts again at `now`) when `claim` is still
+    ours; False when another pass took it over (then don't send)."""
+    return await _update_digest(s, claim, claimed_at=now)
 
 
-async def finish_digest(
-    s: AsyncSession,
-    recipient_id: int,
-    kind: str,
-    period: str,
-    *,
-    owner: str,
-    claimed_at: datetime,
-    status: str,
-    now: datetime,
-) -> bool:
+async def finish_digest(s: AsyncSession, claim: DigestClaim, status: str, now: datetime) -> bool:
     """Record the outcome; only the current claim may (a stale claim changes nothing)."""
+    return await _update_digest(s, claim, status=status, sent_at=now if status == "sent" else None)
+
+
+async def _update_digest(s: AsyncSession, claim: DigestClaim, **values: Any) -> bool:
     res = await s.exec(
-        update(table_of(DigestDelivery))
-        .where(_digest_claim_is(recipient_id, kind, period, owner, claimed_at))
-        .values(status=status, sent_at=now if status == "sent" else None)
+        update(table_of(DigestDelivery)).where(_digest_claim_is(claim)).values(**values)
     )
     return bool(res.rowcount == 1)
 
@@ -542,21 +534,17 @@ async def new_reminder_candidates(
     """
     u = table_of(User).c
     r = table_of(ReminderDelivery).c
-    rows = (
-        await _core(
-            s,
-            select(*_target_columns(u))
-            .where(
-                _reminder_user_filter(u, day),
-                u.reminder_days.contains(str(day.isoweekday())),
-                u.reminder_time <= local_time,
-                ~exists().where(r.user_id == u.id, r.local_date == day),
-                _nothing_logged(u.id, day),
-            )
-            .order_by(u.id),
-        )
-    ).all()
-    return [ReminderTarget(*row) for row in rows]
+    return await _by_user(
+        s,
+        ReminderTarget,
+        select(*_target_columns(u)).where(
+            _reminder_user_filter(u, day),
+            u.reminder_days.contains(str(day.isoweekday())),
+            u.reminder_time <= local_time,
+            ~exists().where(r.user_id == u.id, r.local_date == day),
+            _nothing_logged(u.id, day),
+        ),
+    )
 
 
 async def claim_new_reminders(

@@ -346,9 +346,7 @@ async def add_session(
         note=note,
         created_at=now,
     )
-    s.add(row)
-    await s.flush()
-    _audit(s, actor_id, now, SESSION, id_of(row), "create", None, snapshot(row))
+    await audit.create(s, row, now, actor_id=actor_id, entity=SESSION)
     return row
 
 
@@ -531,9 +529,7 @@ async def cancel_date(
     row = WalkInException(
         session_id=session_id, on_date=on_date, kind="cancelled", note=note, created_at=now
     )
-    s.add(row)
-    await s.flush()
-    _audit(s, actor_id, now, EXCEPTION, id_of(row), "create", None, snapshot(row))
+    await audit.create(s, row, now, actor_id=actor_id, entity=EXCEPTION)
     return True
 
 
@@ -580,9 +576,7 @@ async def add_extra_date(
         note=note,
         created_at=now,
     )
-    s.add(row)
-    await s.flush()
-    _audit(s, actor_id, now, EXCEPTION, id_of(row), "create", None, snapshot(row))
+    await audit.create(s, row, now, actor_id=actor_id, entity=EXCEPTION)
     return row
 
 
