@@ -344,6 +344,10 @@ class _MdEntity:
     argument: str = ""
 
 
+# Markers that only open an entity (closing is handled above, per entity kind).
+_MD_OPENERS = {"~": "strikethrough", "||": "spoiler", "[": "text_link", "![": "custom_emoji"}
+
+
 def parse_markdown_v2(text: str) -> ParsedText:
     """Parse MarkdownV2 the way Telegram does (reserved characters must be escaped)."""
     out = _Builder()
@@ -449,18 +453,9 @@ def parse_markdown_v2(text: str) -> ParsedText:
                 continue
             stack.append(_MdEntity("bold", out.offset, begin_bytes))
             i += 1
-        elif c == "~":
-            stack.append(_MdEntity("strikethrough", out.offset, begin_bytes))
-            i += 1
-        elif c == "|" and at(i + 1) == "|":
-            stack.append(_MdEntity("spoiler", out.offset, begin_bytes))
-            i += 2
-        elif c == "[":
-            stack.append(_MdEntity("text_link", out.offset, begin_bytes))
-            i += 1
-        elif c == "!" and at(i + 1) == "[":
-            stack.append(_MdEntity("custom_emoji", out.offset, begin_bytes))
-            i += 2
+        elif opener := next((m for m in _MD_OPENERS if text.startswith(m, i)), None):
+            stack.append(_MdEntity(_MD_OPENERS[opener], out.offset, begin_bytes))
+            i += len(opener)
         elif c == "`":
             if text[i : i + 3] == "```":
                 i += 3
