@@ -21,9 +21,7 @@ async def test_record_and_load_user(engine):
         s.add(User(telegram_user_id=42, chat_id=42, role="expert", display_name="Anna"))
         s.add(User(telegram_user_id=43, chat_id=43, role="expert", deleted_at=NOW))
     statements: list[str] = []
-    event.listen(
-        engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2])
-    )
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     async with transaction(factory) as s:
         fresh, user = await updates.record_and_load_user(s, 1, NOW, 42)
         assert fresh and user is not None and user.display_name == "Anna"
