@@ -210,7 +210,16 @@ def main() -> None:
     parser.add_argument("--replies", default=None, help="replay: the recorded calls (JSON)")
     parser.add_argument("--rate-limit", action="store_true", help="AIORateLimiter, 30 msg/s")
     parser.add_argument("--request", choices=["aiohttp", "httpx"], default="aiohttp")
-    asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    profile = os.environ.get("BENCH_PROFILE")  # a path: the bot's cProfile stats go there
+    if profile and args.kind == "bot":
+        import cProfile
+
+        with cProfile.Profile() as prof:
+            asyncio.run(run(args))
+        prof.dump_stats(profile)
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":

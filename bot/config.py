@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import time
 from pathlib import Path
@@ -19,10 +20,22 @@ class ConfigError(Exception):
     """A configuration problem, with a one-line message meant for the operator."""
 
 
+SQLITE_DRIVERS = ("inloop", "aiosqlite")
+
+
+def sqlite_driver() -> str:
+    """The driver for a plain `sqlite:///` URL: `inloop` (`bot/storage/sqlite_loop.py`, the
+    default) or `aiosqlite`, from the environment variable SQLITE_DRIVER."""
+    driver = os.environ.get("SQLITE_DRIVER", "").strip().lower() or "inloop"
+    if driver not in SQLITE_DRIVERS:
+        raise ConfigError(f"SQLITE_DRIVER must be one of {', '.join(SQLITE_DRIVERS)}")
+    return driver
+
+
 def async_database_url(url: str) -> str:
     """Map a plain `sqlite:///` or `postgresql://` URL onto the async driver we ship."""
     if url.startswith("sqlite:///") or url == "sqlite://":
-        return "sqlite+aiosqlite" + url[len("sqlite") :]
+        return f"sqlite+{sqlite_driver()}" + url[len("sqlite") :]
     for prefix in (
         "postgresql://",
         "postgres://",
@@ -32,7 +45,7 @@ def async_database_url(url: str) -> str:
         if url.startswith(prefix):
             # libpq spells it sslmode, asyncpg spells it ssl (same values).
             return "postgresql+asyncpg://" + url[len(prefix) :].replace("sslmode=", "ssl=")
-    if url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+    if url.startswith(("sqlite+aiosqlite://", "sqlite+inloop://", "postgresql+asyncpg://")):
         return url
     raise ConfigError(
         "DATABASE_URL must start with sqlite:/// or postgresql:// (got an unsupported scheme)"

@@ -53,22 +53,24 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     # update costs one commit. If the journey fails, the row is written all the same once the
     # user has been told (see docs/ARCHITECTURE.md, "Per update").
     async with context.unit(commit=False) as s:
-        if not await updates.record(s, update.update_id, now):
+        if tg_user is not None and private:
+            fresh, user = await updates.record_and_load_user(s, update.update_id, now, tg_user.id)
+        else:
+            fresh = await updates.record(s, update.update_id, now)
+        if not fresh:
             log.info("dropping re-delivered update %s", update.update_id)
             raise ApplicationHandlerStop
         keep(partial(_record_again, update.update_id, now))
-        if tg_user is not None and private:
-            user = await users.get_by_telegram_id(s, tg_user.id)
-            if user is not None:
-                # context.app_user outlives this transaction (a failed journey rolls it back):
-                # a plain object, not one the session would expire.
-                s.expunge(user)
-                blocked = _blocked_state(update)
-                if blocked is None and user.blocked_bot:
-                    blocked = False  # they talk to us again
-                if blocked is not None and blocked != user.blocked_bot:
-                    await users.mark_blocked(s, id_of(user), now, blocked=blocked)
-                    user.blocked_bot = blocked
+        if user is not None:
+            # context.app_user outlives this transaction (a failed journey rolls it back):
+            # a plain object, not one the session would expire.
+            s.expunge(user)
+            blocked = _blocked_state(update)
+            if blocked is None and user.blocked_bot:
+                blocked = False  # they talk to us again
+            if blocked is not None and blocked != user.blocked_bot:
+                await users.mark_blocked(s, id_of(user), now, blocked=blocked)
+                user.blocked_bot = blocked
     if not private:
         # Staff data must never end up in a group; a group is not a person to register either.
         if command_name(update) is not None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import ProcessedUpdate
+from bot.storage import users
+from bot.storage.models import ProcessedUpdate, User
 
 # Every update runs this statement: build it once per dialect, so each call only binds values.
 _RECORD: dict[str, Any] = {}
@@ -36,3 +38,46 @@ async def record(s: AsyncSession, update_id: int, now: datetime) -> bool:
     conn = await s.connection()
     result = await conn.execute(stmt, {"update_id": update_id, "at": now})
     return bool(result.rowcount)
+
+
+_RECORD_AND_USER: list[Any] = []
+
+
+def _record_and_user_statement() -> Any:
+    """PostgreSQL: the update-id insert (a data-modifying WITH) and the user lookup in one
+    statement, one round trip: ``(fresh, User or None)``, one row whatever happens."""
+    if not _RECORD_AND_USER:
+        inserted = (
+            _record_statement("postgresql")
+            .returning(col(ProcessedUpdate.update_id))
+            .cte("inserted")
+        )
+        fresh = select(func.count()).select_from(inserted).scalar_subquery().label("fresh")
+        one = select(fresh).subquery("one")
+        _RECORD_AND_USER.append(
+            select(one.c.fresh, User)
+            .select_from(one)
+            .outerjoin(
+                User,
+                and_(
+                    col(User.telegram_user_id) == bindparam("tg_id"),
+                    col(User.deleted_at).is_(None),
+                ),
+            )
+        )
+    return _RECORD_AND_USER[0]
+
+
+async def record_and_load_user(
+    s: AsyncSession, update_id: int, now: datetime, telegram_user_id: int
+) -> tuple[bool, User | None]:
+    """`record` and `users.get_by_telegram_id` (the gatekeeper's two reads of every update).
+    One statement on PostgreSQL, where each is a round trip; two on SQLite (no INSERT in a
+    WITH there, and a statement costs no round trip). The user is None on a repeat."""
+    if s.get_bind().dialect.name != "postgresql":
+        if not await record(s, update_id, now):
+            return False, None
+        return True, await users.get_by_telegram_id(s, telegram_user_id)
+    params = {"update_id": update_id, "at": now, "tg_id": telegram_user_id}
+    fresh, user = (await s.exec(_record_and_user_statement(), params=params)).one()
+    return bool(fresh), user if fresh else None
