@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal
 
-from bot.domain import limits
+from bot.domain import limits, vocabmatch
 from bot.domain.quickentry import QuickEntry
 from bot.domain.textmatch import NUMBER_WORDS
 
@@ -404,63 +404,13 @@ class VocabItem:
 
 
 def match_vocab(text: str, items: Sequence[VocabItem]) -> VocabItem | None:
-    """The one entry a typed word means (code, label or alias; small typos allowed)."""
-    from bot.domain.textmatch import fuzzy_cost, normalize
-
-    norm = normalize(text)
-    if not norm:
-        return None
-    exact = [
-        it
-        for it in items
-        if norm in {normalize(it.code), normalize(it.label), *(normalize(a) for a in it.aliases)}
-    ]
-    if exact:
-        return exact[0]
-    words = norm.split()
-    best: tuple[int, VocabItem] | None = None
-    for it in items:
-        forms = {normalize(it.code), normalize(it.label), *(normalize(a) for a in it.aliases)}
-        for form in forms:
-            toks = form.split()
-            if len(toks) != len(words):
-                continue
-            cost = 0
-            for w, t in zip(words, toks, strict=True):
-                c = fuzzy_cost(w, t)
-                if c is None:
-                    break
-                cost += c
-            else:
-                if best is None or cost < best[0]:
-                    best = (cost, it)
-    return best[1] if best else None
+    """The one entry a typed word means (see ``bot.domain.vocabmatch``)."""
+    return vocabmatch.match_term(text, items)
 
 
 def match_vocab_list(text: str, items: Sequence[VocabItem]) -> tuple[list[VocabItem], list[str]]:
     """Several entries typed in one line ("armoede, eenzaamheid"): matches and leftovers."""
-    parts = [p.strip() for p in _split_list(text) if p.strip()]
-    found: list[VocabItem] = []
-    unknown: list[str] = []
-    for part in parts:
-        hit = match_vocab(part, items)
-        if hit is None:
-            # "armoede eenzaamheid" without a comma: try word by word.
-            words = part.split()
-            hits = [match_vocab(w, items) for w in words] if len(words) > 1 else [None]
-            if all(h is not None for h in hits):
-                found.extend(h for h in hits if h is not None and h not in found)
-                continue
-            unknown.append(part)
-        elif hit not in found:
-            found.append(hit)
-    return found, unknown
-
-
-def _split_list(text: str) -> Iterable[str]:
-    for sep in (";", "/", "\n", " en "):
-        text = text.replace(sep, ",")
-    return text.split(",")
+    return vocabmatch.match_terms(text, items)
 
 
 # --------------------------------------------------------------------------- one-line entry

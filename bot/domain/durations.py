@@ -47,7 +47,7 @@ class DurationError(ValueError):
 
 
 _HOUR_UNITS = frozenset(
-    {"u", "uur", "uren", "uurtje", "uurtjes", "h", "hr", "hrs", "hour", "hours"}
+    {"u", "uur", "ur", "uren", "uurtje", "uurtjes", "h", "hr", "hrs", "hour", "hours"}
 )
 _MIN_UNITS = frozenset(
     {"m", "min", "mins", "minuut", "minuten", "minuutje", "minuutjes", "minute", "minutes"}

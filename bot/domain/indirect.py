@@ -15,6 +15,7 @@ from typing import Protocol
 from bot.domain import dates, durations, limits
 from bot.domain.places import find_place, resolve_municipality
 from bot.domain.textmatch import normalize
+from bot.domain.vocabmatch import match_term
 
 __all__ = [
     "REGIONAL_WORDS",
@@ -46,11 +47,10 @@ class Named(Protocol):
 
 
 def match_kind(word: str, kinds: Sequence[Named]) -> int | None:
-    """The kind a (normalised) word names: its label, code or one of its aliases."""
-    for k in kinds:
-        if word in {normalize(n) for n in (k.label, k.code, *k.aliases)}:
-            return k.id
-    return None
+    """The kind a word names: its label, code or one of its aliases, typos allowed
+    (the one matcher, ``bot.domain.vocabmatch``)."""
+    hit = match_term(word, kinds)
+    return hit.id if hit is not None else None
 
 
 def typed_municipality(text: str, municipality_ids: Mapping[str, int]) -> tuple[bool, int | None]:

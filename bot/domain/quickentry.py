@@ -31,7 +31,8 @@ from bot.data import vocabulary as default_vocabulary
 from bot.domain.dates import DateError, DateErrorCode, find_date, validate_work_date
 from bot.domain.durations import DurationError, DurationErrorCode, find_duration, validate_minutes
 from bot.domain.places import AMBIGUOUS_NAMES, find_places, match_from_candidates
-from bot.domain.textmatch import COMMON_WORDS, NUMBER_WORDS, Token, fuzzy_cost, normalize, tokenize
+from bot.domain.textmatch import NUMBER_WORDS, Token, normalize, tokenize
+from bot.domain.vocabmatch import VocabAlias, alias_table, token_cost
 
 __all__ = ["QuickEntry", "QuickEntryProblem", "parse_quick_entry"]
 
@@ -100,46 +101,6 @@ _COUNT_RES = (
     # bare "nieuw" / "bekend": one resident
     re.compile(r"(?<!\w)(?P<kind>nieuwe?|bekende?)(?!\w)", re.IGNORECASE),
 )
-
-
-@dataclass(frozen=True)
-class _Alias:
-    kind: str
-    code: str
-    tokens: tuple[str, ...]
-    kind_rank: int
-
-
-def _aliases(vocab: Mapping[str, Sequence[VocabEntry]]) -> list[_Alias]:
-    out: list[_Alias] = []
-    for rank, kind in enumerate(_KIND_ORDER):
-        for entry in vocab.get(kind, ()):
-            forms = {normalize(a) for a in (*entry.aliases, entry.code.replace("_", " "))}
-            for form in forms:
-                if form:
-                    out.append(_Alias(kind, entry.code, tuple(form.split()), rank))
-                    if " " in form:  # "1op1", "huisaangehuis"
-                        out.append(_Alias(kind, entry.code, (form.replace(" ", ""),), rank))
-    return out
-
-
-_SUFFIXES = ("en", "s", "e", "je", "jes", "tje", "tjes", "n")
-
-
-def _token_cost(word: str, alias: str) -> int | None:
-    """Exact, inflected ("gesprekken" is not, but "schulden"/"groepen" are) or typo match."""
-    if word == alias:
-        return 0
-    if (
-        len(alias) >= 4
-        and word.startswith(alias)
-        and word[len(alias) :] in _SUFFIXES
-        and word not in COMMON_WORDS  # "zelfs" is not "zelf"
-    ):
-        return 0
-    if word.isdigit() or alias.isdigit():
-        return None
-    return fuzzy_cost(word, alias)
 
 
 class _Line:
@@ -247,7 +208,7 @@ def _locate(line: _Line, name: str) -> tuple[int, int] | None:
     for i in range(len(line.tokens) - k + 1):
         if all(
             line.claimed[i + j] in (None, "place")
-            and _token_cost(line.tokens[i + j].norm, w) is not None
+            and token_cost(line.tokens[i + j].norm, w) is not None
             for j, w in enumerate(want)
         ):
             return i, i + k
@@ -271,16 +232,18 @@ def _parse_vindplek_in_line(line: _Line, entry: QuickEntry, vindplekken: Sequenc
         line.claimed[i] = "vindplek"
 
 
-def _best_alias_at(line: _Line, i: int, aliases: Sequence[_Alias]) -> tuple[_Alias, int] | None:
+def _best_alias_at(
+    line: _Line, i: int, aliases: Sequence[VocabAlias]
+) -> tuple[VocabAlias, int] | None:
     prev = line.prev_word(i)
-    best: tuple[tuple[int, int, int, int], _Alias, int] | None = None
+    best: tuple[tuple[int, int, int, int], VocabAlias, int] | None = None
     for a in aliases:
         k = len(a.tokens)
         if i + k > len(line.tokens) or not all(line.free(i + j) for j in range(k)):
             continue
         cost = 0
         for j, w in enumerate(a.tokens):
-            c = _token_cost(line.tokens[i + j].norm, w)
+            c = token_cost(line.tokens[i + j].norm, w)
             if c is None:
                 break
             cost += c
@@ -298,7 +261,7 @@ def _best_alias_at(line: _Line, i: int, aliases: Sequence[_Alias]) -> tuple[_Ali
     return (best[1], best[2]) if best else None
 
 
-def _parse_vocabulary(line: _Line, entry: QuickEntry, aliases: Sequence[_Alias]) -> None:
+def _parse_vocabulary(line: _Line, entry: QuickEntry, aliases: Sequence[VocabAlias]) -> None:
     activities: list[str] = []
     referrals: list[str] = []
     professional = any(a.kind == "reach_channels" and a.code == "professional" for a in aliases)
@@ -368,7 +331,7 @@ def _leftovers(line: _Line, entry: QuickEntry, vindplekken: Sequence[str]) -> No
     ]
 
 
-def _from_vindplek_name(entry: QuickEntry, vindplek: str, aliases: Sequence[_Alias]) -> None:
+def _from_vindplek_name(entry: QuickEntry, vindplek: str, aliases: Sequence[VocabAlias]) -> None:
     """Fill gaps from the vindplek's own name: "Voedselbank Blerick" is in Venlo,
     "Inloop De Schakel" is an inloop."""
     if entry.municipality is None:
@@ -429,7 +392,7 @@ def parse_quick_entry(
     group_word = _parse_counts(line, entry)
     _parse_place(line, entry)
     _parse_vindplek_in_line(line, entry, vindplekken)
-    aliases = _aliases(vocab)
+    aliases = alias_table(vocab, _KIND_ORDER)
     _parse_vocabulary(line, entry, aliases)
     if entry.activity_type is None and group_word:
         # "groep van 8" was read as a count; it also says what kind of work it was.

@@ -39,6 +39,7 @@ from bot.storage.models import (
     id_of,
     table_of,
 )
+from bot.storage.vocab import load_vocabulary
 
 VOCAB_MODELS = {
     "themes": Theme,
@@ -53,21 +54,8 @@ VOCAB_MODELS = {
 
 async def vocab(s: AsyncSession, kind: str) -> list[VocabItem]:
     """Active entries of one list (themes, activity_types, ...) in their display order."""
-    model = VOCAB_MODELS[kind]
-    rows = (
-        await s.exec(
-            select(model).where(model.active).order_by(col(model.sort_order), col(model.id))
-        )
-    ).all()
-    return [
-        VocabItem(
-            id=id_of(r),
-            code=r.code,
-            label=r.label,
-            aliases=tuple(a for a in r.aliases.split(";") if a),
-        )
-        for r in rows
-    ]
+    rows = (await load_vocabulary(s))[kind]
+    return [VocabItem(id=r.id, code=r.code, label=r.label, aliases=r.aliases) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from bot.handlers.contact.texts import (
 )
 from bot.i18n import Translator
 from bot.storage import contacts
+from bot.storage import vocab as vocab_cache
 from bot.storage.models import ConversationDraft, Vindplek
 
 REF_TTL_SECONDS = 30.0
@@ -36,14 +37,15 @@ REF_TTL_SECONDS = 30.0
 
 async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
     """Vocabularies and municipalities, cached briefly: they change rarely (a coordinator
-    adding a theme sees it within half a minute) and every step shows some of them."""
+    adding a theme sees it within half a minute, at once after `bot.storage.vocab.invalidate`)
+    and every step shows some of them."""
     services = context.services
     cached = services.contact_refdata
     now = time.monotonic()
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    if cached is not None and cached[0] > now and cached[1] == vocab_cache.generation():
+        return cached[2]
     ref = await contacts.load_refdata(s)
-    services.contact_refdata = (now + REF_TTL_SECONDS, ref)
+    services.contact_refdata = (now + REF_TTL_SECONDS, vocab_cache.generation(), ref)
     return ref
 
 
