@@ -95,16 +95,24 @@ if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
 
 
-def fill(language: str, translations: dict[str, str]) -> int:
-    """Fill empty entries of one catalog from a dict (used when adding translations in bulk)."""
+def fill(language: str, translations: dict[str, str | tuple[str, str]]) -> int:
+    """Fill empty entries of one catalog from a dict (used when adding translations in bulk).
+
+    A plural entry is keyed by its singular msgid, with a (singular, plural) pair."""
     catalog = load(language)
     n = 0
     for message in catalog:
-        # A str id: not pluralizable.
-        if isinstance(message.id, str) and message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
             text = translations.get(message.id)
-            if text:
+            if isinstance(text, str) and text and not message.string:
                 message.string = text
+                n += 1
+        else:
+            pair = translations.get(message.id[0])
+            if isinstance(pair, tuple) and not all(message.string or ()):
+                message.string = pair
                 n += 1
     with po_path(language).open("wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True, width=100)

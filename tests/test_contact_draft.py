@@ -45,7 +45,7 @@ def test_round_trip_through_json_data():
     assert again == cd
     assert again.to_data()["work_date"] == "2026-11-17"
     # values(): the contact itself, without the dialogue's bookkeeping.
-    assert set(cd.values()) == set(cd.to_data()) - {"mode", "history", "from_last"}
+    assert set(cd.values()) == set(cd.to_data()) - {"mode", "history", "from_last", "questions"}
     assert cd.values() == cd.copy(history=["x"], mode="edit", from_last=True).values()
 
 

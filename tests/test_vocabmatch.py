@@ -158,24 +158,30 @@ async def test_typos_and_aliases_in_every_command(bot):
     assert theme is not None and theme.code == "eenzaamheid"
 
 
+async def _edit_overleg(bot, **values):
+    async with bot.services.sessions() as s:
+        kind = (await s.exec(select(IndirectKind).where(IndirectKind.code == "overleg"))).one()
+        before = {k: getattr(kind, k) for k in values}
+        for k, v in values.items():
+            setattr(kind, k, v)
+        s.add(kind)
+        await s.commit()
+        vocab_cache.invalidate(s)
+    return before
+
+
 async def test_a_coordinators_alias_is_understood_after_invalidate(bot):
     anna = await bot.expert(first_name="Anna", gemeente="Venlo")
     replies = await anna.says("/uren 1 uur sparren Venlo")
     assert "sparren" in replies.only.text and not await _all(bot, IndirectHours)
-    async with bot.services.sessions() as s:
-        kind = (await s.exec(select(IndirectKind).where(IndirectKind.code == "overleg"))).one()
-        kind.aliases += ";sparren"
-        s.add(kind)
-        await s.commit()
-        vocab_cache.invalidate(s)
-    replies = await anna.says("/uren 1 uur sparren Venlo")
-    assert "Opgeslagen: 1 uur overleg, Venlo" in replies.only.text
-    # An entry the coordinator switched off is no longer offered nor matched.
-    async with bot.services.sessions() as s:
-        kind = (await s.exec(select(IndirectKind).where(IndirectKind.code == "overleg"))).one()
-        kind.active = False
-        s.add(kind)
-        await s.commit()
-        vocab_cache.invalidate(s)
-    replies = await anna.says("/uren 1 uur overleg Venlo")
-    assert "Dit begreep ik niet: overleg" in replies.only.text
+    # Reference rows outlive a test on PostgreSQL: put them back afterwards.
+    original = await _edit_overleg(bot, aliases="overleg;vergadering;sparren")
+    try:
+        replies = await anna.says("/uren 1 uur sparren Venlo")
+        assert "Opgeslagen: 1 uur overleg, Venlo" in replies.only.text
+        # An entry the coordinator switched off is no longer offered nor matched.
+        await _edit_overleg(bot, active=False)
+        replies = await anna.says("/uren 1 uur overleg Venlo")
+        assert "Dit begreep ik niet: overleg" in replies.only.text
+    finally:
+        await _edit_overleg(bot, active=True, **original)

@@ -30,6 +30,11 @@ MAX_RESIDENTS = 500
 MAX_VINDPLEK_CHARS = 80
 
 DURATION_CHOICES = (15, 30, 45, 60, 90, 120)
+# Words of a one-line entry asked about one by one; more are asked about together, of which
+# at most MAX_ECHO_WORDS are shown, each at most MAX_ECHO_WORD characters.
+MAX_WORD_QUESTIONS = 2
+MAX_ECHO_WORDS = 5
+MAX_ECHO_WORD = 30
 COUNT_CHOICES = (1, 2, 3, 4)  # and "5+": typed
 
 # The dialogue's steps in order. "summary" ends every path; "confirm_day" guards the day total.
@@ -49,7 +54,8 @@ STEPS = (
 )
 SUMMARY = "summary"
 CONFIRM_DAY = "confirm_day"
-STATES = (*STEPS, SUMMARY, CONFIRM_DAY)
+ASK = "ask"  # a part of a one-line entry the bot did not use: asked about, never dropped
+STATES = (*STEPS, SUMMARY, CONFIRM_DAY, ASK)
 
 REQUIRED = ("date", "gemeente", "activity", "themes", "residents", "new", "duration")
 OPTIONAL = ("vindplek", "reach", "referral", "deelopdracht", "story")
@@ -97,6 +103,7 @@ Mode = Literal["steps", "fill", "edit"]
 class ContactDraft:
     work_date: date | None = None
     municipality_id: int | None = None
+    village: str | None = None  # the kern named ("Tegelen"), kept with the contact
     vindplek_id: int | None = None
     new_vindplek: str | None = None  # typed by the expert; stored when the contact is saved
     activity: str | None = None  # ActivityType.code
@@ -105,13 +112,15 @@ class ContactDraft:
     residents_new: int | None = None  # how many of them are new to this expert
     duration_minutes: int | None = None
     reach: str | None = None  # ReachChannel.code
-    referral: str | None = None  # ReferralTarget.code
+    referrals: list[str] = field(default_factory=list)  # ReferralTarget.code, in choice order
     deelopdracht_id: int | None = None
     story: str | None = None
     # Dialogue bookkeeping.
     mode: Mode = "steps"
     history: list[str] = field(default_factory=list)  # states visited, for "Terug"
     from_last: bool = False  # pre-filled from the previous contact ("Zelfde als vorige keer?")
+    # Parts of a one-line entry still to ask about (see `Question`), the first one first.
+    questions: list[dict[str, Any]] = field(default_factory=list)
 
     # ----------------------------------------------------------------- JSON round trip
 
@@ -129,18 +138,39 @@ class ContactDraft:
             kwargs["work_date"] = date.fromisoformat(kwargs["work_date"])
         kwargs["themes"] = list(kwargs.get("themes") or [])
         kwargs["history"] = list(kwargs.get("history") or [])
+        kwargs["questions"] = list(kwargs.get("questions") or [])
+        # Drafts from before several referrals were allowed hold one "referral".
+        old = data.get("referral")
+        kwargs["referrals"] = list(kwargs.get("referrals") or ([old] if old else []))
         return cls(**kwargs)
 
     def copy(self, **changes: Any) -> ContactDraft:
         new = replace(self, **changes)
         new.themes = list(new.themes)
         new.history = list(new.history)
+        new.questions = list(new.questions)
+        new.referrals = list(new.referrals)
         return new
+
+    @property
+    def referral(self) -> str | None:
+        """The first referral (the one field older code and the reports know)."""
+        return self.referrals[0] if self.referrals else None
+
+    @referral.setter
+    def referral(self, code: str | None) -> None:
+        self.referrals = [code] if code else []
+
+    def toggle_referral(self, code: str) -> None:
+        if code in self.referrals:
+            self.referrals.remove(code)
+        else:
+            self.referrals.append(code)
 
     def values(self) -> dict[str, Any]:
         """What the contact would be, without the dialogue's bookkeeping."""
         data = self.to_data()
-        for key in ("mode", "history", "from_last"):
+        for key in ("mode", "history", "from_last", "questions"):
             data.pop(key)
         return data
 
@@ -173,6 +203,7 @@ class ContactDraft:
             self.vindplek_id = None
             self.new_vindplek = None
             self.deelopdracht_id = None
+            self.village = None
         self.municipality_id = municipality_id
 
 
@@ -256,6 +287,8 @@ def is_complete(draft: ContactDraft) -> bool:
 
 def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -> str:
     """Where the dialogue goes after `current` has been answered."""
+    if draft.questions:
+        return ASK
     if draft.mode == "fill":
         todo = missing(draft)
         return todo[0] if todo else SUMMARY
@@ -277,6 +310,8 @@ def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -
 
 def first_state(draft: ContactDraft) -> str:
     """Where the dialogue opens: the summary when pre-filled, else the first open step."""
+    if draft.questions:
+        return ASK
     if draft.mode == "steps":
         return STEPS[0]
     todo = missing(draft)
@@ -374,7 +409,7 @@ def summary_items(draft: ContactDraft, *, has_deelopdrachten: bool) -> list[Summ
         ),
         SummaryItem("duration", draft.duration_minutes, draft.duration_minutes is None),
         SummaryItem("reach", draft.reach),
-        SummaryItem("referral", draft.referral),
+        SummaryItem("referral", tuple(draft.referrals)),
     ]
     if has_deelopdrachten or draft.deelopdracht_id is not None:
         items.append(SummaryItem("deelopdracht", draft.deelopdracht_id))
@@ -425,6 +460,7 @@ QUICK_PROBLEM_STEP = {
     "duration_too_long": ("duration", "too_long"),
     "date_future": ("date", "future"),
     "date_too_old": ("date", "too_old"),
+    "date_invalid": ("date", "invalid"),
     "several_municipalities": ("gemeente", "several"),
     "several_activity_types": ("activity", "several"),
     "counts_conflict": ("residents", "conflict"),
@@ -451,6 +487,8 @@ def from_quick(
     if "several_municipalities" not in problems:
         draft.municipality_id = municipality_id or default_municipality_id
     draft.vindplek_id = vindplek_id  # the caller looked it up in the chosen municipality
+    if draft.municipality_id is not None and draft.municipality_id == municipality_id:
+        draft.village = entry.village
     if entry.minutes is not None and check_duration(entry.minutes) is None:
         draft.duration_minutes = entry.minutes
     elif entry.minutes is not None:
@@ -468,6 +506,69 @@ def from_quick(
         guess = REACH_FROM_ACTIVITY[entry.activity_type]
         reach = guess if guess in set(known_reach) else None
     draft.reach = reach
-    draft.referral = entry.referral
+    draft.referrals = list(entry.referrals)
+    draft.questions = [
+        {"kind": q.kind, "raw": q.raw, "value": q.value, "options": [list(o) for o in q.options]}
+        for q in entry.questions
+    ]
+    words = [q for q in draft.questions if q["kind"] == "word"]
+    if len(words) > MAX_WORD_QUESTIONS:
+        # Many words not understood (a pasted sentence): one question about all of them.
+        shown = [str(q["raw"])[: MAX_ECHO_WORD + 1] for q in words[:MAX_ECHO_WORDS]]
+        if len(words) > MAX_ECHO_WORDS:
+            shown.append("…")
+        draft.questions = [q for q in draft.questions if q["kind"] != "word"]
+        draft.questions.append({"kind": "word", "raw": ", ".join(shown), "options": []})
     first = next((QUICK_PROBLEM_STEP[p] for p in problems if p in QUICK_PROBLEM_STEP), None)
     return draft, first
+
+
+# --------------------------------------------------------------------------- questions
+
+# Where a chosen suggestion goes: vocabulary kind -> how it is set on the draft.
+_OPTION_FIELDS = {
+    "activity_types": "activity",
+    "themes": "themes",
+    "referral_targets": "referrals",
+    "reach_channels": "reach",
+}
+
+
+def answer_question(draft: ContactDraft, choice: str) -> bool:
+    """Answer the first open question: "yes" uses its value, "no" leaves it out, a digit
+    picks that suggestion. False when there is no such question or choice."""
+    if not draft.questions:
+        return False
+    q = draft.questions[0]
+    if choice == "yes" and q.get("value") is not None:
+        value = int(q["value"])
+        if q["kind"] == "minutes":
+            if check_duration(value):
+                return False
+            draft.duration_minutes = value
+        elif q["kind"] == "count":
+            if check_count(value):
+                return False
+            draft.set_count(value)
+        else:
+            return False
+    elif choice.isdigit():
+        options = q.get("options") or []
+        if int(choice) >= len(options):
+            return False
+        kind, code = options[int(choice)]
+        target = _OPTION_FIELDS.get(kind)
+        if target is None:
+            return False
+        if target == "themes":
+            if code not in draft.themes:
+                draft.themes.append(code)
+        elif target == "referrals":
+            if code not in draft.referrals:
+                draft.referrals.append(code)
+        else:
+            setattr(draft, target, code)
+    elif choice != "no":
+        return False
+    draft.questions.pop(0)
+    return True

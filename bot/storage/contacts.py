@@ -26,6 +26,7 @@ from bot.storage.models import (
     ActivityType,
     AuditLog,
     Contact,
+    ContactReferral,
     ContactTheme,
     ConversationDraft,
     Deelopdracht,
@@ -35,6 +36,7 @@ from bot.storage.models import (
     ReferralTarget,
     Story,
     Theme,
+    Village,
     Vindplek,
     id_of,
     table_of,
@@ -360,6 +362,18 @@ async def _ids(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, int]:
     return {c: known[c] for c in codes}
 
 
+async def village_id_of(s: AsyncSession, municipality_id: int, name: str) -> int | None:
+    """The id of a kern of the municipality by its name (None: not one of its kernen)."""
+    row = (
+        await s.exec(
+            select(Village.id).where(
+                Village.municipality_id == municipality_id, Village.name == name
+            )
+        )
+    ).first()
+    return row
+
+
 async def _insert(
     s: AsyncSession,
     *,
@@ -379,10 +393,10 @@ async def _insert(
     reach_id = (
         (await _ids(s, "reach_channels", [draft.reach]))[draft.reach] if draft.reach else None
     )
-    referral_id = (
-        (await _ids(s, "referral_targets", [draft.referral]))[draft.referral]
-        if draft.referral
-        else None
+    referrals = list(dict.fromkeys(draft.referrals))
+    referral_ids = await _ids(s, "referral_targets", referrals) if referrals else {}
+    village_id = (
+        await village_id_of(s, draft.municipality_id, draft.village) if draft.village else None
     )
 
     vindplek_id = draft.vindplek_id
@@ -405,12 +419,13 @@ async def _insert(
         work_date=draft.work_date,
         duration_minutes=draft.duration_minutes,
         municipality_id=draft.municipality_id,
+        village_id=village_id,
         vindplek_id=vindplek_id,
         activity_type_id=activity_id,
         residents_count=draft.residents_count,
         residents_new=draft.residents_new,
         reach_channel_id=reach_id,
-        referral_target_id=referral_id,
+        referral_target_id=referral_ids[referrals[0]] if referrals else None,
         deelopdracht_id=draft.deelopdracht_id,
         created_at=now,
     )
@@ -419,6 +434,8 @@ async def _insert(
     assert contact.id is not None
     for theme_id in theme_ids.values():
         s.add(ContactTheme(contact_id=contact.id, theme_id=theme_id))
+    for referral_id in referral_ids.values():
+        s.add(ContactReferral(contact_id=contact.id, referral_target_id=referral_id))
     story_id = None
     if draft.story:
         story = Story(
@@ -455,13 +472,14 @@ def audit_snapshot(contact: Contact, draft: ContactDraft, story_id: int | None) 
         "work_date": contact.work_date.isoformat(),
         "duration_minutes": contact.duration_minutes,
         "municipality_id": contact.municipality_id,
+        "village_id": contact.village_id,
         "vindplek_id": contact.vindplek_id,
         "activity": draft.activity,
         "themes": list(draft.themes),
         "residents_count": contact.residents_count,
         "residents_new": contact.residents_new,
         "reach": draft.reach,
-        "referral": draft.referral,
+        "referrals": list(draft.referrals),
         "deelopdracht_id": contact.deelopdracht_id,
         "story_id": story_id,
     }

@@ -61,6 +61,7 @@ STEPS: dict[str, Step[ContactView]] = {
     "story": Step(render.story, None, typed.story),
     cdm.SUMMARY: Step(render.summary, None, typed.summary),
     cdm.CONFIRM_DAY: Step(render.confirm_day),  # typed: "Tik op een van de knoppen."
+    cdm.ASK: Step(render.ask, steps.tap_ask),
 }
 
 TEXTS = Texts(

@@ -8,7 +8,7 @@ from bot.dialogue import Screen
 from bot.domain import contact_draft as cdm
 from bot.handlers.common import Button, esc
 from bot.handlers.contact.codec import date_arg
-from bot.handlers.contact.texts import FIELD_LABELS, MAX_NAME, clip
+from bot.handlers.contact.texts import FIELD_LABELS, MAX_ECHO_WORD, MAX_NAME, clip
 from bot.handlers.contact.view import (
     ContactView,
     fmt_day,
@@ -89,17 +89,19 @@ def vocab(v: ContactView) -> Screen:
     _ = v.t._
     state = v.state
     items = v.ref.items(STEP_VOCAB[state])
-    current = getattr(v.cd, state)
-    buttons = [[(mark(it.label, it.code == current), v.button("v", it.id))] for it in items]
+    current = v.cd.referrals if state == "referral" else [getattr(v.cd, state)]
+    buttons = [[(mark(it.label, it.code in current), v.button("v", it.id))] for it in items]
     question = {
         "activity": _("Wat voor inzet was het?"),
         "reach": _("Hoe heb je de inwoner(s) bereikt?"),
         "referral": _("Heb je iemand doorverwezen? Naar wie?"),
     }[state]
     lines = [f"<b>{question}</b>"]
-    chosen = next((it for it in items if it.code == current), None)
+    chosen = [it for it in items if it.code in current]
     if chosen:
-        lines.append(_now(v, esc(chosen.label)))
+        lines.append(_now(v, esc(", ".join(it.label for it in chosen))))
+    if state == "referral":
+        lines.append(_("Naar meer dan één? Kies ze na elkaar, vanuit het overzicht."))
     if state != "activity":
         lines.append(_("Niet van toepassing? Tik op Overslaan."))
     return "\n".join(lines), buttons
@@ -235,4 +237,37 @@ def summary(v: ContactView) -> Screen:
     ]
     buttons += _pairs(edits, 3)
     buttons.append([(_("Stoppen"), v.button("stop"))])
+    return "\n".join(lines), buttons
+
+
+def ask(v: ContactView) -> Screen:
+    """A part of the one-line entry that was not used: what was understood, and the question."""
+    _ = v.t._
+    q = v.cd.questions[0]
+    raw = esc(", ".join(clip(w, MAX_ECHO_WORD) for w in str(q.get("raw", "")).split(", ")))
+    value = q.get("value")
+    buttons: list[list[Button]] = []
+    if q["kind"] == "minutes" and value is not None:
+        question = _("Is {n} de duur in minuten?").format(n=raw)
+        buttons.append(
+            [
+                (
+                    _("Ja, {duration}").format(duration=fmt_minutes(v.t, int(value))),
+                    v.button("q", "yes"),
+                )
+            ]
+        )
+    elif q["kind"] == "count" and value is not None:
+        question = _("Is {n} het aantal inwoners?").format(n=raw)
+        count = v.t.ngettext("Ja, {n} inwoner", "Ja, {n} inwoners", int(value)).format(n=value)
+        buttons.append([(count, v.button("q", "yes"))])
+    else:
+        question = _("Wat bedoel je met <i>{word}</i>?").format(word=raw)
+        for i, (kind, code) in enumerate(q.get("options") or []):
+            item = v.ref.by_code(kind, code)
+            if item is not None:
+                buttons.append([(short(item.label), v.button("q", i))])
+    buttons.append([(_("Niet gebruiken"), v.button("q", "no"))])
+    lines = [f"<b>{_('Dit heb ik begrepen:')}</b>", *summary_lines(v, has_deel=False, filled=True)]
+    lines += ["", f"<b>{question}</b>"]
     return "\n".join(lines), buttons

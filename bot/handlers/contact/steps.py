@@ -219,8 +219,23 @@ async def tap_vocab(turn: CTurn, cb: Callback) -> Outcome | None:
     if item is None:
         return Outcome(error=turn.t._("Kies een van de knoppen."))
     cd = _cd(turn)
-    setattr(cd, state, item.code)
+    if state == "referral":
+        cd.toggle_referral(item.code)  # several referrals: each tap adds (or removes) one
+    else:
+        setattr(cd, state, item.code)
     return await advanced(turn, cd)
+
+
+async def tap_ask(turn: CTurn, cb: Callback) -> Outcome | None:
+    """An answer to a question about a part of a one-line entry (yes / no / a suggestion)."""
+    if cb.action != "q":
+        return None
+    cd = _cd(turn)
+    if not cdm.answer_question(cd, cb.arg or ""):
+        return Outcome(error=turn.t._("Kies een van de knoppen."))
+    todo = cdm.missing(cd)
+    target = cdm.ASK if cd.questions else (todo[0] if todo else cdm.SUMMARY)
+    return moved(turn, cd, go(cd, turn.draft.state, target))
 
 
 async def tap_themes(turn: CTurn, cb: Callback) -> Outcome | None:

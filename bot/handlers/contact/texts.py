@@ -33,6 +33,7 @@ FIELD_LABELS = {
 DATE_ERRORS = {
     "future": N_("Een datum in de toekomst kan niet. Kies vandaag of een dag hiervoor."),
     "too_old": N_("Zo ver terug kan niet: hooguit {days} dagen geleden."),
+    "invalid": N_("Die datum bestaat niet. Op welke dag was het contact?"),
     "unknown": N_(
         "Die datum begrijp ik niet. Tik op Vandaag of Gisteren, of typ een datum zoals "
         "<i>12-3</i>, <i>12 maart</i> of <i>maandag</i>."

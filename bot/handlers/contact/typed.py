@@ -84,10 +84,16 @@ async def vindplek(turn: CTurn, raw: str) -> Outcome:
 async def vocab(turn: CTurn, raw: str) -> Outcome:
     state = turn.draft.state
     items = (await refdata(turn.s, turn.context)).items(STEP_VOCAB[state])
+    cd = _cd(turn)
+    if state == "referral":  # "ggz en huisarts": several at once
+        found, unknown = cdm.match_vocab_list(raw, items)
+        if unknown or not found:
+            return Outcome(error=turn.t._("Dat ken ik niet. Kies een van de knoppen."))
+        cd.referrals = [f.code for f in found]
+        return await advanced(turn, cd)
     hit = cdm.match_vocab(raw, items)
     if hit is None:
         return Outcome(error=turn.t._("Dat ken ik niet. Kies een van de knoppen."))
-    cd = _cd(turn)
     setattr(cd, state, hit.code)
     return await advanced(turn, cd)
 

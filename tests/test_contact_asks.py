@@ -1,0 +1,99 @@
+"""Issue 15 through the fake Bot API (SQLite and PostgreSQL): a one-line entry never drops or
+replaces a value silently. What it did not use is asked about in the same reply, with buttons;
+an impossible date is an error; the village is kept and shown; several referrals are saved."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.storage.models import AuditLog, ContactReferral, ReferralTarget, Village
+from tests.test_contact_dialogue import TODAY, Tapper, code_of, draft_of, saved_contacts
+
+
+async def test_a_lone_number_after_the_themes_is_the_count(bot):
+    anna = await bot.expert("Anna")
+    reply = (await anna.says("/contact 2 uur vnelo schuldn 3")).only
+    # Nothing dropped: the 3 is the number of residents, shown with what was understood.
+    assert "Dit heb ik begrepen:" in reply.text
+    for expected in ("Plaats: Venlo", "Thema's: schulden", "Inwoners: 3", "Duur: 2 uur"):
+        assert expected in reply.text, reply.text
+    assert "Wat voor inzet was het?" in reply.text
+
+
+async def test_a_bare_number_without_a_duration_is_asked_about(bot):
+    anna = await bot.expert("Anna")
+    tapper = Tapper(anna)
+    reply = (await anna.says("/contact 45 inloop venlo armoede 1 nieuw")).only
+    assert "Is 45 de duur in minuten?" in reply.text
+    assert reply.button_labels[:2] == ["Ja, 45 min", "Niet gebruiken"]
+    summary = (await tapper.press("Ja, 45 min")).only
+    assert "Klopt dit?" in summary.text and "Duur: 45 min" in summary.text
+    await tapper.press("Opslaan")
+    assert tapper.taps == 2
+    [c] = await saved_contacts(bot)
+    assert c.duration_minutes == 45
+
+
+async def test_a_number_that_may_be_the_count_is_asked_about(bot):
+    anna = await bot.expert("Anna")
+    reply = (await anna.says("/contact 1 uur 3 venlo inloop armoede")).only
+    assert "Is 3 het aantal inwoners?" in reply.text
+    await anna.press("Ja, 3 inwoners")
+    assert (await draft_of(bot, anna)).data["residents_count"] == 3
+    # "Niet gebruiken" leaves it out: the count is asked as a step instead.
+    reply = (await anna.says("/contact 1 uur 3 venlo inloop armoede")).only
+    reply = (await anna.press("Niet gebruiken")).only
+    assert "nieuw" in reply.text.lower()
+
+
+async def test_an_unknown_word_offers_what_it_may_mean(bot):
+    anna = await bot.expert("Anna")
+    reply = (await anna.says("/contact 1 uur huisbzk venlo schulden 1 bekend")).only
+    assert "Wat bedoel je met huisbzk?" in reply.text
+    assert "1-op-1 contact" in reply.button_labels  # huisbezoek is a 1-op-1 contact
+    summary = (await anna.press("1-op-1 contact")).only
+    assert "Soort inzet: 1-op-1 contact" in summary.text
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert await code_of(bot, ReferralTarget, c.referral_target_id) is None
+
+
+async def test_an_impossible_date_is_an_error_never_today(bot):
+    anna = await bot.expert("Anna")
+    reply = (await anna.says("/contact 31-2 1 uur inloop venlo armoede 1 nieuw")).only
+    assert "Die datum bestaat niet" in reply.text
+    assert (await draft_of(bot, anna)).state == "date"
+    assert (await draft_of(bot, anna)).data["work_date"] is None
+
+
+async def test_the_village_is_kept_and_shown_and_one_tap_saves(bot):
+    anna = await bot.expert("Anna", gemeente="Roermond")
+    tapper = Tapper(anna)
+    summary = (await anna.says("/contact 1 uur huisbezoek Tegelen eenzaamheid 1 nieuw")).only
+    assert "Plaats: Venlo (Tegelen)" in summary.text
+    assert "Soort inzet: 1-op-1 contact" in summary.text
+    await tapper.press("Opslaan")
+    assert tapper.taps == 1  # one line + one tap
+    [c] = await saved_contacts(bot)
+    async with bot.services.sessions() as s:
+        village = await s.get(Village, c.village_id)
+        assert village is not None and village.name == "Tegelen"
+        audit = (await s.exec(select(AuditLog).where(AuditLog.entity_id == c.id))).one()
+        assert audit.after["village_id"] == c.village_id
+
+
+async def test_several_referrals_are_saved(bot):
+    anna = await bot.expert("Anna")
+    line = "/contact 1 uur gesprek venlo psychisch 1 nieuw doorverwezen naar ggz en huisarts"
+    summary = (await anna.says(line)).only
+    assert "Doorverwezen naar: GGZ, huisarts / POH" in summary.text
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert await code_of(bot, ReferralTarget, c.referral_target_id) == "ggz"  # the first
+    async with bot.services.sessions() as s:
+        rows = (
+            await s.exec(select(ContactReferral).where(ContactReferral.contact_id == c.id))
+        ).all()
+    codes = {await code_of(bot, ReferralTarget, r.referral_target_id) for r in rows}
+    assert codes == {"ggz", "huisarts"}
+    assert c.work_date == TODAY
