@@ -97,3 +97,40 @@ async def test_several_referrals_are_saved(bot):
     codes = {await code_of(bot, ReferralTarget, r.referral_target_id) for r in rows}
     assert codes == {"ggz", "huisarts"}
     assert c.work_date == TODAY
+
+
+async def test_a_step_taken_by_another_process_meanwhile_is_a_stale_button(bot, monkeypatch):
+    """Two processes handle the same double tap: the second one's guarded write finds the
+    draft moved on (StaleDraft) and answers like any button of an older step, not "Sorry"."""
+    from sqlalchemy import update
+
+    from bot.storage import drafts
+    from bot.storage.models import ConversationDraft
+    from tests.test_contact_resilience import last_query
+
+    anna = await bot.expert("Anna")
+    await anna.says("/contact")
+    before = await draft_of(bot, anna)
+    original = drafts.save
+
+    async def other_process_first(s, draft, *args, **kwargs):
+        # The other process's step, between this one's read and its guarded write (written
+        # through this session: SQLite has one writer, and the row is what matters).
+        conn = await s.connection()
+        await conn.execute(
+            update(ConversationDraft)
+            .where(ConversationDraft.id == draft.id)
+            .values(revision=draft.revision + 1)
+        )
+        return await original(s, draft, *args, **kwargs)
+
+    monkeypatch.setattr(drafts, "save", other_process_first)
+    bot.tg.attach(bot.app, raise_errors=False)
+    await anna.press("Vandaag")
+    monkeypatch.undo()
+    query = last_query(bot)
+    assert "eerdere stap" in query.text and "Sorry" not in query.text
+    after = await draft_of(bot, anna)  # rolled back: the step is still to take
+    assert (after.state, after.revision) == (before.state, before.revision)
+    await anna.press("Vandaag")
+    assert (await draft_of(bot, anna)).state != before.state
