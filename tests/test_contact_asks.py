@@ -134,3 +134,34 @@ async def test_a_step_taken_by_another_process_meanwhile_is_a_stale_button(bot, 
     assert (after.state, after.revision) == (before.state, before.revision)
     await anna.press("Vandaag")
     assert (await draft_of(bot, anna)).state != before.state
+
+
+# --------------------------------------------------------------------------- plain text
+
+
+async def test_plain_text_that_looks_like_work_is_offered_and_saved_with_one_tap(bot):
+    anna = await bot.expert("Anna", gemeente="Roermond")
+    tapper = Tapper(anna)
+    offer = (await anna.says("vandaag 1 uur gesprek in venlo over schulden 1 nieuw")).only
+    assert "Wil je dit loggen als contact?" in offer.text
+    for expected in ("Plaats: Venlo", "Soort inzet: 1-op-1 contact", "Thema's: schulden"):
+        assert expected in offer.text, offer.text
+    await tapper.press("Opslaan")
+    assert tapper.taps == 1
+    [c] = await saved_contacts(bot)
+    assert (c.duration_minutes, c.residents_new, c.work_date) == (60, 1, TODAY)
+
+
+async def test_plain_text_asks_what_is_missing_and_other_text_is_not_offered(bot):
+    anna = await bot.expert("Anna")
+    offer = (await anna.says("vandaag 1 uur gesprek in venlo over schulden")).only
+    assert "Wil je dit loggen als contact?" in offer.text
+    assert "nieuw" in offer.text.lower()  # the one thing missing: new or known
+    assert await saved_contacts(bot) == []
+    other = await bot.expert("Bert")
+    reply = (await other.says("hoe gaat het")).only
+    assert "Wil je dit loggen" not in reply.text
+    # A resident's text is never offered as a contact.
+    sam = bot.resident("Sam")
+    reply = (await sam.says("vandaag 1 uur gesprek in venlo over schulden")).only
+    assert "Wil je dit loggen" not in reply.text

@@ -41,7 +41,7 @@ from bot.domain.places import AMBIGUOUS_NAMES, find_places, match_from_candidate
 from bot.domain.textmatch import NUMBER_WORDS, Token, edit_distance, normalize, tokenize
 from bot.domain.vocabmatch import VocabAlias, alias_table, token_cost
 
-__all__ = ["QuickEntry", "QuickEntryProblem", "parse_quick_entry"]
+__all__ = ["Question", "QuickEntry", "QuickEntryProblem", "looks_like_work", "parse_quick_entry"]
 
 
 class QuickEntryProblem(StrEnum):
@@ -491,3 +491,12 @@ def parse_quick_entry(
     if entry.activity_type is None:
         entry.problems.append(QuickEntryProblem.NO_ACTIVITY_TYPE)
     return entry
+
+
+def looks_like_work(text: str, today: date) -> bool:
+    """Whether typed text without a command reads as a contact to log: a duration and at
+    least one of an activity type, a theme or a place ("1 uur gesprek in venlo")."""
+    entry = parse_quick_entry(text, today)
+    has_duration = entry.minutes is not None or QuickEntryProblem.NO_DURATION not in entry.problems
+    named = [entry.activity_type, entry.themes, entry.municipality]
+    return has_duration and sum(1 for x in named if x) >= 1 and len(entry.questions) <= 2
