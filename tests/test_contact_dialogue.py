@@ -636,7 +636,7 @@ async def test_a_date_button_now_outside_the_back_dating_window_says_so(bot):
     before = await snapshot(bot, anna)
     reply = (await step.press("Gisteren")).only
     assert reply.text.startswith("⚠️ Die knop was voor maandag 16 november.")
-    assert "hooguit 1 dagen" in reply.text
+    assert "hooguit 1 dag geleden" in reply.text
     assert await snapshot(bot, anna) == before
     # Today's buttons are shown: Gisteren is Tuesday now.
     assert reply.button("Gisteren")["callback_data"].endswith(":d:20261117")

@@ -185,3 +185,44 @@ async def test_a_coordinators_alias_is_understood_after_invalidate(bot):
         assert "Dit begreep ik niet: overleg" in replies.only.text
     finally:
         await _edit_overleg(bot, active=True, **original)
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def test_i18n_check_flags_a_count_before_a_plural_noun(monkeypatch) -> None:
+    from babel.messages.catalog import Catalog
+
+    from bot import i18n_tools
+
+    catalog = Catalog()
+    catalog.add("Je hebt {n} contacten.")
+    catalog.add(("{n} contact", "{n} contacten"))
+    catalog.add("Maximaal {max} tekens.")  # a limit, never 1
+    catalog.add("Vandaag 2 contacten")  # no placeholder
+    monkeypatch.setattr(i18n_tools, "extract", lambda: catalog)
+    assert i18n_tools.plural_problems() == ["Je hebt {n} contacten."]
+    # The real sources have none.
+    monkeypatch.undo()
+    assert i18n_tools.plural_problems() == []
+
+
+def test_counts_and_durations_read_right_for_one() -> None:
+    from bot.handlers.contact.view import fmt_minutes
+    from bot.i18n import translator
+
+    t = translator("nl")
+    assert (t.days(1), t.days(14), t.chars(1), t.chars(2000)) == (
+        "1 dag",
+        "14 dagen",
+        "1 teken",
+        "2.000 tekens",
+    )
+    # One duration form, exact: no "2,2 uur" for 2 h 15.
+    assert [fmt_minutes(t, m) for m in (45, 60, 75, 90, 135)] == [
+        "45 min",
+        "1 uur",
+        "1 uur 15 min",
+        "1,5 uur",
+        "2 uur 15 min",
+    ]

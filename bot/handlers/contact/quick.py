@@ -88,5 +88,5 @@ async def quick_draft(
         table = {"date": DATE_ERRORS, "duration": DURATION_ERRORS}.get(step)
         msgid = table.get(code) if table else QUICK_ERRORS.get(problem)
         if msgid:
-            error = _(msgid).format(days=settings.max_back_days)
+            error = _(msgid).format(days=context.t.days(settings.max_back_days))
     return cd, state, error

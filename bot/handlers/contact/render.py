@@ -155,7 +155,11 @@ def new(v: ContactView) -> Screen:
     question = (
         _("Was de inwoner nieuw voor jou, of kende je hem of haar al?")
         if count == 1
-        else _("Waren de {count} inwoners nieuw voor jou, of kende je ze al?").format(count=count)
+        else v.t.ngettext(
+            "Was de {count} inwoner nieuw voor jou, of kende je hem of haar al?",
+            "Waren de {count} inwoners nieuw voor jou, of kende je ze al?",
+            count,
+        ).format(count=count)
     )
     lines = [f"<b>{question}</b>"]
     if kind:
@@ -213,9 +217,9 @@ def confirm_day(v: ContactView) -> Screen:
     text = _(
         "Met dit contact kom je op {total} op {day}. Dat is meer dan {max}. Klopt dat?"
     ).format(
-        total=esc(v.t.hours(v.day_total)),
+        total=esc(fmt_minutes(v.t, v.day_total)),
         day=esc(v.t.fmt_date(v.cd.work_date)),
-        max=esc(v.t.hours(int(v.settings.max_day_hours * 60))),
+        max=esc(fmt_minutes(v.t, int(v.settings.max_day_hours * 60))),
     )
     return text, buttons
 

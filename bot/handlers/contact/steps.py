@@ -132,7 +132,9 @@ async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
     assert cd.work_date is not None and cd.duration_minutes is not None
     problem = cdm.check_date(cd.work_date, turn.today(), settings.max_back_days)
     if problem:
-        note = err(turn.context, DATE_ERRORS, problem).format(days=settings.max_back_days)
+        note = err(turn.context, DATE_ERRORS, problem).format(
+            days=turn.t.days(settings.max_back_days)
+        )
         return moved(turn, cd, go(cd, state, "date"), note=note)
     if not confirmed:
         logged = await contacts.day_minutes(turn.s, turn.draft.user_id, cd.work_date)
@@ -174,7 +176,7 @@ async def tap_date(turn: CTurn, cb: Callback) -> Outcome | None:
     if problem:
         # A button from before midnight (or before the limit moved) names a day that is
         # no longer allowed: say which day, and show today's buttons.
-        why = err(turn.context, DATE_ERRORS, problem).format(days=max_back)
+        why = err(turn.context, DATE_ERRORS, problem).format(days=turn.t.days(max_back))
         day = esc(turn.t.fmt_date(chosen))
         return Outcome(error=_("Die knop was voor {day}. {why}").format(day=day, why=why))
     cd = _cd(turn)

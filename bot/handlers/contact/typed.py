@@ -30,7 +30,9 @@ async def date(turn: CTurn, raw: str) -> Outcome:
     max_back = turn.context.services.settings.max_back_days
     d, problem = parse_date(raw, turn.today(), max_back)
     if problem or d is None:
-        return Outcome(error=err(turn.context, DATE_ERRORS, problem).format(days=max_back))
+        return Outcome(
+            error=err(turn.context, DATE_ERRORS, problem).format(days=turn.t.days(max_back))
+        )
     cd = _cd(turn)
     cd.work_date = d
     return await advanced(turn, cd)

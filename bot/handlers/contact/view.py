@@ -27,6 +27,7 @@ from bot.handlers.contact.texts import (
     SKIP_LABEL,
     clip,
 )
+from bot.handlers.week import fmt_duration
 from bot.i18n import Translator
 from bot.storage import contacts
 from bot.storage import vocab as vocab_cache
@@ -120,9 +121,8 @@ def short(label: str) -> str:
 
 
 def fmt_minutes(t: Translator, minutes: int) -> str:
-    if minutes < 60:
-        return t._("{n} min").format(n=minutes)
-    return t.hours(minutes)
+    """The one duration form (also /uren, /week, /corrigeer): exact, "2 uur 15 min"."""
+    return fmt_duration(t, minutes)
 
 
 def fmt_day(v: ContactView, d: date) -> str:
