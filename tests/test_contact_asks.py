@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.storage.models import AuditLog, ContactReferral, ReferralTarget, Village
+from bot.storage.models import ActivityType, AuditLog, ContactReferral, ReferralTarget, Village
 from tests.test_contact_dialogue import TODAY, Tapper, code_of, draft_of, saved_contacts
 
 
@@ -165,3 +165,90 @@ async def test_plain_text_asks_what_is_missing_and_other_text_is_not_offered(bot
     sam = bot.resident("Sam")
     reply = (await sam.says("vandaag 1 uur gesprek in venlo over schulden")).only
     assert "Wil je dit loggen" not in reply.text
+
+
+# --------------------------------------------------------------------------- /corrigeer
+
+
+async def test_a_contact_is_corrected_in_every_field_with_an_audit_row(bot):
+    from datetime import timedelta
+
+    from bot.storage.models import ContactTheme, Municipality, ReachChannel, Story, Theme
+    from tests.test_contact_dialogue import walk_first_contact
+
+    anna = await bot.expert("Anna", gemeente="Venlo")
+    await walk_first_contact(anna, story="Ze ging voor het eerst zelf naar de schuldhulp.")
+    await anna.press("Opslaan")
+    [before] = await saved_contacts(bot)
+
+    await anna.says("/corrigeer")
+    await anna.press("inloop")
+    summary = (await anna.press("Alles aanpassen")).only
+    assert "Klopt dit?" in summary.text and "Soort inzet: inloop" in summary.text
+    for field, taps in [
+        ("Datum", ["Gisteren"]),
+        ("Plaats", ["Venray", "Geen vaste plek"]),
+        ("Soort inzet", ["1-op-1 contact"]),
+        ("Thema's", ["armoede", "eenzaamheid", "schulden", "Verder"]),
+        ("Inwoners", ["3"]),
+        ("Nieuw/bekend", []),
+        ("Duur", ["1 uur"]),
+        ("Bereikt via", ["via netwerk of sleutelfiguur"]),
+        ("Doorverwezen naar", ["GGZ"]),
+    ]:
+        if field == "Nieuw/bekend":
+            await anna.press("Bekend")  # the new count asks new/known again
+            continue
+        await anna.press(field)
+        for label in taps:
+            await anna.press(label)
+    await anna.press("Verhaal")
+    await anna.says("Hij belde later zelf de huisarts, dat had hij nooit gedaan.")
+    done = (await anna.press("Opslaan")).only
+    assert "Aangepast" in done.text
+
+    [c] = await saved_contacts(bot)  # the same contact, changed: none added
+    assert c.id == before.id
+    async with bot.services.sessions() as s:
+        venray = (await s.exec(select(Municipality).where(Municipality.name == "Venray"))).one()
+        themes = (
+            await s.exec(
+                select(Theme.code).join(ContactTheme).where(ContactTheme.contact_id == c.id)
+            )
+        ).all()
+        reach = await s.get(ReachChannel, c.reach_channel_id)
+        referrals = (
+            await s.exec(select(ContactReferral).where(ContactReferral.contact_id == c.id))
+        ).all()
+        story = (await s.exec(select(Story).where(Story.contact_id == c.id))).one()
+        audits = (
+            await s.exec(
+                select(AuditLog).where(AuditLog.entity == "contact", AuditLog.entity_id == c.id)
+            )
+        ).all()
+    assert (c.work_date, c.municipality_id, c.vindplek_id) == (
+        TODAY - timedelta(days=1),
+        venray.id,
+        None,
+    )
+    assert await code_of(bot, ActivityType, c.activity_type_id) == "een_op_een"
+    assert set(themes) == {"schulden"}
+    assert (c.residents_count, c.residents_new, c.duration_minutes) == (3, 0, 60)
+    assert reach.code == "netwerk"
+    codes = {await code_of(bot, ReferralTarget, r.referral_target_id) for r in referrals}
+    assert codes == {"schuldhulp", "ggz"}  # the old referral and the added one
+    assert story.text.startswith("Hij belde later") and story.work_date == c.work_date
+    # One audit row for the save, one for the correction, with every field before and after.
+    assert [a.action for a in audits] == ["create", "edit"]
+    edit = audits[1]
+    assert edit.before["activity"] == "inloop" and edit.after["activity"] == "een_op_een"
+    assert edit.before["themes"] == ["armoede", "eenzaamheid"] and edit.after["themes"] == [
+        "schulden"
+    ]
+    assert edit.before["duration_minutes"] == 45 and edit.after["duration_minutes"] == 60
+    assert edit.before["residents_count"] == 2 and edit.after["residents_count"] == 3
+    assert edit.before["referrals"] == ["schuldhulp"]
+    assert edit.after["referrals"] == ["schuldhulp", "ggz"]
+    assert edit.before["reach"] == "zelf" and edit.after["reach"] == "netwerk"
+    assert edit.after["municipality_id"] == venray.id
+    assert edit.before["story_id"] == edit.after["story_id"] == story.id

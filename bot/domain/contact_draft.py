@@ -121,6 +121,8 @@ class ContactDraft:
     from_last: bool = False  # pre-filled from the previous contact ("Zelfde als vorige keer?")
     # Parts of a one-line entry still to ask about (see `Question`), the first one first.
     questions: list[dict[str, Any]] = field(default_factory=list)
+    # /corrigeer: the saved contact this draft changes (saving updates it, with an audit row).
+    editing_id: int | None = None
 
     # ----------------------------------------------------------------- JSON round trip
 
@@ -170,7 +172,7 @@ class ContactDraft:
     def values(self) -> dict[str, Any]:
         """What the contact would be, without the dialogue's bookkeeping."""
         data = self.to_data()
-        for key in ("mode", "history", "from_last", "questions"):
+        for key in ("mode", "history", "from_last", "questions", "editing_id"):
             data.pop(key)
         return data
 

@@ -158,6 +158,11 @@ async def _start(
     return await Turn(s, context, FLOW, row).render(Outcome(error=error))
 
 
+async def start_screen(s: AsyncSession, context: BotContext, cd: ContactDraft) -> Screen:
+    """A contact draft started elsewhere (a correction from /corrigeer), shown on its step."""
+    return await _start(s, context, cd, cdm.first_state(cd))
+
+
 async def cmd_contact(update: Update, context: BotContext) -> None:
     user = context.app_user
     if user is None or user.id is None:

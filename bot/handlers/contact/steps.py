@@ -25,7 +25,7 @@ from bot.handlers.contact.texts import (
     err,
 )
 from bot.handlers.contact.view import ContactView, refdata, summary_lines
-from bot.storage import contacts
+from bot.storage import contacts, drafts
 
 CTurn = Turn[ContactView]
 BACK_WORDS = {"terug", "vorige", "back"}
@@ -137,13 +137,23 @@ async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
         )
         return moved(turn, cd, go(cd, state, "date"), note=note)
     if not confirmed:
-        logged = await contacts.day_minutes(turn.s, turn.draft.user_id, cd.work_date)
+        logged = await contacts.day_minutes(
+            turn.s, turn.draft.user_id, cd.work_date, except_contact=cd.editing_id
+        )
         too_high, total = cdm.day_total_too_high(
             logged, cd.duration_minutes, settings.max_day_hours
         )
         if too_high:
             return moved(turn, cd, go(cd, state, cdm.CONFIRM_DAY), extra={"total": total})
     lines = summary_lines(await turn.view(), has_deel=False)  # read before the draft goes
+    if cd.editing_id is not None:  # /corrigeer: every field of a saved contact
+        # (A changed story passed the privacy check at its step, as a new one does.)
+        changed = await contacts.update_contact(
+            turn.s, expert_id=turn.draft.user_id, draft=cd, now=turn.now()
+        )
+        await drafts.discard(turn.s, turn.draft)
+        head = _("Aangepast ✓") if changed else _("Niets veranderd.")
+        return Outcome(final=("\n".join([f"<b>{head}</b>", *lines]), []))
     result = await contacts.save_contact(
         turn.s,
         expert_id=turn.draft.user_id,
