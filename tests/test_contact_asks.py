@@ -249,6 +249,6 @@ async def test_a_contact_is_corrected_in_every_field_with_an_audit_row(bot):
     assert edit.before["residents_count"] == 2 and edit.after["residents_count"] == 3
     assert edit.before["referrals"] == ["schuldhulp"]
     assert edit.after["referrals"] == ["schuldhulp", "ggz"]
-    assert edit.before["reach"] == "zelf" and edit.after["reach"] == "netwerk"
+    assert edit.before["reach"] == "inloop" and edit.after["reach"] == "netwerk"
     assert edit.after["municipality_id"] == venray.id
     assert edit.before["story_id"] == edit.after["story_id"] == story.id

@@ -306,8 +306,25 @@ def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -
     for step in STEPS[STEPS.index(current) + 1 :]:
         if step == "deelopdracht" and not has_deelopdrachten:
             continue
+        if step == "new" and draft.residents_count == 1 and draft.residents_new is not None:
+            continue  # answered with the count ("Eén, nieuw")
+        if step == "reach" and follows_from_activity(draft):
+            continue  # an inloop contact was reached at the inloop
         return step
     return SUMMARY
+
+
+def set_activity(draft: ContactDraft, code: str) -> None:
+    """The activity, and the reach channel that follows from it when none was chosen."""
+    derived = follows_from_activity(draft)  # the reach came from the previous activity
+    draft.activity = code
+    if draft.reach is None or derived:
+        draft.reach = REACH_FROM_ACTIVITY.get(code)
+
+
+def follows_from_activity(draft: ContactDraft) -> bool:
+    """Whether the reach channel is the one the activity implies (no need to ask it)."""
+    return draft.reach is not None and REACH_FROM_ACTIVITY.get(draft.activity or "") == draft.reach
 
 
 def first_state(draft: ContactDraft) -> str:

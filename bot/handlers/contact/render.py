@@ -45,11 +45,17 @@ def date(v: ContactView) -> Screen:
     days = [(mark(_("Vandaag"), current == today), v.button("d", date_arg(today)))]
     if v.settings.max_back_days >= 1:
         days.append((mark(_("Gisteren"), current == yesterday), v.button("d", date_arg(yesterday))))
+    rows = [days]
+    if v.cd.mode == "steps" and current == today and v.cd.municipality_id is not None:
+        # The "Klopt" path: today in the usual municipality, one tap for both steps.
+        place = v.ref.municipality(v.cd.municipality_id)
+        name = clip(place.name, MAX_NAME) if place else "?"
+        rows.insert(0, [(_("Klopt: vandaag, {place} →").format(place=name), v.button("ok"))])
     lines = [f"<b>{_('Op welke dag was het contact?')}</b>"]
     if current:
         lines.append(_now(v, esc(fmt_day(v, current))))
     lines.append(_("Of typ een datum, bijvoorbeeld <i>12-3</i> of <i>maandag</i>."))
-    return "\n".join(lines), [days]
+    return "\n".join(lines), rows
 
 
 def gemeente(v: ContactView) -> Screen:
@@ -130,7 +136,8 @@ def residents(v: ContactView) -> Screen:
     current = v.cd.residents_count
     buttons = [
         [(mark(str(n), current == n), v.button("n", n)) for n in cdm.COUNT_CHOICES]
-        + [(mark("5+", current is not None and current >= 5), v.button("n", "more"))]
+        + [(mark("5+", current is not None and current >= 5), v.button("n", "more"))],
+        [(_("Eén, nieuw"), v.button("n", "1new")), (_("Eén, bekend"), v.button("n", "1known"))],
     ]
     lines = [f"<b>{_('Met hoeveel inwoners?')}</b>"]
     if current is not None:

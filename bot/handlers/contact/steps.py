@@ -175,6 +175,13 @@ async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
 
 
 async def tap_date(turn: CTurn, cb: Callback) -> Outcome | None:
+    if cb.action == "ok":  # "Klopt": today, in the municipality shown; on to the place
+        cd = _cd(turn)
+        if cd.municipality_id is None:
+            return None
+        cd.work_date = turn.today()
+        cd.history.append(turn.draft.state)
+        return moved(turn, cd, await advance(turn, cd, "gemeente"))
     if cb.action != "d":
         return None
     _ = turn.t._
@@ -233,6 +240,8 @@ async def tap_vocab(turn: CTurn, cb: Callback) -> Outcome | None:
     cd = _cd(turn)
     if state == "referral":
         cd.toggle_referral(item.code)  # several referrals: each tap adds (or removes) one
+    elif state == "activity":
+        cdm.set_activity(cd, item.code)
     else:
         setattr(cd, state, item.code)
     return await advanced(turn, cd)
@@ -272,6 +281,10 @@ async def tap_residents(turn: CTurn, cb: Callback) -> Outcome | None:
         return None
     if cb.arg == "more":
         return Outcome(toast=turn.t._("Typ het aantal inwoners."), extra={"ask_count": True})
+    if cb.arg in ("1new", "1known"):  # one resident, new or known: one tap for both steps
+        cd = _cd(turn)
+        cd.residents_count, cd.residents_new = 1, 1 if cb.arg == "1new" else 0
+        return await advanced(turn, cd)
     if not is_int(cb.arg) or cdm.check_count(int(cb.arg)):
         return Outcome(error=err(turn.context, COUNT_ERRORS, None))
     cd = _cd(turn)

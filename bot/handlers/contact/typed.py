@@ -96,7 +96,10 @@ async def vocab(turn: CTurn, raw: str) -> Outcome:
     hit = cdm.match_vocab(raw, items)
     if hit is None:
         return Outcome(error=turn.t._("Dat ken ik niet. Kies een van de knoppen."))
-    setattr(cd, state, hit.code)
+    if state == "activity":
+        cdm.set_activity(cd, hit.code)
+    else:
+        setattr(cd, state, hit.code)
     return await advanced(turn, cd)
 
 
