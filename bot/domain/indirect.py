@@ -15,7 +15,7 @@ from typing import Protocol
 from bot.domain import dates, durations, limits
 from bot.domain.places import find_place, resolve_municipality
 from bot.domain.textmatch import normalize
-from bot.domain.vocabmatch import match_term
+from bot.domain.vocabmatch import Term, match_term
 
 __all__ = [
     "REGIONAL_WORDS",
@@ -33,17 +33,11 @@ REGIONAL_WORDS = frozenset({"regionaal", "regio", "regionale", "geen gemeente", 
 FILLER = frozenset({"in", "te", "voor", "bij", "op", "met", "van", "de", "het", "een", "en"})
 
 
-class Named(Protocol):
-    """A vocabulary entry as the parsers see it."""
+class Named(Term, Protocol):
+    """A vocabulary entry as the parsers see it: a `Term` with its id."""
 
     @property
     def id(self) -> int: ...
-    @property
-    def code(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def aliases(self) -> tuple[str, ...]: ...
 
 
 def match_kind(word: str, kinds: Sequence[Named]) -> int | None:

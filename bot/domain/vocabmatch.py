@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from bot.domain.textmatch import COMMON_WORDS, fuzzy_cost, normalize
+from bot.domain.textmatch import COMMON_WORDS, fuzzy_cost, normalize, token_seq_cost
 
 __all__ = [
     "Term",
@@ -69,18 +69,6 @@ def token_cost(word: str, alias: str) -> int | None:
     return fuzzy_cost(word, alias)
 
 
-def _seq_cost(words: Sequence[str], target: Sequence[str]) -> int | None:
-    if len(words) != len(target):
-        return None
-    total = 0
-    for w, t in zip(words, target, strict=True):
-        c = token_cost(w, t)
-        if c is None:
-            return None
-        total += c
-    return total
-
-
 def match_term(text: str, entries: Sequence[T]) -> T | None:
     """The one entry a typed answer names, or None (ties: the earlier entry wins)."""
     norm = normalize(text)
@@ -90,7 +78,7 @@ def match_term(text: str, entries: Sequence[T]) -> T | None:
     words = norm.split()
     for pos, entry in enumerate(entries):
         for form in forms(entry):
-            cost = 0 if form == norm else _seq_cost(words, form.split())
+            cost = 0 if form == norm else token_seq_cost(words, form.split(), token_cost)
             if cost is not None and (best is None or (cost, pos) < best[:2]):
                 best = (cost, pos, entry)
     return best[2] if best else None

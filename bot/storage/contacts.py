@@ -407,20 +407,8 @@ async def update_contact(
             story_id = None
         s.add(story)
     elif not stories and draft.story:
-        story = Story(
-            submission_key=f"{c.submission_key}:v{int(now.timestamp())}",
-            expert_id=expert_id,
-            work_date=c.work_date,
-            municipality_id=c.municipality_id,
-            theme_id=theme_ids[draft.themes[0]],
-            contact_id=c.id,
-            deelopdracht_id=c.deelopdracht_id,
-            text=draft.story,
-            created_at=now,
-        )
-        s.add(story)
-        await s.flush()
-        story_id = story.id
+        key = f"{c.submission_key}:v{int(now.timestamp())}"
+        story_id = await _add_story(s, c, key, theme_ids[draft.themes[0]], draft.story, now)
     for story in stories[:1]:
         if story.deleted_at is None:  # the story shares the contact's date and place
             story.work_date, story.municipality_id = c.work_date, c.municipality_id
@@ -507,6 +495,26 @@ async def village_id_of(s: AsyncSession, municipality_id: int, name: str) -> int
     return row
 
 
+async def _add_story(
+    s: AsyncSession, contact: Contact, key: str, theme_id: int, text: str, now: datetime
+) -> int:
+    """The story told with a contact: it shares the contact's expert, date and place."""
+    story = Story(
+        submission_key=key,
+        expert_id=contact.expert_id,
+        work_date=contact.work_date,
+        municipality_id=contact.municipality_id,
+        theme_id=theme_id,
+        contact_id=contact.id,
+        deelopdracht_id=contact.deelopdracht_id,
+        text=text,
+        created_at=now,
+    )
+    s.add(story)
+    await s.flush()
+    return id_of(story)
+
+
 async def _referral_ids(s: AsyncSession, draft: ContactDraft) -> dict[str, int]:
     referrals = list(dict.fromkeys(draft.referrals))
     return await _ids(s, "referral_targets", referrals) if referrals else {}
@@ -580,20 +588,8 @@ async def _insert(
         s.add(ContactReferral(contact_id=contact.id, referral_target_id=referral_id))
     story_id = None
     if draft.story:
-        story = Story(
-            submission_key=f"{submission_key}:v",
-            expert_id=expert_id,
-            work_date=draft.work_date,
-            municipality_id=draft.municipality_id,
-            theme_id=theme_ids[draft.themes[0]],
-            contact_id=contact.id,
-            deelopdracht_id=draft.deelopdracht_id,
-            text=draft.story,
-            created_at=now,
-        )
-        s.add(story)
-        await s.flush()
-        story_id = story.id
+        theme_id = theme_ids[draft.themes[0]]
+        story_id = await _add_story(s, contact, f"{submission_key}:v", theme_id, draft.story, now)
     s.add(
         AuditLog(
             actor_id=expert_id,
