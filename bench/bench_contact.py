@@ -107,7 +107,7 @@ def contact_script(n: int) -> list[Step]:
         ("date", "press", "Vandaag"),
         ("gemeente", "press", "Venlo"),
         ("vindplek", "say", f"Buurthuis De Kolk {n}"),
-        ("activity", "press", "inloop"),
+        ("activity", "press", "training"),  # not inloop: its reach step is skipped
         ("theme 1", "press", "armoede"),
         ("theme 2", "press", "eenzaamheid"),
         ("themes done", "press", "Verder"),

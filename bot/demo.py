@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -51,10 +52,20 @@ Demo commands (everything else goes to the bot as a chat message):
   /demo overzicht     send last week's digest to the coordinator persona now
   /demo bewaar [map]  save the files this persona received (e.g. /rapport's PDF and Excel)
                       into a folder, default ./demo-bestanden
-  1, 2, 3 …        press a button of the bot's last message
+  .1, .2 … (or k1, k2 …)   press a button of the bot's last message; a plain number
+                   ("8", "45") goes to the bot as typed text, like a count or a time
   /hulp            this text
   /stop            quit
 """
+
+_BUTTON_RE = re.compile(r"^(?:\.|[kK])\s?([0-9]{1,2})$")
+
+
+def button_choice(text: str) -> int | None:
+    """The button number of ".3" or "k3" (a plain "3" is typed text for the bot), else None."""
+    m = _BUTTON_RE.match(text.strip())
+    return int(m.group(1)) if m else None
+
 
 PERSONAS = {"expert": "Anna", "coordinator": "Carla", "inwoner": "Sam"}
 ALIASES = {
@@ -155,7 +166,7 @@ class Demo:
             if labels:
                 self.last_buttons[self.persona] = reply
                 for i, label in enumerate(labels, 1):
-                    self.say(f"      [{i}] {label}")
+                    self.say(f"      [.{i}] {label}")
         self.say("")
 
     async def registered(self, persona: str) -> bool:
@@ -266,8 +277,8 @@ class Demo:
             await self.trigger(text[6:].strip())  # a folder name keeps its case
         elif text.startswith("/demo "):
             await self.trigger(text[6:].strip().lower())
-        elif text.isdigit() and len(text) <= 2:
-            await self.press(int(text))
+        elif (number := button_choice(text)) is not None:
+            await self.press(number)
         else:
             self.show(await self.people[self.persona].says(text))
         return True

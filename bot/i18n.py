@@ -91,8 +91,16 @@ class Translator:
         return format_decimal(value, format=fmt, locale=self.locale)
 
     def hours(self, minutes: int) -> str:
-        """Minutes as hours: 150 -> "2,5 uur"."""
+        """A total of minutes as hours: 150 -> "2,5 uur" (sums; one entry: `format_duration`)."""
         return self._("{hours} uur").format(hours=self.number(minutes / 60, 1))
+
+    def days(self, n: int) -> str:
+        """A number of days: "1 dag", "14 dagen"."""
+        return self.ngettext("{n} dag", "{n} dagen", n).format(n=n)
+
+    def chars(self, n: int) -> str:
+        """A number of characters: "1 teken", "2.000 tekens"."""
+        return self.ngettext("{n} teken", "{n} tekens", n).format(n=self.number(n, 0))
 
     def fmt_date(self, d: date, fmt: str = "EEEE d MMMM") -> str:
         """`dinsdag 3 maart`."""

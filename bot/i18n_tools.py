@@ -4,6 +4,7 @@ are Dutch, so `nl` translates each to itself). `check` lists what is missing per
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -77,6 +78,33 @@ def missing(language: str) -> list[str]:
     return out
 
 
+# Dutch plural nouns that follow a count in our texts. A msgid with a number placeholder right
+# before one of them ("{n} contacten") reads wrong for 1 ("1 contacten"): use ngettext.
+PLURAL_NOUNS = (
+    "contacten inwoners bewoners mensen uren dagen weken maanden jaren minuten verhalen "
+    "signalen thema's themas gemeenten dorpen plekken vindplekken bestanden sessies experts "
+    "ervaringsdeskundigen deskundigen coördinatoren rijen regels woorden tekens nieuwe "
+    "bekende keren deelnemers meldingen codes uitnodigingen"
+).split()
+# {max} and {min} are limits (hundreds of characters, ...), never 1: they may stand before a
+# plural noun ("maximaal {max} tekens").
+_COUNT_BEFORE_PLURAL = re.compile(
+    r"(?:\{(?!max\b|min\b)[\w.:,]*\}|%\(?\w*\)?[sd])\s+(?:"
+    + "|".join(map(re.escape, PLURAL_NOUNS))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def plural_problems() -> list[str]:
+    """Message ids (not ngettext) with a number placeholder right before a plural noun."""
+    out = []
+    for message in extract():
+        if isinstance(message.id, str) and _COUNT_BEFORE_PLURAL.search(message.id):
+            out.append(message.id)
+    return out
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["update"]:
         update()
@@ -86,7 +114,10 @@ def main(argv: list[str]) -> int:
         for lang, ids in bad.items():
             for i in ids:
                 print(f"{lang}: missing {i!r}")
-        return 1 if any(bad.values()) else 0
+        plural = plural_problems()
+        for i in plural:
+            print(f"count before a plural noun without ngettext: {i!r}")
+        return 1 if any(bad.values()) or plural else 0
     print("usage: python -m bot.i18n_tools update|check")
     return 2
 
@@ -95,16 +126,24 @@ if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
 
 
-def fill(language: str, translations: dict[str, str]) -> int:
-    """Fill empty entries of one catalog from a dict (used when adding translations in bulk)."""
+def fill(language: str, translations: dict[str, str | tuple[str, str]]) -> int:
+    """Fill empty entries of one catalog from a dict (used when adding translations in bulk).
+
+    A plural entry is keyed by its singular msgid, with a (singular, plural) pair."""
     catalog = load(language)
     n = 0
     for message in catalog:
-        # A str id: not pluralizable.
-        if isinstance(message.id, str) and message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
             text = translations.get(message.id)
-            if text:
+            if isinstance(text, str) and text and not message.string:
                 message.string = text
+                n += 1
+        else:
+            pair = translations.get(message.id[0])
+            if isinstance(pair, tuple) and not all(message.string or ()):
+                message.string = pair
                 n += 1
     with po_path(language).open("wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True, width=100)

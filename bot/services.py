@@ -48,7 +48,7 @@ class Services:
     # Process-wide state, one per Services (per bot process):
     answered: AnsweredQueries = field(default_factory=AnsweredQueries)
     # The contact dialogue's vocabularies and municipalities: (valid until, monotonic; data).
-    contact_refdata: tuple[float, RefData] | None = None
+    contact_refdata: tuple[float, int, RefData] | None = None
     delivery_owner: str | None = None  # this process in claim rows (bot.scheduler.owner_id)
     pacer: Pacer | None = None  # paces all sending (bot.sender.pacer_for)
 

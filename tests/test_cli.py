@@ -245,7 +245,7 @@ def test_demo_coordinator_saves_the_report_files(tmp_path: Path):
     script = tmp_path / "tour.txt"
     folder = tmp_path / "rapport"
     script.write_text(
-        f"/als coordinator\n/demo bewaar {folder}\n/rapport 2026-H1 Venlo\n1\n"
+        f"/als coordinator\n/demo bewaar {folder}\n/rapport 2026-H1 Venlo\n.1\n"
         f"/demo bewaar {folder}\n/stop\n",
         encoding="utf-8",
     )
@@ -257,3 +257,33 @@ def test_demo_coordinator_saves_the_report_files(tmp_path: Path):
     assert [name.rsplit(".", 1)[1] for name in saved] == ["pdf", "xlsx"]
     assert (folder / saved[0]).read_bytes().startswith(b"%PDF")
     assert f"bewaard: {folder / saved[0]}" in text
+
+
+def test_demo_buttons_need_a_prefix_so_digits_reach_the_bot():
+    from bot.demo import button_choice, run_demo
+
+    assert [button_choice(t) for t in (".3", "k3", "K12", ". 2", "3", "45", "k", ".123")] == [
+        3,
+        3,
+        12,
+        2,
+        None,
+        None,
+        None,
+        None,
+    ]
+    script = "/als expert\n/contact\n.1\n.1\n.1\n8\n/stop\n"
+    out = io.StringIO()
+    path = ROOT / "tests" / "data" / "_digits_tour.txt"
+    path.write_text(script, encoding="utf-8")
+    try:
+        assert run_demo(str(path), out=out) == 0
+    finally:
+        path.unlink()
+    text = out.getvalue()
+    assert "[.1]" in text
+    assert "(Geen knop met dat nummer.)" not in text
+    # The typed "8" went to the bot as text (an answer the step does not take), not as
+    # button 8 (which would have been taken without a word).
+    after = text.split("Anna> 8")[1]
+    assert "ken ik niet" in after

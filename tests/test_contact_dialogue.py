@@ -103,8 +103,7 @@ async def walk_first_contact(anna, *, story: str | None = None, vindplek="Buurth
     await anna.press("Verder")
     await anna.press("2")
     await anna.press("Nieuw")
-    await anna.press("45 min")
-    await anna.press("zelf gemeld")
+    await anna.press("45 min")  # reached via: follows from "inloop", not asked
     await anna.press("schuldhulp")
     if story:
         return (await anna.says(story)).last
@@ -120,7 +119,8 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
     date_step = (await anna.says("/contact")).only
     assert "Op welke dag" in date_step.text
     assert "Nu: dinsdag 17 november (vandaag)" in date_step.text
-    assert date_step.button_labels == ["✓ Vandaag", "Gisteren"]
+    # Today in the usual municipality is one tap ("Klopt"), or the two steps one by one.
+    assert date_step.button_labels == ["Klopt: vandaag, Venlo →", "✓ Vandaag", "Gisteren"]
 
     gemeente = (await anna.press("Vandaag")).only
     assert gemeente.message_id == date_step.message_id  # the dialogue edits one message
@@ -166,9 +166,8 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
         "2 uur",
     ]
 
-    reach = (await anna.press("45 min")).only
-    assert "Hoe heb je" in reach.text and "Overslaan" in reach.button_labels
-    referral = (await anna.press("zelf gemeld")).only
+    # The reach channel follows from "inloop": that step is skipped.
+    referral = (await anna.press("45 min")).only
     assert "doorverwezen" in referral.text.lower() and "Overslaan" in referral.button_labels
     # Venlo has no active deelopdracht: no such step.
     story = (await anna.press("schuldhulp")).only
@@ -184,7 +183,7 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
         "Thema's: armoede (geldzorgen), eenzaamheid (sociaal isolement)",
         "Inwoners: 2 (allemaal nieuw)",
         "Duur: 45 min",
-        "Bereikt via: zelf gemeld",
+        "Bereikt via: inloop",
         "Doorverwezen naar: schuldhulp",
         "Verhaal: Ze durfde",
     ):
@@ -203,7 +202,7 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
     )
     assert c.municipality_id == await muni_id(bot, "Venlo")
     assert await code_of(bot, ActivityType, c.activity_type_id) == "inloop"
-    assert await code_of(bot, ReachChannel, c.reach_channel_id) == "zelf"
+    assert await code_of(bot, ReachChannel, c.reach_channel_id) == "inloop"
     assert await code_of(bot, ReferralTarget, c.referral_target_id) == "schuldhulp"
     assert await theme_codes(bot, c.id) == {"armoede", "eenzaamheid"}
     async with session_factory(bot.engine)() as s:
@@ -272,8 +271,7 @@ async def test_terug_works_on_every_step(bot):
         ("Verder", "Met hoeveel inwoners"),
         ("1", "nieuw voor jou"),
         ("Bekend", "Hoe lang"),
-        ("1 uur", "Hoe heb je"),
-        ("inloop", "doorverwezen"),
+        ("1 uur", "doorverwezen"),  # reached via: follows from inloop
         ("Overslaan", "opleverde"),
         ("Overslaan", "Klopt dit?"),
     ]
@@ -368,7 +366,7 @@ async def test_deelopdracht_is_asked_only_where_one_is_active(bot):
     await bert.says("/contact")
     for label in ("Vandaag", "Beesel", "Geen vaste plek", "inloop", "rouw", "Verder", "1"):
         await bert.press(label)
-    for label in ("Bekend", "30 min", "inloop"):
+    for label in ("Bekend", "30 min"):  # reached via: follows from inloop
         await bert.press(label)
     story = (await bert.press("Overslaan")).last  # referral skipped: straight to the story
     assert "opleverde" in story.text
@@ -459,7 +457,6 @@ _PRESSES = [
     "Nieuw",
     "45 min",
     "Overslaan",
-    "Overslaan",
 ]
 _STEP_AFTER = {
     "date": 0,
@@ -470,7 +467,7 @@ _STEP_AFTER = {
     "residents": 6,
     "new": 7,
     "duration": 8,
-    "story": 11,
+    "story": 10,
 }
 
 
@@ -557,7 +554,7 @@ async def test_typing_no_place_at_the_vindplek_step_creates_no_shared_vindplek(b
     assert (data["vindplek_id"], data["new_vindplek"]) == (None, None)
     for label in ("inloop", "armoede", "Verder", "1", "Nieuw", "45 min"):
         await anna.press(label)
-    for _step in ("reach", "referral", "story"):
+    for _step in ("referral", "story"):  # reach follows from inloop
         summary = (await anna.press("Overslaan")).last
     assert "Plaats: Venlo\n" in summary.text
     await anna.press("Opslaan")
@@ -589,7 +586,7 @@ async def test_typing_a_buttons_label_is_pressing_it(bot):
     reply = (await anna.says("1")).only
     assert "Hoe lang" in reply.text
     await anna.says("45 min")
-    for _step in ("reach", "referral", "story"):
+    for _step in ("referral", "story"):  # reach follows from inloop
         await anna.press("Overslaan")
     reply = (await anna.says("duur")).only  # the summary's "Duur" button
     assert "Hoe lang duurde het?" in reply.text
@@ -619,7 +616,7 @@ async def test_gisteren_pressed_after_midnight_is_the_day_its_label_meant(bot):
     for label in ("Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "1", "Nieuw"):
         await anna.press(label)
     await anna.press("45 min")
-    for _step in ("reach", "referral", "story"):
+    for _step in ("referral", "story"):  # reach follows from inloop
         summary = (await anna.press("Overslaan")).last
     assert "Datum: maandag 16 november\n" in summary.text
     await anna.press("Opslaan")
@@ -636,7 +633,7 @@ async def test_a_date_button_now_outside_the_back_dating_window_says_so(bot):
     before = await snapshot(bot, anna)
     reply = (await step.press("Gisteren")).only
     assert reply.text.startswith("⚠️ Die knop was voor maandag 16 november.")
-    assert "hooguit 1 dagen" in reply.text
+    assert "hooguit 1 dag geleden" in reply.text
     assert await snapshot(bot, anna) == before
     # Today's buttons are shown: Gisteren is Tuesday now.
     assert reply.button("Gisteren")["callback_data"].endswith(":d:20261117")
@@ -645,4 +642,7 @@ async def test_a_date_button_now_outside_the_back_dating_window_says_so(bot):
     # And without any back-dating there is no Gisteren button at all.
     bot.services.settings.max_back_days = 0
     await anna.says("/annuleer")
-    assert (await anna.says("/contact")).only.button_labels == ["✓ Vandaag"]
+    assert (await anna.says("/contact")).only.button_labels == [
+        "Klopt: vandaag, Venlo →",
+        "✓ Vandaag",
+    ]

@@ -45,7 +45,8 @@ def test_round_trip_through_json_data():
     assert again == cd
     assert again.to_data()["work_date"] == "2026-11-17"
     # values(): the contact itself, without the dialogue's bookkeeping.
-    assert set(cd.values()) == set(cd.to_data()) - {"mode", "history", "from_last"}
+    bookkeeping = {"mode", "history", "from_last", "questions", "editing_id"}
+    assert set(cd.values()) == set(cd.to_data()) - bookkeeping
     assert cd.values() == cd.copy(history=["x"], mode="edit", from_last=True).values()
 
 
@@ -76,7 +77,7 @@ def test_repeat_contact_opens_on_the_summary_with_last_values():
 
 
 def test_step_order_skips_deelopdracht_without_active_ones():
-    cd = complete()
+    cd = complete(residents_count=2, activity="training")
     order = []
     state = "date"
     while state != cdm.SUMMARY:
@@ -230,3 +231,20 @@ def test_matchers_never_crash(text):
     cdm.match_vocab_list(text, THEMES)
     cdm.parse_count(text)
     cdm.check_vindplek_name(text)
+
+
+def test_steps_that_follow_from_earlier_answers_are_skipped():
+    cd = ContactDraft(work_date=TODAY, municipality_id=3, mode="steps")
+    cdm.set_activity(cd, "inloop")
+    assert cd.reach == "inloop"
+    assert cdm.next_state(cd, "duration", has_deelopdrachten=False) == "referral"
+    cdm.set_activity(cd, "training")  # the implied reach goes with the activity it came from
+    assert cd.reach is None
+    assert cdm.next_state(cd, "duration", has_deelopdrachten=False) == "reach"
+    cd.reach = "zelf"
+    cdm.set_activity(cd, "inloop")  # a chosen reach stays
+    assert cd.reach == "zelf"
+    cd.residents_count, cd.residents_new = 1, 1  # "Eén, nieuw": no new/known step
+    assert cdm.next_state(cd, "residents", has_deelopdrachten=False) == "duration"
+    cd.residents_count, cd.residents_new = 3, 3
+    assert cdm.next_state(cd, "residents", has_deelopdrachten=False) == "new"

@@ -68,13 +68,19 @@ async def test_missing_fields_are_the_only_questions(bot):
     anna = await bot.expert("Anna")
     # No activity type, no theme, no new/known: asked in that order, nothing else.
     asked = []
+
+    def question(text: str) -> str:
+        # What was understood so far comes first ("Dit heb ik begrepen: ..."), then the step.
+        return text.split("\n\n")[-1].split("\n")[0]
+
     reply = (await anna.says("/contact 30 min venlo")).only
-    asked.append(reply.text.split("\n")[0])
+    assert "Dit heb ik begrepen:" in reply.text and "Duur: 30 min" in reply.text
+    asked.append(question(reply.text))
     reply = (await anna.press("1-op-1 contact")).only
-    asked.append(reply.text.split("\n")[0])
+    asked.append(question(reply.text))
     await anna.press("schulden")
     reply = (await anna.press("Verder")).only
-    asked.append(reply.text.split("\n")[0])
+    asked.append(question(reply.text))
     summary = (await anna.press("Bekend")).only
     assert asked == [
         "Wat voor inzet was het?",
@@ -107,10 +113,13 @@ async def test_a_known_vindplek_in_the_line_is_recognised(bot):
         assert (await s.get(Vindplek, c.vindplek_id)).name == "Buurthuis De Kolk"
 
 
-async def test_unused_words_are_shown_back_not_stored(bot):
+async def test_unused_words_are_asked_about_not_stored(bot):
     anna = await bot.expert("Anna")
-    summary = (await anna.says("/contact 45 min inloop venlo armoede 1 nieuw fietsenstalling")).only
-    assert "niet gebruikt: fietsenstalling" in summary.text
+    ask = (await anna.says("/contact 45 min inloop venlo armoede 1 nieuw fietsenstalling")).only
+    assert "Wat bedoel je met fietsenstalling?" in ask.text
+    assert "Dit heb ik begrepen:" in ask.text and "Duur: 45 min" in ask.text
+    summary = (await anna.press("Niet gebruiken")).only
+    assert "fietsenstalling" not in summary.text
     await anna.press("Opslaan")
     d = await draft_of(bot, anna)
     assert d is None
@@ -189,16 +198,17 @@ async def test_a_day_over_ten_hours_asks_to_confirm(bot):
 async def test_a_very_long_unknown_word_is_shown_back_short(bot):
     anna = await bot.expert("Anna")
     reply = (await anna.says("/contact 45 min inloop Venlo armoede " + "x" * 4000)).only
-    assert "niet gebruikt: " + "x" * 29 + "…." in reply.text
+    assert "Wat bedoel je met " + "x" * 29 + "…?" in reply.text
     assert "x" * 31 not in reply.text
     assert len(reply.text) < 1000
-    # Many unknown words: five of them, then "…".
+    # Many unknown words: one question about five of them, then "…".
     words = [f"{chr(97 + i)}woord{'z' * 200}" for i in range(20)]
     reply = (await anna.says("/contact 45 min inloop Venlo armoede " + " ".join(words))).only
-    note = reply.text.split("niet gebruikt: ")[1].split("\n")[0]
-    assert note.count(",") == 5 and note.endswith(", ….")
+    note = reply.text.split("Wat bedoel je met ")[1].split("?")[0]
+    assert note.count(",") == 5 and note.endswith(", …")
     assert "fwoord" not in note
     assert len(reply.text) < 1000
+    await anna.press("Niet gebruiken")
     assert (await draft_of(bot, anna)).state == "new"  # the dialogue goes on
 
 
@@ -215,7 +225,7 @@ async def test_long_names_are_shown_short(bot):
     await step.press(label)
     for label in ("inloop", "armoede", "Verder", "1", "Nieuw", "45 min"):
         await anna.press(label)
-    for _step in ("reach", "referral", "story"):
+    for _step in ("referral", "story"):  # reach follows from inloop
         summary = (await anna.press("Overslaan")).last
     assert "Plaats: Venlo – Buurthuis bbb" in summary.text
     assert len(summary.text) < 1000

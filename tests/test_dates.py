@@ -48,6 +48,9 @@ TODAY = date(2026, 3, 12)  # a Thursday
         ("zondag", date(2026, 3, 8)),
         ("op dinsdag", date(2026, 3, 10)),
         ("afgelopen vrijdag", date(2026, 3, 6)),
+        ("afgelopen donderdag", date(2026, 3, 5)),  # on a Thursday: a week ago, not today
+        ("vorige donderdag", date(2026, 3, 5)),
+        ("donderdag", date(2026, 3, 12)),  # plain: today
         ("vorige week dinsdag", date(2026, 3, 3)),
         ("12-3", date(2026, 3, 12)),
         ("12/3", date(2026, 3, 12)),
@@ -92,7 +95,10 @@ def test_year_is_most_recent_past_occurrence() -> None:
         ("overmorgen", DateErrorCode.FUTURE),
         ("13-03-2026", DateErrorCode.FUTURE),
         ("2027-01-01", DateErrorCode.FUTURE),
-        ("13-3", DateErrorCode.TOO_OLD),  # last year's 13 March
+        ("13-3", DateErrorCode.FUTURE),  # tomorrow, not last year's 13 March (issue 15)
+        ("20 maart", DateErrorCode.FUTURE),
+        ("12-4", DateErrorCode.FUTURE),  # within a month ahead: this year's
+        ("13-4", DateErrorCode.TOO_OLD),  # further ahead: last year's
         ("3 jan", DateErrorCode.TOO_OLD),
         ("12-03-2025", DateErrorCode.TOO_OLD),
         ("1-1", DateErrorCode.TOO_OLD),
@@ -308,3 +314,14 @@ def test_parse_date_has_no_range_check() -> None:
     assert parse_date("3 jan", TODAY) == date(2026, 1, 3)
     assert parse_date("morgen", TODAY) == date(2026, 3, 13)
     assert parse_date("geen datum", TODAY) is None
+
+
+def test_find_impossible_date() -> None:
+    from bot.domain.dates import find_impossible_date
+
+    text = "2 uur 31-2 venlo"
+    span = find_impossible_date(text)
+    assert span is not None and text[span[0] : span[1]] == "31-2"
+    assert find_impossible_date("30 februari") is not None
+    assert find_impossible_date("29-2") is None  # a leap day exists
+    assert find_impossible_date("2 uur 12-3 venlo") is None

@@ -187,19 +187,25 @@ class Flow(Generic[V]):
         screen: Screen | None = None
         toast: str | None = None
         alert = False
-        async with context.unit() as s:
-            press = await self.load_press(s, context, data)
-            if press.problem is not None or press.draft is None or press.callback is None:
-                toast = self.problem_text(context.t, press.problem or Problem.UNKNOWN)
-                alert = self.alert
-                if press.problem is Problem.EXPIRED and self.expired_replaces:
-                    screen = (toast, [])
-            else:
-                turn = Turn(s, context, self, press.draft)
-                outcome = await turn.tap(press.callback)
-                toast, alert = outcome.toast, outcome.alert
-                if outcome.shows:
-                    screen = await turn.finish(outcome)
+        try:
+            async with context.unit() as s:
+                press = await self.load_press(s, context, data)
+                if press.problem is not None or press.draft is None or press.callback is None:
+                    toast = self.problem_text(context.t, press.problem or Problem.UNKNOWN)
+                    alert = self.alert
+                    if press.problem is Problem.EXPIRED and self.expired_replaces:
+                        screen = (toast, [])
+                else:
+                    turn = Turn(s, context, self, press.draft)
+                    outcome = await turn.tap(press.callback)
+                    toast, alert = outcome.toast, outcome.alert
+                    if outcome.shows:
+                        screen = await turn.finish(outcome)
+        except drafts.StaleDraft:
+            # Another process took this step between our read and our write (a double tap
+            # handled twice at once): rolled back, and answered like any button of an older
+            # step.
+            screen, toast, alert = None, self.problem_text(context.t, Problem.STALE), self.alert
         if screen is None:
             await answer(context, query, toast, alert=alert)
             return
@@ -217,19 +223,23 @@ class Flow(Generic[V]):
         msg = update.message
         if msg is None or msg.text is None:
             return
-        async with context.unit() as s:
-            current: ConversationDraft | None = draft
-            if self.reread and draft.id is not None:
-                current = await drafts.get_by_id(s, draft.id)
-            else:
-                # The router just loaded this row; re-attach it instead of reading it again (a
-                # step saved elsewhere meanwhile is caught by the guarded save).
-                s.add(draft)
-            if current is None:
-                screen: Screen = (self.problem_text(context.t, Problem.GONE), [])
-            else:
-                turn = Turn(s, context, self, current)
-                screen = await turn.finish(await turn.typed(msg.text.strip()))
+        screen: Screen
+        try:
+            async with context.unit() as s:
+                current: ConversationDraft | None = draft
+                if self.reread and draft.id is not None:
+                    current = await drafts.get_by_id(s, draft.id)
+                else:
+                    # The router just loaded this row; re-attach it instead of reading it again
+                    # (a step saved elsewhere meanwhile is caught by the guarded save).
+                    s.add(draft)
+                if current is None:
+                    screen = (self.problem_text(context.t, Problem.GONE), [])
+                else:
+                    turn = Turn(s, context, self, current)
+                    screen = await turn.finish(await turn.typed(msg.text.strip()))
+        except drafts.StaleDraft:
+            screen = (self.problem_text(context.t, Problem.STALE), [])
         text, buttons = screen
         await reply(update, context, text, buttons=buttons or None)
 

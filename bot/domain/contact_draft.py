@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal
 
-from bot.domain import limits
+from bot.domain import limits, vocabmatch
 from bot.domain.quickentry import QuickEntry
 from bot.domain.textmatch import NUMBER_WORDS
 
@@ -30,6 +30,11 @@ MAX_RESIDENTS = 500
 MAX_VINDPLEK_CHARS = 80
 
 DURATION_CHOICES = (15, 30, 45, 60, 90, 120)
+# Words of a one-line entry asked about one by one; more are asked about together, of which
+# at most MAX_ECHO_WORDS are shown, each at most MAX_ECHO_WORD characters.
+MAX_WORD_QUESTIONS = 2
+MAX_ECHO_WORDS = 5
+MAX_ECHO_WORD = 30
 COUNT_CHOICES = (1, 2, 3, 4)  # and "5+": typed
 
 # The dialogue's steps in order. "summary" ends every path; "confirm_day" guards the day total.
@@ -49,7 +54,8 @@ STEPS = (
 )
 SUMMARY = "summary"
 CONFIRM_DAY = "confirm_day"
-STATES = (*STEPS, SUMMARY, CONFIRM_DAY)
+ASK = "ask"  # a part of a one-line entry the bot did not use: asked about, never dropped
+STATES = (*STEPS, SUMMARY, CONFIRM_DAY, ASK)
 
 REQUIRED = ("date", "gemeente", "activity", "themes", "residents", "new", "duration")
 OPTIONAL = ("vindplek", "reach", "referral", "deelopdracht", "story")
@@ -97,6 +103,7 @@ Mode = Literal["steps", "fill", "edit"]
 class ContactDraft:
     work_date: date | None = None
     municipality_id: int | None = None
+    village: str | None = None  # the kern named ("Tegelen"), kept with the contact
     vindplek_id: int | None = None
     new_vindplek: str | None = None  # typed by the expert; stored when the contact is saved
     activity: str | None = None  # ActivityType.code
@@ -105,13 +112,17 @@ class ContactDraft:
     residents_new: int | None = None  # how many of them are new to this expert
     duration_minutes: int | None = None
     reach: str | None = None  # ReachChannel.code
-    referral: str | None = None  # ReferralTarget.code
+    referrals: list[str] = field(default_factory=list)  # ReferralTarget.code, in choice order
     deelopdracht_id: int | None = None
     story: str | None = None
     # Dialogue bookkeeping.
     mode: Mode = "steps"
     history: list[str] = field(default_factory=list)  # states visited, for "Terug"
     from_last: bool = False  # pre-filled from the previous contact ("Zelfde als vorige keer?")
+    # Parts of a one-line entry still to ask about (see `Question`), the first one first.
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    # /corrigeer: the saved contact this draft changes (saving updates it, with an audit row).
+    editing_id: int | None = None
 
     # ----------------------------------------------------------------- JSON round trip
 
@@ -129,18 +140,39 @@ class ContactDraft:
             kwargs["work_date"] = date.fromisoformat(kwargs["work_date"])
         kwargs["themes"] = list(kwargs.get("themes") or [])
         kwargs["history"] = list(kwargs.get("history") or [])
+        kwargs["questions"] = list(kwargs.get("questions") or [])
+        # Drafts from before several referrals were allowed hold one "referral".
+        old = data.get("referral")
+        kwargs["referrals"] = list(kwargs.get("referrals") or ([old] if old else []))
         return cls(**kwargs)
 
     def copy(self, **changes: Any) -> ContactDraft:
         new = replace(self, **changes)
         new.themes = list(new.themes)
         new.history = list(new.history)
+        new.questions = list(new.questions)
+        new.referrals = list(new.referrals)
         return new
+
+    @property
+    def referral(self) -> str | None:
+        """The first referral (the one field older code and the reports know)."""
+        return self.referrals[0] if self.referrals else None
+
+    @referral.setter
+    def referral(self, code: str | None) -> None:
+        self.referrals = [code] if code else []
+
+    def toggle_referral(self, code: str) -> None:
+        if code in self.referrals:
+            self.referrals.remove(code)
+        else:
+            self.referrals.append(code)
 
     def values(self) -> dict[str, Any]:
         """What the contact would be, without the dialogue's bookkeeping."""
         data = self.to_data()
-        for key in ("mode", "history", "from_last"):
+        for key in ("mode", "history", "from_last", "questions", "editing_id"):
             data.pop(key)
         return data
 
@@ -173,6 +205,7 @@ class ContactDraft:
             self.vindplek_id = None
             self.new_vindplek = None
             self.deelopdracht_id = None
+            self.village = None
         self.municipality_id = municipality_id
 
 
@@ -256,6 +289,8 @@ def is_complete(draft: ContactDraft) -> bool:
 
 def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -> str:
     """Where the dialogue goes after `current` has been answered."""
+    if draft.questions:
+        return ASK
     if draft.mode == "fill":
         todo = missing(draft)
         return todo[0] if todo else SUMMARY
@@ -271,12 +306,31 @@ def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -
     for step in STEPS[STEPS.index(current) + 1 :]:
         if step == "deelopdracht" and not has_deelopdrachten:
             continue
+        if step == "new" and draft.residents_count == 1 and draft.residents_new is not None:
+            continue  # answered with the count ("Eén, nieuw")
+        if step == "reach" and follows_from_activity(draft):
+            continue  # an inloop contact was reached at the inloop
         return step
     return SUMMARY
 
 
+def set_activity(draft: ContactDraft, code: str) -> None:
+    """The activity, and the reach channel that follows from it when none was chosen."""
+    derived = follows_from_activity(draft)  # the reach came from the previous activity
+    draft.activity = code
+    if draft.reach is None or derived:
+        draft.reach = REACH_FROM_ACTIVITY.get(code)
+
+
+def follows_from_activity(draft: ContactDraft) -> bool:
+    """Whether the reach channel is the one the activity implies (no need to ask it)."""
+    return draft.reach is not None and REACH_FROM_ACTIVITY.get(draft.activity or "") == draft.reach
+
+
 def first_state(draft: ContactDraft) -> str:
     """Where the dialogue opens: the summary when pre-filled, else the first open step."""
+    if draft.questions:
+        return ASK
     if draft.mode == "steps":
         return STEPS[0]
     todo = missing(draft)
@@ -374,7 +428,7 @@ def summary_items(draft: ContactDraft, *, has_deelopdrachten: bool) -> list[Summ
         ),
         SummaryItem("duration", draft.duration_minutes, draft.duration_minutes is None),
         SummaryItem("reach", draft.reach),
-        SummaryItem("referral", draft.referral),
+        SummaryItem("referral", tuple(draft.referrals)),
     ]
     if has_deelopdrachten or draft.deelopdracht_id is not None:
         items.append(SummaryItem("deelopdracht", draft.deelopdracht_id))
@@ -404,63 +458,13 @@ class VocabItem:
 
 
 def match_vocab(text: str, items: Sequence[VocabItem]) -> VocabItem | None:
-    """The one entry a typed word means (code, label or alias; small typos allowed)."""
-    from bot.domain.textmatch import fuzzy_cost, normalize
-
-    norm = normalize(text)
-    if not norm:
-        return None
-    exact = [
-        it
-        for it in items
-        if norm in {normalize(it.code), normalize(it.label), *(normalize(a) for a in it.aliases)}
-    ]
-    if exact:
-        return exact[0]
-    words = norm.split()
-    best: tuple[int, VocabItem] | None = None
-    for it in items:
-        forms = {normalize(it.code), normalize(it.label), *(normalize(a) for a in it.aliases)}
-        for form in forms:
-            toks = form.split()
-            if len(toks) != len(words):
-                continue
-            cost = 0
-            for w, t in zip(words, toks, strict=True):
-                c = fuzzy_cost(w, t)
-                if c is None:
-                    break
-                cost += c
-            else:
-                if best is None or cost < best[0]:
-                    best = (cost, it)
-    return best[1] if best else None
+    """The one entry a typed word means (see ``bot.domain.vocabmatch``)."""
+    return vocabmatch.match_term(text, items)
 
 
 def match_vocab_list(text: str, items: Sequence[VocabItem]) -> tuple[list[VocabItem], list[str]]:
     """Several entries typed in one line ("armoede, eenzaamheid"): matches and leftovers."""
-    parts = [p.strip() for p in _split_list(text) if p.strip()]
-    found: list[VocabItem] = []
-    unknown: list[str] = []
-    for part in parts:
-        hit = match_vocab(part, items)
-        if hit is None:
-            # "armoede eenzaamheid" without a comma: try word by word.
-            words = part.split()
-            hits = [match_vocab(w, items) for w in words] if len(words) > 1 else [None]
-            if all(h is not None for h in hits):
-                found.extend(h for h in hits if h is not None and h not in found)
-                continue
-            unknown.append(part)
-        elif hit not in found:
-            found.append(hit)
-    return found, unknown
-
-
-def _split_list(text: str) -> Iterable[str]:
-    for sep in (";", "/", "\n", " en "):
-        text = text.replace(sep, ",")
-    return text.split(",")
+    return vocabmatch.match_terms(text, items)
 
 
 # --------------------------------------------------------------------------- one-line entry
@@ -475,6 +479,7 @@ QUICK_PROBLEM_STEP = {
     "duration_too_long": ("duration", "too_long"),
     "date_future": ("date", "future"),
     "date_too_old": ("date", "too_old"),
+    "date_invalid": ("date", "invalid"),
     "several_municipalities": ("gemeente", "several"),
     "several_activity_types": ("activity", "several"),
     "counts_conflict": ("residents", "conflict"),
@@ -501,6 +506,8 @@ def from_quick(
     if "several_municipalities" not in problems:
         draft.municipality_id = municipality_id or default_municipality_id
     draft.vindplek_id = vindplek_id  # the caller looked it up in the chosen municipality
+    if draft.municipality_id is not None and draft.municipality_id == municipality_id:
+        draft.village = entry.village
     if entry.minutes is not None and check_duration(entry.minutes) is None:
         draft.duration_minutes = entry.minutes
     elif entry.minutes is not None:
@@ -518,6 +525,69 @@ def from_quick(
         guess = REACH_FROM_ACTIVITY[entry.activity_type]
         reach = guess if guess in set(known_reach) else None
     draft.reach = reach
-    draft.referral = entry.referral
+    draft.referrals = list(entry.referrals)
+    draft.questions = [
+        {"kind": q.kind, "raw": q.raw, "value": q.value, "options": [list(o) for o in q.options]}
+        for q in entry.questions
+    ]
+    words = [q for q in draft.questions if q["kind"] == "word"]
+    if len(words) > MAX_WORD_QUESTIONS:
+        # Many words not understood (a pasted sentence): one question about all of them.
+        shown = [str(q["raw"])[: MAX_ECHO_WORD + 1] for q in words[:MAX_ECHO_WORDS]]
+        if len(words) > MAX_ECHO_WORDS:
+            shown.append("…")
+        draft.questions = [q for q in draft.questions if q["kind"] != "word"]
+        draft.questions.append({"kind": "word", "raw": ", ".join(shown), "options": []})
     first = next((QUICK_PROBLEM_STEP[p] for p in problems if p in QUICK_PROBLEM_STEP), None)
     return draft, first
+
+
+# --------------------------------------------------------------------------- questions
+
+# Where a chosen suggestion goes: vocabulary kind -> how it is set on the draft.
+_OPTION_FIELDS = {
+    "activity_types": "activity",
+    "themes": "themes",
+    "referral_targets": "referrals",
+    "reach_channels": "reach",
+}
+
+
+def answer_question(draft: ContactDraft, choice: str) -> bool:
+    """Answer the first open question: "yes" uses its value, "no" leaves it out, a digit
+    picks that suggestion. False when there is no such question or choice."""
+    if not draft.questions:
+        return False
+    q = draft.questions[0]
+    if choice == "yes" and q.get("value") is not None:
+        value = int(q["value"])
+        if q["kind"] == "minutes":
+            if check_duration(value):
+                return False
+            draft.duration_minutes = value
+        elif q["kind"] == "count":
+            if check_count(value):
+                return False
+            draft.set_count(value)
+        else:
+            return False
+    elif choice.isdigit():
+        options = q.get("options") or []
+        if int(choice) >= len(options):
+            return False
+        kind, code = options[int(choice)]
+        target = _OPTION_FIELDS.get(kind)
+        if target is None:
+            return False
+        if target == "themes":
+            if code not in draft.themes:
+                draft.themes.append(code)
+        elif target == "referrals":
+            if code not in draft.referrals:
+                draft.referrals.append(code)
+        else:
+            setattr(draft, target, code)
+    elif choice != "no":
+        return False
+    draft.questions.pop(0)
+    return True

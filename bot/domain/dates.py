@@ -21,6 +21,7 @@ __all__ = [
     "DateError",
     "DateErrorCode",
     "find_date",
+    "find_impossible_date",
     "format_date_nl",
     "parse_date",
     "parse_pause_until",
@@ -108,13 +109,18 @@ _DATE_RE = re.compile(
       (?:\s{{1,3}}(?P<ty>\d{{4}}))?(?![\w])
     | (?<!\w)(?P<rel>eergisteren|gisteren|gister|overmorgen|morgen
          |vandaag|vanochtend|vanmorgen|vanmiddag|vanavond){_PART_OF_DAY}?(?!\w)
-    | (?<!\w)(?P<prev>vorige\s{{1,3}}week\s{{1,3}})?(?P<wd>{_WEEKDAY_ALT})
+    | (?<!\w)(?P<prev>vorige\s{{1,3}}week\s{{1,3}})?(?P<last>(?:afgelopen|vorige)\s{{1,3}})?
+      (?P<wd>{_WEEKDAY_ALT})
       {_PART_OF_DAY}?\.?(?!\w)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 
 Direction = Literal["past", "future"]
+
+# A date without a year up to this many days ahead is read as this year's (and refused as in
+# the future), not as last year's.
+NEAR_FUTURE_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ class _Hit:
     weekday: int = 0
     prev_week: bool = False
     abbrev: str = ""
+    last: bool = False  # "afgelopen/vorige dinsdag": never today
 
 
 def _year(raw: str | None) -> int | None:
@@ -163,6 +170,7 @@ def _hits(text: str) -> list[_Hit]:
                     weekday=WEEKDAYS[g["wd"].lower()],
                     prev_week=bool(g["prev"]),
                     abbrev=g["wd"].lower(),
+                    last=bool(g["last"]),
                 )
             )
     return hits
@@ -183,8 +191,9 @@ def _resolve(hit: _Hit, today: date, direction: Direction) -> date | None:
         if hit.prev_week:  # "vorige week dinsdag": that weekday in the previous week
             monday = today - timedelta(days=today.weekday() + 7)
             return monday + timedelta(days=hit.weekday)
-        if direction == "past":  # most recent such day; today counts
-            return today - timedelta(days=(today.weekday() - hit.weekday) % 7)
+        if direction == "past":  # most recent such day; today counts, but not "afgelopen"
+            back = (today.weekday() - hit.weekday) % 7
+            return today - timedelta(days=back or (7 if hit.last else 0))
         # Pausing "tot maandag" on a Monday means next Monday.
         return today + timedelta(days=((hit.weekday - today.weekday() - 1) % 7) + 1)
     if hit.year is not None:
@@ -192,7 +201,11 @@ def _resolve(hit: _Hit, today: date, direction: Direction) -> date | None:
     if not (1 <= hit.month <= 12 and 1 <= hit.day <= 31):
         return None
     # No year: the most recent (past) or next (future) occurrence. Stepping a few years
-    # covers 29 February.
+    # covers 29 February. A past date a few weeks ahead is this year's, in the future (a
+    # typo or a plan), not last year's: the caller says "in the future", not "too far back".
+    ahead = _safe_date(today.year, hit.month, hit.day)
+    if direction == "past" and ahead is not None and 0 < (ahead - today).days <= NEAR_FUTURE_DAYS:
+        return ahead
     step = -1 if direction == "past" else 1
     for k in range(9):
         d = _safe_date(today.year + step * k, hit.month, hit.day)
@@ -279,6 +292,16 @@ def find_date(text: str, today: date) -> tuple[date, int, int] | None:
         d = _resolve(hit, today, "past")
         if d is not None:
             return d, start, hit.end
+    return None
+
+
+def find_impossible_date(text: str) -> tuple[int, int] | None:
+    """The span of a date that names no day ("31-2", "30 februari", "12-13"), or None."""
+    for hit in _hits(text):
+        if hit.kind == "date":
+            year = hit.year if hit.year is not None else 2024  # a leap year: 29-2 exists
+            if _safe_date(year, hit.month, hit.day) is None:
+                return hit.start, hit.end
     return None
 
 

@@ -368,13 +368,14 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
     if d.themes:
         for th in d.themes:
             out.append(
-                _(
-                    "{theme}: {contacts} contacten · {residents} inwoners "
-                    "({new} nieuw, {known} bekend)"
-                ).format(
+                _("{theme}: {contacts} · {residents} ({new} nieuw, {known} bekend)").format(
                     theme=esc(th.label),
-                    contacts=t.number(th.contacts, 0),
-                    residents=t.number(th.residents, 0),
+                    contacts=t.ngettext("{n} contact", "{n} contacten", th.contacts).format(
+                        n=t.number(th.contacts, 0)
+                    ),
+                    residents=t.ngettext("{n} inwoner", "{n} inwoners", th.residents).format(
+                        n=t.number(th.residents, 0)
+                    ),
                     new=t.number(th.residents_new, 0),
                     known=t.number(th.residents_known, 0),
                 )

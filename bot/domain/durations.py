@@ -47,7 +47,7 @@ class DurationError(ValueError):
 
 
 _HOUR_UNITS = frozenset(
-    {"u", "uur", "uren", "uurtje", "uurtjes", "h", "hr", "hrs", "hour", "hours"}
+    {"u", "uur", "ur", "uren", "uurtje", "uurtjes", "h", "hr", "hrs", "hour", "hours"}
 )
 _MIN_UNITS = frozenset(
     {"m", "min", "mins", "minuut", "minuten", "minuutje", "minuutjes", "minute", "minutes"}
@@ -312,11 +312,15 @@ def _span(p: _Parser, i: int, parsed: _Parsed) -> tuple[int, int]:
     return p.atoms[i].start, p.atoms[parsed.end - 1].end
 
 
+_NEGATIVE_RE = re.compile(r"(?:^|\s)[-−–]$")
+
+
 def find_duration(text: str) -> tuple[int, int, int] | None:
     """First duration inside a sentence -> (minutes, start, end) character span, or None.
 
     Minutes are not range-checked here (a "30 uur" typo is still found); pass them through
     ``validate_minutes``. Bare numbers never count: inside a sentence they are usually counts.
+    A minus sign right before the duration makes it negative ("-2 uur" -> -120).
     """
     p = _Parser(text)
     for i in range(len(p.atoms)):
@@ -330,6 +334,10 @@ def find_duration(text: str) -> tuple[int, int, int] | None:
             if prev != "van" or p.word(parsed.end) in ("tot", "-", "–"):
                 continue
         start, end = _span(p, i, parsed)
+        if _NEGATIVE_RE.search(text[:start]):
+            # "-2 uur": a minus sign right before it (not "10-12 uur"); returned negative so
+            # the range check refuses it instead of taking it as positive.
+            return -round(parsed.minutes), start - 1, end
         return round(parsed.minutes), start, end
     return None
 

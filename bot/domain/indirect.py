@@ -15,6 +15,7 @@ from typing import Protocol
 from bot.domain import dates, durations, limits
 from bot.domain.places import find_place, resolve_municipality
 from bot.domain.textmatch import normalize
+from bot.domain.vocabmatch import Term, match_term
 
 __all__ = [
     "REGIONAL_WORDS",
@@ -32,25 +33,18 @@ REGIONAL_WORDS = frozenset({"regionaal", "regio", "regionale", "geen gemeente", 
 FILLER = frozenset({"in", "te", "voor", "bij", "op", "met", "van", "de", "het", "een", "en"})
 
 
-class Named(Protocol):
-    """A vocabulary entry as the parsers see it."""
+class Named(Term, Protocol):
+    """A vocabulary entry as the parsers see it: a `Term` with its id."""
 
     @property
     def id(self) -> int: ...
-    @property
-    def code(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def aliases(self) -> tuple[str, ...]: ...
 
 
 def match_kind(word: str, kinds: Sequence[Named]) -> int | None:
-    """The kind a (normalised) word names: its label, code or one of its aliases."""
-    for k in kinds:
-        if word in {normalize(n) for n in (k.label, k.code, *k.aliases)}:
-            return k.id
-    return None
+    """The kind a word names: its label, code or one of its aliases, typos allowed
+    (the one matcher, ``bot.domain.vocabmatch``)."""
+    hit = match_term(word, kinds)
+    return hit.id if hit is not None else None
 
 
 def typed_municipality(text: str, municipality_ids: Mapping[str, int]) -> tuple[bool, int | None]:

@@ -93,6 +93,16 @@ _EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "Kelpen-Oler": ("kelpen", "oler"),
     "Ven-Zelderheide": ("zelderheide",),
     "Ysselsteyn": ("ijsselsteyn", "ijsselsteijn"),
+    # How people say and shorten them (Limburgs, abbreviations).
+    "Roermond": ("remunj", "rmnd"),
+    "Tegelen": ("tegele",),
+    "Venray": ("vinray",),
+    "Horst aan de Maas": ("hadm",),
+    "Peel en Maas": ("penm",),
+    "Maasgouw": ("maasgauw",),
+    "Weert": ("wieert",),
+    "Sevenum": ("zevenum",),
+    "Baarlo": ("baorle",),
 }
 
 

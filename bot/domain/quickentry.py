@@ -25,15 +25,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from bot.data import VocabEntry
 from bot.data import vocabulary as default_vocabulary
-from bot.domain.dates import DateError, DateErrorCode, find_date, validate_work_date
+from bot.domain.dates import (
+    DateError,
+    DateErrorCode,
+    find_date,
+    find_impossible_date,
+    validate_work_date,
+)
 from bot.domain.durations import DurationError, DurationErrorCode, find_duration, validate_minutes
 from bot.domain.places import AMBIGUOUS_NAMES, find_places, match_from_candidates
-from bot.domain.textmatch import COMMON_WORDS, NUMBER_WORDS, Token, fuzzy_cost, normalize, tokenize
+from bot.domain.textmatch import NUMBER_WORDS, Token, edit_distance, normalize, tokenize
+from bot.domain.vocabmatch import VocabAlias, alias_table, token_cost
 
-__all__ = ["QuickEntry", "QuickEntryProblem", "parse_quick_entry"]
+__all__ = ["Question", "QuickEntry", "QuickEntryProblem", "looks_like_work", "parse_quick_entry"]
 
 
 class QuickEntryProblem(StrEnum):
@@ -42,12 +50,29 @@ class QuickEntryProblem(StrEnum):
     DURATION_TOO_LONG = "duration_too_long"
     DATE_FUTURE = "date_future"
     DATE_TOO_OLD = "date_too_old"
+    DATE_INVALID = "date_invalid"  # "31-2": no such day; never replaced by today
     NO_MUNICIPALITY = "no_municipality"
     SEVERAL_MUNICIPALITIES = "several_municipalities"
     NO_ACTIVITY_TYPE = "no_activity_type"
     SEVERAL_ACTIVITY_TYPES = "several_activity_types"
-    SEVERAL_REFERRALS = "several_referrals"
     COUNTS_CONFLICT = "counts_conflict"  # "groep van 3, 5 nieuw": more new/known than people
+
+
+QuestionKind = Literal["minutes", "count", "word"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A part of the line that is neither used nor ignorable: the reply asks about it.
+
+    minutes: "Is 45 de duur in minuten?"; count: "Is 3 het aantal inwoners?" (``value`` is the
+    number); word: "Wat bedoel je met 'huisbzk'?" with ``options`` (kind, code) to choose from.
+    """
+
+    kind: QuestionKind
+    raw: str
+    value: int | None = None
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -63,8 +88,10 @@ class QuickEntry:
     residents_count: int = 1
     residents_new: int | None = None  # None: not said
     reach_channel: str | None = None
-    referral: str | None = None
+    referral: str | None = None  # the first of ``referrals``
+    referrals: list[str] = field(default_factory=list)  # vocabulary codes, in order typed
     unknown_words: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
     problems: list[QuickEntryProblem] = field(default_factory=list)
 
 
@@ -80,11 +107,13 @@ _FILLER = frozenset(
     en de het een met in te op bij van naar voor over om uit via door aan of ook nog totaal
     ongeveer ca circa t gehad gesproken gedaan geweest gewerkt contact met mw bewoner bewoners
     inwoner inwoners mensen personen deelnemers verwezen doorverwezen toegeleid overgedragen
-    warme overdracht
+    warme overdracht gedronken gepraat gewandeld bezocht gezeten geholpen ondersteund begeleid
+    samen gebracht langs geweest thuis meneer mevrouw man vrouw jongen meisje
     """.split()
 )
 
 _NUMBER_WORDS = NUMBER_WORDS
+MAX_COUNT = 500  # residents in one contact (as contact_draft.MAX_RESIDENTS)
 _NUM = r"(?P<n>[0-9]{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
 _PEOPLE = r"(?:bewoners?|inwoners?|mensen|personen|pers\.?|deelnemers)"
 _COUNT_RES = (
@@ -100,46 +129,6 @@ _COUNT_RES = (
     # bare "nieuw" / "bekend": one resident
     re.compile(r"(?<!\w)(?P<kind>nieuwe?|bekende?)(?!\w)", re.IGNORECASE),
 )
-
-
-@dataclass(frozen=True)
-class _Alias:
-    kind: str
-    code: str
-    tokens: tuple[str, ...]
-    kind_rank: int
-
-
-def _aliases(vocab: Mapping[str, Sequence[VocabEntry]]) -> list[_Alias]:
-    out: list[_Alias] = []
-    for rank, kind in enumerate(_KIND_ORDER):
-        for entry in vocab.get(kind, ()):
-            forms = {normalize(a) for a in (*entry.aliases, entry.code.replace("_", " "))}
-            for form in forms:
-                if form:
-                    out.append(_Alias(kind, entry.code, tuple(form.split()), rank))
-                    if " " in form:  # "1op1", "huisaangehuis"
-                        out.append(_Alias(kind, entry.code, (form.replace(" ", ""),), rank))
-    return out
-
-
-_SUFFIXES = ("en", "s", "e", "je", "jes", "tje", "tjes", "n")
-
-
-def _token_cost(word: str, alias: str) -> int | None:
-    """Exact, inflected ("gesprekken" is not, but "schulden"/"groepen" are) or typo match."""
-    if word == alias:
-        return 0
-    if (
-        len(alias) >= 4
-        and word.startswith(alias)
-        and word[len(alias) :] in _SUFFIXES
-        and word not in COMMON_WORDS  # "zelfs" is not "zelf"
-    ):
-        return 0
-    if word.isdigit() or alias.isdigit():
-        return None
-    return fuzzy_cost(word, alias)
 
 
 class _Line:
@@ -247,7 +236,7 @@ def _locate(line: _Line, name: str) -> tuple[int, int] | None:
     for i in range(len(line.tokens) - k + 1):
         if all(
             line.claimed[i + j] in (None, "place")
-            and _token_cost(line.tokens[i + j].norm, w) is not None
+            and token_cost(line.tokens[i + j].norm, w) is not None
             for j, w in enumerate(want)
         ):
             return i, i + k
@@ -271,16 +260,18 @@ def _parse_vindplek_in_line(line: _Line, entry: QuickEntry, vindplekken: Sequenc
         line.claimed[i] = "vindplek"
 
 
-def _best_alias_at(line: _Line, i: int, aliases: Sequence[_Alias]) -> tuple[_Alias, int] | None:
+def _best_alias_at(
+    line: _Line, i: int, aliases: Sequence[VocabAlias]
+) -> tuple[VocabAlias, int] | None:
     prev = line.prev_word(i)
-    best: tuple[tuple[int, int, int, int], _Alias, int] | None = None
+    best: tuple[tuple[int, int, int, int], VocabAlias, int] | None = None
     for a in aliases:
         k = len(a.tokens)
         if i + k > len(line.tokens) or not all(line.free(i + j) for j in range(k)):
             continue
         cost = 0
         for j, w in enumerate(a.tokens):
-            c = _token_cost(line.tokens[i + j].norm, w)
+            c = token_cost(line.tokens[i + j].norm, w)
             if c is None:
                 break
             cost += c
@@ -298,7 +289,7 @@ def _best_alias_at(line: _Line, i: int, aliases: Sequence[_Alias]) -> tuple[_Ali
     return (best[1], best[2]) if best else None
 
 
-def _parse_vocabulary(line: _Line, entry: QuickEntry, aliases: Sequence[_Alias]) -> None:
+def _parse_vocabulary(line: _Line, entry: QuickEntry, aliases: Sequence[VocabAlias]) -> None:
     activities: list[str] = []
     referrals: list[str] = []
     professional = any(a.kind == "reach_channels" and a.code == "professional" for a in aliases)
@@ -339,11 +330,12 @@ def _parse_vocabulary(line: _Line, entry: QuickEntry, aliases: Sequence[_Alias])
             entry.problems.append(QuickEntryProblem.SEVERAL_ACTIVITY_TYPES)
     if referrals:
         entry.referral = referrals[0]
-        if len(referrals) > 1:
-            entry.problems.append(QuickEntryProblem.SEVERAL_REFERRALS)
+        entry.referrals = referrals
 
 
-def _leftovers(line: _Line, entry: QuickEntry, vindplekken: Sequence[str]) -> None:
+def _leftovers(
+    line: _Line, entry: QuickEntry, vindplekken: Sequence[str], aliases: Sequence[VocabAlias]
+) -> None:
     runs: list[list[int]] = []
     for i in range(len(line.tokens)):
         if line.free(i) and line.tokens[i].norm not in _FILLER:
@@ -360,15 +352,64 @@ def _leftovers(line: _Line, entry: QuickEntry, vindplekken: Sequence[str]) -> No
                 for i in run:
                     line.claimed[i] = "vindplek"
                 break
-    entry.unknown_words = [
-        line.text[line.tokens[i].start : line.tokens[i].end]
-        for run in runs
-        for i in run
-        if line.free(i)
-    ]
+    for run in runs:
+        for i in run:
+            if line.free(i):
+                _ask_about(line, entry, i, aliases)
+    entry.unknown_words = [q.raw for q in entry.questions if q.kind == "word"]
 
 
-def _from_vindplek_name(entry: QuickEntry, vindplek: str, aliases: Sequence[_Alias]) -> None:
+# What a number left over in the line most likely is, by the word before it.
+_COUNT_CONTEXT = frozenset({"place", "vindplek", "themes", "activity_types", "referral_targets"})
+MAX_SUGGESTIONS = 3
+
+
+def _number(norm: str) -> int | None:
+    if norm.isdigit() and len(norm) <= 4:
+        return int(norm)
+    return _NUMBER_WORDS.get(norm) if norm != "een" else None
+
+
+def _suggestions(word: str, aliases: Sequence[VocabAlias]) -> tuple[tuple[str, str], ...]:
+    """Entries a word not understood may have meant: the closest spellings, at most 3 typos."""
+    scored: dict[tuple[str, str], int] = {}
+    for a in aliases:
+        if len(a.tokens) != 1 or len(a.tokens[0]) < 4:
+            continue
+        cost = edit_distance(word, a.tokens[0], 3)
+        if cost <= 3 and cost < scored.get((a.kind, a.code), 99):
+            scored[(a.kind, a.code)] = cost
+    ranked = sorted(scored, key=lambda k: scored[k])
+    return tuple(ranked[:MAX_SUGGESTIONS])
+
+
+def _ask_about(line: _Line, entry: QuickEntry, i: int, aliases: Sequence[VocabAlias]) -> None:
+    """A word no step used: read a lone number as the count when the words around it say so,
+    else ask about it (never drop it silently)."""
+    tok = line.tokens[i]
+    raw = line.text[tok.start : tok.end]
+    line.claimed[i] = "asked"
+    n = _number(tok.norm)
+    if n is None:
+        entry.questions.append(Question("word", raw, None, _suggestions(tok.norm, aliases)))
+        return
+    counted = "count" in line.claimed
+    before = next(
+        (line.claimed[j] for j in range(i - 1, -1, -1) if line.tokens[j].norm not in _FILLER),
+        None,
+    )
+    if entry.minutes is None and QuickEntryProblem.NO_DURATION in entry.problems and n >= 5:
+        entry.questions.append(Question("minutes", raw, n))
+    elif not counted and 1 <= n <= MAX_COUNT and before in _COUNT_CONTEXT:
+        entry.residents_count = n  # "2 uur venlo schulden 3": nothing else fits
+        line.claimed[i] = "count"
+    elif not counted and 1 <= n <= MAX_COUNT:
+        entry.questions.append(Question("count", raw, n))
+    else:
+        entry.questions.append(Question("word", raw))
+
+
+def _from_vindplek_name(entry: QuickEntry, vindplek: str, aliases: Sequence[VocabAlias]) -> None:
     """Fill gaps from the vindplek's own name: "Voedselbank Blerick" is in Venlo,
     "Inloop De Schakel" is an inloop."""
     if entry.municipality is None:
@@ -426,16 +467,22 @@ def parse_quick_entry(
                 else QuickEntryProblem.DATE_TOO_OLD
             )
 
+    elif (bad := find_impossible_date(text)) is not None and line.span_free(*bad):
+        # "31-2" names no day: an error to correct, never silently today.
+        line.claim_span(*bad, "date")
+        entry.work_date = None
+        entry.problems.append(QuickEntryProblem.DATE_INVALID)
+
     group_word = _parse_counts(line, entry)
     _parse_place(line, entry)
     _parse_vindplek_in_line(line, entry, vindplekken)
-    aliases = _aliases(vocab)
+    aliases = alias_table(vocab, _KIND_ORDER)
     _parse_vocabulary(line, entry, aliases)
     if entry.activity_type is None and group_word:
         # "groep van 8" was read as a count; it also says what kind of work it was.
         if any(a.code == "groep" and a.kind == "activity_types" for a in aliases):
             entry.activity_type = "groep"
-    _leftovers(line, entry, vindplekken)
+    _leftovers(line, entry, vindplekken, aliases)
     if entry.vindplek is not None:
         _from_vindplek_name(entry, entry.vindplek, aliases)
 
@@ -444,3 +491,12 @@ def parse_quick_entry(
     if entry.activity_type is None:
         entry.problems.append(QuickEntryProblem.NO_ACTIVITY_TYPE)
     return entry
+
+
+def looks_like_work(text: str, today: date) -> bool:
+    """Whether typed text without a command reads as a contact to log: a duration and at
+    least one of an activity type, a theme or a place ("1 uur gesprek in venlo")."""
+    entry = parse_quick_entry(text, today)
+    has_duration = entry.minutes is not None or QuickEntryProblem.NO_DURATION not in entry.problems
+    named = [entry.activity_type, entry.themes, entry.municipality]
+    return has_duration and sum(1 for x in named if x) >= 1 and len(entry.questions) <= 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -172,13 +172,18 @@ def best_fuzzy(word: str, targets: Iterable[str]) -> tuple[str, int] | None:
     return best
 
 
-def token_seq_cost(words: Sequence[str], target: Sequence[str]) -> int | None:
-    """Typo cost of reading token sequence ``words`` as ``target`` (same length), or None."""
+def token_seq_cost(
+    words: Sequence[str],
+    target: Sequence[str],
+    cost: Callable[[str, str], int | None] = fuzzy_cost,
+) -> int | None:
+    """Typo cost of reading token sequence ``words`` as ``target`` (same length), or None;
+    ``cost`` reads one word as one target word."""
     if len(words) != len(target):
         return None
     total = 0
     for w, t in zip(words, target, strict=True):
-        c = fuzzy_cost(w, t)
+        c = cost(w, t)
         if c is None:
             return None
         total += c

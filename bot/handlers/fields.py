@@ -99,7 +99,7 @@ def date_label(t: Translator, d: date, today: date) -> str:
 DATE_PROBLEMS = {
     "future": N_("Dat is in de toekomst. Je kunt alleen vandaag of eerder invullen."),
     "too_old": N_(
-        "Dat is te lang geleden. Je kunt tot {days} dagen terug invullen. "
+        "Dat is te lang geleden. Je kunt tot {days} terug invullen. "
         "Voor oudere uren: vraag de coördinator."
     ),
 }
@@ -108,7 +108,7 @@ DATE_PROBLEMS = {
 def date_problem(t: Translator, d: date, today: date, max_back: int) -> str | None:
     """Why a work date is not accepted (future, or longer ago than the back-dating limit)."""
     code = limits.check_work_date(d, today, max_back)
-    return t._(DATE_PROBLEMS[code]).format(days=max_back) if code is not None else None
+    return t._(DATE_PROBLEMS[code]).format(days=t.days(max_back)) if code is not None else None
 
 
 def date_buttons(t: Translator, today: date, max_back: int, make: Make) -> list[list[Button]]:
@@ -134,8 +134,8 @@ def parse_date_action(action: str) -> date | None:
 def date_help(t: Translator, max_back: int) -> str:
     return t._(
         "Kies een dag met de knoppen of typ een datum, bijvoorbeeld <i>gisteren</i>, "
-        "<i>maandag</i> of <i>12-11</i>. Tot {days} dagen terug."
-    ).format(days=max_back)
+        "<i>maandag</i> of <i>12-11</i>. Tot {days} terug."
+    ).format(days=t.days(max_back))
 
 
 def typed_date(t: Translator, text: str, today: date, max_back: int) -> tuple[date | None, str]:
@@ -144,7 +144,7 @@ def typed_date(t: Translator, text: str, today: date, max_back: int) -> tuple[da
     if chosen is not None:
         return chosen, ""
     if code in DATE_PROBLEMS:
-        why = t._(DATE_PROBLEMS[code]).format(days=max_back)
+        why = t._(DATE_PROBLEMS[code]).format(days=t.days(max_back))
         return None, esc(why) + "\n" + date_help(t, max_back)
     return None, t._("Dat herken ik niet als datum.") + " " + date_help(t, max_back)
 
@@ -233,12 +233,9 @@ TEXT_PROBLEMS = {
         "Alleen emoji of cijfers kan ik niet opslaan."
     ),
     "too_long": N_(
-        "Dat is te lang: {n} tekens. Het mag maximaal {max} tekens zijn. "
-        "Maak het korter en stuur het opnieuw."
+        "Dat is te lang: {n}. Het mag maximaal {max} zijn. Maak het korter en stuur het opnieuw."
     ),
-    "too_short": N_(
-        "Dat is wel erg kort. Schrijf in een paar woorden wat je zag (minstens {n} tekens)."
-    ),
+    "too_short": N_("Dat is wel erg kort. Schrijf in een paar woorden wat je zag (minstens {n})."),
 }
 
 
@@ -250,8 +247,8 @@ def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str |
     if problem.code == "identifying":
         return identifying_text(t, problem.found)
     # {n}: the minimum when too short, the length typed when too long.
-    n = limits.MIN_TEXT_CHARS if problem.code == "too_short" else t.number(len(text), 0)
-    return t._(TEXT_PROBLEMS[problem.code]).format(n=n, max=t.number(max_chars, 0))
+    n = limits.MIN_TEXT_CHARS if problem.code == "too_short" else len(text)
+    return t._(TEXT_PROBLEMS[problem.code]).format(n=t.chars(n), max=t.chars(max_chars))
 
 
 # --------------------------------------------------------------------------- framing

@@ -308,8 +308,10 @@ async def build(context: BotContext, order: Order, progress: Message) -> list[Re
 def progress_text(t: Translator, files: list[ReportFile], *, done: bool) -> str:
     _ = t._
     head = (
-        _(
-            "Klaar: {n} bestanden. Ze zijn beveiligd: doorsturen of opslaan kan niet in Telegram."
+        t.ngettext(
+            "Klaar: {n} bestand. Het is beveiligd: doorsturen of opslaan kan niet in Telegram.",
+            "Klaar: {n} bestanden. Ze zijn beveiligd: doorsturen of opslaan kan niet in Telegram.",
+            len(files),
         ).format(n=len(files))
         if done
         else _("⏳ Bezig met het rapport… ({n} klaar)").format(n=len(files))

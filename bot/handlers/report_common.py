@@ -200,11 +200,11 @@ def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str |
         return _("Typ het in woorden. Alleen emoji of cijfers kan ik niet opslaan.")
     if len(text) > max_chars:
         return _(
-            "Dat is te lang: {n} tekens. Het mag maximaal {max} tekens zijn. "
+            "Dat is te lang: {n}. Het mag maximaal {max} zijn. "
             "Maak het korter en stuur het opnieuw."
-        ).format(n=t.number(len(text), 0), max=t.number(max_chars, 0))
+        ).format(n=t.chars(len(text)), max=t.chars(max_chars))
     if len(text) < MIN_TEXT_CHARS:
-        return _("Dat is wel erg kort. Schrijf minstens {n} tekens.").format(n=MIN_TEXT_CHARS)
+        return _("Dat is wel erg kort. Schrijf minstens {n}.").format(n=t.chars(MIN_TEXT_CHARS))
     findings = check_free_text(text, today=today)
     if not findings:
         return None

@@ -27,6 +27,8 @@ from bot.dialogue import (
     start_draft,
 )
 from bot.domain import limits
+from bot.domain.textmatch import normalize
+from bot.domain.vocabmatch import match_term
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
 from bot.i18n import N_
@@ -46,6 +48,10 @@ class TextView(View):
     muni_label: str | None = None
     theme_label: str | None = None
 
+
+UNKNOWN_CHOICE = N_("Dat ken ik niet. Kies met de knoppen onder het bericht.")
+# Typed answers to the theme step that mean "no theme".
+NO_THEME_WORDS = frozenset({"geen", "geen thema", "nee", "niks", "overslaan"})
 
 # The buttons each choice step offers.
 OPTIONS = {
@@ -254,8 +260,19 @@ class TextFlow:
             return Outcome(error=problem)
         return self._set(turn.data, text=text)
 
-    async def text_buttons(self, turn: Turn[TextView], text: str) -> Outcome:
-        return Outcome(error=turn.t._("Kies met de knoppen onder het bericht."))
+    async def text_kind(self, turn: Turn[TextView], text: str) -> Outcome:
+        hit = match_term(text, (await turn.view()).options)
+        if hit is None:
+            return Outcome(error=turn.t._(UNKNOWN_CHOICE))
+        return self._set(turn.data, kind_id=hit.id)
+
+    async def text_theme(self, turn: Turn[TextView], text: str) -> Outcome:
+        if normalize(text) in NO_THEME_WORDS:
+            return self._set(turn.data, theme_id=None)
+        hit = match_term(text, (await turn.view()).options)
+        if hit is None:
+            return Outcome(error=turn.t._(UNKNOWN_CHOICE))
+        return self._set(turn.data, theme_id=hit.id)
 
     async def text_summary(self, turn: Turn[TextView], text: str) -> Outcome:
         return Outcome(error=turn.t._("Tik op Opslaan, of kies wat je wilt aanpassen."))
@@ -268,9 +285,9 @@ class TextFlow:
             command=self.command,
             load=self.load,
             steps={
-                "kind": Step(self.render_kind, self.tap_kind, self.text_buttons),
+                "kind": Step(self.render_kind, self.tap_kind, self.text_kind),
                 "muni": Step(self.render_muni, *fields.municipality_step(self.use_muni)),
-                "theme": Step(self.render_theme, self.tap_theme, self.text_buttons),
+                "theme": Step(self.render_theme, self.tap_theme, self.text_theme),
                 "text": Step(self.render_text, None, self.text_text),
                 "summary": Step(self.render_summary, self.tap_save, self.text_summary),
             },

@@ -170,8 +170,8 @@ async def on_invite_button(update: Update, context: BotContext) -> None:
         context,
         _(
             "Stuur deze link naar je nieuwe collega. De link werkt één keer en "
-            "is {days} dagen geldig:\n{link}"
-        ).format(days=services.settings.invite_valid_days, link=esc(link)),
+            "is {days} geldig:\n{link}"
+        ).format(days=context.t.days(services.settings.invite_valid_days), link=esc(link)),
     )
 
 

@@ -26,6 +26,7 @@ from bot.storage.models import (
     ActivityType,
     AuditLog,
     Contact,
+    ContactReferral,
     ContactTheme,
     ConversationDraft,
     Deelopdracht,
@@ -35,10 +36,12 @@ from bot.storage.models import (
     ReferralTarget,
     Story,
     Theme,
+    Village,
     Vindplek,
     id_of,
     table_of,
 )
+from bot.storage.vocab import load_vocabulary
 
 VOCAB_MODELS = {
     "themes": Theme,
@@ -53,21 +56,8 @@ VOCAB_MODELS = {
 
 async def vocab(s: AsyncSession, kind: str) -> list[VocabItem]:
     """Active entries of one list (themes, activity_types, ...) in their display order."""
-    model = VOCAB_MODELS[kind]
-    rows = (
-        await s.exec(
-            select(model).where(model.active).order_by(col(model.sort_order), col(model.id))
-        )
-    ).all()
-    return [
-        VocabItem(
-            id=id_of(r),
-            code=r.code,
-            label=r.label,
-            aliases=tuple(a for a in r.aliases.split(";") if a),
-        )
-        for r in rows
-    ]
+    rows = (await load_vocabulary(s))[kind]
+    return [VocabItem(id=r.id, code=r.code, label=r.label, aliases=r.aliases) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -290,22 +280,143 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
     )
 
 
-async def day_minutes(s: AsyncSession, expert_id: int, work_date: date) -> int:
-    """Minutes already logged on a day: contacts plus indirect hours."""
+async def day_minutes(
+    s: AsyncSession, expert_id: int, work_date: date, *, except_contact: int | None = None
+) -> int:
+    """Minutes already logged on a day: contacts plus indirect hours (without the contact
+    being corrected)."""
     total = 0
     for model in (Contact, IndirectHours):
-        total += int(
-            (
-                await s.exec(
-                    select(func.coalesce(func.sum(model.duration_minutes), 0)).where(
-                        model.expert_id == expert_id,
-                        model.work_date == work_date,
-                        col(model.deleted_at).is_(None),
-                    )
-                )
-            ).one()
+        query = select(func.coalesce(func.sum(model.duration_minutes), 0)).where(
+            model.expert_id == expert_id,
+            model.work_date == work_date,
+            col(model.deleted_at).is_(None),
         )
+        if model is Contact and except_contact is not None:
+            query = query.where(Contact.id != except_contact)
+        total += int((await s.exec(query)).one())
     return total
+
+
+async def _codes(s: AsyncSession, model: Any, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await s.exec(select(model.id, model.code).where(col(model.id).in_(ids)))
+    return {id_: code for id_, code in rows.all()}
+
+
+async def contact_as_draft(s: AsyncSession, expert_id: int, contact_id: int) -> ContactDraft | None:
+    """An expert's own saved contact as a draft of every field, to correct it (/corrigeer)."""
+    c = await s.get(Contact, contact_id)
+    if c is None or c.expert_id != expert_id or c.deleted_at is not None:
+        return None
+    theme_ids = list(
+        (await s.exec(select(ContactTheme.theme_id).where(ContactTheme.contact_id == c.id))).all()
+    )
+    referral_ids = list(
+        (
+            await s.exec(
+                select(ContactReferral.referral_target_id).where(ContactReferral.contact_id == c.id)
+            )
+        ).all()
+    ) or ([c.referral_target_id] if c.referral_target_id else [])
+    themes = await _codes(s, Theme, theme_ids)
+    referrals = await _codes(s, ReferralTarget, referral_ids)
+    activity = (await _codes(s, ActivityType, [c.activity_type_id]))[c.activity_type_id]
+    reach = (await _codes(s, ReachChannel, [c.reach_channel_id])) if c.reach_channel_id else {}
+    village = await s.get(Village, c.village_id) if c.village_id else None
+    story = (await _linked_stories(s, id_of(c)))[:1]
+    return ContactDraft(
+        work_date=c.work_date,
+        municipality_id=c.municipality_id,
+        village=village.name if village else None,
+        vindplek_id=c.vindplek_id,
+        activity=activity,
+        themes=[themes[i] for i in theme_ids if i in themes],
+        residents_count=c.residents_count,
+        residents_new=c.residents_new,
+        duration_minutes=c.duration_minutes,
+        reach=next(iter(reach.values()), None),
+        referrals=[referrals[i] for i in referral_ids if i in referrals],
+        deelopdracht_id=c.deelopdracht_id,
+        story=story[0].text if story else None,
+        mode="edit",
+        editing_id=c.id,
+    )
+
+
+async def _linked_stories(s: AsyncSession, contact_id: int) -> list[Story]:
+    return list(
+        (
+            await s.exec(
+                select(Story)
+                .where(Story.contact_id == contact_id, col(Story.deleted_at).is_(None))
+                .order_by(col(Story.id))
+            )
+        ).all()
+    )
+
+
+async def update_contact(
+    s: AsyncSession, *, expert_id: int, draft: ContactDraft, now: datetime
+) -> bool:
+    """Change every field of the expert's own contact ``draft.editing_id`` to the draft's,
+    with one audit row (before / after). False when it is gone or nothing changed."""
+    contact_id = draft.editing_id
+    if contact_id is None:
+        raise IncompleteDraft("not a correction")
+    before_draft = await contact_as_draft(s, expert_id, contact_id)
+    if before_draft is None:
+        return False
+    if before_draft.values() == draft.values():
+        return False
+    c = await s.get(Contact, contact_id)
+    assert c is not None and c.id is not None
+    stories = await _linked_stories(s, c.id)
+    before = audit_snapshot(c, before_draft, stories[0].id if stories else None)
+    fields = await _columns(s, expert_id=expert_id, draft=draft, now=now)
+    for key, value in fields.items():
+        setattr(c, key, value)
+    c.updated_at = now
+    s.add(c)
+    await s.execute(delete(ContactTheme).where(col(ContactTheme.contact_id) == c.id))
+    await s.execute(delete(ContactReferral).where(col(ContactReferral.contact_id) == c.id))
+    await s.flush()
+    theme_ids = await _ids(s, "themes", list(dict.fromkeys(draft.themes)))
+    for theme_id in theme_ids.values():
+        s.add(ContactTheme(contact_id=c.id, theme_id=theme_id))
+    for referral_id in (await _referral_ids(s, draft)).values():
+        s.add(ContactReferral(contact_id=c.id, referral_target_id=referral_id))
+    story_id = stories[0].id if stories else None
+    if stories and draft.story != stories[0].text:
+        story = stories[0]
+        if draft.story:
+            story.text, story.updated_at = draft.story, now
+        else:
+            story.deleted_at = now
+            story_id = None
+        s.add(story)
+    elif not stories and draft.story:
+        key = f"{c.submission_key}:v{int(now.timestamp())}"
+        story_id = await _add_story(s, c, key, theme_ids[draft.themes[0]], draft.story, now)
+    for story in stories[:1]:
+        if story.deleted_at is None:  # the story shares the contact's date and place
+            story.work_date, story.municipality_id = c.work_date, c.municipality_id
+            s.add(story)
+    await s.flush()
+    after = audit_snapshot(c, draft, story_id)
+    s.add(
+        AuditLog(
+            actor_id=expert_id,
+            at=now,
+            entity="contact",
+            entity_id=c.id,
+            action="edit",
+            before=before,
+            after=after,
+        )
+    )
+    return True
 
 
 async def by_submission_key(s: AsyncSession, key: str) -> Contact | None:
@@ -362,14 +473,47 @@ async def _ids(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, int]:
     return {c: known[c] for c in codes}
 
 
-async def _insert(
-    s: AsyncSession,
-    *,
-    expert_id: int,
-    draft: ContactDraft,
-    submission_key: str,
-    now: datetime,
-) -> tuple[Contact, int | None]:
+async def village_id_of(s: AsyncSession, municipality_id: int, name: str) -> int | None:
+    """The id of a kern of the municipality by its name (None: not one of its kernen)."""
+    row = (
+        await s.exec(
+            select(Village.id).where(
+                Village.municipality_id == municipality_id, Village.name == name
+            )
+        )
+    ).first()
+    return row
+
+
+async def _add_story(
+    s: AsyncSession, contact: Contact, key: str, theme_id: int, text: str, now: datetime
+) -> int:
+    """The story told with a contact: it shares the contact's expert, date and place."""
+    story = Story(
+        submission_key=key,
+        expert_id=contact.expert_id,
+        work_date=contact.work_date,
+        municipality_id=contact.municipality_id,
+        theme_id=theme_id,
+        contact_id=contact.id,
+        deelopdracht_id=contact.deelopdracht_id,
+        text=text,
+        created_at=now,
+    )
+    s.add(story)
+    await s.flush()
+    return id_of(story)
+
+
+async def _referral_ids(s: AsyncSession, draft: ContactDraft) -> dict[str, int]:
+    referrals = list(dict.fromkeys(draft.referrals))
+    return await _ids(s, "referral_targets", referrals) if referrals else {}
+
+
+async def _columns(
+    s: AsyncSession, *, expert_id: int, draft: ContactDraft, now: datetime
+) -> dict[str, Any]:
+    """The contact's columns from a complete draft (a new vindplek is added here)."""
     if draft.work_date is None or draft.municipality_id is None or draft.activity is None:
         raise IncompleteDraft("date, municipality and activity are required")
     if not draft.themes or draft.duration_minutes is None:
@@ -377,16 +521,13 @@ async def _insert(
     if draft.residents_count is None or draft.residents_new is None:
         raise IncompleteDraft("residents are required")
     activity_id = (await _ids(s, "activity_types", [draft.activity]))[draft.activity]
-    theme_ids = await _ids(s, "themes", list(dict.fromkeys(draft.themes)))
     reach_id = (
         (await _ids(s, "reach_channels", [draft.reach]))[draft.reach] if draft.reach else None
     )
-    referral_id = (
-        (await _ids(s, "referral_targets", [draft.referral]))[draft.referral]
-        if draft.referral
-        else None
+    referral_ids = await _referral_ids(s, draft)
+    village_id = (
+        await village_id_of(s, draft.municipality_id, draft.village) if draft.village else None
     )
-
     vindplek_id = draft.vindplek_id
     if vindplek_id is None and draft.new_vindplek:
         existing = await vindplek_by_name(s, draft.municipality_id, draft.new_vindplek)
@@ -400,43 +541,45 @@ async def _insert(
             s.add(existing)
             await s.flush()
         vindplek_id = existing.id
+    return {
+        "work_date": draft.work_date,
+        "duration_minutes": draft.duration_minutes,
+        "municipality_id": draft.municipality_id,
+        "village_id": village_id,
+        "vindplek_id": vindplek_id,
+        "activity_type_id": activity_id,
+        "residents_count": draft.residents_count,
+        "residents_new": draft.residents_new,
+        "reach_channel_id": reach_id,
+        "referral_target_id": referral_ids[draft.referrals[0]] if referral_ids else None,
+        "deelopdracht_id": draft.deelopdracht_id,
+    }
 
-    contact = Contact(
-        submission_key=submission_key,
-        expert_id=expert_id,
-        work_date=draft.work_date,
-        duration_minutes=draft.duration_minutes,
-        municipality_id=draft.municipality_id,
-        vindplek_id=vindplek_id,
-        activity_type_id=activity_id,
-        residents_count=draft.residents_count,
-        residents_new=draft.residents_new,
-        reach_channel_id=reach_id,
-        referral_target_id=referral_id,
-        deelopdracht_id=draft.deelopdracht_id,
-        created_at=now,
-    )
+
+async def _insert(
+    s: AsyncSession,
+    *,
+    expert_id: int,
+    draft: ContactDraft,
+    submission_key: str,
+    now: datetime,
+) -> tuple[Contact, int | None]:
+    columns = await _columns(s, expert_id=expert_id, draft=draft, now=now)
+    theme_ids = await _ids(s, "themes", list(dict.fromkeys(draft.themes)))
+    referral_ids = await _referral_ids(s, draft)
+    assert draft.work_date is not None and draft.municipality_id is not None
+    contact = Contact(submission_key=submission_key, expert_id=expert_id, created_at=now, **columns)
     s.add(contact)
     await s.flush()  # the unique submission_key fires here
     assert contact.id is not None
     for theme_id in theme_ids.values():
         s.add(ContactTheme(contact_id=contact.id, theme_id=theme_id))
+    for referral_id in referral_ids.values():
+        s.add(ContactReferral(contact_id=contact.id, referral_target_id=referral_id))
     story_id = None
     if draft.story:
-        story = Story(
-            submission_key=f"{submission_key}:v",
-            expert_id=expert_id,
-            work_date=draft.work_date,
-            municipality_id=draft.municipality_id,
-            theme_id=theme_ids[draft.themes[0]],
-            contact_id=contact.id,
-            deelopdracht_id=draft.deelopdracht_id,
-            text=draft.story,
-            created_at=now,
-        )
-        s.add(story)
-        await s.flush()
-        story_id = story.id
+        theme_id = theme_ids[draft.themes[0]]
+        story_id = await _add_story(s, contact, f"{submission_key}:v", theme_id, draft.story, now)
     s.add(
         AuditLog(
             actor_id=expert_id,
@@ -457,13 +600,14 @@ def audit_snapshot(contact: Contact, draft: ContactDraft, story_id: int | None) 
         "work_date": contact.work_date.isoformat(),
         "duration_minutes": contact.duration_minutes,
         "municipality_id": contact.municipality_id,
+        "village_id": contact.village_id,
         "vindplek_id": contact.vindplek_id,
         "activity": draft.activity,
         "themes": list(draft.themes),
         "residents_count": contact.residents_count,
         "residents_new": contact.residents_new,
         "reach": draft.reach,
-        "referral": draft.referral,
+        "referrals": list(draft.referrals),
         "deelopdracht_id": contact.deelopdracht_id,
         "story_id": story_id,
     }

@@ -246,11 +246,14 @@ class Contact(SQLModel, table=True):
     work_date: date
     duration_minutes: int
     municipality_id: int = Field(foreign_key="municipality.id")
+    # The kern the expert named ("Tegelen" in Venlo); None: only the municipality is known.
+    village_id: int | None = Field(default=None, foreign_key="village.id")
     vindplek_id: int | None = Field(default=None, foreign_key="vindplek.id")
     activity_type_id: int = Field(foreign_key="activity_type.id")
     residents_count: int = Field(default=1)
     residents_new: int = Field(default=0)
     reach_channel_id: int | None = Field(default=None, foreign_key="reach_channel.id")
+    # The first referral; every referral (also this one) is in contact_referral.
     referral_target_id: int | None = Field(default=None, foreign_key="referral_target.id")
     non_use_reason_id: int | None = Field(default=None, foreign_key="non_use_reason.id")
     deelopdracht_id: int | None = Field(default=None, foreign_key="deelopdracht.id")
@@ -264,6 +267,15 @@ class ContactTheme(SQLModel, table=True):
 
     contact_id: int = Field(foreign_key="contact.id", primary_key=True)
     theme_id: int = Field(foreign_key="theme.id", primary_key=True, index=True)
+
+
+class ContactReferral(SQLModel, table=True):
+    """Every referral of a contact (several allowed); the first is also on the contact."""
+
+    __tablename__ = "contact_referral"
+
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    referral_target_id: int = Field(foreign_key="referral_target.id", primary_key=True, index=True)
 
 
 class IndirectHours(SQLModel, table=True):

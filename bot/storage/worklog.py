@@ -20,6 +20,7 @@ from bot.domain.week import ContactRow, IndirectRow
 from bot.storage import audit, idempotent
 from bot.storage.audit import snapshot
 from bot.storage.models import (
+    VOCAB_TABLES,
     ActivityType,
     Contact,
     ContactTheme,
@@ -35,6 +36,7 @@ from bot.storage.models import (
     Vindplek,
     id_of,
 )
+from bot.storage.vocab import load_vocabulary
 
 # Entity names as stored in audit_log.entity, with their tables.
 ENTITIES: dict[str, type[SQLModel]] = {
@@ -65,12 +67,8 @@ class Option:
 
 
 async def _vocab(s: AsyncSession, table: Any) -> list[Option]:
-    rows = (
-        await s.exec(select(table).where(table.active).order_by(table.sort_order, table.id))
-    ).all()
-    return [
-        Option(r.id, r.code, r.label, tuple(a for a in r.aliases.split(";") if a)) for r in rows
-    ]
+    kind = next(k for k, model in VOCAB_TABLES.items() if model is table)
+    return [Option(r.id, r.code, r.label, r.aliases) for r in (await load_vocabulary(s))[kind]]
 
 
 async def indirect_kinds(s: AsyncSession) -> list[Option]:

@@ -33,6 +33,7 @@ from bot.dialogue import (
 )
 from bot.domain import contact_draft as cdm
 from bot.domain.contact_draft import ContactDraft
+from bot.domain.quickentry import looks_like_work
 from bot.handlers.common import answer, reply
 from bot.handlers.contact import render, steps, typed
 from bot.handlers.contact.codec import PREFIX
@@ -42,9 +43,10 @@ from bot.handlers.contact.view import ContactView, frame, load_view
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import contacts
-from bot.storage.models import ConversationDraft
+from bot.storage.models import ConversationDraft, Role
 
 FLOW_NAME = cdm.FLOW
+MAX_PLAIN_TEXT = 300  # longer typed text is a message, not a contact to log
 
 STEPS: dict[str, Step[ContactView]] = {
     "date": Step(render.date, steps.tap_date, typed.date),
@@ -61,6 +63,7 @@ STEPS: dict[str, Step[ContactView]] = {
     "story": Step(render.story, None, typed.story),
     cdm.SUMMARY: Step(render.summary, None, typed.summary),
     cdm.CONFIRM_DAY: Step(render.confirm_day),  # typed: "Tik op een van de knoppen."
+    cdm.ASK: Step(render.ask, steps.tap_ask),
 }
 
 TEXTS = Texts(
@@ -155,6 +158,11 @@ async def _start(
     return await Turn(s, context, FLOW, row).render(Outcome(error=error))
 
 
+async def start_screen(s: AsyncSession, context: BotContext, cd: ContactDraft) -> Screen:
+    """A contact draft started elsewhere (a correction from /corrigeer), shown on its step."""
+    return await _start(s, context, cd, cdm.first_state(cd))
+
+
 async def cmd_contact(update: Update, context: BotContext) -> None:
     user = context.app_user
     if user is None or user.id is None:
@@ -217,6 +225,27 @@ FLOW: Flow[ContactView] = Flow(
 )
 
 
+async def on_plain_text(update: Update, context: BotContext) -> bool:
+    """Typed text without a command that looks like work ("vandaag 1 uur gesprek in venlo
+    over schulden"), from an expert: offered as a contact, with what was understood. Saved
+    with one tap when nothing is missing; nothing is kept of the text itself."""
+    user = context.app_user
+    msg = update.message
+    if user is None or user.role != Role.expert or msg is None or not msg.text:
+        return False
+    line = msg.text.strip()
+    if len(line) > MAX_PLAIN_TEXT or not looks_like_work(line, context.services.today()):
+        return False
+    async with context.unit() as s:
+        cd, state, error = await quick_draft(s, context, line)
+        offer = context.t._("Wil je dit loggen als contact?")
+        note = f"{error}\n{offer}" if error else offer
+        row = await start_draft(s, context, FLOW_NAME, state, cd.to_data())
+        text, buttons = await Turn(s, context, FLOW, row).render(Outcome(note=note))
+    await reply(update, context, text, buttons=buttons)
+    return True
+
+
 def register(application: Application, router: TextRouter) -> None:
     # Only new messages: an edited "/contact …" must not log a second contact (the shared
     # edited-message handler answers it).
@@ -224,3 +253,4 @@ def register(application: Application, router: TextRouter) -> None:
         CommandHandler("contact", cmd_contact, filters=filters.UpdateType.MESSAGE)
     )
     FLOW.register(application, router)
+    router.free_text(on_plain_text)

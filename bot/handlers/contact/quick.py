@@ -10,14 +10,10 @@ from bot.data import VocabEntry
 from bot.domain import contact_draft as cdm
 from bot.domain.contact_draft import ContactDraft
 from bot.domain.quickentry import QuickEntry, parse_quick_entry
-from bot.handlers.common import esc
 from bot.handlers.contact.texts import (
     DATE_ERRORS,
     DURATION_ERRORS,
-    MAX_ECHO_WORD,
-    MAX_ECHO_WORDS,
     QUICK_ERRORS,
-    clip,
 )
 from bot.handlers.contact.view import refdata
 from bot.storage import contacts
@@ -92,14 +88,5 @@ async def quick_draft(
         table = {"date": DATE_ERRORS, "duration": DURATION_ERRORS}.get(step)
         msgid = table.get(code) if table else QUICK_ERRORS.get(problem)
         if msgid:
-            error = _(msgid).format(days=settings.max_back_days)
-    if entry.unknown_words:
-        # Shown back, never stored: it may be anything the expert typed. Each word and the
-        # list are short, so a pasted essay can't make the reply too long to send.
-        words = [clip(w, MAX_ECHO_WORD) for w in entry.unknown_words[:MAX_ECHO_WORDS]]
-        if len(entry.unknown_words) > MAX_ECHO_WORDS:
-            words.append("…")
-        unknown = esc(", ".join(words))
-        note = _("Deze woorden heb ik niet gebruikt: {words}.").format(words=unknown)
-        error = f"{error}\n{note}" if error else note
+            error = _(msgid).format(days=context.t.days(settings.max_back_days))
     return cd, state, error

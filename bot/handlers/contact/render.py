@@ -8,7 +8,7 @@ from bot.dialogue import Screen
 from bot.domain import contact_draft as cdm
 from bot.handlers.common import Button, esc
 from bot.handlers.contact.codec import date_arg
-from bot.handlers.contact.texts import FIELD_LABELS, MAX_NAME, clip
+from bot.handlers.contact.texts import FIELD_LABELS, MAX_ECHO_WORD, MAX_NAME, clip
 from bot.handlers.contact.view import (
     ContactView,
     fmt_day,
@@ -45,11 +45,17 @@ def date(v: ContactView) -> Screen:
     days = [(mark(_("Vandaag"), current == today), v.button("d", date_arg(today)))]
     if v.settings.max_back_days >= 1:
         days.append((mark(_("Gisteren"), current == yesterday), v.button("d", date_arg(yesterday))))
+    rows = [days]
+    if v.cd.mode == "steps" and current == today and v.cd.municipality_id is not None:
+        # The "Klopt" path: today in the usual municipality, one tap for both steps.
+        place = v.ref.municipality(v.cd.municipality_id)
+        name = clip(place.name, MAX_NAME) if place else "?"
+        rows.insert(0, [(_("Klopt: vandaag, {place} →").format(place=name), v.button("ok"))])
     lines = [f"<b>{_('Op welke dag was het contact?')}</b>"]
     if current:
         lines.append(_now(v, esc(fmt_day(v, current))))
     lines.append(_("Of typ een datum, bijvoorbeeld <i>12-3</i> of <i>maandag</i>."))
-    return "\n".join(lines), [days]
+    return "\n".join(lines), rows
 
 
 def gemeente(v: ContactView) -> Screen:
@@ -89,17 +95,19 @@ def vocab(v: ContactView) -> Screen:
     _ = v.t._
     state = v.state
     items = v.ref.items(STEP_VOCAB[state])
-    current = getattr(v.cd, state)
-    buttons = [[(mark(it.label, it.code == current), v.button("v", it.id))] for it in items]
+    current = v.cd.referrals if state == "referral" else [getattr(v.cd, state)]
+    buttons = [[(mark(it.label, it.code in current), v.button("v", it.id))] for it in items]
     question = {
         "activity": _("Wat voor inzet was het?"),
         "reach": _("Hoe heb je de inwoner(s) bereikt?"),
         "referral": _("Heb je iemand doorverwezen? Naar wie?"),
     }[state]
     lines = [f"<b>{question}</b>"]
-    chosen = next((it for it in items if it.code == current), None)
+    chosen = [it for it in items if it.code in current]
     if chosen:
-        lines.append(_now(v, esc(chosen.label)))
+        lines.append(_now(v, esc(", ".join(it.label for it in chosen))))
+    if state == "referral":
+        lines.append(_("Naar meer dan één? Kies ze na elkaar, vanuit het overzicht."))
     if state != "activity":
         lines.append(_("Niet van toepassing? Tik op Overslaan."))
     return "\n".join(lines), buttons
@@ -128,7 +136,8 @@ def residents(v: ContactView) -> Screen:
     current = v.cd.residents_count
     buttons = [
         [(mark(str(n), current == n), v.button("n", n)) for n in cdm.COUNT_CHOICES]
-        + [(mark("5+", current is not None and current >= 5), v.button("n", "more"))]
+        + [(mark("5+", current is not None and current >= 5), v.button("n", "more"))],
+        [(_("Eén, nieuw"), v.button("n", "1new")), (_("Eén, bekend"), v.button("n", "1known"))],
     ]
     lines = [f"<b>{_('Met hoeveel inwoners?')}</b>"]
     if current is not None:
@@ -153,7 +162,11 @@ def new(v: ContactView) -> Screen:
     question = (
         _("Was de inwoner nieuw voor jou, of kende je hem of haar al?")
         if count == 1
-        else _("Waren de {count} inwoners nieuw voor jou, of kende je ze al?").format(count=count)
+        else v.t.ngettext(
+            "Was de {count} inwoner nieuw voor jou, of kende je hem of haar al?",
+            "Waren de {count} inwoners nieuw voor jou, of kende je ze al?",
+            count,
+        ).format(count=count)
     )
     lines = [f"<b>{question}</b>"]
     if kind:
@@ -211,9 +224,9 @@ def confirm_day(v: ContactView) -> Screen:
     text = _(
         "Met dit contact kom je op {total} op {day}. Dat is meer dan {max}. Klopt dat?"
     ).format(
-        total=esc(v.t.hours(v.day_total)),
+        total=esc(fmt_minutes(v.t, v.day_total)),
         day=esc(v.t.fmt_date(v.cd.work_date)),
-        max=esc(v.t.hours(int(v.settings.max_day_hours * 60))),
+        max=esc(fmt_minutes(v.t, int(v.settings.max_day_hours * 60))),
     )
     return text, buttons
 
@@ -235,4 +248,37 @@ def summary(v: ContactView) -> Screen:
     ]
     buttons += _pairs(edits, 3)
     buttons.append([(_("Stoppen"), v.button("stop"))])
+    return "\n".join(lines), buttons
+
+
+def ask(v: ContactView) -> Screen:
+    """A part of the one-line entry that was not used: what was understood, and the question."""
+    _ = v.t._
+    q = v.cd.questions[0]
+    raw = esc(", ".join(clip(w, MAX_ECHO_WORD) for w in str(q.get("raw", "")).split(", ")))
+    value = q.get("value")
+    buttons: list[list[Button]] = []
+    if q["kind"] == "minutes" and value is not None:
+        question = _("Is {n} de duur in minuten?").format(n=raw)
+        buttons.append(
+            [
+                (
+                    _("Ja, {duration}").format(duration=fmt_minutes(v.t, int(value))),
+                    v.button("q", "yes"),
+                )
+            ]
+        )
+    elif q["kind"] == "count" and value is not None:
+        question = _("Is {n} het aantal inwoners?").format(n=raw)
+        count = v.t.ngettext("Ja, {n} inwoner", "Ja, {n} inwoners", int(value)).format(n=value)
+        buttons.append([(count, v.button("q", "yes"))])
+    else:
+        question = _("Wat bedoel je met <i>{word}</i>?").format(word=raw)
+        for i, (kind, code) in enumerate(q.get("options") or []):
+            item = v.ref.by_code(kind, code)
+            if item is not None:
+                buttons.append([(short(item.label), v.button("q", i))])
+    buttons.append([(_("Niet gebruiken"), v.button("q", "no"))])
+    lines = [f"<b>{_('Dit heb ik begrepen:')}</b>", *summary_lines(v, has_deel=False, filled=True)]
+    lines += ["", f"<b>{question}</b>"]
     return "\n".join(lines), buttons

@@ -25,7 +25,7 @@ from bot.handlers.contact.texts import (
     err,
 )
 from bot.handlers.contact.view import ContactView, refdata, summary_lines
-from bot.storage import contacts
+from bot.storage import contacts, drafts
 
 CTurn = Turn[ContactView]
 BACK_WORDS = {"terug", "vorige", "back"}
@@ -132,16 +132,28 @@ async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
     assert cd.work_date is not None and cd.duration_minutes is not None
     problem = cdm.check_date(cd.work_date, turn.today(), settings.max_back_days)
     if problem:
-        note = err(turn.context, DATE_ERRORS, problem).format(days=settings.max_back_days)
+        note = err(turn.context, DATE_ERRORS, problem).format(
+            days=turn.t.days(settings.max_back_days)
+        )
         return moved(turn, cd, go(cd, state, "date"), note=note)
     if not confirmed:
-        logged = await contacts.day_minutes(turn.s, turn.draft.user_id, cd.work_date)
+        logged = await contacts.day_minutes(
+            turn.s, turn.draft.user_id, cd.work_date, except_contact=cd.editing_id
+        )
         too_high, total = cdm.day_total_too_high(
             logged, cd.duration_minutes, settings.max_day_hours
         )
         if too_high:
             return moved(turn, cd, go(cd, state, cdm.CONFIRM_DAY), extra={"total": total})
     lines = summary_lines(await turn.view(), has_deel=False)  # read before the draft goes
+    if cd.editing_id is not None:  # /corrigeer: every field of a saved contact
+        # (A changed story passed the privacy check at its step, as a new one does.)
+        changed = await contacts.update_contact(
+            turn.s, expert_id=turn.draft.user_id, draft=cd, now=turn.now()
+        )
+        await drafts.discard(turn.s, turn.draft)
+        head = _("Aangepast ✓") if changed else _("Niets veranderd.")
+        return Outcome(final=("\n".join([f"<b>{head}</b>", *lines]), []))
     result = await contacts.save_contact(
         turn.s,
         expert_id=turn.draft.user_id,
@@ -163,6 +175,13 @@ async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
 
 
 async def tap_date(turn: CTurn, cb: Callback) -> Outcome | None:
+    if cb.action == "ok":  # "Klopt": today, in the municipality shown; on to the place
+        cd = _cd(turn)
+        if cd.municipality_id is None:
+            return None
+        cd.work_date = turn.today()
+        cd.history.append(turn.draft.state)
+        return moved(turn, cd, await advance(turn, cd, "gemeente"))
     if cb.action != "d":
         return None
     _ = turn.t._
@@ -174,7 +193,7 @@ async def tap_date(turn: CTurn, cb: Callback) -> Outcome | None:
     if problem:
         # A button from before midnight (or before the limit moved) names a day that is
         # no longer allowed: say which day, and show today's buttons.
-        why = err(turn.context, DATE_ERRORS, problem).format(days=max_back)
+        why = err(turn.context, DATE_ERRORS, problem).format(days=turn.t.days(max_back))
         day = esc(turn.t.fmt_date(chosen))
         return Outcome(error=_("Die knop was voor {day}. {why}").format(day=day, why=why))
     cd = _cd(turn)
@@ -219,8 +238,25 @@ async def tap_vocab(turn: CTurn, cb: Callback) -> Outcome | None:
     if item is None:
         return Outcome(error=turn.t._("Kies een van de knoppen."))
     cd = _cd(turn)
-    setattr(cd, state, item.code)
+    if state == "referral":
+        cd.toggle_referral(item.code)  # several referrals: each tap adds (or removes) one
+    elif state == "activity":
+        cdm.set_activity(cd, item.code)
+    else:
+        setattr(cd, state, item.code)
     return await advanced(turn, cd)
+
+
+async def tap_ask(turn: CTurn, cb: Callback) -> Outcome | None:
+    """An answer to a question about a part of a one-line entry (yes / no / a suggestion)."""
+    if cb.action != "q":
+        return None
+    cd = _cd(turn)
+    if not cdm.answer_question(cd, cb.arg or ""):
+        return Outcome(error=turn.t._("Kies een van de knoppen."))
+    todo = cdm.missing(cd)
+    target = cdm.ASK if cd.questions else (todo[0] if todo else cdm.SUMMARY)
+    return moved(turn, cd, go(cd, turn.draft.state, target))
 
 
 async def tap_themes(turn: CTurn, cb: Callback) -> Outcome | None:
@@ -245,6 +281,10 @@ async def tap_residents(turn: CTurn, cb: Callback) -> Outcome | None:
         return None
     if cb.arg == "more":
         return Outcome(toast=turn.t._("Typ het aantal inwoners."), extra={"ask_count": True})
+    if cb.arg in ("1new", "1known"):  # one resident, new or known: one tap for both steps
+        cd = _cd(turn)
+        cd.residents_count, cd.residents_new = 1, 1 if cb.arg == "1new" else 0
+        return await advanced(turn, cd)
     if not is_int(cb.arg) or cdm.check_count(int(cb.arg)):
         return Outcome(error=err(turn.context, COUNT_ERRORS, None))
     cd = _cd(turn)

@@ -32,7 +32,8 @@ FIELD_LABELS = {
 
 DATE_ERRORS = {
     "future": N_("Een datum in de toekomst kan niet. Kies vandaag of een dag hiervoor."),
-    "too_old": N_("Zo ver terug kan niet: hooguit {days} dagen geleden."),
+    "too_old": N_("Zo ver terug kan niet: hooguit {days} geleden."),
+    "invalid": N_("Die datum bestaat niet. Op welke dag was het contact?"),
     "unknown": N_(
         "Die datum begrijp ik niet. Tik op Vandaag of Gisteren, of typ een datum zoals "
         "<i>12-3</i>, <i>12 maart</i> of <i>maandag</i>."
@@ -55,7 +56,7 @@ NEW_ERRORS = {
     "too_few": N_("Het aantal nieuwe inwoners kan niet onder 0."),
     "more_than_count": N_("Er kunnen niet meer nieuwe dan inwoners in totaal zijn ({count})."),
     "unknown": N_(
-        "Tik op Nieuw of Bekend, of typ hoeveel van de {count} inwoners nieuw zijn, "
+        "Tik op Nieuw of Bekend, of typ hoeveel inwoners nieuw zijn (van de {count}), "
         "bijvoorbeeld <i>1</i>."
     ),
 }

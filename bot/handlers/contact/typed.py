@@ -30,7 +30,9 @@ async def date(turn: CTurn, raw: str) -> Outcome:
     max_back = turn.context.services.settings.max_back_days
     d, problem = parse_date(raw, turn.today(), max_back)
     if problem or d is None:
-        return Outcome(error=err(turn.context, DATE_ERRORS, problem).format(days=max_back))
+        return Outcome(
+            error=err(turn.context, DATE_ERRORS, problem).format(days=turn.t.days(max_back))
+        )
     cd = _cd(turn)
     cd.work_date = d
     return await advanced(turn, cd)
@@ -84,11 +86,20 @@ async def vindplek(turn: CTurn, raw: str) -> Outcome:
 async def vocab(turn: CTurn, raw: str) -> Outcome:
     state = turn.draft.state
     items = (await refdata(turn.s, turn.context)).items(STEP_VOCAB[state])
+    cd = _cd(turn)
+    if state == "referral":  # "ggz en huisarts": several at once
+        found, unknown = cdm.match_vocab_list(raw, items)
+        if unknown or not found:
+            return Outcome(error=turn.t._("Dat ken ik niet. Kies een van de knoppen."))
+        cd.referrals = [f.code for f in found]
+        return await advanced(turn, cd)
     hit = cdm.match_vocab(raw, items)
     if hit is None:
         return Outcome(error=turn.t._("Dat ken ik niet. Kies een van de knoppen."))
-    cd = _cd(turn)
-    setattr(cd, state, hit.code)
+    if state == "activity":
+        cdm.set_activity(cd, hit.code)
+    else:
+        setattr(cd, state, hit.code)
     return await advanced(turn, cd)
 
 

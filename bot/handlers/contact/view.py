@@ -27,8 +27,10 @@ from bot.handlers.contact.texts import (
     SKIP_LABEL,
     clip,
 )
+from bot.handlers.week import fmt_duration
 from bot.i18n import Translator
 from bot.storage import contacts
+from bot.storage import vocab as vocab_cache
 from bot.storage.models import ConversationDraft, Vindplek
 
 REF_TTL_SECONDS = 30.0
@@ -36,14 +38,15 @@ REF_TTL_SECONDS = 30.0
 
 async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
     """Vocabularies and municipalities, cached briefly: they change rarely (a coordinator
-    adding a theme sees it within half a minute) and every step shows some of them."""
+    adding a theme sees it within half a minute, at once after `bot.storage.vocab.invalidate`)
+    and every step shows some of them."""
     services = context.services
     cached = services.contact_refdata
     now = time.monotonic()
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    if cached is not None and cached[0] > now and cached[1] == vocab_cache.generation():
+        return cached[2]
     ref = await contacts.load_refdata(s)
-    services.contact_refdata = (now + REF_TTL_SECONDS, ref)
+    services.contact_refdata = (now + REF_TTL_SECONDS, vocab_cache.generation(), ref)
     return ref
 
 
@@ -69,7 +72,7 @@ class ContactView(View):
         return bool(self.ref.active_deelopdrachten(self.cd.municipality_id, self.cd.work_date))
 
 
-SHOWS_PLACE = ("gemeente", "vindplek", cdm.SUMMARY, cdm.CONFIRM_DAY)
+SHOWS_PLACE = ("gemeente", "vindplek", cdm.SUMMARY, cdm.CONFIRM_DAY, cdm.ASK)
 
 
 async def load_view(
@@ -85,7 +88,7 @@ async def load_view(
     view = ContactView(context=context, draft=draft, prefix=PREFIX, cd=cd, ref=ref)
     if state == "vindplek" and cd.municipality_id is not None:
         view.places = await contacts.vindplekken(s, cd.municipality_id, draft.user_id)
-    if cd.vindplek_id is not None and state in SHOWS_PLACE:
+    if cd.vindplek_id is not None and (state in SHOWS_PLACE or cd.mode == "fill"):
         view.place = next((p for p in view.places if p.id == cd.vindplek_id), None)
         if view.place is None:
             view.place = await contacts.vindplek(s, cd.vindplek_id)
@@ -118,9 +121,8 @@ def short(label: str) -> str:
 
 
 def fmt_minutes(t: Translator, minutes: int) -> str:
-    if minutes < 60:
-        return t._("{n} min").format(n=minutes)
-    return t.hours(minutes)
+    """The one duration form (also /uren, /week, /corrigeer): exact, "2 uur 15 min"."""
+    return fmt_duration(t, minutes)
 
 
 def fmt_day(v: ContactView, d: date) -> str:
@@ -138,7 +140,10 @@ def place_text(v: ContactView) -> str:
     if cd.municipality_id is None:
         return "–"
     muni = v.ref.municipality(cd.municipality_id)
-    parts = [clip(muni.name, MAX_NAME) if muni else "?"]
+    name = clip(muni.name, MAX_NAME) if muni else "?"
+    if cd.village and cd.village != name:
+        name = f"{name} ({clip(cd.village, MAX_NAME)})"  # "Venlo (Tegelen)"
+    parts = [name]
     if cd.vindplek_id is not None:
         if v.place is not None:
             parts.append(clip(v.place.name, MAX_NAME))
@@ -164,7 +169,8 @@ def residents_text(t: Translator, cd: ContactDraft) -> str:
     return f"{count} ({how})"
 
 
-def summary_lines(v: ContactView, *, has_deel: bool) -> list[str]:
+def summary_lines(v: ContactView, *, has_deel: bool, filled: bool = False) -> list[str]:
+    """The summary's lines; with ``filled`` only those with a value (what was understood)."""
     _ = v.t._
     cd, ref = v.cd, v.ref
 
@@ -184,13 +190,15 @@ def summary_lines(v: ContactView, *, has_deel: bool) -> list[str]:
             esc(fmt_minutes(v.t, cd.duration_minutes)) if cd.duration_minutes else "–"
         ),
         "reach": lambda: label("reach_channels", cd.reach),
-        "referral": lambda: label("referral_targets", cd.referral),
+        "referral": lambda: ", ".join(label("referral_targets", c) for c in cd.referrals) or "–",
         "deelopdracht": lambda: esc(clip(v.deel_title, MAX_NAME)) if v.deel_title else "–",
         "story": lambda: f"<i>{esc(clip(cd.story))}</i>" if cd.story else "–",
     }
     lines = []
     for item in cdm.summary_items(cd, has_deelopdrachten=has_deel):
         value = values[item.step]() if item.step in values else "–"
+        if filled and value == "–":
+            continue
         lines.append(f"<b>{esc(_(FIELD_LABELS[item.step]))}:</b> {value}")
     return lines
 
@@ -220,6 +228,11 @@ def frame(v: ContactView, screen: Screen, outcome: Outcome) -> Screen:
         head.append(f"⚠️ {outcome.error}")
     if outcome.note:
         head.append(outcome.note)
+    if cd.mode == "fill" and state in cdm.STEPS and not resume:
+        # After a one-line entry: what was understood so far, above the missing step.
+        understood = summary_lines(v, has_deel=False, filled=True)
+        if understood:
+            head.append("\n".join([f"<b>{_('Dit heb ik begrepen:')}</b>", *understood]))
     nav: list[Button] = []
     if cd.history and state != cdm.SUMMARY:
         nav.append((_(BACK_LABEL), v.button("b")))

@@ -49,7 +49,7 @@ from bot.handlers.corrections.view import (
 )
 from bot.i18n import N_
 from bot.router import TextRouter
-from bot.storage import drafts, worklog
+from bot.storage import contacts, drafts, worklog
 
 # --------------------------------------------------------------------------- changing an entry
 
@@ -151,11 +151,27 @@ async def tap_list(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
 async def tap_entry(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
     if cb.action == "del":
         return Outcome(state="delete", data=turn.data)
+    if cb.action == "all" and _entity(turn) == "contact":
+        return await _edit_contact(turn)
     target = FIELD_STATES.get(cb.arg) if cb.action == "f" else None
     if target is None:
         return None
     fits = target in ("date", "duration", "muni") if _entity(turn) in TIMED else target == "text"
     return Outcome(state=target, data=turn.data) if fits else None
+
+
+async def _edit_contact(turn: Turn[CorrView]) -> Outcome:
+    """Every field of a contact: the contact dialogue's summary, pre-filled from the saved
+    contact; saving there updates it (with an audit row) instead of adding one."""
+    from bot.handlers import contact  # the contact journey; imported here, it imports us not
+
+    cd = await contacts.contact_as_draft(turn.s, expert_id(turn), int(turn.data["id"]))
+    if cd is None:
+        return Outcome(
+            state="list", data={"offset": offset_of(turn.data)}, note=esc(turn.t._(NOT_FOUND))
+        )
+    await drafts.discard(turn.s, turn.draft)
+    return Outcome(final=await contact.start_screen(turn.s, turn.context, cd))
 
 
 async def tap_delete(turn: Turn[CorrView], cb: Callback) -> Outcome | None:

@@ -196,6 +196,8 @@ def render_entry(v: CorrView) -> Screen:
             [(_("Datum"), v.button("f", "date")), (_("Duur"), v.button("f", "dur"))],
             [(_("Gemeente"), v.button("f", "muni"))],
         ]
+        if v.entry.entity == "contact":
+            edit_rows.append([(_("Alles aanpassen"), v.button("all"))])
     else:
         edit_rows = [[(_("Tekst aanpassen"), v.button("f", "text"))]]
     return (
