@@ -28,6 +28,7 @@ from bench.gen_data import Sizes, generate
 from bot.domain.periods import Period, parse_period, year_to_date
 from bot.report import build_pack
 from bot.storage.db import create_engine, session_factory
+from bot.storage.migrate import migrate
 from bot.storage.models import Contact
 from bot.storage.report_queries import load_report_data
 
@@ -37,6 +38,7 @@ TZ_NAME = "Europe/Amsterdam"
 async def bench(url: str, period: Period, runs: int) -> dict[str, float]:
     from zoneinfo import ZoneInfo
 
+    await migrate(url)  # a database generated before the report's indexes (report_1) gets them
     engine = create_engine(url)
     factory = session_factory(engine)
     c = Contact.__table__.c

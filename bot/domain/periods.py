@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from babel.dates import format_date
 
-__all__ = ["MAX_DAYS", "Period", "PeriodError", "parse_period", "year_to_date"]
+__all__ = ["MAX_DAYS", "Period", "PeriodError", "parse_period", "selection_in", "year_to_date"]
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -179,3 +179,17 @@ def year_to_date(period: Period) -> Period:
     end = period.end_inclusive
     start = date(end.year, 1, 1)
     return Period(start, end, f"{end.year}-YTD-{end.isoformat()}", _label(start, end))
+
+
+def selection_in(selected_for: str, report: Period) -> bool:
+    """Does a story selection made for the period `selected_for` (its key) belong in the report
+    of `report`? The rule: a selection belongs to the period it was made for, and shows in every
+    report whose days contain all of that period's days. So a story chosen for 2026-H1 is in the
+    2026-H1 report, the 2026 report and a --van/--tot range over the first half, not in 2026-Q1
+    (the coordinator chose it for the half year, not for that quarter). A key that no longer
+    parses (it can't, keys are written by parse_period) belongs nowhere."""
+    try:
+        chosen = parse_period(selected_for)
+    except PeriodError:
+        return False
+    return report.start <= chosen.start and chosen.end_inclusive <= report.end_inclusive

@@ -30,8 +30,9 @@ withheld in all or none).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 __all__ = [
     "COMPLEMENT",
@@ -40,10 +41,13 @@ __all__ = [
     "WITHHELD",
     "Cell",
     "CountTable",
+    "Equation",
     "Marks",
     "determined_cells",
+    "joint_determined",
     "show",
     "suppress",
+    "suppress_joint",
     "suppress_linked",
 ]
 
@@ -320,3 +324,155 @@ def suppress_linked(
         for k in stale:
             result[k] = suppress(tables[k], threshold, forced[k], withheld[k])
         stale.clear()
+
+
+# --------------------------------------------------------------------------- across tables
+#
+# The check above is exact for one table. A report publishes several tables that share
+# quantities and sums (a municipality's residents per month split into new and known, the
+# region's month totals over all municipalities, ...): together they form a linear system that
+# is no longer a network, so a count safe in every table on its own may still be worked out
+# from all of them together. The joint check below looks, for each hidden quantity, for a
+# *witness*: another set of counts (each hidden or unpublished quantity moved by -1, 0 or +1)
+# that fits every published figure, every bound a reader knows and every sum, and differs in
+# that quantity. A witness proves the quantity can't be worked out; no witness (within the
+# search budget) counts as "worked out", so the check errs on the safe side.
+
+# A quantity: any hashable name, e.g. ("months:3", (2, 0)). An equation: (parts, total).
+Q = TypeVar("Q", bound=Hashable)
+Equation = tuple[tuple[Q, ...], Q]
+
+
+def _bounds(mark: str, value: int, threshold: int) -> tuple[int, float]:
+    if mark == PRIMARY:
+        return 1, threshold - 1
+    if mark == COMPLEMENT:
+        return threshold, float("inf")
+    return 0, float("inf")  # withheld, or never published
+
+
+def joint_determined(
+    values: Mapping[Q, int],
+    marks: Mapping[Q, str],
+    published: Iterable[Q],
+    equations: Sequence[Equation[Q]],
+    threshold: int,
+    skip: Iterable[Q] = (),
+    budget: int = 20_000,
+) -> list[Q]:
+    """Small counts ("<5", PRIMARY in `marks`) that a reader of all `published` quantities and
+    all `equations` can work out. The other hidden quantities ("*") are there to protect the
+    small ones; working one out gives away no small count (the small ones are checked). A
+    quantity in an equation but never published is unknown to the reader (any count from 0).
+    `skip`: known to be safe already."""
+    shown = set(published) - set(marks)
+    by_var: dict[Q, list[int]] = {}
+    for k, (parts, total) in enumerate(equations):
+        for q in (*parts, total):
+            by_var.setdefault(q, []).append(k)
+
+    def movable(q: Q) -> bool:
+        return q not in shown
+
+    def fits(q: Q, step: int) -> bool:
+        lo, hi = _bounds(marks.get(q, WITHHELD), values[q], threshold)
+        return lo <= values[q] + step <= hi
+
+    def witness(q: Q, step: int) -> bool:
+        d: dict[Q, int] = {q: step}
+        res = [0] * len(equations)
+
+        def apply(v: Q, st: int, sign: int) -> None:
+            for k in by_var.get(v, ()):
+                parts, total = equations[k]
+                res[k] += sign * st * (parts.count(v) - (1 if total == v else 0))
+
+        apply(q, step, 1)
+        left = [budget]
+
+        def search(depth: int) -> bool:
+            open_eqs = [k for k, r in enumerate(res) if r]
+            if not open_eqs:
+                return True
+            if depth > 40 or left[0] <= 0:
+                return False
+            left[0] -= 1
+            best: list[tuple[Q, int]] | None = None
+            for k in open_eqs:
+                parts, total = equations[k]
+                r = res[k]
+                opts = [
+                    (v, -1 if r > 0 else 1)
+                    for v in parts
+                    if v not in d and movable(v) and fits(v, -1 if r > 0 else 1)
+                ]
+                if total not in d and movable(total) and fits(total, 1 if r > 0 else -1):
+                    opts.append((total, 1 if r > 0 else -1))
+                if best is None or len(opts) < len(best):
+                    best = opts
+                if not best:
+                    return False
+            assert best is not None
+            for v, st in best:
+                d[v] = st
+                apply(v, st, 1)
+                if search(depth + 1):
+                    return True
+                apply(v, st, -1)
+                del d[v]
+            return False
+
+        return search(0)
+
+    safe = set(skip)
+    out = []
+    for q, mark in marks.items():
+        if q in safe or mark != PRIMARY:
+            continue
+        if not any(fits(q, st) and witness(q, st) for st in (1, -1)):
+            out.append(q)
+    return out
+
+
+def suppress_joint(
+    values: Mapping[Q, int],
+    marks: Mapping[Q, str],
+    published: Iterable[Q],
+    equations: Sequence[Equation[Q]],
+    threshold: int,
+    free: Iterable[Q],
+) -> dict[Q, str]:
+    """Make a set of already suppressed tables safe together (no "<5" can be worked out from
+    all of them: `joint_determined`) by hiding more of the `free`
+    quantities only (the others' marks are settled, e.g. a municipality's own tables, which
+    every report of that municipality shows alike): hide the smallest free count of at least
+    `threshold` in a sum with a quantity that can be worked out, else any; when none is left,
+    withhold a free total (shown as "*"). Free quantities of 1..threshold-1 are "<5" first."""
+    pub = list(dict.fromkeys(published))
+    free_set = set(free)
+    out = dict(marks)
+    for q in free_set:
+        if 0 < values[q] < threshold and q not in out:
+            out[q] = PRIMARY
+    if threshold <= 1:
+        return out
+    totals = {total for _parts, total in equations}
+    safe: set[Q] = set()
+    while True:
+        det = joint_determined(values, out, pub, equations, threshold, safe)
+        if not det:
+            return out
+        safe |= set(out) - set(det)
+        q = det[0]
+        near = {
+            v for parts, total in equations if q in parts or q == total for v in (*parts, total)
+        }
+        cands = [v for v in pub if v in free_set and v not in out and values[v] >= threshold]
+        close = [v for v in cands if v in near]
+        if close or cands:
+            out[min(close or cands, key=lambda v: (v in totals, values[v]))] = COMPLEMENT
+            continue
+        left = [v for v in pub if v in free_set and v in totals and out.get(v) != WITHHELD]
+        if not left:
+            return out  # nothing free is left to hide: the caller's check reports it
+        out[min(left, key=lambda v: (v not in near, values[v] == 0, values[v]))] = WITHHELD

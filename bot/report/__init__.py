@@ -16,13 +16,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.periods import Period
 
-__all__ = ["FORMATS", "ReportFile", "UnknownMunicipality", "build_pack", "municipality_codes"]
+if TYPE_CHECKING:
+    from bot.report.build import Report
+    from bot.storage.report_queries import ReportData
+
+__all__ = [
+    "FORMATS",
+    "ReportFile",
+    "UnknownMunicipality",
+    "build_pack",
+    "make_report",
+    "municipality_codes",
+]
 
 FORMATS = ("pdf", "xlsx")
 PDF_MIME = "application/pdf"
@@ -64,25 +76,24 @@ async def build_pack(
     `internal`: exact counts (for the coordinator), said so on every page and sheet."""
     import asyncio
 
-    from bot.domain.periods import year_to_date
     from bot.i18n import translator
-    from bot.report.build import assemble
     from bot.report.pdf import render_pdf
     from bot.report.xlsx import render_xlsx
-    from bot.storage.report_queries import load_report_data
 
     unknown_formats = [f for f in formats if f not in FORMATS]
     if unknown_formats:
         raise ValueError(f"unknown formats: {unknown_formats}")
-    chosen = await _resolve(s, municipality_codes)
-    ids = None if chosen is None else [i for i, _c in chosen]
-    data = await load_report_data(s, period, year_to_date(period), ids)
-    t = translator("nl")
-    # Typst, matplotlib and XlsxWriter are CPU work: off the event loop, so the bot keeps
-    # answering others while a report is made.
-    report = await asyncio.to_thread(
-        assemble, data, t, threshold=threshold, internal=internal, now=now, tz=tz
+    chosen, data, report = await make_report(
+        s,
+        period=period,
+        municipality_codes=municipality_codes,
+        internal=internal,
+        now=now,
+        tz=tz,
+        threshold=threshold,
     )
+    ids = None if chosen is None else [i for i, _c in chosen]
+    t = translator("nl")
     stem = "rapportage-" + period.key.replace("..", "_tot_")
     if internal:
         stem += "-intern"
@@ -99,6 +110,36 @@ async def build_pack(
         content = await asyncio.to_thread(render_xlsx, report, t, None if ids is None else set(ids))
         suffix = "" if chosen is None else "-" + "-".join(c for _i, c in chosen)
         yield ReportFile(f"{stem}{suffix}.xlsx", content, XLSX_MIME, None)
+
+
+async def make_report(
+    s: AsyncSession,
+    *,
+    period: Period,
+    municipality_codes: Sequence[str] | None,
+    internal: bool,
+    now: datetime,
+    tz: ZoneInfo,
+    threshold: int,
+) -> tuple[list[tuple[int, str]] | None, ReportData, Report]:
+    """The report's figures and tables (before any file is made): the chosen municipalities
+    (None: all), the figures from SQL and the assembled report (bot.report.build)."""
+    import asyncio
+
+    from bot.domain.periods import year_to_date
+    from bot.i18n import translator
+    from bot.report.build import assemble
+    from bot.storage.report_queries import load_report_data
+
+    chosen = await _resolve(s, municipality_codes)
+    ids = None if chosen is None else [i for i, _c in chosen]
+    data = await load_report_data(s, period, year_to_date(period), ids)
+    # Typst, matplotlib and XlsxWriter are CPU work: off the event loop, so the bot keeps
+    # answering others while a report is made.
+    report = await asyncio.to_thread(
+        assemble, data, translator("nl"), threshold=threshold, internal=internal, now=now, tz=tz
+    )
+    return chosen, data, report
 
 
 async def municipality_codes(s: AsyncSession) -> list[tuple[str, str]]:

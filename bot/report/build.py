@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 
 from bot.domain.digest import MunicipalityWeek, fair_shares
-from bot.domain.suppression import CountTable, Marks, suppress_linked
+from bot.domain.suppression import CountTable
 from bot.i18n import Translator
-from bot.storage.report_queries import Counts, ReportData
+from bot.report.plan import Plan, Ref
+from bot.report.plan import plan as make_plan
+from bot.storage.report_queries import Counts, NoteRow, ReportData
 
 __all__ = ["Cell", "Report", "Row", "Table", "assemble"]
 
@@ -24,6 +26,9 @@ class Cell:
     value: float | int | None
     text: str
     hidden: bool = False  # "<5" or "*": the XLSX writes the text, not a number
+    # A count: the quantity it shows (bot.report.plan), for the check that nothing hidden can be
+    # worked out from all the report's tables together. None for hours and texts.
+    ref: Ref | None = None
 
 
 @dataclass
@@ -44,14 +49,14 @@ class Table:
     unit: str = "count"  # count | hours | mixed (number format in the workbook)
     wide: bool = False  # many columns: a landscape page in the PDF
 
-    def only(self, muni_ids: set[int] | None, region_total: str) -> Table:
-        """The rows of these municipalities. The total stays the region's (a total of only
-        these rows would be a new sum, outside what suppression checked), labelled so."""
+    def only(self, muni_ids: set[int] | None) -> Table:
+        """The rows of these municipalities (and the regional line), without the total: a
+        report of some municipalities is made from their figures only, and a region total next
+        to them would be a sum outside what their suppression checked."""
         if muni_ids is None:
             return self
         rows = [r for r in self.rows if r.muni_id is None or r.muni_id in muni_ids]
-        total = Row(region_total, self.total.cells) if self.total is not None else None
-        return Table(self.key, self.title, self.head, rows, total, self.note, self.unit, self.wide)
+        return Table(self.key, self.title, self.head, rows, None, self.note, self.unit, self.wide)
 
 
 @dataclass
@@ -77,6 +82,7 @@ class MuniPart:
     stories: list[Note]
     signals: list[Note]
     deelopdrachten: list[dict[str, object]]
+    signal_counts: Table
 
 
 @dataclass
@@ -108,6 +114,10 @@ class Report:
     chart_hours: list[tuple[str, float, float]] = field(default_factory=list)
     # Residents per month, region: (label, new, known) - None when a count is hidden.
     chart_months: list[tuple[str, int | None, int | None]] = field(default_factory=list)
+    signal_counts: Table | None = None
+    # The suppression plan: every count's quantity, value and the sums between them (for
+    # `published_counts` + bot.report.plan.check).
+    plan: Plan | None = None
 
 
 class _Fmt:
@@ -116,12 +126,12 @@ class _Fmt:
         self.threshold = threshold
         self.internal = internal
 
-    def count(self, value: int, mark: str = "") -> Cell:
+    def count(self, value: int, mark: str = "", ref: Ref | None = None) -> Cell:
         if mark == "<":
-            return Cell(value, f"<{self.threshold}", True)
+            return Cell(value, f"<{self.threshold}", True, ref)
         if mark:  # "*": a complement, or a total withheld (suppression.WITHHELD)
-            return Cell(value, "*", True)
-        return Cell(value, self.t.number(value, 0))
+            return Cell(value, "*", True, ref)
+        return Cell(value, self.t.number(value, 0), False, ref)
 
     def _h(self, h: float) -> str:
         # Hours always with one decimal, so columns line up: 12,0 and 12,5.
@@ -217,11 +227,20 @@ def assemble(
             col_totals=False,
         ),
     }
-    nm, nt = len(months), len(themes)
-    links = [(("residents", (k, 2)), ("months", (k, nm))) for k in range(len(mids))] + [
-        (("residents", (len(mids), 2)), ("months", (len(mids), nm)))
-    ]
-    for k, mid in enumerate(mids):
+    nm, na, nr = len(months), len(acts), len(targets)
+    nmu = len(mids)
+    kinds_s = data.signal_kinds
+    sig_count: dict[tuple[int | None, int | None], int] = {}
+    for sgn in data.signals:
+        key_s = (sgn.municipality_id, sgn.kind_id)
+        sig_count[key_s] = sig_count.get(key_s, 0) + 1
+    count_tables["signals"] = CountTable(
+        [[sig_count.get((mid, kd.id), 0) for kd in kinds_s] for mid in [*mids, None]]
+    )
+    count_tables["signals:region"] = CountTable(
+        [[sig_count.get((None, kd.id), 0) for kd in kinds_s]], col_totals=False
+    )
+    for mid in mids:
         count_tables[f"months:{mid}"] = CountTable(
             [
                 [
@@ -241,22 +260,52 @@ def assemble(
             ],
             col_totals=False,
         )
-        links += [(("months", (k, j)), (f"months:{mid}", (j, 2))) for j in range(nm)]
-        links += [
-            ((f"months:{mid}", (nm, 0)), ("residents", (k, 0))),
-            ((f"months:{mid}", (nm, 1)), ("residents", (k, 1))),
-            ((f"months:{mid}", (nm, 2)), ("residents", (k, 2))),
-        ]
-        links += [(("themes", (k, j)), (f"themes:{mid}", (j, 2))) for j in range(nt)]
-    if internal:
-        marks: dict[str, Marks] = {k: Marks() for k in count_tables}
-    else:
-        marks = suppress_linked(count_tables, links, threshold)
+        count_tables[f"acts:{mid}"] = CountTable(
+            [[data.by_muni_activity.get((mid, a.id), zero).contacts for a in acts]],
+            col_totals=False,
+        )
+        count_tables[f"refs:{mid}"] = CountTable(
+            [[data.referrals.get((mid, r.id), 0) for r in targets]], col_totals=False
+        )
+        count_tables[f"signals:{mid}"] = CountTable(
+            [[sig_count.get((mid, kd.id), 0) for kd in kinds_s]], col_totals=False
+        )
+
+    def canon(key: str, c: tuple[int, int]) -> Ref:
+        """The quantity a cell shows (see bot.report.plan): a municipality's row of a region
+        table is that municipality's own table; a one-row table's grand total is its row's."""
+        i, j = c
+        unit = key.split(":")[0] in ("acts", "refs", "signals") and ":" in key
+        if unit and i == 1:
+            return (key, (0, j))
+        if key == "months" and i == nmu and j == nm:
+            return ("residents", (nmu, 2))
+        if key not in ("residents", "months", "themes", "activities", "referrals", "signals"):
+            return (key, c)
+        if i >= nmu:
+            if key == "signals" and i == nmu:
+                return ("signals:region", (0, j))
+            return (key, c)
+        mid = mids[i]
+        if key == "residents":
+            return (f"months:{mid}", (nm, j))
+        if key == "months":
+            return (f"months:{mid}", (j if j < nm else nm, 2))
+        if key == "themes":
+            return (f"themes:{mid}", (j, 2))
+        short = {"activities": "acts", "referrals": "refs"}.get(key, key)
+        return (f"{short}:{mid}", (0, j))
+
+    plan = make_plan(count_tables, canon, threshold, internal=internal, region=data.region)
+    marks = {k: plan.table_marks(k) for k in count_tables}
 
     def cells(key: str, i: int, with_total: bool = True) -> list[Cell]:
-        ct, mk = count_tables[key], marks[key]
+        ct = count_tables[key]
         n = ct.n_cols + (1 if with_total else 0)
-        return [f.count(ct.value((i, j)), mk[(i, j)]) for j in range(n)]
+        return [count_cell(key, (i, j)) for j in range(n)]
+
+    def count_cell(key: str, c: tuple[int, int]) -> Cell:
+        return f.count(count_tables[key].value(c), marks[key][c], canon(key, c))
 
     region = _("Regio")
     total_label = _("Totaal")
@@ -272,7 +321,7 @@ def assemble(
 
     period_min = {
         mid: (
-            bm(mid).minutes,
+            data.pool_contact_minutes.get(mid, 0),
             sum(v for (m2, _k), v in data.indirect.items() if m2 == mid),
         )
         for mid in mids
@@ -470,7 +519,6 @@ def assemble(
         [muni_label, *[r.label for r in targets], total_label],
         wide=True,
     )
-    vmark = marks["vindplekken"]
     muni_names = {m[0]: m[2] for m in munis}
     vindplekken = Table(
         "Vindplekken",
@@ -481,7 +529,7 @@ def assemble(
                 name,
                 [
                     f.text(muni_names.get(muni_id, "")),
-                    f.count(cnt.contacts, vmark[(k, 0)]),
+                    count_cell("vindplekken", (k, 0)),
                     f.hours(cnt.minutes),
                 ],
                 muni_id,
@@ -491,10 +539,25 @@ def assemble(
         unit="mixed",
     )
 
+    sig_head = [muni_label, *[kd.label for kd in kinds_s], total_label]
+    sig_note = _(
+        "Signalen in een groep die als <{n} of * staat, staan niet in dit rapport (wel in de "
+        "interne versie): hun aantal zou anders te tellen zijn."
+    ).format(n=threshold)
+    signal_counts = Table(
+        "Signalen aantal",
+        _("Signalen per soort"),
+        sig_head,
+        [
+            *[Row(name, cells("signals", k), mid) for k, (mid, _c, name, _k) in enumerate(munis)],
+            Row(_("Regionaal (zonder gemeente)"), cells("signals", nmu)),
+        ],
+        Row(total_label, cells("signals", nmu + 1)) if data.region else None,
+        sig_note,
+        wide=True,
+    )
+
     # ------------------------------------------------------------------ summary (all side by side)
-    res_ct, res_mk = count_tables["residents"], marks["residents"]
-    act_ct, act_mk = count_tables["activities"], marks["activities"]
-    na = len(acts)
     summary_rows = []
     for k, (mid, _c, name, _key) in enumerate(munis):
         c_min, i_min = period_min[mid]
@@ -505,14 +568,13 @@ def assemble(
                     f.hours(c_min + i_min),
                     f.hours(p_share[mid][0]),
                     f.signed_hours(p_share[mid][1]),
-                    f.count(act_ct.value((k, na)), act_mk[(k, na)]),
-                    f.count(res_ct.value((k, 2)), res_mk[(k, 2)]),
-                    f.count(res_ct.value((k, 0)), res_mk[(k, 0)]),
+                    count_cell("activities", (k, na)),
+                    count_cell("residents", (k, 2)),
+                    count_cell("residents", (k, 0)),
                 ],
                 mid,
             )
         )
-    nmu = len(mids)
     summary = Table(
         "Overzicht",
         _("Alle gemeenten naast elkaar"),
@@ -532,9 +594,9 @@ def assemble(
                 f.hours(tot_c + tot_i - reg_p),
                 blank,
                 blank,
-                f.count(act_ct.value((nmu, na)), act_mk[(nmu, na)]),
-                f.count(res_ct.value((nmu, 2)), res_mk[(nmu, 2)]),
-                f.count(res_ct.value((nmu, 0)), res_mk[(nmu, 0)]),
+                count_cell("activities", (nmu, na)),
+                count_cell("residents", (nmu, 2)),
+                count_cell("residents", (nmu, 0)),
             ],
         ),
         note=_("Regionale uren: {hours} uur (niet verdeeld over de gemeenten).").format(
@@ -547,10 +609,23 @@ def assemble(
     theme_names = {th.id: th.label for th in themes}
     kind_names = {k.id: k.label for k in data.signal_kinds}
 
+    kind_col = {kd.id: j for j, kd in enumerate(kinds_s)}
+
+    def listed(sgn: NoteRow) -> bool:
+        """A signal's text is listed only where its count is shown: the list of texts tells
+        how many there are, so a hidden count ("<5" or "*") hides its texts too (they are in
+        the internal version)."""
+        if internal or sgn.kind_id not in kind_col:
+            return True
+        unit = "signals:region" if sgn.municipality_id is None else f"signals:{sgn.municipality_id}"
+        return unit in count_tables and not plan.mark(unit, (0, kind_col[sgn.kind_id]))
+
     def signal_notes(muni_id: int | None) -> list[Note]:
         out = []
         for sgn in data.signals:
             if muni_id is not None and sgn.municipality_id not in (None, muni_id):
+                continue
+            if not listed(sgn):
                 continue
             tags = [kind_names.get(sgn.kind_id or 0, ""), theme_names.get(sgn.theme_id or 0, "")]
             tags.append(muni_names.get(sgn.municipality_id or 0, region))
@@ -567,9 +642,6 @@ def assemble(
                 tags.append(theme_names.get(story.theme_id, ""))
             out.append(Note(" · ".join(x for x in tags if x), story.text))
         return out
-
-    dmark = marks["deelopdrachten"]
-    dct = count_tables["deelopdrachten"]
 
     def dop_sections(muni_id: int | None) -> list[dict[str, object]]:
         out: list[dict[str, object]] = []
@@ -588,10 +660,10 @@ def assemble(
                         [_("Zo leggen we verantwoording af"), d.accounting],
                     ],
                     "figures": [
-                        [_("Contacten"), f.count(dct.value((k, 0)), dmark[(k, 0)]).text],
+                        [_("Contacten"), count_cell("deelopdrachten", (k, 0)).text],
                         [_("Uren"), f.hours(cnt.minutes).text],
-                        [_("Inwoners"), f.count(dct.value((k, 1)), dmark[(k, 1)]).text],
-                        [_("Nieuw"), f.count(dct.value((k, 2)), dmark[(k, 2)]).text],
+                        [_("Inwoners"), count_cell("deelopdrachten", (k, 1)).text],
+                        [_("Nieuw"), count_cell("deelopdrachten", (k, 2)).text],
                     ],
                 }
             )
@@ -730,27 +802,35 @@ def assemble(
                 Row(
                     a.label,
                     [
-                        f.count(act_ct.value((k, j)), act_mk[(k, j)]),
+                        count_cell("activities", (k, j)),
                         f.hours(data.by_muni_activity.get((mid, a.id), zero).minutes),
                     ],
                 )
                 for j, a in enumerate(acts)
                 if data.by_muni_activity.get((mid, a.id))
             ],
-            Row(total_label, [f.count(act_ct.value((k, na)), act_mk[(k, na)]), f.hours(c_min)]),
+            Row(total_label, [count_cell("activities", (k, na)), f.hours(c_min)]),
             unit="mixed",
         )
-        ref_ct, ref_mk = count_tables["referrals"], marks["referrals"]
+        ref_ct = count_tables["referrals"]
         m_refs = Table(
             "Toeleiding",
             _("Toeleiding en warme overdracht"),
             [_("Naar"), _("Contacten")],
             [
-                Row(r.label, [f.count(ref_ct.value((k, j)), ref_mk[(k, j)])])
+                Row(r.label, [count_cell("referrals", (k, j))])
                 for j, r in enumerate(targets)
                 if ref_ct.value((k, j))
             ],
-            Row(total_label, [f.count(ref_ct.value((k, len(targets))), ref_mk[(k, len(targets))])]),
+            Row(total_label, [count_cell("referrals", (k, nr))]),
+        )
+        m_signals = Table(
+            "Signalen aantal",
+            _("Signalen per soort"),
+            [_("Soort"), _("Signalen")],
+            [Row(kd.label, [count_cell(f"signals:{mid}", (0, j))]) for j, kd in enumerate(kinds_s)],
+            Row(total_label, [count_cell(f"signals:{mid}", (0, len(kinds_s)))]),
+            sig_note,
         )
         m_places = Table(
             "Vindplekken",
@@ -773,6 +853,7 @@ def assemble(
             story_notes(mid),
             signal_notes(mid),
             dop_sections(mid),
+            m_signals,
         )
 
     from babel.dates import format_datetime
@@ -814,4 +895,50 @@ def assemble(
         munis=parts,
         chart_hours=chart_hours,
         chart_months=chart_months,
+        signal_counts=signal_counts,
+        plan=plan,
     )
+
+
+def report_tables(report: Report, muni_ids: set[int] | None = None) -> list[Table]:
+    """Every table the files of this report show (the PDFs and the workbook): the region's
+    (restricted to `muni_ids` as the workbook is) and each municipality's own."""
+    region = [
+        report.summary,
+        report.hours,
+        report.indirect,
+        report.residents,
+        report.months,
+        report.themes,
+        report.activities,
+        report.activity_hours,
+        report.referrals,
+        report.vindplekken,
+    ]
+    if report.signal_counts is not None:
+        region.append(report.signal_counts)
+    out = [tb.only(muni_ids) for tb in region]
+    for mid, p in report.munis.items():
+        if muni_ids is None or mid in muni_ids:
+            out += [p.hours, p.themes, p.months, p.activities, p.referrals, p.vindplekken]
+            out.append(p.signal_counts)
+    return out
+
+
+def check_report(report: Report, muni_ids: set[int] | None = None) -> list[str]:
+    """Problems with the counts as the files show them (bot.report.plan.check): empty when no
+    hidden count can be worked out from all the tables of the report together."""
+    from bot.report.plan import check
+
+    assert report.plan is not None
+    shown = [
+        (c.ref, c.text)
+        for tb in report_tables(report, muni_ids)
+        for row in [*tb.rows, *([tb.total] if tb.total else [])]
+        for c in row.cells
+        if c.ref is not None
+    ]
+    p = report.plan
+    refs: set[Ref] = {r for r, _t in shown} | {q for e in p.equations for q in (*e[0], e[1])}
+    values = {r: p.value(r) for r in refs}
+    return check(shown, values, p.equations, report.threshold)

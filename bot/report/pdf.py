@@ -95,6 +95,8 @@ def sections(report: Report, t: Translator, muni_id: int | None) -> tuple[str, l
         )
         out.append(_notes(_("Verhalen"), report.stories, _("Geen verhalen gekozen.")))
         out.append({"kind": "h1", "text": _("d. Signalen")})
+        if report.signal_counts is not None:
+            out.append(_tbl(report.signal_counts))
         out.append(_notes(_("Signalen per soort en thema"), report.signals, none))
         out.append({"kind": "h1", "text": _("e. Deelopdrachten")})
         dops = report.deelopdrachten
@@ -114,6 +116,7 @@ def sections(report: Report, t: Translator, muni_id: int | None) -> tuple[str, l
         )
         out.append(_notes(_("Verhalen"), part.stories, _("Geen verhalen gekozen.")))
         out.append({"kind": "h1", "text": _("d. Signalen")})
+        out.append(_tbl(part.signal_counts))
         out.append(_notes(_("Signalen per soort en thema"), part.signals, none))
         out.append({"kind": "h1", "text": _("e. Deelopdrachten")})
         dops = part.deelopdrachten

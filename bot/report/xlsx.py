@@ -72,7 +72,7 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
 
     def write_table(tb: Table) -> tuple[str, int, int, int]:
         """Returns (sheet, first data row, last data row, number of columns)."""
-        tb = tb.only(muni_ids, _("Totaal hele regio"))
+        tb = tb.only(muni_ids)
         name = _sheet_name(tb.key, used)
         ws = wb.add_worksheet(name)
         ws.write(0, 0, tb.title, title_f)
@@ -166,14 +166,17 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
         chart.set_title({"name": _("Bereikte inwoners per maand")})
         chart.set_size({"width": 720, "height": 420})
         ws.insert_chart(last + 5, 0, chart)
-    for tb in (
+    more: tuple[Table | None, ...] = (
         report.themes,
         report.activities,
         report.activity_hours,
         report.referrals,
         report.vindplekken,
-    ):
-        write_table(tb)
+        report.signal_counts,
+    )
+    for extra in more:
+        if extra is not None:
+            write_table(extra)
 
     wanted = (
         report.munis

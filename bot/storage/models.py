@@ -238,6 +238,17 @@ class Contact(SQLModel, table=True):
         ),
         sa.Index("ix_contact_date_muni", "work_date", "municipality_id"),
         sa.Index("ix_contact_expert_date", "expert_id", "work_date"),
+        # The report (migration report_1): one municipality's contacts; the pool's minutes per
+        # municipality from the index alone (live rows only).
+        sa.Index("ix_contact_muni_date", "municipality_id", "work_date"),
+        sa.Index(
+            "ix_contact_live_minutes",
+            "work_date",
+            "municipality_id",
+            "duration_minutes",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

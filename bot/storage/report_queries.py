@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.periods import Period
+from bot.domain.periods import Period, selection_in
 from bot.storage.models import (
     ActivityType,
     Contact,
@@ -128,6 +128,11 @@ class ReportData:
     narratives: dict[int | None, str] = field(default_factory=dict)
     deelopdrachten: list[DeelopdrachtRow] = field(default_factory=list)
     by_deelopdracht: dict[int, Counts] = field(default_factory=dict)
+    # Contact minutes of the period per municipality, all municipalities even when the counts
+    # are restricted to some (the fair share needs the pool's hours).
+    pool_contact_minutes: dict[int, int] = field(default_factory=dict)
+    # False: the counts are of some municipalities only (no region totals may be shown).
+    region: bool = True
 
     def muni_minutes(self, muni_id: int) -> int:
         contact = self.by_muni.get(muni_id, Counts()).minutes
@@ -171,14 +176,31 @@ def _counts(minutes: Any, n: Any, residents: Any, new: Any) -> Counts:
     return Counts(int(minutes or 0), int(n or 0), int(residents or 0), int(new or 0))
 
 
+async def _minutes_per_muni(s: AsyncSession, start: date, end: date) -> dict[int, int]:
+    """Contact minutes per municipality over some days: the pool's hours for the fair share
+    (index ix_contact_live_minutes covers it: no table rows read)."""
+    c = table_of(Contact).c
+    rows = (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.municipality_id, func.sum(c.duration_minutes))
+            .where(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
+            .group_by(c.municipality_id)
+        )
+    ).all()
+    return {muni_id: int(minutes or 0) for muni_id, minutes in rows}
+
+
 async def load_report_data(
     s: AsyncSession, period: Period, ytd: Period, municipality_ids: Sequence[int] | None = None
 ) -> ReportData:
-    """Everything the report shows for `period` (and the hours of `ytd`), region-wide.
+    """Everything the report shows for `period` (and the hours of `ytd`).
 
-    Always region-wide: a report restricted to some municipalities shows their rows of the same
-    tables, so small-cell suppression is decided once for the whole region (`municipality_ids`
-    only narrows the free texts: signals, stories, deelopdrachten)."""
+    `municipality_ids`: only these municipalities' counts and texts (the SQL is restricted to
+    them: one municipality's report reads its own contacts, not the region's). Hours per
+    municipality stay region-wide (one cheap sum per municipality), as the fair share needs
+    the pool's hours, and so do the indirect hours (few rows). A municipality's counts are
+    suppressed from its own figures only (bot.report.plan), so its files hide the same cells
+    whether made alone or in the full pack."""
     m = table_of(Municipality).c
     munis = [
         (r[0], r[1], r[2], float(r[3] or 0))
@@ -201,7 +223,10 @@ async def load_report_data(
     )
     start, end = period.start, period.end_inclusive
     c = table_of(Contact).c
-    live = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
+    in_period = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
+    wanted = set(municipality_ids) if municipality_ids is not None else None
+    data.region = wanted is None
+    live = in_period if wanted is None else and_(in_period, c.municipality_id.in_(wanted))
     agg = (
         func.sum(c.duration_minutes),
         func.count(),
@@ -260,6 +285,10 @@ async def load_report_data(
         if dop_id is not None:
             add(data.by_deelopdracht, dop_id, got)
 
+    if wanted is None:
+        data.pool_contact_minutes = {k: v.minutes for k, v in data.by_muni.items()}
+    else:
+        data.pool_contact_minutes = await _minutes_per_muni(s, start, end)
     ct = table_of(ContactTheme).c
     for muni_id, theme_id, *vals in (
         await s.exec(  # type: ignore[call-overload]
@@ -294,22 +323,12 @@ async def load_report_data(
     ys, ye = ytd.start, ytd.end_inclusive
     same = (ys, ye) == (start, end)
     if same:
-        data.ytd_contact_minutes = {k: v.minutes for k, v in data.by_muni.items()}
+        data.ytd_contact_minutes = dict(data.pool_contact_minutes)
         data.ytd_indirect_minutes = {}
         for (muni_id, _k), minutes in data.indirect.items():
             data.ytd_indirect_minutes[muni_id] = data.ytd_indirect_minutes.get(muni_id, 0) + minutes
-    for muni_id, minutes in (
-        ()
-        if same
-        else (
-            await s.exec(  # type: ignore[call-overload]
-                select(c.municipality_id, func.sum(c.duration_minutes))
-                .where(c.work_date >= ys, c.work_date <= ye, c.deleted_at.is_(None))
-                .group_by(c.municipality_id)
-            )
-        ).all()
-    ):
-        data.ytd_contact_minutes[muni_id] = int(minutes or 0)
+    if not same:
+        data.ytd_contact_minutes = await _minutes_per_muni(s, ys, ye)
     for muni_id, minutes in (
         ()
         if same
@@ -322,8 +341,6 @@ async def load_report_data(
         ).all()
     ):
         data.ytd_indirect_minutes[muni_id] = int(minutes or 0)
-
-    wanted = set(municipality_ids) if municipality_ids is not None else None
 
     def mine(col: Any) -> Any:
         # Notes about the region (no municipality) go into every report.
@@ -348,20 +365,26 @@ async def load_report_data(
         ).all()
     ]
 
-    # Stories: only the ones the coordinator selected for a report of this period.
+    # Stories: only the ones the coordinator selected for a report of a period inside this one
+    # (a story chosen for 2026-H1 is in the 2026 report too; see `selection_in`).
     st = table_of(Story).c
     sel = table_of(ReportStorySelection).c
     chosen: dict[int, list[int]] = {}
     rows = (
         await s.exec(  # type: ignore[call-overload]
             select(
-                st.id, st.work_date, st.municipality_id, st.theme_id, st.text, sel.municipality_id
+                st.id,
+                st.work_date,
+                st.municipality_id,
+                st.theme_id,
+                st.text,
+                sel.municipality_id,
+                sel.period_key,
             )
             .select_from(
                 table_of(Story).join(table_of(ReportStorySelection), sel.story_id == st.id)
             )
             .where(
-                sel.period_key == period.key,
                 st.work_date >= start,
                 st.work_date <= end,
                 st.deleted_at.is_(None),
@@ -370,7 +393,9 @@ async def load_report_data(
         )
     ).all()
     texts: dict[int, tuple[Any, ...]] = {}
-    for sid, day, muni_id, theme_id, text, for_muni in rows:
+    for sid, day, muni_id, theme_id, text, for_muni, for_period in rows:
+        if not selection_in(for_period, period):
+            continue
         texts[sid] = (day, muni_id, theme_id, text)
         chosen.setdefault(sid, []).append(for_muni)
     data.stories = [
