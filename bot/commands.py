@@ -14,6 +14,9 @@ RESIDENT = "resident"  # anyone not registered
 EXPERT = "expert"
 COORDINATOR = "coordinator"
 ROLES = (RESIDENT, EXPERT, COORDINATOR)
+# A registered person whose access the coordinator stopped: refused everything, kindly. Not a
+# role of any command or button.
+DEACTIVATED = "deactivated"
 
 EVERYONE = frozenset(ROLES)
 EXPERTS = frozenset({EXPERT})
@@ -71,19 +74,32 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def menu_for(role: str) -> list[CommandSpec]:
-    return [c for c in COMMANDS if c.in_menu and role in c.roles]
+Grants = str | frozenset[str]  # one role, or the roles a person holds
 
 
-def allowed_command(role: str, name: str) -> bool:
+def grants(role: str, also_expert: bool = False) -> frozenset[str]:
+    """The roles a registered person holds: a coordinator may also work as an expert."""
+    return frozenset({role, EXPERT}) if also_expert else frozenset({role})
+
+
+def _set(roles: Grants) -> frozenset[str]:
+    return frozenset({roles}) if isinstance(roles, str) else roles
+
+
+def menu_for(role: Grants) -> list[CommandSpec]:
+    held = _set(role)
+    return [c for c in COMMANDS if c.in_menu and held & c.roles]
+
+
+def allowed_command(role: Grants, name: str) -> bool:
     roles = COMMAND_ROLES.get(name)
-    return roles is None or role in roles  # unknown commands fall through to "unknown"
+    return roles is None or bool(_set(role) & roles)  # unknown ones fall through to "unknown"
 
 
 def callback_prefix(data: str) -> str:
     return data.split(":", 1)[0]
 
 
-def allowed_callback(role: str, data: str) -> bool:
+def allowed_callback(role: Grants, data: str) -> bool:
     roles = CALLBACK_ROLES.get(callback_prefix(data))
-    return roles is not None and role in roles
+    return roles is not None and bool(_set(role) & roles)

@@ -65,6 +65,7 @@ REDEEM_ERRORS = {
     ),
     "used": N_("Deze code is al gebruikt. Vraag de coördinator om een nieuwe code."),
     "expired": N_("Deze code is verlopen. Vraag de coördinator om een nieuwe code."),
+    "revoked": N_("Deze code is ingetrokken. Vraag de coördinator om een nieuwe code."),
     "throttled": N_("Te vaak een verkeerde code. Probeer het over een kwartier opnieuw."),
 }
 

@@ -1,0 +1,93 @@
+"""`python -m bot team list|deactivate|activate …`: the team for the first coordinator and for
+scripts. Deactivation takes effect on the person's next message or button; audited (actor: the
+command line)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import load_settings
+
+T = TypeVar("T")
+
+
+def extend(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("team", help="list the team, deactivate or reactivate a person")
+    team = p.add_subparsers(dest="team_command", required=True, metavar="ACTION")
+    q = team.add_parser("list", help="everyone registered, with role, municipality and state")
+    q.set_defaults(func=cmd_list)
+    for name, helptext in (
+        ("deactivate", "stop a person's access at once (their data stays in reports)"),
+        ("activate", "give a deactivated person access again"),
+    ):
+        q = team.add_parser(name, help=helptext)
+        q.add_argument("who", help="display name (as in `team list`) or user id")
+        q.set_defaults(func=cmd_set_active, active=name == "activate")
+
+
+def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction on the configured database."""
+    from bot.cli import database_errors
+    from bot.storage.db import create_engine, session_factory, transaction
+
+    settings = load_settings()
+
+    async def run() -> T:
+        engine = create_engine(settings.database_url)
+        try:
+            async with transaction(session_factory(engine)) as s:
+                return await work(s)
+        finally:
+            await engine.dispose()
+
+    with database_errors(settings.database_url):
+        return asyncio.run(run())
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from bot.storage import team
+
+    people = in_transaction(team.members)
+    for p in people:
+        roles = "+".join(
+            r for r, held in (("coordinator", p.is_coordinator), ("expert", p.is_expert)) if held
+        )
+        state = "active" if p.active else "DEACTIVATED"
+        reminders = (
+            "off"
+            if not p.reminders_on
+            else f"paused until {p.paused_until}"
+            if p.paused_until
+            else "on"
+        )
+        print(
+            f"{p.id}\t{p.name}\t{roles}\t{p.municipality or '-'}\t{state}\t"
+            f"last logged {p.last_logged or '-'}\treminders {reminders}"
+            + ("\tblocked the bot" if p.blocked else "")
+        )
+    return 0
+
+
+def cmd_set_active(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.cli import CliError
+    from bot.storage import team
+
+    async def work(s: AsyncSession) -> str:
+        found = await team.by_name(s, args.who)
+        if not found:
+            raise CliError(f"nobody called {args.who!r}; see `team list`")
+        if len(found) > 1:
+            raise CliError(f"{len(found)} people called {args.who!r}: use the id")
+        user = await team.change(s, found[0].id or 0, None, datetime.now(UTC), active=args.active)
+        return user.display_name
+
+    name = in_transaction(work)
+    print(f"{name}: {'active' if args.active else 'deactivated'}")
+    return 0
