@@ -25,6 +25,7 @@ from bot.handlers import (
     signals,
     start,
     stories,
+    team,
     toelichting,
     verhalen,
     walkin,
@@ -175,4 +176,5 @@ def journey_modules() -> list[Any]:
         rapport,
         verhalen,
         toelichting,
+        team,
     ]

@@ -47,6 +47,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("inloopbeheer", COORDINATORS, N_("Inloop en spreekuren beheren")),
     CommandSpec("overzicht", COORDINATORS, N_("Weekoverzicht nu bekijken")),
     CommandSpec("uitnodigen", COORDINATORS, N_("Code maken voor een nieuwe collega")),
+    CommandSpec("team", COORDINATORS, N_("Team: toegang, rollen, gemeente, open codes")),
     CommandSpec("rapport", COORDINATORS, N_("Rapport voor de gemeenten maken (PDF en Excel)")),
     CommandSpec("verhalen", COORDINATORS, N_("Verhalen kiezen en aanpassen voor het rapport")),
     CommandSpec("toelichting", COORDINATORS, N_("Toelichting per gemeente voor het rapport")),
@@ -71,6 +72,7 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "p": COORDINATORS,  # report pack (/rapport)
     "n": COORDINATORS,  # stories for the report (/verhalen)
     "t": COORDINATORS,  # narrative paragraph (/toelichting)
+    "m": COORDINATORS,  # team (/team)
 }
 
 

@@ -90,3 +90,87 @@ async def test_cli_refuses_unknown_and_ambiguous_names(bot, cli_env, capsys):
     assert first is not None
     assert await cli("team", "deactivate", str(first.id)) == 0
     assert not (await user_row_by_id(bot, first.id)).active
+
+
+async def open_person(carla, name: str):
+    await carla.says("/team")
+    return (await carla.press(name)).only
+
+
+async def test_team_dialogue_stops_and_gives_access_changes_municipality_and_roles(bot):
+    carla = await bot.coordinator("Carla")
+    anna = await bot.expert("Anna")
+    step = (await anna.says("/uren")).last
+    listing = (await carla.says("/team")).only
+    assert "Anna: ervaringsdeskundige, Venlo, laatst gelogd: nog nooit" in listing.text
+    assert "Carla: coördinator, geen gemeente" in listing.text
+
+    stopped = (await carla.press("Anna")).only
+    stopped = (await carla.press("Toegang stoppen")).only
+    assert "Anna kan de bot niet meer gebruiken" in stopped.text
+    assert "⛔ gestopt" in stopped.text
+    assert GONE in (await anna.says("/contact")).only.text
+    await anna.press_data(step.keyboard[0][0]["callback_data"], step)
+    assert GONE in (anna.last_callback_answer.text or "")
+
+    assert "weer gebruiken" in (await carla.press("Weer toegang geven")).only.text
+    assert (
+        "Klopt dit?" in (await anna.says("/contact 1 uur inloop Venlo schulden 1 nieuw")).only.text
+    )
+
+    moved = (await carla.press("Gemeente wijzigen")).only
+    assert "Wat is de gemeente van Anna?" in moved.text
+    assert "Gemeente van Anna: Weert." in (await carla.press("Weert")).only.text
+    assert (await bot.app_user(anna)).home_municipality_id is not None
+
+    both = (await carla.press("Maak coördinator")).only
+    assert "coördinator + ervaringsdeskundige" in both.text
+    assert "alleen de coördinator" not in (await anna.says("/team")).last.text
+    await anna.says("/annuleer")
+    assert (
+        "Klopt dit?" in (await anna.says("/contact 1 uur inloop Venlo schulden 1 nieuw")).last.text
+    )
+    await anna.says("/annuleer")
+    only = (await carla.press("Geen ervaringsdeskundige meer")).only
+    assert "Anna: coördinator, Weert" in only.text
+    assert "Jij bent aangemeld als coördinator" in (await anna.says("/contact")).only.text
+
+    # Nobody can take their own access or coordinator role.
+    await carla.press("« Team")
+    await carla.press("Carla")
+    await carla.press("Toegang stoppen")
+    assert "niet bij jezelf" in (carla.last_callback_answer.text or "")
+    assert (await bot.app_user(carla)).active
+
+
+async def test_invite_with_role_and_municipality_share_button_and_revoke(bot):
+    carla = await bot.coordinator("Carla")
+    await carla.says("/uitnodigen")
+    await carla.press("Ervaringsdeskundige")
+    made = (await carla.press("Beesel")).only
+    [[share]] = made.keyboard
+    assert share["url"].startswith("https://t.me/share/url?url=https%3A%2F%2Ft.me%2F")
+    code = made.text.split("?start=")[1].split()[0]
+    bram = bot.resident("Bram")
+    await bram.says(f"/start {code}")
+    user = await bot.app_user(bram)
+    async with session_factory(bot.engine)() as s:
+        from bot.storage.users import municipality_by_name
+
+        beesel = await municipality_by_name(s, "Beesel")
+    assert beesel is not None and user.home_municipality_id == beesel.id and user.role == "expert"
+
+    await carla.says("/uitnodigen")
+    await carla.press("Coördinator")
+    made = (await carla.press("Geen vaste gemeente")).only
+    code = made.text.split("?start=")[1].split()[0]
+    await carla.says("/team")
+    codes = (await carla.press("Open codes (1)")).only
+    assert "coördinator, geen gemeente" in codes.text and "(door Carla)" in codes.text
+    revoked = (await carla.press("Intrekken")).only
+    assert "is ingetrokken" in revoked.text and "geen open codes" in revoked.text
+    dirk = bot.resident("Dirk")
+    assert "ingetrokken" in (await dirk.says(f"/start {code}")).only.text
+    async with session_factory(bot.engine)() as s:
+        audits = (await s.exec(select(AuditLog).where(AuditLog.entity == "invite"))).all()
+    assert len(audits) == 1 and audits[0].actor_id == (await bot.app_user(carla)).id

@@ -160,6 +160,7 @@ class OpenInvite:
     created_at: datetime
     expires_at: datetime
     created_by: str | None
+    created_by_id: int | None
 
 
 def _open(now: datetime) -> Any:
@@ -172,7 +173,15 @@ async def open_invites(s: AsyncSession, now: datetime) -> list[OpenInvite]:
     rows = (
         await _core(
             s,
-            select(inv.id, inv.role, m.name, inv.created_at, inv.expires_at, u.display_name)
+            select(
+                inv.id,
+                inv.role,
+                m.name,
+                inv.created_at,
+                inv.expires_at,
+                u.display_name,
+                inv.created_by_id,
+            )
             .select_from(
                 table_of(Invite)
                 .outerjoin(table_of(Municipality), m.id == inv.municipality_id)
