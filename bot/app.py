@@ -20,6 +20,7 @@ from bot.handlers import (
     errors,
     gate,
     hours,
+    lists,
     rapport,
     reminders,
     signals,
@@ -177,4 +178,5 @@ def journey_modules() -> list[Any]:
         verhalen,
         toelichting,
         team,
+        lists,
     ]

@@ -1,6 +1,10 @@
 """`python -m bot team list|deactivate|activate …`: the team for the first coordinator and for
 scripts. Deactivation takes effect on the person's next message or button; audited (actor: the
-command line)."""
+command line).
+
+`python -m bot lijsten export|import FILE.yaml`: every list (themes, activity types, …,
+vindplekken) in one file, for bulk changes. An import is checked whole first and applied in one
+transaction: a bad file is refused with its line and nothing is stored."""
 
 from __future__ import annotations
 
@@ -28,6 +32,15 @@ def extend(sub: argparse._SubParsersAction) -> None:
         q = team.add_parser(name, help=helptext)
         q.add_argument("who", help="display name (as in `team list`) or user id")
         q.set_defaults(func=cmd_set_active, active=name == "activate")
+
+    p = sub.add_parser("lijsten", help="export or import the lists (themes, vindplekken …)")
+    act = p.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
+    q = act.add_parser("export", help="write every list, retired items too, to a YAML file")
+    q.add_argument("file", help="the YAML file to write ('-' for stdout)")
+    q.set_defaults(func=cmd_export)
+    q = act.add_parser("import", help="add and change items from a YAML file (all or nothing)")
+    q.add_argument("file", help="a YAML file as written by `lijsten export`")
+    q.set_defaults(func=cmd_import)
 
 
 def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -90,4 +103,43 @@ def cmd_set_active(args: argparse.Namespace) -> int:
 
     name = in_transaction(work)
     print(f"{name}: {'active' if args.active else 'deactivated'}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.storage import lists
+
+    text = in_transaction(lists.export_document)
+    if args.file == "-":
+        print(text, end="")
+    else:
+        Path(args.file).write_text(text, encoding="utf-8")
+        print(f"Lists written to {args.file}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from bot.cli import CliError
+    from bot.domain import lists as dl
+    from bot.storage import lists
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {type(exc).__name__}") from None
+    try:
+        doc = dl.parse(text)
+
+        async def work(s: AsyncSession) -> lists.ImportResult:
+            return await lists.import_document(s, doc, actor_id=None, now=datetime.now(UTC))
+
+        result = in_transaction(work)
+    except dl.ListFileError as exc:
+        raise CliError(f"{args.file}, {exc}; nothing was imported") from None
+    print(f"{result.added} added, {result.changed} changed, {result.unchanged} unchanged.")
     return 0

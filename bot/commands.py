@@ -48,6 +48,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("overzicht", COORDINATORS, N_("Weekoverzicht nu bekijken")),
     CommandSpec("uitnodigen", COORDINATORS, N_("Code maken voor een nieuwe collega")),
     CommandSpec("team", COORDINATORS, N_("Team: toegang, rollen, gemeente, open codes")),
+    CommandSpec("lijsten", COORDINATORS, N_("Lijsten: thema's, soorten inzet, vindplekken …")),
     CommandSpec("rapport", COORDINATORS, N_("Rapport voor de gemeenten maken (PDF en Excel)")),
     CommandSpec("verhalen", COORDINATORS, N_("Verhalen kiezen en aanpassen voor het rapport")),
     CommandSpec("toelichting", COORDINATORS, N_("Toelichting per gemeente voor het rapport")),
@@ -73,6 +74,7 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "n": COORDINATORS,  # stories for the report (/verhalen)
     "t": COORDINATORS,  # narrative paragraph (/toelichting)
     "m": COORDINATORS,  # team (/team)
+    "l": COORDINATORS,  # lists (/lijsten)
 }
 
 

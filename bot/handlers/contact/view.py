@@ -28,22 +28,24 @@ from bot.handlers.contact.texts import (
     clip,
 )
 from bot.i18n import Translator
-from bot.storage import contacts
+from bot.storage import contacts, lists
 from bot.storage.models import ConversationDraft, Vindplek
 
 REF_TTL_SECONDS = 30.0
 
 
 async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
-    """Vocabularies and municipalities, cached briefly: they change rarely (a coordinator
-    adding a theme sees it within half a minute) and every step shows some of them."""
+    """Vocabularies and municipalities, cached: they change rarely and every step shows some
+    of them. A list change bumps the list version (read once per update), so a new or retired
+    item shows at once, also in another process; the rest is read again after a while."""
     services = context.services
     cached = services.contact_refdata
     now = time.monotonic()
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    version = await lists.version(s)
+    if cached is not None and cached[0] > now and cached[1] == version:
+        return cached[2]
     ref = await contacts.load_refdata(s)
-    services.contact_refdata = (now + REF_TTL_SECONDS, ref)
+    services.contact_refdata = (now + REF_TTL_SECONDS, version, ref)
     return ref
 
 
