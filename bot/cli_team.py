@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,6 +42,139 @@ def extend(sub: argparse._SubParsersAction) -> None:
     q = act.add_parser("import", help="add and change items from a YAML file (all or nothing)")
     q.add_argument("file", help="a YAML file as written by `lijsten export`")
     q.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("budget", help="the fair-share ledger: budget, MGR keys, deviations")
+    act = p.add_subparsers(dest="budget_command", required=True, metavar="ACTION")
+    q = act.add_parser("zet", help="set a year's budget (hours, or euros with a rate)")
+    q.add_argument("year", type=int, help="calendar year, e.g. 2026")
+    q.add_argument("--uren", type=float, help="budget in hours")
+    q.add_argument("--euro", type=float, help="budget in euros (needs --tarief)")
+    q.add_argument("--tarief", type=float, help="hourly rate in euros")
+    q.add_argument(
+        "--spreiden",
+        choices=["ja", "nee"],
+        help="spread regional hours over the municipalities by the key",
+    )
+    q.set_defaults(func=cmd_budget)
+    q = act.add_parser("sleutel", help="a municipality's MGR key from a date on")
+    q.add_argument("gemeente", help="municipality name")
+    q.add_argument("pct", type=float, help="the key in percent, e.g. 28.47")
+    q.add_argument("--vanaf", required=True, help="first day it applies (YYYY-MM-DD)")
+    q.set_defaults(func=cmd_key)
+    q = act.add_parser("afwijking", help="an agreed deviation: extra (or, negative, fewer) hours")
+    q.add_argument("gemeente", help="municipality name")
+    q.add_argument("uren", type=float, help="hours, e.g. 40 or -20")
+    q.add_argument("--van", required=True, help="first day (YYYY-MM-DD)")
+    q.add_argument("--tot", required=True, help="last day (YYYY-MM-DD)")
+    q.add_argument("--reden", default="", help="why it was agreed")
+    q.set_defaults(func=cmd_deviation)
+    q = act.add_parser("toon", help="print the ledger year to date")
+    q.add_argument("--tot", help="last day (YYYY-MM-DD; default today)")
+    q.set_defaults(func=cmd_show)
+
+
+def _day(text: str) -> date:
+    from bot.cli import CliError
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+async def _municipality_id(s: AsyncSession, name: str) -> int:
+    from bot.cli import CliError
+    from bot.domain.places import resolve_municipality
+    from bot.storage import users
+
+    muni = await users.municipality_by_name(s, resolve_municipality(name) or name)
+    if muni is None or muni.id is None:
+        raise CliError(f"unknown municipality: {name}")
+    return muni.id
+
+
+def cmd_budget(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.storage import ledger
+
+    if args.uren is None and args.euro is None and args.spreiden is None:
+        raise CliError("give --uren, or --euro with --tarief, and/or --spreiden")
+    if args.euro is not None and not args.tarief:
+        raise CliError("a budget in euros needs --tarief")
+
+    async def work(s: AsyncSession) -> None:
+        await ledger.set_budget(
+            s,
+            args.year,
+            actor_id=None,
+            now=datetime.now(UTC),
+            hours=args.uren,
+            euros=args.euro,
+            rate=args.tarief,
+            spread=None if args.spreiden is None else args.spreiden == "ja",
+        )
+
+    in_transaction(work)
+    print(f"Budget {args.year} saved.")
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.storage import ledger
+
+    if not 0 <= args.pct <= 100:
+        raise CliError("the key is a percentage between 0 and 100")
+    first = _day(args.vanaf)
+
+    async def work(s: AsyncSession) -> None:
+        muni_id = await _municipality_id(s, args.gemeente)
+        await ledger.set_key(s, muni_id, first, args.pct, actor_id=None, now=datetime.now(UTC))
+
+    in_transaction(work)
+    print(f"Key of {args.gemeente}: {args.pct}% from {first}.")
+    return 0
+
+
+def cmd_deviation(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.storage import ledger
+
+    first, last = _day(args.van), _day(args.tot)
+    if last < first:
+        raise CliError("--tot is before --van")
+
+    async def work(s: AsyncSession) -> None:
+        muni_id = await _municipality_id(s, args.gemeente)
+        await ledger.add_deviation(
+            s, muni_id, first, last, args.uren, args.reden, actor_id=None, now=datetime.now(UTC)
+        )
+
+    in_transaction(work)
+    print(f"Deviation for {args.gemeente}: {args.uren:+g} hours, {first} to {last}.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.domain.digest import ledger_lines, split_html
+    from bot.i18n import translator
+    from bot.storage import ledger
+
+    settings = load_settings()
+    last = _day(args.tot) if args.tot else datetime.now(settings.tz).date()
+
+    async def work(s: AsyncSession) -> Any:
+        return await ledger.load(s, last)
+
+    found = in_transaction(work)
+    if found is None:
+        raise CliError(f"no budget set for {last.year}: use `budget zet {last.year} --uren …`")
+    import re
+
+    for part in split_html("\n".join(ledger_lines(found, translator("nl")))):
+        print(re.sub(r"<[^>]+>", "", part))
+    return 0
 
 
 def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:

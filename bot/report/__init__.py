@@ -77,11 +77,21 @@ async def build_pack(
     chosen = await _resolve(s, municipality_codes)
     ids = None if chosen is None else [i for i, _c in chosen]
     data = await load_report_data(s, period, year_to_date(period), ids)
+    from bot.storage import ledger
+
+    year_ledger = await ledger.load(s, period.end_inclusive)
     t = translator("nl")
     # Typst, matplotlib and XlsxWriter are CPU work: off the event loop, so the bot keeps
     # answering others while a report is made.
     report = await asyncio.to_thread(
-        assemble, data, t, threshold=threshold, internal=internal, now=now, tz=tz
+        assemble,
+        data,
+        t,
+        threshold=threshold,
+        internal=internal,
+        now=now,
+        tz=tz,
+        ledger=year_ledger,
     )
     stem = "rapportage-" + period.key.replace("..", "_tot_")
     if internal:

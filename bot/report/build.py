@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 
 from bot.domain.digest import MunicipalityWeek, fair_shares
+from bot.domain.ledger import Ledger
 from bot.domain.suppression import CountTable, Marks, suppress_linked
 from bot.i18n import Translator
 from bot.storage.report_queries import Counts, ReportData
@@ -108,6 +109,10 @@ class Report:
     chart_hours: list[tuple[str, float, float]] = field(default_factory=list)
     # Residents per month, region: (label, new, known) - None when a count is hidden.
     chart_months: list[tuple[str, int | None, int | None]] = field(default_factory=list)
+    ledger: Table | None = None  # the fair-share ledger year to date, when a budget is set
+
+    def ledger_tables(self) -> tuple[Table, ...]:
+        return () if self.ledger is None else (self.ledger,)
 
 
 class _Fmt:
@@ -163,6 +168,7 @@ def assemble(
     internal: bool,
     now: datetime,
     tz: ZoneInfo,
+    ledger: Ledger | None = None,
 ) -> Report:
     _ = t._
     f = _Fmt(t, threshold, internal)
@@ -814,4 +820,34 @@ def assemble(
         munis=parts,
         chart_hours=chart_hours,
         chart_months=chart_months,
+        ledger=None if ledger is None else ledger_table(ledger, f),
+    )
+
+
+def ledger_table(ledger: Ledger, f: _Fmt) -> Table:
+    """Planned (MGR key plus agreed deviations), realised and the difference, 1 January up to
+    the period's last day (bot.domain.ledger)."""
+    _ = f.t._
+
+    def row(label: str, key: float | None, planned: float, done: float, mid: int | None) -> Row:
+        cells = [f.pct(key), f.hours(planned * 60), f.hours(done * 60)]
+        return Row(label, [*cells, f.signed_hours((done - planned) * 60)], mid)
+
+    rows = [row(r.name, r.key_pct, r.planned, r.realised, r.municipality_id) for r in ledger.rows]
+    if not ledger.spread:
+        rows.append(row(_("Regionaal (zonder gemeente)"), None, 0.0, ledger.regional, None))
+    note = _(
+        "Gepland: het jaarbudget van {budget} uur volgens de MGR-sleutel, dag voor dag, plus "
+        "afgesproken afwijkingen. Tot en met {day}."
+    ).format(budget=f.t.number(ledger.budget, 0), day=f.t.fmt_date(ledger.as_of))
+    if ledger.under_pace:
+        note += " " + _("De pool loopt achter op het budget: minder uren worden verrekend.")
+    return Table(
+        "Jaarbudget",
+        _("Jaarbudget {year}: gepland en gerealiseerd").format(year=ledger.year),
+        [_("Gemeente"), _("MGR-sleutel"), _("Gepland"), _("Gerealiseerd"), _("Verschil")],
+        rows,
+        row(_("Totaal"), None, ledger.planned, ledger.realised, None),
+        note,
+        unit="hours",
     )

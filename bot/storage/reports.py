@@ -41,6 +41,7 @@ from bot.domain.digest import (
     WeekDigest,
     WeekTotals,
 )
+from bot.storage import ledger
 from bot.storage.models import (
     ActivityType,
     Contact,
@@ -233,6 +234,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         silent_experts=silent,
         blocked_experts=blocked,
         trend=trend,
+        ledger=await ledger.load(s, week.sunday),
     )
 
 
