@@ -21,6 +21,7 @@ from bot.handlers import (
     gate,
     hours,
     lists,
+    logboek,
     rapport,
     reminders,
     signals,
@@ -179,4 +180,5 @@ def journey_modules() -> list[Any]:
         toelichting,
         team,
         lists,
+        logboek,
     ]

@@ -49,6 +49,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("uitnodigen", COORDINATORS, N_("Code maken voor een nieuwe collega")),
     CommandSpec("team", COORDINATORS, N_("Team: toegang, rollen, gemeente, open codes")),
     CommandSpec("lijsten", COORDINATORS, N_("Lijsten: thema's, soorten inzet, vindplekken …")),
+    CommandSpec("budget", COORDINATORS, N_("Jaarbudget: gepland en gerealiseerd per gemeente")),
+    CommandSpec("logboek", COORDINATORS, N_("Logboek: wie wat wanneer veranderde")),
     CommandSpec("rapport", COORDINATORS, N_("Rapport voor de gemeenten maken (PDF en Excel)")),
     CommandSpec("verhalen", COORDINATORS, N_("Verhalen kiezen en aanpassen voor het rapport")),
     CommandSpec("toelichting", COORDINATORS, N_("Toelichting per gemeente voor het rapport")),

@@ -155,3 +155,16 @@ async def test_budget_key_and_deviation_change_the_digest_and_the_report(bot, cl
         "share_deviation",
         "ledger_year",
     ]
+
+
+async def test_budget_in_the_chat(bot):
+    carla = await bot.coordinator("Carla")
+    assert "nog geen budget" in (await carla.says("/budget")).only.text
+    assert "begrijp ik niet" in (await carla.says("/budget veel")).only.text
+    shown = (await carla.says("/budget 2026 365")).only.text
+    # Today is 17 November: 321 days of one hour.
+    assert "Opgeslagen." in shown and "tot en met di 17 nov" in shown
+    assert "Pool: gepland 321 uur · gerealiseerd 0 uur · verschil −321" in shown
+    assert "Regionaal, niet verdeeld" in shown
+    spread = (await carla.says("/budget spreiden aan")).only.text
+    assert "Regionale uren zijn verdeeld volgens de MGR-sleutel." in spread

@@ -174,3 +174,17 @@ async def test_invite_with_role_and_municipality_share_button_and_revoke(bot):
     async with session_factory(bot.engine)() as s:
         audits = (await s.exec(select(AuditLog).where(AuditLog.entity == "invite"))).all()
     assert len(audits) == 1 and audits[0].actor_id == (await bot.app_user(carla)).id
+
+
+async def test_logboek_shows_who_changed_what_before_and_after(bot, cli_env):
+    carla = await bot.coordinator("Carla")
+    await bot.expert("Anna")
+    assert "nog geen wijzigingen" in (await carla.says("/logboek")).only.text
+    await carla.says("/team")
+    await carla.press("Anna")
+    await carla.press("Toegang stoppen")
+    assert await cli("team", "activate", "Anna") == 0
+    log = (await carla.says("/logboek")).only.text
+    newest, older = log.split("\n\n")[1:3]
+    assert "opdrachtregel" in newest and "user Anna (edit): active: nee → ja" in newest
+    assert "Carla" in older and "user Anna (edit): active: ja → nee" in older
