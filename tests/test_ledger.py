@@ -10,11 +10,10 @@ import pytest
 from sqlmodel import select
 
 from bot.domain import ledger as dl
-from bot.domain.periods import parse_period
-from bot.report import build_pack
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import AuditLog, IndirectKind
 from tests.helpers import hours_row
+from tests.test_lists import internal_workbook
 from tests.test_report import sheet_rows
 from tests.test_team import cli
 from tests.test_team import cli_env as cli_env  # the fixture
@@ -129,22 +128,9 @@ async def test_budget_key_and_deviation_change_the_digest_and_the_report(bot, cl
     assert "Regionale uren zijn verdeeld volgens de MGR-sleutel." in part
 
     async with session_factory(bot.engine)() as s:
-        files = [
-            f
-            async for f in build_pack(
-                s,
-                period=parse_period("2026-H2"),
-                municipality_codes=None,
-                formats=("xlsx",),
-                internal=True,
-                now=bot.clock.now(),
-                tz=bot.settings.tz,
-                threshold=5,
-            )
-        ]
         audits = (await s.exec(select(AuditLog.entity).order_by(AuditLog.id))).all()
     # The report runs to 31 December: 365 days. Venlo 181 x 0.2847 + 184 x 0.30 = 106.7307.
-    table = sheet_rows(files[0].content, "Jaarbudget")
+    table = sheet_rows(await internal_workbook(bot, "2026-H2"), "Jaarbudget")
     assert table["Venlo"] == [30.0, 106.7, 1.6, -105.1]
     assert table["Beesel"] == [0.78, 7.8, 0.0, -7.8]  # 2.847 + 5
     assert "Regionaal (zonder gemeente)" not in table

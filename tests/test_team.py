@@ -125,6 +125,13 @@ async def test_team_dialogue_stops_and_gives_access_changes_municipality_and_rol
 
     both = (await carla.press("Maak coördinator")).only
     assert "coördinator + ervaringsdeskundige" in both.text
+    # The menu is set right after the update.
+    for _ in range(100):
+        menu = {n for n, _d in bot.tg.effective_commands(anna.chat_id)}
+        if {"team", "contact"} <= menu:
+            break
+        await asyncio.sleep(0.05)
+    assert {"team", "contact"} <= menu
     assert "alleen de coördinator" not in (await anna.says("/team")).last.text
     await anna.says("/annuleer")
     assert (

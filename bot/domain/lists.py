@@ -14,15 +14,8 @@ from typing import Any
 import yaml
 
 # The lists a coordinator manages, by their key in the file (= models.VOCAB_TABLES).
-VOCAB_KINDS = (
-    "themes",
-    "activity_types",
-    "indirect_kinds",
-    "reach_channels",
-    "referral_targets",
-    "non_use_reasons",
-    "signal_kinds",
-)
+from bot.data import VOCAB_KINDS
+
 VINDPLEKKEN = "vindplekken"
 MAX_LABEL = 120  # _Vocab.label
 MAX_ALIASES = 500  # _Vocab.aliases, joined with ';'

@@ -16,10 +16,11 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Texts, Turn, frame
+from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, frame
 from bot.domain import lists as dl
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
+    MENU_TEXTS,
     ReportView,
     muni_buttons,
     report_view_fields,
@@ -449,10 +450,7 @@ LISTS: Flow[ListsView] = Flow(
         "place": Step(render_place, tap_place),
         "merge": Step(render_merge, tap_merge),
     },
-    texts=Texts(
-        gone=N_("Dit is al gesloten. Kies /lijsten om verder te gaan."),
-        typed=N_("Tik op een van de knoppen onder het bericht."),
-    ),
+    texts=MENU_TEXTS,
     on_tap=tap_any,
     on_text=text_any,
     frame=lists_frame,

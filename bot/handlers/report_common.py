@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Turn, View, start_draft
+from bot.dialogue import Callback, Flow, Outcome, Screen, Texts, Turn, View, start_draft
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.places import resolve_municipality
 from bot.domain.privacy import FindingKind, check_free_text
@@ -221,6 +221,13 @@ def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str |
 
 
 # --------------------------------------------------------------------------- starting
+
+
+# The refusals of a coordinator's menu dialogue (/team, /lijsten): `{command}` is the flow's.
+MENU_TEXTS = Texts(
+    gone=N_("Dit is al gesloten. Kies {command} om verder te gaan."),
+    typed=N_("Tik op een van de knoppen onder het bericht."),
+)
 
 
 async def start_flow(

@@ -15,10 +15,12 @@ from datetime import tzinfo
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.commands import grants
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Texts, Turn
+from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
+    MENU_TEXTS,
     ReportView,
     muni_buttons,
     report_view_fields,
@@ -26,7 +28,8 @@ from bot.handlers.report_common import (
     start_flow,
     tapped_municipality,
 )
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
+from bot.menus import set_user_menu
 from bot.router import TextRouter
 from bot.storage import team
 from bot.storage.team import Member, OpenInvite
@@ -161,10 +164,19 @@ async def tap_person(turn: Turn[TeamView], callback: Callback) -> Outcome | None
             expert = not expert
         if not (coordinator or expert):
             return Outcome(toast=_("Iemand heeft minstens één rol nodig."), alert=True)
-        await team.set_roles(
+        user = await team.set_roles(
             turn.s, m.id, coordinator=coordinator, expert=expert, actor_id=actor, now=now
         )
-        note = _("Rol aangepast. {name} ziet het nieuwe menu na /start.").format(name=m.name)
+        # Their "/" menu follows, after this update (no Telegram call inside the transaction).
+        turn.context.application.create_task(
+            set_user_menu(
+                turn.context.bot,
+                user.chat_id,
+                grants(user.role, user.also_expert),
+                user.language,
+            )
+        )
+        note = _("Rol aangepast: {name} heeft nu het menu dat erbij hoort.").format(name=m.name)
     elif callback.action == "rv":
         n = await team.revoke_invites(turn.s, now, actor, created_by_id=m.id)
         note = turn.t.ngettext("{n} code ingetrokken.", "{n} codes ingetrokken.", n).format(n=n)
@@ -280,10 +292,7 @@ TEAM: Flow[TeamView] = Flow(
         "muni": Step(render_muni, tap_muni),
         "codes": Step(render_codes, tap_codes),
     },
-    texts=Texts(
-        gone=N_("Dit is al gesloten. Kies /team om verder te gaan."),
-        typed=N_("Tik op een van de knoppen onder het bericht."),
-    ),
+    texts=MENU_TEXTS,
     on_tap=tap_any,
 )
 

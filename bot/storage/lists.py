@@ -76,6 +76,21 @@ def _vocab_state(row: _Vocab) -> dict[str, Any]:
     return {"code": row.code, "label": row.label, "aliases": row.aliases, "active": row.active}
 
 
+async def _refuse_taken(
+    s: AsyncSession, model: Any, column: Any, value: str, own_id: int, *where: Any
+) -> None:
+    """Raise ListError when another row of `model` has this name (case-insensitive)."""
+    clash = (
+        await s.exec(
+            select(model.id).where(
+                func.lower(column) == value.lower(), col(model.id) != own_id, *where
+            )
+        )
+    ).first()
+    if clash is not None:
+        raise ListError(f"{value!r} is already in the list")
+
+
 async def items(s: AsyncSession, kind: str) -> list[Item]:
     """Every item of a list, retired ones too, in display order."""
     model = _model(kind)
@@ -133,15 +148,7 @@ async def change_item(
     before = _vocab_state(row)
     if label is not None:
         label = label.strip()[: dl.MAX_LABEL]
-        clash = (
-            await s.exec(
-                select(model.id).where(
-                    func.lower(model.label) == label.lower(), col(model.id) != item_id
-                )
-            )
-        ).first()
-        if clash is not None:
-            raise ListError(f"{label!r} is already in {kind}")
+        await _refuse_taken(s, model, model.label, label, item_id)
         row.label = label
     if aliases is not None:
         row.aliases = dl.join_aliases(aliases)
@@ -218,17 +225,14 @@ async def change_place(
     before = _place_state(row)
     if name is not None:
         name = name.strip()[: dl.MAX_PLACE]
-        clash = (
-            await s.exec(
-                select(Vindplek.id).where(
-                    Vindplek.municipality_id == row.municipality_id,
-                    func.lower(Vindplek.name) == name.lower(),
-                    col(Vindplek.id) != place_id,
-                )
-            )
-        ).first()
-        if clash is not None:
-            raise ListError(f"{name!r} exists already")
+        await _refuse_taken(
+            s,
+            Vindplek,
+            Vindplek.name,
+            name,
+            place_id,
+            Vindplek.municipality_id == row.municipality_id,
+        )
         row.name = name
     if address is not None:
         row.address = address[: dl.MAX_ADDRESS] or None
