@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
-from bot.context import BotContext
 from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, frame
 from bot.domain import lists as dl
 from bot.handlers.common import Button, esc
@@ -23,9 +21,9 @@ from bot.handlers.report_common import (
     MENU_TEXTS,
     ReportView,
     muni_buttons,
+    register_menu,
     report_view_fields,
     rows_of,
-    start_flow,
     tapped_municipality,
 )
 from bot.i18n import N_
@@ -457,10 +455,5 @@ LISTS: Flow[ListsView] = Flow(
 )
 
 
-async def cmd_lists(update: Update, context: BotContext) -> None:
-    await start_flow(update, context, LISTS, {}, "kinds")
-
-
 def register(application: Application, router: TextRouter) -> None:
-    application.add_handler(CommandHandler("lijsten", cmd_lists))
-    LISTS.register(application, router)
+    register_menu(application, router, LISTS, "kinds")

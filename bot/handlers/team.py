@@ -12,20 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.commands import grants
-from bot.context import BotContext
 from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
     MENU_TEXTS,
     ReportView,
     muni_buttons,
+    register_menu,
     report_view_fields,
     rows_of,
-    start_flow,
     tapped_municipality,
 )
 from bot.i18n import Translator
@@ -297,10 +295,5 @@ TEAM: Flow[TeamView] = Flow(
 )
 
 
-async def cmd_team(update: Update, context: BotContext) -> None:
-    await start_flow(update, context, TEAM, {}, "list")
-
-
 def register(application: Application, router: TextRouter) -> None:
-    application.add_handler(CommandHandler("team", cmd_team))
-    TEAM.register(application, router)
+    register_menu(application, router, TEAM, "list")
