@@ -14,6 +14,9 @@ RESIDENT = "resident"  # anyone not registered
 EXPERT = "expert"
 COORDINATOR = "coordinator"
 ROLES = (RESIDENT, EXPERT, COORDINATOR)
+# A registered person whose access the coordinator stopped: refused everything, kindly. Not a
+# role of any command or button.
+DEACTIVATED = "deactivated"
 
 EVERYONE = frozenset(ROLES)
 EXPERTS = frozenset({EXPERT})
@@ -44,6 +47,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("inloopbeheer", COORDINATORS, N_("Inloop en spreekuren beheren")),
     CommandSpec("overzicht", COORDINATORS, N_("Weekoverzicht nu bekijken")),
     CommandSpec("uitnodigen", COORDINATORS, N_("Code maken voor een nieuwe collega")),
+    CommandSpec("team", COORDINATORS, N_("Team: toegang, rollen, gemeente, open codes")),
+    CommandSpec("lijsten", COORDINATORS, N_("Lijsten: thema's, soorten inzet, vindplekken …")),
+    CommandSpec("budget", COORDINATORS, N_("Jaarbudget: gepland en gerealiseerd per gemeente")),
+    CommandSpec("logboek", COORDINATORS, N_("Logboek: wie wat wanneer veranderde")),
     CommandSpec("rapport", COORDINATORS, N_("Rapport voor de gemeenten maken (PDF en Excel)")),
     CommandSpec("verhalen", COORDINATORS, N_("Verhalen kiezen en aanpassen voor het rapport")),
     CommandSpec("toelichting", COORDINATORS, N_("Toelichting per gemeente voor het rapport")),
@@ -68,22 +75,37 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "p": COORDINATORS,  # report pack (/rapport)
     "n": COORDINATORS,  # stories for the report (/verhalen)
     "t": COORDINATORS,  # narrative paragraph (/toelichting)
+    "m": COORDINATORS,  # team (/team)
+    "l": COORDINATORS,  # lists (/lijsten)
 }
 
 
-def menu_for(role: str) -> list[CommandSpec]:
-    return [c for c in COMMANDS if c.in_menu and role in c.roles]
+Grants = str | frozenset[str]  # one role, or the roles a person holds
 
 
-def allowed_command(role: str, name: str) -> bool:
+def grants(role: str, also_expert: bool = False) -> frozenset[str]:
+    """The roles a registered person holds: a coordinator may also work as an expert."""
+    return frozenset({role, EXPERT}) if also_expert else frozenset({role})
+
+
+def _set(roles: Grants) -> frozenset[str]:
+    return frozenset({roles}) if isinstance(roles, str) else roles
+
+
+def menu_for(role: Grants) -> list[CommandSpec]:
+    held = _set(role)
+    return [c for c in COMMANDS if c.in_menu and held & c.roles]
+
+
+def allowed_command(role: Grants, name: str) -> bool:
     roles = COMMAND_ROLES.get(name)
-    return roles is None or role in roles  # unknown commands fall through to "unknown"
+    return roles is None or bool(_set(role) & roles)  # unknown ones fall through to "unknown"
 
 
 def callback_prefix(data: str) -> str:
     return data.split(":", 1)[0]
 
 
-def allowed_callback(role: str, data: str) -> bool:
+def allowed_callback(role: Grants, data: str) -> bool:
     roles = CALLBACK_ROLES.get(callback_prefix(data))
-    return roles is not None and role in roles
+    return roles is not None and bool(_set(role) & roles)

@@ -7,14 +7,14 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import Forbidden, TelegramError
 
-from bot.commands import RESIDENT, menu_for
+from bot.commands import RESIDENT, Grants, grants, menu_for
 from bot.context import BotContext
 from bot.i18n import LANGUAGES, translator
 
 log = logging.getLogger(__name__)
 
 
-def commands_for(role: str, language: str) -> list[BotCommand]:
+def commands_for(role: Grants, language: str) -> list[BotCommand]:
     t = translator(language)
     return [BotCommand(c.name, t._(c.description)) for c in menu_for(role)]
 
@@ -29,7 +29,7 @@ async def set_default_menus(bot: Bot) -> None:
         )
 
 
-async def set_user_menu(bot: Bot, chat_id: int, role: str, language: str) -> None:
+async def set_user_menu(bot: Bot, chat_id: int, role: Grants, language: str) -> None:
     try:
         await bot.set_my_commands(commands_for(role, language), scope=BotCommandScopeChat(chat_id))
     except Forbidden:
@@ -49,4 +49,6 @@ async def refresh_user_menus(context: BotContext) -> None:
         people = await user_repo.active_users(s)
     for user in people:
         if not user.blocked_bot:
-            await set_user_menu(app.bot, user.chat_id, user.role, user.language)
+            await set_user_menu(
+                app.bot, user.chat_id, grants(user.role, user.also_expert), user.language
+            )

@@ -47,8 +47,9 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     # Process-wide state, one per Services (per bot process):
     answered: AnsweredQueries = field(default_factory=AnsweredQueries)
-    # The contact dialogue's vocabularies and municipalities: (valid until, monotonic; data).
-    contact_refdata: tuple[float, int, RefData] | None = None
+    # The contact dialogue's vocabularies and municipalities: (valid until, monotonic; the
+    # (list version, vocab generation) they were read at; data).
+    contact_refdata: tuple[float, tuple[int, int], RefData] | None = None
     delivery_owner: str | None = None  # this process in claim rows (bot.scheduler.owner_id)
     pacer: Pacer | None = None  # paces all sending (bot.sender.pacer_for)
 

@@ -41,6 +41,7 @@ REFERENCE_TABLES = {
     "referral_target",
     "non_use_reason",
     "signal_kind",
+    "list_version",
 }
 
 
@@ -92,6 +93,32 @@ async def _truncate(engine: AsyncEngine) -> None:
         victims = [n for n in names if n not in REFERENCE_TABLES]
         if victims:
             await conn.execute(text(f"TRUNCATE {', '.join(victims)} RESTART IDENTITY CASCADE"))
+        await _restore_lists(conn)
+
+
+async def _restore_lists(conn: Any) -> None:
+    """A test that changed a list (the coordinator's /lijsten, `lijsten import`) bumped the
+    list version: put the seeded vocabularies back as `migrate` left them."""
+    from bot.data import vocabulary
+    from bot.storage.models import VOCAB_TABLES
+
+    version = (await conn.execute(text("SELECT version FROM list_version WHERE id = 1"))).scalar()
+    if not version:
+        return
+    for kind, entries in vocabulary().items():
+        table = VOCAB_TABLES[kind].__tablename__
+        codes = {f"c{n}": e.code for n, e in enumerate(entries)}
+        marks = ", ".join(f":{k}" for k in codes)
+        await conn.execute(text(f"DELETE FROM {table} WHERE code NOT IN ({marks})"), codes)
+        for order, e in enumerate(entries):
+            await conn.execute(
+                text(
+                    f"UPDATE {table} SET label = :label, aliases = :aliases, "
+                    "sort_order = :order, active = TRUE WHERE code = :code"
+                ),
+                {"label": e.label, "aliases": ";".join(e.aliases), "order": order, "code": e.code},
+            )
+    await conn.execute(text("UPDATE list_version SET version = 0 WHERE id = 1"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

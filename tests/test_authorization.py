@@ -7,13 +7,34 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import CALLBACK_ROLES, COMMANDS, COORDINATOR, EXPERT, RESIDENT
+from bot.commands import (
+    CALLBACK_ROLES,
+    COMMANDS,
+    COORDINATOR,
+    DEACTIVATED,
+    EXPERT,
+    RESIDENT,
+    grants,
+)
+from bot.storage import team
+from bot.storage.db import session_factory, transaction
 
+BOTH = "coordinator+expert"  # a coordinator who also works as an expert
 DENIAL = {
     RESIDENT: "alleen voor ervaringsdeskundigen",
     EXPERT: "alleen de coördinator",
     COORDINATOR: "Jij bent aangemeld als coördinator",
+    DEACTIVATED: "toegang tot de bot is gestopt",
+    BOTH: "Jij bent aangemeld als coördinator",
 }
+HELD = {
+    RESIDENT: frozenset({RESIDENT}),
+    EXPERT: frozenset({EXPERT}),
+    COORDINATOR: frozenset({COORDINATOR}),
+    DEACTIVATED: frozenset(),  # nothing at all, not even what residents may do
+    BOTH: grants(COORDINATOR, also_expert=True),
+}
+ALL_PERSONAS = [RESIDENT, EXPERT, COORDINATOR, DEACTIVATED, BOTH]
 
 
 async def _person(bot, role):
@@ -21,7 +42,24 @@ async def _person(bot, role):
         return bot.resident("Sam")
     if role == EXPERT:
         return await bot.expert("Anna")
-    return await bot.coordinator("Carla")
+    if role == DEACTIVATED:
+        person = await bot.expert("Dirk")
+        await _change(bot, person, active=False)
+        return person
+    person = await bot.coordinator("Carla")
+    if role == BOTH:
+        await _change(bot, person, also_expert=True)
+    return person
+
+
+async def _change(bot, person, **values):
+    user = await bot.app_user(person)
+    async with transaction(session_factory(bot.engine)) as s:
+        await team.change(s, user.id, None, bot.clock.now(), **values)
+
+
+def _allowed(role: str, roles: frozenset[str]) -> bool:
+    return bool(HELD[role] & roles)
 
 
 def test_every_command_and_prefix_has_a_rule():
@@ -44,13 +82,13 @@ def test_every_command_and_prefix_has_a_rule():
         assert roles and roles <= {RESIDENT, EXPERT, COORDINATOR}
 
 
-@pytest.mark.parametrize("role", [RESIDENT, EXPERT, COORDINATOR])
+@pytest.mark.parametrize("role", ALL_PERSONAS)
 async def test_commands_by_role(bot, role):
     person = await _person(bot, role)
     for spec in COMMANDS:
         replies = await person.says(f"/{spec.name}")
         denied = any(DENIAL[role] in r.text for r in replies)
-        allowed = role in spec.roles
+        allowed = _allowed(role, spec.roles)
         assert denied != allowed, (
             f"/{spec.name} for {role}: expected {'allowed' if allowed else 'denied'}\n"
             + person.transcript()
@@ -58,7 +96,7 @@ async def test_commands_by_role(bot, role):
         await person.says("/annuleer")  # leave no dialogue open for the next command
 
 
-@pytest.mark.parametrize("role", [RESIDENT, EXPERT, COORDINATOR])
+@pytest.mark.parametrize("role", ALL_PERSONAS)
 async def test_buttons_by_role(bot, role):
     person = await _person(bot, role)
     anchor = (await person.says("/help")).last
@@ -69,11 +107,11 @@ async def test_buttons_by_role(bot, role):
         answer = person.last_callback_answer
         assert answer is not None, f"{prefix}: not answered\n{person.transcript()}"
         denied = DENIAL[role] in (answer.text or "")
-        assert denied != (role in roles), f"button {prefix}: for {role}: {answer.text!r}"
+        assert denied != _allowed(role, roles), f"button {prefix}: for {role}: {answer.text!r}"
     person.assert_callbacks_answered()
 
 
-@pytest.mark.parametrize("role", [RESIDENT, EXPERT, COORDINATOR])
+@pytest.mark.parametrize("role", ALL_PERSONAS)
 async def test_unknown_button_family_is_refused(bot, role):
     person = await _person(bot, role)
     anchor = (await person.says("/help")).last
@@ -132,11 +170,11 @@ def test_registered_handlers_match_the_table(bot):
         )
 
 
-@pytest.mark.parametrize("role", [RESIDENT, EXPERT, COORDINATOR])
+@pytest.mark.parametrize("role", [RESIDENT, EXPERT, COORDINATOR, BOTH])
 async def test_allowed_commands_are_answered_by_their_own_handler(bot, role):
     person = await _person(bot, role)
     for spec in COMMANDS:
-        if role not in spec.roles:
+        if not _allowed(role, spec.roles):
             continue
         replies = await person.says(f"/{spec.name}")
         assert replies, f"/{spec.name}: no answer for {role}"

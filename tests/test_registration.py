@@ -117,6 +117,7 @@ async def test_error_handler_tells_user_and_answers_callback(bot, monkeypatch):
 
     monkeypatch.setattr(start.users, "create_invite", boom)
     await carla.press("Ervaringsdeskundige")
+    await carla.press("Venlo")
     answer = carla.last_callback_answer
     assert answer is not None and "ging iets mis" in answer.text
     carla.assert_callbacks_answered()
@@ -191,6 +192,7 @@ async def test_error_after_the_button_was_answered_still_tells_the_user(bot, mon
 
     monkeypatch.setattr(start, "deep_link", boom)
     await carla.press("Ervaringsdeskundige")
+    await carla.press("Venlo")
     assert "ging iets mis" in carla.last_reply.text
     carla.assert_callbacks_answered()
     assert "0612345678" not in caplog.text

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.domain.ledger import Ledger
 from bot.text import esc
 
 __all__ = [
@@ -195,6 +196,8 @@ class WeekDigest:
     blocked_experts: list[ExpertName] = field(default_factory=list)
     # Totals per week, oldest first, ending with `week` (4 weeks: the trend).
     trend: list[tuple[IsoWeek, WeekTotals]] = field(default_factory=list)
+    # The fair-share ledger from 1 January to the week's Sunday; None: no budget set.
+    ledger: Ledger | None = None
 
     @property
     def totals(self) -> WeekTotals:
@@ -351,6 +354,9 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         )
     )
 
+    if d.ledger is not None:
+        out += ["", *ledger_lines(d.ledger, t)]
+
     out += ["", _bold(_("Totaal en verloop"))]
     prev = d.previous
     if prev is not None:
@@ -418,7 +424,55 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         out += ["", _bold(_("Bot geblokkeerd"))]
         out.append(esc(_("Deze collega's krijgen geen berichten meer van de bot:")))
         out.append(_names(d.blocked_experts))
+        out.append(esc(_("Vertrokken? Stop hun toegang met /team.")))
     return "\n".join(out)
+
+
+def ledger_lines(ledger: Ledger, t: Translator) -> list[str]:
+    """The fair-share ledger year to date: the pool and each municipality, planned (key plus
+    agreed deviations), realised and the difference, in hours; a warning under budget pace."""
+    _ = t._
+
+    def h(hours: float) -> str:
+        return _hours_number(t, hours * 60)
+
+    title = _("Jaarbudget {year} tot en met {day}").format(
+        year=ledger.year, day=t.fmt_short_date(ledger.as_of)
+    )
+    out = [_bold(title)]
+    out.append(
+        esc(
+            _("Pool: gepland {planned} uur · gerealiseerd {realised} uur · verschil {diff}").format(
+                planned=h(ledger.planned),
+                realised=h(ledger.realised),
+                diff=_signed(t, ledger.difference),
+            )
+        )
+    )
+    if ledger.under_pace:
+        out.append(
+            "⚠️ "
+            + esc(
+                _(
+                    "De pool loopt achter op het budget. Minder uren dan begroot worden "
+                    "verrekend met de financiers."
+                )
+            )
+        )
+    for r in sorted(ledger.rows, key=lambda r: (-r.key_pct, r.name)):
+        out.append(
+            _("<b>{name}</b>: gepland {planned} · gerealiseerd {realised} · {diff}").format(
+                name=esc(r.name),
+                planned=h(r.planned),
+                realised=h(r.realised),
+                diff=esc(_signed(t, r.difference)),
+            )
+        )
+    if ledger.spread:
+        out.append(esc(_("Regionale uren zijn verdeeld volgens de MGR-sleutel.")))
+    else:
+        out.append(esc(_("Regionaal, niet verdeeld: {hours} uur").format(hours=h(ledger.regional))))
+    return out
 
 
 def render_caption(d: WeekDigest, t: Translator) -> str:

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot.commands import RESIDENT, allowed_callback, allowed_command
+from bot.commands import RESIDENT, allowed_callback, allowed_command, grants
 from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import pick_language, translator
@@ -39,6 +39,14 @@ def command_name(update: Update) -> str | None:
 def role_of(context: BotContext) -> str:
     user = context.app_user
     return user.role if user is not None and user.active else RESIDENT
+
+
+def grants_of(context: BotContext) -> frozenset[str]:
+    """Every role the user holds (a coordinator may also log as an expert)."""
+    user = context.app_user
+    if user is None or not user.active:
+        return frozenset({RESIDENT})
+    return grants(user.role, user.also_expert)
 
 
 async def gatekeeper(update: Update, context: BotContext) -> None:
@@ -86,7 +94,13 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     context.t = translator(
         pick_language(tg_user.language_code if tg_user else None, user.language if user else None)
     )
+    if user is not None and not user.active:
+        # Deactivated by the coordinator: every command, button and message is refused, kindly.
+        await _commit(context)
+        await _deactivated(update, context)
+        raise ApplicationHandlerStop
     role = role_of(context)
+    held = grants_of(context)
     if update.edited_message is not None:
         # An edit is not a new request: acting on it could save or change something twice,
         # and commands in edits would bypass the checks below.
@@ -95,11 +109,11 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
     name = command_name(update)
-    if name is not None and not allowed_command(role, name):
+    if name is not None and not allowed_command(held, name):
         await _commit(context)
         await _deny(update, context, role)
     query = update.callback_query
-    if query is not None and not allowed_callback(role, query.data or ""):
+    if query is not None and not allowed_callback(held, query.data or ""):
         await _commit(context)
         await answer(context, query, _denied_text(context, role), alert=True)
         raise ApplicationHandlerStop
@@ -149,6 +163,20 @@ def _denied_text(context: BotContext, role: str) -> str:
     if role == "expert":
         return _("Dit kan alleen de coördinator.")
     return _("Dit is voor ervaringsdeskundigen. Jij bent aangemeld als coördinator.")
+
+
+async def _deactivated(update: Update, context: BotContext) -> None:
+    text = context.t._(
+        "Je toegang tot de bot is gestopt. Dank je wel voor je inzet! "
+        "Klopt dit niet? Neem contact op met de coördinator."
+    )
+    query = update.callback_query
+    if query is not None:
+        await answer(context, query, text, alert=True)
+        return
+    chat = update.effective_chat
+    if chat is not None and update.message is not None:
+        await context.bot.send_message(chat.id, text)
 
 
 async def _deny(update: Update, context: BotContext, role: str) -> None:

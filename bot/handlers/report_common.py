@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
+from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Turn, View, start_draft
+from bot.dialogue import Callback, Flow, Outcome, Screen, Texts, Turn, View, start_draft
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.places import resolve_municipality
 from bot.domain.privacy import FindingKind, check_free_text
@@ -19,6 +20,7 @@ from bot.domain.report_choices import HALF, QUARTER, PeriodChoice, choice_from_c
 from bot.domain.report_choices import recent_periods as offered_periods
 from bot.handlers.common import Button, esc, reply
 from bot.i18n import N_, Translator
+from bot.router import TextRouter
 from bot.storage import worklog
 from bot.storage.worklog import Option
 
@@ -221,6 +223,25 @@ def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str |
 
 
 # --------------------------------------------------------------------------- starting
+
+
+# The refusals of a coordinator's menu dialogue (/team, /lijsten): `{command}` is the flow's.
+MENU_TEXTS = Texts(
+    gone=N_("Dit is al gesloten. Kies {command} om verder te gaan."),
+    typed=N_("Tik op een van de knoppen onder het bericht."),
+)
+
+
+def register_menu(
+    application: Application, router: TextRouter, flow: Flow[Any], first: str
+) -> None:
+    """A menu dialogue: its command (`flow.command`) starts it afresh at step `first`."""
+
+    async def command(update: Update, context: BotContext) -> None:
+        await start_flow(update, context, flow, {}, first)
+
+    application.add_handler(CommandHandler(flow.command.lstrip("/"), command))
+    flow.register(application, router)
 
 
 async def start_flow(

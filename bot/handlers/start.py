@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from urllib.parse import quote, urlencode
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -15,11 +17,12 @@ from bot.commands import COORDINATOR, EXPERT, RESIDENT, menu_for
 from bot.context import BotContext
 from bot.domain.invites import deep_link, looks_like_code
 from bot.handlers.common import answer, edit_or_send, esc, reply
+from bot.handlers.fields import rows_of
 from bot.handlers.gate import role_of
 from bot.i18n import N_, pick_language, translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
-from bot.storage import drafts, users
+from bot.storage import drafts, users, worklog
 from bot.storage.models import Role, id_of
 
 
@@ -65,6 +68,7 @@ REDEEM_ERRORS = {
     ),
     "used": N_("Deze code is al gebruikt. Vraag de coördinator om een nieuwe code."),
     "expired": N_("Deze code is verlopen. Vraag de coördinator om een nieuwe code."),
+    "revoked": N_("Deze code is ingetrokken. Vraag de coördinator om een nieuwe code."),
     "throttled": N_("Te vaak een verkeerde code. Probeer het over een kwartier opnieuw."),
 }
 
@@ -150,28 +154,50 @@ async def cmd_invite(update: Update, context: BotContext) -> None:
 
 
 async def on_invite_button(update: Update, context: BotContext) -> None:
+    """`a:<role>` asks the home municipality; `a:<role>:<municipality id or 0>` makes the code."""
     query = update.callback_query
     assert query is not None
     _ = context.t._
-    choice = (query.data or "").split(":", 1)[-1]
-    if choice not in {r.value for r in Role}:
+    parts = (query.data or "").split(":")
+    if len(parts) not in (2, 3) or parts[1] not in {r.value for r in Role}:
         await answer(context, query, _("Deze knop werkt niet meer. Typ /uitnodigen opnieuw."))
         return
-    role = Role(choice)
+    role = Role(parts[1])
     services = context.services
+    if len(parts) == 2:
+        async with context.unit() as s:
+            munis = await worklog.municipalities(s)
+        await answer(context, query)
+        buttons = rows_of([(m.label, f"a:{role.value}:{m.id}") for m in munis], 2)
+        buttons.append([(_("Geen vaste gemeente"), f"a:{role.value}:0")])
+        await edit_or_send(
+            update, context, _("Wat is de vaste gemeente van je nieuwe collega?"), buttons=buttons
+        )
+        return
+    muni_id = int(parts[2]) if parts[2].isdigit() and parts[2] != "0" else None
+    user = context.app_user
     async with context.unit() as s:
         code, _invite = await users.create_invite(
-            s, role, services.now(), services.settings.invite_valid_days
+            s,
+            role,
+            services.now(),
+            services.settings.invite_valid_days,
+            muni_id,
+            created_by_id=user.id if user is not None else None,
         )
     await answer(context, query)
     link = deep_link(context.bot.username, code)
+    share = "https://t.me/share/url?" + urlencode(
+        {"url": link, "text": _("Je aanmeldlink voor de bot van de pool")}, quote_via=quote
+    )
     await edit_or_send(
         update,
         context,
         _(
             "Stuur deze link naar je nieuwe collega. De link werkt één keer en "
-            "is {days} geldig:\n{link}"
+            "is {days} geldig:\n{link}\n\nIntrekken kan via /team."
         ).format(days=context.t.days(services.settings.invite_valid_days), link=esc(link)),
+        buttons=InlineKeyboardMarkup([[InlineKeyboardButton(_("Link doorsturen"), url=share)]]),
     )
 
 

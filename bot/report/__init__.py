@@ -129,15 +129,24 @@ async def make_report(
     from bot.domain.periods import year_to_date
     from bot.i18n import translator
     from bot.report.build import assemble
+    from bot.storage import ledger
     from bot.storage.report_queries import load_report_data
 
     chosen = await _resolve(s, municipality_codes)
     ids = None if chosen is None else [i for i, _c in chosen]
     data = await load_report_data(s, period, year_to_date(period), ids)
+    year_ledger = await ledger.load(s, period.end_inclusive)
     # Typst, matplotlib and XlsxWriter are CPU work: off the event loop, so the bot keeps
     # answering others while a report is made.
     report = await asyncio.to_thread(
-        assemble, data, translator("nl"), threshold=threshold, internal=internal, now=now, tz=tz
+        assemble,
+        data,
+        translator("nl"),
+        threshold=threshold,
+        internal=internal,
+        now=now,
+        tz=tz,
+        ledger=year_ledger,
     )
     return chosen, data, report
 

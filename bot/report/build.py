@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 
 from bot.domain.digest import MunicipalityWeek, fair_shares
+from bot.domain.ledger import Ledger
 from bot.domain.suppression import CountTable
 from bot.i18n import Translator
 from bot.report.plan import Plan, Ref
@@ -118,6 +119,10 @@ class Report:
     # The suppression plan: every count's quantity, value and the sums between them (for
     # `published_counts` + bot.report.plan.check).
     plan: Plan | None = None
+    ledger: Table | None = None  # the fair-share ledger year to date, when a budget is set
+
+    def ledger_tables(self) -> tuple[Table, ...]:
+        return () if self.ledger is None else (self.ledger,)
 
 
 class _Fmt:
@@ -173,6 +178,7 @@ def assemble(
     internal: bool,
     now: datetime,
     tz: ZoneInfo,
+    ledger: Ledger | None = None,
 ) -> Report:
     _ = t._
     f = _Fmt(t, threshold, internal)
@@ -897,6 +903,36 @@ def assemble(
         chart_months=chart_months,
         signal_counts=signal_counts,
         plan=plan,
+        ledger=None if ledger is None else ledger_table(ledger, f),
+    )
+
+
+def ledger_table(ledger: Ledger, f: _Fmt) -> Table:
+    """Planned (MGR key plus agreed deviations), realised and the difference, 1 January up to
+    the period's last day (bot.domain.ledger)."""
+    _ = f.t._
+
+    def row(label: str, key: float | None, planned: float, done: float, mid: int | None) -> Row:
+        cells = [f.pct(key), f.hours(planned * 60), f.hours(done * 60)]
+        return Row(label, [*cells, f.signed_hours((done - planned) * 60)], mid)
+
+    rows = [row(r.name, r.key_pct, r.planned, r.realised, r.municipality_id) for r in ledger.rows]
+    if not ledger.spread:
+        rows.append(row(_("Regionaal (zonder gemeente)"), None, 0.0, ledger.regional, None))
+    note = _(
+        "Gepland: het jaarbudget van {budget} uur volgens de MGR-sleutel, dag voor dag, plus "
+        "afgesproken afwijkingen. Tot en met {day}."
+    ).format(budget=f.t.number(ledger.budget, 0), day=f.t.fmt_date(ledger.as_of))
+    if ledger.under_pace:
+        note += " " + _("De pool loopt achter op het budget: minder uren worden verrekend.")
+    return Table(
+        "Jaarbudget",
+        _("Jaarbudget {year}: gepland en gerealiseerd").format(year=ledger.year),
+        [_("Gemeente"), _("MGR-sleutel"), _("Gepland"), _("Gerealiseerd"), _("Verschil")],
+        rows,
+        row(_("Totaal"), None, ledger.planned, ledger.realised, None),
+        note,
+        unit="hours",
     )
 
 

@@ -74,7 +74,9 @@ def sections(report: Report, t: Translator, muni_id: int | None) -> tuple[str, l
         )
         out.append({"kind": "break"})
         out.append({"kind": "h1", "text": _("a. Inzet en bereik")})
-        for tb in (report.hours, report.indirect, report.residents, report.months, report.themes):
+        for tb in (report.hours, *report.ledger_tables(), report.indirect, report.residents):
+            out.append(_tbl(tb))
+        for tb in (report.months, report.themes):
             out.append(_tbl(tb))
         out.append(
             {

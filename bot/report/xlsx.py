@@ -149,7 +149,7 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
     chart.set_size({"width": 720, "height": 480})
     ws.insert_chart(last + 4, 0, chart)
 
-    for tb in (report.hours, report.indirect, report.residents):
+    for tb in (report.hours, *report.ledger_tables(), report.indirect, report.residents):
         write_table(tb)
     name, first, last, ncol = write_table(report.months)
     if ncol > 2:

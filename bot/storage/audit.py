@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import AuditLog, id_of
+from bot.storage.models import VOCAB_TABLES, AuditLog, User, id_of
 
 
 def record(
@@ -74,3 +76,65 @@ async def create(
     s.add(row)
     await s.flush()
     record(s, actor_id, now, entity, id_of(row), "create", None, snapshot(row))
+
+
+# What the coordinator's audit view (/logboek) shows: changes to the team, the lists and the
+# fair-share ledger.
+TEAM_ENTITIES = (
+    "user",
+    "invite",
+    "vindplek",
+    "ledger_year",
+    "mgr_key",
+    "share_deviation",
+    *VOCAB_TABLES,
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    actor: str | None  # None: the command line
+    entity: str
+    entity_id: int
+    subject: str | None  # the person's name, for entity "user"
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+async def recent(
+    s: AsyncSession, limit: int = 20, entities: tuple[str, ...] = TEAM_ENTITIES
+) -> list[Entry]:
+    """The latest audit rows of these entities, newest first, with the names of who did it
+    and (for people) whom it was about."""
+    rows = (
+        await s.exec(
+            select(AuditLog)
+            .where(col(AuditLog.entity).in_(entities))
+            .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+            .limit(limit)
+        )
+    ).all()
+    ids = {r.actor_id for r in rows if r.actor_id} | {
+        r.entity_id for r in rows if r.entity == "user"
+    }
+    names = {
+        uid: name
+        for uid, name in (
+            await s.exec(select(User.id, User.display_name).where(col(User.id).in_(ids)))
+        ).all()
+    }
+    return [
+        Entry(
+            r.at,
+            names.get(r.actor_id) if r.actor_id else None,
+            r.entity,
+            r.entity_id,
+            names.get(r.entity_id) if r.entity == "user" else None,
+            r.action,
+            r.before,
+            r.after,
+        )
+        for r in rows
+    ]

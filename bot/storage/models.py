@@ -168,6 +168,8 @@ class User(SQLModel, table=True):
     reminders_enabled: bool = Field(default=True)
     pause_until: date | None = Field(default=None)
     active: bool = Field(default=True)
+    # A coordinator who also works as an expert: logs, gets reminders and counts as one.
+    also_expert: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     blocked_bot: bool = Field(default=False)
     blocked_at: datetime | None = ts()
     created_at: datetime = created()
@@ -187,6 +189,8 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     used_at: datetime | None = ts()
     used_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    revoked_at: datetime | None = ts()
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class RegistrationAttempt(SQLModel, table=True):
@@ -498,6 +502,61 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=20)  # create | edit | delete | restore
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class ListVersion(SQLModel, table=True):
+    """One row, bumped by every change of a list (vocabularies, vindplekken): a process that
+    caches lists compares it, so a change shows at once, also in another process."""
+
+    __tablename__ = "list_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0)
+
+
+# --------------------------------------------------------------------------- fair-share ledger
+
+
+class LedgerYear(SQLModel, table=True):
+    """The pool's budget for one calendar year: hours, or euros with an hourly rate."""
+
+    __tablename__ = "ledger_year"
+
+    year: int = Field(sa_column=Column(sa.Integer, primary_key=True, autoincrement=False))
+    budget_hours: float | None = None
+    budget_euros: float | None = None
+    hourly_rate: float | None = None
+    # Hours without a municipality (regional) spread over the municipalities by the key.
+    spread_regional: bool = Field(default=False)
+    updated_at: datetime = created()
+
+
+class MgrKey(SQLModel, table=True):
+    """A municipality's MGR key (percent) from a date on; the latest on or before a day holds."""
+
+    __tablename__ = "mgr_key"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "valid_from", name="uq_mgr_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    valid_from: date
+    pct: float
+
+
+class ShareDeviation(SQLModel, table=True):
+    """An agreed deviation from the key: extra (or, negative, fewer) hours over a period."""
+
+    __tablename__ = "share_deviation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    starts_on: date
+    ends_on: date
+    hours: float
+    reason: str = Field(default="", max_length=300)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = created()
+    deleted_at: datetime | None = ts()
 
 
 # --------------------------------------------------------------------------- half-yearly report

@@ -41,6 +41,7 @@ from bot.domain.digest import (
     WeekDigest,
     WeekTotals,
 )
+from bot.storage import ledger
 from bot.storage.models import (
     ActivityType,
     Contact,
@@ -236,6 +237,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         silent_experts=silent,
         blocked_experts=blocked,
         trend=trend,
+        ledger=await ledger.load(s, week.sunday),
     )
 
 
@@ -304,7 +306,7 @@ async def _silent_and_blocked(
         .select_from(
             table_of(User).outerjoin(table_of(Municipality), m.id == u.home_municipality_id)
         )
-        .where(u.role == Role.expert.value, u.active, u.deleted_at.is_(None))
+        .where(_logs_as_expert(u), u.active, u.deleted_at.is_(None))
         .order_by(u.display_name, u.id)
     )
     silent = (
@@ -514,9 +516,14 @@ def _due_again(r: Any, now: datetime, lease: timedelta) -> sa.ColumnElement[bool
     )
 
 
+def _logs_as_expert(u: Any) -> sa.ColumnElement[bool]:
+    """Experts, and coordinators who also work as one."""
+    return or_(u.role == Role.expert.value, u.also_expert)
+
+
 def _reminder_user_filter(u: Any, day: date) -> sa.ColumnElement[bool]:
     return and_(
-        u.role == Role.expert.value,
+        _logs_as_expert(u),
         u.active,
         u.deleted_at.is_(None),
         u.reminders_enabled,

@@ -47,6 +47,7 @@ async def create_invite(
     now: datetime,
     valid_days: int,
     municipality_id: int | None = None,
+    created_by_id: int | None = None,
 ) -> tuple[str, Invite]:
     """Returns the plain code (shown once, never stored) and the stored invite."""
     code = new_code()
@@ -54,6 +55,7 @@ async def create_invite(
         code_hash=hash_code(code),
         role=role.value,
         municipality_id=municipality_id,
+        created_by_id=created_by_id,
         created_at=now,
         expires_at=now + timedelta(days=valid_days),
     )
@@ -65,7 +67,7 @@ async def create_invite(
 @dataclass(frozen=True)
 class RedeemResult:
     ok: bool
-    reason: str = ""  # throttled | invalid | expired | used | already_registered
+    reason: str = ""  # throttled | invalid | expired | used | revoked | already_registered
     user: User | None = None
 
 
@@ -122,6 +124,8 @@ async def redeem_invite(
         reason = "invalid"
     elif invite.used_at is not None:
         reason = "used"
+    elif invite.revoked_at is not None:
+        reason = "revoked"
     elif invite.expires_at <= now:
         reason = "expired"
     if reason:
@@ -130,7 +134,11 @@ async def redeem_invite(
     assert invite is not None
     claimed = await s.exec(
         update(Invite)
-        .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
+        .where(
+            col(Invite.id) == invite.id,
+            col(Invite.used_at).is_(None),
+            col(Invite.revoked_at).is_(None),
+        )
         .values(used_at=now)
     )
     if claimed.rowcount != 1:

@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage import lists
 from bot.storage.models import VOCAB_TABLES, table_of
 
 __all__ = ["VOCAB_TTL", "VocabRow", "generation", "invalidate", "load_vocabulary"]
@@ -31,8 +32,10 @@ class VocabRow:
     aliases: tuple[str, ...]
 
 
-# engine -> (expires at, {kind: active rows in display order})
-_cache: WeakKeyDictionary[Any, tuple[float, dict[str, tuple[VocabRow, ...]]]] = WeakKeyDictionary()
+# engine -> (expires at, list version read with them, {kind: active rows in display order})
+_cache: WeakKeyDictionary[Any, tuple[float, int, dict[str, tuple[VocabRow, ...]]]] = (
+    WeakKeyDictionary()
+)
 _generation = 0
 
 
@@ -61,10 +64,12 @@ async def load_vocabulary(s: AsyncSession) -> dict[str, tuple[VocabRow, ...]]:
     engine = s.get_bind().engine
     now = time.monotonic()
     cached = _cache.get(engine)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    # A coordinator's list change (in any process) bumps the list version: read again.
+    current = await lists.version(s)
+    if cached is not None and cached[0] > now and cached[1] == current:
+        return cached[2]
     conn = await s.connection()
-    lists: dict[str, tuple[VocabRow, ...]] = {}
+    found: dict[str, tuple[VocabRow, ...]] = {}
     for kind, model in VOCAB_TABLES.items():
         t = table_of(model)
         rows = await conn.execute(
@@ -72,9 +77,9 @@ async def load_vocabulary(s: AsyncSession) -> dict[str, tuple[VocabRow, ...]]:
             .where(t.c.active)
             .order_by(t.c.sort_order, t.c.id)
         )
-        lists[kind] = tuple(
+        found[kind] = tuple(
             VocabRow(id_, code, label, split_aliases(aliases or ""))
             for id_, code, label, aliases in rows
         )
-    _cache[engine] = (now + VOCAB_TTL, lists)
-    return lists
+    _cache[engine] = (now + VOCAB_TTL, current, found)
+    return found

@@ -29,7 +29,7 @@ from bot.handlers.contact.texts import (
 )
 from bot.handlers.week import fmt_duration
 from bot.i18n import Translator
-from bot.storage import contacts
+from bot.storage import contacts, lists
 from bot.storage import vocab as vocab_cache
 from bot.storage.models import ConversationDraft, Vindplek
 
@@ -37,16 +37,18 @@ REF_TTL_SECONDS = 30.0
 
 
 async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
-    """Vocabularies and municipalities, cached briefly: they change rarely (a coordinator
-    adding a theme sees it within half a minute, at once after `bot.storage.vocab.invalidate`)
-    and every step shows some of them."""
+    """Vocabularies and municipalities, cached: they change rarely and every step shows some
+    of them. A list change bumps the list version (read once per update), so a new or retired
+    item shows at once, also in another process (and `bot.storage.vocab.invalidate` in this
+    one); the rest is read again after a while."""
     services = context.services
     cached = services.contact_refdata
     now = time.monotonic()
-    if cached is not None and cached[0] > now and cached[1] == vocab_cache.generation():
+    key = (await lists.version(s), vocab_cache.generation())
+    if cached is not None and cached[0] > now and cached[1] == key:
         return cached[2]
     ref = await contacts.load_refdata(s)
-    services.contact_refdata = (now + REF_TTL_SECONDS, vocab_cache.generation(), ref)
+    services.contact_refdata = (now + REF_TTL_SECONDS, key, ref)
     return ref
 
 

@@ -1,7 +1,7 @@
 """report: indexes for one municipality's report and for the pool's hours per municipality
 
 Revision ID: report_1
-Revises: 0002
+Revises: team_1
 Create Date: 2026-12-01 06:40:00
 
 * ix_contact_muni_date (municipality_id, work_date): one municipality's contacts of a period
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "report_1"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "team_1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,279 @@
+"""`python -m bot team list|deactivate|activate …`: the team for the first coordinator and for
+scripts. Deactivation takes effect on the person's next message or button; audited (actor: the
+command line).
+
+`python -m bot lijsten export|import FILE.yaml`: every list (themes, activity types, …,
+vindplekken) in one file, for bulk changes. An import is checked whole first and applied in one
+transaction: a bad file is refused with its line and nothing is stored."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import load_settings
+
+T = TypeVar("T")
+
+
+def extend(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("team", help="list the team, deactivate or reactivate a person")
+    team = p.add_subparsers(dest="team_command", required=True, metavar="ACTION")
+    q = team.add_parser("list", help="everyone registered, with role, municipality and state")
+    q.set_defaults(func=cmd_list)
+    for name, helptext in (
+        ("deactivate", "stop a person's access at once (their data stays in reports)"),
+        ("activate", "give a deactivated person access again"),
+    ):
+        q = team.add_parser(name, help=helptext)
+        q.add_argument("who", help="display name (as in `team list`) or user id")
+        q.set_defaults(func=cmd_set_active, active=name == "activate")
+
+    p = sub.add_parser("lijsten", help="export or import the lists (themes, vindplekken …)")
+    act = p.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
+    q = act.add_parser("export", help="write every list, retired items too, to a YAML file")
+    q.add_argument("file", help="the YAML file to write ('-' for stdout)")
+    q.set_defaults(func=cmd_export)
+    q = act.add_parser("import", help="add and change items from a YAML file (all or nothing)")
+    q.add_argument("file", help="a YAML file as written by `lijsten export`")
+    q.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("budget", help="the fair-share ledger: budget, MGR keys, deviations")
+    act = p.add_subparsers(dest="budget_command", required=True, metavar="ACTION")
+    q = act.add_parser("zet", help="set a year's budget (hours, or euros with a rate)")
+    q.add_argument("year", type=int, help="calendar year, e.g. 2026")
+    q.add_argument("--uren", type=float, help="budget in hours")
+    q.add_argument("--euro", type=float, help="budget in euros (needs --tarief)")
+    q.add_argument("--tarief", type=float, help="hourly rate in euros")
+    q.add_argument(
+        "--spreiden",
+        choices=["ja", "nee"],
+        help="spread regional hours over the municipalities by the key",
+    )
+    q.set_defaults(func=cmd_budget)
+    q = act.add_parser("sleutel", help="a municipality's MGR key from a date on")
+    q.add_argument("gemeente", help="municipality name")
+    q.add_argument("pct", type=float, help="the key in percent, e.g. 28.47")
+    q.add_argument("--vanaf", required=True, help="first day it applies (YYYY-MM-DD)")
+    q.set_defaults(func=cmd_key)
+    q = act.add_parser("afwijking", help="an agreed deviation: extra (or, negative, fewer) hours")
+    q.add_argument("gemeente", help="municipality name")
+    q.add_argument("uren", type=float, help="hours, e.g. 40 or -20")
+    q.add_argument("--van", required=True, help="first day (YYYY-MM-DD)")
+    q.add_argument("--tot", required=True, help="last day (YYYY-MM-DD)")
+    q.add_argument("--reden", default="", help="why it was agreed")
+    q.set_defaults(func=cmd_deviation)
+    q = act.add_parser("toon", help="print the ledger year to date")
+    q.add_argument("--tot", help="last day (YYYY-MM-DD; default today)")
+    q.set_defaults(func=cmd_show)
+
+
+def _day(text: str) -> date:
+    from bot.cli import CliError
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+async def _municipality_id(s: AsyncSession, name: str) -> int:
+    from bot.cli import CliError
+    from bot.domain.places import resolve_municipality
+    from bot.storage import users
+
+    muni = await users.municipality_by_name(s, resolve_municipality(name) or name)
+    if muni is None or muni.id is None:
+        raise CliError(f"unknown municipality: {name}")
+    return muni.id
+
+
+def cmd_budget(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.storage import ledger
+
+    if args.uren is None and args.euro is None and args.spreiden is None:
+        raise CliError("give --uren, or --euro with --tarief, and/or --spreiden")
+    if args.euro is not None and not args.tarief:
+        raise CliError("a budget in euros needs --tarief")
+
+    async def work(s: AsyncSession) -> None:
+        await ledger.set_budget(
+            s,
+            args.year,
+            actor_id=None,
+            now=datetime.now(UTC),
+            hours=args.uren,
+            euros=args.euro,
+            rate=args.tarief,
+            spread=None if args.spreiden is None else args.spreiden == "ja",
+        )
+
+    in_transaction(work)
+    print(f"Budget {args.year} saved.")
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.storage import ledger
+
+    if not 0 <= args.pct <= 100:
+        raise CliError("the key is a percentage between 0 and 100")
+    first = _day(args.vanaf)
+
+    async def work(s: AsyncSession) -> None:
+        muni_id = await _municipality_id(s, args.gemeente)
+        await ledger.set_key(s, muni_id, first, args.pct, actor_id=None, now=datetime.now(UTC))
+
+    in_transaction(work)
+    print(f"Key of {args.gemeente}: {args.pct}% from {first}.")
+    return 0
+
+
+def cmd_deviation(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.storage import ledger
+
+    first, last = _day(args.van), _day(args.tot)
+    if last < first:
+        raise CliError("--tot is before --van")
+
+    async def work(s: AsyncSession) -> None:
+        muni_id = await _municipality_id(s, args.gemeente)
+        await ledger.add_deviation(
+            s, muni_id, first, last, args.uren, args.reden, actor_id=None, now=datetime.now(UTC)
+        )
+
+    in_transaction(work)
+    print(f"Deviation for {args.gemeente}: {args.uren:+g} hours, {first} to {last}.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.domain.digest import ledger_lines, split_html
+    from bot.i18n import translator
+    from bot.storage import ledger
+
+    settings = load_settings()
+    last = _day(args.tot) if args.tot else datetime.now(settings.tz).date()
+
+    async def work(s: AsyncSession) -> Any:
+        return await ledger.load(s, last)
+
+    found = in_transaction(work)
+    if found is None:
+        raise CliError(f"no budget set for {last.year}: use `budget zet {last.year} --uren …`")
+    import re
+
+    for part in split_html("\n".join(ledger_lines(found, translator("nl")))):
+        print(re.sub(r"<[^>]+>", "", part))
+    return 0
+
+
+def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction on the configured database."""
+    from bot.cli import database_errors
+    from bot.storage.db import create_engine, session_factory, transaction
+
+    settings = load_settings()
+
+    async def run() -> T:
+        engine = create_engine(settings.database_url)
+        try:
+            async with transaction(session_factory(engine)) as s:
+                return await work(s)
+        finally:
+            await engine.dispose()
+
+    with database_errors(settings.database_url):
+        return asyncio.run(run())
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from bot.storage import team
+
+    people = in_transaction(team.members)
+    for p in people:
+        roles = "+".join(
+            r for r, held in (("coordinator", p.is_coordinator), ("expert", p.is_expert)) if held
+        )
+        state = "active" if p.active else "DEACTIVATED"
+        reminders = (
+            "off"
+            if not p.reminders_on
+            else f"paused until {p.paused_until}"
+            if p.paused_until
+            else "on"
+        )
+        print(
+            f"{p.id}\t{p.name}\t{roles}\t{p.municipality or '-'}\t{state}\t"
+            f"last logged {p.last_logged or '-'}\treminders {reminders}"
+            + ("\tblocked the bot" if p.blocked else "")
+        )
+    return 0
+
+
+def cmd_set_active(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.cli import CliError
+    from bot.storage import team
+
+    async def work(s: AsyncSession) -> str:
+        found = await team.by_name(s, args.who)
+        if not found:
+            raise CliError(f"nobody called {args.who!r}; see `team list`")
+        if len(found) > 1:
+            raise CliError(f"{len(found)} people called {args.who!r}: use the id")
+        user = await team.change(s, found[0].id or 0, None, datetime.now(UTC), active=args.active)
+        return user.display_name
+
+    name = in_transaction(work)
+    print(f"{name}: {'active' if args.active else 'deactivated'}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.storage import lists
+
+    text = in_transaction(lists.export_document)
+    if args.file == "-":
+        print(text, end="")
+    else:
+        Path(args.file).write_text(text, encoding="utf-8")
+        print(f"Lists written to {args.file}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from bot.cli import CliError
+    from bot.domain import lists as dl
+    from bot.storage import lists
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {type(exc).__name__}") from None
+    try:
+        doc = dl.parse(text)
+
+        async def work(s: AsyncSession) -> lists.ImportResult:
+            return await lists.import_document(s, doc, actor_id=None, now=datetime.now(UTC))
+
+        result = in_transaction(work)
+    except dl.ListFileError as exc:
+        raise CliError(f"{args.file}, {exc}; nothing was imported") from None
+    print(f"{result.added} added, {result.changed} changed, {result.unchanged} unchanged.")
+    return 0
