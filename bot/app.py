@@ -20,6 +20,7 @@ from bot.handlers import (
     errors,
     gate,
     hours,
+    mijngegevens,
     rapport,
     reminders,
     signals,
@@ -175,4 +176,5 @@ def journey_modules() -> list[Any]:
         rapport,
         verhalen,
         toelichting,
+        mijngegevens,
     ]

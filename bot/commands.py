@@ -47,6 +47,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("rapport", COORDINATORS, N_("Rapport voor de gemeenten maken (PDF en Excel)")),
     CommandSpec("verhalen", COORDINATORS, N_("Verhalen kiezen en aanpassen voor het rapport")),
     CommandSpec("toelichting", COORDINATORS, N_("Toelichting per gemeente voor het rapport")),
+    CommandSpec("mijngegevens", STAFF, N_("Wat de bot over jou bewaart, downloaden of wissen")),
+    CommandSpec("wisexpert", COORDINATORS, N_("Gegevens van een vertrokken collega wissen")),
+    CommandSpec("privacy", EVERYONE, N_("Wat er met je gegevens gebeurt")),
     CommandSpec("annuleer", EVERYONE, N_("Stoppen met wat je aan het doen bent")),
 )
 
@@ -68,6 +71,8 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "p": COORDINATORS,  # report pack (/rapport)
     "n": COORDINATORS,  # stories for the report (/verhalen)
     "t": COORDINATORS,  # narrative paragraph (/toelichting)
+    "mg": STAFF,  # own data (/mijngegevens)
+    "wx": COORDINATORS,  # erase a leaver (/wisexpert)
 }
 
 

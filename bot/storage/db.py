@@ -26,6 +26,8 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed, not left in free space (docs/PRIVACY.md).
+        cur.execute("PRAGMA secure_delete=ON")
     finally:
         cur.close()
 
