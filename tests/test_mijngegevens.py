@@ -300,3 +300,40 @@ def test_months_before() -> None:
     assert months_before(datetime(2026, 1, 15, tzinfo=UTC), 1) == datetime(2025, 12, 15, tzinfo=UTC)
     assert months_before(datetime(2024, 2, 29, tzinfo=UTC), 12) == datetime(2023, 2, 28, tzinfo=UTC)
     _ = timedelta
+
+
+async def test_cli_wis_expert(bot, monkeypatch, capsys):
+    import asyncio
+
+    from bot.cli import main
+
+    carla = await bot.coordinator("Carla")
+    anna = await bot.expert(NAME, user_id=TG_ID)
+    await anna.says(f"/verhaal {STORY}")
+    await anna.press("Regionaal")
+    await anna.press("Geen thema")
+    await anna.press("Opslaan")
+    uid = (await _user(bot, anna)).id
+    monkeypatch.setenv("DATABASE_URL", bot.db_url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", bot.settings.require_token())
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", bot.settings.telegram_api_base_url)
+
+    def run(*args: str) -> int:
+        return main(["wis-expert", *args])
+
+    # Without --ja: who and what, nothing erased.
+    assert await asyncio.to_thread(run, "--telegram-id", str(TG_ID)) == 0
+    out = capsys.readouterr().out
+    assert f"Person {uid} (expert)" in out and "stories 1" in out and "Nothing erased" in out
+    assert (await _user(bot, anna)).display_name == NAME
+    assert await asyncio.to_thread(run, "--telegram-id", "42") == 1
+    assert "no such person" in capsys.readouterr().err
+
+    assert await asyncio.to_thread(run, "--telegram-id", str(TG_ID), "--ja") == 0
+    out = capsys.readouterr().out
+    assert f"now oud-collega {uid}" in out and "Coordinators told: 1" in out
+    assert f"oud-collega {uid}" in carla.last_reply.text and "beheerder" in carla.last_reply.text
+    await _assert_gone(bot, [str(TG_ID), NAME, STORY])
+    assert await asyncio.to_thread(run, "--user-id", str(uid), "--ja") == 1
+    assert "already erased" in capsys.readouterr().err
+    assert "zonder afspraak" in (await anna.says("/start")).only.text
