@@ -65,6 +65,13 @@ async def _totals(bot) -> dict:
     }
 
 
+async def _story(person) -> None:
+    await person.says(f"/verhaal {STORY}")
+    await person.press("Regionaal")
+    await person.press("Geen thema")
+    await person.press("Opslaan")
+
+
 async def _work(bot, anna) -> None:
     """Contacts (one at a vindplek she named), hours, a signal, a story, a correction of the
     signal's text and a deleted entry."""
@@ -86,10 +93,7 @@ async def _work(bot, anna) -> None:
     await anna.press("Geen thema")
     await anna.says(SIGNAL_1)
     await anna.press("Opslaan")
-    await anna.says(f"/verhaal {STORY}")
-    await anna.press("Regionaal")
-    await anna.press("Geen thema")
-    await anna.press("Opslaan")
+    await _story(anna)
     await anna.says("/corrigeer")
     await anna.press("signaal trend")
     await anna.press("Tekst aanpassen")
@@ -207,10 +211,7 @@ async def test_a_coordinator_erases_a_leaver(bot):
     carla = await bot.coordinator("Carla")
     cora = await bot.coordinator("Cora")
     anna = await bot.expert(NAME, user_id=TG_ID)
-    await anna.says(f"/verhaal {STORY}")
-    await anna.press("Regionaal")
-    await anna.press("Geen thema")
-    await anna.press("Opslaan")
+    await _story(anna)
     await anna.says("/uren 1 uur overleg")
     uid = (await _user(bot, anna)).id
     await carla.says("/wisexpert")
@@ -250,10 +251,7 @@ async def test_retention_clears_old_text_and_keeps_counts(bot):
     from bot import housekeeping
 
     anna = await bot.expert("Anna")
-    await anna.says(f"/verhaal {STORY}")
-    await anna.press("Regionaal")
-    await anna.press("Geen thema")
-    await anna.press("Opslaan")
+    await _story(anna)
     await anna.says("/uren 1 uur overleg")
     await anna.says("/corrigeer")
     await anna.press("verhaal")
@@ -309,10 +307,7 @@ async def test_cli_wis_expert(bot, monkeypatch, capsys):
 
     carla = await bot.coordinator("Carla")
     anna = await bot.expert(NAME, user_id=TG_ID)
-    await anna.says(f"/verhaal {STORY}")
-    await anna.press("Regionaal")
-    await anna.press("Geen thema")
-    await anna.press("Opslaan")
+    await _story(anna)
     uid = (await _user(bot, anna)).id
     monkeypatch.setenv("DATABASE_URL", bot.db_url)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", bot.settings.require_token())

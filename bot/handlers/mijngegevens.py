@@ -8,6 +8,7 @@ After an erasure commits: the coordinators are told and the freed bytes are purg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +19,12 @@ from bot import housekeeping
 from bot.commands import RESIDENT
 from bot.context import BotContext
 from bot.dialogue import Callback, Flow, Outcome, Problem, Screen, Step, Texts, Turn, View
-from bot.dialogue.press import start_draft
+from bot.dialogue.press import Press
 from bot.erasure_notice import tell_coordinators
 from bot.export_file import export_filename, render_export
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.gate import role_of
+from bot.handlers.report_common import start_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import drafts, erasure, export, users
@@ -196,15 +198,12 @@ async def tap_mine(turn: Turn[MineView], callback: Callback) -> Outcome | None:
 
 
 async def cmd_mine(update: Update, context: BotContext) -> None:
-    async with context.unit() as s:
-        draft = await start_draft(s, context, MINE.name, "overview", {}, ttl=MINE.ttl(context))
-        text, buttons = await Turn(s, context, MINE, draft).render()
-    await reply(update, context, text, buttons=buttons)
+    await start_flow(update, context, MINE, {}, "overview")
 
 
 async def _checked_press(
     s: Any, context: BotContext, flow: Flow[Any], data: str, state: str
-) -> tuple[Any, Problem | None]:
+) -> tuple[Press, Problem | None]:
     press = await flow.load_press(s, context, data)
     problem = press.problem
     if problem is None and (press.draft is None or press.draft.state != state):
@@ -242,46 +241,54 @@ async def export_mine(update: Update, context: BotContext, callback: Callback) -
     )
 
 
-async def _after_erasure(
-    context: BotContext, erased: erasure.Erased, coordinators: list[User], by: str
+async def _erase(
+    update: Update,
+    context: BotContext,
+    flow: Flow[Any],
+    state: str,
+    whom: Callable[[Press], int | None],
+    done: Callable[[erasure.Erased], str],
+    by: str,
 ) -> None:
+    """The final confirmation of an erasure: check the press (its draft must be at `state`),
+    erase `whom(press)` and commit; then say so, tell the coordinators, purge the bytes."""
+    query = update.callback_query
+    assert query is not None
+    erased = None
+    coordinators: list[User] = []
+    async with context.unit() as s:
+        press, problem = await _checked_press(s, context, flow, query.data or "", state)
+        user_id = whom(press) if problem is None else None
+        if problem is None and user_id is None:
+            problem = Problem.STALE
+        if user_id is not None and press.draft is not None:
+            await drafts.discard(s, press.draft)
+            erased = await erasure.erase_expert(s, user_id, context.services.now())
+            coordinators = await users.active_users(s, Role.coordinator)
+    if erased is None:
+        text = flow.problem_text(context.t, problem or Problem.GONE)
+        await answer(context, query, text, alert=True)
+        return
+    await answer(context, query)
+    await edit_or_send(update, context, esc(done(erased)))
+    me = context.app_user
     await tell_coordinators(
-        context.bot,
-        coordinators,
-        erased.pseudonym,
-        by,
-        skip=context.app_user.id if context.app_user else None,
+        context.bot, coordinators, erased.pseudonym, by, skip=me.id if me else None
     )
     await housekeeping.purge_freed_bytes(context.services)
 
 
 async def erase_mine(update: Update, context: BotContext, callback: Callback) -> None:
     """Definitief wissen: the second confirmation."""
-    query = update.callback_query
     user = context.app_user
-    assert query is not None and user is not None
-    t = context.t
-    erased = None
-    async with context.unit() as s:
-        _press, problem = await _checked_press(s, context, MINE, query.data or "", "confirm2")
-        if problem is None:
-            erased = await erasure.erase_expert(s, id_of(user), context.services.now())
-            coordinators = await users.active_users(s, Role.coordinator)
-    if erased is None:
-        await answer(context, query, MINE.problem_text(t, problem or Problem.GONE), alert=True)
-        return
-    await answer(context, query)
-    await edit_or_send(
-        update,
-        context,
-        esc(
-            t._(
-                "Je gegevens zijn gewist. Bedankt voor je inzet! "
-                "Wil je later weer meedoen? Vraag de coördinator om een nieuwe code."
-            )
-        ),
+    assert user is not None
+    text = context.t._(
+        "Je gegevens zijn gewist. Bedankt voor je inzet! "
+        "Wil je later weer meedoen? Vraag de coördinator om een nieuwe code."
     )
-    await _after_erasure(context, erased, coordinators, "self")
+    await _erase(
+        update, context, MINE, "confirm2", lambda _press: id_of(user), lambda _e: text, "self"
+    )
 
 
 MINE: Flow[MineView] = Flow(
@@ -381,38 +388,22 @@ async def tap_leaver(turn: Turn[LeaverView], callback: Callback) -> Outcome | No
 
 
 async def cmd_leaver(update: Update, context: BotContext) -> None:
-    async with context.unit() as s:
-        draft = await start_draft(s, context, LEAVER.name, "pick", {}, ttl=LEAVER.ttl(context))
-        text, buttons = await Turn(s, context, LEAVER, draft).render()
-    await reply(update, context, text, buttons=buttons)
+    await start_flow(update, context, LEAVER, {}, "pick")
 
 
 async def erase_leaver(update: Update, context: BotContext, callback: Callback) -> None:
-    query = update.callback_query
-    assert query is not None
-    t = context.t
-    erased = None
-    async with context.unit() as s:
-        press, problem = await _checked_press(s, context, LEAVER, query.data or "", "confirm")
-        if problem is None and str(press.draft.data.get("user_id")) != callback.arg:
-            problem = Problem.STALE
-        if problem is None:
-            erased = await erasure.erase_expert(s, int(callback.arg), context.services.now())
-            if erased is not None and press.draft is not None:
-                await drafts.discard(s, press.draft)
-            coordinators = await users.active_users(s, Role.coordinator)
-    if erased is None:
-        await answer(context, query, LEAVER.problem_text(t, problem or Problem.GONE), alert=True)
-        return
-    await answer(context, query)
-    await edit_or_send(
-        update,
-        context,
-        esc(
-            t._("Gewist. In de cijfers heet deze collega nu {name}.").format(name=erased.pseudonym)
-        ),
-    )
-    await _after_erasure(context, erased, coordinators, "coordinator")
+    """Ja, wis …: the coordinator's confirmation; the button names the person."""
+
+    def whom(press: Press) -> int | None:
+        assert press.draft is not None
+        chosen = str(press.draft.data.get("user_id"))
+        return int(chosen) if chosen == callback.arg else None
+
+    def done(erased: erasure.Erased) -> str:
+        text = context.t._("Gewist. In de cijfers heet deze collega nu {name}.")
+        return text.format(name=erased.pseudonym)
+
+    await _erase(update, context, LEAVER, "confirm", whom, done, "coordinator")
 
 
 LEAVER: Flow[LeaverView] = Flow(

@@ -3,6 +3,7 @@ export. Labels instead of ids wherever a reference list names them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -92,22 +93,48 @@ def _date(value: Any) -> Any:
     return value
 
 
+TIMES = ("created_at", "updated_at", "deleted_at")
+
+
+async def _owned(
+    s: AsyncSession,
+    model: Any,
+    owner: str,
+    uid: int | None,
+    columns: Sequence[str],
+    labels: dict[str, dict[int, str]],
+) -> list[Row]:
+    """The person's rows of `model` (owner column = uid), oldest first, with `columns`; a
+    column named in `labels` shows the label instead of the id."""
+    t = table_of(model).c
+    order = [t[name] for name in ("work_date", "id") if name in t]
+    stmt = sa.select(*(t[name] for name in columns)).where(t[owner] == uid).order_by(*order)
+
+    def show(name: str, value: Any) -> Any:
+        if value is None or name not in labels:
+            return _date(value) if name == "work_date" else value
+        return labels[name].get(int(value), "?")
+
+    return [
+        tuple(show(name, value) for name, value in zip(columns, r, strict=True))
+        for r in await _rows(s, stmt)
+    ]
+
+
 async def personal_data(s: AsyncSession, user: User) -> PersonalData:
     uid = user.id
     munis = await _labels(s, Municipality, "name")
     themes = await _labels(s, Theme)
-    activities = await _labels(s, ActivityType)
-    kinds = await _labels(s, IndirectKind)
-    signal_kinds = await _labels(s, SignalKind)
-    reach = await _labels(s, ReachChannel)
-    referral = await _labels(s, ReferralTarget)
-    non_use = await _labels(s, NonUseReason)
-    deelopdrachten = await _labels(s, Deelopdracht, "title")
-    places = await _labels(s, Vindplek, "name")
-
-    def lab(labels: dict[int, str], key: Any) -> str | None:
-        return None if key is None else labels.get(int(key))
-
+    labels = {
+        "municipality_id": munis,
+        "theme_id": themes,
+        "vindplek_id": await _labels(s, Vindplek, "name"),
+        "activity_type_id": await _labels(s, ActivityType),
+        "reach_channel_id": await _labels(s, ReachChannel),
+        "referral_target_id": await _labels(s, ReferralTarget),
+        "non_use_reason_id": await _labels(s, NonUseReason),
+        "deelopdracht_id": await _labels(s, Deelopdracht, "title"),
+    }
     c = table_of(Contact).c
     ct = table_of(ContactTheme).c
     contact_themes: dict[int, list[str]] = {}
@@ -120,131 +147,69 @@ async def personal_data(s: AsyncSession, user: User) -> PersonalData:
     ):
         contact_themes.setdefault(int(contact_id), []).append(themes.get(int(theme_id), "?"))
     contacts = [
-        (
-            r[0],
-            _date(r[1]),
-            r[2],
-            lab(munis, r[3]),
-            lab(places, r[4]),
-            lab(activities, r[5]),
-            ", ".join(contact_themes.get(int(r[0]), [])),
-            r[6],
-            r[7],
-            lab(reach, r[8]),
-            lab(referral, r[9]),
-            lab(non_use, r[10]),
-            lab(deelopdrachten, r[11]),
-            *r[12:],
-        )
-        for r in await _rows(
+        (*r[:6], ", ".join(contact_themes.get(int(r[0]), [])), *r[6:])
+        for r in await _owned(
             s,
-            sa.select(
-                c.id,
-                c.work_date,
-                c.duration_minutes,
-                c.municipality_id,
-                c.vindplek_id,
-                c.activity_type_id,
-                c.residents_count,
-                c.residents_new,
-                c.reach_channel_id,
-                c.referral_target_id,
-                c.non_use_reason_id,
-                c.deelopdracht_id,
-                c.created_at,
-                c.updated_at,
-                c.deleted_at,
-            )
-            .where(c.expert_id == uid)
-            .order_by(c.work_date, c.id),
+            Contact,
+            "expert_id",
+            uid,
+            (
+                "id",
+                "work_date",
+                "duration_minutes",
+                "municipality_id",
+                "vindplek_id",
+                "activity_type_id",
+                "residents_count",
+                "residents_new",
+                "reach_channel_id",
+                "referral_target_id",
+                "non_use_reason_id",
+                "deelopdracht_id",
+                *TIMES,
+            ),
+            labels,
         )
     ]
-    i = table_of(IndirectHours).c
-    hours = [
-        (r[0], _date(r[1]), r[2], lab(kinds, r[3]), lab(munis, r[4]), *r[5:])
-        for r in await _rows(
-            s,
-            sa.select(
-                i.id,
-                i.work_date,
-                i.duration_minutes,
-                i.kind_id,
-                i.municipality_id,
-                i.created_at,
-                i.updated_at,
-                i.deleted_at,
-            )
-            .where(i.expert_id == uid)
-            .order_by(i.work_date, i.id),
+    entry = ("id", "work_date")
+    kinds = {"kind_id": await _labels(s, IndirectKind)}
+    signal_kinds = {"kind_id": await _labels(s, SignalKind)}
+    hours, signals, stories, vindplekken, narratives = [
+        await _owned(s, model, owner, uid, columns, labels | extra)
+        for model, owner, columns, extra in (
+            (
+                IndirectHours,
+                "expert_id",
+                (*entry, "duration_minutes", "kind_id", "municipality_id", *TIMES),
+                kinds,
+            ),
+            (
+                Signal,
+                "expert_id",
+                (*entry, "kind_id", "municipality_id", "theme_id", "text", *TIMES),
+                signal_kinds,
+            ),
+            (
+                Story,
+                "expert_id",
+                (*entry, "municipality_id", "theme_id", "contact_id", "text", *TIMES),
+                {},
+            ),
+            (
+                Vindplek,
+                "created_by_id",
+                ("id", "municipality_id", "name", "address", "created_at"),
+                {},
+            ),
+            (
+                ReportNarrative,
+                "author_id",
+                ("id", "municipality_id", "period_key", "text", "updated_at"),
+                {},
+            ),
         )
     ]
-    g = table_of(Signal).c
-    signals = [
-        (r[0], _date(r[1]), lab(signal_kinds, r[2]), lab(munis, r[3]), lab(themes, r[4]), *r[5:])
-        for r in await _rows(
-            s,
-            sa.select(
-                g.id,
-                g.work_date,
-                g.kind_id,
-                g.municipality_id,
-                g.theme_id,
-                g.text,
-                g.created_at,
-                g.updated_at,
-                g.deleted_at,
-            )
-            .where(g.expert_id == uid)
-            .order_by(g.work_date, g.id),
-        )
-    ]
-    st = table_of(Story).c
-    stories = [
-        (r[0], _date(r[1]), lab(munis, r[2]), lab(themes, r[3]), *r[4:])
-        for r in await _rows(
-            s,
-            sa.select(
-                st.id,
-                st.work_date,
-                st.municipality_id,
-                st.theme_id,
-                st.contact_id,
-                st.text,
-                st.created_at,
-                st.updated_at,
-                st.deleted_at,
-            )
-            .where(st.expert_id == uid)
-            .order_by(st.work_date, st.id),
-        )
-    ]
-    v = table_of(Vindplek).c
-    vindplekken = [
-        (r[0], lab(munis, r[1]), *r[2:])
-        for r in await _rows(
-            s,
-            sa.select(v.id, v.municipality_id, v.name, v.address, v.created_at)
-            .where(v.created_by_id == uid)
-            .order_by(v.id),
-        )
-    ]
-    n = table_of(ReportNarrative).c
-    narratives = [
-        (r[0], lab(munis, r[1]), *r[2:])
-        for r in await _rows(
-            s,
-            sa.select(n.id, n.municipality_id, n.period_key, n.text, n.updated_at)
-            .where(n.author_id == uid)
-            .order_by(n.id),
-        )
-    ]
-    d = table_of(DayOff).c
-    days_off = [
-        (_date(r[0]),)
-        for r in await _rows(
-            s, sa.select(d.work_date).where(d.expert_id == uid).order_by(d.work_date)
-        )
-    ]
+    days_off = await _owned(s, DayOff, "expert_id", uid, ("work_date",), labels)
     # Audit rows about them: what they did, and changes to their entries by anyone.
     a = table_of(AuditLog).c
     own = {
