@@ -332,3 +332,90 @@ async def test_cli_wis_expert(bot, monkeypatch, capsys):
     assert await asyncio.to_thread(run, "--user-id", str(uid), "--ja") == 1
     assert "already erased" in capsys.readouterr().err
     assert "zonder afspraak" in (await anna.says("/start")).only.text
+
+
+# --------------------------------------------------------------------------- storage level
+
+
+async def test_erase_expert_storage_rules(engine):
+    """Shared places keep their name, a coordinator's paragraphs and what they did in the audit
+    log lose their text, and a second erasure does nothing."""
+    from datetime import UTC, datetime
+
+    from bot.storage import audit
+    from bot.storage.db import session_factory
+    from bot.storage.models import ConversationDraft, ReportNarrative
+
+    now = datetime(2026, 11, 17, 12, tzinfo=UTC)
+    factory = session_factory(engine)
+    async with transaction(factory) as s:
+        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
+        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
+        anna = User(telegram_user_id=TG_ID, chat_id=TG_ID, role="coordinator", display_name=NAME)
+        bert = User(telegram_user_id=TG_ID + 1, chat_id=TG_ID + 1, role="expert")
+        s.add_all([anna, bert])
+        await s.flush()
+        own = Vindplek(municipality_id=venlo.id, name=PLACE, created_by_id=anna.id)
+        shared = Vindplek(municipality_id=venlo.id, name="De Kolk", created_by_id=anna.id)
+        s.add_all([own, shared])
+        await s.flush()
+        await add_contact(
+            s, bert.id, date(2026, 11, 16), 30, venlo.id, act.id, vindplek_id=shared.id
+        )
+        narrative = ReportNarrative(period_key="2026-H2", text=STORY, author_id=anna.id)
+        s.add(narrative)
+        await s.flush()
+        audit.record(
+            s, anna.id, now, "report_narrative", narrative.id, "create", None, {"text": STORY}
+        )
+        audit.record(s, anna.id, now, "walkin_session", 1, "edit", {"note": SIGNAL_1}, {"n": 1})
+        s.add(
+            ConversationDraft(
+                user_id=anna.id,
+                flow="toelichting",
+                state="text",
+                data={"typed": SIGNAL_2},
+                submission_key="k1",
+                expires_at=now,
+            )
+        )
+    async with transaction(factory) as s:
+        erased = await erasure.erase_expert(s, anna.id, now)
+    assert erased is not None
+    assert (erased.narratives, erased.vindplekken, erased.audit_rows, erased.drafts) == (1, 1, 2, 1)
+    async with transaction(factory) as s:
+        assert await erasure.erase_expert(s, anna.id, now) is None
+        assert await erasure.erase_expert(s, 999, now) is None
+        places = {p.id: p for p in (await s.exec(select(Vindplek))).all()}
+        assert places[shared.id].name == "De Kolk" and places[shared.id].created_by_id is None
+        assert places[own.id].name == f"[verwijderd] {own.id}" and not places[own.id].active
+        assert (await s.get(ReportNarrative, narrative.id)).text == erasure.PLACEHOLDER
+        rows = (await s.exec(select(AuditLog).order_by(AuditLog.id))).all()
+        assert [r.after for r in rows] == [{"text": erasure.PLACEHOLDER}, {"n": 1}]
+        assert rows[1].before == {"note": erasure.PLACEHOLDER}
+        assert (await s.exec(select(ConversationDraft))).all() == []
+        person = await s.get(User, anna.id)
+        assert (person.telegram_user_id, person.chat_id) == (-anna.id, -anna.id)
+        assert (await s.get(User, bert.id)).telegram_user_id == TG_ID + 1
+
+
+async def test_retention_job_is_scheduled(tmp_path):
+    from bot import housekeeping
+    from bot.app import build_application
+    from bot.config import Settings
+
+    settings = Settings(
+        telegram_bot_token="123456:TEST",
+        telegram_api_base_url="http://127.0.0.1:9/bot",
+        database_url=f"sqlite:///{tmp_path}/x.db",
+    )
+    application = build_application(settings, set_menus=False, updater=False, rate_limit=False)
+    sched = application.job_queue.scheduler
+    sched.start(paused=True)
+    try:
+        job = {j.id: j for j in sched.get_jobs()}[housekeeping.RETENTION_JOB_ID]
+        assert job.coalesce is True and job.max_instances == 1
+        assert job.trigger.interval.total_seconds() == 24 * 3600
+    finally:
+        sched.shutdown(wait=False)
+        await application.bot_data.services.engine.dispose()
