@@ -37,7 +37,9 @@ def render_export(data: PersonalData, t: Translator, tz: ZoneInfo) -> bytes:
     import xlsxwriter  # type: ignore[import-untyped]  # ships no stubs or py.typed
 
     buf = BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    # What someone typed is text: never a formula or a link in the file.
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    wb = xlsxwriter.Workbook(buf, options)
     head = wb.add_format({"bold": True, "bottom": 1})
     used: set[str] = set()
     for sheet in data.sheets:

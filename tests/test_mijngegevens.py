@@ -419,3 +419,23 @@ async def test_retention_job_is_scheduled(tmp_path):
     finally:
         sched.shutdown(wait=False)
         await application.bot_data.services.engine.dispose()
+
+
+def test_typed_text_is_never_a_formula_in_the_export():
+    from zoneinfo import ZoneInfo
+
+    from bot.export_file import render_export
+    from bot.i18n import translator
+    from bot.storage.export import PersonalData, Sheet
+
+    data = PersonalData(
+        user=User(telegram_user_id=1, chat_id=1, role="expert"),
+        home_municipality=None,
+        sheets=[Sheet("stories", "Verhalen", ("Tekst",), [("=HYPERLINK(1)",), ("http://x.nl",)])],
+    )
+    content = render_export(data, translator("nl"), ZoneInfo("Europe/Amsterdam"))
+    ws = openpyxl.load_workbook(io.BytesIO(content))["Verhalen"]
+    assert [(c.value, c.data_type) for c in ws["A"][1:]] == [
+        ("=HYPERLINK(1)", "s"),
+        ("http://x.nl", "s"),
+    ]
