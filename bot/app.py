@@ -22,6 +22,7 @@ from bot.handlers import (
     hours,
     lists,
     logboek,
+    mijngegevens,
     rapport,
     reminders,
     signals,
@@ -182,4 +183,5 @@ def journey_modules() -> list[Any]:
         team,
         lists,
         logboek,
+        mijngegevens,
     ]

@@ -220,7 +220,13 @@ EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 def _load_extensions() -> None:
     import importlib
 
-    for name in ("bot.cli_digest", "bot.cli_inloop", "bot.cli_report", "bot.cli_team"):
+    for name in (
+        "bot.cli_digest",
+        "bot.cli_inloop",
+        "bot.cli_report",
+        "bot.cli_team",
+        "bot.cli_privacy",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

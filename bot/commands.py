@@ -54,6 +54,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("rapport", COORDINATORS, N_("Rapport voor de gemeenten maken (PDF en Excel)")),
     CommandSpec("verhalen", COORDINATORS, N_("Verhalen kiezen en aanpassen voor het rapport")),
     CommandSpec("toelichting", COORDINATORS, N_("Toelichting per gemeente voor het rapport")),
+    CommandSpec("mijngegevens", STAFF, N_("Wat de bot over jou bewaart, downloaden of wissen")),
+    CommandSpec("wisexpert", COORDINATORS, N_("Gegevens van een vertrokken collega wissen")),
+    CommandSpec("privacy", EVERYONE, N_("Wat er met je gegevens gebeurt")),
     CommandSpec("annuleer", EVERYONE, N_("Stoppen met wat je aan het doen bent")),
 )
 
@@ -77,6 +80,8 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "t": COORDINATORS,  # narrative paragraph (/toelichting)
     "m": COORDINATORS,  # team (/team)
     "l": COORDINATORS,  # lists (/lijsten)
+    "mg": STAFF,  # own data (/mijngegevens)
+    "wx": COORDINATORS,  # erase a leaver (/wisexpert)
 }
 
 

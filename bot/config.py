@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     digest_weekday: int = Field(default=1, ge=1, le=7)  # ISO weekday
     digest_time: time = time(8, 30)
     small_count_threshold: int = Field(default=5, ge=1)
+    # Retention (docs/PRIVACY.md): free text of stories and signals, and audit rows.
+    retention_free_text_months: int = Field(default=24, ge=1, le=120)
+    retention_audit_months: int = Field(default=24, ge=1, le=120)
 
     @field_validator("bot_timezone")
     @classmethod

@@ -63,6 +63,18 @@ async def _housekeeping_job(context: BotContext) -> None:
     )
 
 
+async def _retention_job(context: BotContext) -> None:
+    services = context.application.bot_data.services
+    done = await housekeeping.retain(services, services.now())
+    log.info(
+        "retention: %s stories, %s signals cleared, %s audit rows scrubbed, %s deleted",
+        done.stories,
+        done.signals,
+        done.audit_scrubbed,
+        done.audit_deleted,
+    )
+
+
 async def _reminder_job(context: BotContext) -> None:
     try:
         await scheduler.reminder_pass(context.application)
@@ -92,6 +104,10 @@ def schedule_housekeeping(application: Application) -> None:
     if jq is None:
         return
     _repeat(jq, _housekeeping_job, housekeeping.JOB_ID, every=3600, first=60, grace=600)
+    # Retention once a day, and once shortly after start-up (both idempotent).
+    _repeat(
+        jq, _retention_job, housekeeping.RETENTION_JOB_ID, every=24 * 3600, first=120, grace=3600
+    )
 
 
 def schedule_menus(application: Application) -> None:

@@ -77,6 +77,9 @@ def test_every_command_and_prefix_has_a_rule():
         "herinnering",
         "pauze",
         "inloopbeheer",
+        "privacy",
+        "mijngegevens",
+        "wisexpert",
     }
     for roles in CALLBACK_ROLES.values():
         assert roles and roles <= {RESIDENT, EXPERT, COORDINATOR}

@@ -19,6 +19,7 @@ from bot.domain.invites import deep_link, looks_like_code
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.fields import rows_of
 from bot.handlers.gate import role_of
+from bot.handlers.mijngegevens import privacy_notice
 from bot.i18n import N_, pick_language, translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
@@ -107,7 +108,9 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
     context.app_user = user
     context.t = translator(user.language)
     await set_user_menu(context.bot, chat.id, user.role, user.language)
-    await reply(update, context, staff_welcome(context, user.role, user.display_name))
+    # The privacy notice, once, with the welcome (and any time with /privacy).
+    welcome = staff_welcome(context, user.role, user.display_name)
+    await reply(update, context, f"{welcome}\n\n{privacy_notice(context)}")
 
 
 async def cmd_start(update: Update, context: BotContext) -> None:

@@ -35,6 +35,8 @@ def _sqlite_pragmas(dbapi_conn: Any, busy_timeout_ms: int) -> None:
         cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed, not left in free space (docs/PRIVACY.md).
+        cur.execute("PRAGMA secure_delete=ON")
     finally:
         cur.close()
 
