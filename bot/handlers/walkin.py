@@ -8,19 +8,30 @@ Callback data `i:<municipality code>` carries only the municipality.
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.commands import EXPERT, RESIDENT
 from bot.context import BotContext
 from bot.domain.digest import utf16_len
 from bot.domain.holidays_nl import holiday_name
-from bot.domain.walkin import Occurrence, local_today
-from bot.domain.walkin_query import WalkinAnswer, WalkinQuery, answer, parse_walkin_query
-from bot.handlers.common import Button, edit_or_send, esc, reply
+from bot.domain.walkin import DayLabel, Occurrence, day_label, local_today, next_sessions
+from bot.domain.walkin_query import (
+    CancelledSession,
+    DayGroup,
+    WalkinAnswer,
+    WalkinQuery,
+    answer,
+    parse_walkin_query,
+)
+from bot.handlers.common import Button, edit_or_send, esc, keyboard, reply
 from bot.handlers.common import answer as answer_query
 from bot.handlers.gate import role_of
 from bot.i18n import N_, Translator
@@ -33,6 +44,8 @@ MAX_SHOWN = 15  # occurrences in one answer; more would not fit a phone screen
 # Raw HTML in UTF-16 units (what Telegram counts, plus tags and entities) for the list of
 # sessions; the lines after it (more times, welcome) stay far below the rest of 4096.
 MAX_CHARS = 3500
+MAP_SEARCH = "https://www.openstreetmap.org/search?query="
+TAG = re.compile(r"<[^>]+>")
 # Signals strong enough for staff: "Venlo" or "morgen" alone from an expert is not a question.
 STAFF_SIGNALS = frozenset({"command", "kind", "visit", "open", "question"})
 
@@ -97,24 +110,6 @@ def _title(t: Translator, ans: WalkinAnswer) -> str:
     return "<b>" + title.format(place=esc(ans.municipality)) + "</b>"
 
 
-def _entry(t: Translator, o: Occurrence, now: datetime, *, mixed: bool) -> list[str]:
-    """One session: times, place, address, open now, holiday, note."""
-    _ = t._
-    place = esc(o.place)
-    if mixed and o.kind == "spreekuur":
-        place = _("Spreekuur") + " · " + place
-    lines = [f"<b>{t.fmt_time(o.start_local)} – {t.fmt_time(o.end_local)}</b>  {place}"]
-    if o.address:
-        lines.append(esc(o.address))
-    if o.start_utc <= now < o.end_utc:
-        lines.append("🟢 " + _("Nu open, tot {time}").format(time=t.fmt_time(o.end_local)))
-    if o.holiday:
-        lines.append(_("Ook open op {holiday}.").format(holiday=esc(o.holiday)))
-    if o.note:
-        lines.append(f"<i>{esc(o.note)}</i>")
-    return lines
-
-
 def _day_header(t: Translator, d_label: str, d: date) -> str:
     _ = t._
     date_text = t.fmt_date(d)
@@ -125,14 +120,104 @@ def _day_header(t: Translator, d_label: str, d: date) -> str:
     return _cap(date_text)
 
 
-SECTION = {"this_week": N_("Deze week"), "next_week": N_("Volgende week"), "later": N_("Later")}
+def map_link(address: str) -> str:
+    """The address as a link to a plain map search (no API key, no geocoding service)."""
+    url = MAP_SEARCH + quote(address, safe="")
+    return f'<a href="{html.escape(url)}">{esc(address)}</a>'
 
 
-def render_answer(t: Translator, ans: WalkinAnswer, now: datetime) -> str:
-    """The reply to a resident's question (HTML). `ans.municipality` must be set."""
+@dataclass(frozen=True)
+class _Item:
+    """One line under a place: a session that takes place, or one that is cancelled."""
+
+    label: DayLabel
+    occurrence: Occurrence
+    cancelled: CancelledSession | None = None
+
+
+def _items(groups: Sequence[DayGroup]) -> list[_Item]:
+    out: list[_Item] = []
+    for g in groups:
+        out += [_Item(g.label, o) for o in g.occurrences]
+        out += [_Item(g.label, c.occurrence, c) for c in g.cancelled]
+    return sorted(out, key=lambda i: i.occurrence.start_utc)
+
+
+def _item_lines(t: Translator, item: _Item, now: datetime, place_note: str | None) -> list[str]:
+    _ = t._
+    o = item.occurrence
+    day = esc(_day_header(t, item.label, o.date))
+    when = f"{day} · {t.fmt_time(o.start_local)} – {t.fmt_time(o.end_local)}"
+    if item.cancelled is not None:
+        lines = [f"<s>{when}</s>", "❌ " + _("Gaat niet door.")]
+        nxt = item.cancelled.next
+        if nxt is not None:
+            lines[-1] += " " + _("De volgende keer is op {date}.").format(date=t.fmt_date(nxt.date))
+        return lines
+    lines = [when]
+    if o.start_utc <= now < o.end_utc:
+        lines.append("🟢 " + _("Nu open, tot {time}").format(time=t.fmt_time(o.end_local)))
+    if o.holiday:
+        lines.append(_("Ook open op {holiday}.").format(holiday=esc(o.holiday)))
+    if o.note and o.note != place_note:
+        lines.append(f"<i>{esc(o.note)}</i>")
+    return lines
+
+
+def _place_header(t: Translator, o: Occurrence, *, mixed: bool, region: bool) -> list[str]:
+    name = esc(o.place)
+    if region:
+        name = f"{esc(o.municipality)} · {name}"
+    if mixed and o.kind == "spreekuur":
+        name = t._("Spreekuur") + " · " + name
+    lines = [f"<b>{name}</b>"]
+    if o.address:
+        lines.append("📍 " + map_link(o.address))
+    if o.note:
+        lines.append(f"<i>{esc(o.note)}</i>")
+    return lines
+
+
+def place_blocks(
+    t: Translator,
+    items: Sequence[_Item],
+    now: datetime,
+    *,
+    budget: int | None = None,
+    region: bool = False,
+) -> tuple[list[str], bool]:
+    """The sessions grouped per place (in order of each place's first session), its dates
+    under it. Entry by entry within `budget` UTF-16 units (the first entry always fits);
+    returns the lines and whether entries were left out."""
+    mixed = len({i.occurrence.kind for i in items}) > 1
+    places: dict[tuple[str, str, str, str], list[_Item]] = {}
+    for item in items:
+        o = item.occurrence
+        places.setdefault((o.municipality, o.place, o.address, o.kind), []).append(item)
+    out: list[str] = []
+    size = 0
+    for entries in places.values():
+        first = entries[0].occurrence
+        block = _place_header(t, first, mixed=mixed, region=region)
+        for item in entries:
+            candidate = [*block, *_item_lines(t, item, now, first.note)]
+            added = utf16_len("\n".join(candidate)) + 1
+            if budget is not None and out and size + added > budget:
+                return out, True
+            out += candidate
+            size += added
+            block = []
+        out.append("")
+        size += 1
+    return out, False
+
+
+def render_answer(t: Translator, ans: WalkinAnswer, now: datetime, lead: Sequence[str] = ()) -> str:
+    """The reply to a resident's question (HTML). `ans.municipality` must be set; `lead`
+    goes above the title (a warm line, or what an inloop is)."""
     _ = t._
     place = esc(ans.municipality)
-    out = [_title(t, ans)]
+    out = [*lead, _title(t, ans)]
     if ans.village and ans.village != ans.municipality:
         out.append(
             _("{village} hoort bij de gemeente {municipality}.").format(
@@ -159,6 +244,8 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime) -> str:
                     holiday=esc(holiday)
                 )
             )
+        if ans.cancelled:
+            out += ["", *place_blocks(t, _items(ans.groups), now)[0]]
         nxt = ans.next_occurrence
         if nxt is not None:
             today = local_today(now)
@@ -168,53 +255,23 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime) -> str:
                 intro = _("De eerstvolgende is morgen, {date}:")
             else:
                 intro = _("De eerstvolgende is op {date}:")
-            out += ["", intro.format(date=t.fmt_date(nxt.date))]
-            out += _entry(t, nxt, now, mixed=True)
+            if not ans.cancelled:
+                out.append("")
+            out.append(intro.format(date=t.fmt_date(nxt.date)))
+            out += place_blocks(t, [_Item(day_label(nxt.date, today), nxt)], now)[0]
         else:
             out.append(_("De komende drie maanden staat er niets gepland. Kijk later nog eens."))
-        out += ["", _welcome(t)]
+            out.append("")
+        out.append(_welcome(t))
         return "\n".join(out)
 
-    if ans.kind_fallback:
-        out.append(
-            _("{when} is er geen {what} in {place}. Dit is er wel:").format(
-                when=_when(t, ans), what=_(KIND_WORD[ans.kind]), place=place
-            )
-        )
-        out.append("")
-    elif ans.now_requested and not ans.open_now:
+    if ans.now_requested and not ans.open_now:
         out.append(_("Op dit moment is er niets open. Later vandaag wel:"))
         out.append("")
-
-    mixed = len({o.kind for o in ans.occurrences}) > 1
-    section_seen: set[str] = set()
-    shown = 0
-    truncated = ans.truncated
-    size = utf16_len("\n".join(out))  # raw HTML: never less than what Telegram counts
-    full = False
-    for group in ans.groups:
-        block: list[str] = []
-        if group.label in SECTION and group.label not in section_seen:
-            # A section header only where it helps: not when the list starts with this week.
-            if group.label != "this_week" or shown:
-                block.append(f"<u>{esc(_(SECTION[group.label]))}</u>")
-            section_seen.add(group.label)
-        block.append("<b>" + esc(_day_header(t, group.label, group.date)) + "</b>")
-        for o in group.occurrences:
-            # Entry by entry, so one busy day cannot push the message past Telegram's limit;
-            # the first entry always fits (an entry is at most ~700 characters).
-            candidate = [*block, *_entry(t, o, now, mixed=mixed), ""]
-            added = utf16_len("\n".join(candidate)) + 1
-            if shown and size + added > MAX_CHARS:
-                truncated = full = True
-                break
-            out += candidate
-            size += added
-            shown += 1
-            block = []
-        if full:
-            break
-    if truncated:
+    budget = MAX_CHARS - utf16_len("\n".join(out))  # raw HTML: never less than Telegram counts
+    blocks, full = place_blocks(t, _items(ans.groups), now, budget=budget)
+    out += blocks
+    if ans.truncated or full:
         example = f"inloop {ans.village or ans.municipality} vrijdag"
         out.append(
             _("Er zijn nog meer tijden. Vraag naar één dag, bijvoorbeeld: {example}").format(
@@ -256,16 +313,120 @@ async def _municipality_list(context: BotContext) -> list[tuple[str, str]]:
         return [(m.code, m.name) for m in await repo.municipalities(s)]
 
 
-async def build_reply(context: BotContext, query: WalkinQuery) -> tuple[str, list[list[Button]]]:
-    """Text and buttons for a parsed question: the answer, or the municipality choice."""
+ABOUT = {
+    "about_inloop": N_(
+        "<b>Wat is een inloop?</b>\n"
+        "Bij een inloop kun je zonder afspraak binnenlopen. Er is koffie en tijd voor je verhaal. "
+        "Een ervaringsdeskundige luistert en denkt met je mee, bijvoorbeeld over geld, werk, "
+        "eenzaamheid of zorg. Het is gratis. Je hoeft je naam niet te geven."
+    ),
+    "about_spreekuur": N_(
+        "<b>Wat is een spreekuur?</b>\n"
+        "Een spreekuur is een vaste tijd waarop een ervaringsdeskundige voor je klaarzit, "
+        "bijvoorbeeld in een bibliotheek of gemeentehuis. Ook daar kun je zonder afspraak "
+        "langskomen. Het is gratis. Je hoeft je naam niet te geven."
+    ),
+    "about_expert": N_(
+        "<b>Wat is een ervaringsdeskundige?</b>\n"
+        "Een ervaringsdeskundige heeft zelf een moeilijke tijd meegemaakt, zoals schulden, "
+        "ziekte of eenzaamheid. Die ervaring gebruikt hij of zij om jou te helpen. Je praat met "
+        "iemand die weet hoe het voelt. Zonder oordeel."
+    ),
+    "about_us": N_(
+        "<b>Wie zijn wij?</b>\n"
+        "Wij zijn ervaringsdeskundigen in 14 gemeenten in Noord- en Midden-Limburg. Op vaste "
+        "tijden zijn we in de buurt, in een buurthuis of bibliotheek. Je kunt zonder afspraak "
+        "binnenlopen. Deze bot vertelt je waar en wanneer. Hij bewaart niets over jou."
+    ),
+}
+HELP_LINE = N_(
+    "Fijn dat je het vraagt. Je hoeft het niet alleen op te lossen. Bij de inloop praat je met "
+    "iemand die zelf ook een moeilijke tijd kende. Zonder afspraak, gratis, en je hoeft je naam "
+    "niet te geven."
+)
+REGION_SOON = 4  # sessions shown to someone who asks for help without naming a place
+
+
+def _lead(t: Translator, query: WalkinQuery) -> list[str]:
+    """What goes above the times: a warm line for help, the explanation asked for."""
+    if query.topic == "help":
+        return [t._(HELP_LINE), ""]
+    if query.topic in ABOUT:
+        return [t._(ABOUT[query.topic]), ""]
+    return []
+
+
+def outside_text(t: Translator, query: WalkinQuery) -> str:
+    _ = t._
+    ref = query.outside
+    assert ref is not None
+    if ref.municipality != ref.name and ref.area not in ("België", "Duitsland"):
+        where = _("{place} (gemeente {municipality})").format(
+            place=esc(ref.name), municipality=esc(ref.municipality)
+        )
+    else:
+        where = esc(ref.name)
+    return "\n".join(
+        [
+            "<b>" + _("{place} ligt buiten ons gebied.").format(place=where) + "</b>",
+            _(
+                "Wij zijn er voor 14 gemeenten in Noord- en Midden-Limburg. "
+                "Vraag bij je eigen gemeente of je huisarts naar hulp dichtbij."
+            ),
+            "",
+            _("Woon je toch in een van deze gemeenten? Kies hem hieronder."),
+        ]
+    )
+
+
+async def _help_without_place(context: BotContext) -> str:
+    """A warm line, the soonest sessions anywhere in the region, and the municipality
+    question: someone asking for help gets times, never a form."""
+    t = context.t
+    _ = t._
     services = context.services
     now = services.now()
-    if query.municipality is None:
-        return pick_text(context.t), pick_buttons(await _municipality_list(context))
     async with context.unit() as s:
-        rules, exceptions = await repo.load_schedule(s, query.municipality, since=services.today())
-    ans = answer(rules, exceptions, query, now, limit=MAX_SHOWN)
-    return render_answer(context.t, ans, now), other_button(context.t)
+        rules, exceptions = await repo.load_schedule(s, None, since=services.today())
+    soon = next_sessions(rules, exceptions, now, days=14, limit=REGION_SOON)
+    out = [_(HELP_LINE), ""]
+    if soon:
+        today = local_today(now)
+        out.append("<b>" + _("De eerstvolgende tijden in de regio:") + "</b>")
+        items = [_Item(day_label(o.date, today), o) for o in soon]
+        out += place_blocks(t, items, now, region=True)[0]
+    out.append(pick_text(t))
+    return "\n".join(out)
+
+
+async def build_reply(context: BotContext, query: WalkinQuery) -> tuple[str, list[list[Button]]]:
+    """Text and buttons for a parsed message: the times, or what the resident asked about,
+    with the municipality choice where a place is missing."""
+    t = context.t
+    services = context.services
+    now = services.now()
+    if query.municipality is not None:
+        async with context.unit() as s:
+            rules, exceptions = await repo.load_schedule(
+                s, query.municipality, since=services.today()
+            )
+        ans = answer(rules, exceptions, query, now, limit=MAX_SHOWN)
+        return render_answer(t, ans, now, _lead(t, query)), other_button(t)
+    if query.topic == "stop":
+        return t._(
+            "Goed, ik stop. Er is niets van je bewaard. Je kunt altijd opnieuw iets vragen, "
+            "bijvoorbeeld <i>inloop Venlo</i>."
+        ), []
+    if query.topic == "thanks":
+        return t._(
+            "Graag gedaan! Je bent altijd welkom, zonder afspraak. Je hoeft je naam niet te geven."
+        ), []
+    munis = pick_buttons(await _municipality_list(context))
+    if query.outside is not None:
+        return outside_text(t, query), munis
+    if query.topic == "help":
+        return await _help_without_place(context), munis
+    return "\n".join([*_lead(t, query), pick_text(t)]), munis
 
 
 async def _home_municipality(context: BotContext) -> str | None:
@@ -290,6 +451,19 @@ async def cmd_inloop(update: Update, context: BotContext) -> None:
     await reply(update, context, text, buttons=buttons)
 
 
+async def answer_start_payload(update: Update, context: BotContext, payload: str) -> bool:
+    """`/start venlo` from a poster's QR code: that municipality's (or village's) times.
+    False when the payload names no place. Nothing about the resident is stored."""
+    text = re.sub(r"[-_]+", " ", payload)[:64]
+    query = parse_walkin_query(text, context.services.now())
+    if query.municipality is None and query.outside is None:
+        return False
+    query = dataclasses.replace(query, topic=None)
+    text, buttons = await build_reply(context, query)
+    await reply(update, context, text, buttons=buttons)
+    return True
+
+
 def is_question_for(role: str, query: WalkinQuery) -> bool:
     """Residents: anything that looks like a walk-in question. Staff type other things too, so
     a bare place or day is not enough for them."""
@@ -311,6 +485,27 @@ async def on_text(update: Update, context: BotContext) -> bool:
     return True
 
 
+def _plain(text: str) -> str:
+    """What Telegram shows of our HTML: the text without tags and entities."""
+    return html.unescape(TAG.sub("", text))
+
+
+async def show(
+    update: Update, context: BotContext, text: str, buttons: Sequence[Sequence[Button]]
+) -> None:
+    """Edit the message the button sits on, unless it already shows exactly this (a double
+    tap): Telegram refuses an edit that changes nothing, so none is sent."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if (
+        isinstance(message, Message)
+        and message.text == _plain(text)
+        and message.reply_markup == (keyboard(buttons) if buttons else None)
+    ):
+        return
+    await edit_or_send(update, context, text, buttons=buttons)
+
+
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
@@ -318,9 +513,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     t = context.t
     if code == PICK:
         await answer_query(context, query)
-        await edit_or_send(
-            update, context, pick_text(t), buttons=pick_buttons(await _municipality_list(context))
-        )
+        await show(update, context, pick_text(t), pick_buttons(await _municipality_list(context)))
         return
     async with context.unit() as s:
         muni = await repo.municipality_by_code(s, code)
@@ -328,16 +521,14 @@ async def on_button(update: Update, context: BotContext) -> None:
         await answer_query(
             context, query, t._("Die gemeente ken ik niet. Kies er een uit de lijst.")
         )
-        await edit_or_send(
-            update, context, pick_text(t), buttons=pick_buttons(await _municipality_list(context))
-        )
+        await show(update, context, pick_text(t), pick_buttons(await _municipality_list(context)))
         return
     await answer_query(context, query)
     walkin_query = dataclasses.replace(
         parse_walkin_query("", context.services.now()), municipality=muni.name
     )
     text, buttons = await build_reply(context, walkin_query)
-    await edit_or_send(update, context, text, buttons=buttons)
+    await show(update, context, text, buttons)
 
 
 def register(application: Application, router: TextRouter) -> None:
