@@ -220,7 +220,7 @@ EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 def _load_extensions() -> None:
     import importlib
 
-    for name in ("bot.cli_digest", "bot.cli_inloop", "bot.cli_report"):
+    for name in ("bot.cli_digest", "bot.cli_inloop", "bot.cli_report", "bot.cli_poster"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

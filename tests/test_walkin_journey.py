@@ -580,6 +580,11 @@ async def test_a_resident_leaves_nothing_behind(bot, caplog):
     rita.assert_callbacks_answered()
 
     secrets = [str(rita.id), "Geheimnaam", "zorgvlietstraat", "groetjes"]
+    await assert_nothing_kept(bot, caplog, secrets, said)
+
+
+async def assert_nothing_kept(bot, caplog, secrets: list[str], said: list[str]) -> None:
+    """No table row holds any of `secrets`; no log line holds them or what was `said`."""
     async with bot.services.engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
             for row in (await conn.execute(sa_select(table))).all():

@@ -14,6 +14,7 @@ from telegram.ext import (
 from bot.commands import COORDINATOR, EXPERT, RESIDENT, menu_for
 from bot.context import BotContext
 from bot.domain.invites import deep_link, looks_like_code
+from bot.handlers import walkin
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.gate import role_of
 from bot.i18n import N_, pick_language, translator
@@ -112,6 +113,8 @@ async def cmd_start(update: Update, context: BotContext) -> None:
     if context.args and context.app_user is None and looks_like_code(context.args[0]):
         await _redeem(update, context, context.args[0])
         return
+    if context.args and await walkin.answer_start_payload(update, context, context.args[0]):
+        return  # a poster's QR code: that municipality's walk-in times
     role = role_of(context)
     if role == RESIDENT:
         await reply(update, context, resident_welcome(context))

@@ -429,6 +429,11 @@ async def build_reply(context: BotContext, query: WalkinQuery) -> tuple[str, lis
     return "\n".join([*_lead(t, query), pick_text(t)]), munis
 
 
+async def _answer(update: Update, context: BotContext, query: WalkinQuery) -> None:
+    text, buttons = await build_reply(context, query)
+    await reply(update, context, text, buttons=buttons or None)
+
+
 async def _home_municipality(context: BotContext) -> str | None:
     user = context.app_user
     if user is None or role_of(context) != EXPERT or user.home_municipality_id is None:
@@ -447,8 +452,7 @@ async def cmd_inloop(update: Update, context: BotContext) -> None:
         home = await _home_municipality(context)
         if home is not None:
             query = dataclasses.replace(query, municipality=home)
-    text, buttons = await build_reply(context, query)
-    await reply(update, context, text, buttons=buttons)
+    await _answer(update, context, query)
 
 
 async def answer_start_payload(update: Update, context: BotContext, payload: str) -> bool:
@@ -459,8 +463,7 @@ async def answer_start_payload(update: Update, context: BotContext, payload: str
     if query.municipality is None and query.outside is None:
         return False
     query = dataclasses.replace(query, topic=None)
-    text, buttons = await build_reply(context, query)
-    await reply(update, context, text, buttons=buttons)
+    await _answer(update, context, query)
     return True
 
 
@@ -480,8 +483,7 @@ async def on_text(update: Update, context: BotContext) -> bool:
     query = parse_walkin_query(msg.text, context.services.now())
     if not is_question_for(role_of(context), query):
         return False
-    text, buttons = await build_reply(context, query)
-    await reply(update, context, text, buttons=buttons)
+    await _answer(update, context, query)
     return True
 
 
