@@ -7,7 +7,7 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import Forbidden, TelegramError
 
-from bot.commands import RESIDENT, menu_for
+from bot.commands import RESIDENT, CommandSpec, menu_for
 from bot.context import BotContext
 from bot.i18n import LANGUAGES, N_, translator
 
@@ -32,12 +32,17 @@ SHORT_DESCRIPTION = N_(
 )
 
 
-def commands_for(role: str, language: str) -> list[BotCommand]:
-    t = translator(language)
+def menu_specs(role: str) -> list[CommandSpec]:
+    """The commands of a role's menu (and /help): only what that role can use."""
     specs = menu_for(role)
     if role == RESIDENT:
         specs = [c for c in specs if c.name not in NOT_FOR_RESIDENTS]
-    return [BotCommand(c.name, t._(c.description)) for c in specs]
+    return specs
+
+
+def commands_for(role: str, language: str) -> list[BotCommand]:
+    t = translator(language)
+    return [BotCommand(c.name, t._(c.description)) for c in menu_specs(role)]
 
 
 async def set_default_menus(bot: Bot) -> None:

@@ -341,6 +341,8 @@ async def test_description_short_description_and_resident_menu(bot):
     for lang in ("nl", "en"):
         menu = bot.tg.effective_commands(bot.resident("Sam", language_code=lang).chat_id, lang)
         assert [name for name, _d in menu] == ["start", "help", "inloop"]
+    resident_help = (await bot.resident().says("/help")).only.text
+    assert "/inloop" in resident_help and "/annuleer" not in resident_help
 
 
 async def test_the_fake_bot_api_refuses_texts_telegram_refuses(bot):
