@@ -38,11 +38,12 @@ from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.domain.walkin import TZ
 from bot.domain.walkin_query import answer, parse_walkin_query
-from bot.handlers.walkin import MAX_SHOWN, render_answer
+from bot.handlers.walkin import MAX_SHOWN
 from bot.i18n import translator
 from bot.storage import walkin as repo
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
+from bot.walkin_text import render_answer
 from fakebot import DEFAULT_TOKEN, FakeTelegram, application_builder
 
 TARGET_MS = 50.0

@@ -226,6 +226,7 @@ def _load_extensions() -> None:
         "bot.cli_report",
         "bot.cli_team",
         "bot.cli_privacy",
+        "bot.cli_poster",
     ):
         try:
             module = importlib.import_module(name)

@@ -1,13 +1,43 @@
-"""CSV error codes (`bot.domain.walkin_csv`) as sentences, shared by /inloopbeheer and
+"""Walk-in texts: the answer to a resident (the sessions grouped per place, each address a
+map search link, cancelled dates struck through with the next date; what an inloop, a
+spreekuur, an ervaringsdeskundige and the pool are; a place outside the region), and the CSV
+error codes (`bot.domain.walkin_csv`) as sentences, shared by /inloopbeheer and
 `python -m bot inloop import` (which prints them in Dutch and English)."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import quote
+
+from bot.domain.digest import utf16_len
+from bot.domain.holidays_nl import holiday_name
+from bot.domain.walkin import DayLabel, Occurrence, day_label, local_today
 from bot.domain.walkin_csv import CsvError
+from bot.domain.walkin_query import CancelledSession, DayGroup, WalkinAnswer, WalkinQuery
 from bot.i18n import N_, Translator
 from bot.text import esc
 
-__all__ = ["CSV_ERRORS", "UNKNOWN_CSV_ERROR", "csv_error_line"]
+__all__ = [
+    "CSV_ERRORS",
+    "UNKNOWN_CSV_ERROR",
+    "Item",
+    "csv_error_line",
+    "lead_lines",
+    "map_link",
+    "outside_text",
+    "pick_text",
+    "place_blocks",
+    "render_answer",
+    "welcome",
+]
+
+# Raw HTML in UTF-16 units (what Telegram counts, plus tags and entities) for the list of
+# sessions; the lines after it (more times, welcome) stay far below the rest of 4096.
+MAX_CHARS = 3500
+MAP_SEARCH = "https://www.openstreetmap.org/search?query="
 
 CSV_ERRORS: dict[str, str] = {
     "missing_column": N_("de kolom {value} ontbreekt in de eerste regel"),
@@ -48,3 +78,316 @@ def csv_error_line(t: Translator, error: CsvError, *, html: bool = True) -> str:
     template = t._(CSV_ERRORS.get(error.code, UNKNOWN_CSV_ERROR))
     message = template.format(value=quote(error.value), column=quote(error.column or ""))
     return t._("Regel {line}: {message}").format(line=error.line, message=message)
+
+
+# --------------------------------------------------------------------------- answers
+
+KIND_WORD = {
+    "inloop": N_("inloop"),
+    "spreekuur": N_("spreekuur"),
+    None: N_("inloop of spreekuur"),
+}
+PART_WORD = {
+    "ochtend": N_("in de ochtend"),
+    "middag": N_("in de middag"),
+    "avond": N_("in de avond"),
+}
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _when(t: Translator, ans: WalkinAnswer) -> str:
+    """The period the resident asked about, as the start of a sentence."""
+    _ = t._
+    day = ans.day
+    if day is None:
+        when = _("De komende twee weken")
+    elif day.key == "today":
+        when = _("Vandaag")
+    elif day.key == "tomorrow":
+        when = _("Morgen")
+    elif day.key == "day_after_tomorrow":
+        when = _("Overmorgen")
+    elif day.key == "weekend":
+        when = _("Dit weekend")
+    elif day.key == "this_week":
+        when = _("Deze week")
+    elif day.key == "next_week":
+        when = _("Volgende week")
+    elif day.single is not None:
+        when = _("Op {date}").format(date=t.fmt_date(day.first))
+    else:
+        when = _("Van {first} tot en met {last}").format(
+            first=t.fmt_date(day.first), last=t.fmt_date(day.last)
+        )
+    if ans.part_of_day:
+        when = f"{when} {_(PART_WORD[ans.part_of_day])}"
+    return when
+
+
+def _title(t: Translator, ans: WalkinAnswer) -> str:
+    _ = t._
+    # What is shown decides the title; with nothing shown, what was asked (default inloop).
+    kinds = {o.kind for o in ans.occurrences} or {ans.kind or "inloop"}
+    if kinds == {"spreekuur"}:
+        title = _("Spreekuur in {place}")
+    elif kinds == {"inloop"}:
+        title = _("Inloop in {place}")
+    else:
+        title = _("Inloop en spreekuur in {place}")
+    return "<b>" + title.format(place=esc(ans.municipality)) + "</b>"
+
+
+def day_header(t: Translator, d_label: str, d: date) -> str:
+    _ = t._
+    date_text = t.fmt_date(d)
+    if d_label == "today":
+        return _("Vandaag, {date}").format(date=date_text)
+    if d_label == "tomorrow":
+        return _("Morgen, {date}").format(date=date_text)
+    return _cap(date_text)
+
+
+def map_link(address: str) -> str:
+    """The address as a link to a plain map search (no API key, no geocoding service)."""
+    url = MAP_SEARCH + quote(address, safe="")
+    return f'<a href="{html.escape(url)}">{esc(address)}</a>'
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line under a place: a session that takes place, or one that is cancelled."""
+
+    label: DayLabel
+    occurrence: Occurrence
+    cancelled: CancelledSession | None = None
+
+
+def _items(groups: Sequence[DayGroup]) -> list[Item]:
+    out: list[Item] = []
+    for g in groups:
+        out += [Item(g.label, o) for o in g.occurrences]
+        out += [Item(g.label, c.occurrence, c) for c in g.cancelled]
+    return sorted(out, key=lambda i: i.occurrence.start_utc)
+
+
+def _item_lines(t: Translator, item: Item, now: datetime, place_note: str | None) -> list[str]:
+    _ = t._
+    o = item.occurrence
+    day = esc(day_header(t, item.label, o.date))
+    when = f"{day} · {t.fmt_time(o.start_local)} – {t.fmt_time(o.end_local)}"
+    if item.cancelled is not None:
+        lines = [f"<s>{when}</s>", "❌ " + _("Gaat niet door.")]
+        nxt = item.cancelled.next
+        if nxt is not None:
+            lines[-1] += " " + _("De volgende keer is op {date}.").format(date=t.fmt_date(nxt.date))
+        return lines
+    lines = [when]
+    if o.start_utc <= now < o.end_utc:
+        lines.append("🟢 " + _("Nu open, tot {time}").format(time=t.fmt_time(o.end_local)))
+    if o.holiday:
+        lines.append(_("Ook open op {holiday}.").format(holiday=esc(o.holiday)))
+    if o.note and o.note != place_note:
+        lines.append(f"<i>{esc(o.note)}</i>")
+    return lines
+
+
+def _place_header(t: Translator, o: Occurrence, *, mixed: bool, region: bool) -> list[str]:
+    name = esc(o.place)
+    if region:
+        name = f"{esc(o.municipality)} · {name}"
+    if mixed and o.kind == "spreekuur":
+        name = t._("Spreekuur") + " · " + name
+    lines = [f"<b>{name}</b>"]
+    if o.address:
+        lines.append("📍 " + map_link(o.address))
+    if o.note:
+        lines.append(f"<i>{esc(o.note)}</i>")
+    return lines
+
+
+def place_blocks(
+    t: Translator,
+    items: Sequence[Item],
+    now: datetime,
+    *,
+    budget: int | None = None,
+    region: bool = False,
+) -> tuple[list[str], bool]:
+    """The sessions grouped per place (in order of each place's first session), its dates
+    under it. Entry by entry within `budget` UTF-16 units (the first entry always fits);
+    returns the lines and whether entries were left out."""
+    mixed = len({i.occurrence.kind for i in items}) > 1
+    places: dict[tuple[str, str, str, str], list[Item]] = {}
+    for item in items:
+        o = item.occurrence
+        places.setdefault((o.municipality, o.place, o.address, o.kind), []).append(item)
+    out: list[str] = []
+    size = 0
+    for entries in places.values():
+        first = entries[0].occurrence
+        block = _place_header(t, first, mixed=mixed, region=region)
+        for item in entries:
+            candidate = [*block, *_item_lines(t, item, now, first.note)]
+            added = utf16_len("\n".join(candidate)) + 1
+            if budget is not None and out and size + added > budget:
+                return out, True
+            out += candidate
+            size += added
+            block = []
+        out.append("")
+        size += 1
+    return out, False
+
+
+def render_answer(t: Translator, ans: WalkinAnswer, now: datetime, lead: Sequence[str] = ()) -> str:
+    """The reply to a resident's question (HTML). `ans.municipality` must be set; `lead`
+    goes above the title (a warm line, or what an inloop is)."""
+    _ = t._
+    place = esc(ans.municipality)
+    out = [*lead, _title(t, ans)]
+    if ans.village and ans.village != ans.municipality:
+        out.append(
+            _("{village} hoort bij de gemeente {municipality}.").format(
+                village=esc(ans.village), municipality=place
+            )
+        )
+    out.append("")
+
+    if ans.nothing_found:
+        what = _(KIND_WORD[ans.kind])
+        if ans.now_requested:
+            out.append(_("Op dit moment is er niets open in {place}.").format(place=place))
+        else:
+            out.append(
+                _("{when} is er geen {what} in {place}.").format(
+                    when=_when(t, ans), what=what, place=place
+                )
+            )
+        single = ans.day.single if ans.day else None
+        holiday = holiday_name(single) if single else None
+        if holiday:
+            out.append(
+                _("Het is dan {holiday}. Op feestdagen is het meestal dicht.").format(
+                    holiday=esc(holiday)
+                )
+            )
+        if ans.cancelled:
+            out += ["", *place_blocks(t, _items(ans.groups), now)[0]]
+        nxt = ans.next_occurrence
+        if nxt is not None:
+            today = local_today(now)
+            if nxt.date == today:
+                intro = _("De eerstvolgende is vandaag, {date}:")
+            elif nxt.date == today + timedelta(days=1):
+                intro = _("De eerstvolgende is morgen, {date}:")
+            else:
+                intro = _("De eerstvolgende is op {date}:")
+            if not ans.cancelled:
+                out.append("")
+            out.append(intro.format(date=t.fmt_date(nxt.date)))
+            out += place_blocks(t, [Item(day_label(nxt.date, today), nxt)], now)[0]
+        else:
+            out.append(_("De komende drie maanden staat er niets gepland. Kijk later nog eens."))
+            out.append("")
+        out.append(welcome(t))
+        return "\n".join(out)
+
+    if ans.now_requested and not ans.open_now:
+        out.append(_("Op dit moment is er niets open. Later vandaag wel:"))
+        out.append("")
+    budget = MAX_CHARS - utf16_len("\n".join(out))  # raw HTML: never less than Telegram counts
+    blocks, full = place_blocks(t, _items(ans.groups), now, budget=budget)
+    out += blocks
+    if ans.truncated or full:
+        example = f"inloop {ans.village or ans.municipality} vrijdag"
+        out.append(
+            _("Er zijn nog meer tijden. Vraag naar één dag, bijvoorbeeld: {example}").format(
+                example=f"<i>{esc(example)}</i>"
+            )
+        )
+        out.append("")
+    out.append(welcome(t))
+    return "\n".join(out)
+
+
+def welcome(t: Translator) -> str:
+    return t._("Je bent welkom zonder afspraak. Je hoeft je naam niet te geven.")
+
+
+def pick_text(t: Translator) -> str:
+    return t._(
+        "Over welke plaats gaat het? Kies je gemeente.\n"
+        "Woon je in een dorp? Kies dan de gemeente waar je dorp bij hoort. "
+        "Blerick hoort bijvoorbeeld bij Venlo."
+    )
+
+
+ABOUT = {
+    "about_inloop": N_(
+        "<b>Wat is een inloop?</b>\n"
+        "Bij een inloop kun je zonder afspraak binnenlopen. Er is koffie en tijd voor je verhaal. "
+        "Een ervaringsdeskundige luistert en denkt met je mee, bijvoorbeeld over geld, werk, "
+        "eenzaamheid of zorg. Het is gratis. Je hoeft je naam niet te geven."
+    ),
+    "about_spreekuur": N_(
+        "<b>Wat is een spreekuur?</b>\n"
+        "Een spreekuur is een vaste tijd waarop een ervaringsdeskundige voor je klaarzit, "
+        "bijvoorbeeld in een bibliotheek of gemeentehuis. Ook daar kun je zonder afspraak "
+        "langskomen. Het is gratis. Je hoeft je naam niet te geven."
+    ),
+    "about_expert": N_(
+        "<b>Wat is een ervaringsdeskundige?</b>\n"
+        "Een ervaringsdeskundige heeft zelf een moeilijke tijd meegemaakt, zoals schulden, "
+        "ziekte of eenzaamheid. Die ervaring gebruikt hij of zij om jou te helpen. Je praat met "
+        "iemand die weet hoe het voelt. Zonder oordeel."
+    ),
+    "about_us": N_(
+        "<b>Wie zijn wij?</b>\n"
+        "Wij zijn ervaringsdeskundigen in 14 gemeenten in Noord- en Midden-Limburg. Op vaste "
+        "tijden zijn we in de buurt, in een buurthuis of bibliotheek. Je kunt zonder afspraak "
+        "binnenlopen. Deze bot vertelt je waar en wanneer. Hij bewaart niets over jou."
+    ),
+}
+HELP_LINE = N_(
+    "Fijn dat je het vraagt. Je hoeft het niet alleen op te lossen. Bij de inloop praat je met "
+    "iemand die zelf ook een moeilijke tijd kende. Zonder afspraak, gratis, en je hoeft je naam "
+    "niet te geven."
+)
+
+
+def lead_lines(t: Translator, query: WalkinQuery) -> list[str]:
+    """What goes above the times: a warm line for help, the explanation asked for."""
+    if query.topic == "help":
+        return [t._(HELP_LINE), ""]
+    if query.topic in ABOUT:
+        return [t._(ABOUT[query.topic]), ""]
+    return []
+
+
+def outside_text(t: Translator, query: WalkinQuery) -> str:
+    _ = t._
+    ref = query.outside
+    assert ref is not None
+    if ref.municipality != ref.name and ref.area not in ("België", "Duitsland"):
+        where = _("{place} (gemeente {municipality})").format(
+            place=esc(ref.name), municipality=esc(ref.municipality)
+        )
+    else:
+        where = esc(ref.name)
+    return "\n".join(
+        [
+            "<b>" + _("{place} ligt buiten ons gebied.").format(place=where) + "</b>",
+            _(
+                "Wij zijn er voor 14 gemeenten in Noord- en Midden-Limburg. "
+                "Vraag bij je eigen gemeente of je huisarts naar hulp dichtbij."
+            ),
+            "",
+            _("Woon je toch in een van deze gemeenten? Kies hem hieronder."),
+        ]
+    )

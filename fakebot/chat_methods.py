@@ -8,6 +8,9 @@ from fakebot.records import BotMessage, Chat, UploadedFile, UserMessage
 from fakebot.state import JSON, MethodHandler, RecordedState
 from fakebot.validation import bad_request, validate_commands, validate_language_code
 
+# setMyName / setMyDescription / setMyShortDescription: what Telegram accepts at most.
+BOT_TEXT_LIMITS = {"name": 64, "description": 512, "short_description": 120}
+
 
 class ChatMethods(RecordedState):
     """Command menus, menu buttons, chat info, pins and bot texts."""
@@ -179,9 +182,13 @@ class ChatMethods(RecordedState):
         return True
 
     def _bot_text_setter(self, field_name: str) -> MethodHandler:
+        limit = BOT_TEXT_LIMITS[field_name]
+
         def handler(params: JSON, files: dict[str, UploadedFile]) -> bool:
             language = validate_language_code(params.get("language_code"))
             value = params.get(field_name) or ""
+            if len(str(value)) > limit:  # Telegram counts characters here
+                raise bad_request(f"{field_name.replace('_', ' ')} is too long")
             if value:
                 self.bot_texts[(field_name, language)] = str(value)
             else:

@@ -134,8 +134,6 @@ def test_kind(text: str, kind: str | None) -> None:
     [
         "hallo",
         "Goedemorgen!",
-        "ik heb schulden",
-        "bedankt, tot morgen!",
         "ok",
         "",
         "   ",
@@ -231,19 +229,33 @@ def test_answer_upcoming_grouped() -> None:
     a = ask("inloop blerick")
     assert not a.needs_place and a.municipality == "Venlo" and a.village == "Blerick"
     summary = [(g.date, g.label, [o.session_id for o in g.occurrences]) for g in a.groups]
-    # "inloop" prefers inloop sessions: the Friday spreekuur is left out.
-    assert summary == [(WED, "today", [1, 2]), (WED2, "next_week", [1, 2])]
+    # "inloop" finds every kind: the Friday spreekuur too.
+    assert summary == [
+        (WED, "today", [1, 2]),
+        (FRI, "this_week", [3]),
+        (WED2, "next_week", [1, 2]),
+        (date(2026, 3, 13), "next_week", [3]),
+    ]
     assert [o.session_id for o in a.open_now] == [1]
 
 
-def test_answer_kind_preference() -> None:
-    only_inloop = ask("inloop blerick")
-    assert {o.kind for o in only_inloop.occurrences} == {"inloop"}
-    assert not only_inloop.kind_fallback
-    spreekuur = ask("spreekuur venlo")
-    assert [o.session_id for o in spreekuur.occurrences] == [3, 3]
-    weert = ask("spreekuur weert")  # Weert has no spreekuur: show the inloop anyway
-    assert weert.kind_fallback and [o.session_id for o in weert.occurrences] == [5, 5]
+@pytest.mark.parametrize(
+    "text", ["inloop venlo", "spreekuur venlo", "binnenlopen venlo", "langskomen in venlo"]
+)
+def test_every_word_finds_every_kind(text: str) -> None:
+    a = ask(text)
+    assert [o.session_id for o in a.occurrences] == [1, 2, 3, 1, 2, 3]
+    assert {o.kind for o in a.occurrences} == {"inloop", "spreekuur"}
+
+
+def test_a_cancelled_date_is_kept_with_the_next_date() -> None:
+    cancel = ScheduleException(WED2, "cancelled", session_id=1)
+    a = answer(RULES, [cancel], parse_walkin_query("inloop venlo", NOW), NOW)
+    assert [o.session_id for o in a.occurrences] == [1, 2, 3, 2, 3]
+    (dropped,) = a.cancelled
+    assert dropped.occurrence.session_id == 1 and dropped.occurrence.date == WED2
+    assert dropped.next is not None and dropped.next.date == WED2 + timedelta(days=7)
+    assert [g.date for g in a.groups if g.cancelled] == [WED2]
 
 
 def test_answer_no_kind_shows_all() -> None:

@@ -62,3 +62,23 @@ def vocabulary() -> dict[str, tuple[VocabEntry, ...]]:
         )
         for kind in VOCAB_KINDS
     }
+
+
+@dataclass(frozen=True)
+class OutsidePlaceRef:
+    """A place outside the pool's 14 municipalities: Limburg's other municipalities and
+    places, the neighbouring ones in Brabant, Gelderland, Belgium and Germany, and the big
+    Dutch cities (`buiten_regio.csv`)."""
+
+    name: str
+    municipality: str
+    area: str  # province, or country abroad
+
+
+@cache
+def outside_places() -> tuple[OutsidePlaceRef, ...]:
+    text = resources.files(__package__).joinpath("buiten_regio.csv").read_text("utf-8")
+    return tuple(
+        OutsidePlaceRef(r["plaats"].strip(), r["gemeente"].strip(), r["gebied"].strip())
+        for r in csv.DictReader(io.StringIO(text))
+    )

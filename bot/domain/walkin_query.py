@@ -19,9 +19,17 @@ Decisions:
   A now-question implies the day filter "today" so the answer also lists later sessions today.
 * Part of day is a hard filter (ochtend 06-12, middag 12-18, avond 18-24, by overlap).
   Compounds such as "inloopochtend" are names of sessions and only set the kind, not the part.
-* Kind is a preference: "spreekuur" shows only spreekuur sessions when the filtered result has
-  any; otherwise all kinds are shown and `kind_fallback` is set. The same holds for "inloop".
+* Kind is no filter: inloop, spreekuur, "binnenlopen" and "langskomen" all find every kind of
+  session (a resident does not know the difference, and "geen spreekuur ... dit is er wel" read
+  as a contradiction). The asked kind only names what is missing when nothing is found.
   "inloopspreekuur" (both words) sets no kind.
+* A cancelled date inside the asked period is kept in the answer as `CancelledSession`, with
+  the next date the same session takes place (a resident who knows "dinsdag De Kolk" must hear
+  that it does not go on, not just see it missing).
+* English works too: today/tomorrow/tonight, weekday names, morning/afternoon/evening, next
+  week, now, walk-in/drop-in, when/where/what time.
+* `topic` and `outside` come from `resident_talk`: what the message is about besides times,
+  and a place outside the 14 municipalities (only when no region place is named).
 """
 
 from __future__ import annotations
@@ -32,9 +40,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
+from bot.data import OutsidePlaceRef
 from bot.domain import weekdays
 from bot.domain.dates import MONTHS
 from bot.domain.places import PlaceMatch, find_places
+from bot.domain.resident_talk import Topic, find_outside_place, has_seq, topic_of
 from bot.domain.textmatch import Token, fuzzy_cost, tokenize
 from bot.domain.walkin import (
     DayLabel,
@@ -42,6 +52,7 @@ from bot.domain.walkin import (
     ScheduleException,
     SessionKind,
     SessionRule,
+    day_label,
     group_by_day,
     is_open_now,
     local_today,
@@ -51,6 +62,7 @@ from bot.domain.walkin import (
 
 __all__ = [
     "PART_WINDOWS",
+    "CancelledSession",
     "DayFilter",
     "DayGroup",
     "DayKey",
@@ -113,6 +125,16 @@ class WalkinQuery:
     # Why it looks like a walk-in question: subset of {"command", "kind", "visit", "open",
     # "question", "day", "now", "place"}; lets the handler be stricter than the bool if needed.
     signals: frozenset[str] = field(default_factory=frozenset)
+    topic: Topic | None = None
+    outside: OutsidePlaceRef | None = None  # a place outside the region, if no region place
+
+
+@dataclass(frozen=True)
+class CancelledSession:
+    """A session that does not take place on its usual date; `next` is its next date."""
+
+    occurrence: Occurrence
+    next: Occurrence | None
 
 
 @dataclass(frozen=True)
@@ -120,6 +142,7 @@ class DayGroup:
     date: date
     label: DayLabel  # "today" | "tomorrow" | "this_week" | "next_week" | "later"
     occurrences: tuple[Occurrence, ...]
+    cancelled: tuple[CancelledSession, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,18 +157,27 @@ class WalkinAnswer:
     day: DayFilter | None
     part_of_day: PartOfDay | None
     now_requested: bool
-    kind: SessionKind | None  # requested kind
-    kind_fallback: bool  # requested kind not available in the result: all kinds shown
+    kind: SessionKind | None  # requested kind (no filter: it names what is missing)
     truncated: bool = False  # more occurrences than `limit`
 
     @property
     def occurrences(self) -> tuple[Occurrence, ...]:
         return tuple(o for g in self.groups for o in g.occurrences)
 
+    @property
+    def cancelled(self) -> tuple[CancelledSession, ...]:
+        return tuple(c for g in self.groups for c in g.cancelled)
+
 
 # --------------------------------------------------------------------------- vocabulary
 
 _WEEKDAYS = weekdays.FULL
+_EN_WEEKDAYS = {
+    name: i
+    for i, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
 # Unambiguous abbreviations only: "ma" (mum) and "zo" (so/soon) are everyday words.
 _WEEKDAY_ABBR = {
     **{a: i for i, a in enumerate(weekdays.ABBREVIATIONS) if a not in ("ma", "zo")},
@@ -165,6 +197,9 @@ _PART_WORDS: dict[str, PartOfDay] = {
     "avond": "avond",
     "avonds": "avond",
     "savonds": "avond",
+    "morning": "ochtend",
+    "afternoon": "middag",
+    "evening": "avond",
 }
 _PART_SUFFIXES: dict[str, PartOfDay] = {
     "ochtend": "ochtend",
@@ -187,10 +222,13 @@ _DAY_WORDS: dict[str, tuple[int, PartOfDay | None]] = {
     "morgn": (1, None),
     "morge": (1, None),
     "overmorgen": (2, None),
+    "today": (0, None),
+    "tonight": (0, "avond"),
+    "tomorrow": (1, None),
 }
 _MONTHS = MONTHS  # one list of month names for every parser
-_NEXT_WORDS = frozenset({"volgende", "volgend", "komende", "komend", "aanstaande"})
-_THIS_WORDS = frozenset({"deze", "dit"})
+_NEXT_WORDS = frozenset({"volgende", "volgend", "komende", "komend", "aanstaande", "next"})
+_THIS_WORDS = frozenset({"deze", "dit", "this"})
 _VISIT_WORDS = frozenset(
     {
         "binnenlopen",
@@ -206,10 +244,14 @@ _VISIT_WORDS = frozenset(
         "aanschuiven",
         "inlopen",
         "inloophuis",
+        "visit",
     }
 )
-_QUESTION_WORDS = frozenset({"wanneer", "waar", "waneer", "wanner", "hoelaat"})
-_TIME_QUESTION = frozenset({"wanneer", "waneer", "wanner", "hoelaat", "tijden", "openingstijden"})
+_QUESTION_WORDS = frozenset({"wanneer", "waar", "waneer", "wanner", "hoelaat", "when", "where"})
+_TIME_QUESTION = frozenset(
+    {"wanneer", "waneer", "wanner", "hoelaat", "tijden", "openingstijden", "when", "times"}
+)
+_EN_KIND_SEQS = (("walk", "in"), ("drop", "in"))
 _OPEN_WORDS = frozenset({"open", "geopend", "openingstijden"})
 _COMMAND_RE = re.compile(r"^\s*/(?P<cmd>[A-Za-z_]+)(?:@\w+)?", re.ASCII)
 _WALKIN_COMMANDS = frozenset({"inloop", "spreekuur", "open", "wanneer"})
@@ -228,6 +270,8 @@ def _weekday_of(word: str) -> tuple[int, PartOfDay | None] | None:
     """'dinsdag', 'dinsdags', 'dinsdagmiddag', 'donderdg' -> (weekday, part)."""
     if word in _WEEKDAY_ABBR:
         return _WEEKDAY_ABBR[word], None
+    if word in _EN_WEEKDAYS:
+        return _EN_WEEKDAYS[word], None
     for name, wd in _WEEKDAYS.items():
         if word.startswith(name):
             rest = word[len(name) :]
@@ -304,9 +348,7 @@ def _all_explicit_dates(text: str, tokens: Sequence[Token], today: date) -> list
     return found
 
 
-def _has_seq(words: Sequence[str], *seq: str) -> bool:
-    n = len(seq)
-    return any(tuple(words[i : i + n]) == seq for i in range(len(words) - n + 1))
+_has_seq = has_seq
 
 
 @dataclass
@@ -318,7 +360,7 @@ class _DayScan:
 def _scan_days(text: str, tokens: Sequence[Token], today: date) -> _DayScan:
     words = [t.norm for t in tokens]
     scan = _DayScan()
-    next_week = _has_seq(words, "volgende", "week") or _has_seq(words, "komende", "week")
+    next_week = any(_has_seq(words, w, "week") for w in ("volgende", "komende", "next"))
     next_monday = _monday(today) + timedelta(days=7)
     weekday_seen = False
     for i, w in enumerate(words):
@@ -376,7 +418,9 @@ def _day_filter(scan: _DayScan) -> DayFilter | None:
 
 def _kind(words: Sequence[str]) -> SessionKind | None:
     spreekuur = any(w.startswith(("spreekuur", "spreekuren")) for w in words)
-    inloop = any(w.startswith("inloop") for w in words)
+    inloop = any(w.startswith("inloop") for w in words) or any(
+        _has_seq(words, *seq) for seq in _EN_KIND_SEQS
+    )
     if any("inloop" in w and "spreekuur" in w for w in words) or (spreekuur and inloop):
         return None
     if spreekuur:
@@ -423,11 +467,16 @@ def parse_walkin_query(text: str, now: datetime) -> WalkinQuery:
 
     explicit_now = (
         "nu" in wordset
+        or "now" in wordset
         or "momenteel" in wordset
         or _has_seq(words, "op", "dit", "moment")
         or _has_seq(words, "op", "het", "moment")
     )
-    asks_time = bool(wordset & _TIME_QUESTION) or _has_seq(words, "hoe", "laat")
+    asks_time = (
+        bool(wordset & _TIME_QUESTION)
+        or _has_seq(words, "hoe", "laat")
+        or _has_seq(words, "what", "time")
+    )
     other_day = day is not None and not (day.first == day.last == today)
     now_requested = (
         not other_day and not asks_time and (explicit_now or bool(wordset & {"open", "geopend"}))
@@ -437,10 +486,13 @@ def parse_walkin_query(text: str, now: datetime) -> WalkinQuery:
 
     if kind or any(w.startswith(("inloop", "spreekuur", "spreekuren")) for w in words):
         signals.add("kind")
+    if any(_has_seq(words, *seq) for seq in _EN_KIND_SEQS) or wordset & {"walkin", "dropin"}:
+        signals.add("kind")
     if (
         wordset & _VISIT_WORDS
         or _has_seq(words, "binnen", "lopen")
         or _has_seq(words, "langs", "komen")
+        or _has_seq(words, "come", "by")
     ):
         signals.add("visit")
     if wordset & _OPEN_WORDS:
@@ -453,6 +505,12 @@ def parse_walkin_query(text: str, now: datetime) -> WalkinQuery:
         signals.add("now")
     if place is not None:
         signals.add("place")
+    topic = topic_of(text)
+    if topic is not None:
+        signals.add("help" if topic == "help" else "topic")
+    outside = find_outside_place(text) if place is None else None
+    if outside is not None:
+        signals.add("outside")
 
     return WalkinQuery(
         municipality=place.municipality if place else None,
@@ -464,6 +522,8 @@ def parse_walkin_query(text: str, now: datetime) -> WalkinQuery:
         kind=kind,
         is_walkin_question=bool(signals),
         signals=frozenset(signals),
+        topic=topic,
+        outside=outside,
     )
 
 
@@ -474,12 +534,25 @@ def _in_part(o: Occurrence, part: PartOfDay | None) -> bool:
     return (hi is None or o.start_local.time() < hi) and o.end_local.time() > lo
 
 
-def _prefer_kind(occs: list[Occurrence], kind: SessionKind | None) -> tuple[list[Occurrence], bool]:
-    """Only `kind` if any is there; otherwise everything, flagged as fallback."""
-    if kind is None or not occs:
-        return occs, False
-    wanted = [o for o in occs if o.kind == kind]
-    return (wanted, False) if wanted else (occs, True)
+def _cancelled(
+    rules: Sequence[SessionRule],
+    exceptions: Sequence[ScheduleException],
+    first: date,
+    last: date,
+    municipality: str,
+    held: Sequence[Occurrence],
+) -> list[Occurrence]:
+    """Rule-based sessions in [first, last] that a cancellation took out: the schedule without
+    its cancellations, minus what takes place (holidays drop out of both alike)."""
+    if not any(e.kind == "cancelled" for e in exceptions):
+        return []
+    extras_only = [e for e in exceptions if e.kind == "extra"]
+    taking_place = {(o.session_id, o.date) for o in held if not o.is_extra}
+    return [
+        o
+        for o in occurrences(rules, extras_only, first, last, municipality=municipality)
+        if not o.is_extra and (o.session_id, o.date) not in taking_place
+    ]
 
 
 def answer(
@@ -492,19 +565,21 @@ def answer(
     horizon_days: int = 90,
     limit: int | None = None,
 ) -> WalkinAnswer:
-    """Sessions for the query's municipality, filtered by day / part of day / kind.
+    """Sessions for the query's municipality, filtered by day and part of day (every kind).
 
     Without a day filter: the next `days` days. A day filter is cut off after `horizon_days`
     days from its (not past) first day, so a long range never makes us compute more than that;
     the answer's `day` then ends at the cut. Sessions already over are left out, sessions
-    running now are kept (and listed in `open_now`). When nothing is left, `next_occurrence`
-    is the first upcoming session within `horizon_days` that matches part of day and kind
-    (kind only as a preference), else simply the first upcoming one.
+    running now are kept (and listed in `open_now`). Cancelled dates in the period are kept
+    apart, each with the session's next date. When nothing takes place, `next_occurrence` is
+    the first upcoming session within `horizon_days` in the asked part of the day, else simply
+    the first upcoming one.
     """
     rules, exceptions = list(rules), list(exceptions)
     if query.municipality is None:
         return _answer(query, needs_place=True)
 
+    muni = query.municipality
     today = local_today(now)
     now_utc = now.astimezone(UTC)
     if query.day is not None:
@@ -515,31 +590,47 @@ def answer(
             query = replace(query, day=DayFilter(query.day.first, cap, query.day.key))
     else:
         first, last = today, _add_days(today, days - 1)
-    upcoming = [
+    held = occurrences(rules, exceptions, first, last, municipality=query.municipality)
+    shown = [o for o in held if o.end_utc > now_utc and _in_part(o, query.part_of_day)]
+    dropped = [
         o
-        for o in occurrences(rules, exceptions, first, last, municipality=query.municipality)
+        for o in _cancelled(rules, exceptions, first, last, muni, held)
         if o.end_utc > now_utc and _in_part(o, query.part_of_day)
     ]
-    shown, fallback = _prefer_kind(upcoming, query.kind)
     truncated = limit is not None and len(shown) > limit
     if limit is not None:
         shown = shown[:limit]
 
-    next_occ: Occurrence | None = None
-    if not shown:
+    ahead: list[Occurrence] = []
+    if dropped or not shown:
         ahead = next_sessions(
             rules, exceptions, now, municipality=query.municipality, days=horizon_days
         )
-        matching, _ = _prefer_kind([o for o in ahead if _in_part(o, query.part_of_day)], query.kind)
+    cancelled: dict[date, list[CancelledSession]] = {}
+    for o in dropped:
+        nxt = next((a for a in ahead if a.session_id == o.session_id and a.date > o.date), None)
+        cancelled.setdefault(o.date, []).append(CancelledSession(o, nxt))
+    next_occ: Occurrence | None = None
+    if not shown:
+        matching = [o for o in ahead if _in_part(o, query.part_of_day)]
         next_occ = next(iter(matching or ahead), None)
 
+    by_day = {d: (lbl, occs) for d, lbl, occs in group_by_day(shown, today)}
+    groups = tuple(
+        DayGroup(
+            d,
+            by_day[d][0] if d in by_day else day_label(d, today),
+            tuple(by_day[d][1]) if d in by_day else (),
+            tuple(cancelled.get(d, ())),
+        )
+        for d in sorted(set(by_day) | set(cancelled))
+    )
     return _answer(
         query,
-        groups=tuple(DayGroup(d, lbl, tuple(occs)) for d, lbl, occs in group_by_day(shown, today)),
+        groups=groups,
         open_now=tuple(o for o in shown if is_open_now(o, now)),
         nothing_found=not shown,
         next_occurrence=next_occ,
-        kind_fallback=fallback,
         truncated=truncated,
     )
 
@@ -560,7 +651,6 @@ def _answer(
     open_now: tuple[Occurrence, ...] = (),
     nothing_found: bool = False,
     next_occurrence: Occurrence | None = None,
-    kind_fallback: bool = False,
     truncated: bool = False,
 ) -> WalkinAnswer:
     return WalkinAnswer(
@@ -575,6 +665,5 @@ def _answer(
         part_of_day=query.part_of_day,
         now_requested=query.now_requested,
         kind=query.kind,
-        kind_fallback=kind_fallback,
         truncated=truncated,
     )

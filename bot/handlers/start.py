@@ -13,15 +13,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import COORDINATOR, EXPERT, RESIDENT, menu_for
+from bot.commands import COORDINATOR, EXPERT, RESIDENT
 from bot.context import BotContext
 from bot.domain.invites import deep_link, looks_like_code
+from bot.handlers import walkin
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.fields import rows_of
 from bot.handlers.gate import role_of
 from bot.handlers.mijngegevens import privacy_notice
 from bot.i18n import N_, pick_language, translator
-from bot.menus import set_user_menu
+from bot.menus import menu_specs, set_user_menu
 from bot.router import TextRouter
 from bot.storage import drafts, users, worklog
 from bot.storage.models import Role, id_of
@@ -41,7 +42,7 @@ def resident_welcome(context: BotContext) -> str:
 def help_text(context: BotContext, role: str) -> str:
     _ = context.t._
     lines = [f"<b>{esc(_('Dit kun je hier doen:'))}</b>"]
-    lines += [f"/{c.name} – {esc(_(c.description))}" for c in menu_for(role)]
+    lines += [f"/{c.name} – {esc(_(c.description))}" for c in menu_specs(role)]
     if role == EXPERT:
         lines += [
             "",
@@ -119,6 +120,8 @@ async def cmd_start(update: Update, context: BotContext) -> None:
     if context.args and context.app_user is None and looks_like_code(context.args[0]):
         await _redeem(update, context, context.args[0])
         return
+    if context.args and await walkin.answer_start_payload(update, context, context.args[0]):
+        return  # a poster's QR code: that municipality's walk-in times
     role = role_of(context)
     if role == RESIDENT:
         await reply(update, context, resident_welcome(context))

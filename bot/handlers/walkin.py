@@ -1,241 +1,59 @@
-"""Residents ask when and where they can walk in: /inloop, plain-text questions, `i:` buttons.
+"""Residents ask when and where they can walk in: /inloop, plain-text questions, `i:` buttons,
+and `/start venlo` from a poster's QR code (`answer_start_payload`).
 
 Nothing about the person asking is stored or logged: no chat id, name or message text. The
-question is parsed (`walkin_query`), answered from the schedule (`walkin`) and forgotten.
-Callback data `i:<municipality code>` carries only the municipality.
+message is parsed (`walkin_query`), answered from the schedule (`walkin`) and forgotten; the
+texts are in `bot.walkin_text`. Besides times, a resident gets: a "buiten ons gebied" answer
+for a place outside the region, what an inloop / ervaringsdeskundige / the pool is, a warm line
+and the soonest times for a help-seeking sentence (never a form), and a short answer to "stop"
+and "bedankt". Callback data `i:<municipality code>` carries only the municipality; a second
+tap that would show the same message sends no edit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.commands import EXPERT, RESIDENT
 from bot.context import BotContext
-from bot.domain.digest import utf16_len
-from bot.domain.holidays_nl import holiday_name
-from bot.domain.walkin import Occurrence, local_today
-from bot.domain.walkin_query import WalkinAnswer, WalkinQuery, answer, parse_walkin_query
-from bot.handlers.common import Button, edit_or_send, esc, reply
+from bot.domain.walkin import day_label, local_today, next_sessions
+from bot.domain.walkin_query import (
+    WalkinQuery,
+    answer,
+    parse_walkin_query,
+)
+from bot.handlers.common import Button, edit_or_send, keyboard, reply
 from bot.handlers.common import answer as answer_query
 from bot.handlers.gate import role_of
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from bot.router import TextRouter
 from bot.storage import walkin as repo
+from bot.walkin_text import (
+    HELP_LINE,
+    Item,
+    lead_lines,
+    outside_text,
+    pick_text,
+    place_blocks,
+    render_answer,
+)
 
 PREFIX = "i"
 PICK = "kies"  # `i:kies`: show the municipality buttons again
 MAX_SHOWN = 15  # occurrences in one answer; more would not fit a phone screen
-# Raw HTML in UTF-16 units (what Telegram counts, plus tags and entities) for the list of
-# sessions; the lines after it (more times, welcome) stay far below the rest of 4096.
-MAX_CHARS = 3500
+TAG = re.compile(r"<[^>]+>")
 # Signals strong enough for staff: "Venlo" or "morgen" alone from an expert is not a question.
 STAFF_SIGNALS = frozenset({"command", "kind", "visit", "open", "question"})
 
-KIND_WORD = {
-    "inloop": N_("inloop"),
-    "spreekuur": N_("spreekuur"),
-    None: N_("inloop of spreekuur"),
-}
-PART_WORD = {
-    "ochtend": N_("in de ochtend"),
-    "middag": N_("in de middag"),
-    "avond": N_("in de avond"),
-}
+# --------------------------------------------------------------------------- answering
 
-
-# --------------------------------------------------------------------------- rendering
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _when(t: Translator, ans: WalkinAnswer) -> str:
-    """The period the resident asked about, as the start of a sentence."""
-    _ = t._
-    day = ans.day
-    if day is None:
-        when = _("De komende twee weken")
-    elif day.key == "today":
-        when = _("Vandaag")
-    elif day.key == "tomorrow":
-        when = _("Morgen")
-    elif day.key == "day_after_tomorrow":
-        when = _("Overmorgen")
-    elif day.key == "weekend":
-        when = _("Dit weekend")
-    elif day.key == "this_week":
-        when = _("Deze week")
-    elif day.key == "next_week":
-        when = _("Volgende week")
-    elif day.single is not None:
-        when = _("Op {date}").format(date=t.fmt_date(day.first))
-    else:
-        when = _("Van {first} tot en met {last}").format(
-            first=t.fmt_date(day.first), last=t.fmt_date(day.last)
-        )
-    if ans.part_of_day:
-        when = f"{when} {_(PART_WORD[ans.part_of_day])}"
-    return when
-
-
-def _title(t: Translator, ans: WalkinAnswer) -> str:
-    _ = t._
-    # What is shown decides the title; with nothing shown, what was asked (default inloop).
-    kinds = {o.kind for o in ans.occurrences} or {ans.kind or "inloop"}
-    if kinds == {"spreekuur"}:
-        title = _("Spreekuur in {place}")
-    elif kinds == {"inloop"}:
-        title = _("Inloop in {place}")
-    else:
-        title = _("Inloop en spreekuur in {place}")
-    return "<b>" + title.format(place=esc(ans.municipality)) + "</b>"
-
-
-def _entry(t: Translator, o: Occurrence, now: datetime, *, mixed: bool) -> list[str]:
-    """One session: times, place, address, open now, holiday, note."""
-    _ = t._
-    place = esc(o.place)
-    if mixed and o.kind == "spreekuur":
-        place = _("Spreekuur") + " · " + place
-    lines = [f"<b>{t.fmt_time(o.start_local)} – {t.fmt_time(o.end_local)}</b>  {place}"]
-    if o.address:
-        lines.append(esc(o.address))
-    if o.start_utc <= now < o.end_utc:
-        lines.append("🟢 " + _("Nu open, tot {time}").format(time=t.fmt_time(o.end_local)))
-    if o.holiday:
-        lines.append(_("Ook open op {holiday}.").format(holiday=esc(o.holiday)))
-    if o.note:
-        lines.append(f"<i>{esc(o.note)}</i>")
-    return lines
-
-
-def _day_header(t: Translator, d_label: str, d: date) -> str:
-    _ = t._
-    date_text = t.fmt_date(d)
-    if d_label == "today":
-        return _("Vandaag, {date}").format(date=date_text)
-    if d_label == "tomorrow":
-        return _("Morgen, {date}").format(date=date_text)
-    return _cap(date_text)
-
-
-SECTION = {"this_week": N_("Deze week"), "next_week": N_("Volgende week"), "later": N_("Later")}
-
-
-def render_answer(t: Translator, ans: WalkinAnswer, now: datetime) -> str:
-    """The reply to a resident's question (HTML). `ans.municipality` must be set."""
-    _ = t._
-    place = esc(ans.municipality)
-    out = [_title(t, ans)]
-    if ans.village and ans.village != ans.municipality:
-        out.append(
-            _("{village} hoort bij de gemeente {municipality}.").format(
-                village=esc(ans.village), municipality=place
-            )
-        )
-    out.append("")
-
-    if ans.nothing_found:
-        what = _(KIND_WORD[ans.kind])
-        if ans.now_requested:
-            out.append(_("Op dit moment is er niets open in {place}.").format(place=place))
-        else:
-            out.append(
-                _("{when} is er geen {what} in {place}.").format(
-                    when=_when(t, ans), what=what, place=place
-                )
-            )
-        single = ans.day.single if ans.day else None
-        holiday = holiday_name(single) if single else None
-        if holiday:
-            out.append(
-                _("Het is dan {holiday}. Op feestdagen is het meestal dicht.").format(
-                    holiday=esc(holiday)
-                )
-            )
-        nxt = ans.next_occurrence
-        if nxt is not None:
-            today = local_today(now)
-            if nxt.date == today:
-                intro = _("De eerstvolgende is vandaag, {date}:")
-            elif nxt.date == today + timedelta(days=1):
-                intro = _("De eerstvolgende is morgen, {date}:")
-            else:
-                intro = _("De eerstvolgende is op {date}:")
-            out += ["", intro.format(date=t.fmt_date(nxt.date))]
-            out += _entry(t, nxt, now, mixed=True)
-        else:
-            out.append(_("De komende drie maanden staat er niets gepland. Kijk later nog eens."))
-        out += ["", _welcome(t)]
-        return "\n".join(out)
-
-    if ans.kind_fallback:
-        out.append(
-            _("{when} is er geen {what} in {place}. Dit is er wel:").format(
-                when=_when(t, ans), what=_(KIND_WORD[ans.kind]), place=place
-            )
-        )
-        out.append("")
-    elif ans.now_requested and not ans.open_now:
-        out.append(_("Op dit moment is er niets open. Later vandaag wel:"))
-        out.append("")
-
-    mixed = len({o.kind for o in ans.occurrences}) > 1
-    section_seen: set[str] = set()
-    shown = 0
-    truncated = ans.truncated
-    size = utf16_len("\n".join(out))  # raw HTML: never less than what Telegram counts
-    full = False
-    for group in ans.groups:
-        block: list[str] = []
-        if group.label in SECTION and group.label not in section_seen:
-            # A section header only where it helps: not when the list starts with this week.
-            if group.label != "this_week" or shown:
-                block.append(f"<u>{esc(_(SECTION[group.label]))}</u>")
-            section_seen.add(group.label)
-        block.append("<b>" + esc(_day_header(t, group.label, group.date)) + "</b>")
-        for o in group.occurrences:
-            # Entry by entry, so one busy day cannot push the message past Telegram's limit;
-            # the first entry always fits (an entry is at most ~700 characters).
-            candidate = [*block, *_entry(t, o, now, mixed=mixed), ""]
-            added = utf16_len("\n".join(candidate)) + 1
-            if shown and size + added > MAX_CHARS:
-                truncated = full = True
-                break
-            out += candidate
-            size += added
-            shown += 1
-            block = []
-        if full:
-            break
-    if truncated:
-        example = f"inloop {ans.village or ans.municipality} vrijdag"
-        out.append(
-            _("Er zijn nog meer tijden. Vraag naar één dag, bijvoorbeeld: {example}").format(
-                example=f"<i>{esc(example)}</i>"
-            )
-        )
-        out.append("")
-    out.append(_welcome(t))
-    return "\n".join(out)
-
-
-def _welcome(t: Translator) -> str:
-    return t._("Je bent welkom zonder afspraak. Je hoeft je naam niet te geven.")
-
-
-def pick_text(t: Translator) -> str:
-    return t._(
-        "Over welke plaats gaat het? Kies je gemeente.\n"
-        "Woon je in een dorp? Kies dan de gemeente waar je dorp bij hoort. "
-        "Blerick hoort bijvoorbeeld bij Venlo."
-    )
+REGION_SOON = 4  # sessions shown to someone who asks for help without naming a place
 
 
 def pick_buttons(munis: Sequence[tuple[str, str]]) -> list[list[Button]]:
@@ -248,24 +66,64 @@ def other_button(t: Translator) -> list[list[Button]]:
     return [[(t._("Andere gemeente"), f"{PREFIX}:{PICK}")]]
 
 
-# --------------------------------------------------------------------------- answering
-
-
 async def _municipality_list(context: BotContext) -> list[tuple[str, str]]:
     async with context.unit() as s:
         return [(m.code, m.name) for m in await repo.municipalities(s)]
 
 
-async def build_reply(context: BotContext, query: WalkinQuery) -> tuple[str, list[list[Button]]]:
-    """Text and buttons for a parsed question: the answer, or the municipality choice."""
+async def _help_without_place(context: BotContext) -> str:
+    """A warm line, the soonest sessions anywhere in the region, and the municipality
+    question: someone asking for help gets times, never a form."""
+    t = context.t
+    _ = t._
     services = context.services
     now = services.now()
-    if query.municipality is None:
-        return pick_text(context.t), pick_buttons(await _municipality_list(context))
     async with context.unit() as s:
-        rules, exceptions = await repo.load_schedule(s, query.municipality, since=services.today())
-    ans = answer(rules, exceptions, query, now, limit=MAX_SHOWN)
-    return render_answer(context.t, ans, now), other_button(context.t)
+        rules, exceptions = await repo.load_schedule(s, None, since=services.today())
+    soon = next_sessions(rules, exceptions, now, days=14, limit=REGION_SOON)
+    out = [_(HELP_LINE), ""]
+    if soon:
+        today = local_today(now)
+        out.append("<b>" + _("De eerstvolgende tijden in de regio:") + "</b>")
+        items = [Item(day_label(o.date, today), o) for o in soon]
+        out += place_blocks(t, items, now, region=True)[0]
+    out.append(pick_text(t))
+    return "\n".join(out)
+
+
+async def build_reply(context: BotContext, query: WalkinQuery) -> tuple[str, list[list[Button]]]:
+    """Text and buttons for a parsed message: the times, or what the resident asked about,
+    with the municipality choice where a place is missing."""
+    t = context.t
+    services = context.services
+    now = services.now()
+    if query.municipality is not None:
+        async with context.unit() as s:
+            rules, exceptions = await repo.load_schedule(
+                s, query.municipality, since=services.today()
+            )
+        ans = answer(rules, exceptions, query, now, limit=MAX_SHOWN)
+        return render_answer(t, ans, now, lead_lines(t, query)), other_button(t)
+    if query.topic == "stop":
+        return t._(
+            "Goed, ik stop. Er is niets van je bewaard. Je kunt altijd opnieuw iets vragen, "
+            "bijvoorbeeld <i>inloop Venlo</i>."
+        ), []
+    if query.topic == "thanks":
+        return t._(
+            "Graag gedaan! Je bent altijd welkom, zonder afspraak. Je hoeft je naam niet te geven."
+        ), []
+    munis = pick_buttons(await _municipality_list(context))
+    if query.outside is not None:
+        return outside_text(t, query), munis
+    if query.topic == "help":
+        return await _help_without_place(context), munis
+    return "\n".join([*lead_lines(t, query), pick_text(t)]), munis
+
+
+async def _answer(update: Update, context: BotContext, query: WalkinQuery) -> None:
+    text, buttons = await build_reply(context, query)
+    await reply(update, context, text, buttons=buttons or None)
 
 
 async def _home_municipality(context: BotContext) -> str | None:
@@ -286,8 +144,19 @@ async def cmd_inloop(update: Update, context: BotContext) -> None:
         home = await _home_municipality(context)
         if home is not None:
             query = dataclasses.replace(query, municipality=home)
-    text, buttons = await build_reply(context, query)
-    await reply(update, context, text, buttons=buttons)
+    await _answer(update, context, query)
+
+
+async def answer_start_payload(update: Update, context: BotContext, payload: str) -> bool:
+    """`/start venlo` from a poster's QR code: that municipality's (or village's) times.
+    False when the payload names no place. Nothing about the resident is stored."""
+    text = re.sub(r"[-_]+", " ", payload)[:64]
+    query = parse_walkin_query(text, context.services.now())
+    if query.municipality is None and query.outside is None:
+        return False
+    query = dataclasses.replace(query, topic=None)
+    await _answer(update, context, query)
+    return True
 
 
 def is_question_for(role: str, query: WalkinQuery) -> bool:
@@ -306,9 +175,29 @@ async def on_text(update: Update, context: BotContext) -> bool:
     query = parse_walkin_query(msg.text, context.services.now())
     if not is_question_for(role_of(context), query):
         return False
-    text, buttons = await build_reply(context, query)
-    await reply(update, context, text, buttons=buttons)
+    await _answer(update, context, query)
     return True
+
+
+def _plain(text: str) -> str:
+    """What Telegram shows of our HTML: the text without tags and entities."""
+    return html.unescape(TAG.sub("", text))
+
+
+async def show(
+    update: Update, context: BotContext, text: str, buttons: Sequence[Sequence[Button]]
+) -> None:
+    """Edit the message the button sits on, unless it already shows exactly this (a double
+    tap): Telegram refuses an edit that changes nothing, so none is sent."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if (
+        isinstance(message, Message)
+        and message.text == _plain(text)
+        and message.reply_markup == (keyboard(buttons) if buttons else None)
+    ):
+        return
+    await edit_or_send(update, context, text, buttons=buttons)
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -318,9 +207,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     t = context.t
     if code == PICK:
         await answer_query(context, query)
-        await edit_or_send(
-            update, context, pick_text(t), buttons=pick_buttons(await _municipality_list(context))
-        )
+        await show(update, context, pick_text(t), pick_buttons(await _municipality_list(context)))
         return
     async with context.unit() as s:
         muni = await repo.municipality_by_code(s, code)
@@ -328,16 +215,14 @@ async def on_button(update: Update, context: BotContext) -> None:
         await answer_query(
             context, query, t._("Die gemeente ken ik niet. Kies er een uit de lijst.")
         )
-        await edit_or_send(
-            update, context, pick_text(t), buttons=pick_buttons(await _municipality_list(context))
-        )
+        await show(update, context, pick_text(t), pick_buttons(await _municipality_list(context)))
         return
     await answer_query(context, query)
     walkin_query = dataclasses.replace(
         parse_walkin_query("", context.services.now()), municipality=muni.name
     )
     text, buttons = await build_reply(context, walkin_query)
-    await edit_or_send(update, context, text, buttons=buttons)
+    await show(update, context, text, buttons)
 
 
 def register(application: Application, router: TextRouter) -> None:

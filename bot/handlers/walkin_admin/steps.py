@@ -13,6 +13,7 @@ from bot.domain.walkin_input import hhmm, looks_personal, parse_day, parse_time_
 from bot.handlers.gate import role_of
 from bot.handlers.walkin_admin import render
 from bot.handlers.walkin_admin.overview import overview
+from bot.handlers.walkin_admin.poster import poster
 from bot.handlers.walkin_admin.save import save
 from bot.handlers.walkin_admin.texts import ACTIONS, FIELDS, GONE, long_date
 from bot.handlers.walkin_admin.view import (
@@ -89,6 +90,8 @@ async def choose_municipality(turn: Turn[AdminView], muni_id: int) -> Outcome:
     sessions = await repo.sessions_in(turn.s, muni_id, include_inactive=True)
     if turn.draft.data.get("action") == "list":
         return await overview(turn, muni_id, muni.name, sessions)
+    if turn.draft.data.get("action") == "poster":
+        return await poster(turn, muni.name, muni.code)
     known: list[list[str]] = []
     for row, _name in sessions:
         if [row.place, row.address] not in known and len(known) < KNOWN_PLACES:

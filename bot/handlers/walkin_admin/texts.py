@@ -20,6 +20,7 @@ ACTIONS = {
     "unskip": N_("Afzegging terugdraaien"),
     "unextra": N_("Extra datum weghalen"),
     "list": N_("Overzicht per gemeente"),
+    "poster": N_("Poster maken (PDF)"),
     "imp": N_("CSV-bestand inlezen"),
 }
 FIELDS = {
