@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -70,6 +71,24 @@ class Settings(BaseSettings):
     digest_weekday: int = Field(default=1, ge=1, le=7)  # ISO weekday
     digest_time: time = time(8, 30)
     small_count_threshold: int = Field(default=5, ge=1)
+
+    # Operations (docs/OPERATIONS.md).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # text: one readable line per record; json: one JSON object per line (bot/logs.py).
+    log_format: Literal["text", "json"] = "text"
+    # Prometheus metrics on http://METRICS_LISTEN:METRICS_PORT/metrics; off when unset.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_listen: str = "0.0.0.0"
+    # The running bot touches this file every 30 s from its scheduler; `health` reads it.
+    heartbeat_file: Path = Path(tempfile.gettempdir()) / "ervaringsbot.heartbeat"
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        levels = {"debug", "info", "warning", "error"}
+        return value.upper() if value.lower() in levels else value.lower()
 
     @field_validator("bot_timezone")
     @classmethod
