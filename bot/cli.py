@@ -56,7 +56,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if settings.webhook_secret_token:
         secret_values.append(settings.webhook_secret_token.get_secret_value())
     configure_logging(settings.log_level, settings.log_format, secrets=secret_values)
-    if args.webhook:
+    webhook_mode = args.webhook or settings.bot_mode == "webhook"
+    if webhook_mode:
         secret = settings.require_webhook_secret()
         webhook_url = settings.require_webhook_url()
     # Migrate in a child process: Alembic, the migration scripts and their work stay out of the
@@ -66,18 +67,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     if migrated.returncode != 0:
         return migrated.returncode
     # Webhook mode runs our own server (bot.webhook), so no Updater.
-    app = build_application(settings, updater=not args.webhook)
+    app = build_application(settings, updater=not webhook_mode)
     if settings.metrics_port:
         from bot.metrics import serve
 
         serve(settings.metrics_port, settings.metrics_listen)
     log.info(
         "starting (%s), database %s",
-        "webhook" if args.webhook else "polling",
+        "webhook" if webhook_mode else "polling",
         safe_database_url(settings.database_url),
     )
     try:
-        if args.webhook:
+        if webhook_mode:
             from bot import webhook
 
             path = settings.webhook_path.strip("/")
@@ -209,8 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--webhook",
         action="store_true",
-        help="receive updates on a webhook (needs WEBHOOK_URL and WEBHOOK_SECRET_TOKEN; "
-        "listens on WEBHOOK_LISTEN:WEBHOOK_PORT)",
+        help="receive updates on a webhook (as BOT_MODE=webhook; needs WEBHOOK_URL and "
+        "WEBHOOK_SECRET_TOKEN; listens on WEBHOOK_LISTEN:WEBHOOK_PORT)",
     )
     p.set_defaults(func=cmd_run)
 

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}", repr=False)
     bot_timezone: str = "Europe/Amsterdam"
 
+    # How `run` gets updates: polling, or webhook (the same as `run --webhook`).
+    bot_mode: Literal["polling", "webhook"] = "polling"
     # Webhook mode (optional; polling is the default).
     webhook_url: str | None = None
     webhook_secret_token: SecretStr | None = None

@@ -63,7 +63,8 @@ def configure_logging(
     level: int | str = logging.INFO, fmt: str = "text", secrets: list[str] | None = None
 ) -> None:
     """The root logger: one handler on stderr in the chosen format, secrets redacted, and
-    chatty libraries quieted (httpx logs request URLs, which carry the token)."""
+    libraries kept from logging what they carry: httpx logs request URLs (with the token),
+    ptb's DEBUG lines hold whole updates, the database drivers' hold statements."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RedactSecrets(secrets or []))
@@ -72,5 +73,8 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for name in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+    # Even at DEBUG: ptb logs whole updates (message text) at DEBUG, the drivers statements.
+    logging.getLogger("telegram").setLevel(max(root.level, logging.INFO))
+    quiet = ("httpx", "httpcore", "apscheduler", "aiohttp.access", "sqlalchemy", "aiosqlite")
+    for name in (*quiet, "asyncpg"):
         logging.getLogger(name).setLevel(logging.WARNING)
