@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -90,6 +91,53 @@ def test_env_example_documents_every_setting():
     # The file is loadable as it is (the required values are filled with placeholders).
     loaded = Settings(_env_file=ROOT / ".env.example")
     assert loaded.telegram_bot_token is not None and loaded.bot_mode == "polling"
+
+
+def _documented_commands(text: str) -> list[list[str]]:
+    """Every `python -m bot …` command line in a document's code, as arguments."""
+    found = []
+    text = re.sub(r"\\\n\s*", " ", text)  # continued lines
+    for match in re.finditer(r"python -m bot ([^`\n|#]*?)(?:\s*\n|`|\s#|\s*$)", text, re.M):
+        line = match.group(1).strip()
+        line = re.sub(r"<[^>]*>", "X", line)  # placeholders
+        line = re.sub(r"\$\([^)]*\)", "X", line)
+        if not line or line.startswith("…"):
+            continue
+        found.append(shlex.split(line))
+    return found
+
+
+def test_the_documented_deployment_path_uses_real_commands():
+    readme = (ROOT / "README.md").read_text()
+    deployment = readme.split("## Deployment", 1)[1].split("\n## ", 1)[0]
+    for step in (
+        "cp .env.example .env",
+        "docker compose up -d --build",
+        "python -m bot invite --role coordinator",
+        "docs/OPERATIONS.md",
+    ):
+        assert step in deployment, step
+    operations = (ROOT / "docs/OPERATIONS.md").read_text()
+    for topic in (
+        "first coordinator",
+        "Backups",
+        "Upgrades and rollbacks",
+        "Rotating the bot token",
+        "From SQLite to PostgreSQL",
+        "What to watch",
+        "alembic downgrade",
+        "pg_dump",
+        "pg_restore",
+    ):
+        assert topic in operations, topic
+    _load_extensions()
+    parser = build_parser()
+    commands = _documented_commands(deployment) + _documented_commands(operations)
+    assert len(commands) >= 10
+    for args in commands:
+        # Each parses: the sub-command and its options exist as written.
+        parsed = parser.parse_args(args)
+        assert callable(parsed.func), args
 
 
 # --------------------------------------------------------------------------- CLI polish
