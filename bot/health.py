@@ -129,17 +129,41 @@ async def database_checks(settings: Settings) -> list[Check]:
             if last is None:
                 checks.append(Check("updates", True, "none handled recently"))
             else:
-                if isinstance(last, str):  # SQLite hands the stored text back
-                    last = datetime.fromisoformat(last)
-                if last.tzinfo is None:
-                    last = last.replace(tzinfo=UTC)
-                age = (datetime.now(UTC) - last).total_seconds()
+                age = (datetime.now(UTC) - _aware(last)).total_seconds()
                 checks.append(Check("updates", True, f"last handled {_ago(age)}"))
+            if have:
+                checks.append(await pending_check(conn))
     except Exception as exc:
         checks.append(Check("database", False, f"{safe_database_url(url)}: {type(exc).__name__}"))
     finally:
         await engine.dispose()
     return checks
+
+
+async def pending_check(conn: Any) -> Check:
+    """Reminders and digests claimed but not sent yet: normal for a moment (a pass is sending),
+    stuck when the claim is older than its lease (the sender died; a later pass retries)."""
+    from bot.scheduler import CLAIM_LEASE
+
+    parts = []
+    for table, what in (("reminder_delivery", "reminders"), ("digest_delivery", "digests")):
+        rows = (
+            await conn.execute(text(f"SELECT claimed_at FROM {table} WHERE status = 'claimed'"))
+        ).scalars()
+        claimed = [_aware(at) for at in rows if at is not None]
+        if claimed:
+            retry = min(claimed) + CLAIM_LEASE
+            parts.append(
+                f"{len(claimed)} {what} claimed, not sent yet (retried from "
+                f"{retry.strftime('%Y-%m-%d %H:%M')} UTC)"
+            )
+    return Check("pending", True, "; ".join(parts) or "nothing waiting to be sent")
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):  # SQLite hands the stored text back
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 async def telegram_check(settings: Settings) -> Check:

@@ -35,7 +35,13 @@ from bot.cli_digest import deliver_digest, html_to_text
 from bot.config import Settings
 from bot.copy_db import CopyError, copy_db, count_rows
 from bot.domain.periods import parse_period, year_to_date
-from bot.health import HEARTBEAT_MAX_AGE, heartbeat_check, telegram_check, write_heartbeat
+from bot.health import (
+    HEARTBEAT_MAX_AGE,
+    database_checks,
+    heartbeat_check,
+    telegram_check,
+    write_heartbeat,
+)
 from bot.http import telegram_request
 from bot.logs import configure_logging
 from bot.scheduler import CLAIM_LEASE, digest_pass
@@ -265,8 +271,9 @@ def test_health_command_exit_codes(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", _migrated_sqlite(tmp_path / "bot.db"))
     assert main(["health", "--offline"]) == 0
     out = capsys.readouterr().out
-    for name in ("database", "schema", "updates", "scheduler"):
+    for name in ("database", "schema", "updates", "pending", "scheduler"):
         assert re.search(rf"^ok  +{name} ", out, re.M), out
+    assert "nothing waiting to be sent" in out
     # A stale heartbeat (the scheduler stopped) or none at all: unhealthy.
     beat.write_text(json.dumps({"pid": 1, "at": time.time() - HEARTBEAT_MAX_AGE - 5}))
     assert main(["health", "--offline"]) == 1
@@ -388,6 +395,11 @@ async def test_pending_digest_deliveries_are_named_and_retried_when_the_lease_en
                     owner="host:4242:dead",
                 )
             )
+    # `health` shows them too.
+    checks = {c.name: c for c in await database_checks(bot.settings)}
+    assert checks["pending"].detail == (
+        "2 digests claimed, not sent yet (retried from 2026-11-23 07:40 UTC)"
+    )
     bot.clock.set(MONDAY_0830 + timedelta(minutes=2))
     out: list[str] = []
     slept: list[float] = []
