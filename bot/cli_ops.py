@@ -29,26 +29,30 @@ def extend(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_health)
 
-    p = add(
-        "backup",
-        "copy the SQLite database to FILE while the bot runs",
-        "Copy the SQLite database (DATABASE_URL) to FILE with SQLite's online backup API: a "
-        "consistent copy while the bot keeps running. Prints the rows per table. For "
-        "PostgreSQL use pg_dump (docs/OPERATIONS.md).",
-    )
-    p.add_argument("file", metavar="FILE", type=Path, help="the backup file to write (replaced)")
-    p.set_defaults(func=cmd_backup)
-
-    p = add(
-        "restore",
-        "replace the SQLite database with a backup FILE (checked first)",
-        "Check FILE (SQLite integrity check, the bot's tables, a schema revision this version "
-        "knows), keep the current database next to it as <name>.before-restore-<time>, copy "
-        "FILE in and compare the rows per table. Stop the bot first; it migrates the restored "
-        "database when it starts.",
-    )
-    p.add_argument("file", metavar="FILE", type=Path, help="a file made by `backup`")
-    p.set_defaults(func=cmd_restore)
+    for name, help, description, file_help, func in (
+        (
+            "backup",
+            "copy the SQLite database to FILE while the bot runs",
+            "Copy the SQLite database (DATABASE_URL) to FILE with SQLite's online backup API: "
+            "a consistent copy while the bot keeps running. Prints the rows per table. For "
+            "PostgreSQL use pg_dump (docs/OPERATIONS.md).",
+            "the backup file to write (replaced)",
+            cmd_backup,
+        ),
+        (
+            "restore",
+            "replace the SQLite database with a backup FILE (checked first)",
+            "Check FILE (SQLite integrity check, the bot's tables, a schema revision this "
+            "version knows), keep the current database next to it as "
+            "<name>.before-restore-<time>, copy FILE in and compare the rows per table. Stop "
+            "the bot first; it migrates the restored database when it starts.",
+            "a file made by `backup`",
+            cmd_restore,
+        ),
+    ):
+        p = add(name, help, description)
+        p.add_argument("file", metavar="FILE", type=Path, help=file_help)
+        p.set_defaults(func=func)
 
     p = add(
         "copy-db",
