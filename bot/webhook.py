@@ -65,7 +65,7 @@ class WebhookServer:
         try:
             data = await request.json()
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError):
+        except Exception:  # not JSON, or not an update: nothing to queue
             return web.Response(status=400)
         await self.application.update_queue.put(update)
         return web.Response(status=200)

@@ -225,7 +225,10 @@ async def test_two_replicas_on_one_postgresql(fake_telegram, pg_migrated, tmp_pa
     tg = fake_telegram
     anna, bert, carla = tg.user("Anna"), tg.user("Bert"), tg.user("Carla")
     local = datetime.now(TZ)
-    remind_at = max(time(0, 0), (local - timedelta(minutes=1)).time().replace(second=0))
+    # Due a minute ago (just after midnight: at midnight), so the first pass sends it.
+    remind_at = (local - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
+    if local.time() < time(0, 2):
+        remind_at = time(0, 0)
     await add_user(url, anna, "expert", reminders_enabled=False)
     await add_user(url, bert, "expert", reminder_days="1234567", reminder_time=remind_at)
     await add_user(url, carla, "coordinator")
@@ -318,6 +321,13 @@ async def test_sigterm_finishes_the_update_in_hand_and_takes_no_new_ones(fake_te
         await bot.ready()
         assert await bot.get("/healthz") == (200, "ok")
         assert await bot.get("/readyz") == (200, "ready")
+        # Without Telegram's secret header: refused; with it but no update: a bad request.
+        async with aiohttp.ClientSession() as session:
+            async with session.post(bot.webhook, json={"update_id": 1}) as response:
+                assert response.status == 403
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            async with session.post(bot.webhook, data=b"[", headers=headers) as response:
+                assert response.status == 400
         # Telegram is slow to take the reply: the update is still in hand at SIGTERM.
         send = tg._send_message
         sent_at: list[float] = []
