@@ -24,6 +24,12 @@ COPY --from=build /app /app
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1 DATABASE_URL=sqlite:////app/data/ervaringsbot.db
 USER 10001:10001
 VOLUME ["/app/data"]
-EXPOSE 8443
-# `run` applies migrations before it starts polling (or the webhook).
+# 8443: webhook mode (with /healthz and /readyz); 9100: METRICS_PORT when set.
+EXPOSE 8443 9100
+# Database reachable, schema at head, scheduler alive (heartbeat). Offline: a Telegram outage
+# is no reason to restart the bot.
+HEALTHCHECK --interval=60s --timeout=30s --start-period=90s --retries=3 \
+    CMD ["python", "-m", "bot", "health", "--offline"]
+# `run` applies migrations before it starts polling (or the webhook); SIGTERM stops it
+# gracefully (the update in hand is finished).
 CMD ["python", "-m", "bot", "run"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import jobs
+from bot import health, jobs, metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext, BotData
@@ -45,45 +46,13 @@ from bot.storage.unit import UnitOfWork, current_unit
 log = logging.getLogger(__name__)
 
 
-class RedactSecrets(logging.Filter):
-    """Replaces secrets in every log line, tracebacks included: ptb's own errors (e.g. a
-    rejected token) repeat the token verbatim."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [x for x in secrets if x]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        text = record.getMessage()
-        if record.exc_info:
-            text += "\n" + logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
-            record.exc_text = None
-        for secret in self.secrets:
-            text = text.replace(secret, "<redacted>")
-        record.msg, record.args = text, None
-        return True
-
-
-def configure_logging(level: int = logging.INFO, secrets: list[str] | None = None) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redact = RedactSecrets(secrets or [])
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    # httpx logs every request URL, and those carry the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-
-
 class BotApplication(Application[Any, BotContext, dict, dict, BotData, Any]):
     """ptb's Application with one unit of work per update (`bot.storage.unit`): every
     `context.unit()` of the update, the gatekeeper's and the error handler's included, shares
     one session; what is still pending when the update is done is committed here."""
 
     async def process_update(self, update: object) -> None:
+        started = time.perf_counter()
         unit = UnitOfWork(self.bot_data.services.sessions)
         token = current_unit.set(unit)
         try:
@@ -94,6 +63,8 @@ class BotApplication(Application[Any, BotContext, dict, dict, BotData, Any]):
                 await unit.finish()
             except Exception as exc:  # the database is gone; the handlers have said so
                 log.error("could not finish the unit of work: %s", type(exc).__name__)
+            metrics.UPDATES.labels(metrics.update_kind(update)).inc()
+            metrics.UPDATE_SECONDS.observe(time.perf_counter() - started)
 
 
 def build_application(
@@ -125,8 +96,11 @@ def build_application(
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(tzinfo=settings.tz))
         .concurrent_updates(False)
-        .request(telegram_request(settings.telegram_http_backend))
-        .get_updates_request(telegram_request(settings.telegram_http_backend, polling=True))
+        # Bot API error answers are counted for the metrics (bot.metrics).
+        .request(metrics.MeteredRequest(telegram_request(settings.telegram_http_backend)))
+        .get_updates_request(
+            metrics.MeteredRequest(telegram_request(settings.telegram_http_backend, polling=True))
+        )
     )
     if rate_limit:
         # Paces all sends under Telegram's limits and waits out a 429 before retrying.
@@ -150,6 +124,7 @@ def build_application(
     builder = builder.post_init(post_init).post_shutdown(post_shutdown)
     application = builder.build()
     application.bot_data.services = services
+    metrics.count_database_errors(services.engine)
 
     router = TextRouter()
     gate.register(application)
@@ -159,6 +134,7 @@ def build_application(
     application.add_error_handler(errors.on_error)
     if schedule_jobs:
         jobs.register(application, set_menus=set_menus)
+        health.schedule_heartbeat(application)
     return application
 
 

@@ -47,15 +47,17 @@ def database_errors(url: str) -> Iterator[None]:
 def cmd_run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.app import build_application, configure_logging
+    from bot.app import build_application
+    from bot.logs import configure_logging
 
     settings = _settings()
     token = settings.require_token()
     secret_values = [token]
     if settings.webhook_secret_token:
         secret_values.append(settings.webhook_secret_token.get_secret_value())
-    configure_logging(secrets=secret_values)
-    if args.webhook:
+    configure_logging(settings.log_level, settings.log_format, secrets=secret_values)
+    webhook_mode = args.webhook or settings.bot_mode == "webhook"
+    if webhook_mode:
         secret = settings.require_webhook_secret()
         webhook_url = settings.require_webhook_url()
     # Migrate in a child process: Alembic, the migration scripts and their work stay out of the
@@ -64,22 +66,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     migrated = subprocess.run([sys.executable, "-m", "bot", "migrate"], check=False)
     if migrated.returncode != 0:
         return migrated.returncode
-    app = build_application(settings)
+    # Webhook mode runs our own server (bot.webhook), so no Updater.
+    app = build_application(settings, updater=not webhook_mode)
+    if settings.metrics_port:
+        from bot.metrics import serve
+
+        serve(settings.metrics_port, settings.metrics_listen)
     log.info(
         "starting (%s), database %s",
-        "webhook" if args.webhook else "polling",
+        "webhook" if webhook_mode else "polling",
         safe_database_url(settings.database_url),
     )
     try:
-        if args.webhook:
+        if webhook_mode:
+            from bot import webhook
+
             path = settings.webhook_path.strip("/")
-            app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=path,
-                webhook_url=f"{webhook_url}/{path}",
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
+            asyncio.run(
+                webhook.serve(
+                    app,
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    path=path,
+                    webhook_url=f"{webhook_url}/{path}",
+                    secret=secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
             )
         else:
             app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
@@ -188,23 +200,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("run", help="run the bot (long polling, or a webhook)")
+    p = sub.add_parser(
+        "run",
+        help="run the bot (long polling, or a webhook)",
+        description="Migrate the database, then run the bot until SIGTERM or Ctrl-C: long "
+        "polling by default, or a webhook server with /healthz and /readyz on the same port. "
+        "Settings come from the environment and .env (see .env.example).",
+    )
     p.add_argument(
         "--webhook",
         action="store_true",
-        help="receive updates on a webhook (needs WEBHOOK_URL and WEBHOOK_SECRET_TOKEN)",
+        help="receive updates on a webhook (as BOT_MODE=webhook; needs WEBHOOK_URL and "
+        "WEBHOOK_SECRET_TOKEN; listens on WEBHOOK_LISTEN:WEBHOOK_PORT)",
     )
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("migrate", help="create or upgrade the database and seed reference data")
+    p = sub.add_parser(
+        "migrate",
+        help="create or upgrade the database and seed reference data",
+        description="Bring the database (DATABASE_URL) to the newest schema with Alembic and "
+        "add missing reference data (municipalities, vocabularies). Safe to run again; `run` "
+        "does it at every start.",
+    )
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("invite", help="make a single-use registration code and deep link")
-    p.add_argument("--role", choices=["expert", "coordinator"], required=True)
+    p = sub.add_parser(
+        "invite",
+        help="make a single-use registration code and deep link",
+        description="Print a single-use registration code and its https://t.me/<bot>?start="
+        "<code> link. The new user opens the link (or sends /start <code>) to register. The "
+        "first coordinator is made this way.",
+    )
+    p.add_argument(
+        "--role",
+        choices=["expert", "coordinator"],
+        required=True,
+        help="what the new user will be: expert or coordinator",
+    )
     p.add_argument("--gemeente", help="home municipality of the new expert")
     p.set_defaults(func=cmd_invite)
 
-    p = sub.add_parser("demo", help="talk to the bot in the terminal, offline, no token needed")
+    p = sub.add_parser(
+        "demo",
+        help="talk to the bot in the terminal, offline, no token needed",
+        description="Run the real bot against an in-process fake Telegram with a temporary "
+        "database full of sample data, and chat with it in the terminal.",
+    )
     p.add_argument("--script", help="read the chat lines from this file instead of the keyboard")
     p.set_defaults(func=cmd_demo)
 
@@ -227,6 +268,7 @@ def _load_extensions() -> None:
         "bot.cli_team",
         "bot.cli_privacy",
         "bot.cli_poster",
+        "bot.cli_ops",
     ):
         try:
             module = importlib.import_module(name)
@@ -236,6 +278,13 @@ def _load_extensions() -> None:
             continue
         if module.extend not in EXTENSIONS:
             EXTENSIONS.append(module.extend)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null (after the reader of a pipe has gone)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -248,6 +297,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`… | head`): stop quietly, and keep Python from complaining
+        # about the unflushed rest at exit.
+        quiet_stdout()
+        return 0
     except Exception as exc:
         if os.environ.get("EDBOT_DEBUG"):
             raise

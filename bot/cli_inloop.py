@@ -23,12 +23,22 @@ EXIT_BAD_FILE = 1
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("inloop", help="walk-in sessions: import a CSV file, list sessions")
-    inner = p.add_subparsers(dest="inloop_command", required=True, metavar="ACTION")
+    p = sub.add_parser(
+        "inloop",
+        help="walk-in sessions: import a CSV file, list sessions",
+        description="Manage the walk-in sessions residents ask about: import them from a CSV "
+        "file or list them. Coordinators can do the same in the chat (/inloopbeheer).",
+    )
+    inner = p.add_subparsers(
+        dest="inloop_command", required=True, metavar="ACTION", help="import or list"
+    )
 
     imp = inner.add_parser(
         "import",
         help="import sessions from a CSV file (gemeente,plek,adres,weekdag,begin,einde, …)",
+        description="Import walk-in sessions from a CSV file (columns gemeente, plek, adres, "
+        "weekdag, begin, einde, …); --dry-run checks the file and shows what would change, "
+        "without saving.",
     )
     imp.add_argument("file", type=Path, help="the CSV file")
     imp.add_argument(
@@ -36,7 +46,12 @@ def extend(sub: argparse._SubParsersAction) -> None:
     )
     imp.set_defaults(func=cmd_import)
 
-    lst = inner.add_parser("list", help="list the sessions, per municipality")
+    lst = inner.add_parser(
+        "list",
+        help="list the sessions, per municipality",
+        description="List the walk-in sessions per municipality: place, address, weekday and "
+        "times; --alle also shows stopped ones.",
+    )
     lst.add_argument("--gemeente", help="only this municipality (or a village in it)")
     lst.add_argument("--alle", action="store_true", help="also stopped sessions")
     lst.set_defaults(func=cmd_list)

@@ -26,7 +26,13 @@ EXIT_USAGE = 2
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("rapport", help="make the half-yearly report (PDF per municipality, XLSX)")
+    p = sub.add_parser(
+        "rapport",
+        help="make the half-yearly report (PDF per municipality, XLSX)",
+        description="Make the funders' report for a period: a PDF per municipality and one "
+        "for the region, and an XLSX workbook. Counts below SMALL_COUNT_THRESHOLD show as <5 "
+        "unless --intern. A bad period or municipality: one line, exit code 2.",
+    )
     p.add_argument("--periode", help="2026-H1, 2026-Q3, 2026-03 or 2026")
     p.add_argument("--van", help="first day, e.g. 2026-01-01 (with --tot)")
     p.add_argument("--tot", help="last day, included, e.g. 2026-06-30 (with --van)")

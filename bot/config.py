@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -65,6 +66,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}", repr=False)
     bot_timezone: str = "Europe/Amsterdam"
 
+    # How `run` gets updates: polling, or webhook (the same as `run --webhook`).
+    bot_mode: Literal["polling", "webhook"] = "polling"
     # Webhook mode (optional; polling is the default).
     webhook_url: str | None = None
     webhook_secret_token: SecretStr | None = None
@@ -86,6 +89,24 @@ class Settings(BaseSettings):
     # Retention (docs/PRIVACY.md): free text of stories and signals, and audit rows.
     retention_free_text_months: int = Field(default=24, ge=1, le=120)
     retention_audit_months: int = Field(default=24, ge=1, le=120)
+
+    # Operations (docs/OPERATIONS.md).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # text: one readable line per record; json: one JSON object per line (bot/logs.py).
+    log_format: Literal["text", "json"] = "text"
+    # Prometheus metrics on http://METRICS_LISTEN:METRICS_PORT/metrics; off when unset.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_listen: str = "0.0.0.0"
+    # The running bot touches this file every 30 s from its scheduler; `health` reads it.
+    heartbeat_file: Path = Path(tempfile.gettempdir()) / "ervaringsbot.heartbeat"
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        levels = {"debug", "info", "warning", "error"}
+        return value.upper() if value.lower() in levels else value.lower()
 
     @field_validator("bot_timezone")
     @classmethod

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
+from bot import metrics
 from bot.dialogue import codec
 from bot.domain import reminders as rdom
 from bot.domain.digest import (
@@ -255,6 +256,7 @@ async def run_reminders(
             log.warning("reminder outcome not recorded: its claim was taken over meanwhile")
 
     await sender.run_all([partial(one, tg) for tg in won])
+    metrics.SENT.labels("reminder").inc(report.sent)
     if report.sent or report.blocked or report.failed or report.skipped:
         log.info(
             "reminders: %s sent, %s blocked, %s failed (%s unknown), %s taken over",
@@ -280,6 +282,42 @@ class DigestReport:
     skipped: int = 0  # already delivered, or claimed by another process
     partial: int = 0  # counted as sent: a later chunk or the chart did not go through
     recipient_ids: list[int] = field(default_factory=list)
+    # Not delivered yet: claimed by another pass (maybe one that died) or failed; each with the
+    # moment a pass may take it over (`retry_at`; None: given up after the last attempt).
+    pending: list[PendingDigest] = field(default_factory=list)
+
+    finished_before: int = 0  # of the skipped: delivered (or blocked, unknown) earlier
+
+    @property
+    def retry_at(self) -> datetime | None:
+        """The first moment a pending delivery can be taken over (None: nothing to retry)."""
+        return min((p.retry_at for p in self.pending if p.retry_at), default=None)
+
+
+@dataclass(frozen=True)
+class PendingDigest:
+    name: str
+    status: str  # claimed | failed
+    retry_at: datetime | None
+    owner: str | None
+
+
+async def _pending_digests(
+    services: Services, recipient_ids: list[int], period: str
+) -> list[PendingDigest]:
+    async with services.sessions() as s:
+        claims = await reports.digest_claims(s, recipient_ids, DIGEST_KIND, period)
+    return [
+        PendingDigest(
+            name=c.name,
+            status=c.status,
+            retry_at=None
+            if c.attempts >= DIGEST_MAX_ATTEMPTS
+            else c.claimed_at + (CLAIM_LEASE if c.status == "claimed" else CLAIM_LEASE / 2),
+            owner=c.owner,
+        )
+        for c in claims
+    ]
 
 
 @dataclass(frozen=True)
@@ -405,7 +443,7 @@ async def run_digest(
     async with services.sessions() as s:
         everyone = await reports.digest_recipients(s, due_at)
         todo = await reports.unfinished_digest_recipients(s, everyone, DIGEST_KIND, str(period))
-    report.skipped = len(everyone) - len(todo)
+    report.skipped = report.finished_before = len(everyone) - len(todo)
     owner = owner_id(services)
     mine: list[reports.Recipient] = []
     for r in todo:
@@ -424,7 +462,10 @@ async def run_digest(
             mine.append(r)
         else:
             report.skipped += 1
+    everyone_ids = [r.user_id for r in everyone]
     if not mine:
+        if report.skipped:
+            report.pending = await _pending_digests(services, everyone_ids, str(period))
         return report
 
     data = await load_digest(services, period)
@@ -494,6 +535,9 @@ async def run_digest(
                 return
 
     await sender.run_all([partial(one, r) for r in mine])
+    metrics.SENT.labels("digest").inc(report.sent)
+    if report.skipped or report.failed:
+        report.pending = await _pending_digests(services, everyone_ids, str(period))
     log.info(
         "digest %s: %s sent (%s partially), %s blocked, %s failed (%s unknown), %s skipped",
         period,

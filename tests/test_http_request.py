@@ -227,7 +227,12 @@ def test_the_application_uses_the_configured_backend(tmp_path: Any) -> None:
             **extra,
         )
 
+    from bot.metrics import MeteredRequest
+
+    # Wrapped, to count Bot API errors for the metrics (bot.metrics).
     default = build_application(settings(), schedule_jobs=False)
-    assert isinstance(default.bot.request, AiohttpRequest)
+    assert isinstance(default.bot.request, MeteredRequest)
+    assert isinstance(default.bot.request.inner, AiohttpRequest)
     plain = build_application(settings(telegram_http_backend="httpx"), schedule_jobs=False)
-    assert isinstance(plain.bot.request, HTTPXRequest)
+    assert isinstance(plain.bot.request, MeteredRequest)
+    assert isinstance(plain.bot.request.inner, HTTPXRequest)

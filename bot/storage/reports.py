@@ -729,3 +729,37 @@ async def logged_anything(s: AsyncSession, expert_id: int, day: date) -> bool:
         await _core(s, select(sa.literal(1)).where(u.id == expert_id, ~_nothing_logged(u.id, day)))
     ).first()
     return res is not None
+
+
+@dataclass(frozen=True)
+class DigestClaim:
+    """A digest delivery another pass holds (or one that failed), for the operator."""
+
+    recipient_id: int
+    name: str
+    status: str
+    claimed_at: datetime
+    attempts: int
+    owner: str | None
+
+
+async def digest_claims(
+    s: AsyncSession, recipient_ids: Sequence[int], kind: str, period: str
+) -> list[DigestClaim]:
+    """The unfinished delivery rows (claimed, failed) of these recipients for the period."""
+    if not recipient_ids:
+        return []
+    d, u = table_of(DigestDelivery).c, table_of(User).c
+    rows = await _core(
+        s,
+        select(d.recipient_id, u.display_name, d.status, d.claimed_at, d.attempts, d.owner)
+        .join_from(table_of(DigestDelivery), table_of(User), u.id == d.recipient_id)
+        .where(
+            d.recipient_id.in_(recipient_ids),
+            d.kind == kind,
+            d.period == period,
+            d.status.not_in(FINISHED_DIGEST),
+        )
+        .order_by(d.recipient_id),
+    )
+    return [DigestClaim(*r) for r in rows.all()]
