@@ -98,6 +98,10 @@ class Translator:
         """A number of days: "1 dag", "14 dagen"."""
         return self.ngettext("{n} dag", "{n} dagen", n).format(n=n)
 
+    def months(self, n: int) -> str:
+        """A number of months: "1 maand", "24 maanden"."""
+        return self.ngettext("{n} maand", "{n} maanden", n).format(n=self.number(n, 0))
+
     def chars(self, n: int) -> str:
         """A number of characters: "1 teken", "2.000 tekens"."""
         return self.ngettext("{n} teken", "{n} tekens", n).format(n=self.number(n, 0))

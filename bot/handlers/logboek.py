@@ -102,9 +102,9 @@ async def cmd_budget(update: Update, context: BotContext) -> None:
         found = await ledger.load(s, services.today())
     if found is None:
         text = esc(
-            _("Er is nog geen budget voor dit jaar. Stel het in met /budget {year} UREN.").format(
-                year=services.today().year
-            )
+            _(
+                "Er is nog geen budget voor dit jaar. Stel het in met /budget, bijvoorbeeld: /budget {year} 20000."
+            ).format(year=services.today().year)
         )
     else:
         text = "\n".join(ledger_lines(found, t))

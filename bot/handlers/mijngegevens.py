@@ -53,10 +53,10 @@ def privacy_notice(context: BotContext) -> str:
         _("Wie ziet het? Jij en de coördinatoren van de pool."),
         _(
             "Hoe lang? Aantallen en uren blijven voor de rapporten. Teksten worden na {text} "
-            "maanden gewist. Het logboek van wijzigingen na {audit} maanden."
+            "gewist. Het logboek van wijzigingen na {audit}."
         ).format(
-            text=t.number(settings.retention_free_text_months, 0),
-            audit=t.number(settings.retention_audit_months, 0),
+            text=t.months(settings.retention_free_text_months),
+            audit=t.months(settings.retention_audit_months),
         ),
         _(
             "Met /mijngegevens zie je wat er over jou is opgeslagen. Daar kun je alles "
@@ -125,8 +125,8 @@ def render_overview(view: MineView) -> Screen:
     if user.reminders_enabled and user.reminder_days:
         lines.append(
             esc(
-                _("Herinneringen: om {time} op {days} dagen per week").format(
-                    time=t.fmt_time(user.reminder_time), days=len(user.reminder_days)
+                _("Herinneringen: om {time}, {days} per week").format(
+                    time=t.fmt_time(user.reminder_time), days=t.days(len(user.reminder_days))
                 )
             )
         )

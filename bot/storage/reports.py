@@ -732,7 +732,7 @@ async def logged_anything(s: AsyncSession, expert_id: int, day: date) -> bool:
 
 
 @dataclass(frozen=True)
-class DigestClaim:
+class PendingDigest:
     """A digest delivery another pass holds (or one that failed), for the operator."""
 
     recipient_id: int
@@ -745,7 +745,7 @@ class DigestClaim:
 
 async def digest_claims(
     s: AsyncSession, recipient_ids: Sequence[int], kind: str, period: str
-) -> list[DigestClaim]:
+) -> list[PendingDigest]:
     """The unfinished delivery rows (claimed, failed) of these recipients for the period."""
     if not recipient_ids:
         return []
@@ -762,4 +762,4 @@ async def digest_claims(
         )
         .order_by(d.recipient_id),
     )
-    return [DigestClaim(*r) for r in rows.all()]
+    return [PendingDigest(*r) for r in rows.all()]
