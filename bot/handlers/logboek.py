@@ -103,7 +103,8 @@ async def cmd_budget(update: Update, context: BotContext) -> None:
     if found is None:
         text = esc(
             _(
-                "Er is nog geen budget voor dit jaar. Stel het in met /budget, bijvoorbeeld: /budget {year} 20000."
+                "Er is nog geen budget voor dit jaar. Stel het in met /budget, "
+                "bijvoorbeeld: /budget {year} 20000."
             ).format(year=services.today().year)
         )
     else:
