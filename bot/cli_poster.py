@@ -13,7 +13,10 @@ from bot.config import load_settings
 
 def extend(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "poster", help="make walk-in posters (A4 PDF with the coming weeks' times and a QR code)"
+        "poster",
+        help="make walk-in posters (A4 PDF with the coming weeks' times and a QR code)",
+        description="Make a one-page A4 poster (PDF) per municipality with the coming weeks' "
+        "walk-in times, a warm line and a QR code that opens the bot for that municipality.",
     )
     p.add_argument(
         "--gemeente", help="only this municipality (or a village in it); default: all of them"

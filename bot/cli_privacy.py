@@ -19,6 +19,8 @@ def extend(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "wis-expert",
         help="erase an expert's personal data (name, Telegram id, texts); counts and hours stay",
+        description="Erase an expert's personal data: name, Telegram id, settings and free text "
+        "go; a pseudonym keeps the anonymous counts and hours, so past reports do not change.",
     )
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--telegram-id", type=int, help="the person's Telegram user id")

@@ -22,30 +22,83 @@ T = TypeVar("T")
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("team", help="list the team, deactivate or reactivate a person")
-    team = p.add_subparsers(dest="team_command", required=True, metavar="ACTION")
-    q = team.add_parser("list", help="everyone registered, with role, municipality and state")
+    p = sub.add_parser(
+        "team",
+        help="list the team, deactivate or reactivate a person",
+        description=(
+            "List the experts and coordinators, or stop or give back a person's "
+            "access (their data stays in the reports)."
+        ),
+    )
+    team = p.add_subparsers(dest="team_command", required=True, metavar="ACTION", help="what to do")
+    q = team.add_parser(
+        "list",
+        help="everyone registered, with role, municipality and state",
+        description=(
+            "Print everyone registered, with role, home municipality, active or not "
+            "and when they last logged."
+        ),
+    )
     q.set_defaults(func=cmd_list)
     for name, helptext in (
         ("deactivate", "stop a person's access at once (their data stays in reports)"),
-        ("activate", "give a deactivated person access again"),
+        ("activate", "give a deactivated person access again: they can log and get reminders"),
     ):
-        q = team.add_parser(name, help=helptext)
+        q = team.add_parser(
+            name, help=helptext, description=helptext[0].upper() + helptext[1:] + "."
+        )
         q.add_argument("who", help="display name (as in `team list`) or user id")
         q.set_defaults(func=cmd_set_active, active=name == "activate")
 
-    p = sub.add_parser("lijsten", help="export or import the lists (themes, vindplekken …)")
-    act = p.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
-    q = act.add_parser("export", help="write every list, retired items too, to a YAML file")
+    p = sub.add_parser(
+        "lijsten",
+        help="export or import the lists (themes, vindplekken …)",
+        description=(
+            "Export or import the coordinator's lists (themes, activity types, "
+            "indirect kinds, reach channels, referral targets, reasons, signal kinds,"
+            " vindplekken) as YAML."
+        ),
+    )
+    act = p.add_subparsers(dest="lists_command", required=True, metavar="ACTION", help="what to do")
+    q = act.add_parser(
+        "export",
+        help="write every list, retired items too, to a YAML file",
+        description=(
+            "Write every list, retired items too, with codes, labels and aliases, to a YAML file."
+        ),
+    )
     q.add_argument("file", help="the YAML file to write ('-' for stdout)")
     q.set_defaults(func=cmd_export)
-    q = act.add_parser("import", help="add and change items from a YAML file (all or nothing)")
+    q = act.add_parser(
+        "import",
+        help="add and change items from a YAML file (all or nothing)",
+        description=(
+            "Add and change list items from a YAML file; a bad file is refused with "
+            "its line and nothing is imported."
+        ),
+    )
     q.add_argument("file", help="a YAML file as written by `lijsten export`")
     q.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("budget", help="the fair-share ledger: budget, MGR keys, deviations")
-    act = p.add_subparsers(dest="budget_command", required=True, metavar="ACTION")
-    q = act.add_parser("zet", help="set a year's budget (hours, or euros with a rate)")
+    p = sub.add_parser(
+        "budget",
+        help="the fair-share ledger: budget, MGR keys, deviations",
+        description=(
+            "The fair-share ledger: the pool's yearly budget, the MGR key per "
+            "municipality from a date, agreed deviations."
+        ),
+    )
+    act = p.add_subparsers(
+        dest="budget_command", required=True, metavar="ACTION", help="what to do"
+    )
+    q = act.add_parser(
+        "zet",
+        help="set a year's budget (hours, or euros with a rate)",
+        description=(
+            "Set a year's budget of the pool, in hours or in euros with an hourly "
+            "rate, and whether regional hours are spread."
+        ),
+    )
     q.add_argument("year", type=int, help="calendar year, e.g. 2026")
     q.add_argument("--uren", type=float, help="budget in hours")
     q.add_argument("--euro", type=float, help="budget in euros (needs --tarief)")
@@ -56,19 +109,36 @@ def extend(sub: argparse._SubParsersAction) -> None:
         help="spread regional hours over the municipalities by the key",
     )
     q.set_defaults(func=cmd_budget)
-    q = act.add_parser("sleutel", help="a municipality's MGR key from a date on")
+    q = act.add_parser(
+        "sleutel",
+        help="a municipality's MGR key from a date on",
+        description="Set a municipality's MGR key (percent of the pool) from a given date on.",
+    )
     q.add_argument("gemeente", help="municipality name")
     q.add_argument("pct", type=float, help="the key in percent, e.g. 28.47")
     q.add_argument("--vanaf", required=True, help="first day it applies (YYYY-MM-DD)")
     q.set_defaults(func=cmd_key)
-    q = act.add_parser("afwijking", help="an agreed deviation: extra (or, negative, fewer) hours")
+    q = act.add_parser(
+        "afwijking",
+        help="an agreed deviation: extra (or, negative, fewer) hours",
+        description=(
+            "Record an agreed deviation from the key: extra (or, negative, fewer) "
+            "hours for a municipality in a date range."
+        ),
+    )
     q.add_argument("gemeente", help="municipality name")
     q.add_argument("uren", type=float, help="hours, e.g. 40 or -20")
     q.add_argument("--van", required=True, help="first day (YYYY-MM-DD)")
     q.add_argument("--tot", required=True, help="last day (YYYY-MM-DD)")
     q.add_argument("--reden", default="", help="why it was agreed")
     q.set_defaults(func=cmd_deviation)
-    q = act.add_parser("toon", help="print the ledger year to date")
+    q = act.add_parser(
+        "toon",
+        help="print the ledger year to date",
+        description=(
+            "Print the ledger year to date: planned, realised and the difference per municipality."
+        ),
+    )
     q.add_argument("--tot", help="last day (YYYY-MM-DD; default today)")
     q.set_defaults(func=cmd_show)
 
@@ -178,7 +248,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one transaction on the configured database."""
+    "''Run `work` in one transaction on the configured database.''"
     from bot.cli import database_errors
     from bot.storage.db import create_engine, session_factory, transaction
 

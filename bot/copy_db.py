@@ -70,6 +70,11 @@ async def _reset_sequences(conn: AsyncConnection) -> None:
             )
 
 
+# Rows a migration itself writes (the one-row list version): the target has them after its
+# upgrade; they are replaced by the source's.
+MIGRATION_ROWS = frozenset({"list_version"})
+
+
 async def copy_db(source_url: str, target_url: str) -> dict[str, int]:
     """Copy every row; returns the row count per table (equal in source and target)."""
     heads = head_revisions(source_url)
@@ -88,13 +93,18 @@ async def copy_db(source_url: str, target_url: str) -> dict[str, int]:
     source, target = create_engine(source_url), create_engine(target_url)
     try:
         async with source.connect() as src, target.begin() as dst:
-            filled = {n: c for n, c in (await count_rows(dst)).items() if c}
+            filled = {
+                n: c for n, c in (await count_rows(dst)).items() if c and n not in MIGRATION_ROWS
+            }
             if filled:
                 raise CopyError(
                     "the target database is not empty ("
                     + ", ".join(f"{n} {c}" for n, c in sorted(filled.items()))
                     + "): copy into a new, empty database"
                 )
+            for table in tables():
+                if table.name in MIGRATION_ROWS:
+                    await dst.execute(table.delete())
             for table in tables():
                 rows: list[dict[str, Any]] = [
                     dict(r) for r in (await src.execute(sa.select(table))).mappings()

@@ -340,7 +340,7 @@ async def test_description_short_description_and_resident_menu(bot):
     assert all(len(x) <= 512 for x in (nl, en)) and all(len(x) <= 120 for x in (short_nl, short_en))
     for lang in ("nl", "en"):
         menu = bot.tg.effective_commands(bot.resident("Sam", language_code=lang).chat_id, lang)
-        assert [name for name, _d in menu] == ["start", "help", "inloop"]
+        assert [name for name, _d in menu] == ["start", "help", "inloop", "privacy"]
     resident_help = (await bot.resident().says("/help")).only.text
     assert "/inloop" in resident_help and "/annuleer" not in resident_help
 
