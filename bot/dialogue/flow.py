@@ -223,23 +223,23 @@ class Flow(Generic[V]):
         msg = update.message
         if msg is None or msg.text is None:
             return
+        # Typed text saved second (another process took the step first) is not a button of an
+        # older step: StaleDraft goes to the error handler ("…wat je al had ingevuld is
+        # bewaard"), and typing it again goes on from the newer step.
         screen: Screen
-        try:
-            async with context.unit() as s:
-                current: ConversationDraft | None = draft
-                if self.reread and draft.id is not None:
-                    current = await drafts.get_by_id(s, draft.id)
-                else:
-                    # The router just loaded this row; re-attach it instead of reading it again
-                    # (a step saved elsewhere meanwhile is caught by the guarded save).
-                    s.add(draft)
-                if current is None:
-                    screen = (self.problem_text(context.t, Problem.GONE), [])
-                else:
-                    turn = Turn(s, context, self, current)
-                    screen = await turn.finish(await turn.typed(msg.text.strip()))
-        except drafts.StaleDraft:
-            screen = (self.problem_text(context.t, Problem.STALE), [])
+        async with context.unit() as s:
+            current: ConversationDraft | None = draft
+            if self.reread and draft.id is not None:
+                current = await drafts.get_by_id(s, draft.id)
+            else:
+                # The router just loaded this row; re-attach it instead of reading it again
+                # (a step saved elsewhere meanwhile is caught by the guarded save).
+                s.add(draft)
+            if current is None:
+                screen = (self.problem_text(context.t, Problem.GONE), [])
+            else:
+                turn = Turn(s, context, self, current)
+                screen = await turn.finish(await turn.typed(msg.text.strip()))
         text, buttons = screen
         await reply(update, context, text, buttons=buttons or None)
 
