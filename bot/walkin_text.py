@@ -101,24 +101,25 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A named day or range the resident asked about, as the start of a sentence.
+DAY_WORD = {
+    "today": N_("Vandaag"),
+    "tomorrow": N_("Morgen"),
+    "day_after_tomorrow": N_("Overmorgen"),
+    "weekend": N_("Dit weekend"),
+    "this_week": N_("Deze week"),
+    "next_week": N_("Volgende week"),
+}
+
+
 def _when(t: Translator, ans: WalkinAnswer) -> str:
     """The period the resident asked about, as the start of a sentence."""
     _ = t._
     day = ans.day
     if day is None:
         when = _("De komende twee weken")
-    elif day.key == "today":
-        when = _("Vandaag")
-    elif day.key == "tomorrow":
-        when = _("Morgen")
-    elif day.key == "day_after_tomorrow":
-        when = _("Overmorgen")
-    elif day.key == "weekend":
-        when = _("Dit weekend")
-    elif day.key == "this_week":
-        when = _("Deze week")
-    elif day.key == "next_week":
-        when = _("Volgende week")
+    elif day.key in DAY_WORD:
+        when = _(DAY_WORD[day.key])
     elif day.single is not None:
         when = _("Op {date}").format(date=t.fmt_date(day.first))
     else:

@@ -20,11 +20,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
+from bot.storage import audit
 from bot.storage.db import SessionFactory, transaction
 from bot.storage.idempotent import insert_once
 from bot.storage.models import (
     ActivityType,
-    AuditLog,
     Contact,
     ContactReferral,
     ContactTheme,
@@ -405,17 +405,7 @@ async def update_contact(
             s.add(story)
     await s.flush()
     after = audit_snapshot(c, draft, story_id)
-    s.add(
-        AuditLog(
-            actor_id=expert_id,
-            at=now,
-            entity="contact",
-            entity_id=c.id,
-            action="edit",
-            before=before,
-            after=after,
-        )
-    )
+    audit.record(s, expert_id, now, "contact", id_of(c), "edit", before, after)
     return True
 
 
@@ -580,17 +570,8 @@ async def _insert(
     if draft.story:
         theme_id = theme_ids[draft.themes[0]]
         story_id = await _add_story(s, contact, f"{submission_key}:v", theme_id, draft.story, now)
-    s.add(
-        AuditLog(
-            actor_id=expert_id,
-            at=now,
-            entity="contact",
-            entity_id=contact.id,
-            action="create",
-            before=None,
-            after=audit_snapshot(contact, draft, story_id),
-        )
-    )
+    after = audit_snapshot(contact, draft, story_id)
+    audit.record(s, expert_id, now, "contact", id_of(contact), "create", None, after)
     return contact, story_id
 
 
