@@ -19,6 +19,7 @@ from bot.handlers import (
     corrections,
     digest,
     errors,
+    followup,
     gate,
     hours,
     lists,
@@ -144,6 +145,7 @@ def journey_modules() -> list[Any]:
     return [
         start,
         contact,
+        followup,
         hours,
         signals.SIGNAL,
         stories.STORY,

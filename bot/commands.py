@@ -71,6 +71,7 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "w": EXPERTS,  # own week
     "k": EXPERTS,  # corrections
     "r": EXPERTS,  # reminder answers and settings
+    "fu": EXPERTS,  # follow-up (doorstroom) answers
     "i": EVERYONE,  # walk-in questions
     "b": COORDINATORS,  # walk-in management
     "d": COORDINATORS,  # digest

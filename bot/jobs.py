@@ -24,6 +24,7 @@ __all__ = [
     "MENUS_JOB_ID",
     "register",
     "schedule_digest",
+    "schedule_followups",
     "schedule_housekeeping",
     "schedule_menus",
     "schedule_reminders",
@@ -37,6 +38,7 @@ def register(application: Application, *, set_menus: bool = True) -> None:
         schedule_menus(application)
     schedule_reminders(application)
     schedule_digest(application)
+    schedule_followups(application)
 
 
 def _job_kwargs(job_id: str, grace: int) -> dict[str, Any]:
@@ -87,6 +89,15 @@ async def _digest_job(context: BotContext) -> None:
         await scheduler.digest_pass(context.application)
     except Exception as exc:
         log.error("digest pass failed: %s", type(exc).__name__, exc_info=exc)
+
+
+async def _followup_job(context: BotContext) -> None:
+    from bot.handlers import followup  # the journey module imports the job registry's users
+
+    try:
+        await followup.followup_pass(context.application)
+    except Exception as exc:
+        log.error("follow-up pass failed: %s", type(exc).__name__, exc_info=exc)
 
 
 # --------------------------------------------------------------------------- registration
@@ -156,3 +167,12 @@ def schedule_digest(application: Application) -> None:
     )
     retry = 15 * 60
     _repeat(jq, _digest_job, scheduler.DIGEST_RETRY_JOB_ID, every=retry, first=retry, grace=600)
+
+
+def schedule_followups(application: Application) -> None:
+    """The follow-up (doorstroom) pass every 15 minutes; it asks only within its daytime
+    window and only what is due and not yet asked (`bot.handlers.followup`)."""
+    jq = application.job_queue
+    if jq is None:
+        return
+    _repeat(jq, _followup_job, "followups", every=15 * 60, first=30, grace=600)

@@ -20,6 +20,7 @@ from bot.storage.models import (
     ContactTheme,
     ConversationDraft,
     Deelopdracht,
+    DeelopdrachtMeasure,
     Municipality,
     ReachChannel,
     ReferralTarget,
@@ -331,7 +332,7 @@ async def test_optional_steps_are_skipped_with_one_tap(bot):
         assert (await s.exec(select(Story))).all() == []
 
 
-async def test_deelopdracht_is_asked_only_where_one_is_active(bot):
+async def test_the_one_active_deelopdracht_is_taken_without_asking(bot):
     venlo = await muni_id(bot, "Venlo")
     async with transaction(session_factory(bot.engine)) as s:
         s.add(
@@ -346,18 +347,28 @@ async def test_deelopdracht_is_asked_only_where_one_is_active(bot):
             )
         )
     anna = await bot.expert("Anna")
-    # The walk skips the deelopdracht step ("Overslaan") and ends on the story step.
-    story = await walk_first_contact(anna)
-    assert "opleverde" in story.text
-    reply = (await anna.press("← Terug")).last
-    assert "deelopdracht" in reply.text.lower()
-    assert "Sleutelfiguren Venlo" in reply.button_labels
-    assert "Afgelopen project" not in reply.button_labels
-    await anna.press("Sleutelfiguren Venlo")
-    summary = (await anna.press("Overslaan")).last
+    # One deelopdracht runs in Venlo: no question, it is on the summary (the ended one is not).
+    summary = await walk_first_contact(anna)
+    assert "Klopt dit?" in summary.text
     assert "Deelopdracht: Sleutelfiguren Venlo" in summary.text
+    # The expert can say it is not under one: Deelopdracht, Overslaan; no default comes back.
+    step = (await anna.press("Deelopdracht")).last
+    assert "✓ Sleutelfiguren Venlo" in step.button_labels
+    assert not any("Afgelopen project" in b for b in step.button_labels)
+    summary = (await anna.press("Overslaan")).last
+    assert "Deelopdracht: –" in summary.text
+    await anna.press("Duur")
+    summary = (await anna.press("1 uur")).last
+    assert "Deelopdracht: –" in summary.text
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
+    assert c.deelopdracht_id is None
+
+    # A new contact: the one that runs is the default again, on the summary to see.
+    summary = (await anna.says("/contact")).only
+    assert "Deelopdracht: Sleutelfiguren Venlo" in summary.text
+    await anna.press("Opslaan")
+    c = (await saved_contacts(bot))[-1]
     async with session_factory(bot.engine)() as s:
         assert (await s.get(Deelopdracht, c.deelopdracht_id)).code == "venlo-sleutel"
 
@@ -374,6 +385,46 @@ async def test_deelopdracht_is_asked_only_where_one_is_active(bot):
     assert "Plaats: Beesel" in summary.text
     assert "Deelopdracht" not in summary.text
     assert "Deelopdracht" not in summary.button_labels
+
+
+async def test_several_deelopdrachten_are_asked_and_the_vindplek_decides(bot):
+    venlo = await muni_id(bot, "Venlo")
+    async with transaction(session_factory(bot.engine)) as s:
+        kolk = Vindplek(municipality_id=venlo, name="Buurthuis De Kolk")
+        s.add(kolk)
+        s.add(Deelopdracht(municipality_id=venlo, code="wij-venlo", title="WIJ Venlo"))
+        s.add(Deelopdracht(municipality_id=venlo, code="venlo-jong", title="Jongeren Venlo"))
+        await s.flush()
+        jong = (await s.exec(select(Deelopdracht).where(Deelopdracht.code == "venlo-jong"))).one()
+        s.add(
+            DeelopdrachtMeasure(
+                deelopdracht_id=jong.id, kind="contacts", target=10, filter={"vindplek": [kolk.id]}
+            )
+        )
+    anna = await bot.expert("Anna")
+    # Two run in Venlo and no vindplek tells them apart: asked, after the referral.
+    await anna.says("/contact")
+    for label in ("Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder"):
+        await anna.press(label)
+    for label in ("Eén, bekend", "45 min"):
+        await anna.press(label)
+    step = (await anna.press("Overslaan")).last  # referral
+    assert "deelopdracht" in step.text.lower()
+    assert {"WIJ Venlo", "Jongeren Venlo"} <= set(step.button_labels)
+    step = (await anna.says("wij-venlo")).last  # typed by its code
+    assert "opleverde" in step.text
+    summary = (await anna.press("Overslaan")).last
+    assert "Deelopdracht: WIJ Venlo" in summary.text
+    # At Buurthuis De Kolk, which a measure of "Jongeren Venlo" names, that one is the default.
+    await anna.press("Stoppen")
+    await anna.says("/contact")
+    for label in ("Vandaag", "Venlo", "Buurthuis De Kolk", "inloop", "armoede", "Verder"):
+        await anna.press(label)
+    for label in ("Eén, bekend", "45 min"):
+        await anna.press(label)
+    await anna.press("Overslaan")  # referral; no deelopdracht question
+    summary = (await anna.press("Overslaan")).last  # story
+    assert "Deelopdracht: Jongeren Venlo" in summary.text
 
 
 async def test_change_fields_from_the_summary_then_save(bot):

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain import contact_deel
 from bot.domain import contact_draft as cdm
+from bot.domain.contact_deel import DeelChoice
 from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
 
 TODAY = date(2026, 11, 17)
@@ -46,6 +48,7 @@ def test_round_trip_through_json_data():
     assert again.to_data()["work_date"] == "2026-11-17"
     # values(): the contact itself, without the dialogue's bookkeeping.
     bookkeeping = {"mode", "history", "from_last", "questions", "editing_id"}
+    bookkeeping |= {"deel_chosen", "deel_needs"}
     assert set(cd.values()) == set(cd.to_data()) - bookkeeping
     assert cd.values() == cd.copy(history=["x"], mode="edit", from_last=True).values()
 
@@ -83,7 +86,8 @@ def test_step_order_skips_deelopdracht_without_active_ones():
     while state != cdm.SUMMARY:
         order.append(state)
         state = cdm.next_state(cd, state, has_deelopdrachten=False)
-    assert order == [s for s in cdm.STEPS if s != "deelopdracht"]
+    # Drempels only when a deelopdracht needs them; the relation to care from the summary.
+    assert order == [s for s in cdm.STEPS if s not in ("deelopdracht", "nonuse", "care")]
     assert cdm.next_state(cd, "referral", has_deelopdrachten=True) == "deelopdracht"
 
 
@@ -192,6 +196,7 @@ def test_summary_items_follow_dialogue_and_flag_missing():
         "reach",
         "referral",
         "story",
+        "care",
     ]
     assert [i.step for i in items if i.missing] == ["themes"]
     with_deel = cdm.summary_items(complete(), has_deelopdrachten=True)
@@ -248,3 +253,75 @@ def test_steps_that_follow_from_earlier_answers_are_skipped():
     assert cdm.next_state(cd, "residents", has_deelopdrachten=False) == "duration"
     cd.residents_count, cd.residents_new = 3, 3
     assert cdm.next_state(cd, "residents", has_deelopdrachten=False) == "new"
+
+
+# --------------------------------------------------------------------------- deelopdrachten
+
+WIJ = DeelChoice(1, frozenset({"non_use_known", "went_on"}))
+JONG = DeelChoice(2, frozenset({"contacts"}), frozenset({7}))
+
+
+def test_the_default_deelopdracht():
+    assert contact_deel.default_deelopdracht([], None) is None
+    assert contact_deel.default_deelopdracht([WIJ], None) == 1  # the only one
+    assert contact_deel.default_deelopdracht([WIJ, JONG], None) is None  # a real choice
+    assert contact_deel.default_deelopdracht([WIJ, JONG], 7) == 2  # its measure names the place
+    assert contact_deel.default_deelopdracht([WIJ, JONG], 8) is None
+
+
+def test_settle_respects_the_experts_choice_and_sets_what_the_measures_need():
+    cd = complete(residents_new=1)
+    contact_deel.settle(cd, [WIJ])
+    assert (cd.deelopdracht_id, cd.deel_needs) == (1, ["nonuse"])
+    assert cdm.needs_non_use(cd) and not cdm.skippable(cd, "nonuse")
+    assert cdm.missing(cd) == ["nonuse"]
+    contact_deel.choose(cd, None, [WIJ])  # "not under a deelopdracht"
+    contact_deel.settle(cd, [WIJ])
+    assert (cd.deelopdracht_id, cd.deel_needs, cdm.missing(cd)) == (None, [], [])
+    # Another municipality: the choice is gone, the default applies there.
+    cd.set_municipality(9)
+    contact_deel.settle(cd, [JONG])
+    assert (cd.deelopdracht_id, cd.deel_needs) == (2, [])
+    # Several fit and nothing chosen: asked in the walk.
+    fresh = complete()
+    contact_deel.settle(fresh, [WIJ, JONG])
+    assert contact_deel.has_choice(fresh, [WIJ, JONG])
+    assert cdm.next_state(fresh.copy(mode="steps"), "referral", has_deelopdrachten=True) == (
+        "deelopdracht"
+    )
+
+
+def test_drempels_only_for_new_residents_and_weet_ik_niet_is_an_answer():
+    cd = complete(residents_count=2, residents_new=2, deel_needs=["nonuse"])
+    assert cdm.next_state(cd.copy(mode="steps"), "deelopdracht", has_deelopdrachten=False) == (
+        "nonuse"
+    )
+    assert not contact_deel.non_use_done(cd)  # "Klaar" needs one
+    contact_deel.toggle_non_use(cd, "schaamte")
+    contact_deel.toggle_non_use(cd, "taal")
+    contact_deel.toggle_non_use(cd, "taal")
+    assert contact_deel.non_use_done(cd)
+    assert contact_deel.stored_non_use(cd) == (True, ["schaamte"])
+    contact_deel.non_use_unknown(cd)
+    assert contact_deel.stored_non_use(cd) == (False, [])
+    assert cdm.missing(cd) == []
+    # Known residents only: nothing is stored, nothing asked.
+    known = cd.copy(residents_new=0, non_use=["schaamte"], non_use_known=True)
+    assert contact_deel.stored_non_use(known) == (None, [])
+    assert not cdm.needs_non_use(known)
+    assert "nonuse" not in [i.step for i in cdm.summary_items(known, has_deelopdrachten=True)]
+
+
+@given(
+    n_options=st.integers(0, 4),
+    vindplek=st.one_of(st.none(), st.integers(1, 5)),
+    places=st.lists(st.frozensets(st.integers(1, 5), max_size=2), min_size=4, max_size=4),
+)
+def test_a_default_is_one_of_the_options_and_only_without_a_choice(n_options, vindplek, places):
+    options = [DeelChoice(i + 1, frozenset(), places[i]) for i in range(n_options)]
+    chosen = contact_deel.default_deelopdracht(options, vindplek)
+    assert chosen is None or chosen in {o.id for o in options}
+    if n_options == 1:
+        assert chosen == 1
+    if chosen is not None and n_options > 1:
+        assert vindplek is not None and vindplek in options[chosen - 1].vindplek_ids

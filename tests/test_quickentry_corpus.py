@@ -790,3 +790,52 @@ def test_no_number_is_dropped(case: C) -> None:
             or (e.minutes is not None and n in (e.minutes, e.minutes // 60, e.minutes % 60))
         )
         assert used, (case.text, tok.norm, e)
+
+
+# --------------------------------------------------------------------------- deelopdrachten
+
+# Deelopdrachten named by their code (short name) in the line (issue 12).
+DEEL_CODES = ["wij-venlo", "wij-groningen", "jongeren_venray", "sleutel"]
+
+
+@dataclass(frozen=True)
+class D:
+    text: str
+    deel: str | None
+    muni: str | None = None
+    asks: tuple[str, ...] = ()  # words asked about
+
+
+DEEL_CORPUS = [
+    D("1 uur huisbezoek wij-venlo armoede 2 nieuw", "wij-venlo"),
+    D("wij venlo 45 min inloop schulden", "wij-venlo"),
+    D("45 min inloop venlo armoede WIJ-Venlo", "wij-venlo", muni="Venlo"),
+    D("1 uur gesprek wij-vnelo schulden", "wij-venlo"),  # one typo in the code
+    D("2 uur inloop wij-groningen armoede", "wij-groningen"),
+    D("1 uur gesprek jongeren venray armoede", "jongeren_venray"),
+    D("1 uur gesprek Jongeren_Venray armoede 3", "jongeren_venray"),
+    D("1 uur gesprek sleutel schulden venlo", "sleutel", muni="Venlo"),
+    D("1 uur gesprek wij schulden venlo", None, muni="Venlo", asks=("wij",)),  # half a code
+    D("1 uur gesprek wij-vnel schulden", None, muni=None, asks=("wij",)),  # too many typos
+    D("1 uur gesprek venlo schulden", None, muni="Venlo"),
+]
+
+
+@pytest.mark.parametrize("case", DEEL_CORPUS, ids=[c.text for c in DEEL_CORPUS])
+def test_a_deelopdracht_by_its_code(case: D) -> None:
+    e = parse_quick_entry(case.text, TODAY, vindplekken=VINDPLEKKEN, deelopdrachten=DEEL_CODES)
+    words = tuple(q.raw.lower() for q in e.questions if q.kind == "word")
+    assert (e.deelopdracht, e.municipality) == (case.deel, case.muni), e
+    assert all(w in words for w in case.asks), e
+    if case.deel is not None:
+        assert not words, e  # every word of the code was used
+
+
+def test_without_deelopdrachten_the_corpus_parses_as_before() -> None:
+    for case in CORPUS:
+        plain = parse(case.text)
+        named = parse_quick_entry(
+            case.text, TODAY, vindplekken=VINDPLEKKEN, deelopdrachten=DEEL_CODES
+        )
+        assert named.deelopdracht is None, case.text
+        assert named == plain

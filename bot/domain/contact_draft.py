@@ -50,17 +50,23 @@ STEPS = (
     "reach",
     "referral",
     "deelopdracht",
+    "nonuse",
     "story",
+    "care",
 )
 SUMMARY = "summary"
 CONFIRM_DAY = "confirm_day"
 ASK = "ask"  # a part of a one-line entry the bot did not use: asked about, never dropped
 STATES = (*STEPS, SUMMARY, CONFIRM_DAY, ASK)
 
-REQUIRED = ("date", "gemeente", "activity", "themes", "residents", "new", "duration")
-OPTIONAL = ("vindplek", "reach", "referral", "deelopdracht", "story")
-# Steps that can be skipped with one tap ("Overslaan").
-SKIPPABLE = ("vindplek", "reach", "referral", "deelopdracht", "story")
+# "nonuse" is required only when the contact's deelopdracht measures it (see `needs_non_use`).
+REQUIRED = ("date", "gemeente", "activity", "themes", "residents", "new", "duration", "nonuse")
+OPTIONAL = ("vindplek", "reach", "referral", "deelopdracht", "story", "care")
+# Steps that can be skipped with one tap ("Overslaan"); "nonuse" only where not required.
+SKIPPABLE = ("vindplek", "reach", "referral", "deelopdracht", "story", "nonuse", "care")
+# Optional steps the walk through the steps does not ask: added from the summary with one
+# tap on their button (issue 15: a new contact in at most 7 taps).
+SUMMARY_ONLY = ("care",)
 
 # Typed answers that mean "nothing to fill in here" on a skippable step. A vindplek is shared
 # with every expert of the municipality, so "nvt" must never become a place called "Nvt".
@@ -115,7 +121,12 @@ class ContactDraft:
     referrals: list[str] = field(default_factory=list)  # ReferralTarget.code, in choice order
     deelopdracht_id: int | None = None
     story: str | None = None
+    non_use: list[str] = field(default_factory=list)  # NonUseReason.code (drempels)
+    non_use_known: bool | None = None  # None not asked, True reasons, False "weet ik niet"
+    care_relation: str | None = None  # CareRelation value
     # Dialogue bookkeeping.
+    deel_chosen: bool = False  # the expert chose the deelopdracht (or none): no default
+    deel_needs: list[str] = field(default_factory=list)  # steps its measures need
     mode: Mode = "steps"
     history: list[str] = field(default_factory=list)  # states visited, for "Terug"
     from_last: bool = False  # pre-filled from the previous contact ("Zelfde als vorige keer?")
@@ -141,6 +152,8 @@ class ContactDraft:
         kwargs["themes"] = list(kwargs.get("themes") or [])
         kwargs["history"] = list(kwargs.get("history") or [])
         kwargs["questions"] = list(kwargs.get("questions") or [])
+        kwargs["non_use"] = list(kwargs.get("non_use") or [])
+        kwargs["deel_needs"] = list(kwargs.get("deel_needs") or [])
         # Drafts from before several referrals were allowed hold one "referral".
         old = data.get("referral")
         kwargs["referrals"] = list(kwargs.get("referrals") or ([old] if old else []))
@@ -152,6 +165,8 @@ class ContactDraft:
         new.history = list(new.history)
         new.questions = list(new.questions)
         new.referrals = list(new.referrals)
+        new.non_use = list(new.non_use)
+        new.deel_needs = list(new.deel_needs)
         return new
 
     @property
@@ -172,7 +187,8 @@ class ContactDraft:
     def values(self) -> dict[str, Any]:
         """What the contact would be, without the dialogue's bookkeeping."""
         data = self.to_data()
-        for key in ("mode", "history", "from_last", "questions", "editing_id"):
+        bookkeeping = ("mode", "history", "from_last", "questions", "editing_id")
+        for key in (*bookkeeping, "deel_chosen", "deel_needs"):
             data.pop(key)
         return data
 
@@ -205,6 +221,8 @@ class ContactDraft:
             self.vindplek_id = None
             self.new_vindplek = None
             self.deelopdracht_id = None
+            self.deel_chosen = False
+            self.deel_needs = []
             self.village = None
         self.municipality_id = municipality_id
 
@@ -250,6 +268,7 @@ def initial_draft(
         duration_minutes=last.duration_minutes,
         reach=last.reach,
         deelopdracht_id=last.deelopdracht_id if deelopdracht_active else None,
+        deel_chosen=deelopdracht_active and last.deelopdracht_id is not None,
         mode="edit",
         from_last=True,
     )
@@ -270,8 +289,23 @@ STEP_FIELDS = {
 }
 
 
+def needs_non_use(draft: ContactDraft) -> bool:
+    """Whether the drempels are a required step: new residents were reached, under a
+    deelopdracht that measures how often their reasons for non-use are known."""
+    return "nonuse" in draft.deel_needs and (draft.residents_new or 0) > 0
+
+
+def skippable(draft: ContactDraft, step: str) -> bool:
+    """Whether a step can be left empty with "Overslaan"."""
+    if step == "nonuse":
+        return not needs_non_use(draft)
+    return step in SKIPPABLE
+
+
 def step_done(draft: ContactDraft, step: str) -> bool:
     """Whether a required step has a value."""
+    if step == "nonuse":
+        return not needs_non_use(draft) or draft.non_use_known is not None
     if step not in STEP_FIELDS:
         return True
     value = getattr(draft, STEP_FIELDS[step])
@@ -288,7 +322,10 @@ def is_complete(draft: ContactDraft) -> bool:
 
 
 def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -> str:
-    """Where the dialogue goes after `current` has been answered."""
+    """Where the dialogue goes after `current` has been answered.
+
+    ``has_deelopdrachten``: there is a choice of deelopdracht to ask about (several fit and
+    the expert did not choose; one that fits is taken without asking)."""
     if draft.questions:
         return ASK
     if draft.mode == "fill":
@@ -306,6 +343,8 @@ def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -
     for step in STEPS[STEPS.index(current) + 1 :]:
         if step == "deelopdracht" and not has_deelopdrachten:
             continue
+        if step in SUMMARY_ONLY or (step == "nonuse" and step_done(draft, step)):
+            continue  # optional: added from the summary
         if step == "new" and draft.residents_count == 1 and draft.residents_new is not None:
             continue  # answered with the count ("Eén, nieuw")
         if step == "reach" and follows_from_activity(draft):
@@ -432,7 +471,11 @@ def summary_items(draft: ContactDraft, *, has_deelopdrachten: bool) -> list[Summ
     ]
     if has_deelopdrachten or draft.deelopdracht_id is not None:
         items.append(SummaryItem("deelopdracht", draft.deelopdracht_id))
+    if draft.residents_new:  # drempels: of new residents only
+        value = (draft.non_use_known, tuple(draft.non_use))
+        items.append(SummaryItem("nonuse", value, not step_done(draft, "nonuse")))
     items.append(SummaryItem("story", draft.story))
+    items.append(SummaryItem("care", draft.care_relation))
     return items
 
 

@@ -5,7 +5,8 @@ this order (each step claims its words so later steps do not reuse them):
 
 1. duration (``durations.find_duration``), then date (``dates.find_date``, default today);
 2. resident counts: "2 nieuw", "3 bekend", "2 nieuw 1 bekend", "groep van 8", "8 bewoners";
-3. place (``places.find_places``; an ambiguous village name such as "Echt" counts here when it
+3. a deelopdracht by its code ("wij-venlo"; before the place, whose name it may hold);
+   place (``places.find_places``; an ambiguous village name such as "Echt" counts here when it
    is capitalised, because a one-line entry is a list of keywords, not a sentence);
 4. vindplek: a known vindplek name occurring in the line;
 5. vocabulary aliases (exact, then typo-tolerant): activity type, themes, referral, reach.
@@ -90,6 +91,7 @@ class QuickEntry:
     reach_channel: str | None = None
     referral: str | None = None  # the first of ``referrals``
     referrals: list[str] = field(default_factory=list)  # vocabulary codes, in order typed
+    deelopdracht: str | None = None  # the code of a deelopdracht named in the line
     unknown_words: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     problems: list[QuickEntryProblem] = field(default_factory=list)
@@ -199,6 +201,34 @@ def _parse_counts(line: _Line, entry: QuickEntry) -> bool:
     elif people:
         entry.residents_count = people
     return group_word
+
+
+def _parse_deelopdracht(line: _Line, entry: QuickEntry, codes: Sequence[str]) -> None:
+    """A deelopdracht named by its code ("wij-venlo", "WIJ Venlo"): every word of the code in
+    a row, at most one typo in the whole code, and a one-word code only exactly."""
+    best: tuple[int, int, int, str] | None = None  # (cost, start, length, code)
+    for code in codes:
+        want = normalize(code).split()
+        k = len(want)
+        if not want or (k == 1 and len(want[0]) < 3):
+            continue
+        for i in range(len(line.tokens) - k + 1):
+            if not all(line.free(i + j) for j in range(k)):
+                continue
+            costs = [token_cost(line.tokens[i + j].norm, w) for j, w in enumerate(want)]
+            if any(c is None for c in costs):
+                continue
+            cost = sum(c for c in costs if c is not None)
+            if cost > (0 if k == 1 else 1):
+                continue
+            if best is None or (cost, -k) < (best[0], -best[2]):
+                best = (cost, i, k, code)
+    if best is None:
+        return
+    _cost, start, k, code = best
+    entry.deelopdracht = code
+    for j in range(start, start + k):
+        line.claimed[j] = "deelopdracht"
 
 
 def _parse_place(line: _Line, entry: QuickEntry) -> None:
@@ -360,7 +390,9 @@ def _leftovers(
 
 
 # What a number left over in the line most likely is, by the word before it.
-_COUNT_CONTEXT = frozenset({"place", "vindplek", "themes", "activity_types", "referral_targets"})
+_COUNT_CONTEXT = frozenset(
+    {"place", "vindplek", "themes", "activity_types", "referral_targets", "deelopdracht"}
+)
 MAX_SUGGESTIONS = 3
 
 
@@ -432,6 +464,7 @@ def parse_quick_entry(
     vocabulary: Mapping[str, Sequence[VocabEntry]] | None = None,
     vindplekken: Sequence[str] = (),
     max_back_days: int = 14,
+    deelopdrachten: Sequence[str] = (),
 ) -> QuickEntry:
     """Parse a one-line contact entry; never raises, reports what is missing in ``problems``."""
     entry = QuickEntry(work_date=today)
@@ -474,6 +507,7 @@ def parse_quick_entry(
         entry.problems.append(QuickEntryProblem.DATE_INVALID)
 
     group_word = _parse_counts(line, entry)
+    _parse_deelopdracht(line, entry, deelopdrachten)
     _parse_place(line, entry)
     _parse_vindplek_in_line(line, entry, vindplekken)
     aliases = alias_table(vocab, _KIND_ORDER)

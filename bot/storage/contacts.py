@@ -19,19 +19,24 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain import contact_deel
+from bot.domain.contact_deel import DeelChoice
 from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
-from bot.storage import audit
+from bot.storage import audit, followups
 from bot.storage.db import SessionFactory, transaction
 from bot.storage.idempotent import insert_once
 from bot.storage.models import (
     ActivityType,
     Contact,
+    ContactNonUse,
     ContactReferral,
     ContactTheme,
     ConversationDraft,
     Deelopdracht,
+    DeelopdrachtMeasure,
     IndirectHours,
     Municipality,
+    NonUseReason,
     ReachChannel,
     ReferralTarget,
     Story,
@@ -48,6 +53,7 @@ VOCAB_MODELS = {
     "activity_types": ActivityType,
     "reach_channels": ReachChannel,
     "referral_targets": ReferralTarget,
+    "non_use_reasons": NonUseReason,
 }
 
 
@@ -73,6 +79,14 @@ class DeelRef:
     title: str
     starts_on: date | None
     ends_on: date | None
+    code: str = ""
+    measures: frozenset[str] = frozenset()  # kinds of its measures
+    vindplek_ids: frozenset[int] = frozenset()  # vindplekken its measures' filters name
+    followup_weeks: int = 6
+
+    @property
+    def choice(self) -> DeelChoice:
+        return DeelChoice(self.id, self.measures, self.vindplek_ids)
 
     def runs_on(self, on: date) -> bool:
         return (self.starts_on is None or self.starts_on <= on) and (
@@ -95,6 +109,9 @@ class RefData:
         return [
             d for d in self.deelopdrachten if d.municipality_id == municipality_id and d.runs_on(on)
         ]
+
+    def choices(self, municipality_id: int | None, on: date | None) -> list[DeelChoice]:
+        return [d.choice for d in self.active_deelopdrachten(municipality_id, on)]
 
     def deelopdracht(self, deelopdracht_id: int | None) -> DeelRef | None:
         return next((d for d in self.deelopdrachten if d.id == deelopdracht_id), None)
@@ -121,13 +138,35 @@ async def load_refdata(s: AsyncSession) -> RefData:
     """Active vocabularies, municipalities and deelopdrachten, in display order."""
     vocabs = {kind: await vocab(s, kind) for kind in VOCAB_MODELS}
     munis = [Place(id_of(m), m.name) for m in await municipalities(s)]
+    rows = (
+        await s.exec(select(Deelopdracht).where(Deelopdracht.active).order_by(Deelopdracht.title))
+    ).all()
+    kinds: dict[int, set[str]] = {}
+    places: dict[int, set[int]] = {}
+    measures = (
+        await s.exec(
+            select(DeelopdrachtMeasure).where(col(DeelopdrachtMeasure.deleted_at).is_(None))
+        )
+    ).all()
+    for m in measures:
+        kinds.setdefault(m.deelopdracht_id, set()).add(m.kind)
+        named = (m.filter or {}).get("vindplek") or []
+        places.setdefault(m.deelopdracht_id, set()).update(
+            int(v) for v in named if isinstance(v, int) or str(v).isdigit()
+        )
     deel = [
-        DeelRef(id_of(d), d.municipality_id, d.title, d.starts_on, d.ends_on)
-        for d in (
-            await s.exec(
-                select(Deelopdracht).where(Deelopdracht.active).order_by(Deelopdracht.title)
-            )
-        ).all()
+        DeelRef(
+            id_of(d),
+            d.municipality_id,
+            d.title,
+            d.starts_on,
+            d.ends_on,
+            code=d.code,
+            measures=frozenset(kinds.get(id_of(d), ())),
+            vindplek_ids=frozenset(places.get(id_of(d), ())),
+            followup_weeks=d.followup_weeks,
+        )
+        for d in rows
     ]
     return RefData(vocab=vocabs, municipalities=munis, deelopdrachten=deel)
 
@@ -326,6 +365,7 @@ async def contact_as_draft(s: AsyncSession, expert_id: int, contact_id: int) -> 
     reach = (await _codes(s, ReachChannel, [c.reach_channel_id])) if c.reach_channel_id else {}
     village = await s.get(Village, c.village_id) if c.village_id else None
     story = (await _linked_stories(s, id_of(c)))[:1]
+    non_use = await non_use_codes(s, id_of(c))
     return ContactDraft(
         work_date=c.work_date,
         municipality_id=c.municipality_id,
@@ -340,9 +380,34 @@ async def contact_as_draft(s: AsyncSession, expert_id: int, contact_id: int) -> 
         referrals=[referrals[i] for i in referral_ids if i in referrals],
         deelopdracht_id=c.deelopdracht_id,
         story=story[0].text if story else None,
+        non_use=non_use,
+        non_use_known=c.non_use_known,
+        care_relation=c.care_relation,
+        deel_chosen=True,
         mode="edit",
         editing_id=c.id,
     )
+
+
+async def non_use_codes(s: AsyncSession, contact_id: int) -> list[str]:
+    """The contact's drempels (codes), the first one stored first."""
+    rows = (
+        await s.exec(
+            select(NonUseReason.code, NonUseReason.id)
+            .join(ContactNonUse, col(ContactNonUse.non_use_reason_id) == NonUseReason.id)
+            .where(ContactNonUse.contact_id == contact_id)
+        )
+    ).all()
+    first = await s.get(Contact, contact_id)
+    first_id = first.non_use_reason_id if first is not None else None
+    return [code for code, id_ in sorted(rows, key=lambda r: (r[1] != first_id, r[1]))]
+
+
+async def _add_non_use(s: AsyncSession, contact: Contact, draft: ContactDraft) -> None:
+    _known, codes = contact_deel.stored_non_use(draft)
+    ids = await _ids(s, "non_use_reasons", codes) if codes else {}
+    for reason_id in ids.values():
+        s.add(ContactNonUse(contact_id=id_of(contact), non_use_reason_id=reason_id))
 
 
 async def _linked_stories(s: AsyncSession, contact_id: int) -> list[Story]:
@@ -381,7 +446,9 @@ async def update_contact(
     s.add(c)
     await s.execute(delete(ContactTheme).where(col(ContactTheme.contact_id) == c.id))
     await s.execute(delete(ContactReferral).where(col(ContactReferral.contact_id) == c.id))
+    await s.execute(delete(ContactNonUse).where(col(ContactNonUse.contact_id) == c.id))
     await s.flush()
+    await _add_non_use(s, c, draft)
     theme_ids = await _ids(s, "themes", list(dict.fromkeys(draft.themes)))
     for theme_id in theme_ids.values():
         s.add(ContactTheme(contact_id=c.id, theme_id=theme_id))
@@ -406,6 +473,7 @@ async def update_contact(
     await s.flush()
     after = audit_snapshot(c, draft, story_id)
     audit.record(s, expert_id, now, "contact", id_of(c), "edit", before, after)
+    await followups.sync(s, c)
     return True
 
 
@@ -518,6 +586,8 @@ async def _columns(
     village_id = (
         await village_id_of(s, draft.municipality_id, draft.village) if draft.village else None
     )
+    non_use_known, non_use = contact_deel.stored_non_use(draft)
+    non_use_ids = await _ids(s, "non_use_reasons", non_use) if non_use else {}
     vindplek_id = draft.vindplek_id
     if vindplek_id is None and draft.new_vindplek:
         existing = await vindplek_by_name(s, draft.municipality_id, draft.new_vindplek)
@@ -543,6 +613,9 @@ async def _columns(
         "reach_channel_id": reach_id,
         "referral_target_id": referral_ids[draft.referrals[0]] if referral_ids else None,
         "deelopdracht_id": draft.deelopdracht_id,
+        "non_use_known": non_use_known,
+        "non_use_reason_id": non_use_ids[non_use[0]] if non_use else None,
+        "care_relation": draft.care_relation,
     }
 
 
@@ -566,6 +639,8 @@ async def _insert(
         s.add(ContactTheme(contact_id=contact.id, theme_id=theme_id))
     for referral_id in referral_ids.values():
         s.add(ContactReferral(contact_id=contact.id, referral_target_id=referral_id))
+    await _add_non_use(s, contact, draft)
+    await followups.sync(s, contact)
     story_id = None
     if draft.story:
         theme_id = theme_ids[draft.themes[0]]
@@ -590,6 +665,9 @@ def audit_snapshot(contact: Contact, draft: ContactDraft, story_id: int | None) 
         "reach": draft.reach,
         "referrals": list(draft.referrals),
         "deelopdracht_id": contact.deelopdracht_id,
+        "non_use_known": contact.non_use_known,
+        "non_use": list(contact_deel.stored_non_use(draft)[1]),
+        "care_relation": contact.care_relation,
         "story_id": story_id,
     }
 

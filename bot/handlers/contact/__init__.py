@@ -60,7 +60,9 @@ STEPS: dict[str, Step[ContactView]] = {
     "reach": Step(render.vocab, steps.tap_vocab, typed.vocab),
     "referral": Step(render.vocab, steps.tap_vocab, typed.vocab),
     "deelopdracht": Step(render.deelopdracht, steps.tap_deelopdracht, typed.deelopdracht),
+    "nonuse": Step(render.nonuse, steps.tap_nonuse, typed.nonuse),
     "story": Step(render.story, None, typed.story),
+    "care": Step(render.care, steps.tap_care),
     cdm.SUMMARY: Step(render.summary, None, typed.summary),
     cdm.CONFIRM_DAY: Step(render.confirm_day),  # typed: "Tik op een van de knoppen."
     cdm.ASK: Step(render.ask, steps.tap_ask),

@@ -7,9 +7,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import BotContext
 from bot.data import VocabEntry
+from bot.domain import contact_deel
 from bot.domain import contact_draft as cdm
 from bot.domain.contact_draft import ContactDraft
 from bot.domain.quickentry import QuickEntry, parse_quick_entry
+from bot.handlers.common import esc
 from bot.handlers.contact.texts import (
     DATE_ERRORS,
     DURATION_ERRORS,
@@ -29,12 +31,15 @@ async def load_start(s: AsyncSession, context: BotContext) -> ContactDraft:
     if last is not None and last.deelopdracht_id is not None:
         options = (await refdata(s, context)).active_deelopdrachten(last.municipality_id, today)
         active = any(d.id == last.deelopdracht_id for d in options)
-    return cdm.initial_draft(
+    cd = cdm.initial_draft(
         today,
         last=last,
         home_municipality_id=user.home_municipality_id,
         deelopdracht_active=active,
     )
+    ref = await refdata(s, context)
+    contact_deel.settle(cd, ref.choices(cd.municipality_id, cd.work_date))
+    return cd
 
 
 async def quick_draft(
@@ -59,11 +64,15 @@ async def quick_draft(
             vocabulary=vocab,
             vindplekken=names,
             max_back_days=settings.max_back_days,
+            deelopdrachten=[d.code for d in ref.deelopdrachten if d.code],
         )
 
     default_muni = base.municipality_id
     entry = await parse(default_muni)
+    deel = next((d for d in ref.deelopdrachten if d.code == entry.deelopdracht), None)
     muni = ref.municipality_named(entry.municipality)
+    if muni is None and deel is not None:
+        muni = ref.municipality(deel.municipality_id)  # "wij-venlo": in Venlo
     if muni is not None and muni.id != default_muni:
         entry = await parse(muni.id)  # its own vindplekken
     chosen_muni = muni.id if muni is not None else default_muni
@@ -80,8 +89,15 @@ async def quick_draft(
         vindplek_id=place.id if place is not None else None,
         known_reach=[v.code for v in ref.items("reach_channels")],
     )
-    state = cdm.first_state(cd)
     error = None
+    if deel is not None and cd.municipality_id == deel.municipality_id:
+        cd.deelopdracht_id, cd.deel_chosen = deel.id, True
+    elif deel is not None:  # named, but in another municipality than the line's place
+        error = _("De deelopdracht {name} hoort niet bij deze gemeente.").format(
+            name=esc(deel.title)
+        )
+    contact_deel.settle(cd, ref.choices(cd.municipality_id, cd.work_date or today))
+    state = cdm.first_state(cd)
     if problem is not None and not cdm.step_done(cd, problem[0]):
         state = problem[0]
         step, code = problem

@@ -8,7 +8,7 @@ from bot.dialogue import Screen
 from bot.domain import contact_draft as cdm
 from bot.handlers.common import Button, esc
 from bot.handlers.contact.codec import date_arg
-from bot.handlers.contact.texts import FIELD_LABELS, MAX_ECHO_WORD, MAX_NAME, clip
+from bot.handlers.contact.texts import CARE_LABELS, FIELD_LABELS, MAX_ECHO_WORD, MAX_NAME, clip
 from bot.handlers.contact.view import (
     ContactView,
     fmt_day,
@@ -199,6 +199,51 @@ def deelopdracht(v: ContactView) -> Screen:
     ]
     lines = [f"<b>{_('Hoort dit contact bij een deelopdracht van de gemeente?')}</b>"]
     lines.append(_("Zo niet, tik op Overslaan."))
+    return "\n".join(lines), buttons
+
+
+def nonuse(v: ContactView) -> Screen:
+    """Drempels: why the new residents did not use services (yet); several, or unknown."""
+    _ = v.t._
+    cd = v.cd
+    items = v.ref.items("non_use_reasons")
+    toggles = [
+        (mark(short(it.label), it.code in cd.non_use), v.button("nu", it.id)) for it in items
+    ]
+    buttons = _pairs(toggles, 2)
+    buttons.append(
+        [
+            (mark(_("Weet ik niet"), cd.non_use_known is False), v.button("nuk")),
+            (_("Klaar →"), v.button("nugo")),
+        ]
+    )
+    count = cd.residents_new or 1
+    question = v.t.ngettext(
+        "Waarom maakte de nieuwe inwoner nog geen gebruik van hulp of voorzieningen?",
+        "Waarom maakten de {count} nieuwe inwoners nog geen gebruik van hulp of voorzieningen?",
+        count,
+    ).format(count=count)
+    chosen = [it for it in items if it.code in cd.non_use]
+    lines = [f"<b>{question}</b>", _("Tik alles aan wat past, daarna op Klaar.")]
+    if chosen:
+        lines.append(_now(v, esc(", ".join(short(c.label) for c in chosen))))
+    elif cd.non_use_known is False:
+        lines.append(_now(v, _("weet ik niet")))
+    return "\n".join(lines), buttons
+
+
+def care(v: ContactView) -> Screen:
+    _ = v.t._
+    current = v.cd.care_relation
+    buttons = [
+        [(mark(_(label), code == current), v.button("cr", code))]
+        for code, label in CARE_LABELS.items()
+    ]
+    question = _("Hoe hing dit contact samen met professionele zorg?")
+    lines = [f"<b>{question}</b>"]
+    if current in CARE_LABELS:
+        lines.append(_now(v, esc(_(CARE_LABELS[current]))))
+    lines.append(_("Niet van toepassing? Tik op Overslaan."))
     return "\n".join(lines), buttons
 
 

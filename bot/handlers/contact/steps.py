@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogue import Callback, Outcome, Turn, encode
+from bot.domain import contact_deel
 from bot.domain import contact_draft as cdm
 from bot.domain.contact_draft import ContactDraft
 from bot.handlers.common import esc
@@ -47,12 +48,19 @@ def go(cd: ContactDraft, current: str, target: str) -> str:
     return target
 
 
+async def settle_deel(turn: CTurn, cd: ContactDraft) -> list[contact_deel.DeelChoice]:
+    """The draft's deelopdracht (defaulted while the expert has not chosen) and what its
+    measures need, for the draft's municipality and day; returns the ones that fit."""
+    ref = await refdata(turn.s, turn.context)
+    options = ref.choices(cd.municipality_id, cd.work_date or turn.today())
+    contact_deel.settle(cd, options)
+    return options
+
+
 async def advance(turn: CTurn, cd: ContactDraft, current: str) -> str:
-    has_deel = False
-    if cd.mode == "steps" and current in ("referral", "reach"):
-        ref = await refdata(turn.s, turn.context)
-        has_deel = bool(ref.active_deelopdrachten(cd.municipality_id, cd.work_date))
-    return go(cd, current, cdm.next_state(cd, current, has_deelopdrachten=has_deel))
+    options = await settle_deel(turn, cd)
+    ask_deel = contact_deel.has_choice(cd, options)
+    return go(cd, current, cdm.next_state(cd, current, has_deelopdrachten=ask_deel))
 
 
 def moved(turn: CTurn, cd: ContactDraft, state: str, **kw: Any) -> Outcome:
@@ -76,8 +84,12 @@ def clear(cd: ContactDraft, step: str) -> None:
         cd.vindplek_id, cd.new_vindplek = None, None
     elif step in ("reach", "referral", "story"):
         setattr(cd, step, None)
-    elif step == "deelopdracht":
-        cd.deelopdracht_id = None
+    elif step == "deelopdracht":  # "not under a deelopdracht": no default replaces that
+        cd.deelopdracht_id, cd.deel_chosen = None, True
+    elif step == "nonuse":
+        contact_deel.clear_non_use(cd)
+    elif step == "care":
+        cd.care_relation = None
 
 
 # --------------------------------------------------------------------------- every step
@@ -91,7 +103,7 @@ async def common_tap(turn: CTurn, cb: Callback) -> Outcome | None:
         return moved(turn, cd, back(cd, state))
     if action == "stop":
         return await turn.end(_("Gestopt. Er is niets opgeslagen."))
-    if action == "x" and state in cdm.SKIPPABLE:
+    if action == "x" and cdm.skippable(cd, state):
         clear(cd, state)
         return await advanced(turn, cd)
     if action == "e" and state == cdm.SUMMARY and cb.arg in FIELD_LABELS:
@@ -112,8 +124,9 @@ async def common_text(turn: CTurn, raw: str) -> Outcome | None:
     if raw.lower() in BACK_WORDS:
         cd = _cd(turn)
         return moved(turn, cd, back(cd, state))
-    if cdm.is_skip_word(raw) and state in cdm.SKIPPABLE:
-        cd = _cd(turn)
+    cd = _cd(turn)
+    # On the drempels "weet ik niet" is an answer of its own, not a skip (see typed.nonuse).
+    if cdm.is_skip_word(raw) and cdm.skippable(cd, state) and state != "nonuse":
         clear(cd, state)
         return await advanced(turn, cd)
     return None
@@ -321,5 +334,34 @@ async def tap_deelopdracht(turn: CTurn, cb: Callback) -> Outcome | None:
     chosen = next((d for d in options if str(d.id) == cb.arg), None)
     if chosen is None:
         return Outcome(error=turn.t._("Kies een deelopdracht met de knoppen."))
-    cd.deelopdracht_id = chosen.id
+    cd.deelopdracht_id, cd.deel_chosen = chosen.id, True
+    return await advanced(turn, cd)
+
+
+async def tap_nonuse(turn: CTurn, cb: Callback) -> Outcome | None:
+    """Drempels: toggles on one message, then "Klaar"; "Weet ik niet" is an answer too."""
+    _ = turn.t._
+    cd = _cd(turn)
+    if cb.action == "nu":
+        ref = await refdata(turn.s, turn.context)
+        item = ref.by_id("non_use_reasons", int(cb.arg)) if is_int(cb.arg) else None
+        if item is None:
+            return Outcome(error=_("Kies een van de knoppen."))
+        contact_deel.toggle_non_use(cd, item.code)
+        return moved(turn, cd, turn.draft.state)
+    if cb.action == "nuk":
+        contact_deel.non_use_unknown(cd)
+        return await advanced(turn, cd)
+    if cb.action == "nugo":
+        if not contact_deel.non_use_done(cd):
+            return Outcome(toast=_("Kies minstens één drempel, of tik op Weet ik niet."))
+        return await advanced(turn, cd)
+    return None
+
+
+async def tap_care(turn: CTurn, cb: Callback) -> Outcome | None:
+    if cb.action != "cr" or cb.arg not in contact_deel.CARE_RELATIONS:
+        return None
+    cd = _cd(turn)
+    cd.care_relation = cb.arg
     return await advanced(turn, cd)

@@ -27,7 +27,17 @@ FIELD_LABELS = {
     "reach": N_("Bereikt via"),
     "referral": N_("Doorverwezen naar"),
     "deelopdracht": N_("Deelopdracht"),
+    "nonuse": N_("Drempels"),
     "story": N_("Verhaal"),
+    "care": N_("Zorg"),
+}
+
+# The relation to professional care (CareRelation values), as buttons and in the summary.
+CARE_LABELS = {
+    "naast": N_("Naast zorg"),
+    "in_plaats_van": N_("In plaats van zorg"),
+    "voorkoming": N_("Ter voorkoming van zorg"),
+    "nazorg": N_("Nazorg"),
 }
 
 DATE_ERRORS = {

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.dialogue import Outcome
+from bot.domain import contact_deel
 from bot.domain import contact_draft as cdm
 from bot.domain.places import match_from_candidates, resolve_municipality
 from bot.handlers import signals
@@ -160,11 +161,37 @@ async def deelopdracht(turn: CTurn, raw: str) -> Outcome:
     cd = _cd(turn)
     ref = await refdata(turn.s, turn.context)
     options = ref.active_deelopdrachten(cd.municipality_id, cd.work_date or turn.today())
-    name = match_from_candidates(raw, [d.title for d in options])
-    chosen = next((d for d in options if d.title == name), None)
+    by_code = raw.strip().lower()
+    chosen = next((d for d in options if d.code and d.code.lower() == by_code), None)
+    if chosen is None:
+        name = match_from_candidates(raw, [d.title for d in options])
+        chosen = next((d for d in options if d.title == name), None)
     if chosen is None:
         return Outcome(error=turn.t._("Kies een deelopdracht met de knoppen, of tik op Overslaan."))
-    cd.deelopdracht_id = chosen.id
+    cd.deelopdracht_id, cd.deel_chosen = chosen.id, True
+    return await advanced(turn, cd)
+
+
+UNKNOWN_WORDS = ("weet ik niet", "weet niet", "geen idee", "niet bekend")
+
+
+async def nonuse(turn: CTurn, raw: str) -> Outcome:
+    """Drempels typed with commas ("schaamte, taal"), or "weet ik niet"."""
+    cd = _cd(turn)
+    if " ".join(raw.lower().split()).rstrip(".!?") in UNKNOWN_WORDS:
+        contact_deel.non_use_unknown(cd)
+        return await advanced(turn, cd)
+    items = (await refdata(turn.s, turn.context)).items("non_use_reasons")
+    found, unknown = cdm.match_vocab_list(raw, items)
+    if unknown or not found:
+        return Outcome(
+            error=turn.t._(
+                "Die drempel ken ik niet. Tik op de drempels en dan op Klaar, of tik op "
+                "Weet ik niet."
+            )
+        )
+    cd.non_use = [f.code for f in found]
+    cd.non_use_known = True
     return await advanced(turn, cd)
 
 

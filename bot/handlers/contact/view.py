@@ -20,6 +20,7 @@ from bot.handlers.common import Button, esc
 from bot.handlers.contact.codec import PREFIX
 from bot.handlers.contact.texts import (
     BACK_LABEL,
+    CARE_LABELS,
     CHECK,
     FIELD_LABELS,
     MAX_MESSAGE,
@@ -195,14 +196,27 @@ def summary_lines(v: ContactView, *, has_deel: bool, filled: bool = False) -> li
         "referral": lambda: ", ".join(label("referral_targets", c) for c in cd.referrals) or "–",
         "deelopdracht": lambda: esc(clip(v.deel_title, MAX_NAME)) if v.deel_title else "–",
         "story": lambda: f"<i>{esc(clip(cd.story))}</i>" if cd.story else "–",
+        "nonuse": lambda: non_use_text(v),
+        "care": lambda: esc(_(CARE_LABELS[cd.care_relation])) if cd.care_relation else "–",
     }
     lines = []
     for item in cdm.summary_items(cd, has_deelopdrachten=has_deel):
         value = values[item.step]() if item.step in values else "–"
-        if filled and value == "–":
-            continue
+        if value == "–" and (filled or item.step == "care"):
+            continue  # the relation to care: a line once given (its button is always there)
         lines.append(f"<b>{esc(_(FIELD_LABELS[item.step]))}:</b> {value}")
     return lines
+
+
+def non_use_text(v: ContactView) -> str:
+    cd = v.cd
+    if cd.non_use_known is False:
+        return esc(v.t._("weet ik niet"))
+    labels = []
+    for code in cd.non_use:
+        item = v.ref.by_code("non_use_reasons", code)
+        labels.append(esc(short(item.label) if item else code))
+    return ", ".join(labels) or "–"
 
 
 def fit(head: list[str], body: str) -> str:
@@ -238,7 +252,7 @@ def frame(v: ContactView, screen: Screen, outcome: Outcome) -> Screen:
     nav: list[Button] = []
     if cd.history and state != cdm.SUMMARY:
         nav.append((_(BACK_LABEL), v.button("b")))
-    if state in cdm.SKIPPABLE and state != "vindplek":
+    if cdm.skippable(cd, state) and state != "vindplek":
         nav.append((_(SKIP_LABEL), v.button("x")))
     if nav:
         buttons.append(nav)

@@ -1,0 +1,178 @@
+"""A contact under a deelopdracht asks what its measures need, and nothing more (issue 12),
+end to end through the fake Bot API (SQLite and PostgreSQL).
+
+- the one deelopdracht of the municipality is taken without asking; the one-line entry names
+  one by its code ("wij-venlo");
+- drempels (reasons for non-use): multi-select, asked only when new residents were reached,
+  required only when the deelopdracht measures them, "Weet ik niet" an answer of its own;
+- the relation to care: optional, from the summary;
+- a contact with new residents under a deelopdracht gets its follow-up (doorstroom) row.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.storage.db import session_factory, transaction
+from bot.storage.models import (
+    AuditLog,
+    ContactFollowup,
+    ContactNonUse,
+    Deelopdracht,
+    DeelopdrachtMeasure,
+    NonUseReason,
+)
+from tests.test_contact_dialogue import TODAY, Tapper, muni_id, saved_contacts
+
+
+async def add_deelopdracht(
+    bot, *, code="wij-venlo", title="WIJ Venlo", gemeente="Venlo", measures=("non_use_known",)
+) -> int:
+    muni = await muni_id(bot, gemeente)
+    async with transaction(session_factory(bot.engine)) as s:
+        deel = Deelopdracht(municipality_id=muni, code=code, title=title, followup_weeks=6)
+        s.add(deel)
+        await s.flush()
+        for i, kind in enumerate(measures):
+            s.add(DeelopdrachtMeasure(deelopdracht_id=deel.id, position=i, kind=kind, target=80))
+        return deel.id
+
+
+async def non_use_of(bot, contact_id: int) -> set[str]:
+    async with session_factory(bot.engine)() as s:
+        rows = await s.exec(
+            select(NonUseReason.code)
+            .join(ContactNonUse, ContactNonUse.non_use_reason_id == NonUseReason.id)
+            .where(ContactNonUse.contact_id == contact_id)
+        )
+        return set(rows.all())
+
+
+async def followups_of(bot) -> list[ContactFollowup]:
+    async with session_factory(bot.engine)() as s:
+        return list((await s.exec(select(ContactFollowup).order_by(ContactFollowup.id))).all())
+
+
+async def test_drempels_multi_select_when_the_deelopdracht_measures_them(bot):
+    deel_id = await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    await anna.says("/contact")
+    for label in ("Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "2"):
+        await anna.press(label)
+    await anna.press("Nieuw")
+    await anna.press("45 min")
+    step = (await anna.press("Overslaan")).last  # referral; the deelopdracht is not asked
+    assert "Waarom maakten de 2 nieuwe inwoners nog geen gebruik" in step.text
+    assert {"schaamte", "taal", "Weet ik niet", "Klaar →"} <= set(step.button_labels)
+    assert "Overslaan" not in step.button_labels  # required: the deelopdracht measures it
+    # Klaar without a choice: told what to do, the step stays.
+    await anna.press("Klaar →")
+    assert "minstens één drempel" in anna.last_callback_answer.text
+    for label in ("schaamte", "taal", "✓ taal", "wantrouwen"):
+        same = (await anna.press(label)).only
+        assert same.message_id == step.message_id  # toggles edit one message
+    assert {"✓ schaamte", "✓ wantrouwen", "taal"} <= set(same.button_labels)
+    story = (await anna.press("Klaar →")).last
+    assert "opleverde" in story.text
+    summary = (await anna.press("Overslaan")).last
+    assert "Deelopdracht: WIJ Venlo" in summary.text
+    assert "Drempels: schaamte, wantrouwen" in summary.text
+    await anna.press("Opslaan")
+
+    [c] = await saved_contacts(bot)
+    assert (c.deelopdracht_id, c.non_use_known) == (deel_id, True)
+    assert await non_use_of(bot, c.id) == {"schaamte", "wantrouwen"}
+    async with session_factory(bot.engine)() as s:
+        first = await s.get(NonUseReason, c.non_use_reason_id)
+        assert first.code == "schaamte"  # the first chosen is also on the contact
+        [audit] = (await s.exec(select(AuditLog).where(AuditLog.entity == "contact"))).all()
+        assert audit.after["non_use"] == ["schaamte", "wantrouwen"]
+        assert audit.after["non_use_known"] is True
+    [f] = await followups_of(bot)
+    assert (f.contact_id, f.due_on, f.asked_at) == (c.id, TODAY + timedelta(weeks=6), None)
+
+
+async def test_weet_ik_niet_is_an_answer_and_the_line_names_the_deelopdracht(bot):
+    await add_deelopdracht(bot)
+    await add_deelopdracht(bot, code="venlo-jong", title="Jongeren Venlo", measures=())
+    anna = await bot.expert("Anna")
+    tapper = Tapper(anna)
+    # Two run in Venlo: the line chooses one by its code, and its place is Venlo.
+    step = (await anna.says("/contact 1 uur huisbezoek wij-venlo armoede 1 nieuw")).only
+    assert "Waarom maakte de nieuwe inwoner nog geen gebruik" in step.text
+    summary = (await tapper.press("Weet ik niet")).only
+    assert "Drempels: weet ik niet" in summary.text
+    assert "Deelopdracht: WIJ Venlo" in summary.text
+    await tapper.press("Opslaan")
+    assert tapper.taps == 2  # 1 line + 1 tap, + the 1 step this deelopdracht's measure needs
+    [c] = await saved_contacts(bot)
+    assert (c.non_use_known, c.non_use_reason_id) == (False, None)
+    assert await non_use_of(bot, c.id) == set()
+    assert len(await followups_of(bot)) == 1
+
+    # Typed: "weet ik niet" on the step is the same answer, never a skip.
+    await anna.says("/contact 30 min gesprek wij-venlo schulden 1 nieuw")
+    summary = (await anna.says("weet ik niet")).only
+    assert "Drempels: weet ik niet" in summary.text
+    # Typed reasons with commas.
+    await anna.press("Drempels")
+    summary = (await anna.says("schaamte, taal")).only
+    assert "Drempels: schaamte, taal" in summary.text
+    await anna.press("Opslaan")
+    c = (await saved_contacts(bot))[-1]
+    assert c.non_use_known is True and await non_use_of(bot, c.id) == {"schaamte", "taal"}
+
+
+async def test_no_drempels_without_new_residents_and_optional_without_the_measure(bot):
+    await add_deelopdracht(bot, measures=("new_residents",))
+    anna = await bot.expert("Anna")
+    # Known residents: no drempels line, no button, no follow-up.
+    summary = (await anna.says("/contact 1 uur huisbezoek venlo armoede 2 bekend")).only
+    assert "Deelopdracht: WIJ Venlo" in summary.text  # the only one in Venlo
+    assert "Drempels" not in summary.text and "Drempels" not in summary.button_labels
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert c.non_use_known is None
+    assert await followups_of(bot) == []
+
+    # New residents, but the deelopdracht does not measure drempels: not asked, optional.
+    summary = (await anna.says("/contact 1 uur huisbezoek venlo armoede 1 nieuw")).only
+    assert "Klopt dit?" in summary.text and "Drempels: –" in summary.text
+    step = (await anna.press("Drempels")).only
+    assert "Overslaan" in step.button_labels
+    summary = (await anna.press("Overslaan")).only
+    assert "Drempels: –" in summary.text
+    await anna.press("Opslaan")
+    c = (await saved_contacts(bot))[-1]
+    assert c.non_use_known is None
+    assert len(await followups_of(bot)) == 1  # new residents under a deelopdracht
+
+
+async def test_relation_to_care_from_the_summary(bot):
+    anna = await bot.expert("Anna")
+    summary = (await anna.says("/contact 1 uur huisbezoek venlo armoede 1 nieuw")).only
+    assert "Zorg" in summary.button_labels and "Zorg:" not in summary.text
+    step = (await anna.press("Zorg")).only
+    assert step.button_labels[:4] == [
+        "Naast zorg",
+        "In plaats van zorg",
+        "Ter voorkoming van zorg",
+        "Nazorg",
+    ]
+    summary = (await anna.press("Ter voorkoming van zorg")).only
+    assert "Zorg: Ter voorkoming van zorg" in summary.text
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    assert c.care_relation == "voorkoming"
+    # Without a deelopdracht there is no follow-up.
+    assert await followups_of(bot) == []
+
+
+async def test_a_deelopdracht_of_another_municipality_is_not_taken_silently(bot):
+    await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    step = (await anna.says("/contact 1 uur huisbezoek roermond wij-venlo armoede 1 bekend")).only
+    assert "hoort niet bij deze gemeente" in step.text
+    assert "Deelopdracht: WIJ Venlo" not in step.text

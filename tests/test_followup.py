@@ -1,0 +1,154 @@
+"""Doorstroom: weeks after a contact with new residents under a deelopdracht, its expert is
+asked once, in one tap, how many of them went on to use a service (issue 12). End to end
+through the fake Bot API on SQLite and PostgreSQL, with the controllable clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from bot.handlers.followup import followup_pass
+from bot.storage import worklog
+from bot.storage.db import session_factory, transaction
+from bot.storage.models import AuditLog, ContactFollowup, ReferralTarget, User
+from tests.conftest import BotHarness
+from tests.test_contact_deel import add_deelopdracht, followups_of
+from tests.test_contact_dialogue import TODAY, saved_contacts
+
+TZ = ZoneInfo("Europe/Amsterdam")
+DUE = TODAY + timedelta(weeks=6)  # Tuesday 29 December 2026
+
+
+def at(day, hh: int, mm: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=TZ)
+
+
+async def log_contact(anna, line: str) -> None:
+    await anna.says(f"/contact {line}")
+    await anna.press("Weet ik niet")  # the drempels this deelopdracht measures
+    await anna.press("Opslaan")
+
+
+def questions(anna) -> list:
+    return [r for r in anna.replies if "daarna naar hulp" in r.text]
+
+
+async def test_followup_is_asked_once_after_six_weeks_and_answered_in_one_tap(bot):
+    await add_deelopdracht(bot, measures=("non_use_known", "went_on"))
+    anna = await bot.expert("Anna")
+    await log_contact(anna, "45 min inloop wij-venlo armoede 2 nieuw")
+    [contact] = await saved_contacts(bot)
+    [row] = await followups_of(bot)
+    assert row.due_on == DUE
+
+    # Not yet due: nothing asked, not even at a good hour the day before.
+    bot.clock.set(at(DUE - timedelta(days=1), 11))
+    assert (await followup_pass(bot.app)).sent == 0
+    # Due, but at night: waits for the day.
+    bot.clock.set(at(DUE, 7))
+    assert (await followup_pass(bot.app)).sent == 0
+    bot.clock.set(at(DUE, 10, 30))
+    assert (await followup_pass(bot.app)).sent == 1
+    [q] = questions(anna)
+    assert (
+        "Op dinsdag 17 november sprak je 2 nieuwe inwoners (WIJ Venlo). Hoeveel van hen "
+        "gingen daarna naar hulp of een voorziening?"
+    ) in q.text
+    assert q.button_labels == ["0", "1", "2", "Weet ik niet"]
+    # Not twice: a later pass, a pass after a restart, two processes at once.
+    bot.clock.advance(minutes=15)
+    assert (await followup_pass(bot.app)).sent == 0
+    await bot.restart()
+    assert (await followup_pass(bot.app)).sent == 0
+    assert len(questions(anna)) == 1
+
+    # One tap for the count; then optionally the kind.
+    data = q.button("1")["callback_data"]
+    kind = (await anna.press("1", message=q.message_id)).only
+    assert "Genoteerd: 1 van de 2." in kind.text
+    assert "Sla over" in kind.button_labels
+    # The same button again (a double tap, an old message): recorded once.
+    await anna.press_data(data, q.message_id)
+    assert "al beantwoord" in anna.last_callback_answer.text
+    done = (await anna.press("schuldhulp")).only
+    assert "Genoteerd" in done.text
+    async with session_factory(bot.engine)() as s:
+        f = await s.get(ContactFollowup, row.id)
+        target = await s.get(ReferralTarget, f.service_kind_id)
+        assert (f.contact_id, f.went_on, target.code) == (contact.id, 1, "schuldhulp")
+        assert f.asked_at is not None and f.answered_at is not None
+        audit = (await s.exec(select(AuditLog).where(AuditLog.entity == "contact_followup"))).all()
+    assert [(a.action, a.after) for a in audit] == [
+        ("answer", {"went_on": 1}),
+        ("kind", {"service_kind": "schuldhulp"}),
+    ]
+    bot.tg.assert_all_callbacks_answered()
+
+
+async def test_two_processes_ask_once(bot):
+    await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    await log_contact(anna, "45 min inloop wij-venlo armoede 1 nieuw")
+    other = BotHarness(bot.tg, bot.db_url, bot.clock)
+    await other.start()
+    try:
+        bot.clock.set(at(DUE, 11))
+        a, b = await asyncio.gather(followup_pass(bot.app), followup_pass(other.app))
+    finally:
+        await other.stop()
+        bot.tg.attach(bot.app)  # the fake server delivers to the first process again
+    assert a.sent + b.sent == 1
+    [q] = questions(anna)
+    assert "Op dinsdag 17 november sprak je 1 nieuwe inwoner (WIJ Venlo)." in q.text
+    assert q.button_labels == ["0", "1", "Weet ik niet"]
+    summary = (await anna.press("Weet ik niet")).only
+    assert "weet ik niet" in summary.text
+    [f] = await followups_of(bot)
+    assert (f.went_on, f.answered_at is not None) == (None, True)
+
+
+async def test_no_followup_for_a_deleted_contact_nor_a_paused_expert(bot):
+    await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    bert = await bot.expert("Bert")
+    await log_contact(anna, "45 min inloop wij-venlo armoede 2 nieuw")
+    await log_contact(bert, "1 uur huisbezoek wij-venlo schulden 1 nieuw")
+    anna_user, bert_user = await bot.app_user(anna), await bot.app_user(bert)
+    first = (await saved_contacts(bot))[0]
+    async with transaction(session_factory(bot.engine)) as s:
+        assert await worklog.delete_entry(s, "contact", first.id, anna_user.id, bot.clock.now())
+        u = await s.get(User, bert_user.id)
+        u.pause_until = DUE
+        s.add(u)
+    bot.clock.set(at(DUE, 11))
+    assert (await followup_pass(bot.app)).sent == 0
+    assert questions(anna) == [] and questions(bert) == []
+    # Bert's pause ends: asked the next working day.
+    bot.clock.set(at(DUE + timedelta(days=1), 11))
+    assert (await followup_pass(bot.app)).sent == 1
+    assert len(questions(bert)) == 1 and questions(anna) == []
+
+
+async def test_more_than_five_is_typed(bot):
+    await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    await log_contact(anna, "2 uur groep wij-venlo armoede 8 nieuw")
+    bot.clock.set(at(DUE, 11))
+    assert (await followup_pass(bot.app)).sent == 1
+    [q] = questions(anna)
+    assert q.button_labels == ["0", "1", "2", "3", "4", "5", "Meer, typ het aantal", "Weet ik niet"]
+    more = q.button("Meer, typ het aantal")["callback_data"]
+    await anna.press("Meer, typ het aantal")
+    wrong = (await anna.says("12")).only
+    assert "Typ een getal van 0 tot en met 8." in wrong.text
+    kind = (await anna.says("6")).only
+    assert "Genoteerd: 6 van de 8." in kind.text
+    await anna.press("Sla over")
+    [f] = await followups_of(bot)
+    assert (f.went_on, f.service_kind_id) == (6, None)
+    # The old "Meer" button again: nothing changes.
+    await anna.press_data(more, q.message_id)
+    assert "al beantwoord" in anna.last_callback_answer.text
