@@ -18,6 +18,7 @@ from sqlmodel import select
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     AuditLog,
+    Contact,
     ContactFollowup,
     ContactNonUse,
     Deelopdracht,
@@ -62,8 +63,7 @@ async def test_drempels_multi_select_when_the_deelopdracht_measures_them(bot):
     for label in ("Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "2"):
         await anna.press(label)
     await anna.press("Nieuw")
-    await anna.press("45 min")
-    step = (await anna.press("Overslaan")).last  # referral; the deelopdracht is not asked
+    step = (await anna.press("45 min")).last  # the deelopdracht is not asked
     assert "Waarom maakten de 2 nieuwe inwoners nog geen gebruik" in step.text
     assert {"schaamte", "taal", "Weet ik niet", "Klaar →"} <= set(step.button_labels)
     assert "Overslaan" not in step.button_labels  # required: the deelopdracht measures it
@@ -74,9 +74,7 @@ async def test_drempels_multi_select_when_the_deelopdracht_measures_them(bot):
         same = (await anna.press(label)).only
         assert same.message_id == step.message_id  # toggles edit one message
     assert {"✓ schaamte", "✓ wantrouwen", "taal"} <= set(same.button_labels)
-    story = (await anna.press("Klaar →")).last
-    assert "opleverde" in story.text
-    summary = (await anna.press("Overslaan")).last
+    summary = (await anna.press("Klaar →")).last
     assert "Deelopdracht: WIJ Venlo" in summary.text
     assert "Drempels: schaamte, wantrouwen" in summary.text
     await anna.press("Opslaan")
@@ -176,3 +174,38 @@ async def test_a_deelopdracht_of_another_municipality_is_not_taken_silently(bot)
     step = (await anna.says("/contact 1 uur huisbezoek roermond wij-venlo armoede 1 bekend")).only
     assert "hoort niet bij deze gemeente" in step.text
     assert "Deelopdracht: WIJ Venlo" not in step.text
+
+
+async def test_corrigeer_changes_drempels_and_care_with_an_audit_row(bot):
+    await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    await anna.says("/contact 1 uur inloop wij-venlo armoede 2 nieuw")
+    await anna.press("Weet ik niet")
+    await anna.press("Opslaan")
+    [c] = await saved_contacts(bot)
+    await anna.says("/corrigeer")
+    await anna.press("inloop")
+    summary = (await anna.press("Alles aanpassen")).only
+    assert "Drempels: weet ik niet" in summary.text
+    await anna.press("Drempels")
+    await anna.press("taal")
+    await anna.press("Klaar →")
+    await anna.press("Zorg")
+    summary = (await anna.press("Nazorg")).only
+    assert "Drempels: taal" in summary.text and "Zorg: Nazorg" in summary.text
+    await anna.press("Opslaan")
+    async with session_factory(bot.engine)() as s:
+        c = await s.get(Contact, c.id)
+        edits = (
+            await s.exec(
+                select(AuditLog).where(AuditLog.entity == "contact", AuditLog.action == "edit")
+            )
+        ).all()
+    assert (c.non_use_known, c.care_relation) == (True, "nazorg")
+    assert await non_use_of(bot, c.id) == {"taal"}
+    [edit] = edits
+    assert (edit.before["non_use_known"], edit.after["non_use_known"]) == (False, True)
+    assert (edit.before["care_relation"], edit.after["care_relation"]) == (None, "nazorg")
+    assert edit.after["non_use"] == ["taal"]
+    # The follow-up stays the one row of this contact.
+    assert len(await followups_of(bot)) == 1

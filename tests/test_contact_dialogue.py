@@ -105,10 +105,13 @@ async def walk_first_contact(anna, *, story: str | None = None, vindplek="Buurth
     await anna.press("2")
     await anna.press("Nieuw")
     await anna.press("45 min")  # reached via: follows from "inloop", not asked
-    await anna.press("schuldhulp")
+    # Referral and story are not asked on the way: added from the summary.
+    await anna.press("Doorverwezen naar")
+    summary = (await anna.press("schuldhulp")).last
     if story:
+        await anna.press("Verhaal")
         return (await anna.says(story)).last
-    return (await anna.press("Overslaan")).last
+    return summary
 
 
 # --------------------------------------------------------------------------- the whole dialogue
@@ -167,11 +170,15 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
         "2 uur",
     ]
 
-    # The reach channel follows from "inloop": that step is skipped.
-    referral = (await anna.press("45 min")).only
+    # The reach channel follows from "inloop": that step is skipped. Venlo has no active
+    # deelopdracht: no such step. Referral and story are added from the summary.
+    summary = (await anna.press("45 min")).only
+    assert "Klopt dit?" in summary.text and "Doorverwezen naar: –" in summary.text
+    referral = (await anna.press("Doorverwezen naar")).only
     assert "doorverwezen" in referral.text.lower() and "Overslaan" in referral.button_labels
-    # Venlo has no active deelopdracht: no such step.
-    story = (await anna.press("schuldhulp")).only
+    summary = (await anna.press("schuldhulp")).only
+    assert "Doorverwezen naar: schuldhulp" in summary.text
+    story = (await anna.press("Verhaal")).only
     assert "opleverde" in story.text and "Overslaan" in story.button_labels
 
     summary = (await anna.says("Ze durfde voor het eerst zelf de schuldhulp te bellen.")).only
@@ -272,9 +279,8 @@ async def test_terug_works_on_every_step(bot):
         ("Verder", "Met hoeveel inwoners"),
         ("1", "nieuw voor jou"),
         ("Bekend", "Hoe lang"),
-        ("1 uur", "doorverwezen"),  # reached via: follows from inloop
-        ("Overslaan", "opleverde"),
-        ("Overslaan", "Klopt dit?"),
+        # Reached via follows from inloop; referral and story are added from the summary.
+        ("1 uur", "Klopt dit?"),
     ]
     previous = "Op welke dag"
     for label, expect in steps:
@@ -319,8 +325,7 @@ async def test_optional_steps_are_skipped_with_one_tap(bot):
     await anna.press("Deels")
     await anna.says("1")  # 1 of the 3 is new
     await anna.says("anderhalf uur")
-    for _step in ("reach", "referral", "story"):
-        reply = (await anna.press("Overslaan")).last
+    reply = (await anna.press("Overslaan")).last  # reach (referral, story: from the summary)
     assert "Klopt dit?" in reply.text
     assert "Inwoners: 3 (1 nieuw)" in reply.text
     assert "Bereikt via: –" in reply.text
@@ -379,9 +384,8 @@ async def test_the_one_active_deelopdracht_is_taken_without_asking(bot):
         await bert.press(label)
     for label in ("Bekend", "30 min"):  # reached via: follows from inloop
         await bert.press(label)
-    story = (await bert.press("Overslaan")).last  # referral skipped: straight to the story
-    assert "opleverde" in story.text
-    summary = (await bert.press("Overslaan")).last
+    summary = bert.last_reply  # no deelopdracht step; referral and story from the summary
+    assert "Klopt dit?" in summary.text
     assert "Plaats: Beesel" in summary.text
     assert "Deelopdracht" not in summary.text
     assert "Deelopdracht" not in summary.button_labels
@@ -406,24 +410,19 @@ async def test_several_deelopdrachten_are_asked_and_the_vindplek_decides(bot):
     await anna.says("/contact")
     for label in ("Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder"):
         await anna.press(label)
-    for label in ("Eén, bekend", "45 min"):
-        await anna.press(label)
-    step = (await anna.press("Overslaan")).last  # referral
+    await anna.press("Eén, bekend")
+    step = (await anna.press("45 min")).last
     assert "deelopdracht" in step.text.lower()
     assert {"WIJ Venlo", "Jongeren Venlo"} <= set(step.button_labels)
-    step = (await anna.says("wij-venlo")).last  # typed by its code
-    assert "opleverde" in step.text
-    summary = (await anna.press("Overslaan")).last
+    summary = (await anna.says("wij-venlo")).last  # typed by its code
     assert "Deelopdracht: WIJ Venlo" in summary.text
     # At Buurthuis De Kolk, which a measure of "Jongeren Venlo" names, that one is the default.
     await anna.press("Stoppen")
     await anna.says("/contact")
     for label in ("Vandaag", "Venlo", "Buurthuis De Kolk", "inloop", "armoede", "Verder"):
         await anna.press(label)
-    for label in ("Eén, bekend", "45 min"):
-        await anna.press(label)
-    await anna.press("Overslaan")  # referral; no deelopdracht question
-    summary = (await anna.press("Overslaan")).last  # story
+    await anna.press("Eén, bekend")
+    summary = (await anna.press("45 min")).last  # no deelopdracht question
     assert "Deelopdracht: Jongeren Venlo" in summary.text
 
 
@@ -507,7 +506,7 @@ _PRESSES = [
     "3",
     "Nieuw",
     "45 min",
-    "Overslaan",
+    "Verhaal",  # on the summary: the story is added from there
 ]
 _STEP_AFTER = {
     "date": 0,
@@ -603,10 +602,9 @@ async def test_typing_no_place_at_the_vindplek_step_creates_no_shared_vindplek(b
     assert "Wat voor inzet" in reply.text, reply.text
     data = (await draft_of(bot, anna)).data
     assert (data["vindplek_id"], data["new_vindplek"]) == (None, None)
-    for label in ("inloop", "armoede", "Verder", "1", "Nieuw", "45 min"):
+    for label in ("inloop", "armoede", "Verder", "1", "Nieuw"):
         await anna.press(label)
-    for _step in ("referral", "story"):  # reach follows from inloop
-        summary = (await anna.press("Overslaan")).last
+    summary = (await anna.press("45 min")).last  # reach follows from inloop
     assert "Plaats: Venlo\n" in summary.text
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
@@ -636,9 +634,7 @@ async def test_typing_a_buttons_label_is_pressing_it(bot):
     assert "Typ hoeveel er nieuw" in reply.text
     reply = (await anna.says("1")).only
     assert "Hoe lang" in reply.text
-    await anna.says("45 min")
-    for _step in ("referral", "story"):  # reach follows from inloop
-        await anna.press("Overslaan")
+    await anna.says("45 min")  # reach follows from inloop: on to the summary
     reply = (await anna.says("duur")).only  # the summary's "Duur" button
     assert "Hoe lang duurde het?" in reply.text
     summary = (await anna.says("1 uur")).only
@@ -666,9 +662,7 @@ async def test_gisteren_pressed_after_midnight_is_the_day_its_label_meant(bot):
     assert (await draft_of(bot, anna)).data["work_date"] == "2026-11-16"
     for label in ("Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "1", "Nieuw"):
         await anna.press(label)
-    await anna.press("45 min")
-    for _step in ("referral", "story"):  # reach follows from inloop
-        summary = (await anna.press("Overslaan")).last
+    summary = (await anna.press("45 min")).last  # reach follows from inloop
     assert "Datum: maandag 16 november\n" in summary.text
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)

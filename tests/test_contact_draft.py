@@ -86,9 +86,12 @@ def test_step_order_skips_deelopdracht_without_active_ones():
     while state != cdm.SUMMARY:
         order.append(state)
         state = cdm.next_state(cd, state, has_deelopdrachten=False)
-    # Drempels only when a deelopdracht needs them; the relation to care from the summary.
-    assert order == [s for s in cdm.STEPS if s not in ("deelopdracht", "nonuse", "care")]
-    assert cdm.next_state(cd, "referral", has_deelopdrachten=True) == "deelopdracht"
+    # Drempels only when a deelopdracht needs them; referral, story and the relation to care
+    # are added from the summary (issue 15: fewer taps).
+    skipped = ("deelopdracht", "nonuse", "referral", "story", "care")
+    assert order == [s for s in cdm.STEPS if s not in skipped]
+    assert cdm.next_state(cd, "reach", has_deelopdrachten=True) == "deelopdracht"
+    assert cdm.next_state(cd, "reach", has_deelopdrachten=False) == cdm.SUMMARY
 
 
 def test_fill_mode_only_visits_missing_required_steps():
@@ -242,7 +245,8 @@ def test_steps_that_follow_from_earlier_answers_are_skipped():
     cd = ContactDraft(work_date=TODAY, municipality_id=3, mode="steps")
     cdm.set_activity(cd, "inloop")
     assert cd.reach == "inloop"
-    assert cdm.next_state(cd, "duration", has_deelopdrachten=False) == "referral"
+    # Reach follows from inloop; referral and story come from the summary.
+    assert cdm.next_state(cd, "duration", has_deelopdrachten=False) == cdm.SUMMARY
     cdm.set_activity(cd, "training")  # the implied reach goes with the activity it came from
     assert cd.reach is None
     assert cdm.next_state(cd, "duration", has_deelopdrachten=False) == "reach"
@@ -286,7 +290,7 @@ def test_settle_respects_the_experts_choice_and_sets_what_the_measures_need():
     fresh = complete()
     contact_deel.settle(fresh, [WIJ, JONG])
     assert contact_deel.has_choice(fresh, [WIJ, JONG])
-    assert cdm.next_state(fresh.copy(mode="steps"), "referral", has_deelopdrachten=True) == (
+    assert cdm.next_state(fresh.copy(mode="steps"), "reach", has_deelopdrachten=True) == (
         "deelopdracht"
     )
 

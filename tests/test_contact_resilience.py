@@ -56,10 +56,10 @@ async def test_restart_mid_dialogue_resumes_where_the_expert_was(bot):
     themes = (await anna.press("eenzaamheid")).only
     assert "✓ armoede" in themes.button_labels and "✓ eenzaamheid" in themes.button_labels
     assert (await snapshot(bot, anna))[1] == state_before[1] + 1
-    for label in ("Verder", "2", "Nieuw", "45 min", "Overslaan"):  # reach follows from inloop
+    for label in ("Verder", "2", "Nieuw"):
         await anna.press(label)
     await bot.restart()
-    summary = (await anna.press("Overslaan")).only
+    summary = (await anna.press("45 min")).only  # reach follows from inloop
     assert "Plaats: Venlo – Buurthuis De Kolk (nieuw)" in summary.text
     await bot.restart()
     await anna.press("Opslaan")

@@ -66,7 +66,7 @@ OPTIONAL = ("vindplek", "reach", "referral", "deelopdracht", "story", "care")
 SKIPPABLE = ("vindplek", "reach", "referral", "deelopdracht", "story", "nonuse", "care")
 # Optional steps the walk through the steps does not ask: added from the summary with one
 # tap on their button (issue 15: a new contact in at most 7 taps).
-SUMMARY_ONLY = ("care",)
+SUMMARY_ONLY = ("referral", "story", "care")
 
 # Typed answers that mean "nothing to fill in here" on a skippable step. A vindplek is shared
 # with every expert of the municipality, so "nvt" must never become a place called "Nvt".

@@ -194,7 +194,10 @@ async def tap_date(turn: CTurn, cb: Callback) -> Outcome | None:
             return None
         cd.work_date = turn.today()
         cd.history.append(turn.draft.state)
-        return moved(turn, cd, await advance(turn, cd, "gemeente"))
+        # No vindplek known in the municipality yet: nothing to pick, so no step; a new one
+        # can be added from the summary (Plaats).
+        known = await contacts.vindplek_names(turn.s, cd.municipality_id)
+        return moved(turn, cd, await advance(turn, cd, "gemeente" if known else "vindplek"))
     if cb.action != "d":
         return None
     _ = turn.t._
