@@ -100,6 +100,7 @@ async def test_weet_ik_niet_is_an_answer_and_the_line_names_the_deelopdracht(bot
     # Two run in Venlo: the line chooses one by its code, and its place is Venlo.
     step = (await anna.says("/contact 1 uur huisbezoek wij-venlo armoede 1 nieuw")).only
     assert "Waarom maakte de nieuwe inwoner nog geen gebruik" in step.text
+    assert "Deelopdracht: WIJ Venlo" in step.text  # what was understood, above the step
     summary = (await tapper.press("Weet ik niet")).only
     assert "Drempels: weet ik niet" in summary.text
     assert "Deelopdracht: WIJ Venlo" in summary.text

@@ -152,3 +152,24 @@ async def test_more_than_five_is_typed(bot):
     # The old "Meer" button again: nothing changes.
     await anna.press_data(more, q.message_id)
     assert "al beantwoord" in anna.last_callback_answer.text
+
+
+async def test_a_corrected_date_moves_the_followup(bot):
+    await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    await log_contact(anna, "gisteren 45 min inloop wij-venlo armoede 1 nieuw")
+    [row] = await followups_of(bot)
+    assert row.due_on == DUE - timedelta(days=1)
+    # /corrigeer, Datum: it was today after all.
+    await anna.says("/corrigeer")
+    await anna.press("inloop")
+    await anna.press("Datum")
+    await anna.press("Vandaag")
+    [contact] = await saved_contacts(bot)
+    assert contact.work_date == TODAY
+    bot.clock.set(at(DUE - timedelta(days=1), 11))
+    assert (await followup_pass(bot.app)).sent == 0  # six weeks after the corrected date
+    bot.clock.set(at(DUE, 11))
+    assert (await followup_pass(bot.app)).sent == 1
+    [q] = questions(anna)
+    assert "Op dinsdag 17 november" in q.text

@@ -34,6 +34,9 @@ from bot.storage.models import (
 
 ENTITY = "contact_followup"
 MAX_PER_DAY = 3  # questions per expert per day; more wait for the next day
+# A contact's date corrected later (at most this far) moves its follow-up with it: `due`
+# decides by the contact's date now, `due_on` narrows the query.
+DATE_SLACK = timedelta(days=62)
 
 
 async def sync(s: AsyncSession, contact: Contact) -> None:
@@ -103,13 +106,20 @@ async def due(s: AsyncSession, day: date, day_start: datetime) -> list[Due]:
     rows = (
         await s.execute(
             sa.select(
-                f.id, f.expert_id, u.chat_id, u.language, c.work_date, c.residents_new, d.title
+                f.id,
+                f.expert_id,
+                u.chat_id,
+                u.language,
+                c.work_date,
+                c.residents_new,
+                d.title,
+                d.followup_weeks,
             )
             .join(ct, c.id == f.contact_id)
             .join(ut, u.id == f.expert_id)
             .join(dt, d.id == c.deelopdracht_id)
             .where(
-                f.due_on <= day,
+                f.due_on <= day + DATE_SLACK,
                 f.asked_at.is_(None),
                 f.answered_at.is_(None),
                 c.deleted_at.is_(None),
@@ -121,11 +131,13 @@ async def due(s: AsyncSession, day: date, day_start: datetime) -> list[Due]:
     ).all()
     out: list[Due] = []
     for row in rows:
+        if row.work_date + timedelta(weeks=row.followup_weeks) > day:
+            continue  # its contact's date (or the deelopdracht's weeks) changed since
         n = asked_today.get(row.expert_id, 0)
         if n >= MAX_PER_DAY:
             continue
         asked_today[row.expert_id] = n + 1
-        out.append(Due(*row))
+        out.append(Due(*row[:7]))
     return out
 
 

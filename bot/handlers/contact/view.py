@@ -95,7 +95,8 @@ async def load_view(
         view.place = next((p for p in view.places if p.id == cd.vindplek_id), None)
         if view.place is None:
             view.place = await contacts.vindplek(s, cd.vindplek_id)
-    if cd.deelopdracht_id is not None and state in (cdm.SUMMARY, cdm.CONFIRM_DAY):
+    shows_deel = state in (cdm.SUMMARY, cdm.CONFIRM_DAY, cdm.ASK) or cd.mode == "fill"
+    if cd.deelopdracht_id is not None and shows_deel:
         deel = ref.deelopdracht(cd.deelopdracht_id)
         if deel is not None:
             view.deel_title = deel.title
