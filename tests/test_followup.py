@@ -69,7 +69,7 @@ async def test_followup_is_asked_once_after_six_weeks_and_answered_in_one_tap(bo
     data = q.button("1")["callback_data"]
     kind = (await anna.press("1", message=q.message_id)).only
     assert "Genoteerd: 1 van de 2." in kind.text
-    assert "Sla over" in kind.button_labels
+    assert "Overslaan" in kind.button_labels
     # The same button again (a double tap, an old message): recorded once.
     await anna.press_data(data, q.message_id)
     assert "al beantwoord" in anna.last_callback_answer.text
@@ -103,7 +103,7 @@ async def test_two_processes_ask_once(bot):
     assert a.sent + b.sent == 1
     [q] = questions(anna)
     assert "Op dinsdag 17 november sprak je 1 nieuwe inwoner (WIJ Venlo)." in q.text
-    assert q.button_labels == ["0", "1", "Weet ik niet"]
+    assert q.button_labels == ["Ja", "Nee", "Weet ik niet"]
     summary = (await anna.press("Weet ik niet")).only
     assert "weet ik niet" in summary.text
     [f] = await followups_of(bot)
@@ -130,6 +130,8 @@ async def test_no_followup_for_a_deleted_contact_nor_a_paused_expert(bot):
     bot.clock.set(at(DUE + timedelta(days=1), 11))
     assert (await followup_pass(bot.app)).sent == 1
     assert len(questions(bert)) == 1 and questions(anna) == []
+    kind = (await bert.press("Ja")).only  # one resident: yes or no
+    assert "Genoteerd: 1 van de 1." in kind.text
 
 
 async def test_more_than_five_is_typed(bot):
@@ -146,7 +148,7 @@ async def test_more_than_five_is_typed(bot):
     assert "Typ een getal van 0 tot en met 8." in wrong.text
     kind = (await anna.says("6")).only
     assert "Genoteerd: 6 van de 8." in kind.text
-    await anna.press("Sla over")
+    await anna.press("Overslaan")
     [f] = await followups_of(bot)
     assert (f.went_on, f.service_kind_id) == (6, None)
     # The old "Meer" button again: nothing changes.

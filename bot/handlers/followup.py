@@ -2,7 +2,7 @@
 
 "Op dinsdag 17 november sprak je 2 nieuwe inwoners (WIJ Venlo). Hoeveel van hen gingen daarna
 naar hulp of een voorziening?" — one tap: 0 … 5, "Meer" (then typed), or "Weet ik niet"; then,
-optionally, which kind of service (a referral target) or "Sla over". Counts only, never who.
+optionally, which kind of service (a referral target) or "Overslaan". Counts only, never who.
 
 Buttons `fu:<follow-up id>:0:<action>[:<arg>]`: n:<count>, nk (weet ik niet), more (type the
 number), k:<referral target id or 0>. The answer is written only while the follow-up is open
@@ -28,6 +28,7 @@ from bot.dialogue import encode, parse, start_draft
 from bot.domain import contact_draft as cdm
 from bot.domain.holidays_nl import is_public_holiday
 from bot.handlers.common import Button, answer, edit_or_send, esc, keyboard, reply
+from bot.handlers.contact.texts import SKIP_LABEL
 from bot.i18n import N_, Translator, translator
 from bot.router import TextRouter
 from bot.sender import Sender, pacer_for
@@ -62,7 +63,10 @@ def question(t: Translator, due: followups.Due) -> tuple[str, list[list[Button]]
         "hulp of een voorziening?",
         n,
     ).format(day=esc(t.fmt_date(due.work_date)), n=n, deel=esc(due.deelopdracht))
-    counts = [(str(k), _button(due.id, "n", k)) for k in range(min(n, MAX_BUTTON) + 1)]
+    if n == 1:  # one resident: yes or no
+        counts = [(_("Ja"), _button(due.id, "n", 1)), (_("Nee"), _button(due.id, "n", 0))]
+    else:
+        counts = [(str(k), _button(due.id, "n", k)) for k in range(min(n, MAX_BUTTON) + 1)]
     rows = [counts]
     last = [(_("Weet ik niet"), _button(due.id, "nk"))]
     if n > MAX_BUTTON:
@@ -150,7 +154,7 @@ async def _kind_question(
     async with context.unit() as s:
         kinds = await followups.service_kinds(s)
     rows = [[(k.label, _button(followup_id, "k", k.id))] for k in kinds]
-    rows.append([(_("Sla over"), _button(followup_id, "k", 0))])
+    rows.append([(_(SKIP_LABEL), _button(followup_id, "k", 0))])
     head = _("Genoteerd: {n} van de {of}.").format(n=went_on, of=of)
     ask = _("Naar wat voor hulp of voorziening vooral?")
     return f"{head}\n<b>{ask}</b>", rows

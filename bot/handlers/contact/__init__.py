@@ -81,7 +81,7 @@ TEXTS = Texts(
 # Typed text that is a button's label is that button ("Geen vaste plek", "Andere gemeente",
 # "Deels", "Verder", "Duur" on the summary). Except the theme toggles (a typed list of themes
 # sets the themes) and the buttons that end or replace the dialogue: those stay taps.
-NOT_TYPED_ACTIONS = {"t", "s", "sy", "stop", "new"}
+NOT_TYPED_ACTIONS = {"t", "nu", "s", "sy", "stop", "new"}
 LABEL_MARKS = (CHECK, "✅", "←", "→")
 
 
