@@ -115,8 +115,9 @@ def contact_script(n: int) -> list[Step]:
         ("new/known", "press", "Nieuw"),
         ("duration", "press", "45 min"),
         ("reach", "press", "zelf gemeld"),
-        ("referral", "press", "Overslaan"),
-        ("story", "press", "Overslaan"),
+        # Referral and story are added from the summary (issue 15): the same number of taps.
+        ("referral", "press", "Doorverwezen naar"),
+        ("referral target", "press", "schuldhulp"),
         ("save", "press", "Opslaan"),
     ]
 
