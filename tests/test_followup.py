@@ -175,3 +175,21 @@ async def test_a_corrected_date_moves_the_followup(bot):
     assert (await followup_pass(bot.app)).sent == 1
     [q] = questions(anna)
     assert "Op dinsdag 17 november" in q.text
+
+
+async def test_no_followup_once_corrected_to_known_residents(bot):
+    await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    await log_contact(anna, "45 min inloop wij-venlo armoede 2 nieuw")
+    assert len(await followups_of(bot)) == 1
+    await anna.says("/corrigeer")
+    await anna.press("inloop")
+    await anna.press("Alles aanpassen")
+    await anna.press("Inwoners")
+    await anna.press("2")
+    summary = (await anna.press("Bekend")).only
+    assert "Drempels" not in summary.text  # drempels are about new residents
+    await anna.press("Opslaan")
+    assert await followups_of(bot) == []
+    bot.clock.set(at(DUE, 11))
+    assert (await followup_pass(bot.app)).sent == 0
