@@ -350,3 +350,40 @@ def test_date_digits_are_not_minutes(text: str, minutes: int, work_date: date) -
     e = parse(text, max_back_days=365)
     assert (e.minutes, e.work_date) == (minutes, work_date)
     assert e.unknown_words == [] and e.problems == []
+
+
+# --------------------------------------------------------------------------- deelopdrachten
+
+DEEL_CODES = ["wij-venlo", "wij-groningen", "jongeren_venray"]
+LINE_PARTS = ["45 min", "inloop", "armoede", "2 nieuw", "Blerick", "eenzaamheid", "gisteren"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.permutations(LINE_PARTS),
+    code=st.sampled_from(DEEL_CODES),
+    at=st.integers(0, len(LINE_PARTS)),
+    upper=st.booleans(),
+)
+def test_a_code_anywhere_in_the_line_names_its_deelopdracht(parts, code, at, upper) -> None:
+    """Wherever the code stands, in any case: found, and the rest of the line parses as
+    without it."""
+    named = code.upper() if upper else code
+    words = [*parts[:at], named, *parts[at:]]
+    e = parse(" ".join(words), deelopdrachten=DEEL_CODES)
+    plain = parse(" ".join(parts))
+    assert e.deelopdracht == code
+    assert (e.minutes, e.activity_type, e.themes, e.residents_new) == (
+        plain.minutes,
+        plain.activity_type,
+        plain.themes,
+        plain.residents_new,
+    )
+    assert not e.questions
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_with_deelopdrachten_never_raises(text: str) -> None:
+    e = parse(text, deelopdrachten=DEEL_CODES)
+    assert e.deelopdracht in (None, *DEEL_CODES)
