@@ -134,7 +134,8 @@ async def run_followups(
                 await users.mark_blocked(s, due.expert_id, services.now())
             elif outcome.status == "failed":
                 report.failed += 1
-                await followups.release(s, due.id, now)  # not delivered: ask again later
+                if outcome.error != "BadRequest":  # a refused message is refused again
+                    await followups.release(s, due.id, now)  # not delivered: ask again later
             else:  # "unknown": it may have arrived; never asked twice
                 report.failed += 1
     if report.sent or report.blocked or report.failed:
