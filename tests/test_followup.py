@@ -193,3 +193,25 @@ async def test_no_followup_once_corrected_to_known_residents(bot):
     assert await followups_of(bot) == []
     bot.clock.set(at(DUE, 11))
     assert (await followup_pass(bot.app)).sent == 0
+
+
+async def test_no_followup_for_an_expert_who_blocked_the_bot_or_turned_reminders_off(bot):
+    await add_deelopdracht(bot)
+    anna = await bot.expert("Anna")
+    bert = await bot.expert("Bert")
+    await log_contact(anna, "45 min inloop wij-venlo armoede 2 nieuw")
+    await log_contact(bert, "1 uur huisbezoek wij-venlo schulden 1 nieuw")
+    await anna.blocks_bot()
+    async with transaction(session_factory(bot.engine)) as s:
+        u = await s.get(User, (await bot.app_user(bert)).id)
+        u.reminders_enabled = False
+        s.add(u)
+    bot.clock.set(at(DUE, 11))
+    assert (await followup_pass(bot.app)).sent == 0
+    async with transaction(session_factory(bot.engine)) as s:
+        u = await s.get(User, (await bot.app_user(bert)).id)
+        u.reminders_enabled = True
+        s.add(u)
+    assert (await followup_pass(bot.app)).sent == 1  # Bert only; Anna still blocks the bot
+    assert len(questions(bert)) == 1
+    assert all(f.asked_at is None for f in await followups_of(bot) if f.expert_id != u.id)
