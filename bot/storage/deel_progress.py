@@ -56,16 +56,18 @@ from bot.storage.models import (
     ContactTheme,
     Deelopdracht,
     DeelopdrachtMeasure,
+    DeelopdrachtMoment,
     KeyFigure,
     KeyFigureQuality,
     MeasureKind,
+    Municipality,
     ReachChannel,
     ReferralTarget,
     Theme,
     table_of,
 )
 
-__all__ = ["DeelInfo", "progress", "progress_many"]
+__all__ = ["DeelInfo", "DueMoment", "due_moments", "mark_reminded", "progress", "progress_many"]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Measures counted per statement (each is one or two scalar subqueries).
@@ -300,3 +302,58 @@ def _key_figures(ms: _Measure, deel: DeelInfo, window: Window, as_of: date) -> A
     if ids := _codes(ms.filter, "vindplek"):
         conds.append(k.vindplek_id.in_([int(x) for x in ids]))
     return select(func.count()).select_from(table_of(KeyFigure)).where(*conds).scalar_subquery()
+
+
+# --------------------------------------------------------------------------- reporting moments
+
+
+@dataclass(frozen=True)
+class DueMoment:
+    id: int
+    deelopdracht_id: int
+    on_date: date
+    title: str
+    municipality: str
+
+
+async def due_moments(s: AsyncSession, today: date, days_ahead: int) -> list[DueMoment]:
+    """Reporting moments from `today` up to `days_ahead` days later, of active deelopdrachten,
+    whose coordinators were not all reminded yet (`reminded_at` empty)."""
+    mo = table_of(DeelopdrachtMoment).c
+    d = table_of(Deelopdracht).c
+    mu = table_of(Municipality).c
+    rows = (
+        await _run(
+            s,
+            select(mo.id, mo.deelopdracht_id, mo.on_date, d.title, mu.name)
+            .select_from(
+                table_of(DeelopdrachtMoment)
+                .join(table_of(Deelopdracht), d.id == mo.deelopdracht_id)
+                .join(table_of(Municipality), mu.id == d.municipality_id)
+            )
+            .where(
+                mo.reminded_at.is_(None),
+                d.active,
+                mo.on_date >= today,
+                mo.on_date <= today + timedelta(days=days_ahead),
+            )
+            .order_by(mo.on_date, mo.id),
+        )
+    ).all()
+    return [
+        DueMoment(r.id, r.deelopdracht_id, _as_date(r.on_date) or today, r.title, r.name)
+        for r in rows
+    ]
+
+
+async def mark_reminded(s: AsyncSession, moment_id: int, now: datetime) -> bool:
+    """Record that every coordinator has the moment's reminder; True for the one pass that
+    did (a conditional update: never overwritten)."""
+    mo = table_of(DeelopdrachtMoment).c
+    res = await _run(
+        s,
+        sa.update(table_of(DeelopdrachtMoment))
+        .where(mo.id == moment_id, mo.reminded_at.is_(None))
+        .values(reminded_at=now),
+    )
+    return bool(res.rowcount == 1)
