@@ -123,6 +123,7 @@ async def add_deelopdracht(
     starts_on: date | None = START,
     ends_on: date | None = END,
     moments: tuple[date, ...] = (),
+    active: bool = True,
 ) -> tuple[int, list[int], list[int]]:
     async with transaction(session_factory(engine)) as s:
         d = Deelopdracht(
@@ -132,6 +133,7 @@ async def add_deelopdracht(
             starts_on=starts_on,
             ends_on=ends_on,
             frequency="april en september",
+            active=active,
         )
         s.add(d)
         await s.flush()

@@ -33,6 +33,7 @@ from bot.i18n import N_
 __all__ = [
     "EPSILON",
     "MEASURES",
+    "DeelProgress",
     "MeasureDef",
     "MeasureProgress",
     "Status",
@@ -40,7 +41,11 @@ __all__ = [
     "Window",
     "add_months",
     "expected_by_now",
+    "format_deel_line",
+    "format_figures",
+    "format_progress_compact",
     "format_progress_line",
+    "format_status",
     "format_target",
     "format_value",
     "make_progress",
@@ -262,20 +267,53 @@ def format_target(p: MeasureProgress, t: Translator) -> str:
     return format_value(p, p.target, t)
 
 
+def format_figures(p: MeasureProgress, t: Translator) -> str:
+    """ "18 van 25", "12,5 van 40 uur", "72 % (doel 80 %)", "nog geen gegevens (doel 80 %)"."""
+    if p.unit is Unit.percent or p.value is None:
+        return t._("{value} (doel {target})").format(
+            value=format_value(p, p.value, t), target=format_target(p, t)
+        )
+    return t._("{value} van {target}").format(
+        value=t.number(p.value, _digits(p.unit)), target=format_target(p, t)
+    )
+
+
+def format_status(p: MeasureProgress, t: Translator) -> str:
+    """ "op schema", "achter op schema", …; "" when there is nothing to say (no data, no pace)."""
+    text = STATUS_TEXT[p.status]
+    return t._(text) if text and p.status is not Status.no_data else ""
+
+
 def format_progress_line(p: MeasureProgress, t: Translator) -> str:
     """One line of plain text (escape it for HTML):
     "Nieuwe inwoners bereikt (eerste 6 maanden): 18 van 25 — op schema",
     "Reden van niet-gebruik bekend: 72 % (doel 80 %) — achter op schema"."""
-    label = measure_label(p, t)
-    if p.unit is Unit.percent or p.value is None:
-        figures = t._("{value} (doel {target})").format(
-            value=format_value(p, p.value, t), target=format_target(p, t)
-        )
-    else:
-        figures = t._("{value} van {target}").format(
-            value=t.number(p.value, _digits(p.unit)), target=format_target(p, t)
-        )
-    status = STATUS_TEXT[p.status]
-    if not status or p.status is Status.no_data:
-        return f"{label}: {figures}"
-    return f"{label}: {figures} — {t._(status)}"
+    line = f"{measure_label(p, t)}: {format_figures(p, t)}"
+    status = format_status(p, t)
+    return f"{line} — {status}" if status else line
+
+
+@dataclass(frozen=True)
+class DeelProgress:
+    """A deelopdracht with its measures' progress (the digest's and the report's unit)."""
+
+    id: int
+    title: str
+    municipality: str
+    measures: list[MeasureProgress]
+
+
+def format_progress_compact(p: MeasureProgress, t: Translator) -> str:
+    """Shorter, for one line per deelopdracht: "Nieuwe inwoners bereikt 12 van 40 (op schema)"."""
+    status = format_status(p, t)
+    line = f"{measure_label(p, t)} {format_figures(p, t)}"
+    return f"{line} ({status})" if status else line
+
+
+def format_deel_line(d: DeelProgress, t: Translator) -> str:
+    """One plain-text line: "WIJ-Groningen West (Venlo): Nieuwe inwoners bereikt 12 van 40 (op
+    schema) · …"; a deelopdracht without measures says so."""
+    head = t._("{title} ({municipality})").format(title=d.title, municipality=d.municipality)
+    if not d.measures:
+        return t._("{head}: geen meetbare doelen").format(head=head)
+    return f"{head}: " + " · ".join(format_progress_compact(p, t) for p in d.measures)

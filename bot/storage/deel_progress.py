@@ -47,7 +47,13 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.measures import MeasureProgress, Window, make_progress, measure_window
+from bot.domain.measures import (
+    DeelProgress,
+    MeasureProgress,
+    Window,
+    make_progress,
+    measure_window,
+)
 from bot.storage.models import (
     ActivityType,
     Contact,
@@ -67,7 +73,15 @@ from bot.storage.models import (
     table_of,
 )
 
-__all__ = ["DeelInfo", "DueMoment", "due_moments", "mark_reminded", "progress", "progress_many"]
+__all__ = [
+    "DeelInfo",
+    "DueMoment",
+    "active_progress",
+    "due_moments",
+    "mark_reminded",
+    "progress",
+    "progress_many",
+]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Measures counted per statement (each is one or two scalar subqueries).
@@ -357,3 +371,29 @@ async def mark_reminded(s: AsyncSession, moment_id: int, now: datetime) -> bool:
         .values(reminded_at=now),
     )
     return bool(res.rowcount == 1)
+
+
+async def active_progress(
+    s: AsyncSession, first: date, last: date, as_of: date, tz: ZoneInfo = AMSTERDAM
+) -> list[DeelProgress]:
+    """Active deelopdrachten whose period overlaps `first`..`last` (by municipality, title),
+    each with its measures' progress on `as_of`: the weekly digest's lines."""
+    d = table_of(Deelopdracht).c
+    mu = table_of(Municipality).c
+    rows = (
+        await _run(
+            s,
+            select(d.id, d.title, mu.name)
+            .select_from(table_of(Deelopdracht).join(table_of(Municipality)))
+            .where(
+                d.active,
+                or_(d.starts_on.is_(None), d.starts_on <= last),
+                or_(d.ends_on.is_(None), d.ends_on >= first),
+            )
+            .order_by(mu.name, d.title, d.id),
+        )
+    ).all()
+    if not rows:
+        return []
+    many = await progress_many(s, [r.id for r in rows], as_of, tz)
+    return [DeelProgress(r.id, r.title, r.name, many.get(r.id, [])) for r in rows]
