@@ -193,6 +193,8 @@ class MeasureProgress:
     status: Status
     window_months: int | None = None
     counts_residents: bool = False
+    # A percentage's base (its denominator: new residents); None for other kinds.
+    base: float | None = None
 
 
 def make_progress(
@@ -206,6 +208,7 @@ def make_progress(
     ends_on: date | None,
     window_months: int | None,
     as_of: date,
+    base: float | None = None,
 ) -> MeasureProgress:
     """A measure's progress on `as_of`, from its counted `value` (`bot.storage.deel_progress`)."""
     d = MEASURES.get(kind, MeasureDef(kind, kind, Unit.number))
@@ -224,6 +227,7 @@ def make_progress(
         status=status_of(value, target, d.unit, window, as_of, expected),
         window_months=window_months if starts_on is not None else None,
         counts_residents=d.counts_residents,
+        base=base if d.unit is Unit.percent else None,
     )
 
 

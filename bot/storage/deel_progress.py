@@ -160,6 +160,7 @@ async def progress_many(
     ]
     answered_before = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=tz)
     values: dict[int, float | None] = {}
+    bases: dict[int, float] = {}
     for k in range(0, len(measures), CHUNK):
         chunk = measures[k : k + CHUNK]
         columns: list[Any] = []
@@ -173,6 +174,7 @@ async def progress_many(
             if ms.kind in PERCENT_KINDS:
                 num, den = row[i], row[i + 1]
                 i += 2
+                bases[ms.id] = float(den or 0)
                 values[ms.id] = 100.0 * float(num or 0) / float(den) if den else None
             else:
                 raw = float(row[i] or 0)
@@ -192,6 +194,7 @@ async def progress_many(
                 ends_on=deel.ends_on,
                 window_months=ms.window_months,
                 as_of=as_of,
+                base=bases.get(ms.id),
             )
         )
     return out
