@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from telegram import Bot, Message
 from telegram.constants import ParseMode
 
+from bot import metrics
 from bot.domain.measures import MeasureProgress, format_progress_line
 from bot.i18n import Translator, translator
 from bot.scheduler import CLAIM_LEASE, DIGEST_MAX_ATTEMPTS, TakenOver, owner_id
@@ -152,6 +153,7 @@ async def run_moment_reminders(
             async with transaction(services.sessions) as s:
                 if await deel_progress.mark_reminded(s, moment.id, services.now()):
                     report.done.append(moment.id)
+    metrics.SENT.labels("deel_moment").inc(report.sent)
     if report.sent or report.failed or report.blocked:
         log.info(
             "reporting-moment reminders: %s sent, %s blocked, %s failed",
