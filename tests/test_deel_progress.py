@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.domain.measures import (
+    MEASURES,
     MeasureProgress,
     Status,
     Unit,
@@ -29,6 +30,7 @@ from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     ContactReferral,
     DeelopdrachtMeasure,
+    MeasureKind,
     ReachChannel,
     Vindplek,
     id_of,
@@ -58,6 +60,11 @@ def test_first_six_months_end_the_day_before_start_plus_six_months() -> None:
     assert measure_window(START, None, 12) == Window(START, END)
     # No start: the months cannot apply.
     assert measure_window(None, END, 6) == Window(None, END)
+
+
+def test_every_measure_kind_has_a_definition() -> None:
+    assert set(MEASURES) == {k.value for k in MeasureKind}
+    assert {MEASURES[k].unit for k in ("non_use_known", "went_on")} == {Unit.percent}
 
 
 def test_add_months_clips_to_the_end_of_the_month() -> None:

@@ -79,8 +79,6 @@ class MeasureDef:
     kind: str
     label: str  # Dutch, marked with N_; translated where shown
     unit: Unit
-    # Counts of residents: reports that leave the pool show them as "<5" when small.
-    counts_residents: bool = False
 
 
 # Keys are `bot.storage.models.MeasureKind` values (kept as plain strings: the domain does not
@@ -88,8 +86,8 @@ class MeasureDef:
 MEASURES: dict[str, MeasureDef] = {
     d.kind: d
     for d in (
-        MeasureDef("new_residents", N_("Nieuwe inwoners bereikt"), Unit.number, True),
-        MeasureDef("residents", N_("Inwoners bereikt"), Unit.number, True),
+        MeasureDef("new_residents", N_("Nieuwe inwoners bereikt"), Unit.number),
+        MeasureDef("residents", N_("Inwoners bereikt"), Unit.number),
         MeasureDef("contacts", N_("Contacten"), Unit.number),
         MeasureDef("hours", N_("Uren contact"), Unit.hours),
         MeasureDef("referrals", N_("Contacten met toeleiding"), Unit.number),
@@ -192,7 +190,6 @@ class MeasureProgress:
     expected_now: float | None
     status: Status
     window_months: int | None = None
-    counts_residents: bool = False
     # A percentage's base (its denominator: new residents); None for other kinds.
     base: float | None = None
 
@@ -226,7 +223,6 @@ def make_progress(
         expected_now=expected,
         status=status_of(value, target, d.unit, window, as_of, expected),
         window_months=window_months if starts_on is not None else None,
-        counts_residents=d.counts_residents,
         base=base if d.unit is Unit.percent else None,
     )
 
