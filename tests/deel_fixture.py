@@ -5,7 +5,9 @@ The WIJ-Groningen measures (../shared/reference: "Deelopdracht WIJ-Groningen 202
 via huis-aan-huis and street talks (activity `outreach`): 25 new residents in the first six
 months, 40 after a year; at least 5 key figures with good contact; reasons for non-use known for
 80 %; 80 % went on to use services; reports in April and September. Groningen is not one of the
-pool's municipalities, so the deelopdracht is placed in Venlo; the period is 2026.
+pool's municipalities, so the deelopdracht is placed in Venlo; the period is 2026. It is entered
+from a YAML file (`WIJ_YAML`) through the coordinator's import (`bot.storage.deel_file`), the
+contacts, follow-ups and key figures straight into the database.
 
 Contacts under the deelopdracht ("new" = residents_new; all `outreach` unless said):
 
@@ -61,7 +63,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
 
+from bot.domain import deel_spec
+from bot.storage import deel_file, deelopdrachten
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     ContactFollowup,
@@ -77,17 +82,7 @@ from tests import helpers
 _keys = itertools.count(1)
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
-APRIL, SEPTEMBER = date(2026, 4, 15), date(2026, 9, 15)
-OUTREACH = {"activity": ["outreach"]}
-
-# (kind, label, target, window_months, filter), in the deelopdracht's order.
-WIJ_MEASURES = [
-    ("new_residents", "", 25, 6, OUTREACH),
-    ("new_residents", "", 40, None, OUTREACH),
-    ("key_figures", "", 5, None, None),
-    ("non_use_known", "", 80, None, OUTREACH),
-    ("went_on", "", 80, None, OUTREACH),
-]
+APRIL = date(2026, 4, 15)  # the April reporting moment
 
 
 @dataclass
@@ -156,20 +151,72 @@ async def add_deelopdracht(
         return id_of(d), [id_of(m) for m in ms], [id_of(m) for m in mo]
 
 
+# The deelopdracht as the coordinator's file has it (`python -m bot deelopdracht import`).
+WIJ_YAML = """\
+municipality: Venlo
+code: wij-west
+title: WIJ-Groningen West
+period:
+  starts_on: 2026-01-01
+  ends_on: 2026-12-31
+goals: Het bereiken van de zeer kwetsbare bewoner die anders niet in beeld komt.
+monitoring: Live uit wat de ervaringsdeskundigen vastleggen.
+frequency: april en september
+accounting: Rapportage en terugkoppeling in april en september.
+reporting_moments: [2026-04-15, 2026-09-15]
+measures:
+  - kind: new_residents
+    target: 25
+    window_months: 6
+    filter: {activity: [outreach]}
+  - kind: new_residents
+    target: 40
+    filter: {activity: [outreach]}
+  - kind: key_figures
+    target: 5
+  - kind: non_use_known
+    target: 80%
+    filter: {activity: [outreach]}
+  - kind: went_on
+    target: 80%
+    filter: {activity: [outreach]}
+"""
+
+
+async def import_wij(engine: AsyncEngine) -> tuple[int, list[int], list[int]]:
+    """The WIJ deelopdracht from `WIJ_YAML`, through the file import: (id, measure ids, moment
+    ids)."""
+    async with transaction(session_factory(engine)) as s:
+        result = await deel_file.import_specs(
+            s, deel_spec.parse(WIJ_YAML), actor_id=None, now=utc(2025, 12, 1)
+        )
+        assert result.created == 1
+        deel = await deelopdrachten.by_code(s, "wij-west")
+        assert deel is not None
+        measures = (
+            await s.exec(
+                select(DeelopdrachtMeasure)
+                .where(DeelopdrachtMeasure.deelopdracht_id == id_of(deel))
+                .order_by(col(DeelopdrachtMeasure.position))
+            )
+        ).all()
+        moments = (
+            await s.exec(
+                select(DeelopdrachtMoment)
+                .where(DeelopdrachtMoment.deelopdracht_id == id_of(deel))
+                .order_by(col(DeelopdrachtMoment.on_date))
+            )
+        ).all()
+        return id_of(deel), [id_of(m) for m in measures], [id_of(m) for m in moments]
+
+
 async def seed_wij(engine: AsyncEngine) -> Wij:
     async with session_factory(engine)() as s:
         r = await helpers.reference_ids(s)
     venlo, venray = r["muni"]["Venlo"], r["muni"]["Venray"]
     outreach, inloop = r["activity"]["outreach"], r["activity"]["inloop"]
     expert = await add_expert(engine)
-    deel, measure_ids, moment_ids = await add_deelopdracht(
-        engine,
-        venlo,
-        "wij-west",
-        "WIJ-Groningen West",
-        WIJ_MEASURES,
-        moments=(APRIL, SEPTEMBER),
-    )
+    deel, measure_ids, moment_ids = await import_wij(engine)
     # (name, day, count, new, non_use_known, followup: (went_on, answered_at) | "due" | None,
     #  extra columns)
     contacts: list[tuple] = [
