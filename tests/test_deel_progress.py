@@ -3,7 +3,7 @@ on the hand-worked WIJ-Groningen fixture (tests/deel_fixture.py), on SQLite and 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -28,6 +28,7 @@ from bot.i18n import Translator
 from bot.storage import deel_progress
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
+    ContactFollowup,
     ContactReferral,
     DeelopdrachtMeasure,
     MeasureKind,
@@ -349,3 +350,110 @@ async def test_filters_and_the_municipality_s_key_figures(engine: AsyncEngine) -
     assert format_progress_line(progress[4], NL).startswith("Naar schuldhulp: 1 van 10")
     # WIJ still counts only its own key figures.
     assert (await _progress(engine, wij.deel_id, END))[2].value == 3
+
+
+# --------------------------------------------------------------------------- SQL vs the words
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_random_contacts_counted_as_the_definitions_say(engine: AsyncEngine, seed: int):
+    """Random contacts (inside and outside the window, deleted, other activities, themes, reach,
+    referrals, non-use answers, follow-ups) counted by a plain Python reading of the
+    definitions in bot/storage/deel_progress.py: the SQL agrees on every measure."""
+    import random
+
+    rng = random.Random(seed)
+    async with session_factory(engine)() as s:
+        r = await helpers.reference_ids(s)
+        reach = {v.code: id_of(v) for v in (await s.exec(select(ReachChannel))).all()}
+    venlo = r["muni"]["Venlo"]
+    measures: list[tuple[str, str, float, int | None, dict | None]] = [
+        ("new_residents", "", 30, 3, {"activity": ["outreach"]}),
+        ("residents", "", 30, None, {"theme": ["armoede", "schulden"]}),
+        ("contacts", "", 30, 6, {"reach": ["inloop"]}),
+        ("hours", "", 30, None, None),
+        ("referrals", "", 30, None, {"referral": ["wmo"], "activity": ["outreach", "groep"]}),
+        ("non_use_known", "", 80, None, {"activity": ["outreach"]}),
+        ("went_on", "", 80, 6, None),
+    ]
+    deel, _ids, _ = await add_deelopdracht(engine, venlo, f"rnd{seed}", "Willekeurig", measures)
+    expert = await add_expert(engine, "Rita")
+    as_of = date(2026, 8, 20)
+    answered_by = utc(2026, 8, 20, 22)  # 21 August 00:00 in Amsterdam
+    rows = []
+    async with transaction(session_factory(engine)) as s:
+        for _ in range(60):
+            day = date.fromordinal(date(2025, 12, 1).toordinal() + rng.randrange(300))
+            count = rng.randint(1, 6)
+            c = {
+                "day": day,
+                "minutes": rng.choice([15, 30, 45, 90]),
+                "count": count,
+                "new": rng.randint(0, count),
+                "activity": rng.choice(["outreach", "groep", "inloop"]),
+                "themes": rng.sample(["armoede", "schulden", "wonen"], rng.randint(0, 2)),
+                "reach": rng.choice(["inloop", "vindplek", None]),
+                "refs": rng.sample(["wmo", "ggz"], rng.randint(0, 2)),
+                "known": rng.choice([True, False, None]),
+                "deleted": rng.random() < 0.1,
+                "mine": rng.random() < 0.9,
+                "follow": rng.choice([None, "due", "unknown", "n", "late"]),
+                "went_on": rng.randint(0, 7),
+            }
+            row = await helpers.add_contact(
+                s,
+                expert,
+                day,
+                c["minutes"],
+                venlo,
+                r["activity"][c["activity"]],
+                theme_ids=[r["theme"][x] for x in c["themes"]],
+                residents_count=count,
+                residents_new=c["new"],
+                reach_channel_id=reach[c["reach"]] if c["reach"] else None,
+                non_use_known=c["known"],
+                deelopdracht_id=deel if c["mine"] else None,
+                deleted_at=utc(2026, 9, 1) if c["deleted"] else None,
+            )
+            for code in c["refs"]:
+                s.add(
+                    ContactReferral(contact_id=id_of(row), referral_target_id=r["referral"][code])
+                )
+            f = c["follow"]
+            if f is not None:
+                at = {"due": None, "unknown": utc(2026, 8, 1), "n": utc(2026, 8, 20, 21, 59)}
+                s.add(
+                    ContactFollowup(
+                        contact_id=id_of(row),
+                        expert_id=expert,
+                        due_on=day,
+                        answered_at=at.get(f, answered_by),
+                        went_on=c["went_on"] if f in ("n", "late") else None,
+                    )
+                )
+            rows.append(c)
+
+    def live(c: dict, months: int | None) -> bool:
+        end = date(2026, 12, 31) if months is None else add_months(START, months)
+        last = min(as_of, end - timedelta(days=1) if months else end)
+        return c["mine"] and not c["deleted"] and START <= c["day"] <= last
+
+    def pct(num: float, den: float) -> float | None:
+        return 100 * num / den if den else None
+
+    c3 = [c for c in rows if live(c, 3) and c["activity"] == "outreach"]
+    all_ = [c for c in rows if live(c, None)]
+    c6 = [c for c in rows if live(c, 6)]
+    nu = [c for c in all_ if c["activity"] == "outreach" and c["new"] > 0]
+    wo = [c for c in c6 if c["new"] > 0 and c["follow"] == "n"]
+    expected = [
+        sum(c["new"] for c in c3),
+        sum(c["count"] for c in all_ if {"armoede", "schulden"} & set(c["themes"])),
+        len([c for c in c6 if c["reach"] == "inloop"]),
+        sum(c["minutes"] for c in all_) / 60,
+        len([c for c in all_ if "wmo" in c["refs"] and c["activity"] in ("outreach", "groep")]),
+        pct(sum(c["new"] for c in nu if c["known"] is True), sum(c["new"] for c in nu)),
+        pct(sum(min(c["went_on"], c["new"]) for c in wo), sum(c["new"] for c in wo)),
+    ]
+    got = [p.value for p in await _progress(engine, deel, as_of)]
+    assert got == pytest.approx(expected)
