@@ -75,6 +75,12 @@ def parse_municipality_action(action: str) -> tuple[bool, int | None]:
     return False, None
 
 
+def short_label(label: str) -> str:
+    """A list label as every view shows it: without its explanation in brackets
+    ("eenzaamheid (sociaal isolement)" -> "eenzaamheid")."""
+    return label.split(" (", 1)[0]
+
+
 def municipality_label(t: Translator, name: str | None) -> str:
     return name if name is not None else t._("regionaal")
 

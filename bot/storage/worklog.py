@@ -49,10 +49,13 @@ ENTITIES: dict[str, type[SQLModel]] = {
 # Which columns an expert may change per entity (everything else is fixed after saving).
 EDITABLE: dict[str, frozenset[str]] = {
     "contact": frozenset({"work_date", "duration_minutes", "municipality_id"}),
-    "indirect_hours": frozenset({"work_date", "duration_minutes", "municipality_id"}),
-    "signal": frozenset({"text"}),
-    "story": frozenset({"text"}),
+    "indirect_hours": frozenset({"work_date", "duration_minutes", "kind_id", "municipality_id"}),
+    "signal": frozenset({"work_date", "kind_id", "municipality_id", "theme_id", "text"}),
+    "story": frozenset({"work_date", "municipality_id", "theme_id", "deelopdracht_id", "text"}),
 }
+# A story told with a contact shares the contact's date, municipality and deelopdracht: those
+# change with the contact, never on their own.
+CONTACT_SHARED = frozenset({"work_date", "municipality_id", "deelopdracht_id"})
 
 
 # --------------------------------------------------------------------------- reference lists
@@ -316,6 +319,12 @@ class Entry:
     municipality_id: int | None
     municipality: str | None  # None = regional
     text: str | None
+    kind_id: int | None = None  # hours, signal (a contact's activity type: not editable here)
+    theme_id: int | None = None  # signal, story
+    theme: str | None = None
+    deelopdracht_id: int | None = None  # story
+    deelopdracht: str | None = None  # its title
+    contact_id: int | None = None  # story: told with this contact
 
 
 def _entry_query(entity: str, expert_id: int) -> Any:
@@ -329,7 +338,10 @@ def _entry_query(entity: str, expert_id: int) -> Any:
     kind_col = kind_table.label if kind_table is not None else None
     minutes = table.duration_minutes if entity in ("contact", "indirect_hours") else None
     text = table.text if entity in ("signal", "story") else None
-    q = select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
+    themed = entity in ("signal", "story")
+    story = entity == "story"
+    kind_id = table.kind_id if entity in ("indirect_hours", "signal") else None
+    columns: list[Any] = [
         table.id,
         table.work_date,
         table.created_at,
@@ -338,16 +350,45 @@ def _entry_query(entity: str, expert_id: int) -> Any:
         table.municipality_id,
         Municipality.name,
         text if text is not None else sa.null(),
-    ).outerjoin(Municipality, Municipality.id == table.municipality_id)
+        kind_id if kind_id is not None else sa.null(),
+        table.theme_id if themed else sa.null(),
+        Theme.label if themed else sa.null(),
+        table.deelopdracht_id if story else sa.null(),
+        Deelopdracht.title if story else sa.null(),
+        table.contact_id if story else sa.null(),
+    ]
+    many: Any = select  # sqlmodel types select() with up to 4 columns
+    q = many(*columns).outerjoin(Municipality, Municipality.id == table.municipality_id)
     if kind_table is not None:
         fk = table.activity_type_id if entity == "contact" else table.kind_id
         q = q.join(kind_table, kind_table.id == fk)
+    if themed:
+        q = q.outerjoin(Theme, col(Theme.id) == table.theme_id)
+    if story:
+        q = q.outerjoin(Deelopdracht, col(Deelopdracht.id) == table.deelopdracht_id)
     return q.where(table.expert_id == expert_id, table.deleted_at.is_(None))
 
 
 def _to_entry(entity: str, row: Sequence[Any]) -> Entry:
-    rid, work_date, created_at, kind, minutes, muni_id, muni, text = row
-    return Entry(entity, rid, work_date, created_at, kind, minutes, muni_id, muni, text)
+    rid, work_date, created_at, kind, minutes, muni_id, muni, text, *more = row
+    kind_id, theme_id, theme, deel_id, deel, contact_id = more
+    return Entry(
+        entity,
+        rid,
+        work_date,
+        created_at,
+        kind,
+        minutes,
+        muni_id,
+        muni,
+        text,
+        kind_id=kind_id,
+        theme_id=theme_id,
+        theme=theme,
+        deelopdracht_id=deel_id,
+        deelopdracht=deel,
+        contact_id=contact_id,
+    )
 
 
 async def recent_entries(
@@ -404,9 +445,11 @@ async def update_entry(
     row = await _own_row(s, entity, entry_id, expert_id)
     if row is None:
         return False
+    if entity == "story" and row.contact_id is not None and set(changes) & CONTACT_SHARED:
+        raise ValueError("a contact's story takes its date, place and deelopdracht from it")
     if all(getattr(row, k) == v for k, v in changes.items()):
         return False
-    if entity == "contact" and "municipality_id" in changes:
+    if entity in ("contact", "story") and "municipality_id" in changes:
         changes = {**changes, **await _links_left_behind(s, row, changes["municipality_id"])}
     before, after = await audit.change(s, row, changes, now, actor_id=expert_id, entity=entity)
     if entity == "contact":
@@ -420,12 +463,12 @@ async def update_entry(
 
 
 async def _links_left_behind(
-    s: AsyncSession, row: Contact, municipality_id: int
+    s: AsyncSession, row: Contact | Story, municipality_id: int | None
 ) -> dict[str, None]:
-    """A vindplek or deelopdracht belongs to one municipality: the links of `row` that no
-    longer fit when it moves to `municipality_id`, set to None."""
+    """A vindplek or deelopdracht belongs to one municipality: the links of `row` (a contact,
+    or a story) that no longer fit when it moves to `municipality_id`, set to None."""
     dropped: dict[str, None] = {}
-    if row.vindplek_id is not None:
+    if isinstance(row, Contact) and row.vindplek_id is not None:
         place = await s.get(Vindplek, row.vindplek_id)
         if place is None or place.municipality_id != municipality_id:
             dropped["vindplek_id"] = None
