@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from bot.dialogue import Callback, Outcome, Screen, Turn, View, start_draft
+from bot.dialogue import Callback, Outcome, Screen, Turn, View, labels, start_draft
 from bot.dialogue.flow import TapHandler, TextHandler
 from bot.domain import limits
 from bot.domain.indirect import typed_municipality
@@ -283,7 +283,7 @@ async def resume(turn: Turn[Any]) -> Screen:
     await turn.save()
     note = esc(_("Je was hier nog mee bezig. Ga verder:"))
     text, buttons = await turn.render(Outcome(note=note))
-    buttons.append([(_("Opnieuw beginnen"), turn.button("new"))])
+    buttons.append([(_(labels.START_OVER), turn.button("new"))])
     return text, buttons
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.dialogue import Callback, Outcome, Screen, Turn
+from bot.dialogue import Callback, Outcome, Screen, Turn, labels
 from bot.dialogue.flow import TapHandler, TextHandler
 from bot.domain.textmatch import normalize
 from bot.domain.vocabmatch import match_term
@@ -29,8 +29,8 @@ UNKNOWN = N_("Dat ken ik niet. Kies met de knoppen: {choices}.")
 
 def _choices(v: CorrView, step: str) -> list[list[Button]]:
     letter, _none = LETTERS[step]
-    labels = [(fields.short_label(o.label), v.button(f"{letter}{o.id}")) for o in v.options]
-    return fields.rows_of(labels, 1 if step == "deel" else 2)
+    buttons = [(fields.short_label(o.label), v.button(f"{letter}{o.id}")) for o in v.options]
+    return fields.rows_of(buttons, 1 if step == "deel" else 2)
 
 
 def render_kind(v: CorrView) -> Screen:
@@ -44,7 +44,7 @@ def render_kind(v: CorrView) -> Screen:
 def render_theme(v: CorrView) -> Screen:
     _ = v.t._
     rows = _choices(v, "theme")
-    rows.append([(_("Geen thema"), v.button("h0"))])
+    rows.append([(_(labels.NO_THEME), v.button("h0"))])
     return about(v, esc(_("Bij welk thema past het?"))), [*rows, back(v)]
 
 

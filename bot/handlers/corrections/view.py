@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.dialogue import Screen, Turn
+from bot.dialogue import Screen, Turn, labels
 from bot.domain import limits
 from bot.handlers import fields
 from bot.handlers.common import Button, esc
@@ -232,7 +232,7 @@ async def load(turn: Turn[CorrView]) -> CorrView:
 
 
 def _done(v: CorrView) -> list[Button]:
-    return [(v.t._("Klaar"), v.button("x"))]
+    return [(v.t._(labels.DONE), v.button("x"))]
 
 
 def render_list(v: CorrView) -> Screen:
@@ -264,7 +264,7 @@ def about(v: CorrView, question: str) -> str:
 
 
 def back(v: CorrView) -> list[Button]:
-    return [(v.t._("« Terug"), v.button("o"))]
+    return [(v.t._(labels.BACK), v.button("o"))]
 
 
 def render_entry(v: CorrView) -> Screen:
@@ -284,7 +284,7 @@ def render_entry(v: CorrView) -> Screen:
         [
             *edit_rows,
             [(_("Verwijderen"), v.button("del"))],
-            [(_("« Terug naar de lijst"), v.button("l")), *_done(v)],
+            [(_(labels.BACK_TO_LIST), v.button("l")), *_done(v)],
         ],
     )
 
@@ -337,5 +337,5 @@ def render_delete(v: CorrView) -> Screen:
     _ = v.t._
     return (
         about(v, esc(_("Weet je zeker dat je dit wilt verwijderen?"))),
-        [[(_("Ja, verwijderen"), v.button("yes")), (_("Nee, bewaren"), v.button("o"))]],
+        [[(_("Ja, verwijderen"), v.button("yes")), (_("Nee, niet verwijderen"), v.button("o"))]],
     )
