@@ -6,11 +6,13 @@ old buttons answer as stale and a double tap records once."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
-from bot.storage.db import transaction
+from bot.storage import worklog
+from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     ActivityType,
     AuditLog,
@@ -112,6 +114,8 @@ async def test_hours_every_field(bot):
     await anna.press_data(regional, muni_step)  # a double tap: recorded once
     assert "niet meer actueel" in anna.last_callback_answer.text
     await anna.press("Gemeente")
+    replies = await anna.says("Atlantis")
+    assert "ken ik niet" in replies.only.text and "Regionaal" in replies.only.text
     await anna.says("venlo")
     assert "Gemeente: Venlo" in anna.last_reply.text
 
@@ -340,3 +344,45 @@ async def test_a_contacts_story_corrects_only_theme_and_text(bot):
     story = await _one(bot, Story)
     assert (story.work_date, story.municipality_id) == (TODAY, venlo.id)
     anna.assert_callbacks_answered()
+
+
+async def test_storage_keeps_a_contacts_story_with_its_contact(engine):
+    """worklog.update_entry: a contact's story never gets a date, place or deelopdracht of its
+    own; a story's own fields change with one audit row each."""
+    now = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
+    factory = session_factory(engine)
+    async with transaction(factory) as s:
+        anna = User(telegram_user_id=1, chat_id=1, role="expert", display_name="Anna")
+        s.add(anna)
+        await s.flush()
+        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
+        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
+        theme = (await s.exec(select(Theme).where(Theme.code == "schulden"))).one()
+        contact = contact_row(anna.id, TODAY, 45, venlo.id, act.id)
+        s.add(contact)
+        await s.flush()
+        story = Story(
+            submission_key="k1",
+            expert_id=anna.id,
+            work_date=TODAY,
+            municipality_id=venlo.id,
+            contact_id=contact.id,
+            text="Ze kwam daarna elke week naar de inloop.",
+        )
+        s.add(story)
+    for change in ({"work_date": YESTERDAY}, {"municipality_id": None}, {"deelopdracht_id": None}):
+        with pytest.raises(ValueError):
+            async with transaction(factory) as s:
+                await worklog.update_entry(s, "story", story.id, anna.id, change, now)
+    async with transaction(factory) as s:
+        change = {"theme_id": theme.id}
+        assert await worklog.update_entry(s, "story", story.id, anna.id, change, now)
+        # The same again changes nothing: no audit row.
+        assert not await worklog.update_entry(s, "story", story.id, anna.id, change, now)
+        with pytest.raises(ValueError):
+            await worklog.update_entry(s, "story", story.id, anna.id, {"contact_id": None}, now)
+    async with factory() as s:
+        audit = list((await s.exec(select(AuditLog))).all())
+        row = await s.get(Story, story.id)
+    assert row.contact_id == contact.id and row.work_date == TODAY
+    assert [(a.entity, a.action) for a in audit] == [("story", "edit")]
