@@ -262,3 +262,32 @@ async def test_the_coordinator_sees_counts_and_roles_per_municipality(bot):
     assert "kapper (2), huisarts (1)" in again.text
     assert "« Mijn sleutelfiguren" in again.button_labels
     carla.assert_callbacks_answered()
+
+
+async def test_half_way_after_a_restart_goes_on_where_it_was(bot):
+    anna = await bot.expert("Anna", gemeente="Venlo")
+    await anna.says("/sleutelfiguur huisarts")
+    old = (await anna.press("(jouw gemeente)")).last
+    blerick = old.button("Blerick")["callback_data"]
+    await bot.restart()
+    resumed = (await anna.says("/sleutelfiguur")).only
+    assert "Je was hier nog mee bezig" in resumed.text and "Waar in Venlo?" in resumed.text
+    # The buttons shown before the resume no longer work.
+    await anna.press_data(blerick, old)
+    assert "niet meer actueel" in anna.last_callback_answer.text
+    await anna.press("Blerick")
+    await anna.says("1-9-2026")
+    await anna.press("Goed contact")
+    await anna.press("Opslaan")
+    [row] = await key_figures(bot)
+    assert (row.role, row.since) == ("huisarts", date(2026, 9, 1))
+
+    # Half-way again: start over from the role.
+    await anna.says("/sleutelfiguur kapper")
+    await anna.says("/sleutelfiguur")
+    fresh = (await anna.press("Opnieuw beginnen")).last
+    assert "Welke rol heeft deze persoon?" in fresh.text
+    stopped = (await anna.press("Stoppen")).last
+    assert "Er is niets opgeslagen" in stopped.text
+    assert len(await key_figures(bot)) == 1
+    anna.assert_callbacks_answered()

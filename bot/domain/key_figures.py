@@ -101,6 +101,8 @@ ROLE_WORDS = frozenset(
     praktijkondersteuner poh ggz ggd wmo azc statushouders sleutelfiguur contactpersoon
     beheerder gastvrouw gastheer eigenaar eigenares uitbater medewerker receptionist
     buurvrouw buurman bewoner bewoonster zorgboerderij boerderij boer boerin
+    gemeente provincie synthese proteion vorkmeer zuyderland humanitas kruis heils
+    ziekenhuis huisartsenpost zorggroep woningcorporatie wooncorporatie
     """.split()
 )
 ROLE_ENDINGS = (

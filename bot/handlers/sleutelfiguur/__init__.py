@@ -20,7 +20,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.commands import COORDINATOR, EXPERT
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Step, Texts, Turn, start_draft
+from bot.dialogue import Callback, Flow, Outcome, Step, Texts, Turn, current_draft, start_draft
 from bot.domain import key_figures as kf
 from bot.handlers import fields
 from bot.handlers.common import esc, reply
@@ -77,20 +77,23 @@ async def tap_any(turn: Turn[KeyView], cb: Callback) -> Outcome | None:
     _ = turn.t._
     held = held_roles(turn.context)
     if cb.action == "x":
-        if turn.draft.state in ADD_STEPS or turn.draft.state == "summary":
+        if turn.draft.state in ADDING:
             return await turn.end(esc(_("Gestopt. Er is niets opgeslagen.")))
         return await turn.end(
             esc(_("Klaar. Met {command} zie je ze weer.").format(command=COMMAND))
         )
     if cb.action == "list" and EXPERT in held:
         return Outcome(state="list", data={})
-    if cb.action == "add" and EXPERT in held:
+    if cb.action in {"add", "new"} and EXPERT in held:
         return Outcome(state="role", data={})
     if cb.action == "ov" and COORDINATOR in held:
         return Outcome(state="overview", data={})
-    if cb.action == "b" and turn.draft.state in (*ADD_STEPS, "summary"):
+    if cb.action == "b" and turn.draft.state in ADDING:
         return back(turn.data, turn.draft.state)
     return None
+
+
+ADDING = frozenset({*ADD_STEPS, "summary"})  # the states of adding one
 
 
 def back(data: dict[str, Any], state: str) -> Outcome:
@@ -153,8 +156,14 @@ async def start(update: Update, context: BotContext) -> None:
     else:
         state = "overview"
     async with context.unit() as s:
-        draft = await start_draft(s, context, FLOW, state, data)
-        text, buttons = await Turn(s, context, SLEUTELFIGUUR, draft).render(Outcome(error=error))
+        existing = None if typed else await current_draft(s, context, FLOW)
+        if EXPERT in held and existing is not None and existing.state in ADDING:
+            # Half-way adding one (also after a restart): go on, or start over.
+            text, buttons = await fields.resume(Turn(s, context, SLEUTELFIGUUR, existing))
+        else:
+            draft = await start_draft(s, context, FLOW, state, data)
+            turn = Turn(s, context, SLEUTELFIGUUR, draft)
+            text, buttons = await turn.render(Outcome(error=error))
     await reply(update, context, text, buttons=buttons or None)
 
 
