@@ -248,6 +248,12 @@ async def test_the_coordinator_sees_counts_and_roles_per_municipality(bot):
     for secret in ("Anna", "Bert", "Vera", "Blerick"):
         assert secret not in text
     assert overview.button_labels == ["Klaar"]
+    # A coordinator who is no expert can't add one, not even with a made-up button.
+    made_up = overview.button("Klaar")["callback_data"].removesuffix(":x") + ":add"
+    await carla.press_data(made_up, overview)
+    assert "ken ik niet" in carla.last_callback_answer.text
+    assert await draft_state(bot, carla) == "overview"
+    assert "Sleutelfiguren per gemeente" in overview.text
 
     # A coordinator who also works as an expert: their own list, and the overview.
     from bot.storage import team

@@ -76,6 +76,9 @@ from bot.storage import key_figures
 async def tap_any(turn: Turn[KeyView], cb: Callback) -> Outcome | None:
     _ = turn.t._
     held = held_roles(turn.context)
+    if EXPERT not in held and cb.action not in {"x", "ov"}:
+        # Someone who is no (longer an) expert keeps only the overview.
+        return fields.problem(turn, turn.flow.texts.unknown)
     if cb.action == "x":
         if turn.draft.state in ADDING:
             return await turn.end(esc(_("Gestopt. Er is niets opgeslagen.")))
@@ -94,6 +97,13 @@ async def tap_any(turn: Turn[KeyView], cb: Callback) -> Outcome | None:
 
 
 ADDING = frozenset({*ADD_STEPS, "summary"})  # the states of adding one
+
+
+async def text_any(turn: Turn[KeyView], text: str) -> Outcome | None:
+    """Typed text is for experts only (a coordinator's draft shows the overview)."""
+    if EXPERT in held_roles(turn.context):
+        return None
+    return Outcome(error=esc(turn.t._(turn.flow.texts.typed)))
 
 
 def back(data: dict[str, Any], state: str) -> Outcome:
@@ -134,6 +144,7 @@ SLEUTELFIGUUR: Flow[KeyView] = Flow(
         typed=N_("Tik op een van de knoppen onder het bericht."),
     ),
     on_tap=tap_any,
+    on_text=text_any,
     frame=fields.frame,
     keyed=frozenset({"save"}),
     was_saved=key_figures.was_saved,

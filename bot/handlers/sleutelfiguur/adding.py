@@ -67,7 +67,14 @@ def role_problem(t: Translator, text: str, today: date) -> str | None:
     if problem is None:
         return None
     if problem.code == "identifying":
-        return fields.identifying_text(t, problem.found)
+        words = dict.fromkeys(
+            t._(fields.IDENTIFIER_WORDS.get(kind, N_("iets waaraan iemand te herkennen is")))
+            for kind in problem.found
+        )
+        return t._(
+            "Dit sla ik niet op: er staat {what} in. Typ alleen de rol, bijvoorbeeld "
+            "<i>kapper</i> of <i>huisarts</i>."
+        ).format(what=esc(t._(" en ").join(words)))
     return t._(ROLE_PROBLEMS[problem.code]).format(max=t.chars(kf.MAX_ROLE_CHARS))
 
 
