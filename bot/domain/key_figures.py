@@ -3,7 +3,7 @@
 `check_role` says why a typed role may not be stored: no letters, too short or too long,
 something the privacy guard finds (`bot.domain.privacy`), or what looks like a person's name:
 - a form of address: "meneer X", "mevrouw Y", "dhr. Jansen", "familie Bakker";
-- a common first name: "Jan", "jan de kapper", "Fatima";
+- a common first name or surname: "Jan", "jan de kapper", "Fatima", "Jansen";
 - a capitalised word that is neither the first word, nor a place of the region ("Blerick",
   "Sint Joost"), nor a role or organisation word ("Buurtvereniging"), nor an abbreviation
   ("GGD"): "huisarts Jansen", "Jan Jansen", "kapper de Vries".
@@ -77,6 +77,18 @@ FIRST_NAMES = frozenset(
     mohammed mohamed muhammed ahmed ahmet mustafa yusuf youssef ibrahim hassan hüseyin
     huseyin mehmet emre omar abdel abdelkader rachid karim fatima fatma ayse ayşe khadija
     hatice aicha aisha samira nadia yasmina meryem zeynep elif
+    """.split()
+)
+
+# Common surnames of the region that are no everyday Dutch word ("Bakker", "Bos" or "de Jong"
+# are, and are found by the capital rule when they follow a word). Matched in any case.
+SURNAMES = frozenset(
+    """
+    jansen janssen janssens jansens peeters peters smeets hendriks hendrikx willems
+    vermeulen meijer meyer dijk vries hermans gielen geurts wouters claessens maes linders
+    lemmens coenen theelen timmermans verheijen verhoeven aarts gerrits gerritsen
+    pietersen pieters janssens driessen kessels thijssen leenders cuppen hoeben
+    yilmaz yılmaz kaya demir şahin sahin çelik celik öztürk ozturk amrani bouzid benali
     """.split()
 )
 
@@ -174,7 +186,7 @@ def looks_like_name(text: str) -> bool:
         lower = word.lower()
         if lower in TITLES or lower.rstrip(".") in TITLES:
             return True
-        if lower in FIRST_NAMES and not in_place(m.start(), m.end()):
+        if (lower in FIRST_NAMES or lower in SURNAMES) and not in_place(m.start(), m.end()):
             return True
         if i == 0 or not _capitalised(word) or in_place(m.start(), m.end()):
             continue
