@@ -339,8 +339,12 @@ async def test_retention_clears_the_roles_of_ended_key_figures(bot):
     anna = await bot.expert("Anna")
     await _key_figure(anna, "kapper")
     await _key_figure(anna, "huisarts")
+    await _key_figure(anna, "imam")
     await anna.press("kapper (Venlo)")
     await anna.press("Geen contact meer")  # ended today
+    await anna.press("imam (Venlo)")
+    await anna.press("Verwijderen")
+    await anna.press("Ja, verwijderen")  # deleted today
     services = bot.services
     services.settings.retention_audit_months = 36
 
@@ -348,12 +352,12 @@ async def test_retention_clears_the_roles_of_ended_key_figures(bot):
     assert (await housekeeping.retain(services, services.now())).key_figures == 0
     bot.clock.advance(days=3)
     done = await housekeeping.retain(services, services.now())
-    assert done.key_figures == 1 and done.audit_scrubbed >= 1
+    assert done.key_figures == 2 and done.audit_scrubbed >= 1
     assert (await housekeeping.retain(services, services.now())).changed == 0  # idempotent
     async with services.sessions() as s:
         roles = {r.role for r in (await s.exec(select(KeyFigure))).all()}
     assert roles == {erasure.PLACEHOLDER, "huisarts"}  # a current one keeps its role
-    await _assert_gone(bot, ["kapper"])
+    await _assert_gone(bot, ["kapper", "imam"])
 
 
 def test_months_before() -> None:

@@ -249,11 +249,6 @@ async def overview(s: AsyncSession) -> list[MunicipalityTally]:
 # --------------------------------------------------------------------------- privacy
 
 
-async def expert_ids_of(s: AsyncSession, expert_id: int) -> list[int]:
-    k = table_of(KeyFigure).c
-    return [int(r[0]) for r in await _rows(s, sa.select(k.id).where(k.expert_id == expert_id))]
-
-
 async def scrub_roles(s: AsyncSession, ids: list[int]) -> int:
     """Replace the roles of these key figures by the placeholder; the number changed."""
     if not ids:
