@@ -77,7 +77,7 @@ def render_item(view: KeyView) -> Screen:
         buttons.append([(_("Geen contact meer"), view.button("end"))])
     buttons.append([(_("Verwijderen"), view.button("del"))])
     buttons.append([(_("« Mijn sleutelfiguren"), view.button("list"))])
-    return line(t, item), buttons
+    return line(t, item) + "\n\n" + esc(_("Wat is er veranderd?")), buttons
 
 
 def render_delete(view: KeyView) -> Screen:
