@@ -27,6 +27,7 @@ from bot.handlers import (
     rapport,
     reminders,
     signals,
+    sleutelfiguur,
     start,
     stories,
     team,
@@ -160,4 +161,5 @@ def journey_modules() -> list[Any]:
         lists,
         logboek,
         mijngegevens,
+        sleutelfiguur,
     ]

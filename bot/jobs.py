@@ -69,9 +69,11 @@ async def _retention_job(context: BotContext) -> None:
     services = context.application.bot_data.services
     done = await housekeeping.retain(services, services.now())
     log.info(
-        "retention: %s stories, %s signals cleared, %s audit rows scrubbed, %s deleted",
+        "retention: %s stories, %s signals, %s key figure roles cleared, "
+        "%s audit rows scrubbed, %s deleted",
         done.stories,
         done.signals,
+        done.key_figures,
         done.audit_scrubbed,
         done.audit_deleted,
     )
