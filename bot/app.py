@@ -28,6 +28,7 @@ from bot.handlers import (
     rapport,
     reminders,
     signals,
+    sleutelfiguur,
     start,
     stories,
     team,
@@ -162,4 +163,5 @@ def journey_modules() -> list[Any]:
         lists,
         logboek,
         mijngegevens,
+        sleutelfiguur,
     ]

@@ -269,6 +269,7 @@ def _load_extensions() -> None:
         "bot.cli_privacy",
         "bot.cli_poster",
         "bot.cli_ops",
+        "bot.cli_deelopdracht",
     ):
         try:
             module = importlib.import_module(name)

@@ -42,6 +42,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("verhaal", EXPERTS, N_("Verhaal over wat het opleverde")),
     CommandSpec("week", EXPERTS, N_("Jouw week in cijfers")),
     CommandSpec("corrigeer", EXPERTS, N_("Laatste invoer aanpassen of verwijderen")),
+    CommandSpec("sleutelfiguur", STAFF, N_("Sleutelfiguren: rol, plek en contact (geen namen)")),
     CommandSpec("herinnering", EXPERTS, N_("Herinneringen instellen")),
     CommandSpec("pauze", EXPERTS, N_("Herinneringen pauzeren")),
     CommandSpec("inloopbeheer", COORDINATORS, N_("Inloop en spreekuren beheren")),
@@ -83,6 +84,7 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "l": COORDINATORS,  # lists (/lijsten)
     "mg": STAFF,  # own data (/mijngegevens)
     "wx": COORDINATORS,  # erase a leaver (/wisexpert)
+    "sf": STAFF,  # key figures (/sleutelfiguur; the overview for coordinators)
 }
 
 

@@ -3,7 +3,8 @@
 `prune` (hourly): processed update ids, failed registration attempts, expired drafts.
 `retain` (daily, docs/PRIVACY.md): free text of stories and signals older than
 `RETENTION_FREE_TEXT_MONTHS` becomes "[verwijderd]" (the rows and their counts stay; a story
-of which no text is left leaves the reports it was selected for), audit snapshots older than
+of which no text is left leaves the reports it was selected for), so does the role of a key
+figure ended (or deleted) longer ago than that, audit snapshots older than
 that lose their free text, audit rows older than `RETENTION_AUDIT_MONTHS` go. Both are
 idempotent and logged by counts only.
 """
@@ -18,7 +19,7 @@ from sqlalchemy import delete
 from sqlmodel import col
 
 from bot.services import Services
-from bot.storage import erasure
+from bot.storage import erasure, key_figures
 from bot.storage.db import transaction
 from bot.storage.models import (
     AuditLog,
@@ -84,10 +85,17 @@ class Retained:
     signals: int = 0
     audit_scrubbed: int = 0
     audit_deleted: int = 0
+    key_figures: int = 0
 
     @property
     def changed(self) -> int:
-        return self.stories + self.signals + self.audit_scrubbed + self.audit_deleted
+        return (
+            self.stories
+            + self.signals
+            + self.audit_scrubbed
+            + self.audit_deleted
+            + self.key_figures
+        )
 
 
 async def retain(services: Services, now: datetime) -> Retained:
@@ -116,6 +124,8 @@ async def retain(services: Services, now: datetime) -> Retained:
                 await erasure.drop_story_selections(s, ids)
             else:
                 result.signals = len(ids)
+        ended = await key_figures.past_retention(s, text_limit.date(), text_limit)
+        result.key_figures = await key_figures.scrub_roles(s, ended)
         a = table_of(AuditLog).c
         r = await conn.execute(sa.delete(table_of(AuditLog)).where(a.at < audit_limit))
         result.audit_deleted = int(r.rowcount or 0)

@@ -1,11 +1,13 @@
 """Catalog maintenance: `python -m bot.i18n_tools update` extracts the Dutch message ids from
 the sources, updates `locales/*/LC_MESSAGES/messages.po`, and fills the Dutch catalog (msgids
-are Dutch, so `nl` translates each to itself). `check` lists what is missing per language."""
+are Dutch, so `nl` translates each to itself). `check` lists what is missing per language;
+`check-labels` lists msgids that reword a shared button label (`bot.dialogue.labels`)."""
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -105,6 +107,21 @@ def plural_problems() -> list[str]:
     return out
 
 
+def label_problems(msgids: Iterable[str] | None = None) -> list[str]:
+    """Msgids that are another wording of a shared button label (`bot.dialogue.labels`):
+    one label per button kind, the same in every dialogue."""
+    from bot.dialogue.labels import VARIANTS
+
+    canonical = {variant: label for label, variants in VARIANTS.items() for variant in variants}
+    if msgids is None:
+        msgids = (m.id for m in extract() if isinstance(m.id, str))
+    return [
+        f"{msgid!r}: use {canonical[msgid]!r} (bot.dialogue.labels)"
+        for msgid in sorted(set(msgids))
+        if msgid in canonical
+    ]
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["update"]:
         update()
@@ -118,7 +135,12 @@ def main(argv: list[str]) -> int:
         for i in plural:
             print(f"count before a plural noun without ngettext: {i!r}")
         return 1 if any(bad.values()) or plural else 0
-    print("usage: python -m bot.i18n_tools update|check")
+    if argv[:1] == ["check-labels"]:
+        problems = label_problems()
+        for problem in problems:
+            print(f"another wording of a shared button label: {problem}")
+        return 1 if problems else 0
+    print("usage: python -m bot.i18n_tools update|check|check-labels")
     return 2
 
 

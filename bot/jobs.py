@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot import housekeeping, menus, scheduler
+from bot import deel_reminder, housekeeping, menus, scheduler
 from bot.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ MENUS_JOB_ID = "refresh-menus"
 __all__ = [
     "MENUS_JOB_ID",
     "register",
+    "schedule_deel_moments",
     "schedule_digest",
     "schedule_followups",
     "schedule_housekeeping",
@@ -39,6 +40,7 @@ def register(application: Application, *, set_menus: bool = True) -> None:
     schedule_reminders(application)
     schedule_digest(application)
     schedule_followups(application)
+    schedule_deel_moments(application)
 
 
 def _job_kwargs(job_id: str, grace: int) -> dict[str, Any]:
@@ -69,9 +71,11 @@ async def _retention_job(context: BotContext) -> None:
     services = context.application.bot_data.services
     done = await housekeeping.retain(services, services.now())
     log.info(
-        "retention: %s stories, %s signals cleared, %s audit rows scrubbed, %s deleted",
+        "retention: %s stories, %s signals, %s key figure roles cleared, "
+        "%s audit rows scrubbed, %s deleted",
         done.stories,
         done.signals,
+        done.key_figures,
         done.audit_scrubbed,
         done.audit_deleted,
     )
@@ -98,6 +102,13 @@ async def _followup_job(context: BotContext) -> None:
         await followup.followup_pass(context.application)
     except Exception as exc:
         log.error("follow-up pass failed: %s", type(exc).__name__, exc_info=exc)
+
+
+async def _deel_moment_job(context: BotContext) -> None:
+    try:
+        await deel_reminder.moment_pass(context.application)
+    except Exception as exc:
+        log.error("reporting-moment pass failed: %s", type(exc).__name__, exc_info=exc)
 
 
 # --------------------------------------------------------------------------- registration
@@ -176,3 +187,12 @@ def schedule_followups(application: Application) -> None:
     if jq is None:
         return
     _repeat(jq, _followup_job, "followups", every=15 * 60, first=30, grace=600)
+
+
+def schedule_deel_moments(application: Application) -> None:
+    """Reminders of deelopdracht reporting moments (`bot.deel_reminder`): hourly, and shortly
+    after start-up; each pass sends only what is due and not yet delivered."""
+    jq = application.job_queue
+    if jq is None:
+        return
+    _repeat(jq, _deel_moment_job, deel_reminder.JOB_ID, every=3600, first=90, grace=600)

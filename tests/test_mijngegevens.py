@@ -20,7 +20,11 @@ from bot.storage.db import transaction
 from bot.storage.models import (
     ActivityType,
     AuditLog,
+    Contact,
+    ContactFollowup,
+    KeyFigure,
     Municipality,
+    ReferralTarget,
     ReportStorySelection,
     Signal,
     Story,
@@ -36,7 +40,8 @@ SIGNAL_1 = "In het weekend is er nergens een inloop voor jongeren."
 SIGNAL_2 = "Jongeren vinden in het weekend geen plek om binnen te lopen."
 STORY = "Een moeder durfde voor het eerst hulp te vragen bij schulden."
 PLACE = "Buurthuis Zonnebloemhof"
-SECRETS = [str(TG_ID), NAME, SIGNAL_1, SIGNAL_2, STORY, PLACE]
+ROLE = "beheerder klokkenluidersmolen"  # a key figure's role (sleutelfiguur)
+SECRETS = [str(TG_ID), NAME, SIGNAL_1, SIGNAL_2, STORY, PLACE, ROLE]
 PERIOD = parse_period("2026-H2")
 
 
@@ -105,6 +110,37 @@ async def _work(bot, anna) -> None:
     await anna.press("Ja, verwijderen")
     assert "Verwijderd" in anna.last_reply.text
     await anna.press("Klaar")
+    await _key_figure(anna, ROLE)
+
+
+async def _key_figure(person, role: str) -> None:
+    """A key figure in the expert's own municipality, since today, good contact."""
+    await person.says(f"/sleutelfiguur {role}")
+    await person.press("(jouw gemeente)")
+    await person.press("Geen plek (overslaan)")
+    await person.press("Vandaag")
+    await person.press("Goed contact")
+    assert f"Opgeslagen: {role}." in (await person.press("Opslaan")).last.text
+
+
+async def _followup(bot, person) -> None:
+    """A follow-up of the person's first contact, answered: 2 went on to a service."""
+    uid = (await _user(bot, person)).id
+    async with transaction(bot.services.sessions) as s:
+        contact = (await s.exec(select(Contact).where(Contact.expert_id == uid))).first()
+        target = (await s.exec(select(ReferralTarget))).first()
+        now = bot.clock.now()
+        s.add(
+            ContactFollowup(
+                contact_id=contact.id,
+                expert_id=uid,
+                due_on=date(2026, 12, 29),
+                asked_at=now,
+                answered_at=now,
+                went_on=2,
+                service_kind_id=target.id,
+            )
+        )
 
 
 async def _assert_gone(bot, secrets: list[str]) -> None:
@@ -137,6 +173,7 @@ async def test_export_then_erase_leaves_nothing_but_the_counts(bot):
     welcome = anna.replies[0].text
     assert "Over je gegevens" in welcome and "/mijngegevens" in welcome and "24 maanden" in welcome
     await _work(bot, anna)
+    await _followup(bot, anna)
 
     # What the bot holds, then the export: a protected XLSX with every entry.
     overview = (await anna.says("/mijngegevens")).only
@@ -165,9 +202,14 @@ async def test_export_then_erase_leaves_nothing_but_the_counts(bot):
     assert [r[5] for r in sheets["Signalen"][1:]] == [SIGNAL_2]
     assert [r[5] for r in sheets["Verhalen"][1:]] == [STORY]
     assert [r[2] for r in sheets["Vindplekken"][1:]] == [PLACE]
+    [figure] = sheets["Sleutelfiguren"][1:]
+    assert figure[1:9] == [ROLE, "Venlo", None, None, "2026-11-17", "goed", None, None]
+    [followup] = sheets["Doorstroom"][1:]
+    assert (followup[2], followup[5]) == ("2026-12-29", 2) and followup[6]
     audit = sheets["Wijzigingen"][1:]
     actions = sorted((r[3], r[5]) for r in audit)
     assert ("signal", "edit") in actions and ("indirect_hours", "delete") in actions
+    assert ("key_figure", "create") in actions
     edit = next(r for r in audit if r[3] == "signal")
     assert json.loads(edit[6])["text"] == SIGNAL_1 and json.loads(edit[7])["text"] == SIGNAL_2
 
@@ -199,6 +241,11 @@ async def test_export_then_erase_leaves_nothing_but_the_counts(bot):
         assert person.reminder_days == "" and person.home_municipality_id is None
         assert (await s.exec(select(ReportStorySelection))).all() == []
         assert {r.text for r in (await s.exec(select(Signal))).all()} == {erasure.PLACEHOLDER}
+        # The key figure stays for the counts, without its role; the follow-up (a count) stays.
+        [figure] = (await s.exec(select(KeyFigure))).all()
+        assert (figure.role, figure.expert_id) == (erasure.PLACEHOLDER, user_id)
+        [followup] = (await s.exec(select(ContactFollowup))).all()
+        assert (followup.went_on, followup.expert_id) == (2, user_id)
 
     # Her next /start: a stranger.
     reply = (await anna.says("/start")).only
@@ -284,6 +331,33 @@ async def test_retention_clears_old_text_and_keeps_counts(bot):
     async with services.sessions() as s:
         assert (await s.exec(select(AuditLog))).all() == []
     assert await _totals(bot) == before
+
+
+async def test_retention_clears_the_roles_of_ended_key_figures(bot):
+    from bot import housekeeping
+
+    anna = await bot.expert("Anna")
+    await _key_figure(anna, "kapper")
+    await _key_figure(anna, "huisarts")
+    await _key_figure(anna, "imam")
+    await anna.press("kapper (Venlo)")
+    await anna.press("Geen contact meer")  # ended today
+    await anna.press("imam (Venlo)")
+    await anna.press("Verwijderen")
+    await anna.press("Ja, verwijderen")  # deleted today
+    services = bot.services
+    services.settings.retention_audit_months = 36
+
+    bot.clock.advance(days=730 - 1)
+    assert (await housekeeping.retain(services, services.now())).key_figures == 0
+    bot.clock.advance(days=3)
+    done = await housekeeping.retain(services, services.now())
+    assert done.key_figures == 2 and done.audit_scrubbed >= 1
+    assert (await housekeeping.retain(services, services.now())).changed == 0  # idempotent
+    async with services.sessions() as s:
+        roles = {r.role for r in (await s.exec(select(KeyFigure))).all()}
+    assert roles == {erasure.PLACEHOLDER, "huisarts"}  # a current one keeps its role
+    await _assert_gone(bot, ["kapper", "imam"])
 
 
 def test_months_before() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from bot.dialogue import Callback, Outcome, Screen, Turn, View, start_draft
+from bot.dialogue import Callback, Outcome, Screen, Turn, View, labels, start_draft
 from bot.dialogue.flow import TapHandler, TextHandler
 from bot.domain import limits
 from bot.domain.indirect import typed_municipality
@@ -73,6 +73,12 @@ def parse_municipality_action(action: str) -> tuple[bool, int | None]:
     if action.startswith("m") and action[1:].isdigit():
         return True, int(action[1:])
     return False, None
+
+
+def short_label(label: str) -> str:
+    """A list label as every view shows it: without its explanation in brackets
+    ("eenzaamheid (sociaal isolement)" -> "eenzaamheid")."""
+    return label.split(" (", 1)[0]
 
 
 def municipality_label(t: Translator, name: str | None) -> str:
@@ -277,7 +283,7 @@ async def resume(turn: Turn[Any]) -> Screen:
     await turn.save()
     note = esc(_("Je was hier nog mee bezig. Ga verder:"))
     text, buttons = await turn.render(Outcome(note=note))
-    buttons.append([(_("Opnieuw beginnen"), turn.button("new"))])
+    buttons.append([(_(labels.START_OVER), turn.button("new"))])
     return text, buttons
 
 

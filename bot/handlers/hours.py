@@ -32,6 +32,7 @@ from bot.dialogue import (
     Texts,
     Turn,
     current_draft,
+    labels,
     start_draft,
 )
 from bot.domain import limits
@@ -104,8 +105,8 @@ def _title(v: HoursView) -> str:
 def _nav(v: HoursView) -> list[Button]:
     """« Terug (while changing a field from the summary) and Stoppen."""
     _ = v.t._
-    back = [(_("« Terug"), v.button("b"))] if v.draft.data.get("editing") else []
-    return [*back, (_("Stoppen"), v.button("x"))]
+    back = [(_(labels.BACK), v.button("b"))] if v.draft.data.get("editing") else []
+    return [*back, (_(labels.STOP), v.button("x"))]
 
 
 def render_kind(v: HoursView) -> Screen:
@@ -159,10 +160,10 @@ def render_summary(v: HoursView) -> Screen:
     return (
         summary_lines(v) + "\n\n" + esc(_("Klopt dit? Tik op Opslaan of pas iets aan.")),
         [
-            [(_("Opslaan"), v.button("save"))],
+            [(_(labels.SAVE), v.button("save"))],
             [(_("Datum"), v.button("e", "date")), (_("Soort"), v.button("e", "kind"))],
             [(_("Gemeente"), v.button("e", "muni")), (_("Duur"), v.button("e", "dur"))],
-            [(_("Stoppen"), v.button("x"))],
+            [(_(labels.STOP), v.button("x"))],
         ],
     )
 
@@ -181,7 +182,7 @@ def render_confirm_day(v: HoursView) -> Screen:
         summary_lines(v) + "\n\n" + esc(text),
         [
             [(_("Ja, opslaan"), v.button("ok")), (_("Duur aanpassen"), v.button("e", "dur"))],
-            [(_("Stoppen"), v.button("x"))],
+            [(_(labels.STOP), v.button("x"))],
         ],
     )
 

@@ -24,6 +24,7 @@ from bot.dialogue import (
     Turn,
     View,
     current_draft,
+    labels,
     start_draft,
 )
 from bot.domain import limits
@@ -118,8 +119,8 @@ class TextFlow:
 
     def _nav(self, v: TextView) -> list[Button]:
         _ = v.t._
-        back = [(_("« Terug"), v.button("b"))] if v.draft.data.get("editing") else []
-        return [*back, (_("Stoppen"), v.button("x"))]
+        back = [(_(labels.BACK), v.button("b"))] if v.draft.data.get("editing") else []
+        return [*back, (_(labels.STOP), v.button("x"))]
 
     def render_kind(self, v: TextView) -> Screen:
         rows = fields.rows_of([(k.label, v.button(f"k{k.id}")) for k in v.options], 2)
@@ -137,8 +138,9 @@ class TextFlow:
 
     def render_theme(self, v: TextView) -> Screen:
         _ = v.t._
-        rows = fields.rows_of([(th.label, v.button(f"h{th.id}")) for th in v.options], 2)
-        rows.append([(_("Geen thema"), v.button("h0"))])
+        themes = [(fields.short_label(th.label), v.button(f"h{th.id}")) for th in v.options]
+        rows = fields.rows_of(themes, 2)
+        rows.append([(_(labels.NO_THEME), v.button("h0"))])
         return (
             self._title(v) + esc(_("Bij welk thema past het? Dat mag je overslaan.")),
             [*rows, self._nav(v)],
@@ -162,7 +164,8 @@ class TextFlow:
         if self.with_kind:
             rows.append((_("Soort"), v.kind_label or "?"))
         rows.append((_("Gemeente"), fields.municipality_label(t, v.muni_label)))
-        rows.append((_("Thema"), v.theme_label or _("geen")))
+        theme = fields.short_label(v.theme_label) if v.theme_label else _("geen")
+        rows.append((_("Thema"), theme))
         lines = [f"<b>{esc(_(self.title))}</b>"]
         lines += [f"{esc(k)}: <b>{esc(v)}</b>" for k, v in rows]
         lines.append(f"<i>{esc(data.get('text', ''))}</i>")
@@ -174,14 +177,14 @@ class TextFlow:
         return (
             self.summary(v) + "\n\n" + esc(_("Klopt dit? Tik op Opslaan of pas iets aan.")),
             [
-                [(_("Opslaan"), v.button("save"))],
+                [(_(labels.SAVE), v.button("save"))],
                 [(_("Tekst aanpassen"), v.button("e", "text"))],
                 [
                     (_("Gemeente"), v.button("e", "muni")),
                     (_("Thema"), v.button("e", "theme")),
                     *kind,
                 ],
-                [(_("Stoppen"), v.button("x"))],
+                [(_(labels.STOP), v.button("x"))],
             ],
         )
 

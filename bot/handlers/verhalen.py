@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Texts, Turn
+from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Texts, Turn, labels
 from bot.domain.report_choices import page_bounds
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
@@ -101,7 +101,7 @@ def render_list(view: StoriesView) -> Screen:
     _ = t._
     stories = view.stories
     first, stop, page = page_bounds(len(stories), int(view.draft.data.get("page", 0)), PAGE_SIZE)
-    bottom = [(_("Andere periode"), view.button("e", "period")), (_("Klaar"), view.button("x"))]
+    bottom = [(_("Andere periode"), view.button("e", "period")), (_(labels.DONE), view.button("x"))]
     if not stories:
         return title(view) + esc(_("Er zijn geen verhalen in deze periode.")), [bottom]
     lines = [
@@ -148,7 +148,7 @@ async def tap_list(turn: Turn[StoriesView], callback: Callback) -> Outcome | Non
 def render_story(view: StoriesView) -> Screen:
     t = view.t
     _ = t._
-    back = [(_("« Terug naar de lijst"), view.button("l"))]
+    back = [(_(labels.BACK_TO_LIST), view.button("l"))]
     st = view.story
     if st is None:
         return title(view) + esc(_("Dit verhaal is er niet meer.")), [back]
@@ -208,7 +208,7 @@ def render_wording(view: StoriesView) -> Screen:
     t = view.t
     _ = t._
     st = view.story
-    back = [(_("« Terug"), view.button("b"))]
+    back = [(_(labels.BACK), view.button("b"))]
     if st is None:
         return title(view) + esc(_("Dit verhaal is er niet meer.")), [back]
     return (

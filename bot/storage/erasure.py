@@ -4,13 +4,17 @@
 and removes what identifies them or what they wrote, in the caller's transaction:
 - the user row: Telegram id and chat id (set to minus the row id: unique, never a real id),
   name, language, home municipality and every setting; the row stays, inactive and deleted;
-- their free text: stories, signals and report paragraphs become "[verwijderd]"; a story's
+- their free text: stories, signals, report paragraphs and the roles of their key figures
+  (sleutelfiguren) become "[verwijderd]"; a story's
   report selections go (nothing of it is left to show); vindplek names they typed become
   "[verwijderd] <id>" unless colleagues use the place too (then only the link to them goes);
 - audit snapshots about them (their entries, their vindplekken, their paragraphs, and
   everything they did themselves): free-text values become "[verwijderd]";
 - drafts (what they were typing), reminder and digest delivery rows.
-Contacts, hours, themes and days off stay, so the counts and hours of every report stay.
+Contacts, hours, themes, days off, key figures (without their role) and follow-ups (counts
+only, no text) stay, so the counts and hours of every report stay. Like every other table,
+their `expert_id` keeps pointing at the person's row, which now holds only the pseudonym
+(its Telegram ids are minus the row id).
 
 SQLite keeps deleted bytes in free pages and in the WAL: `purge_freed_bytes` (after the
 commit) rebuilds the file (VACUUM) and truncates the WAL. PostgreSQL: the rows are updated
@@ -35,6 +39,7 @@ from bot.storage.models import (
     ConversationDraft,
     DigestDelivery,
     IndirectHours,
+    KeyFigure,
     ReminderDelivery,
     ReportNarrative,
     ReportStorySelection,
@@ -49,11 +54,14 @@ from bot.storage.models import (
 PLACEHOLDER = "[verwijderd]"
 # Keys of audit snapshots that may hold free text or a name.
 FREE_TEXT_KEYS = frozenset({"text", "name", "display_name", "address", "note", "new_vindplek"})
+# And per entity: a key figure's role is free text (an app_user's role is not).
+ENTITY_TEXT_KEYS = {"key_figure": frozenset({"role"})}
 ENTRY_MODELS: dict[str, Any] = {
     "contact": Contact,
     "indirect_hours": IndirectHours,
     "signal": Signal,
     "story": Story,
+    "key_figure": KeyFigure,
 }
 
 
@@ -77,6 +85,7 @@ class Erased:
     vindplekken: int = 0
     audit_rows: int = 0
     drafts: int = 0
+    key_figures: int = 0
 
 
 async def _exec(s: AsyncSession, stmt: sa.Executable) -> sa.CursorResult[Any]:
@@ -87,13 +96,15 @@ async def _ids(s: AsyncSession, stmt: sa.Select[Any]) -> list[int]:
     return [int(r[0]) for r in (await _exec(s, stmt)).all()]
 
 
-def scrub_snapshot(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A copy of an audit snapshot with free-text values replaced."""
+def scrub_snapshot(
+    snapshot: dict[str, Any] | None, entity: str | None = None
+) -> dict[str, Any] | None:
+    """A copy of an audit snapshot (of `entity`) with free-text values replaced."""
     if snapshot is None:
         return None
+    keys = FREE_TEXT_KEYS | ENTITY_TEXT_KEYS.get(entity or "", frozenset())
     return {
-        k: PLACEHOLDER if k in FREE_TEXT_KEYS and isinstance(v, str) and v else v
-        for k, v in snapshot.items()
+        k: PLACEHOLDER if k in keys and isinstance(v, str) and v else v for k, v in snapshot.items()
     }
 
 
@@ -101,9 +112,9 @@ async def scrub_audit(s: AsyncSession, condition: sa.ColumnElement[bool]) -> int
     """Scrub the snapshots of the audit rows matching `condition`; the number changed."""
     a = table_of(AuditLog).c
     changed = 0
-    rows = (await _exec(s, sa.select(a.id, a.before, a.after).where(condition))).all()
-    for row_id, before, after in (tuple(r) for r in rows):
-        new_before, new_after = scrub_snapshot(before), scrub_snapshot(after)
+    rows = (await _exec(s, sa.select(a.id, a.entity, a.before, a.after).where(condition))).all()
+    for row_id, entity, before, after in (tuple(r) for r in rows):
+        new_before, new_after = scrub_snapshot(before, entity), scrub_snapshot(after, entity)
         if (new_before, new_after) != (before, after):
             await _exec(
                 s,
@@ -120,13 +131,18 @@ def _about(entity: str, ids: Sequence[int]) -> sa.ColumnElement[bool]:
     return sa.and_(a.entity == entity, a.entity_id.in_(ids)) if ids else sa.false()
 
 
-async def _blank_texts(s: AsyncSession, model: Any, ids: Iterable[int]) -> int:
+async def _blank_texts(
+    s: AsyncSession, model: Any, ids: Iterable[int], column: str = "text"
+) -> int:
     ids = list(ids)
     if not ids:
         return 0
     t = table_of(model)
     r = await _exec(
-        s, sa.update(t).where(t.c.id.in_(ids), t.c.text != PLACEHOLDER).values(text=PLACEHOLDER)
+        s,
+        sa.update(t)
+        .where(t.c.id.in_(ids), t.c[column] != PLACEHOLDER)
+        .values({column: PLACEHOLDER}),
     )
     return int(r.rowcount or 0)
 
@@ -153,6 +169,7 @@ async def erase_expert(s: AsyncSession, user_id: int, now: datetime) -> Erased |
     result.stories = await _blank_texts(s, Story, entries["story"])
     await drop_story_selections(s, entries["story"])
     result.signals = await _blank_texts(s, Signal, entries["signal"])
+    result.key_figures = await _blank_texts(s, KeyFigure, entries["key_figure"], "role")
     narrative_ids = await _ids(
         s,
         sa.select(table_of(ReportNarrative).c.id).where(

@@ -16,11 +16,13 @@ from bot.storage.models import (
     ActivityType,
     AuditLog,
     Contact,
+    ContactFollowup,
     ContactTheme,
     DayOff,
     Deelopdracht,
     IndirectHours,
     IndirectKind,
+    KeyFigure,
     Municipality,
     NonUseReason,
     ReachChannel,
@@ -31,6 +33,7 @@ from bot.storage.models import (
     Story,
     Theme,
     User,
+    Village,
     Vindplek,
     table_of,
 )
@@ -76,6 +79,8 @@ class PersonalData:
 
 
 ENTRY_TIMES = (N_("Opgeslagen op"), N_("Gewijzigd op"), N_("Verwijderd op"))
+# A key figure's contact as the export shows it (KeyFigureQuality values).
+QUALITY_WORDS = {"goed": "goed", "af_en_toe": "af en toe"}
 
 
 async def _rows(s: AsyncSession, stmt: sa.Select[Any]) -> list[Row]:
@@ -210,6 +215,39 @@ async def personal_data(s: AsyncSession, user: User) -> PersonalData:
         )
     ]
     days_off = await _owned(s, DayOff, "expert_id", uid, ("work_date",), labels)
+    key_figures = [
+        (*r[:5], _date(r[5]), QUALITY_WORDS.get(r[6], r[6]), r[7], _date(r[8]), *r[9:])
+        for r in await _owned(
+            s,
+            KeyFigure,
+            "expert_id",
+            uid,
+            (
+                "id",
+                "role",
+                "municipality_id",
+                "village_id",
+                "vindplek_id",
+                "since",
+                "quality",
+                "deelopdracht_id",
+                "ended_on",
+                *TIMES,
+            ),
+            labels | {"village_id": await _labels(s, Village, "name")},
+        )
+    ]
+    followups = [
+        (r[0], r[1], _date(r[2]), *r[3:])
+        for r in await _owned(
+            s,
+            ContactFollowup,
+            "expert_id",
+            uid,
+            ("id", "contact_id", "due_on", "asked_at", "answered_at", "went_on", "service_kind_id"),
+            {"service_kind_id": labels["referral_target_id"]},
+        )
+    ]
     # Audit rows about them: what they did, and changes to their entries by anyone.
     a = table_of(AuditLog).c
     own = {
@@ -219,6 +257,7 @@ async def personal_data(s: AsyncSession, user: User) -> PersonalData:
         "story": [r[0] for r in stories],
         "vindplek": [r[0] for r in vindplekken],
         "report_narrative": [r[0] for r in narratives],
+        "key_figure": [r[0] for r in key_figures],
         "app_user": [uid],
     }
     about = [sa.and_(a.entity == e, a.entity_id.in_(ids)) for e, ids in own.items() if ids]
@@ -316,6 +355,37 @@ async def personal_data(s: AsyncSession, user: User) -> PersonalData:
             narratives,
         ),
         Sheet("days_off", N_("Niets te melden"), (N_("Datum"),), days_off),
+        Sheet(
+            "key_figures",
+            N_("Sleutelfiguren"),
+            (
+                N_("Nummer"),
+                N_("Rol"),
+                N_("Gemeente"),
+                N_("Dorp"),
+                N_("Vindplek"),
+                N_("Sinds"),
+                N_("Contact"),
+                N_("Deelopdracht"),
+                N_("Beëindigd op"),
+                *ENTRY_TIMES,
+            ),
+            key_figures,
+        ),
+        Sheet(
+            "followups",
+            N_("Doorstroom"),
+            (
+                N_("Nummer"),
+                N_("Bij contact"),
+                N_("Vragen op"),
+                N_("Gevraagd op"),
+                N_("Beantwoord op"),
+                N_("Gebruikt aanbod (aantal)"),
+                N_("Soort aanbod"),
+            ),
+            followups,
+        ),
         Sheet(
             "audit",
             N_("Wijzigingen"),

@@ -2,6 +2,12 @@
 or deletable. Changes are soft (updated_at / deleted_at) and written to the audit log by
 `bot.storage.worklog`, which also makes sure an expert only ever reaches their own entries.
 
+Every field can be corrected: hours (date, duration, kind, municipality or regional), a signal
+(date, kind, municipality, theme, text), a story (date, municipality, theme, deelopdracht,
+text; a contact's story only theme and text: the rest follows the contact), a contact (its date,
+duration and municipality here, every field through "Alles aanpassen" in the contact dialogue).
+Each change is saved at once, with one audit row; new text passes the privacy guard first.
+
 A step table on the dialogue kit. Buttons: `k:<draft id>:<revision>:<action>`; the entry being
 corrected lives in the draft, and so does the list page (`offset`: how many newer entries are
 skipped; « Oudere / Nieuwere »). A new date or duration that takes the day over
@@ -22,6 +28,7 @@ from bot.dialogue import Callback, Flow, Outcome, Step, Texts, Turn, start_draft
 from bot.domain import limits
 from bot.handlers import fields
 from bot.handlers.common import esc, reply
+from bot.handlers.corrections import choices
 from bot.handlers.corrections.view import (
     CODES,
     COMMAND,
@@ -156,7 +163,7 @@ async def tap_entry(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
     target = FIELD_STATES.get(cb.arg) if cb.action == "f" else None
     if target is None:
         return None
-    fits = target in ("date", "duration", "muni") if _entity(turn) in TIMED else target == "text"
+    fits = cb.arg in (await turn.view()).fields
     return Outcome(state=target, data=turn.data) if fits else None
 
 
@@ -210,13 +217,25 @@ async def _use_muni(turn: Turn[CorrView], muni_id: int | None) -> Outcome:
     return await apply(turn, {"municipality_id": muni_id})
 
 
+async def _use_kind(turn: Turn[CorrView], kind_id: int | None) -> Outcome:
+    return await apply(turn, {"kind_id": kind_id})
+
+
+async def _use_theme(turn: Turn[CorrView], theme_id: int | None) -> Outcome:
+    return await apply(turn, {"theme_id": theme_id})
+
+
+async def _use_deel(turn: Turn[CorrView], deel_id: int | None) -> Outcome:
+    return await apply(turn, {"deelopdracht_id": deel_id})
+
+
 def _max_minutes(turn: Turn[CorrView]) -> int:
     return duration_limit(_entity(turn))
 
 
 def _regional(turn: Turn[CorrView]) -> bool:
-    """Only hours can be regional: a contact is always in a municipality."""
-    return _entity(turn) == "indirect_hours"
+    """Hours, signals and stories can be regional: a contact is always in a municipality."""
+    return _entity(turn) != "contact"
 
 
 async def tap_confirm_day(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
@@ -236,7 +255,7 @@ async def tap_confirm_day(turn: Turn[CorrView], cb: Callback) -> Outcome | None:
 
 async def text_text(turn: Turn[CorrView], text: str) -> Outcome | None:
     entity = _entity(turn)
-    if entity not in MAX_CHARS:
+    if entity not in MAX_CHARS or "text" not in (await turn.view()).fields:
         return None
     text = text.strip()  # never logged: it may be what the privacy guard stops
     problem = fields.text_problem(turn.t, text, MAX_CHARS[entity], turn.today())
@@ -244,6 +263,16 @@ async def text_text(turn: Turn[CorrView], text: str) -> Outcome | None:
 
 
 UNKNOWN_MUNI = N_("Die gemeente ken ik niet. Kies een gemeente met de knoppen.")
+# A contact is always in a municipality; hours, signals and stories may be regional (and the
+# answer to a name it does not know says so).
+_tap_muni, _contact_muni = fields.municipality_step(_use_muni, _regional, UNKNOWN_MUNI)
+_muni_or_region = fields.municipality_step(_use_muni, _regional)[1]
+
+
+async def _text_muni(turn: Turn[CorrView], text: str) -> Outcome | None:
+    typed = _contact_muni if _entity(turn) == "contact" else _muni_or_region
+    return await typed(turn, text)
+
 
 FLOW: Flow[CorrView] = Flow(
     name=NAME,
@@ -255,7 +284,10 @@ FLOW: Flow[CorrView] = Flow(
         "entry": Step(render_entry, tap_entry),
         "date": Step(render_date, *fields.date_step(_use_date)),
         "duration": Step(render_duration, *fields.duration_step(_use_minutes, _max_minutes)),
-        "muni": Step(render_muni, *fields.municipality_step(_use_muni, _regional, UNKNOWN_MUNI)),
+        "muni": Step(render_muni, _tap_muni, _text_muni),
+        "kind": Step(choices.render_kind, *choices.choice_step("kind", _use_kind)),
+        "theme": Step(choices.render_theme, *choices.choice_step("theme", _use_theme)),
+        "deel": Step(choices.render_deel, *choices.choice_step("deel", _use_deel)),
         "text": Step(render_text, None, text_text),
         "confirm_day": Step(render_confirm_day, tap_confirm_day),
         "delete": Step(render_delete, tap_delete),

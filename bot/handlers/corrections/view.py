@@ -3,17 +3,19 @@ expert's latest entries) is loaded once per update; rendering is synchronous ove
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.dialogue import Screen, Turn
+from bot.dialogue import Screen, Turn, labels
 from bot.domain import limits
 from bot.handlers import fields
 from bot.handlers.common import Button, esc
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
-from bot.storage import worklog
+from bot.storage import contacts, worklog
+from bot.storage.models import id_of
 
 NAME = "corrigeer"
 PREFIX = "k"
@@ -32,8 +34,46 @@ NAMES = {
 }
 MAX_CHARS = {"signal": limits.MAX_SIGNAL_CHARS, "story": limits.MAX_STORY_CHARS}
 TIMED = ("contact", "indirect_hours")
-FIELD_STATES = {"date": "date", "dur": "duration", "muni": "muni", "text": "text"}
+# The entry's buttons (`f:<field>`) and the step each opens.
+FIELD_STATES = {
+    "date": "date",
+    "dur": "duration",
+    "kind": "kind",
+    "muni": "muni",
+    "theme": "theme",
+    "deel": "deel",
+    "text": "text",
+}
+# What can be corrected one field at a time, per entity (a contact: also "Alles aanpassen").
+FIELDS = {
+    "contact": ("date", "dur", "muni"),
+    "indirect_hours": ("date", "dur", "kind", "muni"),
+    "signal": ("date", "kind", "muni", "theme", "text"),
+    "story": ("date", "muni", "theme", "deel", "text"),
+}
+FIELD_NAMES = {
+    "date": N_("Datum"),
+    "dur": N_("Duur"),
+    "kind": N_("Soort"),
+    "muni": N_("Gemeente"),
+    "theme": N_("Thema"),
+    "deel": N_("Deelopdracht"),
+    "text": N_("Tekst aanpassen"),
+}
 NOT_FOUND = N_("Die invoer kan ik niet (meer) vinden.")
+
+
+def editable(entry: worklog.Entry, has_deel: bool) -> tuple[str, ...]:
+    """The fields of ``entry`` that can be changed here. A story told with a contact takes its
+    date, municipality and deelopdracht from the contact; a story's deelopdracht only when it
+    has one or its municipality has active ones (``has_deel``)."""
+    out = FIELDS[entry.entity]
+    if entry.entity == "story":
+        if entry.contact_id is not None:
+            return ("theme", "text")
+        if entry.deelopdracht_id is None and not has_deel:
+            return tuple(f for f in out if f != "deel")
+    return out
 
 
 def _short(text: str, limit: int) -> str:
@@ -64,12 +104,16 @@ def entry_label(t: Translator, e: worklog.Entry) -> str:
 def entry_details(t: Translator, e: worklog.Entry) -> str:
     _ = t._
     title = _(NAMES[e.entity])
-    if e.kind:
-        title += f" ({e.kind})"
     rows = [(_("Datum"), t.fmt_date(e.work_date))]
+    if e.kind:
+        rows.append((_("Soort"), e.kind))
     if e.minutes is not None:
         rows.append((_("Duur"), fmt_duration(t, e.minutes)))
     rows.append((_("Gemeente"), fields.municipality_label(t, e.municipality)))
+    if e.entity in ("signal", "story"):
+        rows.append((_("Thema"), fields.short_label(e.theme) if e.theme else _("geen")))
+    if e.deelopdracht:
+        rows.append((_("Deelopdracht"), e.deelopdracht))
     lines = [f"<b>{esc(title)}</b>"] + [f"{esc(k)}: <b>{esc(v)}</b>" for k, v in rows]
     if e.text:
         lines.append(f"<i>{esc(e.text)}</i>")
@@ -102,7 +146,14 @@ class CorrView(fields.FieldView):
     entries: list[worklog.Entry] = field(default_factory=list)  # list: one more than shown
     entry: worklog.Entry | None = None  # every other step: the entry being corrected
     munis: list[worklog.Option] = field(default_factory=list)  # muni
+    options: list[worklog.Option] = field(default_factory=list)  # kind, theme, deel
+    has_deel: bool = False  # entry, deel: a story whose municipality has active deelopdrachten
     lost: bool = False  # the entry was gone: back on the list
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """What can be changed of the entry shown."""
+        return editable(self.entry, self.has_deel) if self.entry is not None else ()
 
 
 def expert_id(turn: Turn[CorrView]) -> int:
@@ -135,14 +186,42 @@ async def _load_munis(turn: Turn[CorrView], view: CorrView) -> None:
     view.munis = await worklog.municipalities(turn.s)
 
 
+async def _load_kinds(turn: Turn[CorrView], view: CorrView) -> None:
+    hours = view.entry is not None and view.entry.entity == "indirect_hours"
+    view.options = await (worklog.indirect_kinds if hours else worklog.signal_kinds)(turn.s)
+
+
+async def _load_themes(turn: Turn[CorrView], view: CorrView) -> None:
+    view.options = await worklog.themes(turn.s)
+
+
+async def _load_deels(turn: Turn[CorrView], view: CorrView) -> None:
+    """A story's choice of deelopdracht: the active ones of its municipality on its date."""
+    e = view.entry
+    if e is None or e.entity != "story" or e.contact_id is not None or e.municipality_id is None:
+        return
+    rows = await contacts.active_deelopdrachten(turn.s, e.municipality_id, e.work_date)
+    view.options = [worklog.Option(id_of(d), d.code, d.title) for d in rows]
+    view.has_deel = bool(view.options)
+
+
 # What a step shows besides its entry (every step but the list has one).
-LOADERS = {"list": _load_list, "muni": _load_munis}
+LOADERS: dict[str, Callable[[Turn[CorrView], CorrView], Awaitable[None]]] = {
+    "list": _load_list,
+    "muni": _load_munis,
+    "entry": _load_deels,
+    "kind": _load_kinds,
+    "theme": _load_themes,
+    "deel": _load_deels,
+}
 
 
 async def load(turn: Turn[CorrView]) -> CorrView:
     view = CorrView(**fields.field_view(turn))
     if turn.draft.state != "list":
         await _load_entry(turn, view)
+        if view.lost:
+            return view
     loader = LOADERS.get(turn.draft.state)
     if loader is not None:
         await loader(turn, view)
@@ -153,7 +232,7 @@ async def load(turn: Turn[CorrView]) -> CorrView:
 
 
 def _done(v: CorrView) -> list[Button]:
-    return [(v.t._("Klaar"), v.button("x"))]
+    return [(v.t._(labels.DONE), v.button("x"))]
 
 
 def render_list(v: CorrView) -> Screen:
@@ -178,34 +257,34 @@ def render_list(v: CorrView) -> Screen:
     )
 
 
-def _about(v: CorrView, question: str) -> str:
+def about(v: CorrView, question: str) -> str:
     """The entry, and what this step asks about it."""
     assert v.entry is not None
     return entry_details(v.t, v.entry) + "\n\n" + question
 
 
-def _back(v: CorrView) -> list[Button]:
-    return [(v.t._("« Terug"), v.button("o"))]
+def back(v: CorrView) -> list[Button]:
+    return [(v.t._(labels.BACK), v.button("o"))]
 
 
 def render_entry(v: CorrView) -> Screen:
     _ = v.t._
     assert v.entry is not None
-    if v.entry.entity in TIMED:
-        edit_rows = [
-            [(_("Datum"), v.button("f", "date")), (_("Duur"), v.button("f", "dur"))],
-            [(_("Gemeente"), v.button("f", "muni"))],
-        ]
-        if v.entry.entity == "contact":
-            edit_rows.append([(_("Alles aanpassen"), v.button("all"))])
-    else:
-        edit_rows = [[(_("Tekst aanpassen"), v.button("f", "text"))]]
+    edit_rows = fields.rows_of([(_(FIELD_NAMES[f]), v.button("f", f)) for f in v.fields], 2)
+    if v.entry.entity == "contact":
+        edit_rows.append([(_("Alles aanpassen"), v.button("all"))])
+    question = esc(_("Wat wil je doen?"))
+    if v.entry.entity == "story" and v.entry.contact_id is not None:
+        shared = _(
+            "Dit verhaal hoort bij een contact. Datum en gemeente pas je aan bij dat contact."
+        )
+        question = esc(shared) + "\n" + question
     return (
-        _about(v, esc(_("Wat wil je doen?"))),
+        about(v, question),
         [
             *edit_rows,
             [(_("Verwijderen"), v.button("del"))],
-            [(_("« Terug naar de lijst"), v.button("l")), *_done(v)],
+            [(_(labels.BACK_TO_LIST), v.button("l")), *_done(v)],
         ],
     )
 
@@ -213,28 +292,28 @@ def render_entry(v: CorrView) -> Screen:
 def render_date(v: CorrView) -> Screen:
     t = v.t
     return (
-        _about(v, fields.date_help(t, v.max_back)),
-        [*fields.date_buttons(t, v.today, v.max_back, v.button), _back(v)],
+        about(v, fields.date_help(t, v.max_back)),
+        [*fields.date_buttons(t, v.today, v.max_back, v.button), back(v)],
     )
 
 
 def render_duration(v: CorrView) -> Screen:
     t = v.t
-    return _about(v, fields.duration_help(t)), [*fields.duration_buttons(t, v.button), _back(v)]
+    return about(v, fields.duration_help(t)), [*fields.duration_buttons(t, v.button), back(v)]
 
 
 def render_muni(v: CorrView) -> Screen:
     assert v.entry is not None
-    regional = v.entry.entity == "indirect_hours"
+    regional = v.entry.entity != "contact"
     rows = fields.municipality_buttons(v.t, v.munis, v.button, regional=regional)
-    return _about(v, esc(v.t._("Kies de gemeente."))), [*rows, _back(v)]
+    return about(v, esc(v.t._("Kies de gemeente."))), [*rows, back(v)]
 
 
 def render_text(v: CorrView) -> Screen:
     t = v.t
     assert v.entry is not None
     ask = t._("Typ de nieuwe tekst (maximaal {max} tekens). Houd het anoniem.")
-    return _about(v, esc(ask.format(max=t.number(MAX_CHARS[v.entry.entity], 0)))), [_back(v)]
+    return about(v, esc(ask.format(max=t.number(MAX_CHARS[v.entry.entity], 0)))), [back(v)]
 
 
 def render_confirm_day(v: CorrView) -> Screen:
@@ -249,7 +328,7 @@ def render_confirm_day(v: CorrView) -> Screen:
         max=fmt_duration(t, v.max_day_minutes),
     )
     return (
-        _about(v, esc(question)),
+        about(v, esc(question)),
         [[(_("Ja, aanpassen"), v.button("ok")), (_("Nee, niet aanpassen"), v.button("no"))]],
     )
 
@@ -257,6 +336,6 @@ def render_confirm_day(v: CorrView) -> Screen:
 def render_delete(v: CorrView) -> Screen:
     _ = v.t._
     return (
-        _about(v, esc(_("Weet je zeker dat je dit wilt verwijderen?"))),
-        [[(_("Ja, verwijderen"), v.button("yes")), (_("Nee, bewaren"), v.button("o"))]],
+        about(v, esc(_("Weet je zeker dat je dit wilt verwijderen?"))),
+        [[(_("Ja, verwijderen"), v.button("yes")), (_("Nee, niet verwijderen"), v.button("o"))]],
     )

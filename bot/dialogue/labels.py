@@ -1,0 +1,26 @@
+"""One label per button kind, the same in every dialogue (msgids: translate where shown,
+``t._(labels.SAVE)``). `python -m bot.i18n_tools check-labels` flags a msgid that is another
+wording of one of these ("Bewaar" for "Opslaan", "← Terug" for "« Terug")."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+
+SAVE = N_("Opslaan")  # save what the summary shows
+BACK = N_("« Terug")  # one step back, nothing lost
+BACK_TO_LIST = N_("« Terug naar de lijst")
+STOP = N_("Stoppen")  # leave a dialogue that saves at the end: nothing is saved
+DONE = N_("Klaar")  # close a dialogue that saved each step already
+START_OVER = N_("Opnieuw beginnen")
+SKIP = N_("Overslaan")
+NO_THEME = N_("Geen thema")
+
+# Other wordings of the same kinds: never a button label of their own.
+VARIANTS: dict[str, tuple[str, ...]] = {
+    SAVE: ("Bewaar", "Bewaren", "Sla op", "Opslaan ✓", "✅ Opslaan"),
+    BACK: ("Terug", "← Terug", "< Terug", "Ga terug", "Vorige stap"),
+    STOP: ("Stop", "Annuleer", "Annuleren", "Afbreken"),
+    DONE: ("Gereed", "Klaar ✓", "Sluiten"),
+    START_OVER: ("Begin opnieuw", "Opnieuw"),
+    SKIP: ("Sla over", "Overslaan →"),
+}

@@ -1,0 +1,151 @@
+"""The single values of a deelopdracht, as typed in the chat or written in its file: the short
+name, a target ("25", "80%"), a window in months, a date with its year. Pure; errors are
+`DeelSpecError` with a Dutch msgid (line 0: not from a file)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+from bot.domain.dates import parse_date
+from bot.i18n import N_, Translator
+
+MAX_TITLE = 200  # Deelopdracht.title
+MAX_FREQUENCY = 120  # Deelopdracht.frequency
+MAX_TEXT = 4000  # goals, monitoring, accounting
+MAX_LABEL = 200  # DeelopdrachtMeasure.label
+MIN_CODE, MAX_CODE = 2, 30
+MAX_WINDOW = 120  # months
+MAX_FOLLOWUP_WEEKS = 52
+DEFAULT_FOLLOWUP_WEEKS = 6
+MAX_COUNT_TARGET = 1_000_000
+
+# MeasureKind values (bot.storage.models.MeasureKind; domain code does not import storage).
+COUNT_KINDS = ("new_residents", "residents", "contacts", "referrals", "key_figures")
+HOURS_KIND = "hours"
+SHARE_KINDS = ("non_use_known", "went_on")  # a percentage of reached residents
+KINDS = (*COUNT_KINDS[:3], HOURS_KIND, *COUNT_KINDS[3:], *SHARE_KINDS)
+
+# Filter keys -> the vocabulary (bot.data.VOCAB_KINDS) their codes come from; "vindplek"
+# holds names in the file and ids in the database.
+FILTER_VOCAB = {
+    "activity": "activity_types",
+    "reach": "reach_channels",
+    "theme": "themes",
+    "referral": "referral_targets",
+}
+VINDPLEK = "vindplek"
+FILTER_KEYS = (*FILTER_VOCAB, VINDPLEK)
+
+_CODE_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+class DeelSpecError(ValueError):
+    """A problem in a file (or a value): `line` (0: not from a file), a Dutch msgid and its
+    values."""
+
+    def __init__(self, line: int, msgid: str, **params: Any) -> None:
+        self.line = line
+        self.msgid = msgid
+        self.params = params
+        super().__init__(self.text())
+
+    def text(self, t: Translator | None = None) -> str:
+        message = (t._(self.msgid) if t is not None else self.msgid).format(**self.params)
+        if not self.line:
+            return message
+        where = t._("regel {line}") if t is not None else "regel {line}"
+        return f"{where.format(line=self.line)}: {message}"
+
+
+# --------------------------------------------------------------------------- single values
+
+
+def is_share(kind: str) -> bool:
+    return kind in SHARE_KINDS
+
+
+def normal_code(text: str) -> str:
+    return text.strip().lower()
+
+
+def code_problem(code: str) -> str | None:
+    """Why `code` (normalised) can't be a short name, as a msgid; None if it can."""
+    if not MIN_CODE <= len(code) <= MAX_CODE or not _CODE_RE.fullmatch(code):
+        return N_(
+            "Een korte naam heeft {min} tot {max} tekens: letters, cijfers, - of _, "
+            "zonder spaties. Bijvoorbeeld: wij-venlo"
+        )
+    return None
+
+
+def suggest_code(title: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A short name from the title's first words ("WIJ Venlo: outreach" -> "wij-venlo")."""
+    ascii_ = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", ascii_)
+    base = ""
+    for word in words:
+        candidate = f"{base}-{word}" if base else word
+        if len(candidate) > 20 and base:
+            break
+        base = candidate[:20]
+    base = base if len(base) >= MIN_CODE else "deel"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def parse_target(text: str, kind: str) -> float:
+    """A target as typed or written: "25", "2,5" (hours), "80%" (a share). Raises
+    DeelSpecError(0, …) saying what is accepted."""
+    raw = text.strip().replace(" ", "")
+    percent = raw.endswith("%")
+    raw = raw.rstrip("%").replace(",", ".")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if raw.count(".") > 1 or not raw or value != value:  # NaN
+        value = -1.0
+    if is_share(kind):
+        if not 0 <= value <= 100:
+            raise DeelSpecError(0, N_("Typ een percentage van 0 tot 100, bijvoorbeeld 80%."))
+        return value
+    if percent:
+        raise DeelSpecError(0, N_("Dit meetpunt telt aantallen: typ een getal zonder %."))
+    if kind == HOURS_KIND:
+        if not 0 <= value <= MAX_COUNT_TARGET:
+            raise DeelSpecError(0, N_("Typ een aantal uren, bijvoorbeeld 120 of 12,5."))
+        return value
+    if not 0 <= value <= MAX_COUNT_TARGET or value != int(value):
+        raise DeelSpecError(0, N_("Typ een heel getal, bijvoorbeeld 25."))
+    return value
+
+
+def target_text(target: float, kind: str) -> str:
+    """The target as the file writes it: 25, 12.5, "80%"."""
+    number = str(int(target)) if target == int(target) else str(target)
+    return f"{number}%" if is_share(kind) else number
+
+
+def parse_window(text: str) -> int:
+    """Months as typed ("6"); raises DeelSpecError(0, …)."""
+    raw = text.strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_WINDOW:
+        raise DeelSpecError(0, N_("Typ een aantal maanden van 1 tot {max}."), max=MAX_WINDOW)
+    return int(raw)
+
+
+def parse_day(text: str, today: date) -> date:
+    """A date with its year, as typed in Dutch ("1-1-2027", "1 januari 2027", "2027-01-01").
+    A date without a year is refused: a deelopdracht's dates can be far off."""
+    day = parse_date(text, today)
+    elsewhere = parse_date(text, date(today.year + 3, 7, 1))
+    if day is None:
+        raise DeelSpecError(0, N_("Dat is geen datum. Typ bijvoorbeeld 1-1-2027."))
+    if day != elsewhere:  # resolved from today: no year given
+        raise DeelSpecError(0, N_("Typ de datum met het jaartal, bijvoorbeeld 1-1-2027."))
+    return day
