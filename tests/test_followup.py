@@ -215,3 +215,30 @@ async def test_no_followup_for_an_expert_who_blocked_the_bot_or_turned_reminders
     assert (await followup_pass(bot.app)).sent == 1  # Bert only; Anna still blocks the bot
     assert len(questions(bert)) == 1
     assert all(f.asked_at is None for f in await followups_of(bot) if f.expert_id != u.id)
+
+
+async def test_what_experts_answer_is_what_the_measures_count(bot):
+    """Issue 12 end to end: contacts logged under a deelopdracht, their drempels and their
+    follow-ups answered in the chat, give its progress (`bot.storage.deel_progress`)."""
+    from bot.storage import deel_progress
+
+    deel_id = await add_deelopdracht(bot, measures=("new_residents", "non_use_known", "went_on"))
+    anna = await bot.expert("Anna")
+    await anna.says("/contact 45 min inloop wij-venlo armoede 2 nieuw")
+    await anna.press("schaamte")
+    await anna.press("Klaar →")
+    await anna.press("Opslaan")
+    await log_contact(anna, "1 uur huisbezoek wij-venlo schulden 2 nieuw")  # "Weet ik niet"
+    await anna.says("/contact 30 min gesprek wij-venlo rouw 1 bekend")  # no drempels asked
+    await anna.press("Opslaan")
+    bot.clock.set(at(DUE, 11))
+    assert (await followup_pass(bot.app)).sent == 2  # only the contacts with new residents
+    first, second = questions(anna)
+    await anna.press("1", message=first.message_id)
+    await anna.press("Overslaan", message=first.message_id)  # the kind: skipped
+    await anna.press("2", message=second.message_id)
+    async with session_factory(bot.engine)() as s:
+        got = {p.kind: (p.value, p.base) for p in await deel_progress.progress(s, deel_id, DUE)}
+    assert got["new_residents"][0] == 4
+    assert got["non_use_known"] == (50.0, 4)  # 2 of the 4 new residents: reasons known
+    assert got["went_on"] == (75.0, 4)  # 1 + 2 of the 4 followed up
