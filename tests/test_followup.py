@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.handlers.followup import followup_pass
-from bot.storage import worklog
+from bot.storage import deel_progress, worklog
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import AuditLog, ContactFollowup, ReferralTarget, User
 from tests.conftest import BotHarness
@@ -220,8 +220,6 @@ async def test_no_followup_for_an_expert_who_blocked_the_bot_or_turned_reminders
 async def test_what_experts_answer_is_what_the_measures_count(bot):
     """Issue 12 end to end: contacts logged under a deelopdracht, their drempels and their
     follow-ups answered in the chat, give its progress (`bot.storage.deel_progress`)."""
-    from bot.storage import deel_progress
-
     deel_id = await add_deelopdracht(bot, measures=("new_residents", "non_use_known", "went_on"))
     anna = await bot.expert("Anna")
     await anna.says("/contact 45 min inloop wij-venlo armoede 2 nieuw")
