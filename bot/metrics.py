@@ -1,6 +1,8 @@
 """Prometheus metrics (the `prometheus-client` package), served when `METRICS_PORT` is set.
 
-Counted always (a counter is a few hundred nanoseconds), served only on request:
+Counted only once metrics are on (`enable()`, which `serve()` calls): until then every metric
+below is `OFF`, which counts nothing, and `prometheus-client` is not even imported (about 1 MB of
+resident memory a bot without `METRICS_PORT` would keep for nothing). The metrics:
 
 * `edbot_updates_total{kind}`: updates handled, by kind (message, edited_message,
   callback_query, my_chat_member, other);
@@ -16,9 +18,8 @@ Plus the client's own process metrics (`process_*`: memory, CPU, open files).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
-from prometheus_client import Counter, Histogram, start_http_server
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import NetworkError
@@ -26,19 +27,59 @@ from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
 
-UPDATES = Counter("edbot_updates", "Updates handled, by kind.", ["kind"])
-UPDATE_SECONDS = Histogram(
-    "edbot_update_seconds",
-    "Time to handle one update (all handlers and the commit).",
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
-)
-BOT_API_ERRORS = Counter(
-    "edbot_bot_api_errors", "Bot API answers with an error status, by HTTP code.", ["code"]
-)
-SENT = Counter("edbot_sent", "Scheduled messages delivered: reminder, digest.", ["kind"])
-DATABASE_ERRORS = Counter(
-    "edbot_database_errors", "Errors raised by the database driver, by type.", ["error"]
-)
+
+class Counting(Protocol):
+    def labels(self, *values: Any) -> Counting: ...
+
+    def inc(self, amount: float = 1) -> None: ...
+
+
+class Observing(Protocol):
+    def observe(self, amount: float) -> None: ...
+
+
+class Off:
+    """A metric while metrics are off: counts nothing."""
+
+    def labels(self, *values: Any) -> Off:
+        return self
+
+    def inc(self, amount: float = 1) -> None:
+        pass
+
+    def observe(self, amount: float) -> None:
+        pass
+
+
+OFF = Off()
+UPDATES: Counting = OFF
+UPDATE_SECONDS: Observing = OFF
+BOT_API_ERRORS: Counting = OFF
+SENT: Counting = OFF
+DATABASE_ERRORS: Counting = OFF
+
+
+def enable() -> None:
+    """Create the metrics in prometheus-client's registry (once a process) and count from now."""
+    global UPDATES, UPDATE_SECONDS, BOT_API_ERRORS, SENT, DATABASE_ERRORS
+    if UPDATES is not OFF:
+        return
+    from prometheus_client import Counter, Histogram
+
+    UPDATES = Counter("edbot_updates", "Updates handled, by kind.", ["kind"])
+    UPDATE_SECONDS = Histogram(
+        "edbot_update_seconds",
+        "Time to handle one update (all handlers and the commit).",
+        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    )
+    BOT_API_ERRORS = Counter(
+        "edbot_bot_api_errors", "Bot API answers with an error status, by HTTP code.", ["code"]
+    )
+    SENT = Counter("edbot_sent", "Scheduled messages delivered: reminder, digest.", ["kind"])
+    DATABASE_ERRORS = Counter(
+        "edbot_database_errors", "Errors raised by the database driver, by type.", ["error"]
+    )
+
 
 UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
 
@@ -106,7 +147,11 @@ def count_database_errors(engine: AsyncEngine) -> None:
 
 
 def serve(port: int, listen: str = "0.0.0.0") -> Any:
-    """Serve `/metrics` from a thread of its own (prometheus-client's server); returns it."""
+    """Turn the metrics on and serve `/metrics` from a thread of its own (prometheus-client's
+    server); returns the server."""
+    enable()
+    from prometheus_client import start_http_server
+
     server, _thread = start_http_server(port, addr=listen)
     log.info("metrics on port %s", server.server_port)
     return server

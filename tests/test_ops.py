@@ -317,6 +317,21 @@ def _sample(page: str, name: str, **labels: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
+def test_metrics_are_off_until_enabled_and_then_counted_once():
+    # A process without METRICS_PORT never imports prometheus-client (the bench's idle RSS).
+    code = (
+        "import sys, bot.app, bot.metrics as m; "
+        "assert 'prometheus_client' not in sys.modules; "
+        "m.UPDATES.labels('message').inc(); m.UPDATE_SECONDS.observe(0.1); "
+        "assert 'prometheus_client' not in sys.modules; "
+        "m.enable(); counter = m.UPDATES; m.enable(); assert m.UPDATES is counter; "
+        "m.UPDATES.labels('message').inc(); "
+        "from prometheus_client import REGISTRY; "
+        "assert REGISTRY.get_sample_value('edbot_updates_total', {'kind': 'message'}) == 1"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 async def test_metrics_are_counted_and_scraped(bot):
     server = metrics.serve(0, "127.0.0.1")
     port = server.server_port
@@ -363,6 +378,7 @@ async def test_metrics_are_counted_and_scraped(bot):
 
 
 async def test_sent_metrics_count_digests(bot):
+    metrics.enable()  # as serve() does when METRICS_PORT is set
     await setup_pool(bot, ("Carla", "Dirk"))
 
     def sent() -> float:

@@ -12,7 +12,9 @@ Decisions (follow the package rather than a hand-made list, so one upgrade fixes
 * Koningsdag is 27 April, or 26 April when the 27th is a Sunday (handled by the package).
 * Eerste Paasdag / Eerste Pinksterdag are Sundays; they are listed, which is harmless.
 
-Lookups are cached per year: callers (schedules, reminders) ask per date in tight loops.
+Lookups are cached per year: callers (schedules, reminders) ask per date in tight loops. The
+package is imported on the first lookup, not at start-up: it costs about 4 MB of resident memory
+and the bot needs it only when a reminder pass or a walk-in schedule asks about a date.
 """
 
 from __future__ import annotations
@@ -22,14 +24,14 @@ from datetime import date
 from functools import cache
 from types import MappingProxyType
 
-import holidays
-
 __all__ = ["holiday_name", "holidays_between", "holidays_in_year", "is_public_holiday"]
 
 
 @cache
 def holidays_in_year(year: int) -> Mapping[date, str]:
     """All Dutch public holidays of `year` as {date: Dutch name}; read-only, cached."""
+    import holidays  # lazy: see the docstring
+
     table = holidays.country_holidays("NL", years=year, language="nl", categories=("public",))
     # Several names on one date are joined by the package with "; " -- keep as is.
     return MappingProxyType({d: str(name) for d, name in sorted(table.items()) if d.year == year})

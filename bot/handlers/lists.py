@@ -310,13 +310,18 @@ def render_place(view: ListsView) -> Screen:
     return text, buttons
 
 
+async def _shown_place(turn: Turn[ListsView]) -> tuple[ListsView, Place] | None:
+    """The view and the vindplek the step shows (None: it is gone)."""
+    view = await turn.view()
+    return None if view.place is None else (view, view.place)
+
+
 async def tap_place(turn: Turn[ListsView], callback: Callback) -> Outcome | None:
     _ = turn.t._
-    view = await turn.view()
-    p = view.place
-    if p is None:
+    shown = await _shown_place(turn)
+    if shown is None:
         return None
-    data = turn.data
+    p, data = shown[1], turn.data
     if callback.action == "pname":
         data["typing"] = "pname"
         return Outcome(state="place", data=data)
@@ -349,11 +354,10 @@ def render_merge(view: ListsView) -> Screen:
 
 
 async def tap_merge(turn: Turn[ListsView], callback: Callback) -> Outcome | None:
-    view = await turn.view()
-    p = view.place
-    if p is None:
+    shown = await _shown_place(turn)
+    if shown is None:
         return None
-    data = turn.data
+    (view, p), data = shown, turn.data
     if callback.action == "p":
         return Outcome(state="place", data=data)
     if callback.action != "into" or not callback.arg.isdigit():

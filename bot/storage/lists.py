@@ -27,9 +27,22 @@ from bot.storage.models import (
 
 _VERSION_KEY = "list_version"
 
+# The version as a column of another statement: the gatekeeper reads it with the user, so an
+# update that shows lists pays no statement (and on PostgreSQL no round trip) of its own for it.
+VERSION_COLUMN = (
+    select(ListVersion.version).where(col(ListVersion.id) == 1).scalar_subquery().label("lv")
+)
+
+
+def remember_version(s: AsyncSession, value: int | None) -> None:
+    """Keep a version read along with another statement (`VERSION_COLUMN`) for `version`."""
+    if value is not None:
+        s.info[_VERSION_KEY] = value
+
 
 async def version(s: AsyncSession) -> int:
-    """The list version, read at most once per session (one update, one transaction)."""
+    """The list version, read at most once per session (one update): usually already read
+    by the gatekeeper's user lookup (`VERSION_COLUMN`)."""
     cached = s.info.get(_VERSION_KEY)
     if cached is None:
         row = await s.get(ListVersion, 1)

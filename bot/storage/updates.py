@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import users
+from bot.storage import lists
 from bot.storage.models import ProcessedUpdate, User
 
 # Every update runs this statement: build it once per dialect, so each call only binds values.
@@ -40,12 +40,19 @@ async def record(s: AsyncSession, update_id: int, now: datetime) -> bool:
     return bool(result.rowcount)
 
 
+# The user lookup of every update, with the list version (`lists.VERSION_COLUMN`) beside it.
+_USER = select(User, lists.VERSION_COLUMN).where(
+    col(User.telegram_user_id) == bindparam("tg_id"),
+    col(User.deleted_at).is_(None),
+)
+
 _RECORD_AND_USER: list[Any] = []
 
 
 def _record_and_user_statement() -> Any:
     """PostgreSQL: the update-id insert (a data-modifying WITH) and the user lookup in one
-    statement, one round trip: ``(fresh, User or None)``, one row whatever happens."""
+    statement, one round trip: ``(fresh, User or None, list version)``, one row whatever
+    happens."""
     if not _RECORD_AND_USER:
         inserted = (
             _record_statement("postgresql")
@@ -55,7 +62,7 @@ def _record_and_user_statement() -> Any:
         fresh = select(func.count()).select_from(inserted).scalar_subquery().label("fresh")
         one = select(fresh).subquery("one")
         _RECORD_AND_USER.append(
-            select(one.c.fresh, User)
+            select(one.c.fresh, User, lists.VERSION_COLUMN)
             .select_from(one)
             .outerjoin(
                 User,
@@ -71,13 +78,21 @@ def _record_and_user_statement() -> Any:
 async def record_and_load_user(
     s: AsyncSession, update_id: int, now: datetime, telegram_user_id: int
 ) -> tuple[bool, User | None]:
-    """`record` and `users.get_by_telegram_id` (the gatekeeper's two reads of every update).
-    One statement on PostgreSQL, where each is a round trip; two on SQLite (no INSERT in a
-    WITH there, and a statement costs no round trip). The user is None on a repeat."""
+    """`record` and the user lookup (the gatekeeper's two reads of every update), with the list
+    version for `lists.version`. One statement on PostgreSQL, where each is a round trip; two on
+    SQLite (no INSERT in a WITH there, and a statement costs no round trip). The user is None
+    on a repeat."""
     if s.get_bind().dialect.name != "postgresql":
         if not await record(s, update_id, now):
             return False, None
-        return True, await users.get_by_telegram_id(s, telegram_user_id)
+        row = (await s.exec(_USER, params={"tg_id": telegram_user_id})).first()
+        if row is None:
+            return True, None
+        lists.remember_version(s, row[1])
+        return True, row[0]
     params = {"update_id": update_id, "at": now, "tg_id": telegram_user_id}
-    fresh, user = (await s.exec(_record_and_user_statement(), params=params)).one()
-    return bool(fresh), user if fresh else None
+    fresh, user, list_version = (await s.exec(_record_and_user_statement(), params=params)).one()
+    if not fresh:
+        return False, None
+    lists.remember_version(s, list_version)
+    return True, user
