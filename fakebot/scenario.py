@@ -108,9 +108,35 @@ class Driver:
     """Delivers updates to the bot under test.  Create with the static constructors."""
 
     _errors: _ErrorCapture | None = None  # set when the driver re-raises handler errors
+    quiet: float = 0.0  # seconds without a request from the bot that mean it is done
+    timeout: float = 5.0
+    _drain: Application[Any, Any, Any, Any, Any, Any] | None = None  # its queue must empty too
 
     async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
         raise NotImplementedError
+
+    async def _settle(
+        self,
+        tg: FakeTelegram,
+        chat_id: int | None,
+        *,
+        since: Callable[[], float],
+        what: str,
+        ready: Callable[[], bool] | None = None,
+    ) -> None:
+        """Wait until the bot is done with the update (see `_wait_quiet`), then re-raise what
+        a handler raised meanwhile."""
+        await _wait_quiet(
+            tg,
+            quiet=self.quiet,
+            deadline=time.monotonic() + self.timeout,
+            app=self._drain,
+            ready=ready,
+            since=since,
+            what=what,
+            chat_id=chat_id,
+        )
+        self._raise_pending(tg, chat_id)
 
     def close(self) -> None:
         """Undo what the driver did to the Application (its error handler)."""
@@ -213,7 +239,7 @@ class DirectDriver(Driver):
         timeout: float,
     ) -> None:
         self.app = app
-        self.settle = settle
+        self.quiet = settle
         self.timeout = timeout
         self._errors = _ErrorCapture(app) if raise_errors else None
 
@@ -222,21 +248,15 @@ class DirectDriver(Driver):
 
         chat_id = _chat_of(update)
         await self.app.process_update(Update.de_json(update, self.app.bot))
-        if self.settle > 0 or tg.inflight:
-            await _wait_quiet(
-                tg,
-                quiet=self.settle,
-                deadline=time.monotonic() + self.timeout,
-                app=None,
-                since=lambda: 0.0,
-                what=f"update {update['update_id']}",
-                chat_id=chat_id,
-            )
-        self._raise_pending(tg, chat_id)
+        if self.quiet > 0 or tg.inflight:
+            await self._settle(tg, chat_id, since=lambda: 0.0, what=f"update {update['update_id']}")
+        else:
+            self._raise_pending(tg, chat_id)
 
 
-class PollingDriver(Driver):
-    """See :meth:`Driver.polling`."""
+class _UpdaterDriver(Driver):
+    """The bot receives updates through ptb's Updater (perhaps in another process): wait
+    until it is quiet and, when ``app`` is given, its update queue is empty."""
 
     def __init__(
         self,
@@ -246,10 +266,14 @@ class PollingDriver(Driver):
         timeout: float,
         raise_errors: bool,
     ) -> None:
-        self.app = app
+        self.app = self._drain = app
         self.quiet = quiet
         self.timeout = timeout
         self._errors = _ErrorCapture(app) if app is not None and raise_errors else None
+
+
+class PollingDriver(_UpdaterDriver):
+    """See :meth:`Driver.polling`."""
 
     async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
         update_id = tg.push_update(update)
@@ -260,21 +284,17 @@ class PollingDriver(Driver):
                 return True  # allowed_updates excluded it; the bot will never see it
             return tg.update_consumed(update_id) and tg.max_poll_offset > update_id
 
-        await _wait_quiet(
+        await self._settle(
             tg,
-            quiet=self.quiet,
-            deadline=time.monotonic() + self.timeout,
-            app=self.app,
+            chat_id,
             ready=fetched_and_polled_past,
             # ptb polls again right after handing the update to the Application.
             since=lambda: tg.last_poll_at or 0.0,
             what=f"update {update_id} (is the bot polling?)",
-            chat_id=chat_id,
         )
-        self._raise_pending(tg, chat_id)
 
 
-class WebhookDriver(Driver):
+class WebhookDriver(_UpdaterDriver):
     """See :meth:`Driver.webhook`."""
 
     def __init__(
@@ -286,11 +306,8 @@ class WebhookDriver(Driver):
         timeout: float,
         raise_errors: bool,
     ) -> None:
-        self.app = app
+        super().__init__(app, quiet=quiet, timeout=timeout, raise_errors=raise_errors)
         self.url = url
-        self.quiet = quiet
-        self.timeout = timeout
-        self._errors = _ErrorCapture(app) if app is not None and raise_errors else None
 
     async def deliver(self, tg: FakeTelegram, update: JSON) -> None:
         chat_id = _chat_of(update)
@@ -298,16 +315,9 @@ class WebhookDriver(Driver):
         if status != 200:
             raise AssertionError(f"webhook answered HTTP {status} to update {update['update_id']}")
         posted_at = time.monotonic()
-        await _wait_quiet(
-            tg,
-            quiet=self.quiet,
-            deadline=time.monotonic() + self.timeout,
-            app=self.app,
-            since=lambda: posted_at,
-            what=f"update {update['update_id']}",
-            chat_id=chat_id,
+        await self._settle(
+            tg, chat_id, since=lambda: posted_at, what=f"update {update['update_id']}"
         )
-        self._raise_pending(tg, chat_id)
 
 
 # --------------------------------------------------------------------------- replies

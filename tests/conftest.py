@@ -7,6 +7,7 @@ import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -242,3 +243,30 @@ async def bot(fake_telegram: FakeTelegram, db_url: str, clock: FrozenClock):
         yield harness
     finally:
         await harness.stop()
+
+
+@asynccontextmanager
+async def scheduled_app(tmp_path: Path, **settings: Any) -> AsyncIterator[Any]:
+    """The production application on a fresh SQLite file, its job scheduler started paused:
+    jobs go into the store (so their options can be checked), nothing runs."""
+    from bot.app import build_application
+    from bot.config import Settings
+
+    application = build_application(
+        Settings(
+            telegram_bot_token="123456:TEST",
+            telegram_api_base_url="http://127.0.0.1:9/bot",
+            database_url=f"sqlite:///{tmp_path}/x.db",
+            **settings,
+        ),
+        set_menus=False,
+        updater=False,
+        rate_limit=False,
+    )
+    sched = application.job_queue.scheduler
+    sched.start(paused=True)
+    try:
+        yield application
+    finally:
+        sched.shutdown(wait=False)
+        await application.bot_data.services.engine.dispose()

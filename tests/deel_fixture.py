@@ -193,21 +193,17 @@ async def import_wij(engine: AsyncEngine) -> tuple[int, list[int], list[int]]:
         assert result.created == 1
         deel = await deelopdrachten.by_code(s, "wij-west")
         assert deel is not None
-        measures = (
-            await s.exec(
-                select(DeelopdrachtMeasure)
-                .where(DeelopdrachtMeasure.deelopdracht_id == id_of(deel))
-                .order_by(col(DeelopdrachtMeasure.position))
-            )
-        ).all()
-        moments = (
-            await s.exec(
-                select(DeelopdrachtMoment)
-                .where(DeelopdrachtMoment.deelopdracht_id == id_of(deel))
-                .order_by(col(DeelopdrachtMoment.on_date))
-            )
-        ).all()
-        return id_of(deel), [id_of(m) for m in measures], [id_of(m) for m in moments]
+        measures = select(DeelopdrachtMeasure.id).where(
+            DeelopdrachtMeasure.deelopdracht_id == id_of(deel)
+        )
+        moments = select(DeelopdrachtMoment.id).where(
+            DeelopdrachtMoment.deelopdracht_id == id_of(deel)
+        )
+        return (
+            id_of(deel),
+            list((await s.exec(measures.order_by(col(DeelopdrachtMeasure.position)))).all()),
+            list((await s.exec(moments.order_by(col(DeelopdrachtMoment.on_date)))).all()),
+        )
 
 
 async def seed_wij(engine: AsyncEngine) -> Wij:

@@ -12,14 +12,12 @@ import pytest
 from sqlmodel import select
 
 from bot import deel_reminder
-from bot.app import build_application
-from bot.config import Settings
 from bot.deel_reminder import moment_pass
 from bot.scheduler import CLAIM_LEASE
 from bot.sender import Pacer
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import Deelopdracht, DeelopdrachtMoment, DigestDelivery
-from tests.conftest import BotHarness
+from tests.conftest import BotHarness, scheduled_app
 from tests.deel_fixture import seed_wij
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -155,17 +153,8 @@ async def test_a_moment_added_late_or_of_an_ended_deelopdracht(bot: BotHarness) 
 
 @pytest.fixture
 async def app(tmp_path):
-    settings = Settings(
-        telegram_bot_token="123456:TEST",
-        telegram_api_base_url="http://127.0.0.1:9/bot",
-        database_url=f"sqlite:///{tmp_path}/x.db",
-    )
-    application = build_application(settings, set_menus=False, updater=False, rate_limit=False)
-    sched = application.job_queue.scheduler
-    sched.start(paused=True)
-    yield application
-    sched.shutdown(wait=False)
-    await application.bot_data.services.engine.dispose()
+    async with scheduled_app(tmp_path) as application:
+        yield application
 
 
 async def test_the_pass_is_registered_hourly(app) -> None:

@@ -110,12 +110,18 @@ async def test_two_processes_ask_once(bot):
     assert (f.went_on, f.answered_at is not None) == (None, True)
 
 
-async def test_no_followup_for_a_deleted_contact_nor_a_paused_expert(bot):
+async def _anna_and_bert_log_new_residents(bot):
+    """A deelopdracht runs; Anna and Bert each log a contact with new residents today."""
     await add_deelopdracht(bot)
     anna = await bot.expert("Anna")
     bert = await bot.expert("Bert")
     await log_contact(anna, "45 min inloop wij-venlo armoede 2 nieuw")
     await log_contact(bert, "1 uur huisbezoek wij-venlo schulden 1 nieuw")
+    return anna, bert
+
+
+async def test_no_followup_for_a_deleted_contact_nor_a_paused_expert(bot):
+    anna, bert = await _anna_and_bert_log_new_residents(bot)
     anna_user, bert_user = await bot.app_user(anna), await bot.app_user(bert)
     first = (await saved_contacts(bot))[0]
     async with transaction(session_factory(bot.engine)) as s:
@@ -196,11 +202,7 @@ async def test_no_followup_once_corrected_to_known_residents(bot):
 
 
 async def test_no_followup_for_an_expert_who_blocked_the_bot_or_turned_reminders_off(bot):
-    await add_deelopdracht(bot)
-    anna = await bot.expert("Anna")
-    bert = await bot.expert("Bert")
-    await log_contact(anna, "45 min inloop wij-venlo armoede 2 nieuw")
-    await log_contact(bert, "1 uur huisbezoek wij-venlo schulden 1 nieuw")
+    anna, bert = await _anna_and_bert_log_new_residents(bot)
     await anna.blocks_bot()
     async with transaction(session_factory(bot.engine)) as s:
         u = await s.get(User, (await bot.app_user(bert)).id)

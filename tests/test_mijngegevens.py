@@ -475,24 +475,13 @@ async def test_erase_expert_storage_rules(engine):
 
 async def test_retention_job_is_scheduled(tmp_path):
     from bot import housekeeping
-    from bot.app import build_application
-    from bot.config import Settings
+    from tests.conftest import scheduled_app
 
-    settings = Settings(
-        telegram_bot_token="123456:TEST",
-        telegram_api_base_url="http://127.0.0.1:9/bot",
-        database_url=f"sqlite:///{tmp_path}/x.db",
-    )
-    application = build_application(settings, set_menus=False, updater=False, rate_limit=False)
-    sched = application.job_queue.scheduler
-    sched.start(paused=True)
-    try:
-        job = {j.id: j for j in sched.get_jobs()}[housekeeping.RETENTION_JOB_ID]
+    async with scheduled_app(tmp_path) as application:
+        jobs = {j.id: j for j in application.job_queue.scheduler.get_jobs()}
+        job = jobs[housekeeping.RETENTION_JOB_ID]
         assert job.coalesce is True and job.max_instances == 1
         assert job.trigger.interval.total_seconds() == 24 * 3600
-    finally:
-        sched.shutdown(wait=False)
-        await application.bot_data.services.engine.dispose()
 
 
 def test_typed_text_is_never_a_formula_in_the_export():

@@ -158,21 +158,20 @@ async def test_typed_answers_back_and_the_deelopdracht_step(bot):
     anna = await bot.expert("Anna", gemeente="Venlo")
     venray = await muni_id(bot, "Venray")
     async with transaction(session_factory(bot.engine)) as s:
-        deel = Deelopdracht(
-            municipality_id=venray,
-            code="venray-outreach",
-            title="Outreach Venray",
-            starts_on=date(2026, 1, 1),
-            ends_on=date(2026, 12, 31),
-        )
-        old = Deelopdracht(
-            municipality_id=venray,
-            code="venray-oud",
-            title="Oud Venray",
-            starts_on=date(2025, 1, 1),
-            ends_on=date(2025, 12, 31),
-        )
-        s.add_all([deel, old])
+        # One running this year, one that ended last year.
+        for code, title, year in (
+            ("venray-outreach", "Outreach Venray", 2026),
+            ("venray-oud", "Oud Venray", 2025),
+        ):
+            s.add(
+                Deelopdracht(
+                    municipality_id=venray,
+                    code=code,
+                    title=title,
+                    starts_on=date(year, 1, 1),
+                    ends_on=date(year, 12, 31),
+                )
+            )
     await anna.says("/sleutelfiguur")
     await anna.press("Nieuwe sleutelfiguur")
     await anna.says("huisarts")

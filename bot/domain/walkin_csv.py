@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, time
+from typing import TypeVar
 
 from bot.domain import weekdays
 from bot.domain.places import resolve_municipality
@@ -283,6 +284,9 @@ def parse_sessions_csv(
     return CsvImportResult(rows, errors)
 
 
+_T = TypeVar("_T")
+
+
 def _parse_row(
     record: list[str],
     index: dict[str, int],
@@ -312,26 +316,22 @@ def _parse_row(
         if len(values[col]) > limit:
             err(col, "too_long", values[col][:40])
 
-    municipality = resolve(values["gemeente"]) if values["gemeente"] else None
-    if values["gemeente"] and municipality is None:
-        err("gemeente", "unknown_municipality", values["gemeente"])
-    weekday = parse_weekday(values["weekdag"]) if values["weekdag"] else None
-    if values["weekdag"] and weekday is None:
-        err("weekdag", "bad_weekday", values["weekdag"])
-    times: dict[str, time | None] = {}
-    for col in ("begin", "einde"):
-        times[col] = parse_time(values[col]) if values[col] else None
-        if values[col] and times[col] is None:
-            err(col, "bad_time", values[col])
-    start, end = times["begin"], times["einde"]
+    def parsed(col: str, parse: Callable[[str], _T | None], code: str) -> _T | None:
+        """The column's value, parsed; None when it is empty (said above, where required) or
+        not understood (said here, with `code`)."""
+        value = parse(values[col]) if values[col] else None
+        if values[col] and value is None:
+            err(col, code, values[col])
+        return value
+
+    municipality = parsed("gemeente", resolve, "unknown_municipality")
+    weekday = parsed("weekdag", parse_weekday, "bad_weekday")
+    start = parsed("begin", parse_time, "bad_time")
+    end = parsed("einde", parse_time, "bad_time")
     if start is not None and end is not None and start >= end:
         err("einde", "end_before_start", values["einde"])
-    dates: dict[str, date | None] = {}
-    for col in ("geldig_vanaf", "geldig_tot"):
-        dates[col] = parse_date(values[col]) if values[col] else None
-        if values[col] and dates[col] is None:
-            err(col, "bad_date", values[col])
-    valid_from, valid_until = dates["geldig_vanaf"], dates["geldig_tot"]
+    valid_from = parsed("geldig_vanaf", parse_date, "bad_date")
+    valid_until = parsed("geldig_tot", parse_date, "bad_date")
     if valid_from and valid_until and valid_from > valid_until:
         err("geldig_tot", "until_before_from", values["geldig_tot"])
     open_on_holidays = parse_boolean(values["open_op_feestdagen"])

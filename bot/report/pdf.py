@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Any
 
 from bot.i18n import Translator
-from bot.report.build import Note, Report, Table
+from bot.report.build import MuniPart, Note, Report, Table
 from bot.report.charts import hours_vs_share_svg, per_month_svg
 
 TEMPLATE = "report.typ"
@@ -91,17 +91,7 @@ def sections(report: Report, t: Translator, muni_id: int | None) -> tuple[str, l
         for tb in (report.activities, report.activity_hours, report.referrals):
             out.append(_tbl(tb))
         out.append(_tbl(report.vindplekken, none))
-        out.append({"kind": "h1", "text": _("c. Meerwaarde")})
-        out.append(
-            {"kind": "p", "items": [report.narrative or _("Er is nog geen tekst geschreven.")]}
-        )
-        out.append(_notes(_("Verhalen"), report.stories, _("Geen verhalen gekozen.")))
-        out.append({"kind": "h1", "text": _("d. Signalen")})
-        if report.signal_counts is not None:
-            out.append(_tbl(report.signal_counts))
-        out.append(_notes(_("Signalen per soort en thema"), report.signals, none))
-        out.append({"kind": "h1", "text": _("e. Deelopdrachten")})
-        dops = report.deelopdrachten
+        section: Report | MuniPart = report
     else:
         part = report.munis[muni_id]
         out.append({"kind": "h1", "text": _("a. Inzet en bereik")})
@@ -112,16 +102,17 @@ def sections(report: Report, t: Translator, muni_id: int | None) -> tuple[str, l
         out.append(_tbl(part.activities, none))
         out.append(_tbl(part.vindplekken, none))
         out.append(_tbl(part.referrals, none))
-        out.append({"kind": "h1", "text": _("c. Meerwaarde")})
-        out.append(
-            {"kind": "p", "items": [part.narrative or _("Er is nog geen tekst geschreven.")]}
-        )
-        out.append(_notes(_("Verhalen"), part.stories, _("Geen verhalen gekozen.")))
-        out.append({"kind": "h1", "text": _("d. Signalen")})
-        out.append(_tbl(part.signal_counts))
-        out.append(_notes(_("Signalen per soort en thema"), part.signals, none))
-        out.append({"kind": "h1", "text": _("e. Deelopdrachten")})
-        dops = part.deelopdrachten
+        section = part
+    # The same last sections for the region and for one municipality.
+    out.append({"kind": "h1", "text": _("c. Meerwaarde")})
+    out.append({"kind": "p", "items": [section.narrative or _("Er is nog geen tekst geschreven.")]})
+    out.append(_notes(_("Verhalen"), section.stories, _("Geen verhalen gekozen.")))
+    out.append({"kind": "h1", "text": _("d. Signalen")})
+    if section.signal_counts is not None:
+        out.append(_tbl(section.signal_counts))
+    out.append(_notes(_("Signalen per soort en thema"), section.signals, none))
+    out.append({"kind": "h1", "text": _("e. Deelopdrachten")})
+    dops = section.deelopdrachten
     if not dops:
         out.append({"kind": "p", "items": [_("Geen lopende deelopdracht in deze periode.")]})
     for dop in dops:

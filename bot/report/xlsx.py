@@ -10,7 +10,7 @@ from io import BytesIO
 from typing import Any, cast
 
 from bot.i18n import Translator
-from bot.report.build import Note, Report, Table
+from bot.report.build import Cell, Note, Report, Table
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -70,6 +70,27 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
             return row + 3
         return row + 2
 
+    def write_cells(
+        ws: Any,
+        row: int,
+        cells: Sequence[Cell],
+        text_f: Any,
+        hidden_f: Any,
+        hour_f: Any,
+        int_f: Any,
+    ) -> None:
+        """One row's cells from column 1: a hidden or empty count as its text, a percentage,
+        hours or a count as a number (`*_f`: the xlsxwriter formats of this kind of row)."""
+        for j, c in enumerate(cells, 1):
+            if c.hidden or c.value is None or isinstance(c.value, str):
+                ws.write_string(row, j, c.text, hidden_f if c.hidden else text_f)
+            elif c.text.endswith("%"):
+                ws.write_number(row, j, float(c.value), pct_f)
+            elif isinstance(c.value, float):
+                ws.write_number(row, j, float(c.value), hour_f)
+            else:
+                ws.write_number(row, j, c.value, int_f)
+
     def write_table(tb: Table) -> tuple[str, int, int, int]:
         """Returns (sheet, first data row, last data row, number of columns)."""
         tb = tb.only(muni_ids)
@@ -87,28 +108,12 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
         for r in rows:
             row += 1
             ws.write(row, 0, r.label)
-            for j, c in enumerate(r.cells, 1):
-                if c.hidden or c.value is None or isinstance(c.value, str):
-                    ws.write_string(row, j, c.text, text_r if c.hidden else None)
-                elif c.text.endswith("%"):
-                    ws.write_number(row, j, float(c.value), pct_f)
-                elif isinstance(c.value, float):
-                    ws.write_number(row, j, float(c.value), hour_f)
-                else:
-                    ws.write_number(row, j, c.value, int_f)
+            write_cells(ws, row, r.cells, None, text_r, hour_f, int_f)
         last = row
         if tb.total is not None:
             row += 1
             ws.write(row, 0, tb.total.label, bold)
-            for j, c in enumerate(tb.total.cells, 1):
-                if c.hidden or c.value is None:
-                    ws.write_string(row, j, c.text, tot_text)
-                elif c.text.endswith("%"):
-                    ws.write_number(row, j, float(c.value), pct_f)
-                elif isinstance(c.value, float):
-                    ws.write_number(row, j, float(c.value), tot_hour)
-                else:
-                    ws.write_number(row, j, c.value, tot_int)
+            write_cells(ws, row, tb.total.cells, tot_text, tot_text, tot_hour, tot_int)
         if tb.note:
             ws.write(row + 2, 0, tb.note, small)
         ws.freeze_panes(first, 1)

@@ -201,26 +201,29 @@ async def open_for(s: AsyncSession, followup_id: int, expert_id: int) -> Due | N
     return Due(*row) if row is not None else None
 
 
+async def _set_own(
+    s: AsyncSession,
+    followup_id: int,
+    expert_id: int,
+    only_if: tuple[sa.ColumnElement[bool], ...],
+    **values: Any,
+) -> bool:
+    """Set `values` on this expert's follow-up when every condition of `only_if` holds: True
+    when it changed (so a second tap, or a race, changes nothing)."""
+    f = table_of(ContactFollowup)
+    where = (f.c.id == followup_id, f.c.expert_id == expert_id, *only_if)
+    return bool(await _changed(s, sa.update(f).where(*where).values(**values)))
+
+
 async def answer(
     s: AsyncSession, followup_id: int, expert_id: int, went_on: int | None, now: datetime
 ) -> bool:
     """Record the answer (None: "weet ik niet"); False when it was answered before, is not
     this expert's, or its contact is gone."""
-    f, c = table_of(ContactFollowup), table_of(Contact)
-    alive = sa.exists().where(c.c.id == f.c.contact_id, c.c.deleted_at.is_(None))
-    changed = await _changed(
-        s,
-        sa.update(f)
-        .where(
-            f.c.id == followup_id,
-            f.c.expert_id == expert_id,
-            f.c.asked_at.is_not(None),
-            f.c.answered_at.is_(None),
-            alive,
-        )
-        .values(went_on=went_on, answered_at=now),
-    )
-    if not changed:
+    f, c = table_of(ContactFollowup).c, table_of(Contact).c
+    alive = sa.exists().where(c.id == f.contact_id, c.deleted_at.is_(None))
+    only_if = (f.asked_at.is_not(None), f.answered_at.is_(None), alive)
+    if not await _set_own(s, followup_id, expert_id, only_if, went_on=went_on, answered_at=now):
         return False
     audit.record(s, expert_id, now, ENTITY, followup_id, "answer", None, {"went_on": went_on})
     return True
@@ -230,20 +233,9 @@ async def set_kind(
     s: AsyncSession, followup_id: int, expert_id: int, kind_id: int, now: datetime
 ) -> bool:
     """Which kind of service (a referral target), once, after a count above 0."""
-    f = table_of(ContactFollowup)
-    changed = await _changed(
-        s,
-        sa.update(f)
-        .where(
-            f.c.id == followup_id,
-            f.c.expert_id == expert_id,
-            f.c.answered_at.is_not(None),
-            f.c.went_on > 0,
-            f.c.service_kind_id.is_(None),
-        )
-        .values(service_kind_id=kind_id),
-    )
-    if not changed:
+    f = table_of(ContactFollowup).c
+    only_if = (f.answered_at.is_not(None), f.went_on > 0, f.service_kind_id.is_(None))
+    if not await _set_own(s, followup_id, expert_id, only_if, service_kind_id=kind_id):
         return False
     target = await s.get(ReferralTarget, kind_id)
     code = target.code if target is not None else None

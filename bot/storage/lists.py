@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import lists as dl
@@ -167,13 +167,26 @@ async def change_item(
         row.aliases = dl.join_aliases(aliases)
     if active is not None:
         row.active = active
-    after = _vocab_state(row)
+    await _save_edit(s, row, kind, item_id, before, _vocab_state(row), actor_id, now)
+    return _item(row)
+
+
+async def _save_edit(
+    s: AsyncSession,
+    row: SQLModel,
+    kind: str,
+    item_id: int,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    actor_id: int | None,
+    now: datetime,
+) -> None:
+    """Store an edited list row, audited, and refresh the vocabulary; nothing when unchanged."""
     if after != before:
         s.add(row)
         await s.flush()
         audit.record(s, actor_id, now, kind, item_id, "edit", before, after)
         await bump(s)
-    return _item(row)
 
 
 # --------------------------------------------------------------------------- vindplekken
@@ -251,12 +264,7 @@ async def change_place(
         row.address = address[: dl.MAX_ADDRESS] or None
     if active is not None:
         row.active = active
-    after = _place_state(row)
-    if after != before:
-        s.add(row)
-        await s.flush()
-        audit.record(s, actor_id, now, "vindplek", place_id, "edit", before, after)
-        await bump(s)
+    await _save_edit(s, row, "vindplek", place_id, before, _place_state(row), actor_id, now)
     return row
 
 

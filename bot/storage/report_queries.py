@@ -242,27 +242,16 @@ async def load_report_data(
     # needs no theme: per municipality, activity, month, referral, vindplek and deelopdracht.
     # Folding the groups (not the rows) in Python costs far less than one more scan each.
     month = _month(s, c.work_date)
+    keys = (
+        c.municipality_id,
+        c.activity_type_id,
+        month,
+        c.referral_target_id,
+        c.vindplek_id,
+        c.deelopdracht_id,
+    )
     groups = (
-        await s.exec(  # type: ignore[call-overload]
-            select(
-                c.municipality_id,
-                c.activity_type_id,
-                month,
-                c.referral_target_id,
-                c.vindplek_id,
-                c.deelopdracht_id,
-                *agg,
-            )
-            .where(live)
-            .group_by(
-                c.municipality_id,
-                c.activity_type_id,
-                month,
-                c.referral_target_id,
-                c.vindplek_id,
-                c.deelopdracht_id,
-            )
-        )
+        await s.exec(select(*keys, *agg).where(live).group_by(*keys))  # type: ignore[call-overload]
     ).all()
     by_place: dict[int, Counts] = {}
 

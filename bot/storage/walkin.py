@@ -272,18 +272,14 @@ def is_live(row: WalkInSession, today: date) -> bool:
 
 async def same_sessions(
     s: AsyncSession,
+    key: NaturalKey,
     *,
-    municipality_id: int,
-    place: str,
-    weekday: int,
-    start: time,
-    end: time,
-    valid_from: date | None = None,
     any_valid_from: bool = False,
     exclude_id: int | None = None,
 ) -> list[WalkInSession]:
     """Rows with this natural key (see `natural_key`), active ones first, then by id.
     `any_valid_from` matches whatever date they start on."""
+    municipality_id, wanted, weekday, start, end, valid_from = key
     q = select(WalkInSession).where(
         WalkInSession.municipality_id == municipality_id,
         WalkInSession.weekday == weekday,
@@ -296,7 +292,6 @@ async def same_sessions(
             if valid_from is None
             else WalkInSession.valid_from == valid_from
         )
-    wanted = place.strip().casefold()
     return [
         row
         for row in (await s.exec(q.order_by(*PREFERRED_FIRST))).all()
@@ -403,28 +398,38 @@ async def _refuse_clash(
         after["end_time"],
         after["valid_from"],
     )
-    comes_back = not is_live(row, today) and (
-        after["active"] and (after["valid_until"] is None or after["valid_until"] >= today)
-    )
+    live = after["active"] and (after["valid_until"] is None or after["valid_until"] >= today)
+    comes_back = not is_live(row, today) and live
     if new_key == _row_key(row) and not comes_back:
         return
-    others = await same_sessions(
-        s,
-        municipality_id=row.municipality_id,
-        place=after["place"],
-        weekday=after["weekday"],
-        start=after["start_time"],
-        end=after["end_time"],
-        valid_from=after["valid_from"],
-        exclude_id=row.id,
-    )
-    live = after["active"] and (after["valid_until"] is None or after["valid_until"] >= today)
+    others = await same_sessions(s, new_key, exclude_id=row.id)
     clash = next((o for o in others if live and is_live(o, today)), None)
     if clash is None and after["valid_from"] is not None:
         # What `uq_walkin_natural` compares exactly: refuse with a reason instead of a crash.
         clash = next((o for o in others if o.place == after["place"]), None)
     if clash is not None:
         raise SessionClash(clash)
+
+
+def _taken_over(
+    place: str,
+    address: str,
+    kind: str,
+    open_on_holidays: bool,
+    *,
+    note: str | None,
+    valid_until: date | None,
+) -> dict[str, Any]:
+    """What a row found by its natural key takes over from the new details: it is active."""
+    return {
+        "place": place,
+        "address": address,
+        "kind": kind,
+        "valid_until": valid_until,
+        "open_on_holidays": open_on_holidays,
+        "note": note,
+        "active": True,
+    }
 
 
 async def add_or_restore_session(
@@ -447,29 +452,15 @@ async def add_or_restore_session(
     natural key is active again, with the new details) or "added"."""
     _check_times(start, end)
     today = _today(now)
-    matches = await same_sessions(
-        s,
-        municipality_id=municipality_id,
-        place=place,
-        weekday=weekday,
-        start=start,
-        end=end,
-        any_valid_from=True,
-    )
+    key = natural_key(municipality_id, place, weekday, start, end, None)
+    matches = await same_sessions(s, key, any_valid_from=True)
     live = next((row for row in matches if is_live(row, today)), None)
     if live is not None:
         return live, "exists"
     stopped = next((row for row in matches if row.valid_from is None), None)
     if stopped is not None:
-        changes: dict[str, Any] = {
-            "place": place,
-            "address": address,
-            "kind": kind,
-            "open_on_holidays": open_on_holidays,
-            "note": None,  # the summary the coordinator confirmed had no note
-            "valid_until": None,
-            "active": True,
-        }
+        # The summary the coordinator confirmed had no note and no last date.
+        changes = _taken_over(place, address, kind, open_on_holidays, note=None, valid_until=None)
         await update_session(s, id_of(stopped), changes, now, actor_id=actor_id)
         return stopped, "restored"
     row = await add_session(
@@ -666,15 +657,9 @@ async def import_rows(
             existing[key] = new
             added += 1
             continue
-        changes = {
-            "place": r.place,
-            "address": r.address,
-            "kind": r.kind,
-            "valid_until": r.valid_until,
-            "open_on_holidays": r.open_on_holidays,
-            "note": r.note,
-            "active": True,
-        }
+        changes = _taken_over(
+            r.place, r.address, r.kind, r.open_on_holidays, note=r.note, valid_until=r.valid_until
+        )
         if await update_session(s, id_of(current), changes, now, actor_id=actor_id):
             updated += 1
         else:
