@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import html
 import json
-import socket
 import struct
 import time
 import warnings
