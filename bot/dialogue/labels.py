@@ -13,6 +13,7 @@ STOP = N_("Stoppen")  # leave a dialogue that saves at the end: nothing is saved
 DONE = N_("Klaar")  # close a dialogue that saved each step already
 START_OVER = N_("Opnieuw beginnen")
 SKIP = N_("Overslaan")
+NEXT = N_("Verder →")  # after ticking what fits (several choices), go on to the next step
 NO_THEME = N_("Geen thema")
 
 # Other wordings of the same kinds: never a button label of their own.
@@ -23,4 +24,5 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     DONE: ("Gereed", "Klaar ✓", "Sluiten"),
     START_OVER: ("Begin opnieuw", "Opnieuw"),
     SKIP: ("Sla over", "Overslaan →"),
+    NEXT: ("Klaar →", "Verder", "Ga verder", "Doorgaan"),
 }
