@@ -1,6 +1,7 @@
 """One label per button kind, the same in every dialogue (msgids: translate where shown,
-``t._(labels.SAVE)``). `python -m bot.i18n_tools check-labels` flags a msgid that is another
-wording of one of these ("Bewaar" for "Opslaan", "← Terug" for "« Terug")."""
+``t._(labels.SAVE)``, never glued to an icon). `python -m bot.i18n_tools check` (CI) fails on a
+msgid that is another wording of one of these ("Bewaar" for "Opslaan", "← Terug" for
+"« Terug"); tests/test_i18n_labels.py checks every handler module names them from here."""
 
 from __future__ import annotations
 
