@@ -1,10 +1,13 @@
 """Catalog maintenance: `python -m bot.i18n_tools update` extracts the Dutch message ids from
 the sources, updates `locales/*/LC_MESSAGES/messages.po`, and fills the Dutch catalog (msgids
-are Dutch, so `nl` translates each to itself). `check` lists what is missing per language;
-`check-labels` lists msgids that reword a shared button label (`bot.dialogue.labels`)."""
+are Dutch, so `nl` translates each to itself). `check` lists what is missing per language,
+a count before a plural noun without ngettext, msgids that reword a shared button label
+(`bot.dialogue.labels`) and gettext calls hidden in f-strings; `check-labels` lists only the
+rewordings."""
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from collections.abc import Iterable
@@ -107,6 +110,27 @@ def plural_problems() -> list[str]:
     return out
 
 
+def fstring_problems(root: Path | None = None) -> list[str]:
+    """Gettext calls inside an f-string (`f"<b>{_('Titel')}</b>"`): Babel does not extract them
+    on Python 3.11, so they would be shown untranslated. Call `_` outside the f-string."""
+    out = []
+    base = root or ROOT / "bot"
+    for path in sorted(base.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if not isinstance(inner, ast.Call):
+                    continue
+                func = inner.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                literal = bool(inner.args) and isinstance(inner.args[0], ast.Constant)
+                if name in KEYWORDS and literal:  # `_(label)`: the msgid is marked elsewhere
+                    out.append(f"{path.relative_to(base.parent)}:{inner.lineno}")
+    return out
+
+
 def label_problems(msgids: Iterable[str] | None = None) -> list[str]:
     """Msgids that are another wording of a shared button label (`bot.dialogue.labels`):
     one label per button kind, the same in every dialogue."""
@@ -134,7 +158,13 @@ def main(argv: list[str]) -> int:
         plural = plural_problems()
         for i in plural:
             print(f"count before a plural noun without ngettext: {i!r}")
-        return 1 if any(bad.values()) or plural else 0
+        reworded = label_problems()
+        for problem in reworded:
+            print(f"another wording of a shared button label: {problem}")
+        hidden = fstring_problems()
+        for where in hidden:
+            print(f"gettext inside an f-string is never extracted: {where}")
+        return 1 if any(bad.values()) or plural or reworded or hidden else 0
     if argv[:1] == ["check-labels"]:
         problems = label_problems()
         for problem in problems:

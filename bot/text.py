@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["esc"]
+__all__ = ["esc", "short_label"]
 
 
 def esc(text: object) -> str:
     """Escape `&`, `<` and `>` in an interpolated value (quotes stay: no attributes are built)."""
     return html.escape(str(text), quote=False)
+
+
+def short_label(label: str) -> str:
+    """A list label as every view shows it: without its explanation in brackets
+    ("eenzaamheid (sociaal isolement)" -> "eenzaamheid"). The report keeps the full label."""
+    return label.split(" (", 1)[0]

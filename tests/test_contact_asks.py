@@ -14,7 +14,7 @@ async def test_a_lone_number_after_the_themes_is_the_count(bot):
     anna = await bot.expert("Anna")
     reply = (await anna.says("/contact 2 uur vnelo schuldn 3")).only
     # Nothing dropped: the 3 is the number of residents, shown with what was understood.
-    assert "Dit heb ik begrepen:" in reply.text
+    assert "Dit heb ik begrepen" in reply.text
     for expected in ("Plaats: Venlo", "Thema's: schulden", "Inwoners: 3", "Duur: 2 uur"):
         assert expected in reply.text, reply.text
     assert "Wat voor inzet was het?" in reply.text

@@ -65,16 +65,16 @@ async def test_drempels_multi_select_when_the_deelopdracht_measures_them(bot):
     await anna.press("Nieuw")
     step = (await anna.press("45 min")).last  # the deelopdracht is not asked
     assert "Waarom maakten de 2 nieuwe inwoners nog geen gebruik" in step.text
-    assert {"schaamte", "taal", "Weet ik niet", "Klaar →"} <= set(step.button_labels)
+    assert {"schaamte", "taal", "Weet ik niet", "Verder →"} <= set(step.button_labels)
     assert "Overslaan" not in step.button_labels  # required: the deelopdracht measures it
     # Klaar without a choice: told what to do, the step stays.
-    await anna.press("Klaar →")
+    await anna.press("Verder →")
     assert "minstens één drempel" in anna.last_callback_answer.text
     for label in ("schaamte", "taal", "✓ taal", "wantrouwen"):
         same = (await anna.press(label)).only
         assert same.message_id == step.message_id  # toggles edit one message
     assert {"✓ schaamte", "✓ wantrouwen", "taal"} <= set(same.button_labels)
-    summary = (await anna.press("Klaar →")).last
+    summary = (await anna.press("Verder →")).last
     assert "Deelopdracht: WIJ Venlo" in summary.text
     assert "Drempels: schaamte, wantrouwen" in summary.text
     await anna.press("Opslaan")
@@ -190,7 +190,7 @@ async def test_corrigeer_changes_drempels_and_care_with_an_audit_row(bot):
     assert "Drempels: weet ik niet" in summary.text
     await anna.press("Drempels")
     await anna.press("taal")
-    await anna.press("Klaar →")
+    await anna.press("Verder →")
     await anna.press("Zorg")
     summary = (await anna.press("Nazorg")).only
     assert "Drempels: taal" in summary.text and "Zorg: Nazorg" in summary.text

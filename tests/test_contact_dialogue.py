@@ -129,12 +129,12 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
     gemeente = (await anna.press("Vandaag")).only
     assert gemeente.message_id == date_step.message_id  # the dialogue edits one message
     assert "In welke gemeente?" in gemeente.text and "Nu: Venlo" in gemeente.text
-    assert "✓ Venlo" in gemeente.button_labels and "← Terug" in gemeente.button_labels
+    assert "✓ Venlo" in gemeente.button_labels and "« Terug" in gemeente.button_labels
     assert len([b for b in gemeente.button_labels if b.startswith("✓")]) == 1
 
     vindplek = (await anna.press("Venlo")).only
     assert "Op welke plek" in vindplek.text
-    assert {"Geen vaste plek", "Andere gemeente", "← Terug"} <= set(vindplek.button_labels)
+    assert {"Geen vaste plek", "Andere gemeente", "« Terug"} <= set(vindplek.button_labels)
 
     activity = (await anna.says("buurthuis de kolk")).only  # a new vindplek, typed
     assert "Wat voor inzet" in activity.text
@@ -188,7 +188,7 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
         "Datum: dinsdag 17 november (vandaag)",
         "Plaats: Venlo – Buurthuis de kolk (nieuw)",
         "Soort inzet: inloop",
-        "Thema's: armoede (geldzorgen), eenzaamheid (sociaal isolement)",
+        "Thema's: armoede, eenzaamheid\n",  # as every view shows a theme
         "Inwoners: 2 (allemaal nieuw)",
         "Duur: 45 min",
         "Bereikt via: inloop",
@@ -196,7 +196,7 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
         "Verhaal: Ze durfde",
     ):
         assert expected in text, text
-    assert "✅ Opslaan" in summary.button_labels
+    assert "Opslaan" in summary.button_labels
 
     done = (await anna.press("Opslaan")).only
     assert "Opgeslagen" in done.text and done.button_labels == ["Nog een contact"]
@@ -249,7 +249,7 @@ async def test_repeat_contact_is_one_tap_and_a_changed_theme_five(bot):
     await tapper.press("✓ armoede")
     await tapper.press("schulden")
     back = await tapper.press("Verder")
-    assert "Thema's: eenzaamheid (sociaal isolement), schulden" in back.last.text
+    assert "Thema's: eenzaamheid, schulden\n" in back.last.text
     assert "Klopt dit?" in back.last.text  # no longer "Zelfde als vorige keer?"
     await tapper.press("Opslaan")
     assert tapper.taps == 5
@@ -293,7 +293,7 @@ async def test_terug_works_on_every_step(bot):
             assert "Stoppen" in reply.button_labels
             break
         before = await snapshot(bot, anna)
-        back = (await anna.press("← Terug")).last
+        back = (await anna.press("« Terug")).last
         assert previous.lower() in back.text.lower(), (label, back.text)
         after = await snapshot(bot, anna)
         assert after[2]["history"] == before[2]["history"][:-1]
@@ -576,7 +576,7 @@ async def test_typing_on_the_summary_or_a_toast_for_no_theme(bot):
     await walk_first_contact(anna)
     before = await snapshot(bot, anna)
     reply = (await anna.says("45 minuten")).only
-    assert "Tik op Opslaan" in reply.text and "✅ Opslaan" in reply.button_labels
+    assert "Tik op Opslaan" in reply.text and "Opslaan" in reply.button_labels
     assert await snapshot(bot, anna) == before
     # Verder without a theme: a short answer on the button, the step stays.
     await anna.press("Thema's")
@@ -615,7 +615,7 @@ async def test_typing_no_place_at_the_vindplek_step_creates_no_shared_vindplek(b
     bert = await bot.expert("Bert")
     await _at_step(bert, "vindplek")
     places = bert.last_reply.button_labels
-    assert places == ["Geen vaste plek", "Andere gemeente", "← Terug"], places
+    assert places == ["Geen vaste plek", "Andere gemeente", "« Terug"], places
 
 
 async def test_typing_a_buttons_label_is_pressing_it(bot):

@@ -493,8 +493,8 @@ async def test_overzicht_on_demand_with_paging(bot):
     bot.clock.set(datetime(2026, 11, 25, 10, tzinfo=TZ))
     replies = await carla.says("/overzicht")
     assert "Weekoverzicht week 47" in replies[0].text
-    assert replies.last.kind == "photo" and replies.last.button_labels == ["◀ Week 46", "Week 48 ▶"]
-    older = await carla.press("◀ Week 46")
+    assert replies.last.kind == "photo" and replies.last.button_labels == ["« Week 46", "Week 48 »"]
+    older = await carla.press("« Week 46")
     assert "Weekoverzicht week 46" in older[0].text
     now = await carla.says("/overzicht 48")
     assert "nog niet voorbij" in now[0].text and "Weekoverzicht week 48" in now[1].text

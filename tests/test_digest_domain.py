@@ -139,12 +139,23 @@ def test_render_contains_the_numbers_and_escapes_text():
     assert "Regionaal (indirect, zonder gemeente): 1,5 uur, niet verdeeld" in html
     assert "Uren: 12,5 uur (vorige week 10, +2,5)" in html
     assert "Uren in weken 44–47: 5 → 7 → 10 → 12,5" in html
-    assert "Armoede (geldzorgen): 3 contacten · 5 inwoners (2 nieuw, 3 bekend)" in html
+    # Theme labels as in every view: without their explanation in brackets.
+    assert "Armoede: 3 contacten · 5 inwoners (2 nieuw, 3 bekend)" in html
+    assert "(geldzorgen)" not in html
     assert "Geen &lt;inloop&gt; in Arcen &amp; Velden" in html
     assert "Ze durfde weer te bellen" in html  # one note, one line
     assert "Bert &lt;b&gt; (Beesel)" in html
     assert "Cees" in html.split("Bot geblokkeerd")[1]
     assert "<inloop>" not in html
+
+
+def test_counts_per_municipality_take_singular_and_plural():
+    one = [MunicipalityWeek("Venlo", 50.0, 60, 0, contacts=1, residents=1, residents_new=1)]
+    html = dg.render_digest(sample(municipalities=one), NL)
+    assert "1 contact, 1 inwoner (1 nieuw)" in html
+    two = [MunicipalityWeek("Venlo", 50.0, 60, 0, contacts=2, residents=3, residents_new=0)]
+    html = dg.render_digest(sample(municipalities=two), NL)
+    assert "2 contacten, 3 inwoners (0 nieuw)" in html
 
 
 def test_render_in_english_and_without_history():

@@ -226,7 +226,7 @@ async def test_what_experts_answer_is_what_the_measures_count(bot):
     anna = await bot.expert("Anna")
     await anna.says("/contact 45 min inloop wij-venlo armoede 2 nieuw")
     await anna.press("schaamte")
-    await anna.press("Klaar →")
+    await anna.press("Verder →")
     await anna.press("Opslaan")
     await log_contact(anna, "1 uur huisbezoek wij-venlo schulden 2 nieuw")  # "Weet ik niet"
     await anna.says("/contact 30 min gesprek wij-venlo rouw 1 bekend")  # no drempels asked

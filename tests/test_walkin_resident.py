@@ -156,7 +156,7 @@ MORE: list[tuple[str, str, list[str], list[str], str]] = [
     ),
     # Help-seeking sentences: a warm line and the nearest times, never a form.
     ("nl", "ik heb schulden, kan iemand helpen?", [HELP, *REGION_SOON, PICK], ["Kiosk"], CHOOSE),
-    ("nl", "ik voel me zo eenzaam", [HELP, "De eerstvolgende tijden in de regio:"], [], CHOOSE),
+    ("nl", "ik voel me zo eenzaam", [HELP, "De eerstvolgende tijden in de regio"], [], CHOOSE),
     ("nl", "ik kan de huur niet meer betalen", [HELP, "Nu open, tot 11:00"], [], CHOOSE),
     ("nl", "help", [HELP, "Venlo · Buurthuis De Kolk"], [], CHOOSE),
     (

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.ledger import Ledger
 from bot.domain.measures import DeelProgress, format_deel_line
-from bot.text import esc
+from bot.text import esc, short_label
 
 __all__ = [
     "MAX_CAPTION",
@@ -341,13 +341,13 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         if m.contacts:
             out.append(
                 "   "
-                + t.ngettext(
-                    "{n} contact, {residents} inwoners ({new} nieuw)",
-                    "{n} contacten, {residents} inwoners ({new} nieuw)",
-                    m.contacts,
-                ).format(
-                    n=t.number(m.contacts, 0),
-                    residents=t.number(m.residents, 0),
+                + t._("{contacts}, {residents} ({new} nieuw)").format(
+                    contacts=t.ngettext("{n} contact", "{n} contacten", m.contacts).format(
+                        n=t.number(m.contacts, 0)
+                    ),
+                    residents=t.ngettext("{n} inwoner", "{n} inwoners", m.residents).format(
+                        n=t.number(m.residents, 0)
+                    ),
                     new=t.number(m.residents_new, 0),
                 )
             )
@@ -378,7 +378,7 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         for th in d.themes:
             out.append(
                 _("{theme}: {contacts} · {residents} ({new} nieuw, {known} bekend)").format(
-                    theme=esc(th.label),
+                    theme=esc(short_label(th.label)),
                     contacts=t.ngettext("{n} contact", "{n} contacten", th.contacts).format(
                         n=t.number(th.contacts, 0)
                     ),

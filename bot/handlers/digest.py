@@ -52,14 +52,14 @@ def paging(t: Translator, week: IsoWeek, current: IsoWeek) -> InlineKeyboardMark
         prev = week.shift(-1)
         row.append(
             InlineKeyboardButton(
-                _("◀ Week {week}").format(week=prev.week), callback_data=f"{PREFIX}:w:{prev}"
+                _("« Week {week}").format(week=prev.week), callback_data=f"{PREFIX}:w:{prev}"
             )
         )
     if week < current:
         nxt = week.shift(1)
         row.append(
             InlineKeyboardButton(
-                _("Week {week} ▶").format(week=nxt.week), callback_data=f"{PREFIX}:w:{nxt}"
+                _("Week {week} »").format(week=nxt.week), callback_data=f"{PREFIX}:w:{nxt}"
             )
         )
     return InlineKeyboardMarkup([row])

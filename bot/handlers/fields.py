@@ -21,6 +21,7 @@ from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
 from bot.storage import worklog
 from bot.storage.worklog import Option
+from bot.text import short_label as short_label  # the one short form of a list label
 
 T = TypeVar("T")
 
@@ -73,12 +74,6 @@ def parse_municipality_action(action: str) -> tuple[bool, int | None]:
     if action.startswith("m") and action[1:].isdigit():
         return True, int(action[1:])
     return False, None
-
-
-def short_label(label: str) -> str:
-    """A list label as every view shows it: without its explanation in brackets
-    ("eenzaamheid (sociaal isolement)" -> "eenzaamheid")."""
-    return label.split(" (", 1)[0]
 
 
 def municipality_label(t: Translator, name: str | None) -> str:

@@ -99,7 +99,7 @@ async def load(turn: Turn[HoursView]) -> HoursView:
 
 
 def _title(v: HoursView) -> str:
-    return f"<b>{esc(v.t._('Uren zonder inwoner'))}</b>\n"
+    return "<b>" + esc(v.t._("Uren zonder inwoner")) + "</b>\n"
 
 
 def _nav(v: HoursView) -> list[Button]:
@@ -151,7 +151,7 @@ def summary_lines(v: HoursView) -> str:
         (_("Gemeente"), fields.municipality_label(t, v.muni_label)),
         (_("Duur"), fmt_duration(t, data["minutes"]) if data.get("minutes") else "?"),
     ]
-    head = f"<b>{esc(_('Uren zonder inwoner'))}</b>"
+    head = "<b>" + esc(_("Uren zonder inwoner")) + "</b>"
     return head + "\n" + "\n".join(f"{esc(k)}: <b>{esc(v)}</b>" for k, v in rows)
 
 

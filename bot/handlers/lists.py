@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from telegram.ext import Application
 
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, frame
+from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, frame, labels
 from bot.domain import lists as dl
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
@@ -84,12 +84,12 @@ def actor(turn: Turn[ListsView]) -> int | None:
 
 def render_kinds(view: ListsView) -> Screen:
     _ = view.t._
-    labels = enumerate(KIND_LABELS.values())
-    buttons: list[Button] = [(_(label), view.button("k", n)) for n, label in labels]
+    kinds = enumerate(KIND_LABELS.values())
+    buttons: list[Button] = [(_(label), view.button("k", n)) for n, label in kinds]
     buttons.append((_("Vindplekken"), view.button("vp")))
     return esc(_("Welke lijst wil je aanpassen?")), [
         *rows_of(buttons, 2),
-        [(_("Klaar"), view.button("x"))],
+        [(_(labels.DONE), view.button("x"))],
     ]
 
 
@@ -159,7 +159,7 @@ def render_item(view: ListsView) -> Screen:
     _ = view.t._
     item = view.item
     if item is None:
-        return esc(_("Dit item bestaat niet meer.")), [[(_("« Terug"), view.button("up"))]]
+        return esc(_("Dit item bestaat niet meer.")), [[(_(labels.BACK), view.button("up"))]]
     lines = [
         f"<b>{esc(item.label)}</b> ({esc(item.code)})",
         esc(_("Zoekwoorden: {words}").format(words=", ".join(item.aliases) or "–")),
@@ -172,7 +172,7 @@ def render_item(view: ListsView) -> Screen:
             if item.active
             else (_("Weer gebruiken"), view.button("on"))
         ],
-        [(_("« Terug"), view.button("up"))],
+        [(_(labels.BACK), view.button("up"))],
     ]
 
 
@@ -291,7 +291,7 @@ def render_place(view: ListsView) -> Screen:
     _ = view.t._
     p = view.place
     if p is None:
-        return esc(_("Deze vindplek bestaat niet meer.")), [[(_("« Terug"), view.button("pl"))]]
+        return esc(_("Deze vindplek bestaat niet meer.")), [[(_(labels.BACK), view.button("pl"))]]
     text = f"<b>{esc(p.name)}</b>\n" + esc(
         view.t.ngettext("{n} contact. {state}", "{n} contacten. {state}", p.contacts).format(
             n=p.contacts, state=_("In gebruik.") if p.active else _("Ingetrokken.")
@@ -306,7 +306,7 @@ def render_place(view: ListsView) -> Screen:
         if p.active
         else [(_("Weer gebruiken"), view.button("pon"))]
     )
-    buttons.append([(_("« Terug"), view.button("pl"))])
+    buttons.append([(_(labels.BACK), view.button("pl"))])
     return text, buttons
 
 
@@ -349,7 +349,7 @@ def render_merge(view: ListsView) -> Screen:
         ).format(name=name)
     ), [
         *rows_of([(o.name, view.button("into", o.id)) for o in others], 2),
-        [(_("« Terug"), view.button("p", p.id if p else 0))],
+        [(_(labels.BACK), view.button("p", p.id if p else 0))],
     ]
 
 

@@ -60,7 +60,7 @@ async def cmd_logboek(update: Update, context: BotContext) -> None:
     if not entries:
         await reply(update, context, esc(t._("Er zijn nog geen wijzigingen.")))
         return
-    lines = [f"<b>{esc(t._('Logboek: de laatste wijzigingen'))}</b>"]
+    lines = ["<b>" + esc(t._("Logboek: de laatste wijzigingen")) + "</b>"]
     lines += [entry_line(t, e, context) for e in entries]
     text = "\n\n".join(lines)
     for part in split_html(text):

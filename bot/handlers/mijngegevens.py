@@ -18,7 +18,7 @@ from telegram.ext import Application, CommandHandler
 from bot import housekeeping
 from bot.commands import RESIDENT
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Problem, Screen, Step, Texts, Turn, View
+from bot.dialogue import Callback, Flow, Outcome, Problem, Screen, Step, Texts, Turn, View, labels
 from bot.dialogue.press import Press
 from bot.erasure_notice import tell_coordinators
 from bot.export_file import export_filename, render_export
@@ -152,7 +152,7 @@ def render_overview(view: MineView) -> Screen:
     lines += ["", esc(_("Meer uitleg: /privacy"))]
     return "\n".join(lines), [
         [(_("Exporteer"), view.button("e")), (_("Verwijder mij"), view.button("d"))],
-        [(_("Klaar"), view.button("x"))],
+        [(_(labels.DONE), view.button("x"))],
     ]
 
 
@@ -345,7 +345,7 @@ def render_pick(view: LeaverView) -> Screen:
     rows: list[list[tuple[str, str]]] = [
         [(person_label(view, p), view.button("p", p.id))] for p in view.people
     ]
-    return text, [*rows, [(_("Stoppen"), view.button("x"))]]
+    return text, [*rows, [(_(labels.STOP), view.button("x"))]]
 
 
 def render_leaver_confirm(view: LeaverView) -> Screen:
@@ -353,7 +353,7 @@ def render_leaver_confirm(view: LeaverView) -> Screen:
     person = view.person(view.draft.data.get("user_id"))
     if person is None:
         return esc(_("Deze collega staat niet meer in de lijst.")), [
-            [(_("Terug"), view.button("b"))]
+            [(_(labels.BACK), view.button("b"))]
         ]
     name = person_label(view, person)
     text = esc(
@@ -370,7 +370,7 @@ def render_leaver_confirm(view: LeaverView) -> Screen:
                 view.button("y", person.id),
             )
         ],
-        [(_("Terug"), view.button("b"))],
+        [(_(labels.BACK), view.button("b"))],
     ]
 
 

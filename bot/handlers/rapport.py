@@ -20,7 +20,7 @@ from telegram import Message, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Problem, Screen, Step, Texts, Turn, step
+from bot.dialogue import Callback, Flow, Outcome, Problem, Screen, Step, Texts, Turn, labels, step
 from bot.domain.periods import Period
 from bot.handlers.common import answer, edit_or_send, esc, send
 from bot.handlers.report_common import (
@@ -100,7 +100,7 @@ def render_muni(view: ReportView) -> Screen:
     return text, [
         [(_("Alle gemeenten"), view.button("m", ALL))],
         *muni_buttons(view),
-        [(_("Andere periode"), view.button("e", "period")), (_("Stoppen"), view.button("x"))],
+        [(_("Andere periode"), view.button("e", "period")), (_(labels.STOP), view.button("x"))],
     ]
 
 
@@ -165,7 +165,7 @@ def render_summary(view: ReportView) -> Screen:
             (_("Andere periode"), view.button("e", "period")),
             (_("Andere gemeente"), view.button("e", "muni")),
         ],
-        [(_("Stoppen"), view.button("x"))],
+        [(_(labels.STOP), view.button("x"))],
     ]
 
 
@@ -181,7 +181,7 @@ def render_building(view: ReportView) -> Screen:
     # Only seen when something is typed meanwhile, or after a restart cut a build short.
     _ = view.t._
     text = order_lines(view) + "\n\n" + esc(_("Het rapport wordt gemaakt…"))
-    return text, [[(_("Stoppen"), view.button("x"))]]
+    return text, [[(_(labels.STOP), view.button("x"))]]
 
 
 # --------------------------------------------------------------------------- every step

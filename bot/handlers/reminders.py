@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import jobs
 from bot.context import BotContext
+from bot.dialogue import labels
 from bot.dialogue.codec import Callback, parse
 from bot.dialogue.flow import Flow, Outcome, Screen, Step, Texts, Turn, View
 from bot.dialogue.press import start_draft
@@ -128,7 +129,7 @@ def render_settings(view: SettingsView) -> Screen:
     return text, [
         [day(d) for d in range(1, 5)],
         [day(d) for d in range(5, 8)],
-        [toggle, (_("Klaar"), view.button("ok"))],
+        [toggle, (_(labels.DONE), view.button("ok"))],
     ]
 
 

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Texts, Turn, View, start_draft
+from bot.dialogue import Callback, Flow, Outcome, Screen, Texts, Turn, View, labels, start_draft
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.places import resolve_municipality
 from bot.domain.privacy import FindingKind, check_free_text
@@ -124,7 +124,7 @@ def period_screen(view: View, today: date, question: str) -> Screen:
         + "\n"
         + _("Of typ een periode, bijvoorbeeld <i>2026-H1</i> of <i>1-1-2026 tot 30-6-2026</i>.")
     )
-    return text, [*rows_of(buttons, 2), [(_("Stoppen"), view.button("x"))]]
+    return text, [*rows_of(buttons, 2), [(_(labels.STOP), view.button("x"))]]
 
 
 def tapped_period(callback: Callback) -> Period | None:

@@ -41,7 +41,7 @@ def resident_welcome(context: BotContext) -> str:
 
 def help_text(context: BotContext, role: str) -> str:
     _ = context.t._
-    lines = [f"<b>{esc(_('Dit kun je hier doen:'))}</b>"]
+    lines = ["<b>" + esc(_("Dit kun je hier doen")) + "</b>"]
     lines += [f"/{c.name} – {esc(_(c.description))}" for c in menu_specs(role)]
     if role == EXPERT:
         lines += [

@@ -15,7 +15,7 @@ from datetime import tzinfo
 from telegram.ext import Application
 
 from bot.commands import grants
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn
+from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, labels
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
     MENU_TEXTS,
@@ -85,7 +85,7 @@ def member_line(t: Translator, m: Member) -> str:
 def render_list(view: TeamView) -> Screen:
     t = view.t
     _ = t._
-    lines = [f"<b>{esc(_('Team'))}</b>", *(member_line(t, m) for m in view.members)]
+    lines = ["<b>" + esc(_("Team")) + "</b>", *(member_line(t, m) for m in view.members)]
     lines += ["", esc(_("Tik op een naam om iets te veranderen."))]
     people: list[Button] = [
         (("⛔ " if not m.active else "") + (m.name or "?"), view.button("p", m.id))
@@ -95,7 +95,7 @@ def render_list(view: TeamView) -> Screen:
         *rows_of(people, 2),
         [
             (_("Open codes ({n})").format(n=len(view.invites)), view.button("codes")),
-            (_("Klaar"), view.button("x")),
+            (_(labels.DONE), view.button("x")),
         ],
     ]
 
@@ -191,7 +191,7 @@ def render_muni(view: TeamView) -> Screen:
     name = m.name if m is not None else "?"
     return esc(_("Wat is de gemeente van {name}?").format(name=name)), [
         *muni_buttons(view),
-        [(_("Geen gemeente"), view.button("m0")), (_("« Terug"), view.button("person"))],
+        [(_("Geen gemeente"), view.button("m0")), (_(labels.BACK), view.button("person"))],
     ]
 
 

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Texts, Turn
+from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Texts, Turn, labels
 from bot.handlers.common import esc
 from bot.handlers.report_common import (
     ReportView,
@@ -110,7 +110,7 @@ def render_muni(view: NarrativeView) -> Screen:
                 view.button("m", REGION),
             )
         ],
-        [(_("Andere periode"), view.button("e")), (_("Klaar"), view.button("x"))],
+        [(_("Andere periode"), view.button("e")), (_(labels.DONE), view.button("x"))],
     ]
 
 

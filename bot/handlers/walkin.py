@@ -84,7 +84,7 @@ async def _help_without_place(context: BotContext) -> str:
     out = [_(HELP_LINE), ""]
     if soon:
         today = local_today(now)
-        out.append("<b>" + _("De eerstvolgende tijden in de regio:") + "</b>")
+        out.append("<b>" + _("De eerstvolgende tijden in de regio") + "</b>")
         items = [Item(day_label(o.date, today), o) for o in soon]
         out += place_blocks(t, items, now, region=True)[0]
     out.append(pick_text(t))

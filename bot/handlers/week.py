@@ -18,6 +18,7 @@ from bot.handlers.common import Button, answer, edit_or_send, esc, reply
 from bot.i18n import Translator
 from bot.router import TextRouter
 from bot.storage import worklog
+from bot.text import short_label
 
 PREFIX = "w"
 # Paging back is limited to about a year and a half: older weeks belong in reports.
@@ -25,7 +26,8 @@ MAX_WEEKS_BACK = 80
 
 
 def fmt_duration(t: Translator, minutes: int) -> str:
-    """45 -> "45 min", 90 -> "1,5 uur", 75 -> "1 uur 15 min" (Babel, the user's locale)."""
+    """The one form of a duration shown to a user (/week, /contact, /uren, /corrigeer):
+    45 -> "45 min", 90 -> "1,5 uur", 75 -> "1 uur 15 min" (exact; Babel, the user's locale)."""
     return format_duration(minutes, t.locale)
 
 
@@ -33,13 +35,13 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
     """The overview text and its paging buttons."""
     _ = t._
     year, number = week.iso
-    if week.start == current:
-        title = _("Jouw week {week}").format(week=number)
-    else:
-        title = _("Week {week} van {year}").format(week=number, year=year)
+    # One title form for every week; the line below it says when it is this week.
+    title = _("Week {week} van {year}").format(week=number, year=year)
     span = "{start} – {end}".format(
         start=t.fmt_date(week.start, "EEEE d MMMM"), end=t.fmt_date(week.end, "EEEE d MMMM")
     )
+    if week.start == current:
+        span = _("Deze week: {span}").format(span=span)
     lines = [f"<b>{esc(title)}</b>", esc(span), ""]
     if week.is_empty:
         lines.append(
@@ -98,7 +100,9 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
                 )
             )
         if week.themes:
-            themes = ", ".join(f"{label} ({t.number(n, 0)})" for label, n in week.themes)
+            themes = ", ".join(
+                f"{short_label(label)} ({t.number(n, 0)})" for label, n in week.themes
+            )
             lines.append(esc(_("Thema's: {themes}").format(themes=themes)))
         if week.signals or week.stories:
             lines.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.dialogue import Screen
+from bot.dialogue import Screen, labels
 from bot.domain import contact_draft as cdm
 from bot.handlers.common import Button, esc
 from bot.handlers.contact.codec import date_arg
@@ -51,7 +51,7 @@ def date(v: ContactView) -> Screen:
         place = v.ref.municipality(v.cd.municipality_id)
         name = clip(place.name, MAX_NAME) if place else "?"
         rows.insert(0, [(_("Klopt: vandaag, {place} →").format(place=name), v.button("ok"))])
-    lines = [f"<b>{_('Op welke dag was het contact?')}</b>"]
+    lines = ["<b>" + _("Op welke dag was het contact?") + "</b>"]
     if current:
         lines.append(_now(v, esc(fmt_day(v, current))))
     lines.append(_("Of typ een datum, bijvoorbeeld <i>12-3</i> of <i>maandag</i>."))
@@ -65,7 +65,7 @@ def gemeente(v: ContactView) -> Screen:
         (mark(m.name, m.id == cd.municipality_id), v.button("m", m.id))
         for m in v.ref.municipalities
     ]
-    lines = [f"<b>{_('In welke gemeente?')}</b>"]
+    lines = ["<b>" + _("In welke gemeente?") + "</b>"]
     if cd.municipality_id:
         lines.append(_now(v, place_text(v)))
     lines.append(_("Of typ een dorp of stad, bijvoorbeeld <i>Blerick</i>."))
@@ -86,7 +86,7 @@ def vindplek(v: ContactView) -> Screen:
             (_("Andere gemeente"), v.button("m")),
         ]
     )
-    lines = [f"<b>{_('Op welke plek (vindplek)?')}</b>", _now(v, place_text(v))]
+    lines = ["<b>" + _("Op welke plek (vindplek)?") + "</b>", _now(v, place_text(v))]
     lines.append(_("Staat de plek er niet bij? Typ de naam, dan voeg ik hem toe."))
     return "\n".join(lines), buttons
 
@@ -121,10 +121,10 @@ def themes(v: ContactView) -> Screen:
         (mark(short(it.label), it.code in chosen_codes), v.button("t", it.id)) for it in items
     ]
     buttons = _pairs(toggles, 2)
-    buttons.append([(_("Verder →"), v.button("go"))])
+    buttons.append([(_(labels.NEXT), v.button("go"))])
     chosen = [it for it in items if it.code in chosen_codes]
     lines = [
-        f"<b>{_('Over welke thema’s ging het?')}</b>",
+        "<b>" + _("Over welke thema’s ging het?") + "</b>",
         _("Tik alles aan wat past, daarna op Verder."),
         _now(v, esc(", ".join(short(c.label) for c in chosen)) if chosen else "–"),
     ]
@@ -139,7 +139,7 @@ def residents(v: ContactView) -> Screen:
         + [(mark("5+", current is not None and current >= 5), v.button("n", "more"))],
         [(_("Eén, nieuw"), v.button("n", "1new")), (_("Eén, bekend"), v.button("n", "1known"))],
     ]
-    lines = [f"<b>{_('Met hoeveel inwoners?')}</b>"]
+    lines = ["<b>" + _("Met hoeveel inwoners?") + "</b>"]
     if current is not None:
         lines.append(_now(v, str(current)))
     if v.extra.get("ask_count"):
@@ -182,7 +182,7 @@ def duration(v: ContactView) -> Screen:
     opts = [
         (mark(fmt_minutes(v.t, m), current == m), v.button("u", m)) for m in cdm.DURATION_CHOICES
     ]
-    lines = [f"<b>{_('Hoe lang duurde het?')}</b>"]
+    lines = ["<b>" + _("Hoe lang duurde het?") + "</b>"]
     if current:
         lines.append(_now(v, esc(fmt_minutes(v.t, current))))
     lines.append(_("Of typ de duur, bijvoorbeeld <i>20 min</i> of <i>1u30</i>."))
@@ -197,7 +197,7 @@ def deelopdracht(v: ContactView) -> Screen:
         [(mark(clip(d.title, MAX_NAME), d.id == cd.deelopdracht_id), v.button("o", d.id))]
         for d in options
     ]
-    lines = [f"<b>{_('Hoort dit contact bij een deelopdracht van de gemeente?')}</b>"]
+    lines = ["<b>" + _("Hoort dit contact bij een deelopdracht van de gemeente?") + "</b>"]
     lines.append(_("Zo niet, tik op Overslaan."))
     return "\n".join(lines), buttons
 
@@ -214,7 +214,7 @@ def nonuse(v: ContactView) -> Screen:
     buttons.append(
         [
             (mark(_("Weet ik niet"), cd.non_use_known is False), v.button("nuk")),
-            (_("Klaar →"), v.button("nugo")),
+            (_(labels.NEXT), v.button("nugo")),
         ]
     )
     count = cd.residents_new or 1
@@ -224,7 +224,7 @@ def nonuse(v: ContactView) -> Screen:
         count,
     ).format(count=count)
     chosen = [it for it in items if it.code in cd.non_use]
-    lines = [f"<b>{question}</b>", _("Tik alles aan wat past, daarna op Klaar.")]
+    lines = [f"<b>{question}</b>", _("Tik alles aan wat past, daarna op Verder.")]
     if chosen:
         lines.append(_now(v, esc(", ".join(short(c.label) for c in chosen))))
     elif cd.non_use_known is False:
@@ -250,7 +250,7 @@ def care(v: ContactView) -> Screen:
 def story(v: ContactView) -> Screen:
     _ = v.t._
     lines = [
-        f"<b>{_('Wil je kort vertellen wat het contact opleverde?')}</b>",
+        "<b>" + _("Wil je kort vertellen wat het contact opleverde?") + "</b>",
         _(
             "Een paar zinnen, zonder namen of andere gegevens waarmee iemand te herkennen "
             "is. Typ het hieronder, of tik op Overslaan."
@@ -286,13 +286,13 @@ def summary(v: ContactView) -> Screen:
     if cdm.is_complete(cd):
         lines.append("")
         lines.append(_("Tik op <b>Opslaan</b>, of op wat je wilt veranderen."))
-        buttons.append([("✅ " + _("Opslaan"), v.button("s", v.draft.submission_key))])
+        buttons.append([(_(labels.SAVE), v.button("s", v.draft.submission_key))])
     edits = [
         (_(FIELD_LABELS[i.step]), v.button("e", i.step))
         for i in cdm.summary_items(cd, has_deelopdrachten=has_deel)
     ]
     buttons += _pairs(edits, 3)
-    buttons.append([(_("Stoppen"), v.button("stop"))])
+    buttons.append([(_(labels.STOP), v.button("stop"))])
     return "\n".join(lines), buttons
 
 
@@ -324,6 +324,9 @@ def ask(v: ContactView) -> Screen:
             if item is not None:
                 buttons.append([(short(item.label), v.button("q", i))])
     buttons.append([(_("Niet gebruiken"), v.button("q", "no"))])
-    lines = [f"<b>{_('Dit heb ik begrepen:')}</b>", *summary_lines(v, has_deel=False, filled=True)]
+    lines = [
+        "<b>" + _("Dit heb ik begrepen") + "</b>",
+        *summary_lines(v, has_deel=False, filled=True),
+    ]
     lines += ["", f"<b>{question}</b>"]
     return "\n".join(lines), buttons

@@ -177,7 +177,7 @@ async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
     )
     toast = None
     if result.created:
-        text = "\n".join([f"<b>{_('Opgeslagen ✓')}</b>", *lines])
+        text = "\n".join(["<b>" + _("Opgeslagen ✓") + "</b>", *lines])
     else:
         text = toast = _("Dit contact is al opgeslagen.")
     again = [[(_("Nog een contact"), encode(PREFIX, 0, 0, "new"))]]
@@ -342,7 +342,7 @@ async def tap_deelopdracht(turn: CTurn, cb: Callback) -> Outcome | None:
 
 
 async def tap_nonuse(turn: CTurn, cb: Callback) -> Outcome | None:
-    """Drempels: toggles on one message, then "Klaar"; "Weet ik niet" is an answer too."""
+    """Drempels: toggles on one message, then "Verder"; "Weet ik niet" is an answer too."""
     _ = turn.t._
     cd = _cd(turn)
     if cb.action == "nu":

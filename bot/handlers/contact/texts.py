@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import BotContext
+from bot.dialogue import labels
 from bot.i18n import N_
 
 MAX_HISTORY = 40
@@ -13,8 +14,8 @@ MAX_NAME = 80  # a place, municipality or deelopdracht name as shown
 MAX_MESSAGE = 4000  # Telegram refuses more than 4096 characters; keep a margin
 
 CHECK = "✓ "
-BACK_LABEL = N_("← Terug")
-SKIP_LABEL = N_("Overslaan")
+BACK_LABEL = labels.BACK
+SKIP_LABEL = labels.SKIP
 
 # Summary lines and the "change" buttons, per step.
 FIELD_LABELS = {

@@ -186,7 +186,7 @@ async def nonuse(turn: CTurn, raw: str) -> Outcome:
     if unknown or not found:
         return Outcome(
             error=turn.t._(
-                "Die drempel ken ik niet. Tik op de drempels en dan op Klaar, of tik op "
+                "Die drempel ken ik niet. Tik op de drempels en dan op Verder, of tik op "
                 "Weet ik niet."
             )
         )

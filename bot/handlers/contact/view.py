@@ -33,6 +33,7 @@ from bot.i18n import Translator
 from bot.storage import contacts, lists
 from bot.storage import vocab as vocab_cache
 from bot.storage.models import ConversationDraft, Vindplek
+from bot.text import short_label
 
 REF_TTL_SECONDS = 30.0
 
@@ -119,9 +120,7 @@ def mark(label: str, on: bool) -> str:
     return CHECK + label if on else label
 
 
-def short(label: str) -> str:
-    """Vocabulary labels shortened for a button: "eenzaamheid (sociaal isolement)" -> first part."""
-    return label.split(" (", 1)[0]
+short = short_label  # the one short form of a list label (bot.text)
 
 
 def fmt_minutes(t: Translator, minutes: int) -> str:
@@ -188,7 +187,7 @@ def summary_lines(v: ContactView, *, has_deel: bool, filled: bool = False) -> li
         "date": lambda: esc(fmt_day(v, cd.work_date)) if cd.work_date else "–",
         "gemeente": lambda: place_text(v),
         "activity": lambda: label("activity_types", cd.activity),
-        "themes": lambda: ", ".join(label("themes", c) for c in cd.themes) or "–",
+        "themes": lambda: ", ".join(short(label("themes", c)) for c in cd.themes) or "–",
         "residents": lambda: esc(residents_text(v.t, cd)),
         "duration": lambda: (
             esc(fmt_minutes(v.t, cd.duration_minutes)) if cd.duration_minutes else "–"
@@ -205,7 +204,8 @@ def summary_lines(v: ContactView, *, has_deel: bool, filled: bool = False) -> li
         value = values[item.step]() if item.step in values else "–"
         if value == "–" and (filled or item.step == "care"):
             continue  # the relation to care: a line once given (its button is always there)
-        lines.append(f"<b>{esc(_(FIELD_LABELS[item.step]))}:</b> {value}")
+        # Every summary reads "Label: <b>value</b>" (as /uren, /signaal, /corrigeer).
+        lines.append(f"{esc(_(FIELD_LABELS[item.step]))}: <b>{value}</b>")
     return lines
 
 
@@ -249,7 +249,7 @@ def frame(v: ContactView, screen: Screen, outcome: Outcome) -> Screen:
         # After a one-line entry: what was understood so far, above the missing step.
         understood = summary_lines(v, has_deel=False, filled=True)
         if understood:
-            head.append("\n".join([f"<b>{_('Dit heb ik begrepen:')}</b>", *understood]))
+            head.append("\n".join(["<b>" + _("Dit heb ik begrepen") + "</b>", *understood]))
     nav: list[Button] = []
     if cd.history and state != cdm.SUMMARY:
         nav.append((_(BACK_LABEL), v.button("b")))

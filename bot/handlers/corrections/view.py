@@ -251,7 +251,9 @@ def render_list(v: CorrView) -> Screen:
         paging.append((_("Nieuwere »"), v.button(f"p{max(0, v.offset - LIST_SIZE)}")))
     return (
         head
-        + f"<b>{esc(_('Je laatste invoer'))}</b>\n"
+        + "<b>"
+        + esc(_("Je laatste invoer"))
+        + "</b>\n"
         + esc(_("Kies wat je wilt aanpassen of verwijderen. Het nieuwste staat bovenaan.")),
         [*rows, *([paging] if paging else []), _done(v)],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.dialogue import Callback, Outcome, Screen, Turn, start_draft
+from bot.dialogue import Callback, Outcome, Screen, Turn, labels, start_draft
 from bot.domain import key_figures as kf
 from bot.domain.places import match_from_candidates
 from bot.domain.textmatch import normalize
@@ -50,7 +50,7 @@ def render_role(view: KeyView) -> Screen:
         )
     )
     return text, [
-        [(_("« Mijn sleutelfiguren"), view.button("list")), (_("Stoppen"), view.button("x"))]
+        [(_("« Mijn sleutelfiguren"), view.button("list")), (_(labels.STOP), view.button("x"))]
     ]
 
 
@@ -281,7 +281,7 @@ def render_summary(view: KeyView) -> Screen:
     )
     text += "\n\n" + esc(_("Klopt dit? Tik op Opslaan."))
     return text, [
-        [(_("Opslaan"), view.button("save", view.draft.submission_key))],
+        [(_(labels.SAVE), view.button("save", view.draft.submission_key))],
         add_nav(view),
     ]
 

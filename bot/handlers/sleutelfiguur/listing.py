@@ -3,7 +3,7 @@ deleted) and the coordinator's overview per municipality."""
 
 from __future__ import annotations
 
-from bot.dialogue import Callback, Outcome, Screen, Turn
+from bot.dialogue import Callback, Outcome, Screen, Turn, labels
 from bot.domain import key_figures as kf
 from bot.handlers import fields
 from bot.handlers.common import Button, esc
@@ -51,7 +51,7 @@ def render_list(view: KeyView) -> Screen:
     buttons.append([(_("Nieuwe sleutelfiguur"), view.button("add"))])
     if view.coordinator:
         buttons.append([(_("Overzicht per gemeente"), view.button("ov"))])
-    buttons.append([(_("Klaar"), view.button("x"))])
+    buttons.append([(_(labels.DONE), view.button("x"))])
     return "\n".join(lines), buttons
 
 
@@ -154,5 +154,5 @@ def render_overview(view: KeyView) -> Screen:
     buttons: list[list[Button]] = []
     if view.expert:
         buttons.append([(_("« Mijn sleutelfiguren"), view.button("list"))])
-    buttons.append([(_("Klaar"), view.button("x"))])
+    buttons.append([(_(labels.DONE), view.button("x"))])
     return "\n".join(lines), buttons

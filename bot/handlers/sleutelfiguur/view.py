@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.commands import COORDINATOR, EXPERT
 from bot.context import BotContext
-from bot.dialogue import Turn, View
+from bot.dialogue import Turn, View, labels
 from bot.handlers.common import Button, esc
 from bot.handlers.gate import grants_of
 from bot.i18n import N_, Translator
@@ -154,4 +154,4 @@ def title(view: KeyView, msgid: str) -> str:
 
 def add_nav(view: KeyView) -> list[Button]:
     _ = view.t._
-    return [(_("« Terug"), view.button("b")), (_("Stoppen"), view.button("x"))]
+    return [(_(labels.BACK), view.button("b")), (_(labels.STOP), view.button("x"))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.dialogue import Screen
+from bot.dialogue import Screen, labels
 from bot.handlers.common import Button
 from bot.handlers.walkin_admin.texts import (
     ACTIONS,
@@ -27,7 +27,7 @@ SESSIONS_PER_PAGE = 20
 
 
 def quit_row(view: AdminView) -> list[Button]:
-    return [(view.t._("Stoppen"), view.button("quit"))]
+    return [(view.t._(labels.STOP), view.button("quit"))]
 
 
 def menu(view: AdminView) -> Screen:
@@ -268,7 +268,7 @@ def _stop(view: AdminView) -> list[str]:
         if not view.data.get("date")
         else t._("De laatste keer is op {date}.").format(date=long_date(t, _on(view), view.today))
     )
-    return ["<b>" + t._("Stoppen") + "</b>", session_text(t, row), when]
+    return ["<b>" + t._("Stoppen met een inloop") + "</b>", session_text(t, row), when]
 
 
 def _skip(view: AdminView) -> list[str]:
@@ -295,7 +295,7 @@ def _extra(view: AdminView) -> list[str]:
 
 
 def _save_row(view: AdminView) -> list[Button]:
-    return [(view.t._("Opslaan"), view.button("save"))]
+    return [(view.t._(labels.SAVE), view.button("save"))]
 
 
 # Summaries of a change to one session: they need that session to still be there.
