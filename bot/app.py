@@ -17,6 +17,7 @@ from bot.context import BotContext, BotData
 from bot.handlers import (
     contact,
     corrections,
+    deelopdracht,
     digest,
     errors,
     gate,
@@ -158,6 +159,7 @@ def journey_modules() -> list[Any]:
         toelichting,
         team,
         lists,
+        deelopdracht,
         logboek,
         mijngegevens,
     ]
