@@ -210,3 +210,33 @@ async def test_experts_and_residents_get_nothing(bot, cli_env):
     assert "coördinator" in (anna.last_callback_answer.text or "")
     before = await rows(bot)
     assert len(before[0]) == 1 and before[0][0].active
+
+
+async def test_the_contact_dialogue_offers_a_new_one_at_once_and_an_ended_one_no_more(bot):
+    """The contact dialogue's cached lists are read again after a change (list version)."""
+    carla = await bot.coordinator("Carla")
+    anna = await bot.expert("Anna")
+    entry = "/contact 45 min inloop Venlo armoede 1 nieuw"
+    summary = (await anna.says(entry)).only
+    assert "Deelopdracht" not in summary.text, summary.text  # none yet (and now cached)
+    await anna.says("/annuleer")
+
+    await carla.says("/deelopdracht")
+    await carla.press("Venlo")
+    await carla.press("Nieuwe deelopdracht")
+    await carla.says("Buurtwerk Blerick")
+    await carla.press("Gebruik buurtwerk-blerick")
+    await carla.says("1-11-2026")
+    await carla.press("12 maanden")
+
+    summary = (await anna.says(entry)).only
+    assert "Deelopdracht: –" in summary.text, summary.text
+    await anna.says("/annuleer")
+
+    await carla.press("Beëindigen")
+    await carla.press("Ja, beëindigen")
+    summary = (await anna.says(entry)).only
+    assert "Deelopdracht" not in summary.text, summary.text
+
+    log = "\n".join((await carla.says("/logboek")).texts)
+    assert "deelopdracht #" in log and "(create)" in log and "active: ja → nee" in log, log
