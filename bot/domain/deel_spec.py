@@ -147,7 +147,7 @@ class _Reader:
     def fail(self, path: Path, msgid: str, **params: Any) -> DeelSpecError:
         return DeelSpecError(self.line(path), msgid, **params)
 
-    def mapping(self, value: Any, path: Path, allowed: tuple[str, ...], what: str) -> dict:
+    def mapping(self, value: Any, path: Path, allowed: tuple[str, ...]) -> dict:
         if not isinstance(value, dict):
             raise self.fail(
                 path,
@@ -206,7 +206,7 @@ class _Reader:
         return value
 
     def measure(self, value: Any, path: Path, starts_on: date | None) -> MeasureSpec:
-        raw = self.mapping(value, path, MEASURE_FIELDS, "measure")
+        raw = self.mapping(value, path, MEASURE_FIELDS)
         kind = raw.get("kind")
         if kind not in KINDS:
             raise self.fail(
@@ -234,7 +234,7 @@ class _Reader:
         filter_lines: dict[str, tuple[int, ...]] = {}
         fpath = (*path, "filter")
         if raw.get("filter") is not None:
-            fraw = self.mapping(raw["filter"], fpath, FILTER_KEYS, "'filter'")
+            fraw = self.mapping(raw["filter"], fpath, FILTER_KEYS)
             for key in FILTER_KEYS:
                 items = fraw.get(key)
                 if items is None:
@@ -264,7 +264,7 @@ class _Reader:
         )
 
     def deel(self, value: Any, path: Path) -> DeelSpec:
-        raw = self.mapping(value, path, TOP_FIELDS, "deelopdracht")
+        raw = self.mapping(value, path, TOP_FIELDS)
         municipality = self.text(raw, path, "municipality", 100, required=True)
         code = normal_code(self.text(raw, path, "code", 100, required=True))
         problem = code_problem(code)
@@ -274,7 +274,7 @@ class _Reader:
         starts_on = ends_on = None
         if raw.get("period") is not None:
             ppath = (*path, "period")
-            period = self.mapping(raw["period"], ppath, ("starts_on", "ends_on"), "'period'")
+            period = self.mapping(raw["period"], ppath, ("starts_on", "ends_on"))
             starts_on = self.day(period.get("starts_on"), (*ppath, "starts_on"), "starts_on")
             ends_on = self.day(period.get("ends_on"), (*ppath, "ends_on"), "ends_on")
             if starts_on and ends_on and ends_on < starts_on:
@@ -365,7 +365,7 @@ def parse(text: str) -> list[DeelSpec]:
     _lines(root, (), lines)
     reader = _Reader(lines)
     if isinstance(data, dict) and MANY in data:
-        reader.mapping(data, (), (MANY,), "'deelopdrachten'")
+        reader.mapping(data, (), (MANY,))
         items = data[MANY]
         if not isinstance(items, list) or not items:
             raise reader.fail((MANY,), N_("'deelopdrachten' moet een lijst zijn."))
