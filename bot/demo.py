@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.domain.report_choices import HALF, containing
 from bot.storage import users
@@ -481,6 +481,44 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
         if parsed.errors:
             raise RuntimeError(f"sample walk-in file has errors: {parsed.errors[:3]}")
         await walkin.import_rows(s, parsed.rows, now)
+        await _seed_deelopdracht(s, id_of(munis["Venlo"]), since)
+
+
+async def _seed_deelopdracht(s: Any, venlo_id: int, since: date) -> None:
+    """A year's deelopdracht in Venlo with two measures and a reporting moment; Venlo's demo
+    contacts count under it, so the digest and the report show its progress."""
+    from sqlalchemy import update
+
+    from bot.domain.measures import add_months
+    from bot.storage.models import Deelopdracht, DeelopdrachtMeasure, DeelopdrachtMoment
+
+    deel = Deelopdracht(
+        municipality_id=venlo_id,
+        code="demo-venlo",
+        title="Bereik in Venlo",
+        starts_on=since,
+        ends_on=add_months(since, 12) - timedelta(days=1),
+        goals="Inwoners bereiken die nog niet in beeld zijn.",
+        frequency="twee keer per jaar",
+    )
+    s.add(deel)
+    await s.flush()
+    deel_id = id_of(deel)
+    s.add_all(
+        [
+            DeelopdrachtMeasure(
+                deelopdracht_id=deel_id, position=0, kind="new_residents", target=150,
+                window_months=6,
+            ),
+            DeelopdrachtMeasure(deelopdracht_id=deel_id, position=1, kind="contacts", target=400),
+            DeelopdrachtMoment(deelopdracht_id=deel_id, on_date=add_months(since, 6)),
+        ]
+    )  # fmt: skip
+    await s.exec(
+        update(Contact)
+        .where(col(Contact.municipality_id) == venlo_id, col(Contact.work_date) >= since)
+        .values(deelopdracht_id=deel_id)
+    )
 
 
 __all__ = ["run_demo", "seed_demo_data"]

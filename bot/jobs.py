@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot import housekeeping, menus, scheduler
+from bot import deel_reminder, housekeeping, menus, scheduler
 from bot.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ MENUS_JOB_ID = "refresh-menus"
 __all__ = [
     "MENUS_JOB_ID",
     "register",
+    "schedule_deel_moments",
     "schedule_digest",
     "schedule_housekeeping",
     "schedule_menus",
@@ -37,6 +38,7 @@ def register(application: Application, *, set_menus: bool = True) -> None:
         schedule_menus(application)
     schedule_reminders(application)
     schedule_digest(application)
+    schedule_deel_moments(application)
 
 
 def _job_kwargs(job_id: str, grace: int) -> dict[str, Any]:
@@ -87,6 +89,13 @@ async def _digest_job(context: BotContext) -> None:
         await scheduler.digest_pass(context.application)
     except Exception as exc:
         log.error("digest pass failed: %s", type(exc).__name__, exc_info=exc)
+
+
+async def _deel_moment_job(context: BotContext) -> None:
+    try:
+        await deel_reminder.moment_pass(context.application)
+    except Exception as exc:
+        log.error("reporting-moment pass failed: %s", type(exc).__name__, exc_info=exc)
 
 
 # --------------------------------------------------------------------------- registration
@@ -156,3 +165,12 @@ def schedule_digest(application: Application) -> None:
     )
     retry = 15 * 60
     _repeat(jq, _digest_job, scheduler.DIGEST_RETRY_JOB_ID, every=retry, first=retry, grace=600)
+
+
+def schedule_deel_moments(application: Application) -> None:
+    """Reminders of deelopdracht reporting moments (`bot.deel_reminder`): hourly, and shortly
+    after start-up; each pass sends only what is due and not yet delivered."""
+    jq = application.job_queue
+    if jq is None:
+        return
+    _repeat(jq, _deel_moment_job, deel_reminder.JOB_ID, every=3600, first=90, grace=600)

@@ -568,3 +568,31 @@ async def test_run_digest_refuses_a_week_that_is_not_over(bot):
     bot.clock.set(MONDAY_0830)
     assert (await digest_pass(bot.app)).sent == 1  # the real digest still goes out
     assert len(digests_of(carla)) == 1
+
+
+async def test_each_active_deelopdracht_has_a_line_with_its_progress(bot):
+    """The WIJ-Groningen fixture (tests/deel_fixture.py) on Sunday 22 November 2026, the last
+    day of week 47: 29 new residents of 40 (expected 40 × 326 / 365 = 35,7); key figures K1, K2,
+    K6 and K8 = 4 (expected 5 × 326 / 365 = 4,47); reasons known 20 / 29; went on 19 / 23."""
+    from tests.deel_fixture import add_deelopdracht, seed_wij
+
+    (carla,) = await setup_pool(bot)
+    wij = await seed_wij(bot.engine)
+    # Ended before week 47, and one that is not active: no line.
+    before = W47.monday - timedelta(days=1)
+    await add_deelopdracht(bot.engine, wij.venlo, "oud", "Oud", [], ends_on=before)
+    await add_deelopdracht(bot.engine, wij.venlo, "gestopt", "Gestopt", [], active=False)
+    await add_deelopdracht(bot.engine, wij.venray, "zonder", "Zonder doelen", [], ends_on=None)
+    bot.clock.set(MONDAY_0830)
+    await digest_pass(bot.app)
+    (text_msg,) = digests_of(carla)
+    section = text_msg.text.split("Deelopdrachten\n")[1].split("\n\n")[0].split("\n")
+    assert section == [
+        "• WIJ-Groningen West (Venlo): "
+        "Nieuwe inwoners bereikt (eerste 6 maanden) 17 van 25 (doel niet gehaald) · "
+        "Nieuwe inwoners bereikt 29 van 40 (achter op schema) · "
+        "Sleutelfiguren met goed contact 4 van 5 (achter op schema) · "
+        "Reden van niet-gebruik bekend 69 % (doel 80 %) (achter op schema) · "
+        "Doorgestroomd naar voorzieningen 83 % (doel 80 %) (doel gehaald)",
+        "• Zonder doelen (Venray): geen meetbare doelen",
+    ]

@@ -28,6 +28,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.ledger import Ledger
+from bot.domain.measures import DeelProgress, format_deel_line
 from bot.text import esc
 
 __all__ = [
@@ -198,6 +199,8 @@ class WeekDigest:
     trend: list[tuple[IsoWeek, WeekTotals]] = field(default_factory=list)
     # The fair-share ledger from 1 January to the week's Sunday; None: no budget set.
     ledger: Ledger | None = None
+    # Active deelopdrachten with their measures' progress on the week's Sunday.
+    deelopdrachten: list[DeelProgress] = field(default_factory=list)
 
     @property
     def totals(self) -> WeekTotals:
@@ -402,6 +405,10 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         out += ["", _bold(_("Toeleiding"))]
         for ref in d.referrals:
             out.append(f"{esc(ref.label)}: {t.number(ref.count, 0)}")
+
+    if d.deelopdrachten:
+        out += ["", _bold(_("Deelopdrachten"))]
+        out += [f"• {esc(format_deel_line(dp, t))}" for dp in d.deelopdrachten]
 
     for title, notes in ((_("Signalen"), d.signals), (_("Verhalen"), d.stories)):
         if not notes:

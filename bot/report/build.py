@@ -15,6 +15,7 @@ from bot.domain.digest import MunicipalityWeek, fair_shares
 from bot.domain.ledger import Ledger
 from bot.domain.suppression import CountTable
 from bot.i18n import Translator
+from bot.report.deel_measures import measure_rows
 from bot.report.plan import Plan, Ref
 from bot.report.plan import plan as make_plan
 from bot.storage.report_queries import Counts, NoteRow, ReportData
@@ -651,6 +652,7 @@ def assemble(
 
     def dop_sections(muni_id: int | None) -> list[dict[str, object]]:
         out: list[dict[str, object]] = []
+        last_day = data.period.end_inclusive
         for k, d in enumerate(dops):
             if muni_id is not None and d.municipality_id != muni_id:
                 continue
@@ -671,6 +673,7 @@ def assemble(
                         [_("Inwoners"), count_cell("deelopdrachten", (k, 1)).text],
                         [_("Nieuw"), count_cell("deelopdrachten", (k, 2)).text],
                     ],
+                    **measure_rows(t, data.deel_measures.get(d.id, []), last_day, f),
                 }
             )
         return out

@@ -221,6 +221,8 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
         for j, v in enumerate(values):
             ws.write_string(row, j, str(v), wrap if 2 <= j <= 5 else None)
 
+    _measures_sheet(wb, _sheet_name("Doelen", used), dops, title_f, head_f, banner, t)
+
     ws = wb.add_worksheet(_sheet_name(_("Definities"), used))
     ws.write(0, 0, _("Wat betekent wat"), title_f)
     row = banner(ws, 1) + 1
@@ -236,3 +238,32 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
         row += 1
     wb.close()
     return buf.getvalue()
+
+
+def _measures_sheet(
+    wb: Any,
+    name: str,
+    dops: list[dict[str, object]],
+    title_f: Any,
+    head_f: Any,
+    banner: Any,
+    t: Translator,
+) -> None:
+    """Section e's measures (bot.report.deel_measures): a row per measure of each deelopdracht,
+    value against target on the period's last day, as the PDF shows them."""
+    _ = t._
+    ws = wb.add_worksheet(name)
+    ws.write(0, 0, _("Doelen van de deelopdrachten"), title_f)
+    row = banner(ws, 1) + 1
+    head = [_("Deelopdracht"), _("Gemeente")]
+    if dops and dops[0].get("measures_head"):
+        head += [str(h) for h in cast("list[object]", dops[0]["measures_head"])]
+    for j, h in enumerate(head):
+        ws.write(row, j, h, head_f)
+    ws.set_column(0, 2, 30)
+    ws.set_column(3, 5, 16)
+    for d in dops:
+        for m in _pairs(d.get("measures", [])):
+            row += 1
+            for j, v in enumerate([d["title"], d["municipality"], *m]):
+                ws.write_string(row, j, str(v))

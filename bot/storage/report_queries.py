@@ -27,7 +27,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.measures import MeasureProgress
 from bot.domain.periods import Period, selection_in
+from bot.storage import deel_progress
 from bot.storage.models import (
     ActivityType,
     Contact,
@@ -128,6 +130,8 @@ class ReportData:
     narratives: dict[int | None, str] = field(default_factory=dict)
     deelopdrachten: list[DeelopdrachtRow] = field(default_factory=list)
     by_deelopdracht: dict[int, Counts] = field(default_factory=dict)
+    # Each deelopdracht's measures on the period's last day (bot.storage.deel_progress).
+    deel_measures: dict[int, list[MeasureProgress]] = field(default_factory=dict)
     # Contact minutes of the period per municipality, all municipalities even when the counts
     # are restricted to some (the fair share needs the pool's hours).
     pool_contact_minutes: dict[int, int] = field(default_factory=dict)
@@ -438,4 +442,7 @@ async def load_report_data(
     if wanted is not None:
         q = q.where(d.municipality_id.in_(wanted))
     data.deelopdrachten = [DeelopdrachtRow(*r) for r in (await s.exec(q)).all()]  # type: ignore[call-overload]
+    data.deel_measures = await deel_progress.progress_many(
+        s, [r.id for r in data.deelopdrachten], end
+    )
     return data

@@ -41,7 +41,7 @@ from bot.domain.digest import (
     WeekDigest,
     WeekTotals,
 )
-from bot.storage import ledger
+from bot.storage import deel_progress, ledger
 from bot.storage.models import (
     ActivityType,
     Contact,
@@ -238,6 +238,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         blocked_experts=blocked,
         trend=trend,
         ledger=await ledger.load(s, week.sunday),
+        deelopdrachten=await deel_progress.active_progress(s, start, end, end, tz),
     )
 
 
