@@ -10,8 +10,16 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from bot.storage.db import session_factory
-from bot.storage.models import AuditLog, Deelopdracht, DeelopdrachtMeasure, DeelopdrachtMoment
+from bot.storage.db import session_factory, transaction
+from bot.storage.models import (
+    ActivityType,
+    AuditLog,
+    Deelopdracht,
+    DeelopdrachtMeasure,
+    DeelopdrachtMoment,
+    Municipality,
+)
+from tests.helpers import add_contact
 from tests.test_cli_deelopdracht import EXAMPLE
 from tests.test_team import cli
 from tests.test_team import cli_env as cli_env  # the fixture
@@ -84,7 +92,7 @@ async def test_coordinator_creates_edits_and_ends_a_deelopdracht(bot):
     saved = (await carla.press("Opslaan")).only
     assert "Het meetpunt is toegevoegd." in saved.text
     assert (
-        f"1. Nieuwe inwoners: 25, binnen 6 maanden na de start (Soort inzet: {OUTREACH})"
+        f"1. Nieuwe inwoners bereikt: 25, binnen 6 maanden na de start (Soort inzet: {OUTREACH})"
         in saved.text
     )
 
@@ -97,7 +105,13 @@ async def test_coordinator_creates_edits_and_ends_a_deelopdracht(bot):
     await carla.says("80%")
     await carla.press("Hele periode")
     saved = (await carla.press("Opslaan")).only
-    assert "2. Doorgestroomd (% van de nieuwe inwoners): 80%, hele periode" in saved.text
+    assert "2. Doorgestroomd naar voorzieningen: 80%, hele periode" in saved.text
+    # Progress today (the deelopdracht starts next year).
+    assert "Stand op 17 november 2026" in saved.text
+    assert (
+        "• Nieuwe inwoners bereikt (eerste 6 maanden): 0 van 25 — nog niet begonnen" in saved.text
+    )
+    assert "• Doorgestroomd naar voorzieningen: nog geen gegevens (doel 80 %)" in saved.text
 
     # Edit one field; add a reporting moment twice (once stored), remove one.
     await carla.press("Wijzigen")
@@ -240,3 +254,57 @@ async def test_the_contact_dialogue_offers_a_new_one_at_once_and_an_ended_one_no
 
     log = "\n".join((await carla.says("/logboek")).texts)
     assert "deelopdracht #" in log and "(create)" in log and "active: ja → nee" in log, log
+
+
+async def test_an_open_deelopdracht_shows_its_progress_today(bot):
+    """Contacts logged under it count (bot.storage.deel_progress); a filter and a window too."""
+    carla = await bot.coordinator("Carla")
+    anna = await bot.expert("Anna")
+    await carla.says("/deelopdracht")
+    await carla.press("Venlo")
+    await carla.press("Nieuwe deelopdracht")
+    await carla.says("Buurtwerk Blerick")
+    await carla.press("Gebruik buurtwerk-blerick")
+    await carla.says("1-11-2026")
+    await carla.press("12 maanden")
+    for kind, target in (("Contacten", "10"), ("Nieuwe inwoners", "100")):
+        await carla.press("Meetpunt erbij")
+        await carla.press(kind)
+        await carla.says(target)
+        await carla.press("binnen 3 maanden" if target == "100" else "Hele periode")
+        if target == "100":
+            await carla.press("Soort inzet")
+            await carla.press(OUTREACH)
+            await carla.press("Klaar")
+        await carla.press("Opslaan")
+    deel, *_ = await rows(bot)
+    expert_id = (await bot.app_user(anna)).id
+    async with transaction(session_factory(bot.engine)) as s:
+        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
+        acts = {a.code: a.id for a in (await s.exec(select(ActivityType))).all()}
+        for day, act, new in (
+            (date(2026, 11, 3), "outreach", 4),
+            (date(2026, 11, 10), "inloop", 5),
+            (date(2026, 11, 16), "outreach", 2),
+            (date(2026, 10, 30), "outreach", 9),  # before the start: not counted
+        ):
+            await add_contact(
+                s,
+                expert_id,
+                day,
+                30,
+                venlo.id,
+                acts[act],
+                deelopdracht_id=deel[0].id,
+                residents_count=new,
+                residents_new=new,
+            )
+        await add_contact(s, expert_id, date(2026, 11, 5), 30, venlo.id, acts["outreach"])
+    await carla.press("« Lijst")
+    opened = (await carla.press("Buurtwerk Blerick")).only
+    assert "Stand op 17 november 2026" in opened.text, opened.text
+    assert "• Contacten: 3 van 10 — op schema" in opened.text
+    # 6 of 100 within the first 3 months: 17 of 92 days gone, 18,5 expected by now.
+    assert "• Nieuwe inwoners bereikt (eerste 3 maanden): 6 van 100 — achter op schema" in (
+        opened.text
+    )

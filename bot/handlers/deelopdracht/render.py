@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.dialogue import Outcome, Screen, frame
 from bot.domain import deel_values as dv
+from bot.domain.measures import MEASURES, Unit, format_progress_line
 from bot.handlers.common import Button, esc
 from bot.handlers.deelopdracht.view import (
     FIELD_LABELS,
@@ -163,6 +164,7 @@ def render_deel(view: DeelView) -> Screen:
             lines.append(f"{n}. {esc(words)}")
     else:
         lines.append(esc(_("Nog geen meetpunten.")))
+    lines += progress_lines(view)
     lines.append("\n<b>" + esc(_("Rapportagemomenten")) + "</b>")
     lines.append(esc(", ".join(t.fmt_date(m, "d MMMM y") for m in d.moments) or _("Nog geen.")))
     buttons: list[list[Button]] = [
@@ -174,6 +176,16 @@ def render_deel(view: DeelView) -> Screen:
         buttons.append([(_("Beëindigen"), view.button("endq"))])
     buttons.append([(_("« Lijst"), view.button("list")), (_("Klaar"), view.button("x"))])
     return "\n".join(lines), buttons
+
+
+def progress_lines(view: DeelView) -> list[str]:
+    """The measures' progress today (`bot.storage.deel_progress`), one line each."""
+    if not view.progress:
+        return []
+    head = view.t._("Stand op {day}").format(day=view.t.fmt_date(view.today, "d MMMM y"))
+    return ["\n<b>" + esc(head) + "</b>"] + [
+        "• " + esc(format_progress_line(p, view.t)) for p in view.progress
+    ]
 
 
 def render_fields(view: DeelView) -> Screen:
@@ -224,7 +236,10 @@ def _measure_head(view: DeelView) -> str:
 
 def render_mkind(view: DeelView) -> Screen:
     _ = view.t._
-    buttons = [(_(label), view.button("k", kind)) for kind, label in KIND_LABELS.items()]
+    buttons = [
+        (_(label) + (" (%)" if MEASURES[kind].unit is Unit.percent else ""), view.button("k", kind))
+        for kind, label in KIND_LABELS.items()
+    ]
     return _measure_head(view) + esc(_("Wat wordt er geteld?")), [
         *[[b] for b in buttons],
         _back(view),

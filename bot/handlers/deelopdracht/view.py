@@ -12,26 +12,18 @@ from typing import Any
 
 from bot.dialogue import Turn
 from bot.domain import deel_values as dv
+from bot.domain.measures import MEASURES, MeasureProgress
 from bot.handlers.report_common import ReportView, report_view_fields
 from bot.i18n import N_, Translator
-from bot.storage import deelopdrachten, lists
+from bot.storage import deel_progress, deelopdrachten, lists
 from bot.storage.deelopdrachten import Detail, Summary
 from bot.storage.lists import Item, Place
 
 FLOW = "deelopdracht"
 PREFIX = "do"
 
-# What a measure counts, in the coordinator's words (MeasureKind values).
-KIND_LABELS = {
-    "new_residents": N_("Nieuwe inwoners"),
-    "residents": N_("Inwoners"),
-    "contacts": N_("Contacten"),
-    "hours": N_("Uren"),
-    "referrals": N_("Toeleidingen"),
-    "key_figures": N_("Sleutelfiguren met goed contact"),
-    "non_use_known": N_("Drempels bekend (% van de nieuwe inwoners)"),
-    "went_on": N_("Doorgestroomd (% van de nieuwe inwoners)"),
-}
+# What a measure counts, in the coordinator's words (MeasureKind values -> msgids).
+KIND_LABELS = {kind: d.label for kind, d in MEASURES.items()}
 # A measure's filters: the list each comes from (vindplek: the municipality's vindplekken).
 FILTER_LABELS = {
     "activity": N_("Soort inzet"),
@@ -63,6 +55,7 @@ class DeelView(ReportView):
     # code -> label per filter key (vocabularies), id -> name of the vindplekken.
     vocab: dict[str, list[Item]] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)
+    progress: list[MeasureProgress] = field(default_factory=list)  # on `today`, state "deel"
 
     @property
     def data(self) -> dict[str, Any]:
@@ -110,6 +103,8 @@ async def load(turn: Turn[DeelView]) -> DeelView:
         for key, kind in dv.FILTER_VOCAB.items():
             view.vocab[key] = await lists.items(s, kind)
         view.places = await lists.places(s, view.detail.row.municipality_id)
+    if state == "deel" and view.detail is not None:
+        view.progress = await deel_progress.progress(s, view.detail.id, view.today)
     return view
 
 
