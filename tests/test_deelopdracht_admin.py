@@ -18,6 +18,7 @@ from bot.storage.models import (
     DeelopdrachtMeasure,
     DeelopdrachtMoment,
     Municipality,
+    Vindplek,
 )
 from tests.helpers import add_contact
 from tests.test_cli_deelopdracht import EXAMPLE
@@ -308,3 +309,41 @@ async def test_an_open_deelopdracht_shows_its_progress_today(bot):
     assert "• Nieuwe inwoners bereikt (eerste 3 maanden): 6 van 100 — achter op schema" in (
         opened.text
     )
+
+
+async def test_municipality_and_a_short_text_changed(bot, cli_env, tmp_path):
+    async with transaction(session_factory(bot.engine)) as s:
+        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
+        s.add(Vindplek(municipality_id=venlo.id, name="De Kolk"))
+    with_place = EXAMPLE.read_text(encoding="utf-8").replace(
+        "    target: 5\n", "    target: 5\n    filter:\n      vindplek: [De Kolk]\n"
+    )
+    path = tmp_path / "with_place.yaml"
+    path.write_text(with_place, encoding="utf-8")
+    assert await cli("deelopdracht", "import", str(path)) == 0
+    carla = await bot.coordinator("Carla")
+    await carla.says("/deelopdracht")
+    await carla.press("Venlo")
+    opened = (await carla.press("wij-venlo")).only
+    assert "Sleutelfiguren met goed contact: 5, hele periode (Vindplek: De Kolk)" in opened.text
+    await carla.press("Wijzigen")
+    await carla.press("Frequentie")
+    edited = (await carla.says("jaarlijks")).only
+    assert "Frequentie: jaarlijks" in edited.text
+    await carla.press("Wijzigen")
+    await carla.press("Gemeente")
+    refused = (await carla.press("Weert")).only
+    assert "Haal dat meetpunt eerst weg." in refused.text
+    await carla.press("« Terug")
+    await carla.press("Meetpunt weg")
+    await carla.press("✕ 3.")
+    await carla.press("Wijzigen")
+    await carla.press("Gemeente")
+    moved = (await carla.press("Weert")).only
+    assert "Gemeente is gewijzigd." in moved.text and "Weert · korte naam: wij-venlo" in moved.text
+    listed = (await carla.press("« Lijst")).only
+    assert "Weert" in listed.text
+    deel, *_ = await rows(bot)
+    async with session_factory(bot.engine)() as s:
+        weert = (await s.exec(select(Municipality).where(Municipality.name == "Weert"))).one()
+    assert deel[0].municipality_id == weert.id and deel[0].frequency == "jaarlijks"

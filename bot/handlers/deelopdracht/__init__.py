@@ -1,11 +1,12 @@
 """/deelopdracht: the coordinator manages the municipalities' deelopdrachten in the chat.
 
 Steps: municipalities -> a municipality's deelopdrachten (ended ones marked) -> one: its
-fields, measures and reporting moments; "Nieuwe deelopdracht": title -> short name (suggested
-from the title) -> start -> end (a length or a date) -> saved. On one: edit a field (typed),
-add a measure (what is counted -> target -> window -> optional filters from the lists) or
-remove one, add or remove reporting moments, end it (with a confirmation). Every change goes
-through `bot.storage.deelopdrachten` (audited); the file: `python -m bot deelopdracht`.
+fields, measures, reporting moments and progress today (`bot.storage.deel_progress`).
+"Nieuwe deelopdracht": title -> short name (suggested from the title) -> start -> end (a length
+or a date) -> saved. On one: edit a field (typed; the municipality by buttons), add a measure
+(what is counted -> target -> window -> optional filters from the lists) or remove one, add or
+remove reporting moments, end it (with a confirmation). Every change goes through
+`bot.storage.deelopdrachten` (audited); the file: `python -m bot deelopdracht`.
 
 Modules: `view` (loader, labels), `render` (one function per step), `steps` (taps, typed).
 """
@@ -35,6 +36,7 @@ DEELOPDRACHT: Flow[DeelView] = Flow(
         "end": Step(r.render_end, st.tap_end, st.typed_end),
         "deel": Step(r.render_deel, st.tap_deel),
         "fields": Step(r.render_fields, st.tap_fields),
+        "fmuni": Step(r.render_fmuni, st.tap_fmuni),
         "moments": Step(r.render_moments, st.tap_moments, st.typed_moment),
         "endq": Step(r.render_endq, st.tap_endq),
         "mkind": Step(r.render_mkind, st.tap_mkind),

@@ -18,7 +18,7 @@ from bot.handlers.deelopdracht.view import (
     target_words,
     window_words,
 )
-from bot.handlers.report_common import rows_of
+from bot.handlers.report_common import muni_buttons, rows_of
 
 WINDOW_CHOICES = (3, 6, 12)
 LENGTH_CHOICES = (6, 12, 24)  # months, for the end date of a new deelopdracht
@@ -192,8 +192,18 @@ def render_fields(view: DeelView) -> Screen:
     _ = view.t._
     title = view.detail.row.title if view.detail else ""
     buttons = [(_(label), view.button("f", name)) for name, label in FIELD_LABELS.items()]
+    buttons.append((_("Gemeente"), view.button("fm")))
     return "<b>" + esc(title) + "</b>\n" + esc(_("Wat wil je wijzigen?")), [
         *rows_of(buttons, 2),
+        _back(view),
+    ]
+
+
+def render_fmuni(view: DeelView) -> Screen:
+    _ = view.t._
+    current = view.detail.row.municipality_id if view.detail else None
+    return esc(_("Bij welke gemeente hoort de deelopdracht?")), [
+        *muni_buttons(view, marked=frozenset({current} if current else set())),
         _back(view),
     ]
 

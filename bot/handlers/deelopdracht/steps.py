@@ -53,12 +53,13 @@ def taken(turn: DTurn, code: str) -> str:
     return esc(turn.t._("De korte naam {code} is al in gebruik.").format(code=code))
 
 
-def title_problem(turn: DTurn, text: str) -> str | None:
+def title_problem(turn: DTurn, text: str, limit: int = dv.MAX_TITLE) -> str | None:
+    """What is wrong with a short text (a title, a frequency), or None."""
     _ = turn.t._
     if len(text) < MIN_TITLE or not any(ch.isalpha() for ch in text):
-        return _("Typ een titel van minstens {n} letters.").format(n=MIN_TITLE)
-    if len(text) > dv.MAX_TITLE:
-        return _("Die titel is te lang: maximaal {n}.").format(n=turn.t.chars(dv.MAX_TITLE))
+        return _("Typ minstens {n} letters.").format(n=MIN_TITLE)
+    if len(text) > limit:
+        return _("Dat is te lang: maximaal {n}.").format(n=turn.t.chars(limit))
     findings = check_free_text(text, today=turn.today())
     if findings:
         found = IDENTIFIER_WORDS.get(findings[0].kind, N_("iets waaraan iemand te herkennen is"))
@@ -227,11 +228,38 @@ async def tap_deel(turn: DTurn, cb: Callback) -> Outcome | None:
 
 
 async def tap_fields(turn: DTurn, cb: Callback) -> Outcome | None:
+    if cb.action == "fm":
+        return Outcome(state="fmuni", data=turn.data)
     if cb.action != "f" or cb.arg not in FIELD_LABELS:
         return None
     data = turn.data
     data["typing"] = cb.arg
     return Outcome(state="fields", data=data)
+
+
+async def tap_fmuni(turn: DTurn, cb: Callback) -> Outcome | None:
+    view = await turn.view()
+    muni_id = tapped_municipality(view.munis, cb)
+    if muni_id is None or view.detail is None:
+        return None
+    if muni_id != view.detail.row.municipality_id and any(
+        m.filter.get(dv.VINDPLEK) for m in view.detail.measures
+    ):
+        return Outcome(
+            error=esc(
+                turn.t._(
+                    "Een meetpunt telt alleen vindplekken van deze gemeente. Haal dat meetpunt "
+                    "eerst weg."
+                )
+            )
+        )
+    await deelopdrachten.change(
+        turn.s, view.detail.id, actor_id=actor(turn), now=turn.now(), municipality_id=muni_id
+    )
+    out = _opened(turn, turn.t._("Gemeente is gewijzigd."))
+    assert out.data is not None
+    out.data["muni"] = muni_id
+    return out
 
 
 async def _field_value(turn: DTurn, name: str, text: str, view: DeelView) -> Any:
@@ -267,8 +295,11 @@ async def _field_value(turn: DTurn, name: str, text: str, view: DeelView) -> Any
     assert name in TEXT_FIELDS
     if text == "-":
         return ""
-    limit = dv.MAX_FREQUENCY if name == "frequency" else dv.MAX_TEXT
-    problem = text_problem(turn.t, text, limit, turn.today())
+    if name == "frequency":
+        problem = title_problem(turn, text, dv.MAX_FREQUENCY)
+        problem = esc(problem) if problem else None
+    else:
+        problem = text_problem(turn.t, text, dv.MAX_TEXT, turn.today())
     if problem:
         raise ValueError(problem)
     return text
