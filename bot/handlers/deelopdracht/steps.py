@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any
 
 from bot.dialogue import Callback, Outcome, Turn
 from bot.domain import deel_values as dv
+from bot.domain.measures import add_months
 from bot.domain.privacy import check_free_text
 from bot.handlers.common import esc
 from bot.handlers.deelopdracht.render import LENGTH_CHOICES, WINDOW_CHOICES
@@ -43,12 +43,6 @@ def _opened(turn: DTurn, note: str | None = None) -> Outcome:
     return Outcome(state="deel", data=data, note=esc(note) if note else None)
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
-
-
 def taken(turn: DTurn, code: str) -> str:
     return esc(turn.t._("De korte naam {code} is al in gebruik.").format(code=code))
 
@@ -73,15 +67,15 @@ def title_problem(turn: DTurn, text: str, limit: int = dv.MAX_TITLE) -> str | No
 
 async def tap_any(turn: DTurn, cb: Callback) -> Outcome | None:
     data = turn.data
-    view = await turn.view()
     if cb.action == "x":
         return await turn.end(esc(turn.t._("Klaar. Alles is bewaard.")))
     if cb.action == "munis":
         return Outcome(state="munis", data={})
     if cb.action == "list":
-        muni = view.detail.row.municipality_id if view.detail else data.get("muni")
+        detail = (await turn.view()).detail
+        muni = detail.row.municipality_id if detail else data.get("muni")
         return Outcome(state="list", data={"muni": muni})
-    if cb.action == "open" and view.detail is not None:
+    if cb.action == "open" and (await turn.view()).detail is not None:
         return _opened(turn)
     if cb.action == "keep":
         data.pop("typing", None)
