@@ -105,14 +105,18 @@ async def test_coordinator_creates_edits_and_ends_a_deelopdracht(bot):
     assert "percentage van 0 tot 100" in bad.text
     await carla.says("80%")
     await carla.press("Hele periode")
+    await carla.press("Eigen omschrijving")
+    bad = (await carla.says("Bij mevrouw Jansen")).only
+    assert "Dit sla ik niet op" in bad.text
+    await carla.says("Doorstroom naar preventie")
     saved = (await carla.press("Opslaan")).only
-    assert "2. Doorgestroomd naar voorzieningen: 80%, hele periode" in saved.text
+    assert "2. Doorstroom naar preventie: 80%, hele periode" in saved.text
     # Progress today (the deelopdracht starts next year).
     assert "Stand op 17 november 2026" in saved.text
     assert (
         "• Nieuwe inwoners bereikt (eerste 6 maanden): 0 van 25 — nog niet begonnen" in saved.text
     )
-    assert "• Doorgestroomd naar voorzieningen: nog geen gegevens (doel 80 %)" in saved.text
+    assert "• Doorstroom naar preventie: nog geen gegevens (doel 80 %)" in saved.text
 
     # Edit one field; add a reporting moment twice (once stored), remove one.
     await carla.press("Wijzigen")
@@ -161,9 +165,9 @@ async def test_coordinator_creates_edits_and_ends_a_deelopdracht(bot):
         False,
     )
     assert d.goals == "Inwoners bereiken die geen hulp zoeken."
-    assert [(m.kind, m.target, m.window_months, m.filter) for m in measures] == [
-        ("new_residents", 25, 6, {"activity": ["outreach"]}),
-        ("went_on", 80, None, None),
+    assert [(m.kind, m.target, m.window_months, m.filter, m.label) for m in measures] == [
+        ("new_residents", 25, 6, {"activity": ["outreach"]}, ""),
+        ("went_on", 80, None, None, "Doorstroom naar preventie"),
     ]
     assert [m.on_date for m in moments] == [date(2027, 4, 15)]
     assert audits == [

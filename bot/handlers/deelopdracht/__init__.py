@@ -4,9 +4,10 @@ Steps: municipalities -> a municipality's deelopdrachten (ended ones marked) -> 
 fields, measures, reporting moments and progress today (`bot.storage.deel_progress`).
 "Nieuwe deelopdracht": title -> short name (suggested from the title) -> start -> end (a length
 or a date) -> saved. On one: edit a field (typed; the municipality by buttons), add a measure
-(what is counted -> target -> window -> optional filters from the lists) or remove one, add or
-remove reporting moments, end it (with a confirmation). Every change goes through
-`bot.storage.deelopdrachten` (audited); the file: `python -m bot deelopdracht`.
+(what is counted -> target -> window -> optional filters from the lists and an own
+description) or remove one, add or remove reporting moments, end it (with a confirmation).
+Every change goes through `bot.storage.deelopdrachten` (audited); the file:
+`python -m bot deelopdracht`.
 
 Modules: `view` (loader, labels), `render` (one function per step), `steps` (taps, typed).
 """
@@ -44,6 +45,7 @@ DEELOPDRACHT: Flow[DeelView] = Flow(
         "mwindow": Step(r.render_mwindow, st.tap_mwindow, st.typed_mwindow),
         "mfilter": Step(r.render_mfilter, st.tap_mfilter),
         "mpick": Step(r.render_mpick, st.tap_mpick),
+        "mlabel": Step(r.render_mlabel, st.tap_mlabel, st.typed_mlabel),
         "mremove": Step(r.render_mremove, st.tap_mremove),
     },
     texts=MENU_TEXTS,

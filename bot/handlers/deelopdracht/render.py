@@ -319,8 +319,20 @@ def render_mfilter(view: DeelView) -> Screen:
     ]
     return text, [
         *rows_of(buttons, 2),
+        [(_("Eigen omschrijving"), view.button("mlabel"))],
         [(_("Opslaan"), view.button("msave")), (_("Stoppen"), view.button("open"))],
     ]
+
+
+def render_mlabel(view: DeelView) -> Screen:
+    _ = view.t._
+    text = _measure_head(view) + esc(
+        _(
+            "Typ een eigen omschrijving van het meetpunt, bijvoorbeeld: Nieuwe inwoners "
+            "bereikt via outreach. Die staat dan in het overzicht en het rapport."
+        )
+    )
+    return text, [[(_("Niet wijzigen"), view.button("mback"))]]
 
 
 def render_mpick(view: DeelView) -> Screen:

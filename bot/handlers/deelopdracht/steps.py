@@ -412,6 +412,8 @@ async def tap_mfilter(turn: DTurn, cb: Callback) -> Outcome | None:
         return None
     if cb.action == "fk" and cb.arg in FILTER_LABELS:
         return Outcome(state="mpick", data=_with_measure(turn, fk=cb.arg))
+    if cb.action == "mlabel":
+        return Outcome(state="mlabel", data=turn.data)
     if cb.action != "msave":
         return None
     m = view.measure
@@ -422,10 +424,22 @@ async def tap_mfilter(turn: DTurn, cb: Callback) -> Outcome | None:
         float(m["target"]),
         window_months=m.get("window"),
         filter_=dict(m.get("f") or {}),
+        label=str(m.get("label") or ""),
         actor_id=actor(turn),
         now=turn.now(),
     )
     return _opened(turn, turn.t._("Het meetpunt is toegevoegd."))
+
+
+async def tap_mlabel(turn: DTurn, cb: Callback) -> Outcome | None:
+    return Outcome(state="mfilter", data=turn.data) if cb.action == "mback" else None
+
+
+async def typed_mlabel(turn: DTurn, text: str) -> Outcome:
+    problem = title_problem(turn, text, dv.MAX_LABEL)
+    if problem:
+        return Outcome(error=esc(problem))
+    return Outcome(state="mfilter", data=_with_measure(turn, label=text))
 
 
 async def tap_mpick(turn: DTurn, cb: Callback) -> Outcome | None:
