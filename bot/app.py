@@ -17,6 +17,7 @@ from bot.context import BotContext, BotData
 from bot.handlers import (
     contact,
     corrections,
+    deelopdracht,
     digest,
     errors,
     followup,
@@ -161,6 +162,7 @@ def journey_modules() -> list[Any]:
         toelichting,
         team,
         lists,
+        deelopdracht,
         logboek,
         mijngegevens,
         sleutelfiguur,

@@ -47,6 +47,7 @@ def extend(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.cli import CliError
     from bot.cli_team import in_transaction
+    from bot.config import load_settings
     from bot.domain import deel_spec as ds
     from bot.storage import deel_file
 
@@ -55,7 +56,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {args.file}: {type(exc).__name__}") from None
     try:
-        specs = ds.parse(text)
+        specs = ds.parse(text, today=datetime.now(load_settings().tz).date())
 
         async def work(s: AsyncSession) -> deel_file.ImportResult:
             return await deel_file.import_specs(s, specs, actor_id=None, now=datetime.now(UTC))

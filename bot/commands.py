@@ -50,6 +50,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("uitnodigen", COORDINATORS, N_("Code maken voor een nieuwe collega")),
     CommandSpec("team", COORDINATORS, N_("Team: toegang, rollen, gemeente, open codes")),
     CommandSpec("lijsten", COORDINATORS, N_("Lijsten: thema's, soorten inzet, vindplekken …")),
+    CommandSpec(
+        "deelopdracht", COORDINATORS, N_("Deelopdrachten: doelen en meetpunten per gemeente")
+    ),
     CommandSpec("budget", COORDINATORS, N_("Jaarbudget: gepland en gerealiseerd per gemeente")),
     CommandSpec("logboek", COORDINATORS, N_("Logboek: wie wat wanneer veranderde")),
     CommandSpec("rapport", COORDINATORS, N_("Rapport voor de gemeenten maken (PDF en Excel)")),
@@ -82,6 +85,7 @@ CALLBACK_ROLES: dict[str, frozenset[str]] = {
     "t": COORDINATORS,  # narrative paragraph (/toelichting)
     "m": COORDINATORS,  # team (/team)
     "l": COORDINATORS,  # lists (/lijsten)
+    "do": COORDINATORS,  # deelopdrachten (/deelopdracht)
     "mg": STAFF,  # own data (/mijngegevens)
     "wx": COORDINATORS,  # erase a leaver (/wisexpert)
     "sf": STAFF,  # key figures (/sleutelfiguur; the overview for coordinators)

@@ -81,6 +81,12 @@ BAD = [
     ("code: ab\ntitle: X\n", 1, "'municipality' ontbreekt"),
     (HEAD + "title: Y\n", 4, "'title' staat er twee keer"),
     (HEAD + "kleur: rood\n", 4, "onbekend veld 'kleur'"),
+    (HEAD + "goals: Bel mevrouw Jansen op 0612345678\n", 4, "in 'goals' staat iets waaraan"),
+    (
+        HEAD + "measures:\n  - kind: contacts\n    target: 1\n    label: Bij Kerkstraat 12\n",
+        7,
+        "in 'label' staat iets waaraan iemand te herkennen is",
+    ),
     ("municipality: Venlo\ncode: a b\ntitle: X\n", 2, "Een korte naam heeft 2 tot 30 tekens"),
     (HEAD + "period:\n  starts_on: 2027-02-30\n", 5, "deze datum bestaat niet"),
     (HEAD + "period:\n  starts_on: 1 jan\n", 5, "'starts_on' moet een datum zijn"),
@@ -206,3 +212,57 @@ def test_the_kinds_are_the_models():
     from bot.storage.models import MeasureKind
 
     assert set(dv.KINDS) == {k.value for k in MeasureKind}
+
+
+# No digits: the privacy check rightly refuses what looks like a phone number or an address.
+texts = (
+    st.text(
+        alphabet=st.characters(categories=("L", "P", "Zs"), exclude_characters="\x85\u2028\u2029"),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+days = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+codes = st.from_regex(r"[a-z0-9][a-z0-9_-]{1,12}", fullmatch=True)
+measures = st.builds(
+    ds.MeasureSpec,
+    kind=st.sampled_from(dv.KINDS),
+    target=st.integers(min_value=0, max_value=100).map(float),
+    label=st.one_of(st.just(""), texts),
+    window_months=st.one_of(st.none(), st.integers(min_value=1, max_value=dv.MAX_WINDOW)),
+    filter=st.lists(
+        st.tuples(st.sampled_from(dv.FILTER_KEYS), st.lists(codes, min_size=1, max_size=3)),
+        max_size=3,
+        unique_by=lambda kv: kv[0],
+    ).map(
+        lambda kvs: tuple(
+            (k, tuple(dict.fromkeys(v))) for k in dv.FILTER_KEYS for key, v in kvs if key == k
+        )
+    ),
+)
+
+
+@st.composite
+def specs(draw):
+    start = draw(days)
+    end = draw(st.one_of(st.none(), days.filter(lambda d: d >= start)))
+    return ds.DeelSpec(
+        municipality=draw(texts),
+        code=draw(codes),
+        title=draw(texts),
+        starts_on=start,
+        ends_on=end,
+        goals=draw(st.one_of(st.just(""), texts)),
+        frequency=draw(st.one_of(st.just(""), texts)),
+        moments=tuple(sorted(draw(st.sets(days, max_size=3)))),
+        followup_weeks=draw(st.integers(min_value=1, max_value=dv.MAX_FOLLOWUP_WEEKS)),
+        active=draw(st.booleans()),
+        measures=tuple(draw(st.lists(measures, max_size=4))),
+    )
+
+
+@given(specs())
+def test_any_spec_dumps_and_reads_back_the_same(spec):
+    assert ds.parse(ds.dump([spec])) == [spec]

@@ -52,6 +52,7 @@ from bot.domain.deel_values import (
     parse_target,
     target_text,
 )
+from bot.domain.privacy import check_free_text
 from bot.i18n import N_
 
 TOP_FIELDS = (
@@ -136,8 +137,9 @@ def _lines(node: yaml.Node, path: Path, out: dict[Path, int]) -> None:
 
 
 class _Reader:
-    def __init__(self, lines: dict[Path, int]) -> None:
+    def __init__(self, lines: dict[Path, int], today: date | None) -> None:
         self.lines = lines
+        self.today = today
 
     def line(self, path: Path) -> int:
         while path and path not in self.lines:
@@ -147,7 +149,7 @@ class _Reader:
     def fail(self, path: Path, msgid: str, **params: Any) -> DeelSpecError:
         return DeelSpecError(self.line(path), msgid, **params)
 
-    def mapping(self, value: Any, path: Path, allowed: tuple[str, ...], what: str) -> dict:
+    def mapping(self, value: Any, path: Path, allowed: tuple[str, ...]) -> dict:
         if not isinstance(value, dict):
             raise self.fail(
                 path,
@@ -164,7 +166,10 @@ class _Reader:
             )
         return value
 
-    def text(self, raw: dict, path: Path, name: str, limit: int, *, required: bool) -> str:
+    def text(
+        self, raw: dict, path: Path, name: str, limit: int, *, required: bool, free: bool = True
+    ) -> str:
+        """A field's text; `free` text is checked for what identifies a person."""
         value = raw.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -176,6 +181,15 @@ class _Reader:
         if len(text) > limit:
             raise self.fail(
                 (*path, name), N_("'{field}' is langer dan {max} tekens."), field=name, max=limit
+            )
+        if free and check_free_text(text, today=self.today):
+            raise self.fail(
+                (*path, name),
+                N_(
+                    "in '{field}' staat iets waaraan iemand te herkennen is (zoals een naam, "
+                    "telefoonnummer of adres). Haal het weg: wat hier staat, blijft anoniem."
+                ),
+                field=name,
             )
         return text
 
@@ -206,7 +220,7 @@ class _Reader:
         return value
 
     def measure(self, value: Any, path: Path, starts_on: date | None) -> MeasureSpec:
-        raw = self.mapping(value, path, MEASURE_FIELDS, "measure")
+        raw = self.mapping(value, path, MEASURE_FIELDS)
         kind = raw.get("kind")
         if kind not in KINDS:
             raise self.fail(
@@ -234,7 +248,7 @@ class _Reader:
         filter_lines: dict[str, tuple[int, ...]] = {}
         fpath = (*path, "filter")
         if raw.get("filter") is not None:
-            fraw = self.mapping(raw["filter"], fpath, FILTER_KEYS, "'filter'")
+            fraw = self.mapping(raw["filter"], fpath, FILTER_KEYS)
             for key in FILTER_KEYS:
                 items = fraw.get(key)
                 if items is None:
@@ -264,9 +278,9 @@ class _Reader:
         )
 
     def deel(self, value: Any, path: Path) -> DeelSpec:
-        raw = self.mapping(value, path, TOP_FIELDS, "deelopdracht")
-        municipality = self.text(raw, path, "municipality", 100, required=True)
-        code = normal_code(self.text(raw, path, "code", 100, required=True))
+        raw = self.mapping(value, path, TOP_FIELDS)
+        municipality = self.text(raw, path, "municipality", 100, required=True, free=False)
+        code = normal_code(self.text(raw, path, "code", 100, required=True, free=False))
         problem = code_problem(code)
         if problem:
             raise self.fail((*path, "code"), problem, min=MIN_CODE, max=MAX_CODE)
@@ -274,7 +288,7 @@ class _Reader:
         starts_on = ends_on = None
         if raw.get("period") is not None:
             ppath = (*path, "period")
-            period = self.mapping(raw["period"], ppath, ("starts_on", "ends_on"), "'period'")
+            period = self.mapping(raw["period"], ppath, ("starts_on", "ends_on"))
             starts_on = self.day(period.get("starts_on"), (*ppath, "starts_on"), "starts_on")
             ends_on = self.day(period.get("ends_on"), (*ppath, "ends_on"), "ends_on")
             if starts_on and ends_on and ends_on < starts_on:
@@ -341,8 +355,9 @@ def _bad_date_line(node: yaml.Node | None) -> int:
     return 1
 
 
-def parse(text: str) -> list[DeelSpec]:
-    """Read and check a whole file; raises DeelSpecError naming the first bad line."""
+def parse(text: str, today: date | None = None) -> list[DeelSpec]:
+    """Read and check a whole file; raises DeelSpecError naming the first bad line. `today`
+    decides which dates in the texts are old enough to be birth dates (the privacy check)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text) if root is not None else None
@@ -363,9 +378,9 @@ def parse(text: str) -> list[DeelSpec]:
         raise DeelSpecError(1, N_("het bestand is leeg."))
     lines: dict[Path, int] = {}
     _lines(root, (), lines)
-    reader = _Reader(lines)
+    reader = _Reader(lines, today)
     if isinstance(data, dict) and MANY in data:
-        reader.mapping(data, (), (MANY,), "'deelopdrachten'")
+        reader.mapping(data, (), (MANY,))
         items = data[MANY]
         if not isinstance(items, list) or not items:
             raise reader.fail((MANY,), N_("'deelopdrachten' moet een lijst zijn."))

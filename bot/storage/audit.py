@@ -78,8 +78,8 @@ async def create(
     record(s, actor_id, now, entity, id_of(row), "create", None, snapshot(row))
 
 
-# What the coordinator's audit view (/logboek) shows: changes to the team, the lists and the
-# fair-share ledger.
+# What the coordinator's audit view (/logboek) shows: changes to the team, the lists, the
+# fair-share ledger and the deelopdrachten.
 TEAM_ENTITIES = (
     "user",
     "invite",
@@ -88,6 +88,9 @@ TEAM_ENTITIES = (
     "mgr_key",
     "share_deviation",
     *VOCAB_TABLES,
+    "deelopdracht",
+    "deelopdracht_measure",
+    "deelopdracht_moment",
 )
 
 

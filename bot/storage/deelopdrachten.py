@@ -33,6 +33,7 @@ MEASURE = "deelopdracht_measure"
 MOMENT = "deelopdracht_moment"
 # The columns a coordinator may set directly (edit), besides the measures and moments.
 FIELDS = (
+    "municipality_id",
     "title",
     "code",
     "starts_on",
