@@ -15,7 +15,7 @@ new residents 12 (of 25, expected 25 × 90 / 181 = 12,4: behind) are no small co
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.periods import parse_period
 from bot.report import ReportFile, build_pack
+from bot.storage import deel_progress
 from bot.storage.db import session_factory
 from tests.deel_fixture import seed_wij
 
@@ -98,3 +99,22 @@ async def test_a_share_of_a_small_base_is_not_shown(engine: AsyncEngine) -> None
     assert rows[0] == ["Nieuwe inwoners bereikt (eerste 6 maanden)", "12", "25", "achter op schema"]
     assert rows[4] == ["Doorgestroomd naar voorzieningen", "basis <5", "80 %", "achter op schema"]
     assert "Doorgestroomd naar voorzieningen basis <5 80 %" in pdf_text(one(files, ".pdf"))
+
+
+async def test_a_period_not_over_yet_is_measured_on_the_day_the_report_is_made(
+    engine: AsyncEngine,
+) -> None:
+    """Made on 4 August 2026, the report of 2026-H2 shows the measures of that day: a target
+    whose window runs to 31 December is not "doel niet gehaald" yet."""
+    wij = await seed_wij(engine)
+    files = await pack(engine, "2026-H2", internal=True)
+    text = pdf_text(one(files, ".pdf"))
+    assert "Doelen op 4 augustus 2026" in text and "Doelen op 31 december 2026" not in text
+    async with session_factory(engine)() as s:
+        today = await deel_progress.progress(s, wij.deel_id, date(2026, 8, 4))
+        year_end = await deel_progress.progress(s, wij.deel_id, date(2026, 12, 31))
+    rows = measures_sheet(one(files, ".xlsx"))
+    year_row = rows[1]
+    assert year_row[0] == "Nieuwe inwoners bereikt"
+    assert today[1].status != year_end[1].status  # the day matters for this row
+    assert year_row[3] != "doel niet gehaald", rows

@@ -134,7 +134,9 @@ async def make_report(
 
     chosen = await _resolve(s, municipality_codes)
     ids = None if chosen is None else [i for i, _c in chosen]
-    data = await load_report_data(s, period, year_to_date(period), ids)
+    data = await load_report_data(
+        s, period, year_to_date(period), ids, today=now.astimezone(tz).date()
+    )
     year_ledger = await ledger.load(s, period.end_inclusive)
     # Typst, matplotlib and XlsxWriter are CPU work: off the event loop, so the bot keeps
     # answering others while a report is made.

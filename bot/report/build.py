@@ -652,7 +652,7 @@ def assemble(
 
     def dop_sections(muni_id: int | None) -> list[dict[str, object]]:
         out: list[dict[str, object]] = []
-        last_day = data.period.end_inclusive
+        last_day = data.measures_as_of or data.period.end_inclusive
         for k, d in enumerate(dops):
             if muni_id is not None and d.municipality_id != muni_id:
                 continue

@@ -130,8 +130,10 @@ class ReportData:
     narratives: dict[int | None, str] = field(default_factory=dict)
     deelopdrachten: list[DeelopdrachtRow] = field(default_factory=list)
     by_deelopdracht: dict[int, Counts] = field(default_factory=dict)
-    # Each deelopdracht's measures on the period's last day (bot.storage.deel_progress).
+    # Each deelopdracht's measures on `measures_as_of` (bot.storage.deel_progress): the
+    # period's last day, or today for a period not over yet (a running target is not "missed").
     deel_measures: dict[int, list[MeasureProgress]] = field(default_factory=dict)
+    measures_as_of: date | None = None
     # Contact minutes of the period per municipality, all municipalities even when the counts
     # are restricted to some (the fair share needs the pool's hours).
     pool_contact_minutes: dict[int, int] = field(default_factory=dict)
@@ -195,7 +197,12 @@ async def _minutes_per_muni(s: AsyncSession, start: date, end: date) -> dict[int
 
 
 async def load_report_data(
-    s: AsyncSession, period: Period, ytd: Period, municipality_ids: Sequence[int] | None = None
+    s: AsyncSession,
+    period: Period,
+    ytd: Period,
+    municipality_ids: Sequence[int] | None = None,
+    *,
+    today: date | None = None,
 ) -> ReportData:
     """Everything the report shows for `period` (and the hours of `ytd`).
 
@@ -431,7 +438,8 @@ async def load_report_data(
     if wanted is not None:
         q = q.where(d.municipality_id.in_(wanted))
     data.deelopdrachten = [DeelopdrachtRow(*r) for r in (await s.exec(q)).all()]  # type: ignore[call-overload]
+    data.measures_as_of = end if today is None else min(end, today)
     data.deel_measures = await deel_progress.progress_many(
-        s, [r.id for r in data.deelopdrachten], end
+        s, [r.id for r in data.deelopdrachten], data.measures_as_of
     )
     return data
