@@ -11,7 +11,7 @@ entries are kept by their stable `code`; municipality, vindplek and deelopdracht
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -138,35 +138,35 @@ class ContactDraft:
     # ----------------------------------------------------------------- JSON round trip
 
     def to_data(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The draft as JSON-ready data: a new dict with new lists (shallow: the values are
+        plain str/int/bool/None, the questions small dicts of those; copied one level)."""
+        data = dict(self.__dict__)
         data["work_date"] = self.work_date.isoformat() if self.work_date else None
+        for name in _LIST_FIELDS:
+            data[name] = list(data[name])
+        data["questions"] = [dict(q) for q in self.questions]
         return data
 
     @classmethod
     def from_data(cls, data: dict[str, Any] | None) -> ContactDraft:
-        data = dict(data or {})
-        known = {f.name for f in fields(cls)}
-        kwargs = {k: v for k, v in data.items() if k in known}
+        data = data or {}
+        kwargs = {k: v for k, v in data.items() if k in _FIELD_NAMES}
         if kwargs.get("work_date"):
             kwargs["work_date"] = date.fromisoformat(kwargs["work_date"])
-        kwargs["themes"] = list(kwargs.get("themes") or [])
-        kwargs["history"] = list(kwargs.get("history") or [])
-        kwargs["questions"] = list(kwargs.get("questions") or [])
-        kwargs["non_use"] = list(kwargs.get("non_use") or [])
-        kwargs["deel_needs"] = list(kwargs.get("deel_needs") or [])
-        # Drafts from before several referrals were allowed hold one "referral".
-        old = data.get("referral")
-        kwargs["referrals"] = list(kwargs.get("referrals") or ([old] if old else []))
+        for name in _LIST_FIELDS:
+            kwargs[name] = list(kwargs.get(name) or ())
+        if not kwargs["referrals"]:
+            # Drafts from before several referrals were allowed hold one "referral".
+            old = data.get("referral")
+            if old:
+                kwargs["referrals"] = [old]
         return cls(**kwargs)
 
     def copy(self, **changes: Any) -> ContactDraft:
         new = replace(self, **changes)
-        new.themes = list(new.themes)
-        new.history = list(new.history)
+        for name in _LIST_FIELDS:
+            setattr(new, name, list(getattr(new, name)))
         new.questions = list(new.questions)
-        new.referrals = list(new.referrals)
-        new.non_use = list(new.non_use)
-        new.deel_needs = list(new.deel_needs)
         return new
 
     @property
@@ -225,6 +225,12 @@ class ContactDraft:
             self.deel_needs = []
             self.village = None
         self.municipality_id = municipality_id
+
+
+# The draft's fields, and those holding lists (copied on every round trip; "questions" is a
+# list too, of dicts).
+_FIELD_NAMES = frozenset(f.name for f in fields(ContactDraft))
+_LIST_FIELDS = ("themes", "referrals", "non_use", "deel_needs", "history", "questions")
 
 
 @dataclass(frozen=True)
