@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,6 +16,7 @@ from bot.context import BotContext
 from bot.dialogue import Outcome, Screen, View
 from bot.domain import contact_draft as cdm
 from bot.domain.contact_draft import ContactDraft
+from bot.domain.durations import format_duration
 from bot.handlers.common import Button, esc
 from bot.handlers.contact.codec import PREFIX
 from bot.handlers.contact.texts import (
@@ -28,7 +29,6 @@ from bot.handlers.contact.texts import (
     SKIP_LABEL,
     clip,
 )
-from bot.handlers.week import fmt_duration
 from bot.i18n import Translator
 from bot.storage import contacts, lists
 from bot.storage import vocab as vocab_cache
@@ -126,7 +126,12 @@ def short(label: str) -> str:
 
 def fmt_minutes(t: Translator, minutes: int) -> str:
     """The one duration form (also /uren, /week, /corrigeer): exact, "2 uur 15 min"."""
-    return fmt_duration(t, minutes)
+    return _duration_text(minutes, t.locale)
+
+
+# Babel's unit formatting costs ≈ 0.1 ms a call and the duration step shows six of them on
+# every render: the same few (minutes, locale) pairs, so they are kept.
+_duration_text = lru_cache(maxsize=1024)(format_duration)
 
 
 def fmt_day(v: ContactView, d: date) -> str:
