@@ -193,33 +193,26 @@ async def municipalities(s: AsyncSession) -> list[Municipality]:
 async def vindplekken(
     s: AsyncSession, municipality_id: int, expert_id: int | None = None, limit: int = 10
 ) -> list[Vindplek]:
-    """Active vindplekken of a municipality, the expert's most used first."""
-    places = list(
-        (
-            await s.exec(
-                select(Vindplek)
-                .where(Vindplek.municipality_id == municipality_id, Vindplek.active)
-                .order_by(Vindplek.name)
+    """Active vindplekken of a municipality, the expert's most used first (one statement:
+    the expert's count per place comes from a correlated subquery)."""
+    query = select(Vindplek).where(Vindplek.municipality_id == municipality_id, Vindplek.active)
+    if expert_id is not None:
+        used = (
+            select(func.count())
+            .where(
+                Contact.expert_id == expert_id,
+                Contact.municipality_id == municipality_id,
+                Contact.vindplek_id == Vindplek.id,
+                col(Contact.deleted_at).is_(None),
             )
-        ).all()
-    )
-    if expert_id is not None and len(places) > 1:
-        used = dict(
-            (
-                await s.exec(
-                    select(Contact.vindplek_id, func.count())
-                    .where(
-                        Contact.expert_id == expert_id,
-                        Contact.municipality_id == municipality_id,
-                        col(Contact.vindplek_id).is_not(None),
-                        col(Contact.deleted_at).is_(None),
-                    )
-                    .group_by(col(Contact.vindplek_id))
-                )
-            ).all()
+            .correlate(Vindplek)
+            .scalar_subquery()
         )
-        places.sort(key=lambda p: -used.get(p.id, 0))
-    return places[:limit] if limit else places
+        query = query.order_by(used.desc())
+    query = query.order_by(Vindplek.name)
+    if limit:
+        query = query.limit(limit)
+    return list((await s.exec(query)).all())
 
 
 async def vindplek(s: AsyncSession, vindplek_id: int) -> Vindplek | None:
@@ -323,8 +316,8 @@ async def day_minutes(
     s: AsyncSession, expert_id: int, work_date: date, *, except_contact: int | None = None
 ) -> int:
     """Minutes already logged on a day: contacts plus indirect hours (without the contact
-    being corrected)."""
-    total = 0
+    being corrected). One statement: the two sums as scalar subqueries."""
+    sums = []
     for model in (Contact, IndirectHours):
         query = select(func.coalesce(func.sum(model.duration_minutes), 0)).where(
             model.expert_id == expert_id,
@@ -333,8 +326,8 @@ async def day_minutes(
         )
         if model is Contact and except_contact is not None:
             query = query.where(Contact.id != except_contact)
-        total += int((await s.exec(query)).one())
-    return total
+        sums.append(query.scalar_subquery())
+    return int((await s.exec(select(sums[0] + sums[1]))).one())
 
 
 async def _codes(s: AsyncSession, model: Any, ids: list[int]) -> dict[int, str]:
