@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,6 +25,7 @@ from bot.storage.models import (
     Theme,
     Vindplek,
     id_of,
+    table_of,
 )
 from bot.storage.vocab import load_vocabulary
 
@@ -169,29 +171,45 @@ async def municipalities(s: AsyncSession) -> list[Municipality]:
     )
 
 
+# The vindplek step's choices, built once (building an ORM select costs more than running
+# it): the places of a municipality, the expert's most used first (a correlated count; no
+# expert: all counts 0, so by name).
+_V, _C = table_of(Vindplek), table_of(Contact)
+_USED = (
+    sa.select(sa.func.count())
+    .where(
+        _C.c.expert_id == sa.bindparam("expert"),
+        _C.c.municipality_id == sa.bindparam("muni"),
+        _C.c.vindplek_id == _V.c.id,
+        _C.c.deleted_at.is_(None),
+    )
+    .correlate(_V)
+    .scalar_subquery()
+)
+_PLACES = (
+    sa.select(_V.c.id, _V.c.name)
+    .where(_V.c.municipality_id == sa.bindparam("muni"), _V.c.active)
+    .order_by(_USED.desc(), _V.c.name)
+)
+_PLACES_LIMITED = _PLACES.limit(sa.bindparam("limit"))
+_PLACE = sa.select(_V.c.id, _V.c.name).where(_V.c.id == sa.bindparam("id"))
+
+
 async def vindplekken(
     s: AsyncSession, municipality_id: int, expert_id: int | None = None, limit: int = 10
-) -> list[Vindplek]:
-    """Active vindplekken of a municipality, the expert's most used first (one statement:
-    the expert's count per place comes from a correlated subquery)."""
-    query = select(Vindplek).where(Vindplek.municipality_id == municipality_id, Vindplek.active)
-    if expert_id is not None:
-        used = (
-            select(func.count())
-            .where(
-                Contact.expert_id == expert_id,
-                Contact.municipality_id == municipality_id,
-                Contact.vindplek_id == Vindplek.id,
-                col(Contact.deleted_at).is_(None),
-            )
-            .correlate(Vindplek)
-            .scalar_subquery()
-        )
-        query = query.order_by(used.desc())
-    query = query.order_by(Vindplek.name)
-    if limit:
-        query = query.limit(limit)
-    return list((await s.exec(query)).all())
+) -> list[Place]:
+    """Active vindplekken of a municipality, the expert's most used first (one statement)."""
+    params = {"muni": municipality_id, "expert": expert_id, "limit": limit}
+    conn = await s.connection()
+    rows = await conn.execute(_PLACES_LIMITED if limit else _PLACES, params)
+    return [Place(id_, name) for id_, name in rows]
+
+
+async def place(s: AsyncSession, vindplek_id: int) -> Place | None:
+    """A vindplek's id and name (active or not: a draft may name one retired since)."""
+    conn = await s.connection()
+    row = (await conn.execute(_PLACE, {"id": vindplek_id})).first()
+    return Place(row[0], row[1]) if row is not None else None
 
 
 async def vindplek(s: AsyncSession, vindplek_id: int) -> Vindplek | None:

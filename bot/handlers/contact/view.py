@@ -32,7 +32,7 @@ from bot.handlers.contact.texts import (
 from bot.i18n import Translator
 from bot.storage import contacts, lists
 from bot.storage import vocab as vocab_cache
-from bot.storage.models import ConversationDraft, Vindplek
+from bot.storage.models import ConversationDraft
 
 REF_TTL_SECONDS = 30.0
 
@@ -57,8 +57,8 @@ async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
 class ContactView(View):
     cd: ContactDraft
     ref: contacts.RefData
-    places: list[Vindplek] = field(default_factory=list)  # the vindplek step's choices
-    place: Vindplek | None = None  # the draft's vindplek
+    places: list[contacts.Place] = field(default_factory=list)  # the vindplek step's choices
+    place: contacts.Place | None = None  # the draft's vindplek
     deel_title: str | None = None  # the draft's deelopdracht (also one no longer active)
     day_total: int = 0  # minutes on the draft's day with this contact (confirm_day)
 
@@ -94,7 +94,7 @@ async def load_view(
     if cd.vindplek_id is not None and (state in SHOWS_PLACE or cd.mode == "fill"):
         view.place = next((p for p in view.places if p.id == cd.vindplek_id), None)
         if view.place is None:
-            view.place = await contacts.vindplek(s, cd.vindplek_id)
+            view.place = await contacts.place(s, cd.vindplek_id)
     shows_deel = state in (cdm.SUMMARY, cdm.CONFIRM_DAY, cdm.ASK) or cd.mode == "fill"
     if cd.deelopdracht_id is not None and shows_deel:
         deel = ref.deelopdracht(cd.deelopdracht_id)
