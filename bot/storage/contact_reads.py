@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,6 +25,7 @@ from bot.storage.models import (
     Theme,
     Village,
     id_of,
+    table_of,
 )
 
 # --------------------------------------------------------------------------- the expert's entries
@@ -74,22 +75,33 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
     )
 
 
+def _day_sum(table: sa.Table, *, except_contact: bool = False) -> sa.ScalarSelect[Any]:
+    query = sa.select(sa.func.coalesce(sa.func.sum(table.c.duration_minutes), 0)).where(
+        table.c.expert_id == sa.bindparam("expert"),
+        table.c.work_date == sa.bindparam("day"),
+        table.c.deleted_at.is_(None),
+    )
+    if except_contact:
+        query = query.where(table.c.id != sa.bindparam("contact"))
+    return query.scalar_subquery()
+
+
+# Minutes of a day (contacts + indirect hours), built once: one statement, the two sums as
+# scalar subqueries; the second without the contact being corrected.
+_CONTACTS, _HOURS = table_of(Contact), table_of(IndirectHours)
+_DAY = sa.select(_day_sum(_CONTACTS) + _day_sum(_HOURS))
+_DAY_EXCEPT = sa.select(_day_sum(_CONTACTS, except_contact=True) + _day_sum(_HOURS))
+
+
 async def day_minutes(
     s: AsyncSession, expert_id: int, work_date: date, *, except_contact: int | None = None
 ) -> int:
     """Minutes already logged on a day: contacts plus indirect hours (without the contact
-    being corrected). One statement: the two sums as scalar subqueries."""
-    sums = []
-    for model in (Contact, IndirectHours):
-        query = select(func.coalesce(func.sum(model.duration_minutes), 0)).where(
-            model.expert_id == expert_id,
-            model.work_date == work_date,
-            col(model.deleted_at).is_(None),
-        )
-        if model is Contact and except_contact is not None:
-            query = query.where(Contact.id != except_contact)
-        sums.append(query.scalar_subquery())
-    return int((await s.exec(select(sums[0] + sums[1]))).one())
+    being corrected)."""
+    params = {"expert": expert_id, "day": work_date, "contact": except_contact}
+    conn = await s.connection()
+    result = await conn.execute(_DAY if except_contact is None else _DAY_EXCEPT, params)
+    return int(result.scalar_one())
 
 
 async def _codes(s: AsyncSession, model: Any, ids: list[int]) -> dict[int, str]:

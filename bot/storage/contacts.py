@@ -157,8 +157,11 @@ async def update_contact(
     return True
 
 
+_BY_KEY = select(Contact).where(Contact.submission_key == sa.bindparam("key"))
+
+
 async def by_submission_key(s: AsyncSession, key: str) -> Contact | None:
-    return (await s.exec(select(Contact).where(Contact.submission_key == key))).first()
+    return (await s.exec(_BY_KEY, params={"key": key})).first()
 
 
 # --------------------------------------------------------------------------- saving
