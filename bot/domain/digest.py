@@ -1,8 +1,9 @@
 """The weekly digest for coordinators: pure arithmetic and rendering, no storage.
 
 Data comes in as plain dataclasses (built by `bot.storage.reports` with SQL GROUP BY); this module
-computes fair shares, deviations, the change against last week and the 4-week trend, renders
-HTML with a `Translator` passed in, and splits it into Telegram-sized chunks.
+computes fair shares, deviations, the change against last week and the 4-week trend, and renders
+HTML with a `Translator` passed in. Weeks are in `bot.domain.isoweek`, splitting the HTML into
+Telegram-sized chunks in `bot.domain.html_split` (both importable from here).
 
 Decisions:
 
@@ -20,13 +21,13 @@ Decisions:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
+from bot.domain.html_split import MAX_MESSAGE, split_html, utf16_len
+from bot.domain.isoweek import IsoWeek, digest_due
 from bot.domain.ledger import Ledger
 from bot.domain.measures import DeelProgress, format_deel_line
 from bot.text import esc, short_label
@@ -54,7 +55,6 @@ __all__ = [
     "utf16_len",
 ]
 
-MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
 # Signals and stories listed in full; more than this and the rest is only counted.
 MAX_NOTES = 40
@@ -66,62 +66,6 @@ class Translator(Protocol):
     def number(self, value: float, digits: int = 1) -> str: ...
     def hours(self, minutes: int) -> str: ...
     def fmt_short_date(self, d: date) -> str: ...
-
-
-# --------------------------------------------------------------------------- ISO weeks
-
-
-@dataclass(frozen=True, order=True)
-class IsoWeek:
-    year: int
-    week: int
-
-    @classmethod
-    def parse(cls, text: str) -> IsoWeek:
-        """'2026-W47' (also '2026W47', '2026-w47'); ValueError otherwise."""
-        m = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", text)
-        if not m:
-            raise ValueError(f"not an ISO week: {text!r}")
-        year, week = int(m.group(1)), int(m.group(2))
-        date.fromisocalendar(year, week, 1)  # raises ValueError for week 53 in a 52-week year
-        return cls(year, week)
-
-    @classmethod
-    def of(cls, d: date) -> IsoWeek:
-        iso = d.isocalendar()
-        return cls(iso.year, iso.week)
-
-    @property
-    def monday(self) -> date:
-        return date.fromisocalendar(self.year, self.week, 1)
-
-    @property
-    def sunday(self) -> date:
-        return self.monday + timedelta(days=6)
-
-    def shift(self, weeks: int) -> IsoWeek:
-        return IsoWeek.of(self.monday + timedelta(weeks=weeks))
-
-    def __str__(self) -> str:
-        return f"{self.year}-W{self.week:02d}"
-
-
-def digest_due(now: datetime, tz: ZoneInfo, weekday: int, at: time) -> tuple[IsoWeek, datetime]:
-    """The week whose digest is due at `now`, and the moment it became due (UTC).
-
-    The digest for week N is due on ISO `weekday` of week N+1 at local time `at`. The answer is
-    the most recent such moment at or before `now`, so a bot that was down at that moment
-    catches up as soon as it runs again.
-    """
-    local = now.astimezone(tz)
-    this_week = IsoWeek.of(local.date())
-    moment_day = this_week.monday + timedelta(days=weekday - 1)
-    moment = datetime.combine(moment_day, at.replace(tzinfo=None), tzinfo=tz)
-    if moment.astimezone(UTC) > now:  # compare instants, not wall clocks
-        moment = datetime.combine(
-            moment_day - timedelta(weeks=1), at.replace(tzinfo=None), tzinfo=tz
-        )
-    return IsoWeek.of(moment.date()).shift(-1), moment.astimezone(UTC)
 
 
 # --------------------------------------------------------------------------- data
@@ -487,109 +431,3 @@ def render_caption(d: WeekDigest, t: Translator) -> str:
     return t._("Week {week}: uren per gemeente naast het eerlijke deel (streep).").format(
         week=d.week.week
     )
-
-
-# --------------------------------------------------------------------------- splitting
-
-_TOKEN = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]+|[<&]")
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w-]*)[^>]*>")
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split HTML into chunks of at most `limit` UTF-16 units (raw HTML measured, which is
-    stricter than Telegram's count of visible text).
-
-    Cuts at the last line break that fits; a line that is too long on its own is cut between
-    words (one huge word: between characters). Never inside a tag or an entity: tags still
-    open at a cut are closed at the end of the chunk and reopened at the start of the next.
-    Blank chunks are dropped.
-    """
-    if limit < 64:
-        raise ValueError("limit too small to hold tags")
-    chunks: list[str] = []
-    cur: list[str] = []
-    cur_len = 0
-    stack: list[tuple[str, str]] = []  # open tags: (name, opening tag text)
-    # Line breaks in `cur`: (index of the "\n" unit, open tags there).
-    marks: list[tuple[int, list[tuple[str, str]]]] = []
-
-    def close(st: list[tuple[str, str]]) -> str:
-        return "".join(f"</{name}>" for name, _open in reversed(st))
-
-    def reopen(st: list[tuple[str, str]]) -> list[str]:
-        return [open_tag for _name, open_tag in st]
-
-    for unit in _units(text, limit):
-        m = _TAG.fullmatch(unit)
-        # An opening tag must fit together with its own closing tag.
-        own_close = utf16_len(f"</{m.group(2)}>") if m is not None and not m.group(1) else 0
-        size = utf16_len(unit)
-        while True:
-            extra = utf16_len(close(stack)) + own_close
-            if cur_len + size + extra <= limit:
-                break
-            if not _visible("".join(cur)).strip():
-                # Nothing visible yet: only empty elements, which can go (open tags stay).
-                trimmed = reopen(stack)
-                if trimmed == cur:
-                    break
-                cur, marks = trimmed, []
-                cur_len = utf16_len("".join(cur))
-                continue
-            cut = next(
-                ((i, st) for i, st in reversed(marks) if _visible("".join(cur[:i])).strip()),
-                None,
-            )
-            if cut is not None:
-                i, st = cut
-                chunks.append("".join(cur[:i]) + close(st))
-                cur = reopen(st) + cur[i + 1 :]  # the line break itself is dropped
-                shift = i + 1 - len(reopen(st))
-                marks = [(j - shift, s2) for j, s2 in marks if j > i]
-            else:
-                chunks.append("".join(cur) + close(stack))
-                cur = reopen(stack)
-                marks = []
-            cur_len = utf16_len("".join(cur))
-        if unit == "\n":
-            marks.append((len(cur), list(stack)))
-        cur.append(unit)
-        cur_len += size
-        if m is not None:
-            name = m.group(2).lower()
-            if m.group(1):
-                for k in range(len(stack) - 1, -1, -1):
-                    if stack[k][0] == name:
-                        del stack[k]
-                        break
-            else:
-                stack.append((name, unit))
-    if cur:
-        chunks.append("".join(cur) + close(stack))
-    out = [c.strip("\n") for c in chunks]
-    return [c for c in out if _visible(c).strip()]
-
-
-def _visible(html: str) -> str:
-    return re.sub(r"<[^>]*>", "", html)
-
-
-def _units(text: str, limit: int) -> list[str]:
-    """Tags, entities, line breaks, words with their trailing blanks, and the single
-    characters of words too long to fit in a chunk."""
-    units: list[str] = []
-    for tok in _TOKEN.findall(text):
-        if tok.startswith("<") or (tok.startswith("&") and tok.endswith(";")):
-            units.append(tok)
-            continue
-        for word in re.findall(r"\n|[^\S\n]+|\S+[^\S\n]*", tok):
-            if utf16_len(word) > limit // 4:
-                units.extend(word)
-            else:
-                units.append(word)
-    return units

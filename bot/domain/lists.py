@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 # The lists a coordinator manages, by their key in the file (= models.VOCAB_TABLES).
 from bot.data import VOCAB_KINDS
@@ -94,6 +95,8 @@ def dump(vocab: dict[str, list[VocabLine]], places: list[PlaceLine]) -> str:
         {"gemeente": p.municipality, "naam": p.name, "adres": p.address, "active": p.active}
         for p in places
     ]
+    import yaml  # only `lijsten export|import` read or write YAML: not loaded at start-up
+
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
 
 
@@ -137,6 +140,8 @@ def _aliases(value: Any, line: int) -> tuple[str, ...]:
 
 
 def _items(node: yaml.Node, kind: str) -> list[tuple[dict[str, Any], int]]:
+    import yaml
+
     if not isinstance(node, yaml.SequenceNode):
         raise ListFileError(_line(node), f"'{kind}' must be a list of items")
     out = []
@@ -149,6 +154,8 @@ def _items(node: yaml.Node, kind: str) -> list[tuple[dict[str, Any], int]]:
 
 def parse(text: str) -> Document:
     """Read and check a whole file; raises ListFileError naming the first bad line."""
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

@@ -1,4 +1,5 @@
-"""Contacts: the reference lists the dialogue offers, the expert's last entry, and saving.
+"""Contacts: saving and correcting one (the reference lists the dialogue offers are in
+`contact_refs`, the reads of saved contacts in `contact_reads`; both importable from here).
 
 Saving is one transaction: Contact + ContactTheme (+ Story, + a new Vindplek) + AuditLog, and the
 draft is deleted in it. The draft's `submission_key` is the contact's unique key, so a second
@@ -10,397 +11,88 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import contact_deel
-from bot.domain.contact_deel import DeelChoice
-from bot.domain.contact_draft import ContactDraft, LastEntry, VocabItem
+from bot.domain.contact_draft import ContactDraft
 from bot.storage import audit, followups
+from bot.storage.contact_reads import (
+    contact_as_draft,
+    day_minutes,
+    last_entry,
+    linked_stories,
+    non_use_codes,
+    theme_codes,
+)
+from bot.storage.contact_refs import (
+    VOCAB_MODELS,
+    DeelRef,
+    Place,
+    RefData,
+    active_deelopdrachten,
+    deelopdracht,
+    load_refdata,
+    municipalities,
+    place,
+    vindplek,
+    vindplek_by_name,
+    vindplek_names,
+    vindplekken,
+    vocab,
+    vocab_by_codes,
+)
 from bot.storage.db import SessionFactory, transaction
 from bot.storage.idempotent import insert_once
 from bot.storage.models import (
-    ActivityType,
     Contact,
     ContactNonUse,
     ContactReferral,
     ContactTheme,
     ConversationDraft,
-    Deelopdracht,
-    DeelopdrachtMeasure,
-    IndirectHours,
-    Municipality,
-    NonUseReason,
-    ReachChannel,
-    ReferralTarget,
     Story,
-    Theme,
     Village,
     Vindplek,
     id_of,
     table_of,
 )
-from bot.storage.vocab import load_vocabulary
 
-VOCAB_MODELS = {
-    "themes": Theme,
-    "activity_types": ActivityType,
-    "reach_channels": ReachChannel,
-    "referral_targets": ReferralTarget,
-    "non_use_reasons": NonUseReason,
-}
-
-
-# --------------------------------------------------------------------------- reference lists
-
-
-async def vocab(s: AsyncSession, kind: str) -> list[VocabItem]:
-    """Active entries of one list (themes, activity_types, ...) in their display order."""
-    rows = (await load_vocabulary(s))[kind]
-    return [VocabItem(id=r.id, code=r.code, label=r.label, aliases=r.aliases) for r in rows]
-
-
-@dataclass(frozen=True)
-class Place:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class DeelRef:
-    id: int
-    municipality_id: int
-    title: str
-    starts_on: date | None
-    ends_on: date | None
-    code: str = ""
-    measures: frozenset[str] = frozenset()  # kinds of its measures
-    vindplek_ids: frozenset[int] = frozenset()  # vindplekken its measures' filters name
-    followup_weeks: int = 6
-
-    @property
-    def choice(self) -> DeelChoice:
-        return DeelChoice(self.id, self.measures, self.vindplek_ids)
-
-    def runs_on(self, on: date) -> bool:
-        return (self.starts_on is None or self.starts_on <= on) and (
-            self.ends_on is None or self.ends_on >= on
-        )
-
-
-@dataclass(frozen=True)
-class RefData:
-    """The lists the dialogue offers, loaded at once (they change rarely; see the handler's
-    short-lived cache)."""
-
-    vocab: dict[str, list[VocabItem]]
-    municipalities: list[Place]
-    deelopdrachten: list[DeelRef]
-
-    def active_deelopdrachten(self, municipality_id: int | None, on: date | None) -> list[DeelRef]:
-        if municipality_id is None or on is None:
-            return []
-        return [
-            d for d in self.deelopdrachten if d.municipality_id == municipality_id and d.runs_on(on)
-        ]
-
-    def choices(self, municipality_id: int | None, on: date | None) -> list[DeelChoice]:
-        return [d.choice for d in self.active_deelopdrachten(municipality_id, on)]
-
-    def deelopdracht(self, deelopdracht_id: int | None) -> DeelRef | None:
-        return next((d for d in self.deelopdrachten if d.id == deelopdracht_id), None)
-
-    def items(self, kind: str) -> list[VocabItem]:
-        return self.vocab[kind]
-
-    def by_id(self, kind: str, item_id: int) -> VocabItem | None:
-        return next((v for v in self.vocab[kind] if v.id == item_id), None)
-
-    def by_code(self, kind: str, code: str | None) -> VocabItem | None:
-        return next((v for v in self.vocab[kind] if v.code == code), None)
-
-    def municipality(self, municipality_id: int | None) -> Place | None:
-        return next((m for m in self.municipalities if m.id == municipality_id), None)
-
-    def municipality_named(self, name: str | None) -> Place | None:
-        if not name:
-            return None
-        return next((m for m in self.municipalities if m.name.lower() == name.lower()), None)
-
-
-async def load_refdata(s: AsyncSession) -> RefData:
-    """Active vocabularies, municipalities and deelopdrachten, in display order."""
-    vocabs = {kind: await vocab(s, kind) for kind in VOCAB_MODELS}
-    munis = [Place(id_of(m), m.name) for m in await municipalities(s)]
-    rows = (
-        await s.exec(select(Deelopdracht).where(Deelopdracht.active).order_by(Deelopdracht.title))
-    ).all()
-    kinds: dict[int, set[str]] = {}
-    places: dict[int, set[int]] = {}
-    measures = (
-        await s.exec(
-            select(DeelopdrachtMeasure).where(col(DeelopdrachtMeasure.deleted_at).is_(None))
-        )
-    ).all()
-    for m in measures:
-        kinds.setdefault(m.deelopdracht_id, set()).add(m.kind)
-        named = (m.filter or {}).get("vindplek") or []
-        places.setdefault(m.deelopdracht_id, set()).update(
-            int(v) for v in named if isinstance(v, int) or str(v).isdigit()
-        )
-    deel = [
-        DeelRef(
-            id_of(d),
-            d.municipality_id,
-            d.title,
-            d.starts_on,
-            d.ends_on,
-            code=d.code,
-            measures=frozenset(kinds.get(id_of(d), ())),
-            vindplek_ids=frozenset(places.get(id_of(d), ())),
-            followup_weeks=d.followup_weeks,
-        )
-        for d in rows
-    ]
-    return RefData(vocab=vocabs, municipalities=munis, deelopdrachten=deel)
-
-
-async def vocab_by_codes(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, VocabItem]:
-    """Entries by code, active or not (a draft may name one deactivated since)."""
-    if not codes:
-        return {}
-    model = VOCAB_MODELS[kind]
-    rows = (await s.exec(select(model).where(col(model.code).in_(codes)))).all()
-    return {r.code: VocabItem(id=id_of(r), code=r.code, label=r.label) for r in rows}
-
-
-async def municipalities(s: AsyncSession) -> list[Municipality]:
-    return list(
-        (
-            await s.exec(
-                select(Municipality).where(Municipality.active).order_by(Municipality.name)
-            )
-        ).all()
-    )
-
-
-async def vindplekken(
-    s: AsyncSession, municipality_id: int, expert_id: int | None = None, limit: int = 10
-) -> list[Vindplek]:
-    """Active vindplekken of a municipality, the expert's most used first."""
-    places = list(
-        (
-            await s.exec(
-                select(Vindplek)
-                .where(Vindplek.municipality_id == municipality_id, Vindplek.active)
-                .order_by(Vindplek.name)
-            )
-        ).all()
-    )
-    if expert_id is not None and len(places) > 1:
-        used = dict(
-            (
-                await s.exec(
-                    select(Contact.vindplek_id, func.count())
-                    .where(
-                        Contact.expert_id == expert_id,
-                        Contact.municipality_id == municipality_id,
-                        col(Contact.vindplek_id).is_not(None),
-                        col(Contact.deleted_at).is_(None),
-                    )
-                    .group_by(col(Contact.vindplek_id))
-                )
-            ).all()
-        )
-        places.sort(key=lambda p: -used.get(p.id, 0))
-    return places[:limit] if limit else places
-
-
-async def vindplek(s: AsyncSession, vindplek_id: int) -> Vindplek | None:
-    return await s.get(Vindplek, vindplek_id)
-
-
-async def vindplek_names(s: AsyncSession, municipality_id: int) -> list[str]:
-    return list(
-        (
-            await s.exec(
-                select(Vindplek.name).where(
-                    Vindplek.municipality_id == municipality_id, Vindplek.active
-                )
-            )
-        ).all()
-    )
-
-
-async def vindplek_by_name(s: AsyncSession, municipality_id: int, name: str) -> Vindplek | None:
-    return (
-        await s.exec(
-            select(Vindplek).where(
-                Vindplek.municipality_id == municipality_id,
-                func.lower(Vindplek.name) == name.lower(),
-            )
-        )
-    ).first()
-
-
-async def active_deelopdrachten(
-    s: AsyncSession, municipality_id: int, on: date
-) -> list[Deelopdracht]:
-    return list(
-        (
-            await s.exec(
-                select(Deelopdracht)
-                .where(
-                    Deelopdracht.municipality_id == municipality_id,
-                    Deelopdracht.active,
-                    or_(col(Deelopdracht.starts_on).is_(None), col(Deelopdracht.starts_on) <= on),
-                    or_(col(Deelopdracht.ends_on).is_(None), col(Deelopdracht.ends_on) >= on),
-                )
-                .order_by(Deelopdracht.title)
-            )
-        ).all()
-    )
-
-
-async def deelopdracht(s: AsyncSession, deelopdracht_id: int) -> Deelopdracht | None:
-    return await s.get(Deelopdracht, deelopdracht_id)
-
-
-# --------------------------------------------------------------------------- the expert's entries
-
-
-async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
-    """The expert's most recently created contact, as defaults for the next one."""
-    row = (
-        await s.exec(
-            select(Contact, ActivityType.code)
-            .join(ActivityType, col(ActivityType.id) == Contact.activity_type_id)
-            .where(Contact.expert_id == expert_id, col(Contact.deleted_at).is_(None))
-            .order_by(col(Contact.created_at).desc(), col(Contact.id).desc())
-            .limit(1)
-        )
-    ).first()
-    if row is None:
-        return None
-    contact, activity_code = row
-    themes = (
-        await s.exec(
-            select(Theme.code)
-            .join(ContactTheme, col(ContactTheme.theme_id) == Theme.id)
-            .where(ContactTheme.contact_id == contact.id, Theme.active)
-            .order_by(col(Theme.sort_order))
-        )
-    ).all()
-    reach = None
-    if contact.reach_channel_id is not None:
-        reach = (
-            await s.exec(
-                select(ReachChannel.code).where(
-                    ReachChannel.id == contact.reach_channel_id, ReachChannel.active
-                )
-            )
-        ).first()
-    return LastEntry(
-        municipality_id=contact.municipality_id,
-        vindplek_id=contact.vindplek_id,
-        activity=activity_code,
-        themes=tuple(themes),
-        residents_count=contact.residents_count,
-        residents_new=contact.residents_new,
-        duration_minutes=contact.duration_minutes,
-        reach=reach,
-        deelopdracht_id=contact.deelopdracht_id,
-    )
-
-
-async def day_minutes(
-    s: AsyncSession, expert_id: int, work_date: date, *, except_contact: int | None = None
-) -> int:
-    """Minutes already logged on a day: contacts plus indirect hours (without the contact
-    being corrected)."""
-    total = 0
-    for model in (Contact, IndirectHours):
-        query = select(func.coalesce(func.sum(model.duration_minutes), 0)).where(
-            model.expert_id == expert_id,
-            model.work_date == work_date,
-            col(model.deleted_at).is_(None),
-        )
-        if model is Contact and except_contact is not None:
-            query = query.where(Contact.id != except_contact)
-        total += int((await s.exec(query)).one())
-    return total
-
-
-async def _codes(s: AsyncSession, model: Any, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = await s.exec(select(model.id, model.code).where(col(model.id).in_(ids)))
-    return {id_: code for id_, code in rows.all()}
-
-
-async def contact_as_draft(s: AsyncSession, expert_id: int, contact_id: int) -> ContactDraft | None:
-    """An expert's own saved contact as a draft of every field, to correct it (/corrigeer)."""
-    c = await s.get(Contact, contact_id)
-    if c is None or c.expert_id != expert_id or c.deleted_at is not None:
-        return None
-    theme_ids = list(
-        (await s.exec(select(ContactTheme.theme_id).where(ContactTheme.contact_id == c.id))).all()
-    )
-    referral_ids = list(
-        (
-            await s.exec(
-                select(ContactReferral.referral_target_id).where(ContactReferral.contact_id == c.id)
-            )
-        ).all()
-    ) or ([c.referral_target_id] if c.referral_target_id else [])
-    themes = await _codes(s, Theme, theme_ids)
-    referrals = await _codes(s, ReferralTarget, referral_ids)
-    activity = (await _codes(s, ActivityType, [c.activity_type_id]))[c.activity_type_id]
-    reach = (await _codes(s, ReachChannel, [c.reach_channel_id])) if c.reach_channel_id else {}
-    village = await s.get(Village, c.village_id) if c.village_id else None
-    story = (await _linked_stories(s, id_of(c)))[:1]
-    non_use = await non_use_codes(s, id_of(c))
-    return ContactDraft(
-        work_date=c.work_date,
-        municipality_id=c.municipality_id,
-        village=village.name if village else None,
-        vindplek_id=c.vindplek_id,
-        activity=activity,
-        themes=[themes[i] for i in theme_ids if i in themes],
-        residents_count=c.residents_count,
-        residents_new=c.residents_new,
-        duration_minutes=c.duration_minutes,
-        reach=next(iter(reach.values()), None),
-        referrals=[referrals[i] for i in referral_ids if i in referrals],
-        deelopdracht_id=c.deelopdracht_id,
-        story=story[0].text if story else None,
-        non_use=non_use,
-        non_use_known=c.non_use_known,
-        care_relation=c.care_relation,
-        deel_chosen=True,
-        mode="edit",
-        editing_id=c.id,
-    )
-
-
-async def non_use_codes(s: AsyncSession, contact_id: int) -> list[str]:
-    """The contact's drempels (codes), the first one stored first."""
-    rows = (
-        await s.exec(
-            select(NonUseReason.code, NonUseReason.id)
-            .join(ContactNonUse, col(ContactNonUse.non_use_reason_id) == NonUseReason.id)
-            .where(ContactNonUse.contact_id == contact_id)
-        )
-    ).all()
-    first = await s.get(Contact, contact_id)
-    first_id = first.non_use_reason_id if first is not None else None
-    return [code for code, id_ in sorted(rows, key=lambda r: (r[1] != first_id, r[1]))]
+__all__ = [
+    "VOCAB_IDS_TTL",
+    "VOCAB_MODELS",
+    "DeelRef",
+    "IncompleteDraft",
+    "Place",
+    "RefData",
+    "SaveResult",
+    "active_deelopdrachten",
+    "audit_snapshot",
+    "by_submission_key",
+    "contact_as_draft",
+    "day_minutes",
+    "deelopdracht",
+    "last_entry",
+    "load_refdata",
+    "municipalities",
+    "non_use_codes",
+    "place",
+    "save_contact",
+    "theme_codes",
+    "update_contact",
+    "village_id_of",
+    "vindplek",
+    "vindplek_by_name",
+    "vindplek_names",
+    "vindplekken",
+    "vocab",
+    "vocab_by_codes",
+]
 
 
 async def _add_non_use(s: AsyncSession, contact: Contact, draft: ContactDraft) -> None:
@@ -408,18 +100,6 @@ async def _add_non_use(s: AsyncSession, contact: Contact, draft: ContactDraft) -
     ids = await _ids(s, "non_use_reasons", codes) if codes else {}
     for reason_id in ids.values():
         s.add(ContactNonUse(contact_id=id_of(contact), non_use_reason_id=reason_id))
-
-
-async def _linked_stories(s: AsyncSession, contact_id: int) -> list[Story]:
-    return list(
-        (
-            await s.exec(
-                select(Story)
-                .where(Story.contact_id == contact_id, col(Story.deleted_at).is_(None))
-                .order_by(col(Story.id))
-            )
-        ).all()
-    )
 
 
 async def update_contact(
@@ -437,7 +117,7 @@ async def update_contact(
         return False
     c = await s.get(Contact, contact_id)
     assert c is not None and c.id is not None
-    stories = await _linked_stories(s, c.id)
+    stories = await linked_stories(s, c.id)
     before = audit_snapshot(c, before_draft, stories[0].id if stories else None)
     fields = await _columns(s, expert_id=expert_id, draft=draft, now=now)
     for key, value in fields.items():
@@ -477,21 +157,11 @@ async def update_contact(
     return True
 
 
+_BY_KEY = select(Contact).where(Contact.submission_key == sa.bindparam("key"))
+
+
 async def by_submission_key(s: AsyncSession, key: str) -> Contact | None:
-    return (await s.exec(select(Contact).where(Contact.submission_key == key))).first()
-
-
-async def theme_codes(s: AsyncSession, contact_id: int) -> list[str]:
-    return list(
-        (
-            await s.exec(
-                select(Theme.code)
-                .join(ContactTheme, col(ContactTheme.theme_id) == Theme.id)
-                .where(ContactTheme.contact_id == contact_id)
-                .order_by(col(Theme.sort_order))
-            )
-        ).all()
-    )
+    return (await s.exec(_BY_KEY, params={"key": key})).first()
 
 
 # --------------------------------------------------------------------------- saving

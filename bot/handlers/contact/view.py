@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,6 +16,7 @@ from bot.context import BotContext
 from bot.dialogue import Outcome, Screen, View
 from bot.domain import contact_draft as cdm
 from bot.domain.contact_draft import ContactDraft
+from bot.domain.durations import format_duration
 from bot.handlers.common import Button, esc
 from bot.handlers.contact.codec import PREFIX
 from bot.handlers.contact.texts import (
@@ -28,11 +29,10 @@ from bot.handlers.contact.texts import (
     SKIP_LABEL,
     clip,
 )
-from bot.handlers.week import fmt_duration
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.storage import contacts, lists
 from bot.storage import vocab as vocab_cache
-from bot.storage.models import ConversationDraft, Vindplek
+from bot.storage.models import ConversationDraft
 from bot.text import short_label
 
 REF_TTL_SECONDS = 30.0
@@ -58,8 +58,8 @@ async def refdata(s: AsyncSession, context: BotContext) -> contacts.RefData:
 class ContactView(View):
     cd: ContactDraft
     ref: contacts.RefData
-    places: list[Vindplek] = field(default_factory=list)  # the vindplek step's choices
-    place: Vindplek | None = None  # the draft's vindplek
+    places: list[contacts.Place] = field(default_factory=list)  # the vindplek step's choices
+    place: contacts.Place | None = None  # the draft's vindplek
     deel_title: str | None = None  # the draft's deelopdracht (also one no longer active)
     day_total: int = 0  # minutes on the draft's day with this contact (confirm_day)
 
@@ -95,7 +95,7 @@ async def load_view(
     if cd.vindplek_id is not None and (state in SHOWS_PLACE or cd.mode == "fill"):
         view.place = next((p for p in view.places if p.id == cd.vindplek_id), None)
         if view.place is None:
-            view.place = await contacts.vindplek(s, cd.vindplek_id)
+            view.place = await contacts.place(s, cd.vindplek_id)
     shows_deel = state in (cdm.SUMMARY, cdm.CONFIRM_DAY, cdm.ASK) or cd.mode == "fill"
     if cd.deelopdracht_id is not None and shows_deel:
         deel = ref.deelopdracht(cd.deelopdracht_id)
@@ -125,12 +125,22 @@ short = short_label  # the one short form of a list label (bot.text)
 
 def fmt_minutes(t: Translator, minutes: int) -> str:
     """The one duration form (also /uren, /week, /corrigeer): exact, "2 uur 15 min"."""
-    return fmt_duration(t, minutes)
+    return _duration_text(minutes, t.locale)
+
+
+# Babel's unit formatting costs ≈ 0.1 ms a call and the duration step shows six of them on
+# every render: the same few (minutes, locale) pairs, so they are kept.
+_duration_text = lru_cache(maxsize=1024)(format_duration)
+
+
+@lru_cache(maxsize=256)
+def _date_text(language: str, d: date) -> str:
+    return translator(language).fmt_date(d)  # Babel: ≈ 11 us a call, the same few days
 
 
 def fmt_day(v: ContactView, d: date) -> str:
     _ = v.t._
-    text = v.t.fmt_date(d)
+    text = _date_text(v.t.language, d)
     if d == v.today:
         return _("{date} (vandaag)").format(date=text)
     if d == v.today - timedelta(days=1):
