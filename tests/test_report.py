@@ -356,6 +356,8 @@ async def test_internal_report_has_the_hand_worked_figures(engine):
     assert (weert["schuldhulp"], weert["Wmo-consulent"], weert["Totaal"]) == (0, 1, 1)
     total = dict(zip(head, refs["Totaal"], strict=True))
     assert (total["schuldhulp"], total["Wmo-consulent"], total["Totaal"]) == (2, 2, 4)
+    definitions = sheet_rows(wb, "Definities")
+    assert "het aantal verwijzingen, niet het aantal contacten" in definitions["Toeleiding"][0]
 
     places = sheet_rows(wb, "Vindplekken")
     assert places["Buurthuis De Kolk"] == ["Venlo", 2, 1.5]
@@ -417,6 +419,7 @@ async def test_internal_report_has_the_hand_worked_figures(engine):
     assert "Weert 3,5 1,1 +2,4 2 13 13" in region
     assert "De pool werkte in de hele regio." in region
     assert "Zo leest u dit rapport" in region
+    assert "Het totaal is dus het aantal verwijzingen, niet het aantal contacten." in region
 
 
 COUNT_SHEETS = {
