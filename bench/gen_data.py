@@ -4,9 +4,10 @@
         [--contacts 1000000] [--experts 2000] [--weeks 104] [--end 2026-11-22]
 
 Migrates the database (schema + reference data), removes earlier benchmark rows, then inserts
-experts, coordinators, contacts (1-2 themes each), indirect hours, signals and stories spread
-over `--weeks` weeks ending on `--end`. SQLite: one `executemany` transaction via the stdlib
-driver; PostgreSQL: COPY via asyncpg. Deterministic (seeded), so runs are comparable.
+experts, coordinators, contacts (1-2 themes each; 10 % with 1-2 referrals), indirect hours,
+signals and stories spread over `--weeks` weeks ending on `--end`. SQLite: one `executemany`
+transaction via the stdlib driver; PostgreSQL: COPY via asyncpg. Deterministic (seeded), so
+runs are comparable.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ TABLES = (
     "digest_delivery",
     "day_off",
     "contact_theme",
+    "contact_referral",
     "story",
     "signal",
     "indirect_hours",
@@ -107,6 +109,7 @@ CONTACT_COLS = (
     "activity_type_id", "residents_count", "residents_new", "referral_target_id", "created_at",
 )  # fmt: skip
 THEME_COLS = ("contact_id", "theme_id")
+REFERRAL_COLS = ("contact_id", "referral_target_id")
 INDIRECT_COLS = (
     "id", "submission_key", "expert_id", "work_date", "duration_minutes", "kind_id",
     "municipality_id", "created_at",
@@ -124,7 +127,7 @@ NOTE_COLS = (
 
 def work_rows(
     sizes: Sizes, refs: Refs, sqlite_: bool
-) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple], list[tuple]]:
+) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple], list[tuple], list[tuple]]:
     rnd = random.Random(2)
     start = sizes.end - timedelta(weeks=sizes.weeks) + timedelta(days=1)
     # Work days only (Mon-Fri), like the real pool.
@@ -145,15 +148,25 @@ def work_rows(
         dates.sort()
     contacts = []
     themes = []
+    referrals = []
     for i in range(n):
         residents = rnd.choice((1, 1, 1, 1, 2, 3))
+        # As the bot writes it: every referral in contact_referral, the first also on the
+        # contact. 10 % of contacts refer; a fifth of those to a second target too.
+        ref = rnd.choice(refs.referrals) if rnd.random() < 0.1 else None
         contacts.append(
             (
                 i + 1, f"b{i}", expert_ids[i], dates[i], rnd.choice(DURATIONS),
                 munis[i], rnd.choice(refs.activities), residents, rnd.randint(0, residents),
-                rnd.choice(refs.referrals) if rnd.random() < 0.1 else None, created,
+                ref, created,
             )
         )  # fmt: skip
+        if ref is not None:
+            referrals.append((i + 1, ref))
+            if rnd.random() < 0.2:
+                other = rnd.choice(refs.referrals)
+                if other != ref:
+                    referrals.append((i + 1, other))
         first = rnd.choice(refs.themes)
         themes.append((i + 1, first))
         if rnd.random() < 0.5:
@@ -185,7 +198,7 @@ def work_rows(
         )
         for i in range(n_notes)
     ]  # fmt: skip
-    return contacts, themes, indirect, signals, stories
+    return contacts, themes, referrals, indirect, signals, stories
 
 
 def _ins(table: str, cols: tuple[str, ...]) -> str:
@@ -213,9 +226,10 @@ def _fill_sqlite(path: str, sizes: Sizes) -> None:
             for t in TABLES:
                 con.execute(f"DELETE FROM {t}")
             con.executemany(_ins("app_user", USER_COLS), users(sizes, refs, True))
-            contacts, themes, indirect, signals, stories = work_rows(sizes, refs, True)
+            contacts, themes, referrals, indirect, signals, stories = work_rows(sizes, refs, True)
             con.executemany(_ins("contact", CONTACT_COLS), contacts)
             con.executemany(_ins("contact_theme", THEME_COLS), themes)
+            con.executemany(_ins("contact_referral", REFERRAL_COLS), referrals)
             con.executemany(_ins("indirect_hours", INDIRECT_COLS), indirect)
             con.executemany(_ins("signal", (*NOTE_COLS, "kind_id")), signals)
             con.executemany(_ins("story", NOTE_COLS), stories)
@@ -239,12 +253,15 @@ async def _fill_pg(url: str, sizes: Sizes) -> None:
             await conn.copy_records_to_table(
                 "app_user", records=list(users(sizes, refs, False)), columns=list(USER_COLS)
             )
-            contacts, themes, indirect, signals, stories = work_rows(sizes, refs, False)
+            contacts, themes, referrals, indirect, signals, stories = work_rows(sizes, refs, False)
             await conn.copy_records_to_table(
                 "contact", records=contacts, columns=list(CONTACT_COLS)
             )
             await conn.copy_records_to_table(
                 "contact_theme", records=themes, columns=list(THEME_COLS)
+            )
+            await conn.copy_records_to_table(
+                "contact_referral", records=referrals, columns=list(REFERRAL_COLS)
             )
             await conn.copy_records_to_table(
                 "indirect_hours", records=indirect, columns=list(INDIRECT_COLS)

@@ -21,6 +21,7 @@ from bot.sender import Pacer, Sender
 from bot.storage import reports
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
+    ContactReferral,
     DayOff,
     DigestDelivery,
     Signal,
@@ -81,11 +82,13 @@ async def add_contact(
     new: int = 0,
     themes: tuple[str, ...] = (),
     activity: str | None = None,
-    referral: str | None = None,
+    referrals: tuple[str, ...] = (),
     deleted: bool = False,
 ) -> None:
     async with transaction(session_factory(engine)) as s:
-        await helpers.add_contact(
+        # As the bot writes a contact: every referral in contact_referral, the first also on
+        # the contact.
+        c = await helpers.add_contact(
             s,
             expert.id,
             day,
@@ -95,9 +98,11 @@ async def add_contact(
             [r["theme"][code] for code in themes],
             residents_count=residents,
             residents_new=new,
-            referral_target_id=r["referral"][referral] if referral else None,
+            referral_target_id=r["referral"][referrals[0]] if referrals else None,
             deleted_at=datetime(2026, 11, 20, tzinfo=UTC) if deleted else None,
         )
+        for code in referrals:
+            s.add(ContactReferral(contact_id=c.id, referral_target_id=r["referral"][code]))
 
 
 async def add_indirect(
@@ -150,11 +155,22 @@ async def seed_week(engine: AsyncEngine) -> dict:
         residents=3,
         new=2,
         themes=("armoede", "schulden"),
-        referral="schuldhulp",
+        referrals=("schuldhulp",),
     )
-    await add_contact(engine, r, anna, mon + timedelta(days=2), 30, "Venlo", themes=("armoede",))
+    # Two referrals: counts under both targets (a contact per target, not the first only).
+    await add_contact(
+        engine,
+        r,
+        anna,
+        mon + timedelta(days=2),
+        30,
+        "Venlo",
+        themes=("armoede",),
+        referrals=("wmo", "schuldhulp"),
+    )
     await add_contact(engine, r, bert, W47.sunday, 60, "Horst aan de Maas", residents=2, new=1)
-    await add_contact(engine, r, bert, mon, 600, "Venlo", deleted=True)  # soft-deleted: ignored
+    # Soft-deleted: ignored, its referral too.
+    await add_contact(engine, r, bert, mon, 600, "Venlo", referrals=("wmo",), deleted=True)
     await add_contact(engine, r, bert, mon - timedelta(days=1), 45, "Venlo")  # week 46
     await add_contact(engine, r, bert, mon + timedelta(days=7), 45, "Venlo")  # week 48
     await add_indirect(engine, r, anna, mon, 60, "Venlo")
@@ -183,7 +199,9 @@ async def test_week_digest_aggregates_in_sql(engine):
     themes = {t.label: (t.contacts, t.residents, t.residents_new) for t in d.themes}
     assert themes == {"armoede (geldzorgen)": (2, 4, 2), "schulden": (1, 3, 2)}
     assert [(a.count, a.minutes) for a in d.activities] == [(3, 180)]
-    assert [x.count for x in d.referrals] == [1] and "schuldhulp" in d.referrals[0].label.lower()
+    # schuldhulp: both Venlo contacts (one of them as its second referral); Wmo: one (the
+    # deleted contact's is left out). Largest first.
+    assert [(x.label, x.count) for x in d.referrals] == [("schuldhulp", 2), ("Wmo-consulent", 1)]
     assert [n.text for n in d.signals] == ["Geen <inloop> in Arcen & Velden"]
     assert d.signals[0].municipality == "Venlo" and d.signals[0].kind
     assert [n.text for n in d.stories] == ["Ze durfde weer te bellen"]

@@ -8,10 +8,11 @@ The pool, period 2026-H1 (1 January - 30 June 2026; DST starts on Sunday 29 Marc
 Contacts (municipality, day, minutes, residents, new, activity, themes):
   c1 Venlo 10 Jan   60 min  10 res  6 new  een_op_een  armoede+schulden  -> schuldhulp,
      at vindplek "Buurthuis De Kolk", deelopdracht WIJ-Venlo
-  c2 Venlo 29 Mar   90 min   3 res  1 new  inloop      eenzaamheid  (the DST day), WIJ-Venlo
+  c2 Venlo 29 Mar   90 min   3 res  1 new  inloop      eenzaamheid  (the DST day), WIJ-Venlo,
+     -> wmo and schuldhulp (two referrals)
   c3 Venlo 30 Jun   30 min   2 res  0 new  een_op_een  armoede, at "Buurthuis De Kolk"
-  c4 Venlo  1 Feb   45 min   7 res  7 new  deleted: left out
-  c5 Venlo  1 Jul   60 min   5 res  5 new  after the period: left out
+  c4 Venlo  1 Feb   45 min   7 res  7 new  -> schuldhulp; deleted: left out
+  c5 Venlo  1 Jul   60 min   5 res  5 new  -> wmo; after the period: left out
   c6 first saved as Weert 20 Jul 20 min; corrected on 25 Jul (after the period) to
      Venlo 15 Feb 40 min; 6 res 2 new groep eenzaamheid: counts, as Venlo
   c7 Weert  1 Apr  120 min  12 res 12 new  groep       werk_dagbesteding -> wmo
@@ -35,6 +36,9 @@ By hand:
   Weert per theme: werk 13 (13/0), psychisch 1 (1/0).
   Deelopdracht WIJ-Venlo: 2 contacts, 150 min = 2,5 h, 13 residents, 7 new.
   Vindplek Buurthuis De Kolk: 2 contacts, 90 min = 1,5 h.
+  Referrals (every referral of a contact, contact_referral; a contact per target):
+         Venlo schuldhulp 2 (c1, c2), Wmo 1 (c2), total 3 referrals (of 2 contacts);
+         Weert Wmo 1 (c7), total 1; region schuldhulp 2, Wmo 2, total 4.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from bot.report.build import check_report
 from bot.storage import report_content, reports, worklog
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.models import (
+    ContactReferral,
     Deelopdracht,
     Signal,
     Story,
@@ -105,8 +110,12 @@ async def seed(engine) -> dict[str, int]:
         s.add_all([kolk, wij, old])
         await s.flush()
 
-        async def contact(expert, muni_name, day, minutes, res, new, activity, themes, **kw):
-            return await add_contact(
+        async def contact(
+            expert, muni_name, day, minutes, res, new, activity, themes, refs=(), **kw
+        ):
+            # As the bot writes a contact: every referral in contact_referral, the first also
+            # on the contact.
+            c = await add_contact(
                 s,
                 expert.id,
                 day,
@@ -116,30 +125,34 @@ async def seed(engine) -> dict[str, int]:
                 [theme[code] for code in themes],
                 residents_count=res,
                 residents_new=new,
+                referral_target_id=ref[refs[0]] if refs else None,
                 **kw,
             )
+            for code in refs:
+                s.add(ContactReferral(contact_id=c.id, referral_target_id=ref[code]))
+            return c
 
         await contact(
             anna, "Venlo", date(2026, 1, 10), 60, 10, 6, "een_op_een", ["armoede", "schulden"],
-            referral_target_id=ref["schuldhulp"], vindplek_id=kolk.id, deelopdracht_id=wij.id,
+            refs=["schuldhulp"], vindplek_id=kolk.id, deelopdracht_id=wij.id,
         )  # fmt: skip
         await contact(
             anna, "Venlo", date(2026, 3, 29), 90, 3, 1, "inloop", ["eenzaamheid"],
-            deelopdracht_id=wij.id,
+            refs=["wmo", "schuldhulp"], deelopdracht_id=wij.id,
         )  # fmt: skip
         await contact(
             anna, "Venlo", date(2026, 6, 30), 30, 2, 0, "een_op_een", ["armoede"],
             vindplek_id=kolk.id,
         )  # fmt: skip
         await contact(
-            anna, "Venlo", date(2026, 2, 1), 45, 7, 7, "groep", ["armoede"],
+            anna, "Venlo", date(2026, 2, 1), 45, 7, 7, "groep", ["armoede"], refs=["schuldhulp"],
             deleted_at=datetime(2026, 2, 2, tzinfo=UTC),
         )  # fmt: skip
-        await contact(anna, "Venlo", date(2026, 7, 1), 60, 5, 5, "groep", ["armoede"])
+        await contact(anna, "Venlo", date(2026, 7, 1), 60, 5, 5, "groep", ["armoede"], refs=["wmo"])
         c6 = await contact(bram, "Weert", date(2026, 7, 20), 20, 6, 2, "groep", ["eenzaamheid"])
         await contact(
             bram, "Weert", date(2026, 4, 1), 120, 12, 12, "groep", ["werk_dagbesteding"],
-            referral_target_id=ref["wmo"],
+            refs=["wmo"],
         )  # fmt: skip
         await contact(
             bram, "Weert", date(2026, 5, 5), 60, 1, 1, "een_op_een",
@@ -336,8 +349,15 @@ async def test_internal_report_has_the_hand_worked_figures(engine):
 
     refs = sheet_rows(wb, "Toeleiding")
     head = refs["Gemeente"]
-    assert dict(zip(head, refs["Venlo"], strict=True))["schuldhulp"] == 1
-    assert dict(zip(head, refs["Weert"], strict=True))["Wmo-consulent"] == 1
+    # Every referral counts (c2 has two); "Totaal" is the number of referrals, not contacts.
+    venlo = dict(zip(head, refs["Venlo"], strict=True))
+    assert (venlo["schuldhulp"], venlo["Wmo-consulent"], venlo["Totaal"]) == (2, 1, 3)
+    weert = dict(zip(head, refs["Weert"], strict=True))
+    assert (weert["schuldhulp"], weert["Wmo-consulent"], weert["Totaal"]) == (0, 1, 1)
+    total = dict(zip(head, refs["Totaal"], strict=True))
+    assert (total["schuldhulp"], total["Wmo-consulent"], total["Totaal"]) == (2, 2, 4)
+    definitions = sheet_rows(wb, "Definities")
+    assert "het aantal verwijzingen, niet het aantal contacten" in definitions["Toeleiding"][0]
 
     places = sheet_rows(wb, "Vindplekken")
     assert places["Buurthuis De Kolk"] == ["Venlo", 2, 1.5]
@@ -382,6 +402,11 @@ async def test_internal_report_has_the_hand_worked_figures(engine):
     assert "mrt 2026 1 2 3" in text
     assert "Totaal 9 12 21" in text
     assert "armoede (geldzorgen) 6 6 12" in text
+    # Referrals: c2's two both count; the total is the number of referrals.
+    assert (
+        "Toeleiding en warme overdracht Naar Contacten Wmo-consulent 1 schuldhulp 2 Totaal 3"
+        in (text)
+    )
     assert "In Venlo groeide de inloop." in text
     assert "Een inwoner kwam na maanden weer naar de inloop." in text
     assert "Meer vragen over energiekosten." in text
@@ -394,6 +419,7 @@ async def test_internal_report_has_the_hand_worked_figures(engine):
     assert "Weert 3,5 1,1 +2,4 2 13 13" in region
     assert "De pool werkte in de hele regio." in region
     assert "Zo leest u dit rapport" in region
+    assert "Het totaal is dus het aantal verwijzingen, niet het aantal contacten." in region
 
 
 COUNT_SHEETS = {
@@ -464,6 +490,7 @@ async def test_report_that_leaves_the_pool_hides_small_counts(engine):
     assert "Uren totaal 4,7 4,7" in venlo_pdf
     assert "mrt 2026 <5 <5 <5" in venlo_pdf
     assert "jan 2026 * <5 *" in venlo_pdf
+    assert "Wmo-consulent <5 schuldhulp <5 Totaal <5" in venlo_pdf
 
 
 async def test_one_municipality_gets_its_pdf_and_a_restricted_workbook(engine):
@@ -538,6 +565,19 @@ async def test_same_days_same_figures_as_the_weekly_digest(engine):
         assert by_theme == {
             r.label: (r.contacts, r.residents, r.residents_new) for r in digest.themes
         }, week
+        # Referrals per target: every referral of a contact, in both (c2's week has two).
+        by_ref: dict[str, int] = {}
+        for (_m, rid), n in data.referrals.items():
+            label = next(t.label for t in data.referral_targets if t.id == rid)
+            by_ref[label] = by_ref.get(label, 0) + n
+        assert by_ref == {r.label: r.count for r in digest.referrals}, week
+    # The week of 29 March holds c2 with its two referrals (and nothing else referred).
+    async with factory() as s:
+        digest = await reports.week_digest(s, IsoWeek.of(date(2026, 3, 29)), TZ)
+    assert sorted((r.label, r.count) for r in digest.referrals) == [
+        ("Wmo-consulent", 1),
+        ("schuldhulp", 1),
+    ]
 
 
 async def test_published_tables_leave_nothing_to_work_out(engine):

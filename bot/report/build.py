@@ -719,6 +719,14 @@ def assemble(
             _("Een contact kan over meer thema's gaan en telt dan bij elk thema mee."),
         ),
         (
+            _("Toeleiding"),
+            _(
+                "Per organisatie het aantal contacten met een verwijzing of warme overdracht "
+                "daarheen. Een contact kan naar meer organisaties gaan en telt dan bij elk mee. "
+                "Het totaal is dus het aantal verwijzingen, niet het aantal contacten."
+            ),
+        ),
+        (
             below,
             _("Een aantal van 1 tot en met {n}. Kleine aantallen tonen we niet precies.").format(
                 n=threshold - 1

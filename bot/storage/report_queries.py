@@ -8,7 +8,10 @@ the same figures:
 * contacts = logged contacts; residents = the sum of `residents_count` (a group of 8 counts 8;
   a resident seen twice counts twice: repeat contacts are contacts, not new residents);
   new = `residents_new` (first time this expert spoke to them), known = residents − new;
-* per theme: a contact counts under each of its themes.
+* per theme: a contact counts under each of its themes;
+* referrals (toeleiding) per target: the contacts referred to that target (`contact_referral`,
+  every referral of a contact, not only the first on `contact.referral_target_id`); a contact
+  with two referrals counts under both, so a total over the targets is a number of referrals.
 
 Soft-deleted rows are left out; a correction made after the period counts (the report is a view
 on today's data, not a snapshot). Labels come from the (small) vocabularies, never a join on
@@ -33,6 +36,7 @@ from bot.storage import deel_progress
 from bot.storage.models import (
     ActivityType,
     Contact,
+    ContactReferral,
     ContactTheme,
     Deelopdracht,
     IndirectHours,
@@ -246,14 +250,13 @@ async def load_report_data(
     )
 
     # One scan of the period's contacts, grouped finely enough to fold into every table that
-    # needs no theme: per municipality, activity, month, referral, vindplek and deelopdracht.
+    # needs no theme or referral: per municipality, activity, month, vindplek and deelopdracht.
     # Folding the groups (not the rows) in Python costs far less than one more scan each.
     month = _month(s, c.work_date)
     keys = (
         c.municipality_id,
         c.activity_type_id,
         month,
-        c.referral_target_id,
         c.vindplek_id,
         c.deelopdracht_id,
     )
@@ -271,15 +274,11 @@ async def load_report_data(
         tot.residents += got.residents
         tot.new += got.new
 
-    for muni_id, act_id, mon, ref_id, place_id, dop_id, *vals in groups:
+    for muni_id, act_id, mon, place_id, dop_id, *vals in groups:
         got = _counts(*vals)
         add(data.by_muni, muni_id, got)
         add(data.by_muni_activity, (muni_id, act_id), got)
         add(data.by_muni_month, (muni_id, _month_key(mon)), got)
-        if ref_id is not None:
-            data.referrals[(muni_id, ref_id)] = data.referrals.get((muni_id, ref_id), 0) + (
-                got.contacts
-            )
         if place_id is not None:
             add(by_place, place_id, got)
         if dop_id is not None:
@@ -299,6 +298,19 @@ async def load_report_data(
         )
     ).all():
         data.by_muni_theme[(muni_id, theme_id)] = _counts(*vals)
+
+    # Every referral of a contact (not only the first, on the contact): per target the number
+    # of contacts referred to it (the primary key makes a (contact, target) pair unique).
+    cr = table_of(ContactReferral).c
+    for muni_id, ref_id, n in (
+        await s.exec(  # type: ignore[call-overload]
+            select(c.municipality_id, cr.referral_target_id, func.count())
+            .select_from(table_of(Contact).join(table_of(ContactReferral), cr.contact_id == c.id))
+            .where(live)
+            .group_by(c.municipality_id, cr.referral_target_id)
+        )
+    ).all():
+        data.referrals[(muni_id, ref_id)] = int(n)
 
     v = table_of(Vindplek).c
     if by_place:

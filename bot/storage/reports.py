@@ -45,6 +45,7 @@ from bot.storage import deel_progress, ledger
 from bot.storage.models import (
     ActivityType,
     Contact,
+    ContactReferral,
     ContactTheme,
     DayOff,
     DigestDelivery,
@@ -166,7 +167,8 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     pg = s.get_bind().dialect.name == "postgresql"
     if pg:
         # PostgreSQL estimates hashing all of contact_theme (1.5M rows at pool scale, ~250 ms)
-        # cheaper than probing its primary key for the week's ~10k contacts (~30 ms).
+        # cheaper than probing its primary key for the week's ~10k contacts (~30 ms); the
+        # same holds for contact_referral.
         await _core(s, sa.text("SET LOCAL enable_hashjoin = off"))
     theme_rows = (
         await _core(
@@ -182,16 +184,26 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
             .group_by(ct.theme_id),
         )
     ).all()
+    # Every referral of a contact (contact_referral), not only the first on the contact: per
+    # target the week's contacts referred to it; the report counts them the same way.
+    cr = table_of(ContactReferral).c
+    ref_rows = (
+        await _core(
+            s,
+            select(cr.referral_target_id, func.count())
+            .select_from(table_of(Contact).join(table_of(ContactReferral), cr.contact_id == c.id))
+            .where(in_week)
+            .group_by(cr.referral_target_id),
+        )
+    ).all()
     if pg:
         await _core(s, sa.text("RESET enable_hashjoin"))
     mix_rows = (
         await _core(
             s,
-            select(
-                c.activity_type_id, c.referral_target_id, func.count(), func.sum(c.duration_minutes)
-            )
+            select(c.activity_type_id, func.count(), func.sum(c.duration_minutes))
             .where(in_week)
-            .group_by(c.activity_type_id, c.referral_target_id),
+            .group_by(c.activity_type_id),
         )
     ).all()
     theme_labels = await _labels(s, Theme)
@@ -199,11 +211,11 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     referral_labels = await _labels(s, ReferralTarget)
     act: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     ref: dict[int, int] = defaultdict(int)
-    for act_id, ref_id, n, minutes in mix_rows:
+    for act_id, n, minutes in mix_rows:
         act[act_id][0] += int(n)
         act[act_id][1] += int(minutes or 0)
-        if ref_id is not None:
-            ref[ref_id] += int(n)
+    for ref_id, n in ref_rows:
+        ref[ref_id] += int(n)
 
     def order(labels: dict[int, tuple[str, int]], n: int, key: int) -> tuple[int, int, int]:
         return (-n, labels.get(key, ("", 0))[1], key)
