@@ -29,7 +29,7 @@ from telegram.constants import ParseMode
 from bot import metrics
 from bot.domain.measures import MeasureProgress, format_progress_line
 from bot.i18n import Translator, translator
-from bot.scheduler import CLAIM_LEASE, DIGEST_MAX_ATTEMPTS, TakenOver, owner_id
+from bot.scheduler import TakenOver, claim_recipients, owner_id
 from bot.sender import Sender, pacer_for
 from bot.storage import deel_progress, reports, users
 from bot.storage.db import transaction
@@ -115,23 +115,8 @@ async def run_moment_reminders(
             everyone = await reports.digest_recipients(s, now)
             todo = await reports.unfinished_digest_recipients(s, everyone, KIND, period)
         report.skipped += len(everyone) - len(todo)
-        mine = []
-        for r in todo:
-            async with transaction(services.sessions) as s:
-                won = await reports.claim_digest(
-                    s,
-                    r.user_id,
-                    KIND,
-                    period,
-                    now=now,
-                    owner=owner,
-                    lease=CLAIM_LEASE,
-                    max_attempts=DIGEST_MAX_ATTEMPTS,
-                )
-            if won:
-                mine.append(r)
-            else:
-                report.skipped += 1
+        mine = await claim_recipients(services, todo, KIND, period, now, owner)
+        report.skipped += len(todo) - len(mine)
         if mine:
             async with services.sessions() as s:
                 progress = await deel_progress.progress(

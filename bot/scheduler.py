@@ -302,6 +302,34 @@ class PendingDigest:
     owner: str | None
 
 
+async def claim_recipients(
+    services: Services,
+    todo: list[reports.Recipient],
+    kind: str,
+    period: str,
+    now: datetime,
+    owner: str,
+) -> list[reports.Recipient]:
+    """The recipients this process won the delivery of (each claimed in its own transaction,
+    with a lease, so two processes or a restart never send one twice)."""
+    mine: list[reports.Recipient] = []
+    for r in todo:
+        async with transaction(services.sessions) as s:
+            won = await reports.claim_digest(
+                s,
+                r.user_id,
+                kind,
+                period,
+                now=now,
+                owner=owner,
+                lease=CLAIM_LEASE,
+                max_attempts=DIGEST_MAX_ATTEMPTS,
+            )
+        if won:
+            mine.append(r)
+    return mine
+
+
 async def _pending_digests(
     services: Services, recipient_ids: list[int], period: str
 ) -> list[PendingDigest]:
@@ -445,23 +473,8 @@ async def run_digest(
         todo = await reports.unfinished_digest_recipients(s, everyone, DIGEST_KIND, str(period))
     report.skipped = report.finished_before = len(everyone) - len(todo)
     owner = owner_id(services)
-    mine: list[reports.Recipient] = []
-    for r in todo:
-        async with transaction(services.sessions) as s:
-            won = await reports.claim_digest(
-                s,
-                r.user_id,
-                DIGEST_KIND,
-                str(period),
-                now=now,
-                owner=owner,
-                lease=CLAIM_LEASE,
-                max_attempts=DIGEST_MAX_ATTEMPTS,
-            )
-        if won:
-            mine.append(r)
-        else:
-            report.skipped += 1
+    mine = await claim_recipients(services, todo, DIGEST_KIND, str(period), now, owner)
+    report.skipped += len(todo) - len(mine)
     everyone_ids = [r.user_id for r in everyone]
     if not mine:
         if report.skipped:
