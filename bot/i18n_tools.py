@@ -59,10 +59,17 @@ def update() -> None:
             if language == "nl" and empty:
                 message.string = message.id
         catalog.obsolete.clear()
+        # Babel marks a new catalog's header fuzzy, and `pybabel compile` skips a fuzzy catalog.
+        catalog.fuzzy = False
         path = po_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
             write_po(fh, catalog, omit_header=False, sort_output=True, width=100)
+
+
+def fuzzy_headers() -> list[str]:
+    """Languages whose catalog header is fuzzy: `pybabel compile` would skip them silently."""
+    return [lang for lang in LANGUAGES if po_path(lang).exists() and load(lang).fuzzy]
 
 
 def missing(language: str) -> list[str]:
@@ -164,7 +171,10 @@ def main(argv: list[str]) -> int:
         hidden = fstring_problems()
         for where in hidden:
             print(f"gettext inside an f-string is never extracted: {where}")
-        return 1 if any(bad.values()) or plural or reworded or hidden else 0
+        fuzzy = fuzzy_headers()
+        for lang in fuzzy:
+            print(f"{lang}: the catalog header is fuzzy, so pybabel compile skips it")
+        return 1 if any(bad.values()) or plural or reworded or hidden or fuzzy else 0
     if argv[:1] == ["check-labels"]:
         problems = label_problems()
         for problem in problems:
