@@ -196,7 +196,7 @@ def duration_problem(t: Translator, reason: str) -> str:
 
 # --------------------------------------------------------------------------- free text
 
-# What the privacy guard found, in words an expert understands.
+# What the privacy guard found, in words an expert or a coordinator understands.
 IDENTIFIER_WORDS = {
     FindingKind.BSN: N_("een BSN"),
     FindingKind.PHONE: N_("een telefoonnummer"),
@@ -209,12 +209,20 @@ IDENTIFIER_WORDS = {
 }
 
 
+def found_word(t: Translator, kind: FindingKind) -> str:
+    """One kind the privacy guard found, in words: "een BSN"."""
+    return t._(IDENTIFIER_WORDS.get(kind, N_("iets waaraan iemand te herkennen is")))
+
+
+def found_words(t: Translator, found: Sequence[FindingKind]) -> str:
+    """What the privacy guard ``found``, in words: "een BSN en een adres"."""
+    words = dict.fromkeys(found_word(t, kind) for kind in found)
+    return t._(" en ").join(words) if len(words) <= 2 else ", ".join(words)
+
+
 def identifying_text(t: Translator, found: Sequence[FindingKind]) -> str:
     """Why text that could identify someone is not stored, naming what was ``found``."""
-    words = dict.fromkeys(
-        t._(IDENTIFIER_WORDS.get(kind, N_("iets waaraan iemand te herkennen is"))) for kind in found
-    )
-    what = t._(" en ").join(words) if len(words) <= 2 else ", ".join(words)
+    what = found_words(t, found)
     return t._(
         "Dit sla ik niet op: er staat {what} in. Verhalen en signalen blijven anoniem. "
         "Schrijf het opnieuw zonder dat, bijvoorbeeld <i>een moeder uit Blerick</i> "

@@ -17,24 +17,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Message, Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Problem, Screen, Step, Texts, Turn, labels, step
+from bot.dialogue import Callback, Outcome, Problem, Screen, Step, Texts, Turn, labels, step
 from bot.domain.periods import Period
 from bot.handlers.common import answer, edit_or_send, esc, send
 from bot.handlers.report_common import (
     ALL,
+    MENU_TEXTS,
     ReportView,
+    menu_flow,
     muni_buttons,
     municipality_id_by_text,
     period_name,
-    period_screen,
+    period_step,
     read_period,
+    register_flow,
     report_view_fields,
     start_flow,
     tapped_municipality,
-    tapped_period,
     typed_municipality,
 )
 from bot.i18n import N_, Translator
@@ -74,21 +76,12 @@ def title(t: Translator) -> str:
 # --------------------------------------------------------------------------- period
 
 
-def render_period(view: ReportView) -> Screen:
-    text, buttons = period_screen(view, view.today, view.t._("Over welke periode?"))
-    return title(view.t) + text, buttons
+def heading(view: ReportView) -> str:
+    return title(view.t)
 
 
-async def tap_period(turn: Turn[ReportView], callback: Callback) -> Outcome | None:
-    period = tapped_period(callback)
-    return None if period is None else chosen(turn.data, period=period.key)
-
-
-async def text_period(turn: Turn[ReportView], text: str) -> Outcome | None:
-    period, problem = read_period(turn.t, text)
-    if period is None:
-        return Outcome(error=problem)
-    return chosen(turn.data, period=period.key)
+def chosen_period(data: dict[str, Any], period: Period) -> Outcome:
+    return chosen(data, period=period.key)
 
 
 # --------------------------------------------------------------------------- municipality
@@ -336,24 +329,18 @@ def caption(t: Translator, order: Order, f: ReportFile) -> str:
 # --------------------------------------------------------------------------- the flow
 
 
-RAPPORT: Flow[ReportView] = Flow(
-    name=FLOW,
-    prefix=PREFIX,
-    command="/rapport",
-    load=load,
-    steps={
-        "period": Step(render_period, tap_period, text_period),
-        "muni": Step(render_muni, tap_muni, text_muni),
-        "summary": Step(render_summary, tap_summary),
-        "building": Step(render_building),
-    },
-    texts=Texts(
-        gone=N_("Dit rapport is al gemaakt of gestopt. Kies /rapport voor een nieuw rapport."),
-        typed=N_("Tik op een van de knoppen onder het bericht."),
-    ),
-    on_tap=tap_any,
-    direct={"go": make_pack},
-    alert=True,
+STEPS: dict[str, Step[ReportView]] = {
+    "period": period_step(heading, N_("Over welke periode?"), chosen_period),
+    "muni": Step(render_muni, tap_muni, text_muni),
+    "summary": Step(render_summary, tap_summary),
+    "building": Step(render_building),
+}
+TEXTS = Texts(
+    gone=N_("Dit rapport is al gemaakt of gestopt. Kies /rapport voor een nieuw rapport."),
+    typed=MENU_TEXTS.typed,
+)
+RAPPORT = menu_flow(
+    FLOW, PREFIX, load, STEPS, texts=TEXTS, on_tap=tap_any, direct={"go": make_pack}, alert=True
 )
 
 
@@ -378,5 +365,4 @@ async def cmd_rapport(update: Update, context: BotContext) -> None:
 
 
 def register(application: Application, router: TextRouter) -> None:
-    application.add_handler(CommandHandler("rapport", cmd_rapport))
-    RAPPORT.register(application, router)
+    register_flow(application, router, RAPPORT, cmd_rapport)

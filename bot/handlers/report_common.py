@@ -3,41 +3,46 @@ words, and the check of the coordinator's free text (anonymous, like every free 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Texts, Turn, View, labels, start_draft
+from bot.dialogue import (
+    Callback,
+    Flow,
+    Outcome,
+    Screen,
+    Step,
+    Texts,
+    Turn,
+    View,
+    labels,
+    start_draft,
+)
+from bot.dialogue.flow import TapHandler
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.places import resolve_municipality
-from bot.domain.privacy import FindingKind, check_free_text
+from bot.domain.privacy import check_free_text
 from bot.domain.report_choices import HALF, QUARTER, PeriodChoice, choice_from_code
 from bot.domain.report_choices import recent_periods as offered_periods
 from bot.handlers.common import Button, esc, reply
+from bot.handlers.fields import found_words
 from bot.i18n import N_, Translator
 from bot.router import TextRouter
 from bot.storage import worklog
 from bot.storage.worklog import Option
 
+R = TypeVar("R", bound="ReportView")
+V = TypeVar("V", bound=View)
+
 MIN_TEXT_CHARS = 10
 ALL = "all"  # the municipality choice "alle gemeenten"
-
-# What the privacy guard found, in words a coordinator understands.
-IDENTIFIER_WORDS = {
-    FindingKind.BSN: N_("een BSN"),
-    FindingKind.PHONE: N_("een telefoonnummer"),
-    FindingKind.EMAIL: N_("een e-mailadres"),
-    FindingKind.IBAN: N_("een rekeningnummer"),
-    FindingKind.POSTCODE_HOUSE: N_("een postcode"),
-    FindingKind.ADDRESS: N_("een adres"),
-    FindingKind.BIRTH_DATE: N_("een geboortedatum"),
-    FindingKind.NAME_TITLE: N_("een naam"),
-}
 
 PERIOD_ERRORS = {
     "bad_half": N_("Een jaar heeft twee halfjaren: H1 of H2."),
@@ -133,6 +138,31 @@ def tapped_period(callback: Callback) -> Period | None:
     return parse_period(callback.arg)
 
 
+Command = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+# What choosing a period does, given the draft's data: the next step and its data.
+Chosen = Callable[[dict[str, Any], Period], Outcome]
+
+
+def period_step(title: Callable[[R], str], question: str, chosen: Chosen) -> Step[R]:
+    """The period step: ``title`` above the ``question`` (a msgid), a button per offered period
+    or a typed period; a period read goes where ``chosen`` says."""
+
+    def render(view: R) -> Screen:
+        text, buttons = period_screen(view, view.today, view.t._(question))
+        return title(view) + text, buttons
+
+    async def on_tap(turn: Turn[R], callback: Callback) -> Outcome | None:
+        period = tapped_period(callback)
+        return None if period is None else chosen(turn.data, period)
+
+    async def on_text(turn: Turn[R], text: str) -> Outcome | None:
+        period, problem = read_period(turn.t, text)
+        return Outcome(error=problem) if period is None else chosen(turn.data, period)
+
+    return Step(render, on_tap, on_text)
+
+
 # --------------------------------------------------------------------------- municipalities
 
 
@@ -173,6 +203,23 @@ def muni_buttons(
     )
 
 
+def period_loader(
+    view: Callable[..., R],
+    name: str,
+    read: Callable[[AsyncSession, Period], Awaitable[list[Any]]],
+) -> Callable[[Turn[R]], Awaitable[R]]:
+    """A loader of ``view`` whose field ``name`` holds what ``read`` finds for the chosen period
+    (nothing before a period is chosen)."""
+
+    async def load(turn: Turn[R]) -> R:
+        fields = await report_view_fields(turn)
+        period = fields["period"]
+        fields[name] = await read(turn.s, period) if period else []
+        return view(**fields)
+
+    return load
+
+
 async def municipality_id_by_text(s: AsyncSession, text: str) -> int | None:
     """A typed municipality or village ("Blerick" -> Venlo), as an id."""
     name = resolve_municipality(text)
@@ -210,11 +257,7 @@ def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str |
     findings = check_free_text(text, today=today)
     if not findings:
         return None
-    found = dict.fromkeys(
-        t._(IDENTIFIER_WORDS.get(f.kind, N_("iets waaraan iemand te herkennen is")))
-        for f in findings
-    )
-    what = t._(" en ").join(found) if len(found) <= 2 else ", ".join(found)
+    what = found_words(t, [f.kind for f in findings])
     return _(
         "Dit sla ik niet op: er staat {what} in. Wat naar de gemeenten gaat, blijft anoniem. "
         "Schrijf het opnieuw zonder dat, bijvoorbeeld <i>een moeder uit Blerick</i> in plaats "
@@ -232,6 +275,44 @@ MENU_TEXTS = Texts(
 )
 
 
+def menu_flow(
+    name: str,
+    prefix: str,
+    load: Callable[[Turn[V]], Awaitable[V]],
+    steps: Mapping[str, Step[V]],
+    **options: Any,
+) -> Flow[V]:
+    """A coordinator's dialogue, started by the command of its name (`/<name>`); refusals are
+    the menu texts unless ``options`` name other ``texts``."""
+    options.setdefault("texts", MENU_TEXTS)
+    return Flow(name=name, prefix=prefix, command=f"/{name}", load=load, steps=steps, **options)
+
+
+def menu_taps(done: str, restarts: Mapping[str, str], more: TapHandler | None = None) -> TapHandler:
+    """The taps of every step of a menu: "x" ends it with the msgid ``done``; an action of
+    ``restarts`` goes to its step afresh (no data); anything else is left to ``more``."""
+
+    async def on_tap(turn: Turn[Any], callback: Callback) -> Outcome | None:
+        if callback.action == "x":
+            return await turn.end(esc(turn.t._(done)))
+        if callback.action in restarts:
+            return Outcome(state=restarts[callback.action], data={})
+        return None if more is None else await more(turn, callback)
+
+    return on_tap
+
+
+def register_flow(
+    application: Application,
+    router: TextRouter,
+    flow: Flow[Any],
+    command: Command,
+) -> None:
+    """A dialogue and the handler of its command (`flow.command`)."""
+    application.add_handler(CommandHandler(flow.command.lstrip("/"), command))
+    flow.register(application, router)
+
+
 def register_menu(
     application: Application, router: TextRouter, flow: Flow[Any], first: str
 ) -> None:
@@ -240,8 +321,24 @@ def register_menu(
     async def command(update: Update, context: BotContext) -> None:
         await start_flow(update, context, flow, {}, first)
 
-    application.add_handler(CommandHandler(flow.command.lstrip("/"), command))
-    flow.register(application, router)
+    register_flow(application, router, flow, command)
+
+
+def period_command(flow: Flow[Any], chosen: Chosen) -> Command:
+    """The command of a dialogue that starts with the period step: `/<command> 2026-H1` goes
+    on where ``chosen`` says for that period."""
+
+    async def command(update: Update, context: BotContext) -> None:
+        outcome = Outcome(state="period", data={})
+        error = None
+        if context.args:
+            period, error = read_period(context.t, " ".join(context.args))
+            if period is not None:
+                outcome = chosen({}, period)
+        assert outcome.state is not None and outcome.data is not None
+        await start_flow(update, context, flow, outcome.data, outcome.state, error=error)
+
+    return command
 
 
 async def start_flow(

@@ -11,22 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
-from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Texts, Turn, labels
+from bot.dialogue import Callback, Outcome, Screen, Step, Texts, Turn, labels
+from bot.domain.periods import Period
 from bot.handlers.common import esc
 from bot.handlers.report_common import (
+    MENU_TEXTS,
     ReportView,
+    menu_flow,
+    menu_taps,
     muni_buttons,
     municipality_id_by_text,
-    period_screen,
-    read_period,
-    report_view_fields,
-    start_flow,
+    period_command,
+    period_loader,
+    period_step,
+    register_flow,
     tapped_municipality,
-    tapped_period,
     text_problem,
     titled,
 )
@@ -62,33 +63,14 @@ class NarrativeView(ReportView):
         return self.muni_name(self.scope) or "?"
 
 
-async def load(turn: Turn[NarrativeView]) -> NarrativeView:
-    fields = await report_view_fields(turn)
-    period = fields["period"]
-    narratives = await report_content.list_narratives(turn.s, period) if period else []
-    return NarrativeView(**fields, narratives=narratives)
+load = period_loader(NarrativeView, "narratives", report_content.list_narratives)
 
 
 def title(view: NarrativeView) -> str:
     return titled(view, N_("Toelichting voor het rapport"), N_("Toelichting: {period}"))
 
 
-def render_period(view: NarrativeView) -> Screen:
-    text, buttons = period_screen(
-        view, view.today, view.t._("Voor het rapport over welke periode?")
-    )
-    return title(view) + text, buttons
-
-
-async def tap_period(turn: Turn[NarrativeView], callback: Callback) -> Outcome | None:
-    period = tapped_period(callback)
-    return None if period is None else Outcome(state="muni", data={"period": period.key})
-
-
-async def text_period(turn: Turn[NarrativeView], text: str) -> Outcome | None:
-    period, problem = read_period(turn.t, text)
-    if period is None:
-        return Outcome(error=problem)
+def chosen_period(data: dict[str, Any], period: Period) -> Outcome:
     return Outcome(state="muni", data={"period": period.key})
 
 
@@ -207,46 +189,21 @@ async def tap_text(turn: Turn[NarrativeView], callback: Callback) -> Outcome | N
     return None
 
 
-async def tap_any(turn: Turn[NarrativeView], callback: Callback) -> Outcome | None:
-    if callback.action == "x":
-        return await turn.end(
-            esc(turn.t._("Klaar. De toelichtingen komen in het volgende /rapport."))
-        )
-    if callback.action == "e":
-        return Outcome(state="period", data={})
-    return None
+tap_any = menu_taps(N_("Klaar. De toelichtingen komen in het volgende /rapport."), {"e": "period"})
 
 
-TOELICHTING: Flow[NarrativeView] = Flow(
-    name=FLOW,
-    prefix=PREFIX,
-    command="/toelichting",
-    load=load,
-    steps={
-        "period": Step(render_period, tap_period, text_period),
-        "muni": Step(render_muni, tap_muni, text_muni),
-        "text": Step(render_text, tap_text, text_text),
-    },
-    texts=Texts(
-        gone=N_("Dit is al gesloten. Kies /toelichting om verder te gaan."),
-        typed=N_("Tik op een van de knoppen onder het bericht."),
-    ),
-    on_tap=tap_any,
+STEPS: dict[str, Step[NarrativeView]] = {
+    "period": period_step(title, N_("Voor het rapport over welke periode?"), chosen_period),
+    "muni": Step(render_muni, tap_muni, text_muni),
+    "text": Step(render_text, tap_text, text_text),
+}
+TEXTS = Texts(
+    gone=N_("Dit is al gesloten. Kies /toelichting om verder te gaan."),
+    typed=MENU_TEXTS.typed,
 )
-
-
-async def cmd_toelichting(update: Update, context: BotContext) -> None:
-    """`/toelichting`, or straight to the municipalities with `/toelichting 2026-H1`."""
-    args = list(context.args or [])
-    data: dict[str, Any] = {}
-    error = None
-    if args:
-        period, error = read_period(context.t, " ".join(args))
-        if period is not None:
-            data = {"period": period.key}
-    await start_flow(update, context, TOELICHTING, data, "muni" if data else "period", error=error)
+TOELICHTING = menu_flow(FLOW, PREFIX, load, STEPS, texts=TEXTS, on_tap=tap_any)
 
 
 def register(application: Application, router: TextRouter) -> None:
-    application.add_handler(CommandHandler("toelichting", cmd_toelichting))
-    TOELICHTING.register(application, router)
+    """`/toelichting`, or straight to the municipalities with `/toelichting 2026-H1`."""
+    register_flow(application, router, TOELICHTING, period_command(TOELICHTING, chosen_period))

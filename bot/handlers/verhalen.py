@@ -11,22 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
-from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Texts, Turn, labels
+from bot.dialogue import Callback, Outcome, Screen, Step, Texts, Turn, labels
+from bot.domain.periods import Period
 from bot.domain.report_choices import page_bounds
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
+    MENU_TEXTS,
     ReportView,
+    menu_flow,
+    menu_taps,
     muni_buttons,
-    period_screen,
-    read_period,
-    report_view_fields,
-    start_flow,
+    period_command,
+    period_loader,
+    period_step,
+    register_flow,
     tapped_municipality,
-    tapped_period,
     text_problem,
     titled,
 )
@@ -58,38 +59,14 @@ class StoriesView(ReportView):
         return st.municipality_name or self.t._("regionaal")
 
 
-async def load(turn: Turn[StoriesView]) -> StoriesView:
-    fields = await report_view_fields(turn)
-    period = fields["period"]
-    stories = await report_content.stories_of_period(turn.s, period) if period else []
-    return StoriesView(**fields, stories=stories)
+load = period_loader(StoriesView, "stories", report_content.stories_of_period)
 
 
 def title(view: StoriesView) -> str:
     return titled(view, N_("Verhalen voor het rapport"), N_("Verhalen: {period}"))
 
 
-# --------------------------------------------------------------------------- period
-
-
-def render_period(view: StoriesView) -> Screen:
-    text, buttons = period_screen(
-        view, view.today, view.t._("Van welke periode wil je de verhalen zien?")
-    )
-    return title(view) + text, buttons
-
-
-async def tap_period(turn: Turn[StoriesView], callback: Callback) -> Outcome | None:
-    period = tapped_period(callback)
-    if period is None:
-        return None
-    return Outcome(state="list", data={"period": period.key, "page": 0})
-
-
-async def text_period(turn: Turn[StoriesView], text: str) -> Outcome | None:
-    period, problem = read_period(turn.t, text)
-    if period is None:
-        return Outcome(error=problem)
+def chosen_period(data: dict[str, Any], period: Period) -> Outcome:
     return Outcome(state="list", data={"period": period.key, "page": 0})
 
 
@@ -249,13 +226,8 @@ async def text_wording(turn: Turn[StoriesView], text: str) -> Outcome | None:
 # --------------------------------------------------------------------------- every step
 
 
-async def tap_any(turn: Turn[StoriesView], callback: Callback) -> Outcome | None:
-    _ = turn.t._
+async def tap_back(turn: Turn[StoriesView], callback: Callback) -> Outcome | None:
     data = turn.data
-    if callback.action == "x":
-        return await turn.end(
-            esc(_("Klaar. Wat je koos, is bewaard en komt in het volgende /rapport."))
-        )
     if callback.action == "e" and callback.arg == "period":
         return Outcome(state="period", data={})
     if callback.action == "l":
@@ -266,37 +238,24 @@ async def tap_any(turn: Turn[StoriesView], callback: Callback) -> Outcome | None
     return None
 
 
-VERHALEN: Flow[StoriesView] = Flow(
-    name=FLOW,
-    prefix=PREFIX,
-    command="/verhalen",
-    load=load,
-    steps={
-        "period": Step(render_period, tap_period, text_period),
-        "list": Step(render_list, tap_list),
-        "story": Step(render_story, tap_story),
-        "wording": Step(render_wording, on_text=text_wording),
-    },
-    texts=Texts(
-        gone=N_("Deze lijst is al gesloten. Kies /verhalen om verder te gaan."),
-        typed=N_("Tik op een van de knoppen onder het bericht."),
-    ),
-    on_tap=tap_any,
+tap_any = menu_taps(
+    N_("Klaar. Wat je koos, is bewaard en komt in het volgende /rapport."), {}, tap_back
 )
 
 
-async def cmd_verhalen(update: Update, context: BotContext) -> None:
-    """`/verhalen`, or straight to the list with `/verhalen 2026-H1`."""
-    args = list(context.args or [])
-    data: dict[str, Any] = {}
-    error = None
-    if args:
-        period, error = read_period(context.t, " ".join(args))
-        if period is not None:
-            data = {"period": period.key, "page": 0}
-    await start_flow(update, context, VERHALEN, data, "list" if data else "period", error=error)
+STEPS: dict[str, Step[StoriesView]] = {
+    "period": period_step(title, N_("Van welke periode wil je de verhalen zien?"), chosen_period),
+    "list": Step(render_list, tap_list),
+    "story": Step(render_story, tap_story),
+    "wording": Step(render_wording, on_text=text_wording),
+}
+TEXTS = Texts(
+    gone=N_("Deze lijst is al gesloten. Kies /verhalen om verder te gaan."),
+    typed=MENU_TEXTS.typed,
+)
+VERHALEN = menu_flow(FLOW, PREFIX, load, STEPS, texts=TEXTS, on_tap=tap_any)
 
 
 def register(application: Application, router: TextRouter) -> None:
-    application.add_handler(CommandHandler("verhalen", cmd_verhalen))
-    VERHALEN.register(application, router)
+    """`/verhalen`, or straight to the list with `/verhalen 2026-H1`."""
+    register_flow(application, router, VERHALEN, period_command(VERHALEN, chosen_period))

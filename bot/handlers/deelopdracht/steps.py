@@ -19,8 +19,8 @@ from bot.handlers.deelopdracht.view import (
     TEXT_FIELDS,
     DeelView,
 )
-from bot.handlers.report_common import IDENTIFIER_WORDS, tapped_municipality, text_problem
-from bot.i18n import N_
+from bot.handlers.fields import found_word
+from bot.handlers.report_common import tapped_municipality, text_problem
 from bot.storage import deelopdrachten
 from bot.storage.deelopdrachten import DeelError
 
@@ -56,8 +56,7 @@ def title_problem(turn: DTurn, text: str, limit: int = dv.MAX_TITLE) -> str | No
         return _("Dat is te lang: maximaal {n}.").format(n=turn.t.chars(limit))
     findings = check_free_text(text, today=turn.today())
     if findings:
-        found = IDENTIFIER_WORDS.get(findings[0].kind, N_("iets waaraan iemand te herkennen is"))
-        what = turn.t._(found)
+        what = found_word(turn.t, findings[0].kind)
         return _("Dit sla ik niet op: er staat {what} in. Schrijf het zonder.").format(what=what)
     return None
 

@@ -67,10 +67,7 @@ def role_problem(t: Translator, text: str, today: date) -> str | None:
     if problem is None:
         return None
     if problem.code == "identifying":
-        words = dict.fromkeys(
-            t._(fields.IDENTIFIER_WORDS.get(kind, N_("iets waaraan iemand te herkennen is")))
-            for kind in problem.found
-        )
+        words = dict.fromkeys(fields.found_word(t, kind) for kind in problem.found)
         return t._(
             "Dit sla ik niet op: er staat {what} in. Typ alleen de rol, bijvoorbeeld "
             "<i>kapper</i> of <i>huisarts</i>."
