@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from bot.dialogue import Callback, Outcome, Screen, Turn, View, labels, start_draft
+from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, View, labels, start_draft
 from bot.dialogue.flow import TapHandler, TextHandler
 from bot.domain import limits
 from bot.domain.indirect import typed_municipality
@@ -24,6 +24,7 @@ from bot.storage.worklog import Option
 from bot.text import short_label as short_label  # the one short form of a list label
 
 T = TypeVar("T")
+V = TypeVar("V", bound=View)
 
 Make = Callable[[str], str]  # action -> callback data of the draft's current revision
 
@@ -272,6 +273,20 @@ def frame(view: View, screen: Screen, outcome: Outcome) -> Screen:
     if outcome.note:
         return outcome.note + "\n\n" + text, buttons
     return text, buttons
+
+
+def form_flow(
+    name: str,
+    prefix: str,
+    load: Callable[[Turn[V]], Awaitable[V]],
+    steps: Mapping[str, Step[V]],
+    **options: Any,
+) -> Flow[V]:
+    """A dialogue of these fields, started by the command of its name (`/<name>`) and shown
+    with `frame`."""
+    return Flow(
+        name=name, prefix=prefix, command=f"/{name}", load=load, steps=steps, frame=frame, **options
+    )
 
 
 def problem(turn: Turn[Any], msgid: str) -> Outcome:

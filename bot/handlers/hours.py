@@ -20,12 +20,11 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.dialogue import (
     Callback,
-    Flow,
     Outcome,
     Screen,
     Step,
@@ -40,6 +39,7 @@ from bot.domain.indirect import match_kind, parse_hours_line
 from bot.domain.textmatch import normalize
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
+from bot.handlers.shared import register_flow
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_
 from bot.router import TextRouter
@@ -309,23 +309,22 @@ async def text_kind(turn: Turn[HoursView], text: str) -> Outcome:
     return _set(turn.data, kind_id=kind_id)
 
 
-FLOW: Flow[HoursView] = Flow(
-    name=NAME,
-    prefix=PREFIX,
-    command=COMMAND,
-    load=load,
-    steps={
-        "kind": Step(render_kind, tap_kind, text_kind),
-        "duration": Step(render_duration, *fields.duration_step(_use_minutes)),
-        "muni": Step(render_muni, *fields.municipality_step(_use_muni)),
-        "date": Step(render_date, *fields.date_step(_use_date)),
-        "summary": Step(render_summary, tap_save),
-        "confirm_day": Step(render_confirm_day, tap_save),
-    },
+STEPS: dict[str, Step[HoursView]] = {
+    "kind": Step(render_kind, tap_kind, text_kind),
+    "duration": Step(render_duration, *fields.duration_step(_use_minutes)),
+    "muni": Step(render_muni, *fields.municipality_step(_use_muni)),
+    "date": Step(render_date, *fields.date_step(_use_date)),
+    "summary": Step(render_summary, tap_save),
+    "confirm_day": Step(render_confirm_day, tap_save),
+}
+FLOW = fields.form_flow(
+    NAME,
+    PREFIX,
+    load,
+    STEPS,
     # Typed text on the summary: only buttons count there.
     texts=Texts(typed=N_("Tik op een knop hieronder: Opslaan, of kies wat je wilt aanpassen.")),
     on_tap=fields.nav_taps(next_state, EDIT_TARGETS, _fresh),
-    frame=fields.frame,
     alert=True,
 )
 
@@ -415,5 +414,4 @@ def _line_problem(
 
 
 def register(application: Application, router: TextRouter) -> None:
-    application.add_handler(CommandHandler("uren", cmd_hours))
-    FLOW.register(application, router)
+    register_flow(application, router, FLOW, cmd_hours)

@@ -14,18 +14,20 @@ from dataclasses import dataclass, field
 
 from telegram.ext import Application
 
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, frame, labels
+from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.domain import lists as dl
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
-    MENU_TEXTS,
     ReportView,
+    menu_flow,
+    menu_taps,
     muni_buttons,
     register_menu,
     report_view_fields,
     rows_of,
     tapped_municipality,
 )
+from bot.handlers.shared import gone, typing_frame
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import lists
@@ -159,7 +161,7 @@ def render_item(view: ListsView) -> Screen:
     _ = view.t._
     item = view.item
     if item is None:
-        return esc(_("Dit item bestaat niet meer.")), [[(_(labels.BACK), view.button("up"))]]
+        return gone(view, _("Dit item bestaat niet meer."), _(labels.BACK), "up")
     lines = [
         f"<b>{esc(item.label)}</b> ({esc(item.code)})",
         esc(_("Zoekwoorden: {words}").format(words=", ".join(item.aliases) or "–")),
@@ -291,7 +293,7 @@ def render_place(view: ListsView) -> Screen:
     _ = view.t._
     p = view.place
     if p is None:
-        return esc(_("Deze vindplek bestaat niet meer.")), [[(_(labels.BACK), view.button("pl"))]]
+        return gone(view, _("Deze vindplek bestaat niet meer."), _(labels.BACK), "pl")
     text = f"<b>{esc(p.name)}</b>\n" + esc(
         view.t.ngettext("{n} contact. {state}", "{n} contacten. {state}", p.contacts).format(
             n=p.contacts, state=_("In gebruik.") if p.active else _("Ingetrokken.")
@@ -396,21 +398,8 @@ async def typed_place(turn: Turn[ListsView], text: str) -> Outcome:
 # --------------------------------------------------------------------------- every step
 
 
-def lists_frame(view: ListsView, screen: Screen, outcome: Outcome) -> Screen:
-    """A step waiting for typed text shows what to type, and a button to stop waiting."""
-    text, buttons = frame(view, screen, outcome)
-    prompt = typing_prompt(view)
-    if prompt is None:
-        return text, buttons
-    return f"{text}\n\n✏️ {prompt}", [[(view.t._("Niet wijzigen"), view.button("keep"))]]
-
-
-async def tap_any(turn: Turn[ListsView], callback: Callback) -> Outcome | None:
+async def tap_back(turn: Turn[ListsView], callback: Callback) -> Outcome | None:
     data = turn.data
-    if callback.action == "x":
-        return await turn.end(esc(turn.t._("Klaar. De lijsten zijn meteen bijgewerkt.")))
-    if callback.action == "top":
-        return Outcome(state="kinds", data={})
     if callback.action == "up":
         data.pop("item", None)
         data.pop("typing", None)
@@ -422,9 +411,12 @@ async def tap_any(turn: Turn[ListsView], callback: Callback) -> Outcome | None:
     if callback.action == "keep":
         data.pop("typing", None)
         return Outcome(state=turn.draft.state, data=data)
-    if callback.action == "vp":
-        return Outcome(state="vmuni", data={})
     return None
+
+
+tap_any = menu_taps(
+    N_("Klaar. De lijsten zijn meteen bijgewerkt."), {"top": "kinds", "vp": "vmuni"}, tap_back
+)
 
 
 async def text_any(turn: Turn[ListsView], text: str) -> Outcome | None:
@@ -438,24 +430,17 @@ async def text_any(turn: Turn[ListsView], text: str) -> Outcome | None:
     return await typed_vocab(turn, typing, text)
 
 
-LISTS: Flow[ListsView] = Flow(
-    name=FLOW,
-    prefix=PREFIX,
-    command="/lijsten",
-    load=load,
-    steps={
-        "kinds": Step(render_kinds, tap_kinds),
-        "items": Step(render_items, tap_items),
-        "item": Step(render_item, tap_item),
-        "vmuni": Step(render_vmuni, tap_vmuni),
-        "places": Step(render_places, tap_places),
-        "place": Step(render_place, tap_place),
-        "merge": Step(render_merge, tap_merge),
-    },
-    texts=MENU_TEXTS,
-    on_tap=tap_any,
-    on_text=text_any,
-    frame=lists_frame,
+STEPS: dict[str, Step[ListsView]] = {
+    "kinds": Step(render_kinds, tap_kinds),
+    "items": Step(render_items, tap_items),
+    "item": Step(render_item, tap_item),
+    "vmuni": Step(render_vmuni, tap_vmuni),
+    "places": Step(render_places, tap_places),
+    "place": Step(render_place, tap_place),
+    "merge": Step(render_merge, tap_merge),
+}
+LISTS = menu_flow(
+    FLOW, PREFIX, load, STEPS, on_tap=tap_any, on_text=text_any, frame=typing_frame(typing_prompt)
 )
 
 

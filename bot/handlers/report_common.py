@@ -3,14 +3,14 @@ words, and the check of the coordinator's free text (anonymous, like every free 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.dialogue import (
@@ -33,6 +33,7 @@ from bot.domain.report_choices import HALF, QUARTER, PeriodChoice, choice_from_c
 from bot.domain.report_choices import recent_periods as offered_periods
 from bot.handlers.common import Button, esc, reply
 from bot.handlers.fields import found_words
+from bot.handlers.shared import Command, register_flow
 from bot.i18n import N_, Translator
 from bot.router import TextRouter
 from bot.storage import worklog
@@ -137,8 +138,6 @@ def tapped_period(callback: Callback) -> Period | None:
         return None
     return parse_period(callback.arg)
 
-
-Command = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 # What choosing a period does, given the draft's data: the next step and its data.
 Chosen = Callable[[dict[str, Any], Period], Outcome]
@@ -300,17 +299,6 @@ def menu_taps(done: str, restarts: Mapping[str, str], more: TapHandler | None = 
         return None if more is None else await more(turn, callback)
 
     return on_tap
-
-
-def register_flow(
-    application: Application,
-    router: TextRouter,
-    flow: Flow[Any],
-    command: Command,
-) -> None:
-    """A dialogue and the handler of its command (`flow.command`)."""
-    application.add_handler(CommandHandler(flow.command.lstrip("/"), command))
-    flow.register(application, router)
 
 
 def register_menu(

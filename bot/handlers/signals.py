@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.dialogue import (
@@ -32,6 +32,7 @@ from bot.domain.textmatch import normalize
 from bot.domain.vocabmatch import match_term
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
+from bot.handlers.shared import register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import worklog
@@ -282,20 +283,19 @@ class TextFlow:
 
     @cached_property
     def dialogue(self) -> Flow[TextView]:
-        return Flow(
-            name=self.flow,
-            prefix=self.prefix,
-            command=self.command,
-            load=self.load,
-            steps={
-                "kind": Step(self.render_kind, self.tap_kind, self.text_kind),
-                "muni": Step(self.render_muni, *fields.municipality_step(self.use_muni)),
-                "theme": Step(self.render_theme, self.tap_theme, self.text_theme),
-                "text": Step(self.render_text, None, self.text_text),
-                "summary": Step(self.render_summary, self.tap_save, self.text_summary),
-            },
+        steps: dict[str, Step[TextView]] = {
+            "kind": Step(self.render_kind, self.tap_kind, self.text_kind),
+            "muni": Step(self.render_muni, *fields.municipality_step(self.use_muni)),
+            "theme": Step(self.render_theme, self.tap_theme, self.text_theme),
+            "text": Step(self.render_text, None, self.text_text),
+            "summary": Step(self.render_summary, self.tap_save, self.text_summary),
+        }
+        return fields.form_flow(
+            self.flow,
+            self.prefix,
+            self.load,
+            steps,
             on_tap=fields.nav_taps(self.next_state, self.edit_targets, _no_data),
-            frame=fields.frame,
             alert=True,
         )
 
@@ -324,8 +324,7 @@ class TextFlow:
         await reply(update, context, text, buttons=buttons or None)
 
     def register(self, application: Application, router: TextRouter) -> None:
-        application.add_handler(CommandHandler(self.command.lstrip("/"), self.start))
-        self.dialogue.register(application, router)
+        register_flow(application, router, self.dialogue, self.start)
 
 
 SIGNAL = TextFlow(

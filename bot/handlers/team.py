@@ -15,18 +15,20 @@ from datetime import tzinfo
 from telegram.ext import Application
 
 from bot.commands import grants
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, labels
+from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
-    MENU_TEXTS,
     ReportView,
+    menu_flow,
+    menu_taps,
     muni_buttons,
     register_menu,
     report_view_fields,
     rows_of,
     tapped_municipality,
 )
-from bot.i18n import Translator
+from bot.handlers.shared import gone
+from bot.i18n import N_, Translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
 from bot.storage import team
@@ -105,9 +107,7 @@ def render_person(view: TeamView) -> Screen:
     _ = t._
     m = view.person
     if m is None:
-        return esc(_("Deze persoon staat niet meer in het team.")), [
-            [(_("« Team"), view.button("back"))]
-        ]
+        return gone(view, _("Deze persoon staat niet meer in het team."), _("« Team"), "back")
     mine = sum(1 for i in view.invites if i.created_by_id == m.id)
     buttons: list[list[Button]] = [
         [
@@ -271,28 +271,16 @@ async def tap_list(turn: Turn[TeamView], callback: Callback) -> Outcome | None:
     return None
 
 
-async def tap_any(turn: Turn[TeamView], callback: Callback) -> Outcome | None:
-    if callback.action == "x":
-        return await turn.end(esc(turn.t._("Klaar.")))
-    if callback.action == "back":
-        return Outcome(state="list", data={})
-    return None
+tap_any = menu_taps(N_("Klaar."), {"back": "list"})
 
 
-TEAM: Flow[TeamView] = Flow(
-    name=FLOW,
-    prefix=PREFIX,
-    command="/team",
-    load=load,
-    steps={
-        "list": Step(render_list, tap_list),
-        "person": Step(render_person, tap_person),
-        "muni": Step(render_muni, tap_muni),
-        "codes": Step(render_codes, tap_codes),
-    },
-    texts=MENU_TEXTS,
-    on_tap=tap_any,
-)
+STEPS: dict[str, Step[TeamView]] = {
+    "list": Step(render_list, tap_list),
+    "person": Step(render_person, tap_person),
+    "muni": Step(render_muni, tap_muni),
+    "codes": Step(render_codes, tap_codes),
+}
+TEAM = menu_flow(FLOW, PREFIX, load, STEPS, on_tap=tap_any)
 
 
 def register(application: Application, router: TextRouter) -> None:

@@ -21,17 +21,16 @@ from datetime import date
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Step, Texts, Turn, start_draft
+from bot.dialogue import Callback, Outcome, Step, Texts, Turn, start_draft
 from bot.domain import limits
 from bot.handlers import fields
 from bot.handlers.common import esc, reply
 from bot.handlers.corrections import choices
 from bot.handlers.corrections.view import (
     CODES,
-    COMMAND,
     FIELD_STATES,
     MAX_CHARS,
     NAME,
@@ -54,6 +53,7 @@ from bot.handlers.corrections.view import (
     render_muni,
     render_text,
 )
+from bot.handlers.shared import register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import contacts, drafts, worklog
@@ -274,27 +274,26 @@ async def _text_muni(turn: Turn[CorrView], text: str) -> Outcome | None:
     return await typed(turn, text)
 
 
-FLOW: Flow[CorrView] = Flow(
-    name=NAME,
-    prefix=PREFIX,
-    command=COMMAND,
-    load=load,
-    steps={
-        "list": Step(render_list, tap_list),
-        "entry": Step(render_entry, tap_entry),
-        "date": Step(render_date, *fields.date_step(_use_date)),
-        "duration": Step(render_duration, *fields.duration_step(_use_minutes, _max_minutes)),
-        "muni": Step(render_muni, _tap_muni, _text_muni),
-        "kind": Step(choices.render_kind, *choices.choice_step("kind", _use_kind)),
-        "theme": Step(choices.render_theme, *choices.choice_step("theme", _use_theme)),
-        "deel": Step(choices.render_deel, *choices.choice_step("deel", _use_deel)),
-        "text": Step(render_text, None, text_text),
-        "confirm_day": Step(render_confirm_day, tap_confirm_day),
-        "delete": Step(render_delete, tap_delete),
-    },
+STEPS: dict[str, Step[CorrView]] = {
+    "list": Step(render_list, tap_list),
+    "entry": Step(render_entry, tap_entry),
+    "date": Step(render_date, *fields.date_step(_use_date)),
+    "duration": Step(render_duration, *fields.duration_step(_use_minutes, _max_minutes)),
+    "muni": Step(render_muni, _tap_muni, _text_muni),
+    "kind": Step(choices.render_kind, *choices.choice_step("kind", _use_kind)),
+    "theme": Step(choices.render_theme, *choices.choice_step("theme", _use_theme)),
+    "deel": Step(choices.render_deel, *choices.choice_step("deel", _use_deel)),
+    "text": Step(render_text, None, text_text),
+    "confirm_day": Step(render_confirm_day, tap_confirm_day),
+    "delete": Step(render_delete, tap_delete),
+}
+FLOW = fields.form_flow(
+    NAME,
+    PREFIX,
+    load,
+    STEPS,
     on_tap=on_any_tap,
     texts=Texts(typed=N_("Kies met de knoppen onder het bericht wat je wilt doen.")),
-    frame=fields.frame,
     alert=True,
 )
 
@@ -310,5 +309,4 @@ async def cmd_corrections(update: Update, context: BotContext) -> None:
 
 
 def register(application: Application, router: TextRouter) -> None:
-    application.add_handler(CommandHandler("corrigeer", cmd_corrections))
-    FLOW.register(application, router)
+    register_flow(application, router, FLOW, cmd_corrections)

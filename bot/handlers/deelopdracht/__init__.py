@@ -16,42 +16,35 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.dialogue import Flow, Step
+from bot.dialogue import Step
 from bot.handlers.deelopdracht import render as r
 from bot.handlers.deelopdracht import steps as st
 from bot.handlers.deelopdracht.view import FLOW, PREFIX, DeelView, load
-from bot.handlers.report_common import MENU_TEXTS, register_menu
+from bot.handlers.report_common import menu_flow, register_menu
 from bot.router import TextRouter
 
-DEELOPDRACHT: Flow[DeelView] = Flow(
-    name=FLOW,
-    prefix=PREFIX,
-    command="/deelopdracht",
-    load=load,
-    steps={
-        "munis": Step(r.render_munis, st.tap_munis),
-        "list": Step(r.render_list, st.tap_list),
-        "title": Step(r.render_title, None, st.typed_title),
-        "code": Step(r.render_code, st.tap_code, st.typed_code),
-        "start": Step(r.render_start, None, st.typed_start),
-        "end": Step(r.render_end, st.tap_end, st.typed_end),
-        "deel": Step(r.render_deel, st.tap_deel),
-        "fields": Step(r.render_fields, st.tap_fields),
-        "fmuni": Step(r.render_fmuni, st.tap_fmuni),
-        "moments": Step(r.render_moments, st.tap_moments, st.typed_moment),
-        "endq": Step(r.render_endq, st.tap_endq),
-        "mkind": Step(r.render_mkind, st.tap_mkind),
-        "mtarget": Step(r.render_mtarget, None, st.typed_mtarget),
-        "mwindow": Step(r.render_mwindow, st.tap_mwindow, st.typed_mwindow),
-        "mfilter": Step(r.render_mfilter, st.tap_mfilter),
-        "mpick": Step(r.render_mpick, st.tap_mpick),
-        "mlabel": Step(r.render_mlabel, st.tap_mlabel, st.typed_mlabel),
-        "mremove": Step(r.render_mremove, st.tap_mremove),
-    },
-    texts=MENU_TEXTS,
-    on_tap=st.tap_any,
-    on_text=st.text_any,
-    frame=r.deel_frame,
+STEPS: dict[str, Step[DeelView]] = {
+    "munis": Step(r.render_munis, st.tap_munis),
+    "list": Step(r.render_list, st.tap_list),
+    "title": Step(r.render_title, None, st.typed_title),
+    "code": Step(r.render_code, st.tap_code, st.typed_code),
+    "start": Step(r.render_start, None, st.typed_start),
+    "end": Step(r.render_end, st.tap_end, st.typed_end),
+    "deel": Step(r.render_deel, st.tap_deel),
+    "fields": Step(r.render_fields, st.tap_fields),
+    "fmuni": Step(r.render_fmuni, st.tap_fmuni),
+    "moments": Step(r.render_moments, st.tap_moments, st.typed_moment),
+    "endq": Step(r.render_endq, st.tap_endq),
+    "mkind": Step(r.render_mkind, st.tap_mkind),
+    "mtarget": Step(r.render_mtarget, None, st.typed_mtarget),
+    "mwindow": Step(r.render_mwindow, st.tap_mwindow, st.typed_mwindow),
+    "mfilter": Step(r.render_mfilter, st.tap_mfilter),
+    "mpick": Step(r.render_mpick, st.tap_mpick),
+    "mlabel": Step(r.render_mlabel, st.tap_mlabel, st.typed_mlabel),
+    "mremove": Step(r.render_mremove, st.tap_mremove),
+}
+DEELOPDRACHT = menu_flow(
+    FLOW, PREFIX, load, STEPS, on_tap=st.tap_any, on_text=st.text_any, frame=r.deel_frame
 )
 
 

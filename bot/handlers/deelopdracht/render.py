@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.dialogue import Outcome, Screen, frame, labels
+from bot.dialogue import Screen, labels
 from bot.domain import deel_values as dv
 from bot.domain.measures import MEASURES, Unit, format_progress_line
 from bot.handlers.common import Button, esc
@@ -19,6 +19,7 @@ from bot.handlers.deelopdracht.view import (
     window_words,
 )
 from bot.handlers.report_common import muni_buttons, rows_of
+from bot.handlers.shared import gone, typing_frame
 
 WINDOW_CHOICES = (3, 6, 12)
 LENGTH_CHOICES = (6, 12, 24)  # months, for the end date of a new deelopdracht
@@ -73,11 +74,15 @@ def _new_head(view: DeelView) -> str:
     return "<b>" + esc(view.t._("Nieuwe deelopdracht in {muni}").format(muni=muni)) + "</b>\n"
 
 
+def _new_question(view: DeelView, question: str) -> Screen:
+    """A typed step of a new deelopdracht: the ``question`` (translated) and a stop button."""
+    return _new_head(view) + esc(question), [[(view.t._(labels.STOP), view.button("list"))]]
+
+
 def render_title(view: DeelView) -> Screen:
-    _ = view.t._
-    return _new_head(view) + esc(
-        _("Typ de titel, bijvoorbeeld: Outreach naar inwoners die zorg mijden.")
-    ), [[(_(labels.STOP), view.button("list"))]]
+    return _new_question(
+        view, view.t._("Typ de titel, bijvoorbeeld: Outreach naar inwoners die zorg mijden.")
+    )
 
 
 def render_code(view: DeelView) -> Screen:
@@ -96,10 +101,12 @@ def render_code(view: DeelView) -> Screen:
 
 
 def render_start(view: DeelView) -> Screen:
-    _ = view.t._
-    return _new_head(view) + esc(
-        _("Wanneer begint de deelopdracht? Typ de datum met jaartal, bijvoorbeeld 1-1-2027.")
-    ), [[(_(labels.STOP), view.button("list"))]]
+    return _new_question(
+        view,
+        view.t._(
+            "Wanneer begint de deelopdracht? Typ de datum met jaartal, bijvoorbeeld 1-1-2027."
+        ),
+    )
 
 
 def render_end(view: DeelView) -> Screen:
@@ -123,9 +130,7 @@ def render_deel(view: DeelView) -> Screen:
     _ = t._
     d = view.detail
     if d is None:
-        return esc(_("Deze deelopdracht bestaat niet meer.")), [
-            [(_("« Gemeenten"), view.button("munis"))]
-        ]
+        return gone(view, _("Deze deelopdracht bestaat niet meer."), _("« Gemeenten"), "munis")
     row = d.row
     ended = not row.active or (row.ends_on is not None and row.ends_on < view.today)
     lines = [
@@ -370,7 +375,7 @@ def render_mremove(view: DeelView) -> Screen:
 # --------------------------------------------------------------------------- every step
 
 
-def typing_prompt(view: DeelView) -> str | None:
+def typing_text(view: DeelView) -> str | None:
     _ = view.t._
     typing = view.data.get("typing")
     if not typing:
@@ -390,10 +395,9 @@ def typing_prompt(view: DeelView) -> str | None:
     return _("Typ de nieuwe {field}.").format(field=_(FIELD_LABELS.get(typing, typing)).lower())
 
 
-def deel_frame(view: DeelView, screen: Screen, outcome: Outcome) -> Screen:
-    """A step waiting for typed text shows what to type, and a button to stop waiting."""
-    text, buttons = frame(view, screen, outcome)
-    prompt = typing_prompt(view)
-    if prompt is None:
-        return text, buttons
-    return f"{text}\n\n✏️ {esc(prompt)}", [[(view.t._("Niet wijzigen"), view.button("keep"))]]
+def typing_prompt(view: DeelView) -> str | None:
+    text = typing_text(view)
+    return None if text is None else esc(text)
+
+
+deel_frame = typing_frame(typing_prompt)

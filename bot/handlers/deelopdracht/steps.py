@@ -20,7 +20,8 @@ from bot.handlers.deelopdracht.view import (
     DeelView,
 )
 from bot.handlers.fields import found_word
-from bot.handlers.report_common import tapped_municipality, text_problem
+from bot.handlers.report_common import menu_taps, tapped_municipality, text_problem
+from bot.i18n import N_
 from bot.storage import deelopdrachten
 from bot.storage.deelopdrachten import DeelError
 
@@ -64,12 +65,8 @@ def title_problem(turn: DTurn, text: str, limit: int = dv.MAX_TITLE) -> str | No
 # --------------------------------------------------------------------------- every step
 
 
-async def tap_any(turn: DTurn, cb: Callback) -> Outcome | None:
+async def tap_back(turn: DTurn, cb: Callback) -> Outcome | None:
     data = turn.data
-    if cb.action == "x":
-        return await turn.end(esc(turn.t._("Klaar. Alles is bewaard.")))
-    if cb.action == "munis":
-        return Outcome(state="munis", data={})
     if cb.action == "list":
         detail = (await turn.view()).detail
         muni = detail.row.municipality_id if detail else data.get("muni")
@@ -81,6 +78,9 @@ async def tap_any(turn: DTurn, cb: Callback) -> Outcome | None:
         state = "deel" if turn.draft.state == "fields" else turn.draft.state
         return Outcome(state=state, data=data)
     return None
+
+
+tap_any = menu_taps(N_("Klaar. Alles is bewaard."), {"munis": "munis"}, tap_back)
 
 
 async def text_any(turn: DTurn, text: str) -> Outcome | None:

@@ -16,14 +16,15 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.commands import COORDINATOR, EXPERT
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Step, Texts, Turn, current_draft, start_draft
+from bot.dialogue import Callback, Outcome, Step, Texts, Turn, current_draft, start_draft
 from bot.domain import key_figures as kf
 from bot.handlers import fields
 from bot.handlers.common import esc, reply
+from bot.handlers.shared import register_flow
 from bot.handlers.sleutelfiguur.adding import (
     UNKNOWN_MUNI,
     next_state,
@@ -121,31 +122,30 @@ def back(data: dict[str, Any], state: str) -> Outcome:
     return Outcome(state=next_state(data), data=data)
 
 
-SLEUTELFIGUUR: Flow[KeyView] = Flow(
-    name=FLOW,
-    prefix=PREFIX,
-    command=COMMAND,
-    load=load,
-    steps={
-        "list": Step(render_list, tap_list),
-        "item": Step(render_item, tap_item),
-        "delete": Step(render_delete, tap_delete),
-        "overview": Step(render_overview),
-        "role": Step(render_role, None, text_role),
-        "muni": Step(render_muni, *fields.municipality_step(use_muni, no_regional, UNKNOWN_MUNI)),
-        "place": Step(render_place, tap_place, text_place),
-        "since": Step(render_since, tap_since, text_since),
-        "quality": Step(render_quality, tap_quality, text_quality),
-        "deel": Step(render_deel, tap_deel),
-        "summary": Step(render_summary, tap_save, text_summary),
-    },
+STEPS: dict[str, Step[KeyView]] = {
+    "list": Step(render_list, tap_list),
+    "item": Step(render_item, tap_item),
+    "delete": Step(render_delete, tap_delete),
+    "overview": Step(render_overview),
+    "role": Step(render_role, None, text_role),
+    "muni": Step(render_muni, *fields.municipality_step(use_muni, no_regional, UNKNOWN_MUNI)),
+    "place": Step(render_place, tap_place, text_place),
+    "since": Step(render_since, tap_since, text_since),
+    "quality": Step(render_quality, tap_quality, text_quality),
+    "deel": Step(render_deel, tap_deel),
+    "summary": Step(render_summary, tap_save, text_summary),
+}
+SLEUTELFIGUUR = fields.form_flow(
+    FLOW,
+    PREFIX,
+    load,
+    STEPS,
     texts=Texts(
         gone=N_("Deze knop werkt niet meer. Begin opnieuw met {command}."),
         typed=N_("Tik op een van de knoppen onder het bericht."),
     ),
     on_tap=tap_any,
     on_text=text_any,
-    frame=fields.frame,
     keyed=frozenset({"save"}),
     was_saved=key_figures.was_saved,
 )
@@ -179,5 +179,4 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 def register(application: Application, router: TextRouter) -> None:
-    application.add_handler(CommandHandler(COMMAND.lstrip("/"), start))
-    SLEUTELFIGUUR.register(application, router)
+    register_flow(application, router, SLEUTELFIGUUR, start)

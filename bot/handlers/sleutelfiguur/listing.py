@@ -7,6 +7,7 @@ from bot.dialogue import Callback, Outcome, Screen, Turn, labels
 from bot.domain import key_figures as kf
 from bot.handlers import fields
 from bot.handlers.common import Button, esc
+from bot.handlers.shared import gone
 from bot.handlers.sleutelfiguur.view import (
     MAX_LISTED,
     KeyView,
@@ -60,9 +61,9 @@ def render_item(view: KeyView) -> Screen:
     _ = t._
     item = view.item
     if item is None:
-        return esc(_("Deze sleutelfiguur is er niet meer.")), [
-            [(_("« Mijn sleutelfiguren"), view.button("list"))]
-        ]
+        return gone(
+            view, _("Deze sleutelfiguur is er niet meer."), _("« Mijn sleutelfiguren"), "list"
+        )
     buttons: list[list[Button]] = []
     if item.ended_on is None:
         other = "af_en_toe" if item.quality == "goed" else "goed"
