@@ -11,7 +11,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from bot.dialogue import Callback, Flow, Outcome, Screen, Step, Turn, View, labels, start_draft
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import BotContext
+from bot.dialogue import (
+    Callback,
+    Flow,
+    Outcome,
+    Screen,
+    Turn,
+    View,
+    current_draft,
+    labels,
+    start_draft,
+)
 from bot.dialogue.flow import TapHandler, TextHandler
 from bot.domain import limits
 from bot.domain.indirect import typed_municipality
@@ -24,7 +37,6 @@ from bot.storage.worklog import Option
 from bot.text import short_label as short_label  # the one short form of a list label
 
 T = TypeVar("T")
-V = TypeVar("V", bound=View)
 
 Make = Callable[[str], str]  # action -> callback data of the draft's current revision
 
@@ -275,20 +287,6 @@ def frame(view: View, screen: Screen, outcome: Outcome) -> Screen:
     return text, buttons
 
 
-def form_flow(
-    name: str,
-    prefix: str,
-    load: Callable[[Turn[V]], Awaitable[V]],
-    steps: Mapping[str, Step[V]],
-    **options: Any,
-) -> Flow[V]:
-    """A dialogue of these fields, started by the command of its name (`/<name>`) and shown
-    with `frame`."""
-    return Flow(
-        name=name, prefix=prefix, command=f"/{name}", load=load, steps=steps, frame=frame, **options
-    )
-
-
 def problem(turn: Turn[Any], msgid: str) -> Outcome:
     """A refused press, answered as an alert with a flow text ({command} filled in)."""
     return Outcome(toast=turn.t._(msgid).format(command=turn.flow.command), alert=True)
@@ -303,6 +301,12 @@ async def resume(turn: Turn[Any]) -> Screen:
     text, buttons = await turn.render(Outcome(note=note))
     buttons.append([(_(labels.START_OVER), turn.button("new"))])
     return text, buttons
+
+
+async def resume_open(s: AsyncSession, context: BotContext, flow: Flow[Any]) -> Screen | None:
+    """The command again: the flow's open draft picked up (`resume`), or None if none is."""
+    existing = await current_draft(s, context, flow.name)
+    return None if existing is None else await resume(Turn(s, context, flow, existing))
 
 
 async def already_saved(turn: Turn[Any]) -> Outcome:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -91,16 +91,24 @@ async def followup_pass(app: Application, now: datetime | None = None) -> Follow
     return await run_followups(app.bot_data.services, app.bot, now)
 
 
+def asking_day(local: datetime) -> date | None:
+    """The day of ``local`` (a local time) when it falls in the asking hours of a day that is
+    no public holiday; None otherwise."""
+    today = local.date()
+    if is_public_holiday(today) or not ASK_FROM <= local.time() < ASK_UNTIL:
+        return None
+    return today
+
+
 async def run_followups(
     services: Services, bot: object, now: datetime | None = None
 ) -> FollowupReport:
     """Ask every follow-up that is due and not yet asked (by any process)."""
     now = now or services.now()
     tz = services.settings.tz
-    local = now.astimezone(tz)
-    today = local.date()
     report = FollowupReport()
-    if is_public_holiday(today) or not ASK_FROM <= local.time() < ASK_UNTIL:
+    today = asking_day(now.astimezone(tz))
+    if today is None:
         return report
     day_start = datetime.combine(today, time(0), tz).astimezone(UTC)
     async with services.sessions() as s:

@@ -13,7 +13,6 @@ duration, municipality) are in `bot.handlers.fields`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,7 +29,6 @@ from bot.dialogue import (
     Step,
     Texts,
     Turn,
-    current_draft,
     labels,
     start_draft,
 )
@@ -39,7 +37,7 @@ from bot.domain.indirect import match_kind, parse_hours_line
 from bot.domain.textmatch import normalize
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
-from bot.handlers.shared import register_flow
+from bot.handlers.shared import StepLoader, command_flow, load_step, register_flow
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_
 from bot.router import TextRouter
@@ -79,7 +77,7 @@ async def _load_labels(turn: Turn[HoursView], view: HoursView) -> None:
 
 
 # What each step shows besides the draft itself.
-LOADERS: dict[str, Callable[[Turn[HoursView], HoursView], Awaitable[None]]] = {
+LOADERS: dict[str, StepLoader[HoursView]] = {
     "kind": _load_kinds,
     "muni": _load_munis,
     "summary": _load_labels,
@@ -88,11 +86,7 @@ LOADERS: dict[str, Callable[[Turn[HoursView], HoursView], Awaitable[None]]] = {
 
 
 async def load(turn: Turn[HoursView]) -> HoursView:
-    view = HoursView(**fields.field_view(turn))
-    loader = LOADERS.get(turn.draft.state)
-    if loader is not None:
-        await loader(turn, view)
-    return view
+    return await load_step(turn, HoursView(**fields.field_view(turn)), LOADERS)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -317,11 +311,12 @@ STEPS: dict[str, Step[HoursView]] = {
     "summary": Step(render_summary, tap_save),
     "confirm_day": Step(render_confirm_day, tap_save),
 }
-FLOW = fields.form_flow(
+FLOW = command_flow(
     NAME,
     PREFIX,
     load,
     STEPS,
+    frame=fields.frame,
     # Typed text on the summary: only buttons count there.
     texts=Texts(typed=N_("Tik op een knop hieronder: Opslaan, of kies wat je wilt aanpassen.")),
     on_tap=fields.nav_taps(next_state, EDIT_TARGETS, _fresh),
@@ -336,14 +331,12 @@ async def cmd_hours(update: Update, context: BotContext) -> None:
     if context.args:
         await _one_line(update, context, " ".join(context.args))
         return
-    _ = context.t._
     async with context.unit() as s:
-        existing = await current_draft(s, context, NAME)
-        if existing is not None:
-            text, buttons = await fields.resume(Turn(s, context, FLOW, existing))
-        else:
+        screen = await fields.resume_open(s, context, FLOW)
+        if screen is None:
             turn = await _start(s, context, await _fresh_data(s, context))
-            text, buttons = await turn.render()
+            screen = await turn.render()
+    text, buttons = screen
     await reply(update, context, text, buttons=buttons or None)
 
 

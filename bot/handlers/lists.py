@@ -18,8 +18,8 @@ from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.domain import lists as dl
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
+    MENU_TEXTS,
     ReportView,
-    menu_flow,
     menu_taps,
     muni_buttons,
     register_menu,
@@ -27,7 +27,7 @@ from bot.handlers.report_common import (
     rows_of,
     tapped_municipality,
 )
-from bot.handlers.shared import gone, typing_frame
+from bot.handlers.shared import command_flow, gone, typing_frame
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import lists
@@ -439,8 +439,15 @@ STEPS: dict[str, Step[ListsView]] = {
     "place": Step(render_place, tap_place),
     "merge": Step(render_merge, tap_merge),
 }
-LISTS = menu_flow(
-    FLOW, PREFIX, load, STEPS, on_tap=tap_any, on_text=text_any, frame=typing_frame(typing_prompt)
+LISTS = command_flow(
+    FLOW,
+    PREFIX,
+    load,
+    STEPS,
+    texts=MENU_TEXTS,
+    on_tap=tap_any,
+    on_text=text_any,
+    frame=typing_frame(typing_prompt),
 )
 
 

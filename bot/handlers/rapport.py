@@ -20,14 +20,13 @@ from telegram import Message, Update
 from telegram.ext import Application
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Outcome, Problem, Screen, Step, Texts, Turn, labels, step
+from bot.dialogue import Callback, Outcome, Problem, Screen, Step, Turn, labels, step
 from bot.domain.periods import Period
 from bot.handlers.common import answer, edit_or_send, esc, send
 from bot.handlers.report_common import (
     ALL,
-    MENU_TEXTS,
     ReportView,
-    menu_flow,
+    menu_texts,
     muni_buttons,
     municipality_id_by_text,
     period_name,
@@ -39,6 +38,7 @@ from bot.handlers.report_common import (
     tapped_municipality,
     typed_municipality,
 )
+from bot.handlers.shared import command_flow
 from bot.i18n import N_, Translator
 from bot.report import ReportFile, build_pack
 from bot.router import TextRouter
@@ -335,12 +335,17 @@ STEPS: dict[str, Step[ReportView]] = {
     "summary": Step(render_summary, tap_summary),
     "building": Step(render_building),
 }
-TEXTS = Texts(
-    gone=N_("Dit rapport is al gemaakt of gestopt. Kies /rapport voor een nieuw rapport."),
-    typed=MENU_TEXTS.typed,
-)
-RAPPORT = menu_flow(
-    FLOW, PREFIX, load, STEPS, texts=TEXTS, on_tap=tap_any, direct={"go": make_pack}, alert=True
+RAPPORT = command_flow(
+    FLOW,
+    PREFIX,
+    load,
+    STEPS,
+    texts=menu_texts(
+        N_("Dit rapport is al gemaakt of gestopt. Kies /rapport voor een nieuw rapport.")
+    ),
+    on_tap=tap_any,
+    direct={"go": make_pack},
+    alert=True,
 )
 
 

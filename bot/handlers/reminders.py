@@ -57,6 +57,11 @@ def _too_late(t: Translator) -> str:
     )
 
 
+def dated(t: Translator, msgid: str, day: date) -> str:
+    """A sentence naming a day (``msgid`` with {date}), as HTML."""
+    return esc(t._(msgid).format(date=t.fmt_date(day)))
+
+
 def day_names(t: Translator) -> dict[int, str]:
     """ISO weekday -> short local name ("ma", "di", ...)."""
     return {iso: t.weekday(iso - 1, short=True) for iso in range(1, 8)}
@@ -265,10 +270,8 @@ async def cmd_pause(update: Update, context: BotContext) -> None:
     )
     if not arg:
         if user.pause_until is not None and user.pause_until >= context.services.today():
-            head = esc(
-                _("Je herinneringen zijn gepauzeerd tot en met {date}.").format(
-                    date=t.fmt_date(user.pause_until)
-                )
+            head = dated(
+                t, N_("Je herinneringen zijn gepauzeerd tot en met {date}."), user.pause_until
             )
         else:
             head = esc(_("Je herinneringen zijn niet gepauzeerd."))
@@ -294,11 +297,7 @@ async def cmd_pause(update: Update, context: BotContext) -> None:
     await reply(
         update,
         context,
-        esc(
-            _("Pauze tot en met {date}. Daarna krijg je weer herinneringen.").format(
-                date=t.fmt_date(until)
-            )
-        ),
+        dated(t, N_("Pauze tot en met {date}. Daarna krijg je weer herinneringen."), until),
     )
 
 
@@ -333,11 +332,7 @@ async def on_reminder_button(update: Update, context: BotContext) -> None:
         await edit_or_send(
             update,
             context,
-            esc(
-                _("Genoteerd: niets te melden op {date}. Tot de volgende keer!").format(
-                    date=t.fmt_date(day)
-                )
-            ),
+            dated(t, N_("Genoteerd: niets te melden op {date}. Tot de volgende keer!"), day),
         )
         return
     if action == "log":

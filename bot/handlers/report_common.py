@@ -13,19 +13,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.context import BotContext
-from bot.dialogue import (
-    Callback,
-    Flow,
-    Outcome,
-    Screen,
-    Step,
-    Texts,
-    Turn,
-    View,
-    labels,
-    start_draft,
-)
-from bot.dialogue.flow import TapHandler
+from bot.dialogue import Callback, Flow, Outcome, Screen, Texts, Turn, View, labels, start_draft
+from bot.dialogue.flow import Step, TapHandler
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.places import resolve_municipality
 from bot.domain.privacy import check_free_text
@@ -40,7 +29,6 @@ from bot.storage import worklog
 from bot.storage.worklog import Option
 
 R = TypeVar("R", bound="ReportView")
-V = TypeVar("V", bound=View)
 
 MIN_TEXT_CHARS = 10
 ALL = "all"  # the municipality choice "alle gemeenten"
@@ -274,17 +262,9 @@ MENU_TEXTS = Texts(
 )
 
 
-def menu_flow(
-    name: str,
-    prefix: str,
-    load: Callable[[Turn[V]], Awaitable[V]],
-    steps: Mapping[str, Step[V]],
-    **options: Any,
-) -> Flow[V]:
-    """A coordinator's dialogue, started by the command of its name (`/<name>`); refusals are
-    the menu texts unless ``options`` name other ``texts``."""
-    options.setdefault("texts", MENU_TEXTS)
-    return Flow(name=name, prefix=prefix, command=f"/{name}", load=load, steps=steps, **options)
+def menu_texts(gone: str) -> Texts:
+    """A menu's refusals with its own text (msgid) for a press on a closed dialogue."""
+    return Texts(gone=gone, typed=MENU_TEXTS.typed)
 
 
 def menu_taps(done: str, restarts: Mapping[str, str], more: TapHandler | None = None) -> TapHandler:

@@ -1,22 +1,47 @@
-"""What the dialogues share beyond the kit (`bot.dialogue`): registering one with its command,
-the screen of something removed meanwhile, the frame of a step that waits for typed text."""
+"""What the dialogues share beyond the kit (`bot.dialogue`): a flow named after its command and
+its registration, the per-step loading of a view, the screen of something removed meanwhile,
+the frame of a step that waits for typed text."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import Flow, Outcome, Screen, View, frame
+from bot.dialogue import Flow, Outcome, Screen, Step, Turn, View, frame
 from bot.handlers.common import esc
 from bot.router import TextRouter
 
 V = TypeVar("V", bound=View)
 
 Command = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+# What a step shows besides the draft, read into the view (by the step's state).
+StepLoader = Callable[[Turn[V], V], Awaitable[None]]
+
+
+async def load_step(turn: Turn[V], view: V, loaders: Mapping[str, StepLoader[V]]) -> V:
+    """``view`` with what the draft's step needs from the database (``loaders`` by state;
+    a step not named needs nothing)."""
+    loader = loaders.get(turn.draft.state)
+    if loader is not None:
+        await loader(turn, view)
+    return view
+
+
+def command_flow(
+    name: str,
+    prefix: str,
+    load: Callable[[Turn[V]], Awaitable[V]],
+    steps: Mapping[str, Step[V]],
+    **options: Any,
+) -> Flow[V]:
+    """A dialogue started by the command of its name (`/<name>`); ``options`` are the other
+    fields of `Flow`."""
+    return Flow(name=name, prefix=prefix, command=f"/{name}", load=load, steps=steps, **options)
 
 
 def register_flow(

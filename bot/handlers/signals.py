@@ -23,7 +23,6 @@ from bot.dialogue import (
     Step,
     Turn,
     View,
-    current_draft,
     labels,
     start_draft,
 )
@@ -32,7 +31,7 @@ from bot.domain.textmatch import normalize
 from bot.domain.vocabmatch import match_term
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
-from bot.handlers.shared import register_flow
+from bot.handlers.shared import command_flow, register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import worklog
@@ -290,11 +289,12 @@ class TextFlow:
             "text": Step(self.render_text, None, self.text_text),
             "summary": Step(self.render_summary, self.tap_save, self.text_summary),
         }
-        return fields.form_flow(
+        return command_flow(
             self.flow,
             self.prefix,
             self.load,
             steps,
+            frame=fields.frame,
             on_tap=fields.nav_taps(self.next_state, self.edit_targets, _no_data),
             alert=True,
         )
@@ -308,9 +308,9 @@ class TextFlow:
         today = context.services.today()
         problem = text_problem(t, typed, self.max_chars, today) if typed else None
         async with context.unit() as s:
-            existing = None if typed else await current_draft(s, context, self.flow)
-            if existing is not None:
-                text, buttons = await fields.resume(Turn(s, context, self.dialogue, existing))
+            screen = None if typed else await fields.resume_open(s, context, self.dialogue)
+            if screen is not None:
+                text, buttons = screen
             else:
                 data: dict[str, Any] = {}
                 if typed and problem is None:

@@ -18,8 +18,8 @@ from bot.commands import grants
 from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
+    MENU_TEXTS,
     ReportView,
-    menu_flow,
     menu_taps,
     muni_buttons,
     register_menu,
@@ -27,7 +27,7 @@ from bot.handlers.report_common import (
     rows_of,
     tapped_municipality,
 )
-from bot.handlers.shared import gone
+from bot.handlers.shared import command_flow, gone
 from bot.i18n import N_, Translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
@@ -280,7 +280,7 @@ STEPS: dict[str, Step[TeamView]] = {
     "muni": Step(render_muni, tap_muni),
     "codes": Step(render_codes, tap_codes),
 }
-TEAM = menu_flow(FLOW, PREFIX, load, STEPS, on_tap=tap_any)
+TEAM = command_flow(FLOW, PREFIX, load, STEPS, texts=MENU_TEXTS, on_tap=tap_any)
 
 
 def register(application: Application, router: TextRouter) -> None:

@@ -13,14 +13,13 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.dialogue import Callback, Outcome, Screen, Step, Texts, Turn, labels
+from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.domain.periods import Period
 from bot.handlers.common import esc
 from bot.handlers.report_common import (
-    MENU_TEXTS,
     ReportView,
-    menu_flow,
     menu_taps,
+    menu_texts,
     muni_buttons,
     municipality_id_by_text,
     period_command,
@@ -31,6 +30,7 @@ from bot.handlers.report_common import (
     text_problem,
     titled,
 )
+from bot.handlers.shared import command_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import report_content
@@ -197,11 +197,14 @@ STEPS: dict[str, Step[NarrativeView]] = {
     "muni": Step(render_muni, tap_muni, text_muni),
     "text": Step(render_text, tap_text, text_text),
 }
-TEXTS = Texts(
-    gone=N_("Dit is al gesloten. Kies /toelichting om verder te gaan."),
-    typed=MENU_TEXTS.typed,
+TOELICHTING = command_flow(
+    FLOW,
+    PREFIX,
+    load,
+    STEPS,
+    texts=menu_texts(N_("Dit is al gesloten. Kies /toelichting om verder te gaan.")),
+    on_tap=tap_any,
 )
-TOELICHTING = menu_flow(FLOW, PREFIX, load, STEPS, texts=TEXTS, on_tap=tap_any)
 
 
 def register(application: Application, router: TextRouter) -> None:

@@ -13,15 +13,14 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.dialogue import Callback, Outcome, Screen, Step, Texts, Turn, labels
+from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.domain.periods import Period
 from bot.domain.report_choices import page_bounds
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
-    MENU_TEXTS,
     ReportView,
-    menu_flow,
     menu_taps,
+    menu_texts,
     muni_buttons,
     period_command,
     period_loader,
@@ -31,6 +30,7 @@ from bot.handlers.report_common import (
     text_problem,
     titled,
 )
+from bot.handlers.shared import command_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import report_content
@@ -249,11 +249,14 @@ STEPS: dict[str, Step[StoriesView]] = {
     "story": Step(render_story, tap_story),
     "wording": Step(render_wording, on_text=text_wording),
 }
-TEXTS = Texts(
-    gone=N_("Deze lijst is al gesloten. Kies /verhalen om verder te gaan."),
-    typed=MENU_TEXTS.typed,
+VERHALEN = command_flow(
+    FLOW,
+    PREFIX,
+    load,
+    STEPS,
+    texts=menu_texts(N_("Deze lijst is al gesloten. Kies /verhalen om verder te gaan.")),
+    on_tap=tap_any,
 )
-VERHALEN = menu_flow(FLOW, PREFIX, load, STEPS, texts=TEXTS, on_tap=tap_any)
 
 
 def register(application: Application, router: TextRouter) -> None:

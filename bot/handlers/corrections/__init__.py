@@ -53,7 +53,7 @@ from bot.handlers.corrections.view import (
     render_muni,
     render_text,
 )
-from bot.handlers.shared import register_flow
+from bot.handlers.shared import command_flow, register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import contacts, drafts, worklog
@@ -287,11 +287,12 @@ STEPS: dict[str, Step[CorrView]] = {
     "confirm_day": Step(render_confirm_day, tap_confirm_day),
     "delete": Step(render_delete, tap_delete),
 }
-FLOW = fields.form_flow(
+FLOW = command_flow(
     NAME,
     PREFIX,
     load,
     STEPS,
+    frame=fields.frame,
     on_tap=on_any_tap,
     texts=Texts(typed=N_("Kies met de knoppen onder het bericht wat je wilt doen.")),
     alert=True,

@@ -3,7 +3,6 @@ expert's latest entries) is loaded once per update; rendering is synchronous ove
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,6 +11,7 @@ from bot.dialogue import Screen, Turn, labels
 from bot.domain import limits
 from bot.handlers import fields
 from bot.handlers.common import Button, esc
+from bot.handlers.shared import StepLoader, load_step
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
 from bot.storage import contacts, worklog
@@ -206,7 +206,7 @@ async def _load_deels(turn: Turn[CorrView], view: CorrView) -> None:
 
 
 # What a step shows besides its entry (every step but the list has one).
-LOADERS: dict[str, Callable[[Turn[CorrView], CorrView], Awaitable[None]]] = {
+LOADERS: dict[str, StepLoader[CorrView]] = {
     "list": _load_list,
     "muni": _load_munis,
     "entry": _load_deels,
@@ -222,10 +222,7 @@ async def load(turn: Turn[CorrView]) -> CorrView:
         await _load_entry(turn, view)
         if view.lost:
             return view
-    loader = LOADERS.get(turn.draft.state)
-    if loader is not None:
-        await loader(turn, view)
-    return view
+    return await load_step(turn, view, LOADERS)
 
 
 # --------------------------------------------------------------------------- rendering

@@ -20,7 +20,8 @@ from bot.dialogue import Step
 from bot.handlers.deelopdracht import render as r
 from bot.handlers.deelopdracht import steps as st
 from bot.handlers.deelopdracht.view import FLOW, PREFIX, DeelView, load
-from bot.handlers.report_common import menu_flow, register_menu
+from bot.handlers.report_common import MENU_TEXTS, register_menu
+from bot.handlers.shared import command_flow
 from bot.router import TextRouter
 
 STEPS: dict[str, Step[DeelView]] = {
@@ -43,8 +44,15 @@ STEPS: dict[str, Step[DeelView]] = {
     "mlabel": Step(r.render_mlabel, st.tap_mlabel, st.typed_mlabel),
     "mremove": Step(r.render_mremove, st.tap_mremove),
 }
-DEELOPDRACHT = menu_flow(
-    FLOW, PREFIX, load, STEPS, on_tap=st.tap_any, on_text=st.text_any, frame=r.deel_frame
+DEELOPDRACHT = command_flow(
+    FLOW,
+    PREFIX,
+    load,
+    STEPS,
+    texts=MENU_TEXTS,
+    on_tap=st.tap_any,
+    on_text=st.text_any,
+    frame=r.deel_frame,
 )
 
 

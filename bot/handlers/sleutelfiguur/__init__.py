@@ -24,7 +24,7 @@ from bot.dialogue import Callback, Outcome, Step, Texts, Turn, current_draft, st
 from bot.domain import key_figures as kf
 from bot.handlers import fields
 from bot.handlers.common import esc, reply
-from bot.handlers.shared import register_flow
+from bot.handlers.shared import command_flow, register_flow
 from bot.handlers.sleutelfiguur.adding import (
     UNKNOWN_MUNI,
     next_state,
@@ -135,11 +135,12 @@ STEPS: dict[str, Step[KeyView]] = {
     "deel": Step(render_deel, tap_deel),
     "summary": Step(render_summary, tap_save, text_summary),
 }
-SLEUTELFIGUUR = fields.form_flow(
+SLEUTELFIGUUR = command_flow(
     FLOW,
     PREFIX,
     load,
     STEPS,
+    frame=fields.frame,
     texts=Texts(
         gone=N_("Deze knop werkt niet meer. Begin opnieuw met {command}."),
         typed=N_("Tik op een van de knoppen onder het bericht."),

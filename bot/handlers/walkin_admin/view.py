@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from bot.dialogue import Turn, View
 from bot.domain.walkin import SessionRule
 from bot.domain.walkin_input import upcoming_dates
+from bot.handlers.shared import StepLoader, load_step
 from bot.storage import walkin as repo
 from bot.storage.models import Municipality, WalkInException, WalkInSession
 
@@ -120,7 +121,7 @@ async def _summary(turn: Turn[AdminView], view: AdminView) -> None:
 
 
 # What each step needs from the database (the others need nothing).
-LOADERS: dict[str, Callable[[Turn[AdminView], AdminView], Awaitable[None]]] = {
+LOADERS: dict[str, StepLoader[AdminView]] = {
     "muni": _municipalities,
     "session": _sessions,
     "exc": _coming,
@@ -131,7 +132,4 @@ LOADERS: dict[str, Callable[[Turn[AdminView], AdminView], Awaitable[None]]] = {
 
 async def load(turn: Turn[AdminView]) -> AdminView:
     view = AdminView(context=turn.context, draft=turn.draft, prefix=PREFIX, today=turn.today())
-    loader = LOADERS.get(turn.draft.state)
-    if loader is not None:
-        await loader(turn, view)
-    return view
+    return await load_step(turn, view, LOADERS)
