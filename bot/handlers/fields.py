@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,6 +31,7 @@ from bot.domain import limits
 from bot.domain.indirect import typed_municipality
 from bot.domain.privacy import FindingKind
 from bot.handlers.common import Button, esc
+from bot.handlers.shared import command_flow
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
 from bot.storage import worklog
@@ -285,6 +287,10 @@ def frame(view: View, screen: Screen, outcome: Outcome) -> Screen:
     if outcome.note:
         return outcome.note + "\n\n" + text, buttons
     return text, buttons
+
+
+# A dialogue of these fields: shown with `frame`, its refused presses answered as alerts.
+form_flow = partial(command_flow, frame=frame, alert=True)
 
 
 def problem(turn: Turn[Any], msgid: str) -> Outcome:

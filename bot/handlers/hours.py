@@ -37,7 +37,7 @@ from bot.domain.indirect import match_kind, parse_hours_line
 from bot.domain.textmatch import normalize
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
-from bot.handlers.shared import StepLoader, command_flow, load_step, register_flow
+from bot.handlers.shared import StepLoader, load_step, register_flow
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_
 from bot.router import TextRouter
@@ -49,6 +49,8 @@ PREFIX = "u"
 COMMAND = "/uren"
 
 EDIT_TARGETS = {"date": "date", "kind": "kind", "muni": "muni", "dur": "duration"}
+# Typed text on the summary: only buttons count there.
+TEXTS = Texts(typed=N_("Tik op een knop hieronder: Opslaan, of kies wat je wilt aanpassen."))
 
 
 @dataclass(kw_only=True)
@@ -303,6 +305,8 @@ async def text_kind(turn: Turn[HoursView], text: str) -> Outcome:
     return _set(turn.data, kind_id=kind_id)
 
 
+on_any_tap = fields.nav_taps(next_state, EDIT_TARGETS, _fresh)
+
 STEPS: dict[str, Step[HoursView]] = {
     "kind": Step(render_kind, tap_kind, text_kind),
     "duration": Step(render_duration, *fields.duration_step(_use_minutes)),
@@ -311,17 +315,7 @@ STEPS: dict[str, Step[HoursView]] = {
     "summary": Step(render_summary, tap_save),
     "confirm_day": Step(render_confirm_day, tap_save),
 }
-FLOW = command_flow(
-    NAME,
-    PREFIX,
-    load,
-    STEPS,
-    frame=fields.frame,
-    # Typed text on the summary: only buttons count there.
-    texts=Texts(typed=N_("Tik op een knop hieronder: Opslaan, of kies wat je wilt aanpassen.")),
-    on_tap=fields.nav_taps(next_state, EDIT_TARGETS, _fresh),
-    alert=True,
-)
+FLOW = fields.form_flow(NAME, PREFIX, load, STEPS, texts=TEXTS, on_tap=on_any_tap)
 
 
 # --------------------------------------------------------------------------- the command

@@ -32,13 +32,12 @@ from bot.handlers.report_common import (
     period_name,
     period_step,
     read_period,
-    register_flow,
     report_view_fields,
     start_flow,
     tapped_municipality,
     typed_municipality,
 )
-from bot.handlers.shared import command_flow
+from bot.handlers.shared import command_flow, register_flow
 from bot.i18n import N_, Translator
 from bot.report import ReportFile, build_pack
 from bot.router import TextRouter

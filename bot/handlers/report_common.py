@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
@@ -29,6 +29,8 @@ from bot.storage import worklog
 from bot.storage.worklog import Option
 
 R = TypeVar("R", bound="ReportView")
+P = TypeVar("P", bound="PeriodRowsView[Any]")
+T = TypeVar("T")
 
 MIN_TEXT_CHARS = 10
 ALL = "all"  # the municipality choice "alle gemeenten"
@@ -190,19 +192,22 @@ def muni_buttons(
     )
 
 
-def period_loader(
-    view: Callable[..., R],
-    name: str,
-    read: Callable[[AsyncSession, Period], Awaitable[list[Any]]],
-) -> Callable[[Turn[R]], Awaitable[R]]:
-    """A loader of ``view`` whose field ``name`` holds what ``read`` finds for the chosen period
-    (nothing before a period is chosen)."""
+@dataclass(kw_only=True)
+class PeriodRowsView(ReportView, Generic[T]):
+    """A ReportView with the rows of the chosen period (none before a period is chosen)."""
 
-    async def load(turn: Turn[R]) -> R:
+    rows: list[T] = field(default_factory=list)
+
+
+def period_loader(
+    view: Callable[..., P], read: Callable[[AsyncSession, Period], Awaitable[list[Any]]]
+) -> Callable[[Turn[P]], Awaitable[P]]:
+    """The loader of a ``view`` whose rows are what ``read`` finds for the chosen period."""
+
+    async def load(turn: Turn[P]) -> P:
         fields = await report_view_fields(turn)
         period = fields["period"]
-        fields[name] = await read(turn.s, period) if period else []
-        return view(**fields)
+        return view(**fields, rows=await read(turn.s, period) if period else [])
 
     return load
 

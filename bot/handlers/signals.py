@@ -31,7 +31,7 @@ from bot.domain.textmatch import normalize
 from bot.domain.vocabmatch import match_term
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
-from bot.handlers.shared import command_flow, register_flow
+from bot.handlers.shared import register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import worklog
@@ -289,15 +289,8 @@ class TextFlow:
             "text": Step(self.render_text, None, self.text_text),
             "summary": Step(self.render_summary, self.tap_save, self.text_summary),
         }
-        return command_flow(
-            self.flow,
-            self.prefix,
-            self.load,
-            steps,
-            frame=fields.frame,
-            on_tap=fields.nav_taps(self.next_state, self.edit_targets, _no_data),
-            alert=True,
-        )
+        on_tap = fields.nav_taps(self.next_state, self.edit_targets, _no_data)
+        return fields.form_flow(self.flow, self.prefix, self.load, steps, on_tap=on_tap)
 
     # ------------------------------------------------------------------ the command
 

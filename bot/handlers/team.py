@@ -103,8 +103,7 @@ def render_list(view: TeamView) -> Screen:
 
 
 def render_person(view: TeamView) -> Screen:
-    t = view.t
-    _ = t._
+    _ = view.t._
     m = view.person
     if m is None:
         return gone(view, _("Deze persoon staat niet meer in het team."), _("« Team"), "back")
@@ -131,7 +130,7 @@ def render_person(view: TeamView) -> Screen:
         revoke = _("Codes van deze persoon intrekken ({n})").format(n=mine)
         buttons.append([(revoke, view.button("rv"))])
     buttons.append([(_("« Team"), view.button("back"))])
-    return member_line(t, m), buttons
+    return member_line(view.t, m), buttons
 
 
 async def tap_person(turn: Turn[TeamView], callback: Callback) -> Outcome | None:

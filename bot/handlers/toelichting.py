@@ -8,7 +8,7 @@ returns to the municipalities, so all 14 can be written in one go.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from telegram.ext import Application
@@ -17,7 +17,7 @@ from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.domain.periods import Period
 from bot.handlers.common import esc
 from bot.handlers.report_common import (
-    ReportView,
+    PeriodRowsView,
     menu_taps,
     menu_texts,
     muni_buttons,
@@ -25,12 +25,11 @@ from bot.handlers.report_common import (
     period_command,
     period_loader,
     period_step,
-    register_flow,
     tapped_municipality,
     text_problem,
     titled,
 )
-from bot.handlers.shared import command_flow
+from bot.handlers.shared import command_flow, register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import report_content
@@ -38,15 +37,14 @@ from bot.storage.report_content import NarrativeRow
 
 FLOW = "toelichting"
 PREFIX = "t"
+TEXTS = menu_texts(N_("Dit is al gesloten. Kies /toelichting om verder te gaan."))
 REGION = "r"  # data["muni"] for the regional report
 MAX_NARRATIVE_CHARS = 4000  # report_narrative.text
 REGION_WORDS = frozenset({"regio", "regionaal", "de regio", "alle gemeenten"})
 
 
 @dataclass(kw_only=True)
-class NarrativeView(ReportView):
-    narratives: list[NarrativeRow] = field(default_factory=list)
-
+class NarrativeView(PeriodRowsView[NarrativeRow]):
     @property
     def scope(self) -> int | None:
         """The chosen municipality's id; None for the region."""
@@ -55,7 +53,7 @@ class NarrativeView(ReportView):
 
     @property
     def current(self) -> NarrativeRow | None:
-        return next((n for n in self.narratives if n.municipality_id == self.scope), None)
+        return next((n for n in self.rows if n.municipality_id == self.scope), None)
 
     def scope_name(self) -> str:
         if self.scope is None:
@@ -63,7 +61,7 @@ class NarrativeView(ReportView):
         return self.muni_name(self.scope) or "?"
 
 
-load = period_loader(NarrativeView, "narratives", report_content.list_narratives)
+load = period_loader(NarrativeView, report_content.list_narratives)
 
 
 def title(view: NarrativeView) -> str:
@@ -76,8 +74,8 @@ def chosen_period(data: dict[str, Any], period: Period) -> Outcome:
 
 def render_muni(view: NarrativeView) -> Screen:
     _ = view.t._
-    written = frozenset(n.municipality_id for n in view.narratives if n.municipality_id)
-    region = any(n.municipality_id is None for n in view.narratives)
+    written = frozenset(n.municipality_id for n in view.rows if n.municipality_id)
+    region = any(n.municipality_id is None for n in view.rows)
     text = title(view) + esc(
         _(
             "Voor welke gemeente schrijf je de toelichting? Die komt in het rapport bij de "
@@ -197,14 +195,7 @@ STEPS: dict[str, Step[NarrativeView]] = {
     "muni": Step(render_muni, tap_muni, text_muni),
     "text": Step(render_text, tap_text, text_text),
 }
-TOELICHTING = command_flow(
-    FLOW,
-    PREFIX,
-    load,
-    STEPS,
-    texts=menu_texts(N_("Dit is al gesloten. Kies /toelichting om verder te gaan.")),
-    on_tap=tap_any,
-)
+TOELICHTING = command_flow(FLOW, PREFIX, load, STEPS, texts=TEXTS, on_tap=tap_any)
 
 
 def register(application: Application, router: TextRouter) -> None:

@@ -8,7 +8,7 @@ the audit log). Every mark and every wording is saved at once; "Klaar" only clos
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from telegram.ext import Application
@@ -18,19 +18,18 @@ from bot.domain.periods import Period
 from bot.domain.report_choices import page_bounds
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
-    ReportView,
+    PeriodRowsView,
     menu_taps,
     menu_texts,
     muni_buttons,
     period_command,
     period_loader,
     period_step,
-    register_flow,
     tapped_municipality,
     text_problem,
     titled,
 )
-from bot.handlers.shared import command_flow
+from bot.handlers.shared import command_flow, register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import report_content
@@ -38,19 +37,18 @@ from bot.storage.report_content import StoryRow
 
 FLOW = "verhalen"
 PREFIX = "n"
+TEXTS = menu_texts(N_("Deze lijst is al gesloten. Kies /verhalen om verder te gaan."))
 PAGE_SIZE = 5
 SNIPPET = 90
 MAX_STORY_CHARS = 2000  # story.text
 
 
 @dataclass(kw_only=True)
-class StoriesView(ReportView):
-    stories: list[StoryRow] = field(default_factory=list)
-
+class StoriesView(PeriodRowsView[StoryRow]):
     @property
     def story(self) -> StoryRow | None:
         wanted = self.draft.data.get("story")
-        return next((st for st in self.stories if st.id == wanted), None)
+        return next((st for st in self.rows if st.id == wanted), None)
 
     def names(self, ids: tuple[int, ...]) -> str:
         return ", ".join(self.muni_name(i) or "?" for i in ids)
@@ -59,7 +57,7 @@ class StoriesView(ReportView):
         return st.municipality_name or self.t._("regionaal")
 
 
-load = period_loader(StoriesView, "stories", report_content.stories_of_period)
+load = period_loader(StoriesView, report_content.stories_of_period)
 
 
 def title(view: StoriesView) -> str:
@@ -76,7 +74,7 @@ def chosen_period(data: dict[str, Any], period: Period) -> Outcome:
 def render_list(view: StoriesView) -> Screen:
     t = view.t
     _ = t._
-    stories = view.stories
+    stories = view.rows
     first, stop, page = page_bounds(len(stories), int(view.draft.data.get("page", 0)), PAGE_SIZE)
     bottom = [(_("Andere periode"), view.button("e", "period")), (_(labels.DONE), view.button("x"))]
     if not stories:
@@ -129,8 +127,8 @@ def render_story(view: StoriesView) -> Screen:
     st = view.story
     if st is None:
         return title(view) + esc(_("Dit verhaal is er niet meer.")), [back]
-    number = view.stories.index(st) + 1
-    head = _("Verhaal {i} van {n}").format(i=number, n=len(view.stories))
+    number = view.rows.index(st) + 1
+    head = _("Verhaal {i} van {n}").format(i=number, n=len(view.rows))
     about = f"{t.fmt_date(st.work_date, 'd MMMM y')} · {view.about(st)}"
     where = (
         _("In het rapport van: {names}.").format(names=view.names(st.selected_for))
@@ -249,14 +247,7 @@ STEPS: dict[str, Step[StoriesView]] = {
     "story": Step(render_story, tap_story),
     "wording": Step(render_wording, on_text=text_wording),
 }
-VERHALEN = command_flow(
-    FLOW,
-    PREFIX,
-    load,
-    STEPS,
-    texts=menu_texts(N_("Deze lijst is al gesloten. Kies /verhalen om verder te gaan.")),
-    on_tap=tap_any,
-)
+VERHALEN = command_flow(FLOW, PREFIX, load, STEPS, texts=TEXTS, on_tap=tap_any)
 
 
 def register(application: Application, router: TextRouter) -> None:

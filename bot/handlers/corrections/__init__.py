@@ -53,7 +53,7 @@ from bot.handlers.corrections.view import (
     render_muni,
     render_text,
 )
-from bot.handlers.shared import command_flow, register_flow
+from bot.handlers.shared import register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import contacts, drafts, worklog
@@ -262,6 +262,7 @@ async def text_text(turn: Turn[CorrView], text: str) -> Outcome | None:
     return Outcome(error=problem) if problem is not None else await apply(turn, {"text": text})
 
 
+TEXTS = Texts(typed=N_("Kies met de knoppen onder het bericht wat je wilt doen."))
 UNKNOWN_MUNI = N_("Die gemeente ken ik niet. Kies een gemeente met de knoppen.")
 # A contact is always in a municipality; hours, signals and stories may be regional (and the
 # answer to a name it does not know says so).
@@ -287,16 +288,7 @@ STEPS: dict[str, Step[CorrView]] = {
     "confirm_day": Step(render_confirm_day, tap_confirm_day),
     "delete": Step(render_delete, tap_delete),
 }
-FLOW = command_flow(
-    NAME,
-    PREFIX,
-    load,
-    STEPS,
-    frame=fields.frame,
-    on_tap=on_any_tap,
-    texts=Texts(typed=N_("Kies met de knoppen onder het bericht wat je wilt doen.")),
-    alert=True,
-)
+FLOW = fields.form_flow(NAME, PREFIX, load, STEPS, texts=TEXTS, on_tap=on_any_tap)
 
 
 async def cmd_corrections(update: Update, context: BotContext) -> None:
