@@ -31,7 +31,7 @@ from bot.domain import limits
 from bot.domain.indirect import typed_municipality
 from bot.domain.privacy import FindingKind
 from bot.handlers.common import Button, esc
-from bot.handlers.shared import command_flow
+from bot.handlers.shared import command_flow, rows_of
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
 from bot.storage import worklog
@@ -63,10 +63,6 @@ def field_view(turn: Turn[Any]) -> dict[str, Any]:
         "max_back": settings.max_back_days,
         "max_day_minutes": int(settings.max_day_hours * 60),
     }
-
-
-def rows_of(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:
-    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
 # --------------------------------------------------------------------------- municipality

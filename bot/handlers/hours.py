@@ -37,7 +37,7 @@ from bot.domain.indirect import match_kind, parse_hours_line
 from bot.domain.textmatch import normalize
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
-from bot.handlers.shared import StepLoader, load_step, register_flow
+from bot.handlers.shared import StepLoader, load_step, register_flow, rows_of
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_
 from bot.router import TextRouter
@@ -106,7 +106,7 @@ def _nav(v: HoursView) -> list[Button]:
 
 
 def render_kind(v: HoursView) -> Screen:
-    rows = fields.rows_of([(k.label, v.button(f"k{k.id}")) for k in v.kinds], 2)
+    rows = rows_of([(k.label, v.button(f"k{k.id}")) for k in v.kinds], 2)
     return _title(v) + esc(v.t._("Wat voor uren waren het?")), [*rows, _nav(v)]
 
 

@@ -17,17 +17,16 @@ from telegram.ext import Application
 from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.domain import lists as dl
 from bot.handlers.common import Button, esc
-from bot.handlers.report_common import (
+from bot.handlers.report_common import ReportView, muni_buttons, tapped_municipality
+from bot.handlers.shared import (
     MENU_TEXTS,
-    ReportView,
+    command_flow,
+    gone,
     menu_taps,
-    muni_buttons,
     register_menu,
-    report_view_fields,
     rows_of,
-    tapped_municipality,
+    typing_frame,
 )
-from bot.handlers.shared import command_flow, gone, typing_frame
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import lists
@@ -68,7 +67,7 @@ class ListsView(ReportView):
 
 async def load(turn: Turn[ListsView]) -> ListsView:
     data = turn.draft.data
-    view = ListsView(**await report_view_fields(turn))
+    view = await ListsView.read(turn)
     if view.kind is not None:
         view.items = await lists.items(turn.s, view.kind)
     if data.get("muni") is not None:

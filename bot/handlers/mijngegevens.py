@@ -24,7 +24,7 @@ from bot.erasure_notice import tell_coordinators
 from bot.export_file import export_filename, render_export
 from bot.handlers.common import answer, edit_or_send, esc, reply
 from bot.handlers.gate import role_of
-from bot.handlers.report_common import start_flow
+from bot.handlers.shared import start_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import drafts, erasure, export, users

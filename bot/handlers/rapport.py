@@ -26,18 +26,15 @@ from bot.handlers.common import answer, edit_or_send, esc, send
 from bot.handlers.report_common import (
     ALL,
     ReportView,
-    menu_texts,
     muni_buttons,
     municipality_id_by_text,
     period_name,
     period_step,
     read_period,
-    report_view_fields,
-    start_flow,
     tapped_municipality,
     typed_municipality,
 )
-from bot.handlers.shared import command_flow, register_flow
+from bot.handlers.shared import command_flow, menu_texts, register_flow, start_flow
 from bot.i18n import N_, Translator
 from bot.report import ReportFile, build_pack
 from bot.router import TextRouter
@@ -65,7 +62,7 @@ def chosen(data: dict[str, Any], **changes: Any) -> Outcome:
 
 
 async def load(turn: Turn[ReportView]) -> ReportView:
-    return ReportView(**await report_view_fields(turn))
+    return await ReportView.read(turn)
 
 
 def title(t: Translator) -> str:

@@ -3,33 +3,30 @@ words, and the check of the coordinator's free text (anonymous, like every free 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
-from telegram.ext import Application
 
 from bot.context import BotContext
-from bot.dialogue import Callback, Flow, Outcome, Screen, Texts, Turn, View, labels, start_draft
-from bot.dialogue.flow import Step, TapHandler
+from bot.dialogue import Callback, Flow, Outcome, Screen, Turn, View, labels
+from bot.dialogue.flow import Step
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.places import resolve_municipality
 from bot.domain.privacy import check_free_text
 from bot.domain.report_choices import HALF, QUARTER, PeriodChoice, choice_from_code
 from bot.domain.report_choices import recent_periods as offered_periods
-from bot.handlers.common import Button, esc, reply
+from bot.handlers.common import Button, esc
 from bot.handlers.fields import found_words
-from bot.handlers.shared import Command, register_flow
+from bot.handlers.shared import Command, rows_of, start_flow
 from bot.i18n import N_, Translator
-from bot.router import TextRouter
 from bot.storage import worklog
 from bot.storage.worklog import Option
 
 R = TypeVar("R", bound="ReportView")
-P = TypeVar("P", bound="PeriodRowsView[Any]")
 T = TypeVar("T")
 
 MIN_TEXT_CHARS = 10
@@ -44,10 +41,6 @@ PERIOD_ERRORS = {
     "end_before_start": N_("De einddatum ligt voor de begindatum."),
     "too_long": N_("Die periode is te lang."),
 }
-
-
-def rows_of(buttons: list[Button], per_row: int) -> list[list[Button]]:
-    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 # --------------------------------------------------------------------------- periods
@@ -70,16 +63,6 @@ def period_name(t: Translator, period: Period) -> str:
     )
     choice = choice_from_code(period.key)
     return f"{choice_label(t, choice)} ({dates})" if choice is not None else dates
-
-
-def titled(view: ReportView, plain: str, with_period: str) -> str:
-    """A dialogue's bold title: the msgid ``plain`` until a period is chosen, then
-    ``with_period`` with its {period}."""
-    _ = view.t._
-    if view.period is None:
-        return "<b>" + esc(_(plain)) + "</b>\n"
-    name = period_name(view.t, view.period)
-    return "<b>" + esc(_(with_period).format(period=name)) + "</b>\n"
 
 
 def period_of(data: dict[str, Any]) -> Period | None:
@@ -163,20 +146,31 @@ class ReportView(View):
     munis: list[Option] = field(default_factory=list)
     period: Period | None = None
 
+    @classmethod
+    async def read(cls, turn: Turn[Any], **more: Any) -> Self:
+        """The view of the turn's draft: today, the municipalities, the chosen period, and
+        ``more`` (the subclass's own fields)."""
+        return cls(
+            context=turn.context,
+            draft=turn.draft,
+            prefix=turn.flow.prefix,
+            today=turn.today(),
+            munis=await worklog.municipalities(turn.s),
+            period=period_of(turn.draft.data),
+            **more,
+        )
+
     def muni_name(self, muni_id: int | None) -> str | None:
         return next((m.label for m in self.munis if m.id == muni_id), None)
 
-
-async def report_view_fields(turn: Turn[Any]) -> dict[str, Any]:
-    """The ReportView fields a loader fills (it adds its own)."""
-    return dict(
-        context=turn.context,
-        draft=turn.draft,
-        prefix=turn.flow.prefix,
-        today=turn.today(),
-        munis=await worklog.municipalities(turn.s),
-        period=period_of(turn.draft.data),
-    )
+    def titled(self, plain: str, with_period: str) -> str:
+        """The dialogue's bold title: the msgid ``plain`` until a period is chosen, then
+        ``with_period`` with its {period}."""
+        _ = self.t._
+        if self.period is None:
+            return "<b>" + esc(_(plain)) + "</b>\n"
+        name = period_name(self.t, self.period)
+        return "<b>" + esc(_(with_period).format(period=name)) + "</b>\n"
 
 
 def muni_buttons(
@@ -198,18 +192,19 @@ class PeriodRowsView(ReportView, Generic[T]):
 
     rows: list[T] = field(default_factory=list)
 
+    @classmethod
+    def loader(
+        cls, read: Callable[[AsyncSession, Period], Awaitable[list[T]]]
+    ) -> Callable[[Turn[Self]], Awaitable[Self]]:
+        """The flow's loader: the view with the rows ``read`` finds for the chosen period."""
 
-def period_loader(
-    view: Callable[..., P], read: Callable[[AsyncSession, Period], Awaitable[list[Any]]]
-) -> Callable[[Turn[P]], Awaitable[P]]:
-    """The loader of a ``view`` whose rows are what ``read`` finds for the chosen period."""
+        async def load(turn: Turn[Self]) -> Self:
+            view = await cls.read(turn)
+            if view.period is not None:
+                view.rows = await read(turn.s, view.period)
+            return view
 
-    async def load(turn: Turn[P]) -> P:
-        fields = await report_view_fields(turn)
-        period = fields["period"]
-        return view(**fields, rows=await read(turn.s, period) if period else [])
-
-    return load
+        return load
 
 
 async def municipality_id_by_text(s: AsyncSession, text: str) -> int | None:
@@ -260,43 +255,6 @@ def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str |
 # --------------------------------------------------------------------------- starting
 
 
-# The refusals of a coordinator's menu dialogue (/team, /lijsten): `{command}` is the flow's.
-MENU_TEXTS = Texts(
-    gone=N_("Dit is al gesloten. Kies {command} om verder te gaan."),
-    typed=N_("Tik op een van de knoppen onder het bericht."),
-)
-
-
-def menu_texts(gone: str) -> Texts:
-    """A menu's refusals with its own text (msgid) for a press on a closed dialogue."""
-    return Texts(gone=gone, typed=MENU_TEXTS.typed)
-
-
-def menu_taps(done: str, restarts: Mapping[str, str], more: TapHandler | None = None) -> TapHandler:
-    """The taps of every step of a menu: "x" ends it with the msgid ``done``; an action of
-    ``restarts`` goes to its step afresh (no data); anything else is left to ``more``."""
-
-    async def on_tap(turn: Turn[Any], callback: Callback) -> Outcome | None:
-        if callback.action == "x":
-            return await turn.end(esc(turn.t._(done)))
-        if callback.action in restarts:
-            return Outcome(state=restarts[callback.action], data={})
-        return None if more is None else await more(turn, callback)
-
-    return on_tap
-
-
-def register_menu(
-    application: Application, router: TextRouter, flow: Flow[Any], first: str
-) -> None:
-    """A menu dialogue: its command (`flow.command`) starts it afresh at step `first`."""
-
-    async def command(update: Update, context: BotContext) -> None:
-        await start_flow(update, context, flow, {}, first)
-
-    register_flow(application, router, flow, command)
-
-
 def period_command(flow: Flow[Any], chosen: Chosen) -> Command:
     """The command of a dialogue that starts with the period step: `/<command> 2026-H1` goes
     on where ``chosen`` says for that period."""
@@ -312,20 +270,3 @@ def period_command(flow: Flow[Any], chosen: Chosen) -> Command:
         await start_flow(update, context, flow, outcome.data, outcome.state, error=error)
 
     return command
-
-
-async def start_flow(
-    update: Update,
-    context: BotContext,
-    flow: Flow[Any],
-    data: dict[str, Any],
-    state: str,
-    *,
-    error: str | None = None,
-) -> None:
-    """Start (or restart) the coordinator's draft of ``flow`` and show its first step."""
-    async with context.unit() as s:
-        draft = await start_draft(s, context, flow.name, state, data, ttl=flow.ttl(context))
-        turn = Turn(s, context, flow, draft)
-        text, buttons = await turn.render(Outcome(error=error))
-    await reply(update, context, text, buttons=buttons or None)

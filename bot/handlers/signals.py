@@ -31,7 +31,7 @@ from bot.domain.textmatch import normalize
 from bot.domain.vocabmatch import match_term
 from bot.handlers import fields
 from bot.handlers.common import Button, esc, reply
-from bot.handlers.shared import register_flow
+from bot.handlers.shared import register_flow, rows_of
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import worklog
@@ -123,7 +123,7 @@ class TextFlow:
         return [*back, (_(labels.STOP), v.button("x"))]
 
     def render_kind(self, v: TextView) -> Screen:
-        rows = fields.rows_of([(k.label, v.button(f"k{k.id}")) for k in v.options], 2)
+        rows = rows_of([(k.label, v.button(f"k{k.id}")) for k in v.options], 2)
         return self._title(v) + esc(v.t._("Wat voor signaal is het?")), [*rows, self._nav(v)]
 
     def render_muni(self, v: TextView) -> Screen:
@@ -139,7 +139,7 @@ class TextFlow:
     def render_theme(self, v: TextView) -> Screen:
         _ = v.t._
         themes = [(fields.short_label(th.label), v.button(f"h{th.id}")) for th in v.options]
-        rows = fields.rows_of(themes, 2)
+        rows = rows_of(themes, 2)
         rows.append([(_(labels.NO_THEME), v.button("h0"))])
         return (
             self._title(v) + esc(_("Bij welk thema past het? Dat mag je overslaan.")),

@@ -18,9 +18,9 @@ from bot.context import BotContext
 from bot.domain.invites import deep_link, looks_like_code
 from bot.handlers import walkin
 from bot.handlers.common import answer, edit_or_send, esc, reply
-from bot.handlers.fields import rows_of
 from bot.handlers.gate import role_of
 from bot.handlers.mijngegevens import privacy_notice
+from bot.handlers.shared import rows_of
 from bot.i18n import N_, pick_language, translator
 from bot.menus import menu_specs, set_user_menu
 from bot.router import TextRouter

@@ -17,17 +17,8 @@ from telegram.ext import Application
 from bot.commands import grants
 from bot.dialogue import Callback, Outcome, Screen, Step, Turn, labels
 from bot.handlers.common import Button, esc
-from bot.handlers.report_common import (
-    MENU_TEXTS,
-    ReportView,
-    menu_taps,
-    muni_buttons,
-    register_menu,
-    report_view_fields,
-    rows_of,
-    tapped_municipality,
-)
-from bot.handlers.shared import command_flow, gone
+from bot.handlers.report_common import ReportView, muni_buttons, tapped_municipality
+from bot.handlers.shared import MENU_TEXTS, command_flow, gone, menu_taps, register_menu, rows_of
 from bot.i18n import N_, Translator
 from bot.menus import set_user_menu
 from bot.router import TextRouter
@@ -50,8 +41,8 @@ class TeamView(ReportView):
 
 
 async def load(turn: Turn[TeamView]) -> TeamView:
-    return TeamView(
-        **await report_view_fields(turn),
+    return await TeamView.read(
+        turn,
         members=await team.members(turn.s),
         invites=await team.open_invites(turn.s, turn.now()),
     )

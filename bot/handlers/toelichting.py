@@ -18,18 +18,14 @@ from bot.domain.periods import Period
 from bot.handlers.common import esc
 from bot.handlers.report_common import (
     PeriodRowsView,
-    menu_taps,
-    menu_texts,
     muni_buttons,
     municipality_id_by_text,
     period_command,
-    period_loader,
     period_step,
     tapped_municipality,
     text_problem,
-    titled,
 )
-from bot.handlers.shared import command_flow, register_flow
+from bot.handlers.shared import command_flow, menu_taps, menu_texts, register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import report_content
@@ -61,11 +57,11 @@ class NarrativeView(PeriodRowsView[NarrativeRow]):
         return self.muni_name(self.scope) or "?"
 
 
-load = period_loader(NarrativeView, report_content.list_narratives)
+load = NarrativeView.loader(report_content.list_narratives)
 
 
 def title(view: NarrativeView) -> str:
-    return titled(view, N_("Toelichting voor het rapport"), N_("Toelichting: {period}"))
+    return view.titled(N_("Toelichting voor het rapport"), N_("Toelichting: {period}"))
 
 
 def chosen_period(data: dict[str, Any], period: Period) -> Outcome:

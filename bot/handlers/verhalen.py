@@ -19,17 +19,13 @@ from bot.domain.report_choices import page_bounds
 from bot.handlers.common import Button, esc
 from bot.handlers.report_common import (
     PeriodRowsView,
-    menu_taps,
-    menu_texts,
     muni_buttons,
     period_command,
-    period_loader,
     period_step,
     tapped_municipality,
     text_problem,
-    titled,
 )
-from bot.handlers.shared import command_flow, register_flow
+from bot.handlers.shared import command_flow, menu_taps, menu_texts, register_flow
 from bot.i18n import N_
 from bot.router import TextRouter
 from bot.storage import report_content
@@ -57,11 +53,11 @@ class StoriesView(PeriodRowsView[StoryRow]):
         return st.municipality_name or self.t._("regionaal")
 
 
-load = period_loader(StoriesView, report_content.stories_of_period)
+load = StoriesView.loader(report_content.stories_of_period)
 
 
 def title(view: StoriesView) -> str:
-    return titled(view, N_("Verhalen voor het rapport"), N_("Verhalen: {period}"))
+    return view.titled(N_("Verhalen voor het rapport"), N_("Verhalen: {period}"))
 
 
 def chosen_period(data: dict[str, Any], period: Period) -> Outcome:

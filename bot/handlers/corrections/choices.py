@@ -14,6 +14,7 @@ from bot.domain.vocabmatch import match_term
 from bot.handlers import fields
 from bot.handlers.common import Button, esc
 from bot.handlers.corrections.view import CorrView, about, back
+from bot.handlers.shared import rows_of
 from bot.i18n import N_
 
 Use = Callable[[Turn[CorrView], int | None], Awaitable[Outcome]]
@@ -30,7 +31,7 @@ UNKNOWN = N_("Dat ken ik niet. Kies met de knoppen: {choices}.")
 def _choices(v: CorrView, step: str) -> list[list[Button]]:
     letter, _none = LETTERS[step]
     buttons = [(fields.short_label(o.label), v.button(f"{letter}{o.id}")) for o in v.options]
-    return fields.rows_of(buttons, 1 if step == "deel" else 2)
+    return rows_of(buttons, 1 if step == "deel" else 2)
 
 
 def render_kind(v: CorrView) -> Screen:

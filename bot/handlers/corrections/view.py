@@ -11,7 +11,7 @@ from bot.dialogue import Screen, Turn, labels
 from bot.domain import limits
 from bot.handlers import fields
 from bot.handlers.common import Button, esc
-from bot.handlers.shared import StepLoader, load_step
+from bot.handlers.shared import StepLoader, load_step, rows_of
 from bot.handlers.week import fmt_duration
 from bot.i18n import N_, Translator
 from bot.storage import contacts, worklog
@@ -269,7 +269,7 @@ def back(v: CorrView) -> list[Button]:
 def render_entry(v: CorrView) -> Screen:
     _ = v.t._
     assert v.entry is not None
-    edit_rows = fields.rows_of([(_(FIELD_NAMES[f]), v.button("f", f)) for f in v.fields], 2)
+    edit_rows = rows_of([(_(FIELD_NAMES[f]), v.button("f", f)) for f in v.fields], 2)
     if v.entry.entity == "contact":
         edit_rows.append([(_("Alles aanpassen"), v.button("all"))])
     question = esc(_("Wat wil je doen?"))

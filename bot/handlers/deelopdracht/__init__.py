@@ -20,8 +20,7 @@ from bot.dialogue import Step
 from bot.handlers.deelopdracht import render as r
 from bot.handlers.deelopdracht import steps as st
 from bot.handlers.deelopdracht.view import FLOW, PREFIX, DeelView, load
-from bot.handlers.report_common import MENU_TEXTS, register_menu
-from bot.handlers.shared import command_flow
+from bot.handlers.shared import MENU_TEXTS, command_flow, register_menu
 from bot.router import TextRouter
 
 STEPS: dict[str, Step[DeelView]] = {

@@ -18,8 +18,8 @@ from bot.handlers.deelopdracht.view import (
     target_words,
     window_words,
 )
-from bot.handlers.report_common import muni_buttons, rows_of
-from bot.handlers.shared import gone, typing_frame
+from bot.handlers.report_common import muni_buttons
+from bot.handlers.shared import gone, rows_of, typing_frame
 
 WINDOW_CHOICES = (3, 6, 12)
 LENGTH_CHOICES = (6, 12, 24)  # months, for the end date of a new deelopdracht

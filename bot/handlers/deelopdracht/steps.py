@@ -20,7 +20,8 @@ from bot.handlers.deelopdracht.view import (
     DeelView,
 )
 from bot.handlers.fields import found_word
-from bot.handlers.report_common import menu_taps, tapped_municipality, text_problem
+from bot.handlers.report_common import tapped_municipality, text_problem
+from bot.handlers.shared import menu_taps
 from bot.i18n import N_
 from bot.storage import deelopdrachten
 from bot.storage.deelopdrachten import DeelError

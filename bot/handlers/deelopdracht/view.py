@@ -13,7 +13,7 @@ from typing import Any
 from bot.dialogue import Turn
 from bot.domain import deel_values as dv
 from bot.domain.measures import MEASURES, MeasureProgress
-from bot.handlers.report_common import ReportView, report_view_fields
+from bot.handlers.report_common import ReportView
 from bot.i18n import N_, Translator
 from bot.storage import deel_progress, deelopdrachten, lists
 from bot.storage.deelopdrachten import Detail, Summary
@@ -89,7 +89,7 @@ class DeelView(ReportView):
 
 async def load(turn: Turn[DeelView]) -> DeelView:
     data = turn.draft.data
-    view = DeelView(**await report_view_fields(turn))
+    view = await DeelView.read(turn)
     state = turn.draft.state
     s = turn.s
     if state == "munis":

@@ -11,6 +11,7 @@ from bot.domain.places import match_from_candidates
 from bot.domain.textmatch import normalize
 from bot.handlers import fields
 from bot.handlers.common import Button, esc
+from bot.handlers.shared import rows_of
 from bot.handlers.sleutelfiguur.view import (
     ADD_STEPS,
     FLOW,
@@ -116,8 +117,8 @@ def render_place(view: KeyView) -> Screen:
     _ = view.t._
     villages = [p for p in view.places if p.kind == "v"]
     spots = [p for p in view.places if p.kind == "p"]
-    rows = fields.rows_of([(p.name, view.button("pl", p.kind, p.id)) for p in villages], 3)
-    rows += fields.rows_of([(p.name, view.button("pl", p.kind, p.id)) for p in spots], 2)
+    rows = rows_of([(p.name, view.button("pl", p.kind, p.id)) for p in villages], 3)
+    rows += rows_of([(p.name, view.button("pl", p.kind, p.id)) for p in spots], 2)
     rows.append([(_("Geen plek (overslaan)"), view.button("pl", "-"))])
     question = esc(
         _("Waar in {muni}? Kies een dorp of vindplek, typ de naam, of sla over.").format(

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from bot.dialogue import Callback, Outcome, Screen, Turn, labels
 from bot.domain import key_figures as kf
-from bot.handlers import fields
 from bot.handlers.common import Button, esc
-from bot.handlers.shared import gone
+from bot.handlers.shared import gone, rows_of
 from bot.handlers.sleutelfiguur.view import (
     MAX_LISTED,
     KeyView,
@@ -43,7 +42,7 @@ def render_list(view: KeyView) -> Screen:
         lines += [line(t, i) for i in ended]
     if view.mine:
         lines.append("\n" + esc(_("Tik op een sleutelfiguur om het contact aan te passen.")))
-    buttons = fields.rows_of(
+    buttons = rows_of(
         [(f"{i.role} ({i.place or i.municipality})", view.button("i", i.id)) for i in view.mine][
             :MAX_LISTED
         ],
