@@ -15,7 +15,7 @@ from bot.domain.ledger import Ledger
 from bot.i18n import Translator
 from bot.report import texts
 from bot.report.counts import counted, sorted_places
-from bot.report.hours import hour_figures, hours_table, indirect_table
+from bot.report.hours import chart_hours, hour_figures, hours_table, indirect_table
 from bot.report.model import Cell, Fmt, MuniPart, Note, Report, Row, Table
 from bot.report.notes import Notes
 from bot.report.plan import Ref
@@ -99,17 +99,18 @@ def assemble(
         ),
         wide=True,
     )
+    act_head = [muni_label, *[a.label for a in acts], total_label]
     act_contacts = count_table(
         "activities",
         "Activiteiten",
         _("Contacten per soort inzet"),
-        [muni_label, *[a.label for a in acts], total_label],
+        act_head,
         wide=True,
     )
     act_hours = Table(
         "Activiteiten uren",
         _("Uren per soort inzet"),
-        [muni_label, *[a.label for a in acts], total_label],
+        act_head,
         [
             Row(
                 name,
@@ -227,9 +228,6 @@ def assemble(
         ),
         unit="mixed",
     )
-
-    definitions = texts.definitions(t, threshold)
-    how_to_read = texts.how_to_read(t, data.period.label, threshold, internal)
 
     # ------------------------------------------------------------------ per municipality
     parts: dict[int, MuniPart] = {}
@@ -352,16 +350,6 @@ def assemble(
     from babel.dates import format_datetime
 
     produced = format_datetime(now.astimezone(tz), "d MMMM y 'om' HH:mm", locale=t.locale)
-    chart_hours = [
-        (name, round(sum(h.period[mid]) / 60, 1), round(h.period_share[mid][0] / 60, 1))
-        for mid, _c, name, _k in sorted(munis, key=lambda m: (-m[3], m[2]))
-    ]
-    mt, mmk = counts.tables["months"], counts.marks["months"]
-    chart_months: list[tuple[str, int | None, int | None]] = []
-    for j, lbl in enumerate(month_labels):
-        # Region per month: the column totals of the month table (shown or hidden there).
-        total = mt.value((nmu, j))
-        chart_months.append((lbl, None if mmk[(nmu, j)] else total, None))
     return Report(
         pool=_("Pool ervaringsdeskundigen Noord- en Midden-Limburg"),
         period_label=data.period.label,
@@ -383,11 +371,11 @@ def assemble(
         stories=notes.stories(None),
         narrative=data.narratives.get(None, ""),
         deelopdrachten=notes.deelopdrachten(None),
-        definitions=definitions,
-        how_to_read=how_to_read,
+        definitions=texts.definitions(t, threshold),
+        how_to_read=texts.how_to_read(t, data.period.label, threshold, internal),
         munis=parts,
-        chart_hours=chart_hours,
-        chart_months=chart_months,
+        chart_hours=chart_hours(data, h),
+        chart_months=counts.region_months(month_labels),
         signal_counts=signal_counts,
         plan=counts.plan,
         ledger=None if ledger is None else ledger_table(ledger, f),

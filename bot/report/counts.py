@@ -175,6 +175,16 @@ class Counted:
         n = self.tables[key].n_cols + (1 if with_total else 0)
         return [self.cell(key, (i, j)) for j in range(n)]
 
+    def region_months(self, labels: list[str]) -> list[tuple[str, int | None, int | None]]:
+        """Residents per month in the region, for the chart: (label, the column total of the
+        month table or None where it is hidden there, None)."""
+        table, marks = self.tables["months"], self.marks["months"]
+        last = table.n_rows  # the totals row
+        return [
+            (label, None if marks[(last, j)] else table.value((last, j)), None)
+            for j, label in enumerate(labels)
+        ]
+
 
 def counted(data: ReportData, f: Fmt, threshold: int, *, internal: bool) -> Counted:
     """The report's counts with small counts suppressed for the whole region at once."""

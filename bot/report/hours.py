@@ -10,7 +10,7 @@ from bot.domain.digest import MunicipalityWeek, fair_shares
 from bot.report.model import Cell, Fmt, Row, Table
 from bot.storage.report_queries import ReportData
 
-__all__ = ["HourFigures", "hour_figures", "hours_table", "indirect_table"]
+__all__ = ["HourFigures", "chart_hours", "hour_figures", "hours_table", "indirect_table"]
 
 Minutes = dict[int, tuple[int, int]]  # municipality id -> (contact, indirect) minutes
 Shares = dict[int, tuple[float, float]]  # municipality id -> (fair share, difference) minutes
@@ -159,3 +159,11 @@ def indirect_table(data: ReportData, f: Fmt) -> Table:
         unit="hours",
         wide=True,
     )
+
+
+def chart_hours(data: ReportData, h: HourFigures) -> list[tuple[str, float, float]]:
+    """(name, hours, fair share hours) per municipality, the largest key first: for the chart."""
+    return [
+        (name, round(sum(h.period[mid]) / 60, 1), round(h.period_share[mid][0] / 60, 1))
+        for mid, _c, name, _k in sorted(data.municipalities, key=lambda m: (-m[3], m[2]))
+    ]
