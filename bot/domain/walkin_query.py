@@ -85,12 +85,16 @@ class WalkinQuery:
     now_requested: bool
     part_of_day: PartOfDay | None
     kind: SessionKind | None
-    is_walkin_question: bool
     # Why it looks like a walk-in question: subset of {"command", "kind", "visit", "open",
     # "question", "day", "now", "place"}; lets the handler be stricter than the bool if needed.
     signals: frozenset[str] = field(default_factory=frozenset)
     topic: Topic | None = None
     outside: OutsidePlaceRef | None = None  # a place outside the region, if no region place
+
+    @property
+    def is_walkin_question(self) -> bool:
+        """Anything in the text points at a walk-in question (`signals` says what)."""
+        return bool(self.signals)
 
 
 @dataclass(frozen=True)
@@ -269,7 +273,6 @@ def parse_walkin_query(text: str, now: datetime) -> WalkinQuery:
         now_requested=now_requested,
         part_of_day=part,
         kind=kind,
-        is_walkin_question=bool(signals),
         signals=frozenset(signals),
         topic=topic,
         outside=outside,
