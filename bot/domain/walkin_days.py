@@ -22,6 +22,7 @@ from bot.domain import weekdays
 from bot.domain.dates import MONTHS
 from bot.domain.resident_talk import has_seq
 from bot.domain.textmatch import Token, fuzzy_cost
+from bot.domain.week import week_start
 
 __all__ = [
     "MAX_DATE_DISTANCE",
@@ -177,10 +178,6 @@ def _next_weekday(today: date, weekday: int, *, strictly_after: bool = False) ->
     return today + timedelta(days=delta)
 
 
-def _monday(d: date) -> date:
-    return d - timedelta(days=d.weekday())
-
-
 def _make_date(today: date, day: int, month: int, year: int | None) -> date | None:
     try:
         if year is not None:
@@ -233,7 +230,7 @@ def scan_days(text: str, tokens: Sequence[Token], today: date) -> DayScan:
     words = [t.norm for t in tokens]
     scan = DayScan()
     next_week = any(has_seq(words, w, "week") for w in ("volgende", "komende", "next"))
-    next_monday = _monday(today) + timedelta(days=7)
+    next_monday = week_start(today) + timedelta(days=7)
     weekday_seen = False
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""
@@ -271,7 +268,7 @@ def scan_days(text: str, tokens: Sequence[Token], today: date) -> DayScan:
                 sat += timedelta(days=7)
             scan.ranges.append((max(sat, today), sat + timedelta(days=1), "weekend"))
         elif w == "week" and prev in _THIS_WORDS:
-            scan.ranges.append((today, _monday(today) + timedelta(days=6), "this_week"))
+            scan.ranges.append((today, week_start(today) + timedelta(days=6), "this_week"))
     if next_week and not weekday_seen:
         scan.ranges.append((next_monday, next_monday + timedelta(days=6), "next_week"))
     for d in _explicit_dates(text, tokens, today):
