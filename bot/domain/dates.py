@@ -5,6 +5,7 @@ Work dates look back (a contact happened today or earlier), pause dates look ahe
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -14,12 +15,14 @@ from typing import Literal
 from babel.dates import format_date
 
 from bot.domain import weekdays
+from bot.domain.week import week_start
 
 __all__ = [
     "MONTHS",
     "WEEKDAYS",
     "DateError",
     "DateErrorCode",
+    "add_months",
     "find_date",
     "find_impossible_date",
     "format_date_nl",
@@ -189,7 +192,7 @@ def _resolve(hit: _Hit, today: date, direction: Direction) -> date | None:
         return today + timedelta(days=hit.offset)
     if hit.kind == "weekday":
         if hit.prev_week:  # "vorige week dinsdag": that weekday in the previous week
-            monday = today - timedelta(days=today.weekday() + 7)
+            monday = week_start(today) - timedelta(days=7)
             return monday + timedelta(days=hit.weekday)
         if direction == "past":  # most recent such day; today counts, but not "afgelopen"
             back = (today.weekday() - hit.weekday) % 7
@@ -362,3 +365,12 @@ def parse_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+def add_months(d: date, months: int) -> date:
+    """`d` plus `months` calendar months; a day that does not exist becomes the month's last
+    (31 August + 6 months = 28/29 February)."""
+    total = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(total, 12)
+    month += 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))

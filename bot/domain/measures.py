@@ -22,12 +22,12 @@ Decisions:
 
 from __future__ import annotations
 
-import calendar
 import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from bot.domain.dates import add_months
 from bot.i18n import N_
 
 __all__ = [
@@ -109,15 +109,6 @@ STATUS_TEXT: dict[Status, str] = {
 
 
 # --------------------------------------------------------------------------- windows
-
-
-def add_months(d: date, months: int) -> date:
-    """`d` plus `months` calendar months; a day that does not exist becomes the month's last
-    (31 August + 6 months = 28/29 February)."""
-    total = d.year * 12 + (d.month - 1) + months
-    year, month = divmod(total, 12)
-    month += 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -93,15 +93,16 @@ class CountTable:
             return sum(int(self.cells[k][j]) for k in range(m))
         return sum(int(v) for row in self.cells for v in row)
 
-    def published(self) -> list[Cell]:
-        """Every cell the table shows: the counts and the totals it publishes."""
+    def published(self, *, grand_total: bool | None = None) -> list[Cell]:
+        """Every cell the table shows: the counts and the totals it publishes; the grand total
+        as `grand_total` says (by default with either kind of total, `self.grand_total`)."""
         m, n = self.n_rows, self.n_cols
         out = [(i, j) for i in range(m) for j in range(n)]
         if self.row_totals:
             out += [(i, n) for i in range(m)]
         if self.col_totals:
             out += [(m, j) for j in range(n)]
-        if self.grand_total and m and n:
+        if (self.grand_total if grand_total is None else grand_total) and m and n:
             out.append((m, n))
         return out
 

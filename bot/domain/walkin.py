@@ -37,6 +37,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.holidays_nl import holidays_between
+from bot.domain.week import week_start
 
 __all__ = [
     "TZ",
@@ -398,7 +399,7 @@ def day_label(d: date, today: date) -> DayLabel:
         return "today"
     if d == today + timedelta(days=1):
         return "tomorrow"
-    monday = today - timedelta(days=today.weekday())
+    monday = week_start(today)
     if monday <= d < monday + timedelta(days=7):
         return "this_week"
     if monday + timedelta(days=7) <= d < monday + timedelta(days=14):

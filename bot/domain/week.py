@@ -98,8 +98,7 @@ class MunicipalityHours:
 
 @dataclass(frozen=True)
 class WeekOverview:
-    start: date
-    end: date
+    start: date  # the Monday
     municipalities: tuple[MunicipalityHours, ...]  # most hours first, regional last
     contacts: int
     residents_new: int
@@ -107,6 +106,11 @@ class WeekOverview:
     themes: tuple[tuple[str, int], ...]  # (label, contacts with it), most first
     signals: int = 0
     stories: int = 0
+
+    @property
+    def end(self) -> date:
+        """The week's Sunday."""
+        return self.start + timedelta(days=6)
 
     @property
     def contact_minutes(self) -> int:
@@ -174,7 +178,6 @@ def shape_week(
     themes = tuple(sorted(theme_counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return WeekOverview(
         start=monday,
-        end=monday + timedelta(days=6),
         municipalities=tuple(ordered),
         contacts=n_contacts,
         residents_new=new,

@@ -48,15 +48,7 @@ _REGION = ("residents", "months", "themes", "activities", "referrals", "signals"
 
 def _shown_cells(t: CountTable) -> list[tuple[int, int]]:
     """The cells a table shows: counts, the totals it has, the grand total only with both."""
-    m, n = t.n_rows, t.n_cols
-    out = [(i, j) for i in range(m) for j in range(n)]
-    if t.row_totals:
-        out += [(i, n) for i in range(m)]
-    if t.col_totals:
-        out += [(m, j) for j in range(n)]
-    if t.row_totals and t.col_totals and m and n:
-        out.append((m, n))
-    return out
+    return t.published(grand_total=t.row_totals and t.col_totals)
 
 
 def _lines(t: CountTable) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:

@@ -253,17 +253,15 @@ def initial_draft(
     """
     if last is None:
         return ContactDraft(work_date=today, municipality_id=home_municipality_id, mode="steps")
+    # `LastEntry` holds what a repeat contact takes over, under the draft's own field names;
+    # the deelopdracht only while it is still active.
+    same: dict[str, Any] = {f.name: getattr(last, f.name) for f in fields(LastEntry)}
+    same["themes"] = list(last.themes)
+    if not deelopdracht_active:
+        same["deelopdracht_id"] = None
     return ContactDraft(
         work_date=today,
-        municipality_id=last.municipality_id,
-        vindplek_id=last.vindplek_id,
-        activity=last.activity,
-        themes=list(last.themes),
-        residents_count=last.residents_count,
-        residents_new=last.residents_new,
-        duration_minutes=last.duration_minutes,
-        reach=last.reach,
-        deelopdracht_id=last.deelopdracht_id if deelopdracht_active else None,
+        **same,
         deel_chosen=deelopdracht_active and last.deelopdracht_id is not None,
         mode="edit",
         from_last=True,
