@@ -43,7 +43,7 @@ from bot.storage.models import (
     User,
     table_of,
 )
-from bot.storage.query_helpers import as_date, core, is_postgresql
+from bot.storage.query_helpers import as_date, core, is_postgresql, live_in
 from bot.storage.user_queries import current_expert, logged_on
 
 __all__ = ["TREND_WEEKS", "week_digest"]
@@ -77,7 +77,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
                 func.sum(c.residents_count),
                 func.sum(c.residents_new),
             )
-            .where(c.work_date >= trend_start, c.work_date <= end, c.deleted_at.is_(None))
+            .where(live_in(c, trend_start, end))
             .group_by(c.municipality_id, c.work_date),
         )
     ).all()
@@ -86,7 +86,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         await core(
             s,
             select(i.municipality_id, i.work_date, func.sum(i.duration_minutes))
-            .where(i.work_date >= trend_start, i.work_date <= end, i.deleted_at.is_(None))
+            .where(live_in(i, trend_start, end))
             .group_by(i.municipality_id, i.work_date),
         )
     ).all()
@@ -129,7 +129,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
 
     # Week-only aggregates group by ids and take labels from the (small) vocabularies: a join
     # on the label table makes SQLite loop over the vocabulary and rescan the week each time.
-    in_week = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
+    in_week = live_in(c, start, end)
     ct = table_of(ContactTheme).c
     pg = is_postgresql(s)
     if pg:
@@ -243,7 +243,7 @@ async def _notes(
             s,
             select(*cols)
             .select_from(frm)
-            .where(t.work_date >= start, t.work_date <= end, t.deleted_at.is_(None))
+            .where(live_in(t, start, end))
             .order_by(t.work_date, t.id),
         )
     ).all()

@@ -22,6 +22,7 @@ __all__ = [
     "equal",
     "insert_ignoring_conflicts",
     "is_postgresql",
+    "live_in",
     "update_one",
 ]
 
@@ -50,6 +51,12 @@ async def update_one(s: AsyncSession, stmt: sa.Update) -> bool:
 def equal(table: sa.Table, values: Mapping[str, Any]) -> list[sa.ColumnElement[bool]]:
     """`column == value` for each of `values` (column name -> value), to filter on."""
     return [table.c[name] == value for name, value in values.items()]
+
+
+def live_in(t: Any, start: date, end: date) -> sa.ColumnElement[bool]:
+    """Rows of a logged table (`t`: its columns) dated `start` to `end` (inclusive) and not
+    soft-deleted: the range every digest and report figure is taken over."""
+    return sa.and_(t.work_date >= start, t.work_date <= end, t.deleted_at.is_(None))
 
 
 def columns_for(cls: type[Any], table: sa.Table) -> list[sa.Column[Any]]:
