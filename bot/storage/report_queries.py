@@ -1,6 +1,6 @@
 """SQL for the half-yearly report: every figure is a GROUP BY over one date range.
 
-Definitions are the weekly digest's (bot.storage.reports.week_digest), so the same days give
+Definitions are the weekly digest's (bot.storage.digest_data.week_digest), so the same days give
 the same figures:
 
 * hours of a municipality = contact minutes + indirect minutes booked on it; indirect minutes
