@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-# The `type: ignore[call-overload]`s here: sqlmodel types AsyncSession.exec() for its own select(),
-# not for the sqlalchemy Core statements of this module (which it runs all the same).
 from sqlalchemy import and_, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.periods import Period
+from bot.storage import audit
 from bot.storage.audit import record as _audit
+from bot.storage.audit import snapshot
 from bot.storage.models import (
     Municipality,
     ReportNarrative,
@@ -26,6 +28,7 @@ from bot.storage.models import (
     Story,
     table_of,
 )
+from bot.storage.query_helpers import as_date, core, equal, live_in
 
 __all__ = [
     "NarrativeRow",
@@ -41,14 +44,6 @@ __all__ = [
 
 SELECTION = "report_story_selection"
 NARRATIVE = "report_narrative"
-
-
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _snapshot(row: Any) -> dict[str, Any]:
-    return {col.name: _json(getattr(row, col.name)) for col in row.__table__.columns}
 
 
 # --------------------------------------------------------------------------- stories
@@ -95,11 +90,7 @@ async def stories_of_period(
             st.text,
         )
         .select_from(table_of(Story).outerjoin(table_of(Municipality), m.id == st.municipality_id))
-        .where(
-            st.work_date >= period.start,
-            st.work_date <= period.end_inclusive,
-            st.deleted_at.is_(None),
-        )
+        .where(live_in(st, period.start, period.end_inclusive))
         .order_by(st.work_date, st.id)
     )
     mine = and_(sel.story_id == st.id, sel.period_key == period.key)
@@ -110,22 +101,23 @@ async def stories_of_period(
         q = q.where(select(sel.id).where(mine).exists())
     if limit is not None:
         q = q.limit(limit).offset(offset)
-    rows = (await s.exec(q)).all()  # type: ignore[call-overload]
+    rows = (await core(s, q)).all()
     ids = [r[0] for r in rows]
     chosen_by: dict[int, list[int]] = {i: [] for i in ids}
     if ids:
         for story_id, muni_id in (
-            await s.exec(  # type: ignore[call-overload]
+            await core(
+                s,
                 select(sel.story_id, sel.municipality_id)
                 .where(sel.story_id.in_(ids), sel.period_key == period.key)
-                .order_by(sel.story_id, sel.municipality_id)
+                .order_by(sel.story_id, sel.municipality_id),
             )
         ).all():
             chosen_by[story_id].append(muni_id)
     return [
         StoryRow(
             id=r[0],
-            work_date=r[1] if isinstance(r[1], date) else date.fromisoformat(str(r[1])),
+            work_date=as_date(r[1]),
             municipality_id=r[2],
             municipality_name=r[3],
             theme_id=r[4],
@@ -142,6 +134,16 @@ async def _live_story(s: AsyncSession, story_id: int) -> Story | None:
     return story if story is not None and story.deleted_at is None else None
 
 
+def _selection(story_id: int, municipality_id: int, period: Period) -> dict[str, Any]:
+    """The unique key of a story's selection for a municipality's report of `period`."""
+    return {"story_id": story_id, "municipality_id": municipality_id, "period_key": period.key}
+
+
+async def _selected(s: AsyncSession, key: dict[str, Any]) -> ReportStorySelection | None:
+    q = orm_select(ReportStorySelection).where(*equal(table_of(ReportStorySelection), key))
+    return (await s.exec(q)).first()
+
+
 async def select_story(
     s: AsyncSession,
     story_id: int,
@@ -156,28 +158,11 @@ async def select_story(
     story = await _live_story(s, story_id)
     if story is None or not period.contains(story.work_date):
         return False
-    sel = table_of(ReportStorySelection).c
-    exists = (
-        await s.exec(  # type: ignore[call-overload]
-            select(sel.id).where(
-                sel.story_id == story_id,
-                sel.municipality_id == municipality_id,
-                sel.period_key == period.key,
-            )
-        )
-    ).first()
-    if exists is not None:
+    key = _selection(story_id, municipality_id, period)
+    if await _selected(s, key) is not None:
         return False
-    row = ReportStorySelection(
-        story_id=story_id,
-        municipality_id=municipality_id,
-        period_key=period.key,
-        selected_by_id=actor_id,
-        selected_at=now,
-    )
+    row = ReportStorySelection(**key, selected_by_id=actor_id, selected_at=now)
     # A savepoint: a concurrent identical selection (unique key) must not undo the caller's work.
-    from sqlalchemy.exc import IntegrityError
-
     try:
         async with s.begin_nested():
             s.add(row)
@@ -185,7 +170,7 @@ async def select_story(
     except IntegrityError:
         return False
     assert row.id is not None
-    _audit(s, actor_id, now, SELECTION, row.id, "create", None, _snapshot(row))
+    _audit(s, actor_id, now, SELECTION, row.id, "create", None, snapshot(row))
     return True
 
 
@@ -199,22 +184,12 @@ async def unselect_story(
     now: datetime,
 ) -> bool:
     """Take a story out of a municipality's report of `period`. False when it was not in."""
-    t = table_of(ReportStorySelection)
-    row = (
-        await s.exec(
-            select(ReportStorySelection).where(  # type: ignore[call-overload]
-                t.c.story_id == story_id,
-                t.c.municipality_id == municipality_id,
-                t.c.period_key == period.key,
-            )
-        )
-    ).first()
+    row = await _selected(s, _selection(story_id, municipality_id, period))
     if row is None:
         return False
-    row = row[0]
-    before = _snapshot(row)
-    res = await s.exec(delete(t).where(t.c.id == row.id))
-    if res.rowcount != 1:
+    before = snapshot(row)
+    t = table_of(ReportStorySelection)
+    if (await core(s, delete(t).where(t.c.id == row.id))).rowcount != 1:
         return False
     _audit(s, actor_id, now, SELECTION, before["id"], "delete", before, None)
     return True
@@ -231,12 +206,7 @@ async def set_story_wording(
     story = await _live_story(s, story_id)
     if story is None or story.text == text:
         return False
-    before = _snapshot(story)
-    story.text = text
-    story.updated_at = now
-    s.add(story)
-    await s.flush()
-    _audit(s, actor_id, now, "story", story_id, "edit", before, _snapshot(story))
+    await audit.change(s, story, {"text": text}, now, actor_id=actor_id, entity="story")
     return True
 
 
@@ -262,14 +232,10 @@ async def _narrative_row(
     s: AsyncSession, municipality_id: int | None, period_key: str
 ) -> ReportNarrative | None:
     t = table_of(ReportNarrative).c
-    res = (
-        await s.exec(
-            select(ReportNarrative).where(  # type: ignore[call-overload]
-                t.scope_id == (municipality_id or 0), t.period_key == period_key
-            )
-        )
-    ).first()
-    return res[0] if res is not None else None
+    q = orm_select(ReportNarrative).where(
+        t.scope_id == (municipality_id or 0), t.period_key == period_key
+    )
+    return (await s.exec(q)).first()
 
 
 async def get_narrative(
@@ -282,14 +248,8 @@ async def get_narrative(
 async def list_narratives(s: AsyncSession, period: Period) -> list[NarrativeRow]:
     """All narratives of the period; the region (None) first, then by municipality id."""
     t = table_of(ReportNarrative).c
-    rows = (
-        await s.exec(
-            select(ReportNarrative)  # type: ignore[call-overload]
-            .where(t.period_key == period.key)
-            .order_by(t.scope_id)
-        )
-    ).all()
-    return [_to_narrative(r[0]) for r in rows]
+    q = orm_select(ReportNarrative).where(t.period_key == period.key).order_by(t.scope_id)
+    return [_to_narrative(r) for r in (await s.exec(q)).all()]
 
 
 async def set_narrative(
@@ -315,24 +275,17 @@ async def set_narrative(
             author_id=actor_id,
             updated_at=now,
         )
-        s.add(row)
-        await s.flush()
-        assert row.id is not None
-        _audit(s, actor_id, now, NARRATIVE, row.id, "create", None, _snapshot(row))
+        await audit.create(s, row, now, actor_id=actor_id, entity=NARRATIVE)
         return True
     if row.text == text:
         return False
-    before = _snapshot(row)
     assert row.id is not None
     if not text:
+        before = snapshot(row)
         t = table_of(ReportNarrative)
-        await s.exec(delete(t).where(t.c.id == row.id))
+        await core(s, delete(t).where(t.c.id == row.id))
         _audit(s, actor_id, now, NARRATIVE, row.id, "delete", before, None)
         return True
-    row.text = text
-    row.author_id = actor_id
-    row.updated_at = now
-    s.add(row)
-    await s.flush()
-    _audit(s, actor_id, now, NARRATIVE, row.id, "edit", before, _snapshot(row))
+    changes = {"text": text, "author_id": actor_id}
+    await audit.change(s, row, changes, now, actor_id=actor_id, entity=NARRATIVE)
     return True

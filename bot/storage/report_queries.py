@@ -1,6 +1,6 @@
 """SQL for the half-yearly report: every figure is a GROUP BY over one date range.
 
-Definitions are the weekly digest's (bot.storage.reports.week_digest), so the same days give
+Definitions are the weekly digest's (bot.storage.digest_data.week_digest), so the same days give
 the same figures:
 
 * hours of a municipality = contact minutes + indirect minutes booked on it; indirect minutes
@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-# The `type: ignore[call-overload]`s here: sqlmodel types AsyncSession.exec() for its own select(),
-# not for the sqlalchemy Core statements of this module (which it runs all the same).
 from sqlalchemy import and_, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -52,6 +50,7 @@ from bot.storage.models import (
     Vindplek,
     table_of,
 )
+from bot.storage.query_helpers import as_date, columns_for, core, is_postgresql, live_in
 
 __all__ = ["Counts", "DeelopdrachtRow", "Label", "NoteRow", "ReportData", "load_report_data"]
 
@@ -72,6 +71,17 @@ class Counts:
     contacts: int = 0
     residents: int = 0
     new: int = 0
+
+    @classmethod
+    def of(cls, minutes: Any, n: Any, residents: Any, new: Any) -> Counts:
+        """From the sums of a GROUP BY (a sum over no rows is NULL)."""
+        return cls(int(minutes or 0), int(n or 0), int(residents or 0), int(new or 0))
+
+    def add(self, other: Counts) -> None:
+        self.minutes += other.minutes
+        self.contacts += other.contacts
+        self.residents += other.residents
+        self.new += other.new
 
     @property
     def known(self) -> int:
@@ -153,16 +163,10 @@ class ReportData:
         return sum(m for (mid, _k), m in self.indirect.items() if mid is None)
 
 
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 async def _labels(s: AsyncSession, model: Any) -> list[Label]:
     t = model.__table__.c
     rows = (
-        await s.exec(  # type: ignore[call-overload]
-            select(t.id, t.code, t.label, t.sort_order).order_by(t.sort_order, t.id)
-        )
+        await core(s, select(t.id, t.code, t.label, t.sort_order).order_by(t.sort_order, t.id))
     ).all()
     return [Label(*r) for r in rows]
 
@@ -170,7 +174,7 @@ async def _labels(s: AsyncSession, model: Any) -> list[Label]:
 def _month(s: AsyncSession, col: Any) -> Any:
     """The month of a date, to group by. PostgreSQL: date_trunc (half the cost of to_char on
     a half year's contacts); read back with `_month_key`."""
-    if s.bind.dialect.name == "postgresql":  # type: ignore[union-attr]  # sessions are bound
+    if is_postgresql(s):
         return func.date_trunc("month", col)
     return func.strftime("%Y-%m", col)
 
@@ -182,19 +186,16 @@ def _month_key(value: Any) -> str:
     return str(value)[:7]
 
 
-def _counts(minutes: Any, n: Any, residents: Any, new: Any) -> Counts:
-    return Counts(int(minutes or 0), int(n or 0), int(residents or 0), int(new or 0))
-
-
 async def _minutes_per_muni(s: AsyncSession, start: date, end: date) -> dict[int, int]:
     """Contact minutes per municipality over some days: the pool's hours for the fair share
     (index ix_contact_live_minutes covers it: no table rows read)."""
     c = table_of(Contact).c
     rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await core(
+            s,
             select(c.municipality_id, func.sum(c.duration_minutes))
-            .where(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
-            .group_by(c.municipality_id)
+            .where(live_in(c, start, end))
+            .group_by(c.municipality_id),
         )
     ).all()
     return {muni_id: int(minutes or 0) for muni_id, minutes in rows}
@@ -220,8 +221,8 @@ async def load_report_data(
     munis = [
         (r[0], r[1], r[2], float(r[3] or 0))
         for r in (
-            await s.exec(  # type: ignore[call-overload]
-                select(m.id, m.code, m.name, m.mgr_key_pct).where(m.active).order_by(m.name)
+            await core(
+                s, select(m.id, m.code, m.name, m.mgr_key_pct).where(m.active).order_by(m.name)
             )
         ).all()
     ]
@@ -238,7 +239,7 @@ async def load_report_data(
     )
     start, end = period.start, period.end_inclusive
     c = table_of(Contact).c
-    in_period = and_(c.work_date >= start, c.work_date <= end, c.deleted_at.is_(None))
+    in_period = live_in(c, start, end)
     wanted = set(municipality_ids) if municipality_ids is not None else None
     data.region = wanted is None
     live = in_period if wanted is None else and_(in_period, c.municipality_id.in_(wanted))
@@ -260,22 +261,17 @@ async def load_report_data(
         c.vindplek_id,
         c.deelopdracht_id,
     )
-    groups = (
-        await s.exec(select(*keys, *agg).where(live).group_by(*keys))  # type: ignore[call-overload]
-    ).all()
+    groups = (await core(s, select(*keys, *agg).where(live).group_by(*keys))).all()
     by_place: dict[int, Counts] = {}
 
     def add(target: dict[Any, Counts], key: Any, got: Counts) -> None:
         tot = target.get(key)
         if tot is None:
             target[key] = tot = Counts()
-        tot.minutes += got.minutes
-        tot.contacts += got.contacts
-        tot.residents += got.residents
-        tot.new += got.new
+        tot.add(got)
 
     for muni_id, act_id, mon, place_id, dop_id, *vals in groups:
-        got = _counts(*vals)
+        got = Counts.of(*vals)
         add(data.by_muni, muni_id, got)
         add(data.by_muni_activity, (muni_id, act_id), got)
         add(data.by_muni_month, (muni_id, _month_key(mon)), got)
@@ -290,24 +286,26 @@ async def load_report_data(
         data.pool_contact_minutes = await _minutes_per_muni(s, start, end)
     ct = table_of(ContactTheme).c
     for muni_id, theme_id, *vals in (
-        await s.exec(  # type: ignore[call-overload]
+        await core(
+            s,
             select(c.municipality_id, ct.theme_id, *agg)
             .select_from(table_of(Contact).join(table_of(ContactTheme), ct.contact_id == c.id))
             .where(live)
-            .group_by(c.municipality_id, ct.theme_id)
+            .group_by(c.municipality_id, ct.theme_id),
         )
     ).all():
-        data.by_muni_theme[(muni_id, theme_id)] = _counts(*vals)
+        data.by_muni_theme[(muni_id, theme_id)] = Counts.of(*vals)
 
     # Every referral of a contact (not only the first, on the contact): per target the number
     # of contacts referred to it (the primary key makes a (contact, target) pair unique).
     cr = table_of(ContactReferral).c
     for muni_id, ref_id, n in (
-        await s.exec(  # type: ignore[call-overload]
+        await core(
+            s,
             select(c.municipality_id, cr.referral_target_id, func.count())
             .select_from(table_of(Contact).join(table_of(ContactReferral), cr.contact_id == c.id))
             .where(live)
-            .group_by(c.municipality_id, cr.referral_target_id)
+            .group_by(c.municipality_id, cr.referral_target_id),
         )
     ).all():
         data.referrals[(muni_id, ref_id)] = int(n)
@@ -315,18 +313,17 @@ async def load_report_data(
     v = table_of(Vindplek).c
     if by_place:
         for place_id, muni_id, name in (
-            await s.exec(  # type: ignore[call-overload]
-                select(v.id, v.municipality_id, v.name).where(v.id.in_(list(by_place)))
-            )
+            await core(s, select(v.id, v.municipality_id, v.name).where(v.id.in_(list(by_place))))
         ).all():
             data.vindplekken[(place_id, muni_id, name)] = by_place[place_id]
 
     i = table_of(IndirectHours).c
     for muni_id, kind_id, minutes in (
-        await s.exec(  # type: ignore[call-overload]
+        await core(
+            s,
             select(i.municipality_id, i.kind_id, func.sum(i.duration_minutes))
-            .where(i.work_date >= start, i.work_date <= end, i.deleted_at.is_(None))
-            .group_by(i.municipality_id, i.kind_id)
+            .where(live_in(i, start, end))
+            .group_by(i.municipality_id, i.kind_id),
         )
     ).all():
         data.indirect[(muni_id, kind_id)] = int(minutes or 0)
@@ -345,10 +342,11 @@ async def load_report_data(
         ()
         if same
         else (
-            await s.exec(  # type: ignore[call-overload]
+            await core(
+                s,
                 select(i.municipality_id, func.sum(i.duration_minutes))
-                .where(i.work_date >= ys, i.work_date <= ye, i.deleted_at.is_(None))
-                .group_by(i.municipality_id)
+                .where(live_in(i, ys, ye))
+                .group_by(i.municipality_id),
             )
         ).all()
     ):
@@ -362,17 +360,13 @@ async def load_report_data(
 
     sg = table_of(Signal).c
     data.signals = [
-        NoteRow(r[0], _as_date(r[1]), r[2], r[3], r[4], r[5])
+        NoteRow(r[0], as_date(r[1]), r[2], r[3], r[4], r[5])
         for r in (
-            await s.exec(  # type: ignore[call-overload]
+            await core(
+                s,
                 select(sg.id, sg.work_date, sg.municipality_id, sg.theme_id, sg.kind_id, sg.text)
-                .where(
-                    sg.work_date >= start,
-                    sg.work_date <= end,
-                    sg.deleted_at.is_(None),
-                    mine(sg.municipality_id),
-                )
-                .order_by(sg.kind_id, sg.theme_id, sg.work_date, sg.id)
+                .where(live_in(sg, start, end), mine(sg.municipality_id))
+                .order_by(sg.kind_id, sg.theme_id, sg.work_date, sg.id),
             )
         ).all()
     ]
@@ -383,7 +377,8 @@ async def load_report_data(
     sel = table_of(ReportStorySelection).c
     chosen: dict[int, list[int]] = {}
     rows = (
-        await s.exec(  # type: ignore[call-overload]
+        await core(
+            s,
             select(
                 st.id,
                 st.work_date,
@@ -396,12 +391,8 @@ async def load_report_data(
             .select_from(
                 table_of(Story).join(table_of(ReportStorySelection), sel.story_id == st.id)
             )
-            .where(
-                st.work_date >= start,
-                st.work_date <= end,
-                st.deleted_at.is_(None),
-            )
-            .order_by(st.work_date, st.id, sel.municipality_id)
+            .where(live_in(st, start, end))
+            .order_by(st.work_date, st.id, sel.municipality_id),
         )
     ).all()
     texts: dict[int, tuple[Any, ...]] = {}
@@ -411,7 +402,7 @@ async def load_report_data(
         texts[sid] = (day, muni_id, theme_id, text)
         chosen.setdefault(sid, []).append(for_muni)
     data.stories = [
-        NoteRow(sid, _as_date(day), muni_id, theme_id, None, text, tuple(chosen[sid]))
+        NoteRow(sid, as_date(day), muni_id, theme_id, None, text, tuple(chosen[sid]))
         for sid, (day, muni_id, theme_id, text) in texts.items()
         if wanted is None or wanted & set(chosen[sid])
     ]
@@ -420,26 +411,13 @@ async def load_report_data(
     data.narratives = {
         r[0]: r[1]
         for r in (
-            await s.exec(  # type: ignore[call-overload]
-                select(n.municipality_id, n.text).where(n.period_key == period.key)
-            )
+            await core(s, select(n.municipality_id, n.text).where(n.period_key == period.key))
         ).all()
     }
 
     d = table_of(Deelopdracht).c
     q = (
-        select(
-            d.id,
-            d.municipality_id,
-            d.code,
-            d.title,
-            d.goals,
-            d.monitoring,
-            d.frequency,
-            d.accounting,
-            d.starts_on,
-            d.ends_on,
-        )
+        select(*columns_for(DeelopdrachtRow, table_of(Deelopdracht)))
         .where(
             d.active,
             or_(d.starts_on.is_(None), d.starts_on <= end),
@@ -449,7 +427,7 @@ async def load_report_data(
     )
     if wanted is not None:
         q = q.where(d.municipality_id.in_(wanted))
-    data.deelopdrachten = [DeelopdrachtRow(*r) for r in (await s.exec(q)).all()]  # type: ignore[call-overload]
+    data.deelopdrachten = [DeelopdrachtRow(*r) for r in (await core(s, q)).all()]
     data.measures_as_of = end if today is None else min(end, today)
     data.deel_measures = await deel_progress.progress_many(
         s, [r.id for r in data.deelopdrachten], data.measures_as_of
