@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot.cli_common import CliError, add_command, database_errors, with_database
+from bot.cli_common import CliError, database_errors, with_database
 from bot.config import ConfigError, load_settings, safe_database_url
 
 if TYPE_CHECKING:
@@ -154,10 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = add_command(
-        sub,
+    p = sub.add_parser(
         "run",
-        cmd_run,
         help="run the bot (long polling, or a webhook)",
         description="Migrate the database, then run the bot until SIGTERM or Ctrl-C: long "
         "polling by default, or a webhook server with /healthz and /readyz on the same port. "
@@ -169,21 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="receive updates on a webhook (as BOT_MODE=webhook; needs WEBHOOK_URL and "
         "WEBHOOK_SECRET_TOKEN; listens on WEBHOOK_LISTEN:WEBHOOK_PORT)",
     )
+    p.set_defaults(func=cmd_run)
 
-    p = add_command(
-        sub,
+    p = sub.add_parser(
         "migrate",
-        cmd_migrate,
         help="create or upgrade the database and seed reference data",
         description="Bring the database (DATABASE_URL) to the newest schema with Alembic and "
         "add missing reference data (municipalities, vocabularies). Safe to run again; `run` "
         "does it at every start.",
     )
+    p.set_defaults(func=cmd_migrate)
 
-    p = add_command(
-        sub,
+    p = sub.add_parser(
         "invite",
-        cmd_invite,
         help="make a single-use registration code and deep link",
         description="Print a single-use registration code and its https://t.me/<bot>?start="
         "<code> link. The new user opens the link (or sends /start <code>) to register. The "
@@ -196,16 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="what the new user will be: expert or coordinator",
     )
     p.add_argument("--gemeente", help="home municipality of the new expert")
+    p.set_defaults(func=cmd_invite)
 
-    p = add_command(
-        sub,
+    p = sub.add_parser(
         "demo",
-        cmd_demo,
         help="talk to the bot in the terminal, offline, no token needed",
         description="Run the real bot against an in-process fake Telegram with a temporary "
         "database full of sample data, and chat with it in the terminal.",
     )
     p.add_argument("--script", help="read the chat lines from this file instead of the keyboard")
+    p.set_defaults(func=cmd_demo)
 
     for extend in EXTENSIONS:
         extend(sub)

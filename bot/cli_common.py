@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
 T = TypeVar("T")
+D = TypeVar("D")
+E = TypeVar("E", bound=Exception)
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -126,6 +128,23 @@ def read_text(file: str) -> str:
         return Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {file}: {type(exc).__name__}") from None
+
+
+def import_file(
+    file: str,
+    parse: Callable[[str], D],
+    apply: Callable[[AsyncSession, D], Awaitable[T]],
+    error: type[E],
+    refused: Callable[[E], str],
+) -> T:
+    """All or nothing: `file` parsed whole first, then applied in one transaction. A bad file
+    (an `error` from either step) is one line, `refused(error)`, and nothing is stored."""
+    text = read_text(file)
+    try:
+        parsed = parse(text)
+        return with_database(lambda s: apply(s, parsed))
+    except error as exc:
+        raise CliError(refused(exc)) from None
 
 
 def write_text(file: str, text: str, written: str) -> None:

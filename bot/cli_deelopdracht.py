@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cli_common import CliError, add_actions, add_command, read_text, with_database, write_text
+from bot.cli_common import (
+    CliError,
+    add_actions,
+    add_command,
+    import_file,
+    with_database,
+    write_text,
+)
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
@@ -53,16 +60,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     from bot.domain import deel_spec as ds
     from bot.storage import deel_file
 
-    text = read_text(args.file)
-    try:
-        specs = ds.parse(text, today=datetime.now(load_settings().tz).date())
-
-        async def work(s: AsyncSession) -> deel_file.ImportResult:
-            return await deel_file.import_specs(s, specs, actor_id=None, now=datetime.now(UTC))
-
-        result = with_database(work)
-    except ds.DeelSpecError as exc:
-        raise CliError(f"{args.file}, {exc.text()} Er is niets geïmporteerd.") from None
+    result = import_file(
+        args.file,
+        lambda text: ds.parse(text, today=datetime.now(load_settings().tz).date()),
+        lambda s, specs: deel_file.import_specs(s, specs, actor_id=None, now=datetime.now(UTC)),
+        ds.DeelSpecError,
+        lambda exc: f"{args.file}, {exc.text()} Er is niets geïmporteerd.",
+    )
     print(f"{result.created} created, {result.changed} changed, {result.unchanged} unchanged.")
     return 0
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli_common import CliError, add_command, open_engine
+from bot.cli_common import CliError, open_engine
 from bot.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -38,10 +38,8 @@ if TYPE_CHECKING:
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = add_command(
-        sub,
+    p = sub.add_parser(
         "digest",
-        cmd_digest,
         help="send the weekly digest to every coordinator (once)",
         description="Send the weekly digest to every coordinator who has not had it yet (the "
         "running bot and earlier runs count: nobody gets it twice), or print it with "
@@ -63,6 +61,7 @@ def extend(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do not wait for deliveries another run still holds; report them and stop",
     )
+    p.set_defaults(func=cmd_digest)
 
 
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*)?>")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli_common import CliError, add_command, bot_username, with_database
+from bot.cli_common import CliError, bot_username, with_database
 from bot.config import load_settings
 
 if TYPE_CHECKING:
@@ -17,10 +17,8 @@ if TYPE_CHECKING:
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = add_command(
-        sub,
+    p = sub.add_parser(
         "poster",
-        cmd_poster,
         help="make walk-in posters (A4 PDF with the coming weeks' times and a QR code)",
         description="Make a one-page A4 poster (PDF) per municipality with the coming weeks' "
         "walk-in times, a warm line and a QR code that opens the bot for that municipality.",
@@ -32,6 +30,7 @@ def extend(sub: argparse._SubParsersAction) -> None:
         "--uit", type=Path, default=Path("."), help="folder for the PDF files (default: here)"
     )
     p.add_argument("--taal", choices=("nl", "en"), default="nl", help="language of the poster")
+    p.set_defaults(func=cmd_poster)
 
 
 def cmd_poster(args: argparse.Namespace) -> int:

@@ -11,16 +11,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.cli_common import CliError, add_command, database_errors, open_engine
+from bot.cli_common import CliError, database_errors, open_engine
 from bot.config import Settings, load_settings
 from bot.storage.models import User
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = add_command(
-        sub,
+    p = sub.add_parser(
         "wis-expert",
-        cmd_erase,
         help="erase an expert's personal data (name, Telegram id, texts); counts and hours stay",
         description="Erase an expert's personal data: name, Telegram id, settings and free text "
         "go; a pseudonym keeps the anonymous counts and hours, so past reports do not change.",
@@ -31,6 +29,7 @@ def extend(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--ja", action="store_true", help="really erase (without it: only show who and what)"
     )
+    p.set_defaults(func=cmd_erase)
 
 
 def cmd_erase(args: argparse.Namespace) -> int:

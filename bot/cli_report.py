@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli_common import add_command, with_database
+from bot.cli_common import with_database
 from bot.config import load_settings
 
 if TYPE_CHECKING:
@@ -28,10 +28,8 @@ EXIT_USAGE = 2
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = add_command(
-        sub,
+    p = sub.add_parser(
         "rapport",
-        cmd_rapport,
         help="make the half-yearly report (PDF per municipality, XLSX)",
         description="Make the funders' report for a period: a PDF per municipality and one "
         "for the region, and an XLSX workbook. Counts below SMALL_COUNT_THRESHOLD show as <5 "
@@ -48,6 +46,7 @@ def extend(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--formaat", default="pdf,xlsx", help="pdf, xlsx or pdf,xlsx (default)")
     p.add_argument("--intern", action="store_true", help="exact counts, for the coordinator only")
     p.add_argument("--uit", type=Path, default=Path("."), help="directory for the files")
+    p.set_defaults(func=cmd_rapport)
 
 
 class UsageError(Exception):

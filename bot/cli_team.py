@@ -18,8 +18,8 @@ from bot.cli_common import (
     CliError,
     add_actions,
     add_command,
+    import_file,
     municipality_id,
-    read_text,
     with_database,
     write_text,
 )
@@ -299,14 +299,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     from bot.domain import lists as dl
     from bot.storage import lists
 
-    try:
-        doc = dl.parse(read_text(args.file))
-
-        async def work(s: AsyncSession) -> lists.ImportResult:
-            return await lists.import_document(s, doc, actor_id=None, now=datetime.now(UTC))
-
-        result = with_database(work)
-    except dl.ListFileError as exc:
-        raise CliError(f"{args.file}, {exc}; nothing was imported") from None
+    result = import_file(
+        args.file,
+        dl.parse,
+        lambda s, doc: lists.import_document(s, doc, actor_id=None, now=datetime.now(UTC)),
+        dl.ListFileError,
+        lambda exc: f"{args.file}, {exc}; nothing was imported",
+    )
     print(f"{result.added} added, {result.changed} changed, {result.unchanged} unchanged.")
     return 0
