@@ -8,22 +8,18 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from bot.cli_common import CliError, database_errors, with_database
+from bot.config import ConfigError, load_settings, safe_database_url
 
-from bot.config import ConfigError, Settings, load_settings, safe_database_url
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = logging.getLogger("bot.cli")
 
-
-class CliError(Exception):
-    """Shown to the operator as one line, exit code 1."""
-
-
-def _settings() -> Settings:
-    return load_settings()
+__all__ = ["CliError", "build_parser", "database_errors", "main"]
 
 
 # --------------------------------------------------------------------------- run
@@ -33,24 +29,13 @@ def _settings() -> Settings:
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
-@contextmanager
-def database_errors(url: str) -> Iterator[None]:
-    """Turn a database that can't be reached into one line naming it (password masked)."""
-    try:
-        yield
-    except (OperationalError, DBAPIError, OSError) as exc:
-        raise CliError(
-            f"cannot use the database {safe_database_url(url)}: {type(exc).__name__}"
-        ) from None
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
     from bot.logs import configure_logging
 
-    settings = _settings()
+    settings = load_settings()
     token = settings.require_token()
     secret_values = [token]
     if settings.webhook_secret_token:
@@ -109,7 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.storage.migrate import migrate
 
-    settings = _settings()
+    settings = load_settings()
     with database_errors(settings.database_url):
         added = asyncio.run(migrate(settings.database_url))
     new = {k: v for k, v in added.items() if v}
@@ -122,59 +107,30 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- invite
 
 
-async def _bot_username(settings: Settings) -> str:
-    if settings.telegram_bot_username:
-        return settings.telegram_bot_username.lstrip("@")
-    from telegram import Bot
-    from telegram.error import TelegramError
+def cmd_invite(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
 
-    bot = Bot(settings.require_token(), base_url=settings.telegram_api_base_url)
-    try:
-        async with bot:
-            return bot.username
-    except TelegramError as exc:
-        raise CliError(
-            "Could not reach Telegram to look up the bot's name "
-            f"({type(exc).__name__}); set TELEGRAM_BOT_USERNAME."
-        ) from None
-
-
-async def _invite(settings: Settings, role: str, gemeente: str | None) -> tuple[str, str]:
+    from bot.cli_common import bot_username, municipality_id
     from bot.domain.invites import deep_link
     from bot.storage import users
-    from bot.storage.db import create_engine, session_factory, transaction
     from bot.storage.models import Role
 
-    username = await _bot_username(settings)
-    engine = create_engine(settings.database_url)
-    try:
-        async with transaction(session_factory(engine)) as s:
-            muni_id = None
-            if gemeente:
-                from bot.domain.places import resolve_municipality
-
-                # A village (kern) or a small typo names its municipality too.
-                name = resolve_municipality(gemeente) or gemeente
-                muni = await users.municipality_by_name(s, name)
-                if muni is None:
-                    raise CliError(f"Unknown municipality: {gemeente}")
-                muni_id = muni.id
-            from datetime import UTC, datetime
-
-            code, _ = await users.create_invite(
-                s, Role(role), datetime.now(UTC), settings.invite_valid_days, muni_id
-            )
-    finally:
-        await engine.dispose()
-    return code, deep_link(username, code)
-
-
-def cmd_invite(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = load_settings()
     with database_errors(settings.database_url):
-        code, link = asyncio.run(_invite(settings, args.role, args.gemeente))
+        username = asyncio.run(bot_username(settings))
+
+    async def work(s: AsyncSession) -> str:
+        muni_id = None
+        if args.gemeente:
+            muni_id = await municipality_id(s, args.gemeente, "Unknown municipality: {name}")
+        code, _ = await users.create_invite(
+            s, Role(args.role), datetime.now(UTC), settings.invite_valid_days, muni_id
+        )
+        return code
+
+    code = with_database(work, settings=settings)
     print(f"Code: {code}")
-    print(f"Link: {link}")
+    print(f"Link: {deep_link(username, code)}")
     print(f"Single use, valid for {settings.invite_valid_days} days.")
     return 0
 
@@ -189,8 +145,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- parser
-
-Command = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli_common import CliError, open_engine
 from bot.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -76,7 +77,6 @@ def _plain(fmt: str) -> bool:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from bot.cli import CliError
     from bot.domain.digest import IsoWeek
 
     week = None
@@ -90,18 +90,14 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings, week: Any, args: argparse.Namespace) -> int:
-    from bot.cli import CliError
     from bot.clock import SystemClock
     from bot.domain.digest import digest_due
     from bot.i18n import translator
     from bot.scheduler import load_digest, render_for, week_is_over
     from bot.services import Services
-    from bot.storage.db import create_engine
 
-    services = Services(
-        settings=settings, engine=create_engine(settings.database_url), clock=SystemClock()
-    )
-    try:
+    async with open_engine(settings.database_url) as engine:
+        services = Services(settings=settings, engine=engine, clock=SystemClock())
         if week is None:
             week, _due = digest_due(
                 services.now(), settings.tz, settings.digest_weekday, settings.digest_time
@@ -129,8 +125,6 @@ async def _run(settings: Settings, week: Any, args: argparse.Namespace) -> int:
         async with bot:
             report = await deliver_digest(services, bot, week, wait=not args.no_wait)
         return 0 if report.failed == 0 and not report.pending else 1
-    finally:
-        await services.engine.dispose()
 
 
 def describe(report: DigestReport, tz: Any) -> list[str]:

@@ -8,33 +8,36 @@ the same file again changes nothing.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import load_settings
+from bot.cli_common import CliError, add_actions, add_command, with_database
 
 if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
     from bot.storage.walkin import ImportSummary
 
 EXIT_BAD_FILE = 1
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    inner = add_actions(
+        sub,
         "inloop",
+        dest="inloop_command",
         help="walk-in sessions: import a CSV file, list sessions",
         description="Manage the walk-in sessions residents ask about: import them from a CSV "
         "file or list them. Coordinators can do the same in the chat (/inloopbeheer).",
-    )
-    inner = p.add_subparsers(
-        dest="inloop_command", required=True, metavar="ACTION", help="import or list"
+        actions_help="import or list",
     )
 
-    imp = inner.add_parser(
+    imp = add_command(
+        inner,
         "import",
+        cmd_import,
         help="import sessions from a CSV file (gemeente,plek,adres,weekdag,begin,einde, …)",
         description="Import walk-in sessions from a CSV file (columns gemeente, plek, adres, "
         "weekdag, begin, einde, …); --dry-run checks the file and shows what would change, "
@@ -44,21 +47,20 @@ def extend(sub: argparse._SubParsersAction) -> None:
     imp.add_argument(
         "--dry-run", action="store_true", help="check the file and show what would change"
     )
-    imp.set_defaults(func=cmd_import)
 
-    lst = inner.add_parser(
+    lst = add_command(
+        inner,
         "list",
+        cmd_list,
         help="list the sessions, per municipality",
         description="List the walk-in sessions per municipality: place, address, weekday and "
         "times; --alle also shows stopped ones.",
     )
     lst.add_argument("--gemeente", help="only this municipality (or a village in it)")
     lst.add_argument("--alle", action="store_true", help="also stopped sessions")
-    lst.set_defaults(func=cmd_list)
 
 
 def _read(path: Path) -> str:
-    from bot.cli import CliError
     from bot.domain.walkin_input import decode_csv
 
     try:
@@ -87,8 +89,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             print("  " + csv_error_line(nl, error, html=False), file=sys.stderr)
             print("    " + csv_error_line(en, error, html=False), file=sys.stderr)
         return EXIT_BAD_FILE
-    settings = load_settings()
-    summary = asyncio.run(_import(settings.database_url, result.rows, dry_run=args.dry_run))
+    try:
+        summary = with_database(lambda s: _import(s, result.rows, args.dry_run), migrate=True)
+    except _DryRun as dry:
+        summary = dry.summary
     verb = "zou inlezen / would import" if args.dry_run else "ingelezen / imported"
     print(
         f"{args.file}: {verb} {len(result.rows)} regel(s) / row(s): "
@@ -99,34 +103,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 class _DryRun(Exception):
-    """Raised inside the transaction so a dry run rolls back."""
+    """Raised inside the transaction so a dry run rolls back; carries what it would do."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
 
 
-async def _import(database_url: str, rows: list, *, dry_run: bool) -> ImportSummary:
+async def _import(s: AsyncSession, rows: list, dry_run: bool) -> ImportSummary:
     from bot.storage import walkin as repo
-    from bot.storage.db import create_engine, session_factory, transaction
-    from bot.storage.migrate import migrate
 
-    await migrate(database_url)
-    engine = create_engine(database_url)
-    summary = None
-    try:
-        try:
-            async with transaction(session_factory(engine)) as s:
-                summary = await repo.import_rows(s, rows, datetime.now(UTC))
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-    finally:
-        await engine.dispose()
-    assert summary is not None  # import_rows returned, or raised and we never get here
+    summary = await repo.import_rows(s, rows, datetime.now(UTC))
+    if dry_run:
+        raise _DryRun(summary)
     return summary
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    lines = asyncio.run(_list(settings.database_url, args.gemeente, include_inactive=args.alle))
+    lines = with_database(lambda s: _list(s, args.gemeente, args.alle), commit=False)
     print("\n".join(lines))
     return 0
 
@@ -134,25 +127,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 _DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
-async def _list(database_url: str, gemeente: str | None, *, include_inactive: bool) -> list[str]:
-    from bot.cli import CliError
+async def _list(s: AsyncSession, gemeente: str | None, include_inactive: bool) -> list[str]:
     from bot.domain.places import resolve_municipality
     from bot.storage import walkin as repo
-    from bot.storage.db import create_engine, session_factory
 
-    engine = create_engine(database_url)
-    try:
-        async with session_factory(engine)() as s:
-            muni_id = None
-            if gemeente:
-                name = resolve_municipality(gemeente)
-                muni = await repo.municipality_by_name(s, name) if name else None
-                if muni is None:
-                    raise CliError(f"Onbekende gemeente / unknown municipality: {gemeente}")
-                muni_id = muni.id
-            rows = await repo.sessions_in(s, muni_id, include_inactive=include_inactive)
-    finally:
-        await engine.dispose()
+    muni_id = None
+    if gemeente:
+        name = resolve_municipality(gemeente)
+        muni = await repo.municipality_by_name(s, name) if name else None
+        if muni is None:
+            raise CliError(f"Onbekende gemeente / unknown municipality: {gemeente}")
+        muni_id = muni.id
+    rows = await repo.sessions_in(s, muni_id, include_inactive=include_inactive)
     if not rows:
         return ["Geen inloop gevonden / no sessions found."]
     out: list[str] = []

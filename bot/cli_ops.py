@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from bot.cli_common import CliError, database_errors
 from bot.config import load_settings, safe_database_url
 
 
@@ -90,7 +91,6 @@ def _print_counts(counts: dict[str, int]) -> None:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from bot.backup import BackupError, backup
-    from bot.cli import CliError
 
     try:
         counts = backup(load_settings().database_url, args.file)
@@ -103,7 +103,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from bot.backup import BackupError, restore
-    from bot.cli import CliError
 
     try:
         counts, kept = restore(load_settings().database_url, args.file)
@@ -117,7 +116,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_copy_db(args: argparse.Namespace) -> int:
-    from bot.cli import CliError, database_errors
     from bot.config import async_database_url
     from bot.copy_db import CopyError, copy_db
 

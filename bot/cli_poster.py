@@ -7,8 +7,13 @@ import argparse
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.cli_common import CliError, bot_username, with_database
 from bot.config import load_settings
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +34,6 @@ def extend(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_poster(args: argparse.Namespace) -> int:
-    from bot.cli import CliError, _bot_username, database_errors
     from bot.domain.places import resolve_municipality
 
     settings = load_settings()
@@ -38,40 +42,36 @@ def cmd_poster(args: argparse.Namespace) -> int:
         wanted = resolve_municipality(args.gemeente)
         if wanted is None:
             raise CliError(f"Gemeente onbekend / unknown municipality: {args.gemeente}")
-    username = asyncio.run(_bot_username(settings))
+    username = asyncio.run(bot_username(settings))
     args.uit.mkdir(parents=True, exist_ok=True)
-    with database_errors(settings.database_url):
-        written = asyncio.run(_write(settings.database_url, wanted, username, args.uit, args.taal))
+    written = with_database(
+        lambda s: _write(s, wanted, username, args.uit, args.taal),
+        commit=False,
+        migrate=True,
+        settings=settings,
+    )
     for path in written:
         print(path)
     return 0
 
 
 async def _write(
-    database_url: str, wanted: str | None, username: str, folder: Path, language: str
+    s: AsyncSession, wanted: str | None, username: str, folder: Path, language: str
 ) -> list[Path]:
     from bot.domain.walkin import local_today
     from bot.i18n import translator
     from bot.poster import poster_file_name, render_poster
     from bot.storage import walkin as repo
-    from bot.storage.db import create_engine, session_factory
-    from bot.storage.migrate import migrate
 
-    await migrate(database_url)
-    engine = create_engine(database_url)
     now = datetime.now(UTC)
     written = []
-    try:
-        async with session_factory(engine)() as s:
-            munis = [m for m in await repo.municipalities(s) if wanted in (None, m.name)]
-            for muni in munis:
-                rules, exceptions = await repo.load_schedule(s, muni.name, since=local_today(now))
-                pdf = render_poster(
-                    translator(language), muni.name, muni.code, rules, exceptions, username, now
-                )
-                path = folder / poster_file_name(muni.code)
-                path.write_bytes(pdf)
-                written.append(path)
-    finally:
-        await engine.dispose()
+    munis = [m for m in await repo.municipalities(s) if wanted in (None, m.name)]
+    for muni in munis:
+        rules, exceptions = await repo.load_schedule(s, muni.name, since=local_today(now))
+        pdf = render_poster(
+            translator(language), muni.name, muni.code, rules, exceptions, username, now
+        )
+        path = folder / poster_file_name(muni.code)
+        path.write_bytes(pdf)
+        written.append(path)
     return written

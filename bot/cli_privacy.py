@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bot.cli_common import CliError, database_errors, open_engine
 from bot.config import Settings, load_settings
 from bot.storage.models import User
 
@@ -32,8 +33,6 @@ def extend(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from bot.cli import database_errors
-
     settings = load_settings()
     with database_errors(settings.database_url):
         return asyncio.run(_run(settings, args))
@@ -42,13 +41,11 @@ def cmd_erase(args: argparse.Namespace) -> int:
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from bot.cli import CliError
     from bot.storage import erasure, export, users
-    from bot.storage.db import create_engine, session_factory, transaction
+    from bot.storage.db import session_factory, transaction
     from bot.storage.models import Role
 
-    engine = create_engine(settings.database_url)
-    try:
+    async with open_engine(settings.database_url) as engine:
         async with transaction(session_factory(engine)) as s:
             person = await erasure.find_person(
                 s, user_id=args.user_id, telegram_id=args.telegram_id
@@ -67,8 +64,6 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             assert erased is not None
             coordinators = await users.active_users(s, Role.coordinator)
         await erasure.purge_freed_bytes(engine)
-    finally:
-        await engine.dispose()
     print(
         f"Erased: now {erased.pseudonym}; {erased.stories} stories, {erased.signals} signals, "
         f"{erased.narratives} narratives, {erased.vindplekken} vindplekken, "

@@ -10,15 +10,17 @@ per file. A bad period, municipality or format: one line on stderr, exit code 2.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli_common import with_database
 from bot.config import load_settings
 
 if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
     from bot.config import Settings
     from bot.domain.periods import Period
 
@@ -88,10 +90,15 @@ def cmd_rapport(args: argparse.Namespace) -> int:
     if out_dir.exists() and not out_dir.is_dir():
         return _fail(f"not a directory: {out_dir}")
     settings = load_settings()
-    return asyncio.run(_run(settings, period, names, formats, args.intern, out_dir))
+    return with_database(
+        lambda s: _run(s, settings, period, names, formats, args.intern, out_dir),
+        commit=False,
+        settings=settings,
+    )
 
 
 async def _run(
+    s: AsyncSession,
     settings: Settings,
     period: Period,
     names: list[str] | None,
@@ -101,46 +108,37 @@ async def _run(
 ) -> int:
     from datetime import UTC, datetime
 
-    from bot.cli import database_errors
     from bot.report import UnknownMunicipality, build_pack, municipality_codes
-    from bot.storage.db import create_engine, session_factory
 
-    engine = create_engine(settings.database_url)
+    n_munis = len(names) if names is not None else len(await municipality_codes(s))
+    total = 0
+    if "pdf" in formats:
+        total += n_munis + (1 if names is None else 0)
+    if "xlsx" in formats:
+        total += 1
+    progress = _Progress(total, f"{period.key}")
+    started = time.perf_counter()
     try:
-        with database_errors(settings.database_url):
-            async with session_factory(engine)() as s:
-                n_munis = len(names) if names is not None else len(await municipality_codes(s))
-                total = 0
-                if "pdf" in formats:
-                    total += n_munis + (1 if names is None else 0)
-                if "xlsx" in formats:
-                    total += 1
-                progress = _Progress(total, f"{period.key}")
-                started = time.perf_counter()
-                try:
-                    async for f in build_pack(
-                        s,
-                        period=period,
-                        municipality_codes=names,
-                        formats=formats,
-                        internal=internal,
-                        now=datetime.now(UTC),
-                        tz=settings.tz,
-                        threshold=settings.small_count_threshold,
-                    ):
-                        out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
-                        path = out_dir / f.filename
-                        path.write_bytes(f.content)
-                        progress.line(
-                            f"{path}  {len(f.content) / 1024:.0f} kB  "
-                            f"{time.perf_counter() - started:.1f} s"
-                        )
-                except UnknownMunicipality as exc:
-                    progress.close()
-                    return _fail(f"unknown municipality: {', '.join(exc.codes)}")
-                progress.close()
-    finally:
-        await engine.dispose()
+        async for f in build_pack(
+            s,
+            period=period,
+            municipality_codes=names,
+            formats=formats,
+            internal=internal,
+            now=datetime.now(UTC),
+            tz=settings.tz,
+            threshold=settings.small_count_threshold,
+        ):
+            out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
+            path = out_dir / f.filename
+            path.write_bytes(f.content)
+            progress.line(
+                f"{path}  {len(f.content) / 1024:.0f} kB  {time.perf_counter() - started:.1f} s"
+            )
+    except UnknownMunicipality as exc:
+        progress.close()
+        return _fail(f"unknown municipality: {', '.join(exc.codes)}")
+    progress.close()
     return 0
 
 

@@ -9,37 +9,44 @@ transaction: a bad file is refused with its line and nothing is stored."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.cli_common import (
+    CliError,
+    add_actions,
+    add_command,
+    import_file,
+    municipality_id,
+    with_database,
+    write_text,
+)
 from bot.config import load_settings
-
-T = TypeVar("T")
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    team = add_actions(
+        sub,
         "team",
+        dest="team_command",
         help="list the team, deactivate or reactivate a person",
         description=(
             "List the experts and coordinators, or stop or give back a person's "
             "access (their data stays in the reports)."
         ),
     )
-    team = p.add_subparsers(dest="team_command", required=True, metavar="ACTION", help="what to do")
-    q = team.add_parser(
+    add_command(
+        team,
         "list",
+        cmd_list,
         help="everyone registered, with role, municipality and state",
         description=(
             "Print everyone registered, with role, home municipality, active or not "
             "and when they last logged."
         ),
     )
-    q.set_defaults(func=cmd_list)
     for name, helptext in (
         ("deactivate", "stop a person's access at once (their data stays in reports)"),
         ("activate", "give a deactivated person access again: they can log and get reminders"),
@@ -50,8 +57,10 @@ def extend(sub: argparse._SubParsersAction) -> None:
         q.add_argument("who", help="display name (as in `team list`) or user id")
         q.set_defaults(func=cmd_set_active, active=name == "activate")
 
-    p = sub.add_parser(
+    act = add_actions(
+        sub,
         "lijsten",
+        dest="lists_command",
         help="export or import the lists (themes, vindplekken …)",
         description=(
             "Export or import the coordinator's lists (themes, activity types, "
@@ -59,18 +68,20 @@ def extend(sub: argparse._SubParsersAction) -> None:
             " vindplekken) as YAML."
         ),
     )
-    act = p.add_subparsers(dest="lists_command", required=True, metavar="ACTION", help="what to do")
-    q = act.add_parser(
+    q = add_command(
+        act,
         "export",
+        cmd_export,
         help="write every list, retired items too, to a YAML file",
         description=(
             "Write every list, retired items too, with codes, labels and aliases, to a YAML file."
         ),
     )
     q.add_argument("file", help="the YAML file to write ('-' for stdout)")
-    q.set_defaults(func=cmd_export)
-    q = act.add_parser(
+    q = add_command(
+        act,
         "import",
+        cmd_import,
         help="add and change items from a YAML file (all or nothing)",
         description=(
             "Add and change list items from a YAML file; a bad file is refused with "
@@ -78,21 +89,21 @@ def extend(sub: argparse._SubParsersAction) -> None:
         ),
     )
     q.add_argument("file", help="a YAML file as written by `lijsten export`")
-    q.set_defaults(func=cmd_import)
 
-    p = sub.add_parser(
+    act = add_actions(
+        sub,
         "budget",
+        dest="budget_command",
         help="the fair-share ledger: budget, MGR keys, deviations",
         description=(
             "The fair-share ledger: the pool's yearly budget, the MGR key per "
             "municipality from a date, agreed deviations."
         ),
     )
-    act = p.add_subparsers(
-        dest="budget_command", required=True, metavar="ACTION", help="what to do"
-    )
-    q = act.add_parser(
+    q = add_command(
+        act,
         "zet",
+        cmd_budget,
         help="set a year's budget (hours, or euros with a rate)",
         description=(
             "Set a year's budget of the pool, in hours or in euros with an hourly "
@@ -108,18 +119,20 @@ def extend(sub: argparse._SubParsersAction) -> None:
         choices=["ja", "nee"],
         help="spread regional hours over the municipalities by the key",
     )
-    q.set_defaults(func=cmd_budget)
-    q = act.add_parser(
+    q = add_command(
+        act,
         "sleutel",
+        cmd_key,
         help="a municipality's MGR key from a date on",
         description="Set a municipality's MGR key (percent of the pool) from a given date on.",
     )
     q.add_argument("gemeente", help="municipality name")
     q.add_argument("pct", type=float, help="the key in percent, e.g. 28.47")
     q.add_argument("--vanaf", required=True, help="first day it applies (YYYY-MM-DD)")
-    q.set_defaults(func=cmd_key)
-    q = act.add_parser(
+    q = add_command(
+        act,
         "afwijking",
+        cmd_deviation,
         help="an agreed deviation: extra (or, negative, fewer) hours",
         description=(
             "Record an agreed deviation from the key: extra (or, negative, fewer) "
@@ -131,21 +144,19 @@ def extend(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--van", required=True, help="first day (YYYY-MM-DD)")
     q.add_argument("--tot", required=True, help="last day (YYYY-MM-DD)")
     q.add_argument("--reden", default="", help="why it was agreed")
-    q.set_defaults(func=cmd_deviation)
-    q = act.add_parser(
+    q = add_command(
+        act,
         "toon",
+        cmd_show,
         help="print the ledger year to date",
         description=(
             "Print the ledger year to date: planned, realised and the difference per municipality."
         ),
     )
     q.add_argument("--tot", help="last day (YYYY-MM-DD; default today)")
-    q.set_defaults(func=cmd_show)
 
 
 def _day(text: str) -> date:
-    from bot.cli import CliError
-
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -153,18 +164,10 @@ def _day(text: str) -> date:
 
 
 async def _municipality_id(s: AsyncSession, name: str) -> int:
-    from bot.cli import CliError
-    from bot.domain.places import resolve_municipality
-    from bot.storage import users
-
-    muni = await users.municipality_by_name(s, resolve_municipality(name) or name)
-    if muni is None or muni.id is None:
-        raise CliError(f"unknown municipality: {name}")
-    return muni.id
+    return await municipality_id(s, name, "unknown municipality: {name}")
 
 
 def cmd_budget(args: argparse.Namespace) -> int:
-    from bot.cli import CliError
     from bot.storage import ledger
 
     if args.uren is None and args.euro is None and args.spreiden is None:
@@ -184,13 +187,12 @@ def cmd_budget(args: argparse.Namespace) -> int:
             spread=None if args.spreiden is None else args.spreiden == "ja",
         )
 
-    in_transaction(work)
+    with_database(work)
     print(f"Budget {args.year} saved.")
     return 0
 
 
 def cmd_key(args: argparse.Namespace) -> int:
-    from bot.cli import CliError
     from bot.storage import ledger
 
     if not 0 <= args.pct <= 100:
@@ -201,13 +203,12 @@ def cmd_key(args: argparse.Namespace) -> int:
         muni_id = await _municipality_id(s, args.gemeente)
         await ledger.set_key(s, muni_id, first, args.pct, actor_id=None, now=datetime.now(UTC))
 
-    in_transaction(work)
+    with_database(work)
     print(f"Key of {args.gemeente}: {args.pct}% from {first}.")
     return 0
 
 
 def cmd_deviation(args: argparse.Namespace) -> int:
-    from bot.cli import CliError
     from bot.storage import ledger
 
     first, last = _day(args.van), _day(args.tot)
@@ -220,13 +221,12 @@ def cmd_deviation(args: argparse.Namespace) -> int:
             s, muni_id, first, last, args.uren, args.reden, actor_id=None, now=datetime.now(UTC)
         )
 
-    in_transaction(work)
+    with_database(work)
     print(f"Deviation for {args.gemeente}: {args.uren:+g} hours, {first} to {last}.")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from bot.cli import CliError
     from bot.domain.digest import ledger_lines, split_html
     from bot.i18n import translator
     from bot.storage import ledger
@@ -237,7 +237,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     async def work(s: AsyncSession) -> Any:
         return await ledger.load(s, last)
 
-    found = in_transaction(work)
+    found = with_database(work)
     if found is None:
         raise CliError(f"no budget set for {last.year}: use `budget zet {last.year} --uren …`")
     import re
@@ -247,29 +247,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    "''Run `work` in one transaction on the configured database.''"
-    from bot.cli import database_errors
-    from bot.storage.db import create_engine, session_factory, transaction
-
-    settings = load_settings()
-
-    async def run() -> T:
-        engine = create_engine(settings.database_url)
-        try:
-            async with transaction(session_factory(engine)) as s:
-                return await work(s)
-        finally:
-            await engine.dispose()
-
-    with database_errors(settings.database_url):
-        return asyncio.run(run())
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     from bot.storage import team
 
-    people = in_transaction(team.members)
+    people = with_database(team.members)
     for p in people:
         roles = "+".join(
             r for r, held in (("coordinator", p.is_coordinator), ("expert", p.is_expert)) if held
@@ -291,9 +272,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_set_active(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from bot.cli import CliError
     from bot.storage import team
 
     async def work(s: AsyncSession) -> str:
@@ -305,45 +283,28 @@ def cmd_set_active(args: argparse.Namespace) -> int:
         user = await team.change(s, found[0].id or 0, None, datetime.now(UTC), active=args.active)
         return user.display_name
 
-    name = in_transaction(work)
+    name = with_database(work)
     print(f"{name}: {'active' if args.active else 'deactivated'}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from bot.storage import lists
 
-    text = in_transaction(lists.export_document)
-    if args.file == "-":
-        print(text, end="")
-    else:
-        Path(args.file).write_text(text, encoding="utf-8")
-        print(f"Lists written to {args.file}.")
+    write_text(args.file, with_database(lists.export_document), f"Lists written to {args.file}.")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-    from pathlib import Path
-
-    from bot.cli import CliError
     from bot.domain import lists as dl
     from bot.storage import lists
 
-    try:
-        text = Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read {args.file}: {type(exc).__name__}") from None
-    try:
-        doc = dl.parse(text)
-
-        async def work(s: AsyncSession) -> lists.ImportResult:
-            return await lists.import_document(s, doc, actor_id=None, now=datetime.now(UTC))
-
-        result = in_transaction(work)
-    except dl.ListFileError as exc:
-        raise CliError(f"{args.file}, {exc}; nothing was imported") from None
+    result = import_file(
+        args.file,
+        dl.parse,
+        lambda s, doc: lists.import_document(s, doc, actor_id=None, now=datetime.now(UTC)),
+        dl.ListFileError,
+        lambda exc: f"{args.file}, {exc}; nothing was imported",
+    )
     print(f"{result.added} added, {result.changed} changed, {result.unchanged} unchanged.")
     return 0

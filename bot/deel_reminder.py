@@ -17,21 +17,21 @@ The pass (hourly, `bot.jobs`) decides everything from the database, in Europe/Am
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import partial
 from typing import TYPE_CHECKING
 
-from telegram import Bot, Message
+from telegram import Bot
 from telegram.constants import ParseMode
 
 from bot import metrics
 from bot.domain.measures import MeasureProgress, format_progress_line
 from bot.i18n import Translator, translator
-from bot.scheduler import TakenOver, claim_recipients, owner_id
+from bot.scheduler import Tally, claim_recipients, owner_id, send_claimed
 from bot.sender import Sender, pacer_for
-from bot.storage import deel_progress, reports, users
+from bot.storage import deel_progress, reports
 from bot.storage.db import transaction
 from bot.text import esc
 
@@ -49,11 +49,7 @@ SEND_FROM = time(9, 0)
 
 
 @dataclass
-class MomentReport:
-    sent: int = 0
-    blocked: int = 0
-    failed: int = 0
-    skipped: int = 0  # claimed by another pass, or already finished
+class MomentReport(Tally):
     done: list[int] = field(default_factory=list)  # moments whose reminded_at this pass set
 
 
@@ -161,37 +157,18 @@ async def _send_one(
     report: MomentReport,
 ) -> None:
     claim = reports.DigestClaim(r.user_id, KIND, period, owner, claimed_at=now)
-
-    async def send() -> Message:
-        nonlocal claim
-        at = services.now()
-        async with transaction(services.sessions) as s:
-            if not await reports.renew_digest_claim(s, claim, now=at):
-                raise TakenOver
-        claim = dataclasses.replace(claim, claimed_at=at)
-        return await bot.send_message(
-            r.chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            disable_web_page_preview=True,
-            protect_content=True,
-        )
-
-    try:
-        outcome = await sender.deliver(r.chat_id, send)
-    except TakenOver:
+    send = partial(
+        bot.send_message,
+        r.chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        disable_web_page_preview=True,
+        protect_content=True,
+    )
+    done = await send_claimed(services, sender, r, claim, send)
+    if done is None:
         report.skipped += 1
         return
-    done_at = services.now()
-    async with transaction(services.sessions) as s:
-        mine = await reports.finish_digest(s, claim, outcome.status, now=done_at)
-        if outcome.status == "blocked":
-            await users.mark_blocked(s, r.user_id, done_at)
-    if outcome.status == "sent":
-        report.sent += 1
-    elif outcome.status == "blocked":
-        report.blocked += 1
-    else:
-        report.failed += 1
-    if not mine:
+    report.count(done.outcome.status)
+    if not done.recorded:
         log.warning("reporting-moment reminder: outcome not recorded, the claim was taken over")

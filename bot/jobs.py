@@ -9,6 +9,7 @@ runs collapse into one; `max_instances=1`: never two at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram.ext import Application
@@ -81,34 +82,32 @@ async def _retention_job(context: BotContext) -> None:
     )
 
 
-async def _reminder_job(context: BotContext) -> None:
-    try:
-        await scheduler.reminder_pass(context.application)
-    except Exception as exc:  # a failed pass must not stop the next one
-        log.error("reminder pass failed: %s", type(exc).__name__, exc_info=exc)
+def _pass_job(
+    what: str, run: Callable[[Application], Awaitable[object]]
+) -> Callable[[BotContext], Coroutine[Any, Any, None]]:
+    """A job that runs a pass (`run(application)`) and logs, not raises, when it fails: a
+    failed pass must not stop the next one."""
+
+    async def job(context: BotContext) -> None:
+        try:
+            await run(context.application)
+        except Exception as exc:
+            log.error("%s pass failed: %s", what, type(exc).__name__, exc_info=exc)
+
+    return job
 
 
-async def _digest_job(context: BotContext) -> None:
-    try:
-        await scheduler.digest_pass(context.application)
-    except Exception as exc:
-        log.error("digest pass failed: %s", type(exc).__name__, exc_info=exc)
-
-
-async def _followup_job(context: BotContext) -> None:
+async def _followup_pass(application: Application) -> object:
     from bot.handlers import followup  # the journey module imports the job registry's users
 
-    try:
-        await followup.followup_pass(context.application)
-    except Exception as exc:
-        log.error("follow-up pass failed: %s", type(exc).__name__, exc_info=exc)
+    return await followup.followup_pass(application)
 
 
-async def _deel_moment_job(context: BotContext) -> None:
-    try:
-        await deel_reminder.moment_pass(context.application)
-    except Exception as exc:
-        log.error("reporting-moment pass failed: %s", type(exc).__name__, exc_info=exc)
+# Each pass is looked up when its job runs, as a direct call would.
+_reminder_job = _pass_job("reminder", lambda app: scheduler.reminder_pass(app))
+_digest_job = _pass_job("digest", lambda app: scheduler.digest_pass(app))
+_followup_job = _pass_job("follow-up", _followup_pass)
+_deel_moment_job = _pass_job("reporting-moment", lambda app: deel_reminder.moment_pass(app))
 
 
 # --------------------------------------------------------------------------- registration

@@ -98,12 +98,28 @@ class TakenOver(Exception):
 
 
 @dataclass
-class ReminderReport:
+class Tally:
+    """What became of a pass's sends."""
+
     sent: int = 0
     blocked: int = 0
     failed: int = 0  # includes `unknown`
     unknown: int = 0  # timed out after the request went out: maybe delivered, never resent
-    skipped: int = 0  # claim taken over by another pass before this one got to send
+    skipped: int = 0  # claimed by another pass (or already finished): not sent by this one
+
+    def count(self, status: str) -> None:
+        """One send's outcome (`Outcome.status`)."""
+        if status == "sent":
+            self.sent += 1
+        elif status == "blocked":
+            self.blocked += 1
+        else:
+            self.failed += 1
+            self.unknown += status == "unknown"
+
+
+@dataclass
+class ReminderReport(Tally):
     holiday: bool = False
     user_ids: list[int] = field(default_factory=list)
 
@@ -219,9 +235,9 @@ async def run_reminders(
             report.skipped += 1
             return
         done_at = services.now()
+        report.count(outcome.status)
         async with transaction(services.sessions) as s:
             if outcome.status == "sent":
-                report.sent += 1
                 report.user_ids.append(target.user_id)
                 mine = await reports.set_reminder_status(
                     s,
@@ -232,19 +248,16 @@ async def run_reminders(
                     message_id=outcome.message.message_id if outcome.message else None,
                 )
             elif outcome.status == "blocked":
-                report.blocked += 1
                 mine = await reports.set_reminder_status(
                     s, delivery_id, "blocked", claimed_at=claimed_at
                 )
                 await users.mark_blocked(s, target.user_id, done_at)
             else:
-                report.failed += 1
                 mine = True
                 # A refused message will be refused again, and a timed-out one may have
                 # arrived; anything else (network trouble, flood) stays claimed, so a pass
                 # retries it once the lease has run out.
                 if outcome.status == "unknown":
-                    report.unknown += 1
                     mine = await reports.set_reminder_status(
                         s, delivery_id, "unknown", claimed_at=claimed_at
                     )
@@ -273,13 +286,11 @@ async def run_reminders(
 
 
 @dataclass
-class DigestReport:
+class DigestReport(Tally):
+    """`unknown`: the first message timed out after it went out; `skipped`: already
+    delivered, or claimed by another process."""
+
     period: str = ""
-    sent: int = 0
-    blocked: int = 0
-    failed: int = 0  # includes `unknown`
-    unknown: int = 0  # the first message timed out after it went out: maybe delivered
-    skipped: int = 0  # already delivered, or claimed by another process
     partial: int = 0  # counted as sent: a later chunk or the chart did not go through
     recipient_ids: list[int] = field(default_factory=list)
     # Not delivered yet: claimed by another pass (maybe one that died) or failed; each with the
@@ -328,6 +339,45 @@ async def claim_recipients(
         if won:
             mine.append(r)
     return mine
+
+
+@dataclass(frozen=True)
+class ClaimedSend:
+    outcome: Outcome
+    recorded: bool  # False: the claim was taken over meanwhile (the other pass owns the row)
+
+
+async def send_claimed(
+    services: Services,
+    sender: Sender,
+    r: reports.Recipient,
+    claim: reports.DigestClaim,
+    call: Callable[[], Awaitable[Message]],
+) -> ClaimedSend | None:
+    """Send `call` to `r` under `claim` (a digest delivery row): the claim is renewed right
+    before the send (None: another pass has taken it over, nothing was sent), and the outcome
+    is written right after it, a recipient who blocked the bot marked so."""
+
+    async def send() -> Message:
+        nonlocal claim
+        at = services.now()
+        async with transaction(services.sessions) as s:
+            renewed = await reports.renew_digest_claim(s, claim, now=at)
+        if not renewed:
+            raise TakenOver
+        claim = dataclasses.replace(claim, claimed_at=at)
+        return await call()
+
+    try:
+        outcome = await sender.deliver(r.chat_id, send)
+    except TakenOver:
+        return None
+    done_at = services.now()
+    async with transaction(services.sessions) as s:
+        recorded = await reports.finish_digest(s, claim, outcome.status, now=done_at)
+        if outcome.status == "blocked":
+            await users.mark_blocked(s, r.user_id, done_at)
+    return ClaimedSend(outcome, recorded)
 
 
 async def _pending_digests(
@@ -486,45 +536,22 @@ async def run_digest(
     for lang in sorted({r.language for r in mine}):
         rendered[lang] = await render_for(data, translator(lang))
     sender = sender or Sender(pacer_for(services))
-    kind, key = DIGEST_KIND, str(period)
 
     async def one(r: reports.Recipient) -> None:
         # The digest counts as delivered once its first message is: the row is finished right
         # then, so no later pass (or a crash) can ever send a coordinator a second copy. A later
         # chunk or the chart that does not go through is logged, not retried.
-        claim = reports.DigestClaim(r.user_id, kind, key, owner, claimed_at=now)
-
-        async def first_send(call: Callable[[], Awaitable[Message]]) -> Message:
-            nonlocal claim
-            at = services.now()
-            async with transaction(services.sessions) as s:
-                renewed = await reports.renew_digest_claim(s, claim, now=at)
-            if not renewed:
-                raise TakenOver
-            claim = dataclasses.replace(claim, claimed_at=at)
-            return await call()
-
+        claim = reports.DigestClaim(r.user_id, DIGEST_KIND, str(period), owner, claimed_at=now)
         calls = digest_calls(bot, r.chat_id, rendered[r.language])
-        try:
-            outcome = await sender.deliver(r.chat_id, lambda: first_send(calls[0]))
-        except TakenOver:
+        done = await send_claimed(services, sender, r, claim, calls[0])
+        if done is None:
             report.skipped += 1
             return
-        status = outcome.status
-        done_at = services.now()
-        async with transaction(services.sessions) as s:
-            mine = await reports.finish_digest(s, claim, status, now=done_at)
-            if status == "blocked":
-                await users.mark_blocked(s, r.user_id, done_at)
+        status = done.outcome.status
+        report.count(status)
         if status == "sent":
-            report.sent += 1
             report.recipient_ids.append(r.user_id)
-        elif status == "blocked":
-            report.blocked += 1
-        else:
-            report.failed += 1
-            report.unknown += status == "unknown"
-        if not mine:
+        if not done.recorded:
             # Only when the first send outlasted the lease: the other pass owns the row now.
             log.warning("digest %s: outcome not recorded, the claim was taken over", period)
             return

@@ -12,8 +12,8 @@ Quick start::
         anna = tg.user("Anna")
         replies = await anna.says("/start")
 
-See ``server.py`` (the HTTP fake), ``scenario.py`` (users, replies, drivers) and
-``fixtures.py`` (the ``fake_telegram`` pytest fixture).
+See ``server.py`` (the HTTP fake), ``scenario.py`` (users and replies), ``drivers.py`` (how
+updates reach the bot) and ``fixtures.py`` (the ``fake_telegram`` pytest fixture).
 """
 
 from fakebot.formatting import EntityParseError, ParsedText, parse_html, utf16_len

@@ -42,7 +42,7 @@ from fakebot.updates import UpdateSource
 from fakebot.validation import ApiError, bad_request, coerce_params
 
 if TYPE_CHECKING:
-    from fakebot.scenario import Driver
+    from fakebot.drivers import Driver
 
 
 __all__ = [

@@ -31,7 +31,8 @@ from fakebot.validation import ApiError, bad_request
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from fakebot.scenario import ChatUser, Driver
+    from fakebot.drivers import Driver
+    from fakebot.scenario import ChatUser
     from fakebot.server import FakeTelegram
 
 
@@ -131,7 +132,7 @@ class RecordedState:
 
     def attach(self, app: Application[Any, Any, Any, Any, Any, Any], **options: Any) -> Driver:
         """Shortcut for ``tg.use(Driver.direct(app, **options))``."""
-        from fakebot.scenario import Driver
+        from fakebot.drivers import Driver
 
         return self.use(Driver.direct(app, **options))
 
