@@ -158,23 +158,22 @@ def main(argv: list[str]) -> int:
         update()
         return 0
     if argv[:1] == ["check"]:
-        bad = {lang: missing(lang) for lang in LANGUAGES}
-        for lang, ids in bad.items():
-            for i in ids:
-                print(f"{lang}: missing {i!r}")
-        plural = plural_problems()
-        for i in plural:
-            print(f"count before a plural noun without ngettext: {i!r}")
-        reworded = label_problems()
-        for problem in reworded:
-            print(f"another wording of a shared button label: {problem}")
-        hidden = fstring_problems()
-        for where in hidden:
-            print(f"gettext inside an f-string is never extracted: {where}")
-        fuzzy = fuzzy_headers()
-        for lang in fuzzy:
-            print(f"{lang}: the catalog header is fuzzy, so pybabel compile skips it")
-        return 1 if any(bad.values()) or plural or reworded or hidden or fuzzy else 0
+        problems = [f"{lang}: missing {i!r}" for lang in LANGUAGES for i in missing(lang)]
+        problems += [
+            f"count before a plural noun without ngettext: {i!r}" for i in plural_problems()
+        ]
+        problems += [f"another wording of a shared button label: {p}" for p in label_problems()]
+        problems += [
+            f"gettext inside an f-string is never extracted: {where}"
+            for where in fstring_problems()
+        ]
+        problems += [
+            f"{lang}: the catalog header is fuzzy, so pybabel compile skips it"
+            for lang in fuzzy_headers()
+        ]
+        for problem in problems:
+            print(problem)
+        return 1 if problems else 0
     if argv[:1] == ["check-labels"]:
         problems = label_problems()
         for problem in problems:
