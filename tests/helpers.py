@@ -1,5 +1,6 @@
 """Rows the tests put straight into the database (the journeys themselves go through the fake
-Telegram server): one builder per table, with the columns every such row needs."""
+Telegram server): one builder per table, with the columns every such row needs; and the reads
+the journey tests check the database with afterwards."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import walkin
+from bot.storage.db import session_factory
 from bot.storage.models import (
     VOCAB_TABLES,
     Contact,
     ContactTheme,
+    ConversationDraft,
     IndirectHours,
     Municipality,
     WalkInException,
@@ -135,3 +139,45 @@ async def add_extra_date(
         now=now,
         **columns,
     )
+
+
+# --------------------------------------------------------------------------- reads after a journey
+# `bot` is the BotHarness fixture of conftest.py; `person` a ChatUser registered through it.
+
+
+async def all_rows(bot: Any, model: type[Any], *where: Any) -> list[Any]:
+    """The rows of `model` (those matching `where`), oldest first."""
+    async with session_factory(bot.engine)() as s:
+        return list((await s.exec(select(model).where(*where).order_by(model.id))).all())
+
+
+async def one_row(bot: Any, model: type[Any], *where: Any) -> Any:
+    """The one row of `model` (matching `where`); fails when there are none or several."""
+    async with session_factory(bot.engine)() as s:
+        return (await s.exec(select(model).where(*where))).one()
+
+
+async def count_rows(bot: Any, model: type[Any]) -> int:
+    async with session_factory(bot.engine)() as s:
+        return (await s.exec(select(func.count()).select_from(model))).one()
+
+
+async def ids_by(bot: Any, model: type[Any], column: str) -> dict[Any, int]:
+    """Row ids of `model` by the value of `column` (e.g. Municipality by "name")."""
+    return {getattr(row, column): row.id for row in await all_rows(bot, model)}
+
+
+async def muni_id(bot: Any, name: str) -> int:
+    return (await one_row(bot, Municipality, Municipality.name == name)).id
+
+
+async def draft_of(bot: Any, person: Any, flow: str) -> ConversationDraft | None:
+    """The person's open draft of `flow`, if any."""
+    user = await bot.app_user(person)
+    async with session_factory(bot.engine)() as s:
+        found = await s.exec(
+            select(ConversationDraft).where(
+                ConversationDraft.user_id == user.id, ConversationDraft.flow == flow
+            )
+        )
+        return found.first()
