@@ -145,10 +145,11 @@ async def add_extra_date(
 # `bot` is the BotHarness fixture of conftest.py; `person` a ChatUser registered through it.
 
 
-async def all_rows(bot: Any, model: type[Any], *where: Any) -> list[Any]:
-    """The rows of `model` (those matching `where`), oldest first."""
+async def all_rows(bot: Any, model: type[Any], *where: Any, order_by: Any = None) -> list[Any]:
+    """The rows of `model` (those matching `where`), oldest first unless `order_by` says."""
+    query = select(model).where(*where).order_by(model.id if order_by is None else order_by)
     async with session_factory(bot.engine)() as s:
-        return list((await s.exec(select(model).where(*where).order_by(model.id))).all())
+        return list((await s.exec(query)).all())
 
 
 async def one_row(bot: Any, model: type[Any], *where: Any) -> Any:

@@ -51,6 +51,14 @@ async def create_deelopdracht(
     return (await carla.press("12 maanden")).only
 
 
+async def add_measure(carla: ChatUser, kind: str, target: str, *taps: str) -> Reply:
+    """On an opened deelopdracht: a measure of `kind` with `target` typed, then `taps` (its
+    window, perhaps a filter) and Opslaan; the deelopdracht shown again."""
+    await tap_through(carla, ["Meetpunt erbij", kind])
+    await carla.says(target)
+    return (await tap_through(carla, [*taps, "Opslaan"])).only
+
+
 async def contact_by_buttons(
     anna: ChatUser, place: str, residents: Iterable[str], *, gemeente: str = "Venlo"
 ) -> Reply:
