@@ -182,3 +182,14 @@ async def draft_of(bot: Any, person: Any, flow: str) -> ConversationDraft | None
             )
         )
         return found.first()
+
+
+async def contact_codes(bot: Any, contact_id: int, vocab: type[Any], link_column: Any) -> set[str]:
+    """Codes of the `vocab` rows a contact is linked to through `link_column`: the column of a
+    contact's link table that names the vocabulary row (e.g. Theme, ContactTheme.theme_id)."""
+    link = link_column.class_
+    query = (
+        select(vocab.code).join(link, link_column == vocab.id).where(link.contact_id == contact_id)
+    )
+    async with session_factory(bot.engine)() as s:
+        return set((await s.exec(query)).all())

@@ -60,14 +60,20 @@ async def add_measure(carla: ChatUser, kind: str, target: str, *taps: str) -> Re
 
 
 async def contact_by_buttons(
-    anna: ChatUser, place: str, residents: Iterable[str], *, gemeente: str = "Venlo"
+    anna: ChatUser,
+    place: str,
+    residents: Iterable[str],
+    *,
+    gemeente: str = "Venlo",
+    theme: str = "armoede",
+    duration: str = "45 min",
 ) -> Reply:
-    """/contact by buttons: today, `gemeente`, `place`, inloop about armoede, then the residents'
-    buttons and 45 min (the reach follows from inloop); the summary."""
+    """/contact by buttons: today, `gemeente`, `place`, inloop about `theme`, then the
+    residents' buttons and `duration` (the reach follows from inloop); the summary."""
     await anna.says("/contact")
-    await tap_through(anna, ["Vandaag", gemeente, place, "inloop", "armoede", "Verder"])
+    await tap_through(anna, ["Vandaag", gemeente, place, "inloop", theme, "Verder"])
     await tap_through(anna, residents)
-    return (await anna.press("45 min")).last
+    return (await anna.press(duration)).last
 
 
 async def log_signal(
