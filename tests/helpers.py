@@ -64,16 +64,8 @@ def contact_row(
     **columns: Any,
 ) -> Contact:
     """A contact; `submission_key` is a fresh one unless given."""
-    return _entry(
-        Contact,
-        "c",
-        expert_id,
-        day,
-        minutes,
-        municipality_id=municipality_id,
-        activity_type_id=activity_type_id,
-        **columns,
-    )
+    columns.update(municipality_id=municipality_id, activity_type_id=activity_type_id)
+    return _entry(Contact, "c", expert_id, day, minutes, **columns)
 
 
 async def add_contact(
@@ -104,16 +96,8 @@ def hours_row(
     **columns: Any,
 ) -> IndirectHours:
     """Indirect hours; `submission_key` is a fresh one unless given."""
-    return _entry(
-        IndirectHours,
-        "h",
-        expert_id,
-        day,
-        minutes,
-        kind_id=kind_id,
-        municipality_id=municipality_id,
-        **columns,
-    )
+    columns.update(kind_id=kind_id, municipality_id=municipality_id)
+    return _entry(IndirectHours, "h", expert_id, day, minutes, **columns)
 
 
 async def add_extra_date(
