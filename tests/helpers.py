@@ -14,7 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import walkin
-from bot.storage.db import session_factory
+from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     VOCAB_TABLES,
     Contact,
@@ -125,6 +125,18 @@ async def add_extra_date(
     )
 
 
+async def extra_date(
+    bot: Any, gemeente: str, on_date: date, hours: tuple[int, int], place: str, address: str
+) -> int:
+    """`add_extra_date` in `gemeente` through the bot's database, now by its clock; the id."""
+    async with transaction(bot.services.sessions) as s:
+        muni = await walkin.municipality_by_name(s, gemeente)
+        assert muni is not None, gemeente
+        extra = await add_extra_date(s, muni.id, on_date, hours, place, address, bot.clock.now())
+        assert extra is not None, (gemeente, on_date, "already there")
+        return extra.id
+
+
 # --------------------------------------------------------------------------- reads after a journey
 # `bot` is the BotHarness fixture of conftest.py; `person` a ChatUser registered through it.
 
@@ -145,6 +157,12 @@ async def one_row(bot: Any, model: type[Any], *where: Any) -> Any:
 async def count_rows(bot: Any, model: type[Any]) -> int:
     async with session_factory(bot.engine)() as s:
         return (await s.exec(select(func.count()).select_from(model))).one()
+
+
+async def refs_of(bot: Any) -> dict[str, dict[str, int]]:
+    """`reference_ids` of the bot's database."""
+    async with session_factory(bot.engine)() as s:
+        return await reference_ids(s)
 
 
 async def ids_by(bot: Any, model: type[Any], column: str) -> dict[Any, int]:

@@ -13,20 +13,8 @@ from sqlmodel import select
 
 from bot.storage import worklog
 from bot.storage.db import session_factory, transaction
-from bot.storage.models import (
-    ActivityType,
-    AuditLog,
-    Deelopdracht,
-    IndirectHours,
-    IndirectKind,
-    Municipality,
-    Signal,
-    SignalKind,
-    Story,
-    Theme,
-    User,
-)
-from tests.helpers import all_rows, contact_row, ids_by, one_row
+from bot.storage.models import AuditLog, Contact, Deelopdracht, IndirectHours, Signal, Story, User
+from tests.helpers import all_rows, contact_row, ids_by, one_row, reference_ids, refs_of
 from tests.journeys import log_signal, log_story, reply_to, tap_through
 
 TODAY = date(2026, 11, 17)  # the clock fixture's Tuesday
@@ -50,8 +38,8 @@ def _changes(audit: list[AuditLog], entity: str, entity_id: int) -> list[dict[st
 
 async def test_hours_every_field(bot):
     anna = await bot.expert()
-    munis = await ids_by(bot, Municipality, "name")
-    kinds = await ids_by(bot, IndirectKind, "code")
+    refs = await refs_of(bot)
+    munis, kinds = refs["muni"], refs["indirect"]
     await anna.says("/uren 1,5 uur overleg Venray")
     hours = await one_row(bot, IndirectHours)
 
@@ -134,9 +122,8 @@ async def test_hours_over_the_day_total_unconfirmed_leaves_the_row(bot):
 
 async def test_signal_every_field(bot):
     anna = await bot.expert()
-    munis = await ids_by(bot, Municipality, "name")
-    kinds = await ids_by(bot, SignalKind, "code")
-    themes = await ids_by(bot, Theme, "code")
+    refs = await refs_of(bot)
+    munis, kinds, themes = refs["muni"], refs["signal"], refs["theme"]
     old_text = "Steeds meer mensen met schulden bij de voedselbank."
     await log_signal(anna, old_text, theme="Geen thema")
     signal = await one_row(bot, Signal)
@@ -191,11 +178,11 @@ async def test_signal_every_field(bot):
 
 
 async def test_story_every_field_with_its_deelopdracht(bot):
-    munis = await ids_by(bot, Municipality, "name")
+    refs = await refs_of(bot)
+    munis, themes = refs["muni"], refs["theme"]
     async with transaction(bot.services.sessions) as s:
         s.add(Deelopdracht(municipality_id=munis["Venlo"], code="vl-sf", title="Sleutelfiguren"))
     deel = await ids_by(bot, Deelopdracht, "code")
-    themes = await ids_by(bot, Theme, "code")
     anna = await bot.expert()
     old_text = "Ze durfde voor het eerst zelf de schuldhulp te bellen."
     await log_story(anna, old_text, gemeente="Venray", theme="armoede")
@@ -245,25 +232,30 @@ async def test_story_every_field_with_its_deelopdracht(bot):
     anna.assert_callbacks_answered()
 
 
+async def _contact_with_story(s, expert_id: int, key: str) -> tuple[Contact, Story]:
+    """A contact in Venlo today with its story (as the contact dialogue saves them)."""
+    refs = await reference_ids(s)
+    venlo = refs["muni"]["Venlo"]
+    contact = contact_row(expert_id, TODAY, 45, venlo, refs["activity"]["inloop"])
+    s.add(contact)
+    await s.flush()
+    story = Story(
+        submission_key=key,
+        expert_id=expert_id,
+        work_date=TODAY,
+        municipality_id=venlo,
+        contact_id=contact.id,
+        text="Ze kwam daarna elke week naar de inloop.",
+    )
+    s.add(story)
+    return contact, story
+
+
 async def test_a_contacts_story_corrects_only_theme_and_text(bot):
     anna = await bot.expert()
+    uid = (await bot.app_user(anna)).id
     async with transaction(bot.services.sessions) as s:
-        uid = (await s.exec(select(User).where(User.telegram_user_id == anna.id))).one().id
-        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
-        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
-        contact = contact_row(uid, TODAY, 45, venlo.id, act.id)
-        s.add(contact)
-        await s.flush()
-        s.add(
-            Story(
-                submission_key="c-story",
-                expert_id=uid,
-                work_date=TODAY,
-                municipality_id=venlo.id,
-                contact_id=contact.id,
-                text="Ze kwam daarna elke week naar de inloop.",
-            )
-        )
+        contact, _story = await _contact_with_story(s, uid, "c-story")
     await anna.says("/corrigeer")
     await anna.press("verhaal")
     entry = anna.last_reply
@@ -280,7 +272,7 @@ async def test_a_contacts_story_corrects_only_theme_and_text(bot):
     [audit] = await all_rows(bot, AuditLog)
     assert (audit.entity, audit.action) == ("story", "edit")
     story = await one_row(bot, Story)
-    assert (story.work_date, story.municipality_id) == (TODAY, venlo.id)
+    assert (story.work_date, story.municipality_id) == (TODAY, contact.municipality_id)
     anna.assert_callbacks_answered()
 
 
@@ -293,27 +285,14 @@ async def test_storage_keeps_a_contacts_story_with_its_contact(engine):
         anna = User(telegram_user_id=1, chat_id=1, role="expert", display_name="Anna")
         s.add(anna)
         await s.flush()
-        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
-        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
-        theme = (await s.exec(select(Theme).where(Theme.code == "schulden"))).one()
-        contact = contact_row(anna.id, TODAY, 45, venlo.id, act.id)
-        s.add(contact)
-        await s.flush()
-        story = Story(
-            submission_key="k1",
-            expert_id=anna.id,
-            work_date=TODAY,
-            municipality_id=venlo.id,
-            contact_id=contact.id,
-            text="Ze kwam daarna elke week naar de inloop.",
-        )
-        s.add(story)
+        contact, story = await _contact_with_story(s, anna.id, "k1")
+        schulden = (await reference_ids(s))["theme"]["schulden"]
     for change in ({"work_date": YESTERDAY}, {"municipality_id": None}, {"deelopdracht_id": None}):
         with pytest.raises(ValueError):
             async with transaction(factory) as s:
                 await worklog.update_entry(s, "story", story.id, anna.id, change, now)
     async with transaction(factory) as s:
-        change = {"theme_id": theme.id}
+        change = {"theme_id": schulden}
         assert await worklog.update_entry(s, "story", story.id, anna.id, change, now)
         # The same again changes nothing: no audit row.
         assert not await worklog.update_entry(s, "story", story.id, anna.id, change, now)

@@ -12,15 +12,13 @@ from sqlmodel import col
 
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
-    ActivityType,
     AuditLog,
     Deelopdracht,
     DeelopdrachtMeasure,
     DeelopdrachtMoment,
-    Municipality,
     Vindplek,
 )
-from tests.helpers import add_contact, all_rows, ids_by, one_row
+from tests.helpers import add_contact, all_rows, refs_of
 from tests.journeys import add_measure, create_deelopdracht, reply_to, tap_through
 from tests.test_cli_deelopdracht import EXAMPLE
 from tests.test_team import cli
@@ -237,8 +235,8 @@ async def test_an_open_deelopdracht_shows_its_progress_today(bot):
     )
     deel, *_ = await rows(bot)
     expert_id = (await bot.app_user(anna)).id
-    venlo = await one_row(bot, Municipality, Municipality.name == "Venlo")
-    acts = await ids_by(bot, ActivityType, "code")
+    refs = await refs_of(bot)
+    venlo, acts = refs["muni"]["Venlo"], refs["activity"]
     async with transaction(session_factory(bot.engine)) as s:
         for day, act, new in (
             (date(2026, 11, 3), "outreach", 4),
@@ -251,13 +249,13 @@ async def test_an_open_deelopdracht_shows_its_progress_today(bot):
                 expert_id,
                 day,
                 30,
-                venlo.id,
+                venlo,
                 acts[act],
                 deelopdracht_id=deel[0].id,
                 residents_count=new,
                 residents_new=new,
             )
-        await add_contact(s, expert_id, date(2026, 11, 5), 30, venlo.id, acts["outreach"])
+        await add_contact(s, expert_id, date(2026, 11, 5), 30, venlo, acts["outreach"])
     await carla.press("« Lijst")
     await reply_to(
         carla.press("Buurtwerk Blerick"),
@@ -269,7 +267,7 @@ async def test_an_open_deelopdracht_shows_its_progress_today(bot):
 
 
 async def test_municipality_and_a_short_text_changed(bot, cli_env, tmp_path):
-    munis = await ids_by(bot, Municipality, "name")
+    munis = (await refs_of(bot))["muni"]
     async with transaction(session_factory(bot.engine)) as s:
         s.add(Vindplek(municipality_id=munis["Venlo"], name="De Kolk"))
     with_place = EXAMPLE.read_text(encoding="utf-8").replace(
