@@ -76,6 +76,21 @@ async def contact_by_buttons(
     return (await anna.press(duration)).last
 
 
+async def add_key_figure(
+    person: ChatUser,
+    role: str,
+    *,
+    place: str = "Geen plek (overslaan)",
+    quality: str = "Goed contact",
+) -> Reply:
+    """/sleutelfiguur `role` in the expert's own municipality, since today; the list after
+    Opslaan."""
+    await person.says(f"/sleutelfiguur {role}")
+    summary = tap_through(person, ["(jouw gemeente)", place, "Vandaag", quality])
+    await reply_to(summary, "Klopt dit?", last=True)
+    return await reply_to(person.press("Opslaan"), f"Opgeslagen: {role}.", last=True)
+
+
 async def log_signal(
     anna: ChatUser, text: str, *, kind: str = "trend", gemeente: str = "Venlo", theme: str
 ) -> Replies:

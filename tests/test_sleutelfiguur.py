@@ -16,7 +16,7 @@ from bot.storage.models import (
     Village,
 )
 from tests.helpers import all_rows, draft_of, muni_id, one_row
-from tests.journeys import reply_to, says_each, tap_through
+from tests.journeys import add_key_figure, reply_to, says_each, tap_through
 
 NAME_REFUSED = "Geef een rol, geen naam"
 
@@ -28,14 +28,6 @@ async def key_figures(bot) -> list[KeyFigure]:
 async def draft_state(bot, person) -> str | None:
     draft = await draft_of(bot, person, "sleutelfiguur")
     return draft.state if draft else None
-
-
-async def add(person, role: str, *, place: str = "Geen plek (overslaan)", quality="Goed contact"):
-    """Add a key figure in the expert's own municipality, since today."""
-    await person.says(f"/sleutelfiguur {role}")
-    summary = tap_through(person, ["(jouw gemeente)", place, "Vandaag", quality])
-    await reply_to(summary, "Klopt dit?", last=True)
-    return await person.press("Opslaan")
 
 
 async def test_add_list_change_end_and_delete(bot):
@@ -81,7 +73,7 @@ async def test_add_list_change_end_and_delete(bot):
     assert row.municipality_id == await muni_id(bot, "Venlo") and row.ended_on is None
 
     # A second one, through the shortcut with the role typed after the command.
-    await add(anna, "voorzitter buurtvereniging", quality="Af en toe contact")
+    await add_key_figure(anna, "voorzitter buurtvereniging", quality="Af en toe contact")
     listing = anna.last_reply.text
     assert "voorzitter buurtvereniging — Venlo · sinds 17 november 2026 · contact af en toe" in (
         listing
@@ -167,7 +159,7 @@ async def test_typed_answers_back_and_the_deelopdracht_step(bot):
 
 async def test_a_resident_gets_nothing(bot):
     anna = await bot.expert("Anna")
-    await add(anna, "kapper")
+    await add_key_figure(anna, "kapper")
     item_data = anna.last_reply.button("kapper (Venlo)")["callback_data"]
     sam = bot.resident("Sam")
     reply = await reply_to(sam.says("/sleutelfiguur"), "alleen voor ervaringsdeskundigen")
@@ -186,11 +178,11 @@ async def test_the_coordinator_sees_counts_and_roles_per_municipality(bot):
     anna = await bot.expert("Anna", gemeente="Venlo")
     bert = await bot.expert("Bert", gemeente="Venlo")
     vera = await bot.expert("Vera", gemeente="Venray")
-    await add(anna, "kapper", place="Blerick")
-    await add(bert, "Kapper", quality="Af en toe contact")
-    await add(anna, "huisarts")
-    await add(vera, "imam")
-    await add(vera, "wijkagent")
+    await add_key_figure(anna, "kapper", place="Blerick")
+    await add_key_figure(bert, "Kapper", quality="Af en toe contact")
+    await add_key_figure(anna, "huisarts")
+    await add_key_figure(vera, "imam")
+    await add_key_figure(vera, "wijkagent")
     # Vera's wijkagent: no contact any more, so not counted.
     await tap_through(vera, ["wijkagent (Venray)", "Geen contact meer"])
 
