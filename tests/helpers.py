@@ -1,5 +1,6 @@
 """Rows the tests put straight into the database (the journeys themselves go through the fake
-Telegram server): one builder per table, with the columns every such row needs."""
+Telegram server): one builder per table, with the columns every such row needs; and the reads
+the journey tests check the database with afterwards."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import walkin
+from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     VOCAB_TABLES,
     Contact,
     ContactTheme,
+    ConversationDraft,
     IndirectHours,
     Municipality,
     WalkInException,
@@ -60,16 +64,8 @@ def contact_row(
     **columns: Any,
 ) -> Contact:
     """A contact; `submission_key` is a fresh one unless given."""
-    return _entry(
-        Contact,
-        "c",
-        expert_id,
-        day,
-        minutes,
-        municipality_id=municipality_id,
-        activity_type_id=activity_type_id,
-        **columns,
-    )
+    columns.update(municipality_id=municipality_id, activity_type_id=activity_type_id)
+    return _entry(Contact, "c", expert_id, day, minutes, **columns)
 
 
 async def add_contact(
@@ -100,16 +96,8 @@ def hours_row(
     **columns: Any,
 ) -> IndirectHours:
     """Indirect hours; `submission_key` is a fresh one unless given."""
-    return _entry(
-        IndirectHours,
-        "h",
-        expert_id,
-        day,
-        minutes,
-        kind_id=kind_id,
-        municipality_id=municipality_id,
-        **columns,
-    )
+    columns.update(kind_id=kind_id, municipality_id=municipality_id)
+    return _entry(IndirectHours, "h", expert_id, day, minutes, **columns)
 
 
 async def add_extra_date(
@@ -135,3 +123,75 @@ async def add_extra_date(
         now=now,
         **columns,
     )
+
+
+async def extra_date(
+    bot: Any, gemeente: str, on_date: date, hours: tuple[int, int], place: str, address: str
+) -> int:
+    """`add_extra_date` in `gemeente` through the bot's database, now by its clock; the id."""
+    async with transaction(bot.services.sessions) as s:
+        muni = await walkin.municipality_by_name(s, gemeente)
+        assert muni is not None, gemeente
+        extra = await add_extra_date(s, muni.id, on_date, hours, place, address, bot.clock.now())
+        assert extra is not None, (gemeente, on_date, "already there")
+        return extra.id
+
+
+# --------------------------------------------------------------------------- reads after a journey
+# `bot` is the BotHarness fixture of conftest.py; `person` a ChatUser registered through it.
+
+
+async def all_rows(bot: Any, model: type[Any], *where: Any, order_by: Any = None) -> list[Any]:
+    """The rows of `model` (those matching `where`), oldest first unless `order_by` says."""
+    query = select(model).where(*where).order_by(model.id if order_by is None else order_by)
+    async with session_factory(bot.engine)() as s:
+        return list((await s.exec(query)).all())
+
+
+async def one_row(bot: Any, model: type[Any], *where: Any) -> Any:
+    """The one row of `model` (matching `where`); fails when there are none or several."""
+    async with session_factory(bot.engine)() as s:
+        return (await s.exec(select(model).where(*where))).one()
+
+
+async def count_rows(bot: Any, model: type[Any]) -> int:
+    async with session_factory(bot.engine)() as s:
+        return (await s.exec(select(func.count()).select_from(model))).one()
+
+
+async def refs_of(bot: Any) -> dict[str, dict[str, int]]:
+    """`reference_ids` of the bot's database."""
+    async with session_factory(bot.engine)() as s:
+        return await reference_ids(s)
+
+
+async def ids_by(bot: Any, model: type[Any], column: str) -> dict[Any, int]:
+    """Row ids of `model` by the value of `column` (e.g. Municipality by "name")."""
+    return {getattr(row, column): row.id for row in await all_rows(bot, model)}
+
+
+async def muni_id(bot: Any, name: str) -> int:
+    return (await one_row(bot, Municipality, Municipality.name == name)).id
+
+
+async def draft_of(bot: Any, person: Any, flow: str) -> ConversationDraft | None:
+    """The person's open draft of `flow`, if any."""
+    user = await bot.app_user(person)
+    async with session_factory(bot.engine)() as s:
+        found = await s.exec(
+            select(ConversationDraft).where(
+                ConversationDraft.user_id == user.id, ConversationDraft.flow == flow
+            )
+        )
+        return found.first()
+
+
+async def contact_codes(bot: Any, contact_id: int, vocab: type[Any], link_column: Any) -> set[str]:
+    """Codes of the `vocab` rows a contact is linked to through `link_column`: the column of a
+    contact's link table that names the vocabulary row (e.g. Theme, ContactTheme.theme_id)."""
+    link = link_column.class_
+    query = (
+        select(vocab.code).join(link, link_column == vocab.id).where(link.contact_id == contact_id)
+    )
+    async with session_factory(bot.engine)() as s:
+        return set((await s.exec(query)).all())

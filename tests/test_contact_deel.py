@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
-
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     AuditLog,
@@ -25,6 +23,8 @@ from bot.storage.models import (
     DeelopdrachtMeasure,
     NonUseReason,
 )
+from tests.helpers import all_rows, contact_codes, one_row
+from tests.journeys import contact_by_buttons, reply_to, tap_through
 from tests.test_contact_dialogue import TODAY, Tapper, muni_id, saved_contacts
 
 
@@ -42,28 +42,18 @@ async def add_deelopdracht(
 
 
 async def non_use_of(bot, contact_id: int) -> set[str]:
-    async with session_factory(bot.engine)() as s:
-        rows = await s.exec(
-            select(NonUseReason.code)
-            .join(ContactNonUse, ContactNonUse.non_use_reason_id == NonUseReason.id)
-            .where(ContactNonUse.contact_id == contact_id)
-        )
-        return set(rows.all())
+    return await contact_codes(bot, contact_id, NonUseReason, ContactNonUse.non_use_reason_id)
 
 
 async def followups_of(bot) -> list[ContactFollowup]:
-    async with session_factory(bot.engine)() as s:
-        return list((await s.exec(select(ContactFollowup).order_by(ContactFollowup.id))).all())
+    return await all_rows(bot, ContactFollowup)
 
 
 async def test_drempels_multi_select_when_the_deelopdracht_measures_them(bot):
     deel_id = await add_deelopdracht(bot)
     anna = await bot.expert("Anna")
-    await anna.says("/contact")
-    for label in ("Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "2"):
-        await anna.press(label)
-    await anna.press("Nieuw")
-    step = (await anna.press("45 min")).last  # the deelopdracht is not asked
+    # The deelopdracht is not asked.
+    step = await contact_by_buttons(anna, "Geen vaste plek", ["2", "Nieuw"])
     assert "Waarom maakten de 2 nieuwe inwoners nog geen gebruik" in step.text
     assert {"schaamte", "taal", "Weet ik niet", "Verder →"} <= set(step.button_labels)
     assert "Overslaan" not in step.button_labels  # required: the deelopdracht measures it
@@ -71,23 +61,22 @@ async def test_drempels_multi_select_when_the_deelopdracht_measures_them(bot):
     await anna.press("Verder →")
     assert "minstens één drempel" in anna.last_callback_answer.text
     for label in ("schaamte", "taal", "✓ taal", "wantrouwen"):
-        same = (await anna.press(label)).only
+        same = await reply_to(anna.press(label))
         assert same.message_id == step.message_id  # toggles edit one message
     assert {"✓ schaamte", "✓ wantrouwen", "taal"} <= set(same.button_labels)
-    summary = (await anna.press("Verder →")).last
-    assert "Deelopdracht: WIJ Venlo" in summary.text
-    assert "Drempels: schaamte, wantrouwen" in summary.text
+    chosen = anna.press("Verder →")
+    shown = ("Deelopdracht: WIJ Venlo", "Drempels: schaamte, wantrouwen")
+    await reply_to(chosen, *shown, last=True)
     await anna.press("Opslaan")
 
     [c] = await saved_contacts(bot)
     assert (c.deelopdracht_id, c.non_use_known) == (deel_id, True)
     assert await non_use_of(bot, c.id) == {"schaamte", "wantrouwen"}
-    async with session_factory(bot.engine)() as s:
-        first = await s.get(NonUseReason, c.non_use_reason_id)
-        assert first.code == "schaamte"  # the first chosen is also on the contact
-        [audit] = (await s.exec(select(AuditLog).where(AuditLog.entity == "contact"))).all()
-        assert audit.after["non_use"] == ["schaamte", "wantrouwen"]
-        assert audit.after["non_use_known"] is True
+    first = await one_row(bot, NonUseReason, NonUseReason.id == c.non_use_reason_id)
+    assert first.code == "schaamte"  # the first chosen is also on the contact
+    [audit] = await all_rows(bot, AuditLog, AuditLog.entity == "contact")
+    assert audit.after["non_use"] == ["schaamte", "wantrouwen"]
+    assert audit.after["non_use_known"] is True
     [f] = await followups_of(bot)
     assert (f.contact_id, f.due_on, f.asked_at) == (c.id, TODAY + timedelta(weeks=6), None)
 
@@ -98,11 +87,12 @@ async def test_weet_ik_niet_is_an_answer_and_the_line_names_the_deelopdracht(bot
     anna = await bot.expert("Anna")
     tapper = Tapper(anna)
     # Two run in Venlo: the line chooses one by its code, and its place is Venlo.
-    step = (await anna.says("/contact 1 uur huisbezoek wij-venlo armoede 1 nieuw")).only
-    assert "Waarom maakte de nieuwe inwoner nog geen gebruik" in step.text
-    assert "Deelopdracht: WIJ Venlo" in step.text  # what was understood, above the step
-    summary = (await tapper.press("Weet ik niet")).only
-    assert "Drempels: weet ik niet" in summary.text
+    await reply_to(
+        anna.says("/contact 1 uur huisbezoek wij-venlo armoede 1 nieuw"),
+        "Waarom maakte de nieuwe inwoner nog geen gebruik",
+        "Deelopdracht: WIJ Venlo",  # what was understood, above the step
+    )
+    summary = await reply_to(tapper.press("Weet ik niet"), "Drempels: weet ik niet")
     assert "Deelopdracht: WIJ Venlo" in summary.text
     await tapper.press("Opslaan")
     assert tapper.taps == 2  # 1 line + 1 tap, + the 1 step this deelopdracht's measure needs
@@ -151,17 +141,12 @@ async def test_no_drempels_without_new_residents_and_optional_without_the_measur
 
 async def test_relation_to_care_from_the_summary(bot):
     anna = await bot.expert("Anna")
-    summary = (await anna.says("/contact 1 uur huisbezoek venlo armoede 1 nieuw")).only
+    summary = await reply_to(anna.says("/contact 1 uur huisbezoek venlo armoede 1 nieuw"))
     assert "Zorg" in summary.button_labels and "Zorg:" not in summary.text
-    step = (await anna.press("Zorg")).only
-    assert step.button_labels[:4] == [
-        "Naast zorg",
-        "In plaats van zorg",
-        "Ter voorkoming van zorg",
-        "Nazorg",
-    ]
-    summary = (await anna.press("Ter voorkoming van zorg")).only
-    assert "Zorg: Ter voorkoming van zorg" in summary.text
+    step = await reply_to(anna.press("Zorg"))
+    care = ["Naast zorg", "In plaats van zorg", "Ter voorkoming van zorg", "Nazorg"]
+    assert step.button_labels[:4] == care
+    await reply_to(anna.press("Ter voorkoming van zorg"), "Zorg: Ter voorkoming van zorg")
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
     assert c.care_relation == "voorkoming"
@@ -172,8 +157,8 @@ async def test_relation_to_care_from_the_summary(bot):
 async def test_a_deelopdracht_of_another_municipality_is_not_taken_silently(bot):
     await add_deelopdracht(bot)
     anna = await bot.expert("Anna")
-    step = (await anna.says("/contact 1 uur huisbezoek roermond wij-venlo armoede 1 bekend")).only
-    assert "hoort niet bij deze gemeente" in step.text
+    line = "/contact 1 uur huisbezoek roermond wij-venlo armoede 1 bekend"
+    step = await reply_to(anna.says(line), "hoort niet bij deze gemeente")
     assert "Deelopdracht: WIJ Venlo" not in step.text
 
 
@@ -181,27 +166,16 @@ async def test_corrigeer_changes_drempels_and_care_with_an_audit_row(bot):
     await add_deelopdracht(bot)
     anna = await bot.expert("Anna")
     await anna.says("/contact 1 uur inloop wij-venlo armoede 2 nieuw")
-    await anna.press("Weet ik niet")
-    await anna.press("Opslaan")
+    await tap_through(anna, ["Weet ik niet", "Opslaan"])
     [c] = await saved_contacts(bot)
     await anna.says("/corrigeer")
     await anna.press("inloop")
-    summary = (await anna.press("Alles aanpassen")).only
-    assert "Drempels: weet ik niet" in summary.text
-    await anna.press("Drempels")
-    await anna.press("taal")
-    await anna.press("Verder →")
-    await anna.press("Zorg")
-    summary = (await anna.press("Nazorg")).only
-    assert "Drempels: taal" in summary.text and "Zorg: Nazorg" in summary.text
+    await reply_to(anna.press("Alles aanpassen"), "Drempels: weet ik niet")
+    await tap_through(anna, ["Drempels", "taal", "Verder →", "Zorg"])
+    await reply_to(anna.press("Nazorg"), "Drempels: taal", "Zorg: Nazorg")
     await anna.press("Opslaan")
-    async with session_factory(bot.engine)() as s:
-        c = await s.get(Contact, c.id)
-        edits = (
-            await s.exec(
-                select(AuditLog).where(AuditLog.entity == "contact", AuditLog.action == "edit")
-            )
-        ).all()
+    c = await one_row(bot, Contact, Contact.id == c.id)
+    edits = await all_rows(bot, AuditLog, AuditLog.entity == "contact", AuditLog.action == "edit")
     assert (c.non_use_known, c.care_relation) == (True, "nazorg")
     assert await non_use_of(bot, c.id) == {"taal"}
     [edit] = edits

@@ -21,13 +21,17 @@ from bot.storage.models import (
     ConversationDraft,
     Deelopdracht,
     DeelopdrachtMeasure,
-    Municipality,
     ReachChannel,
     ReferralTarget,
     Story,
     Theme,
     Vindplek,
 )
+from tests import helpers
+from tests.helpers import all_rows, muni_id, one_row
+from tests.journeys import contact_by_buttons, reply_to, tap_through
+
+__all__ = ["TODAY", "Tapper", "code_of", "draft_of", "muni_id", "saved_contacts", "theme_codes"]
 
 TODAY = date(2026, 11, 17)  # the clock fixture: Tuesday 17 November 2026, 14:00 local
 
@@ -48,18 +52,11 @@ class Tapper:
 
 
 async def saved_contacts(bot) -> list[Contact]:
-    async with session_factory(bot.engine)() as s:
-        return list((await s.exec(select(Contact).order_by(Contact.id))).all())
+    return await all_rows(bot, Contact)
 
 
 async def theme_codes(bot, contact_id: int) -> set[str]:
-    async with session_factory(bot.engine)() as s:
-        rows = await s.exec(
-            select(Theme.code)
-            .join(ContactTheme, ContactTheme.theme_id == Theme.id)
-            .where(ContactTheme.contact_id == contact_id)
-        )
-        return set(rows.all())
+    return await helpers.contact_codes(bot, contact_id, Theme, ContactTheme.theme_id)
 
 
 async def code_of(bot, model, row_id) -> str | None:
@@ -70,15 +67,7 @@ async def code_of(bot, model, row_id) -> str | None:
 
 
 async def draft_of(bot, person) -> ConversationDraft | None:
-    user = await bot.app_user(person)
-    async with session_factory(bot.engine)() as s:
-        return (
-            await s.exec(
-                select(ConversationDraft).where(
-                    ConversationDraft.user_id == user.id, ConversationDraft.flow == "contact"
-                )
-            )
-        ).first()
+    return await helpers.draft_of(bot, person, "contact")
 
 
 async def snapshot(bot, person):
@@ -87,27 +76,15 @@ async def snapshot(bot, person):
     return (d.state, d.revision, dict(d.data))
 
 
-async def muni_id(bot, name: str) -> int:
-    async with session_factory(bot.engine)() as s:
-        return (await s.exec(select(Municipality.id).where(Municipality.name == name))).one()
-
-
 async def walk_first_contact(anna, *, story: str | None = None, vindplek="Buurthuis De Kolk"):
     """The full first-time dialogue with typical answers; returns the summary reply."""
     await anna.says("/contact")
-    await anna.press("Vandaag")
-    await anna.press("Venlo")
+    await tap_through(anna, ["Vandaag", "Venlo"])
     await anna.says(vindplek)
-    await anna.press("inloop")
-    await anna.press("armoede")
-    await anna.press("eenzaamheid")
-    await anna.press("Verder")
-    await anna.press("2")
-    await anna.press("Nieuw")
-    await anna.press("45 min")  # reached via: follows from "inloop", not asked
-    # Referral and story are not asked on the way: added from the summary.
-    await anna.press("Doorverwezen naar")
-    summary = (await anna.press("schuldhulp")).last
+    # Reached via: follows from "inloop", not asked. Referral and story are not asked on the
+    # way: added from the summary.
+    await tap_through(anna, ["inloop", "armoede", "eenzaamheid", "Verder", "2", "Nieuw", "45 min"])
+    summary = (await tap_through(anna, ["Doorverwezen naar", "schuldhulp"])).last
     if story:
         await anna.press("Verhaal")
         return (await anna.says(story)).last
@@ -120,47 +97,42 @@ async def walk_first_contact(anna, *, story: str | None = None, vindplek="Buurth
 async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
     anna = await bot.expert("Anna", gemeente="Venlo")
 
-    date_step = (await anna.says("/contact")).only
-    assert "Op welke dag" in date_step.text
-    assert "Nu: dinsdag 17 november (vandaag)" in date_step.text
+    date_step = await reply_to(
+        anna.says("/contact"), "Op welke dag", "Nu: dinsdag 17 november (vandaag)"
+    )
     # Today in the usual municipality is one tap ("Klopt"), or the two steps one by one.
     assert date_step.button_labels == ["Klopt: vandaag, Venlo →", "✓ Vandaag", "Gisteren"]
 
-    gemeente = (await anna.press("Vandaag")).only
+    gemeente = await reply_to(anna.press("Vandaag"), "In welke gemeente?", "Nu: Venlo")
     assert gemeente.message_id == date_step.message_id  # the dialogue edits one message
-    assert "In welke gemeente?" in gemeente.text and "Nu: Venlo" in gemeente.text
     assert "✓ Venlo" in gemeente.button_labels and "« Terug" in gemeente.button_labels
     assert len([b for b in gemeente.button_labels if b.startswith("✓")]) == 1
 
-    vindplek = (await anna.press("Venlo")).only
-    assert "Op welke plek" in vindplek.text
+    vindplek = await reply_to(anna.press("Venlo"), "Op welke plek")
     assert {"Geen vaste plek", "Andere gemeente", "« Terug"} <= set(vindplek.button_labels)
 
-    activity = (await anna.says("buurthuis de kolk")).only  # a new vindplek, typed
-    assert "Wat voor inzet" in activity.text
+    # A new vindplek, typed.
+    activity = await reply_to(anna.says("buurthuis de kolk"), "Wat voor inzet")
     assert "inloop" in activity.button_labels
 
-    themes = (await anna.press("inloop")).only
+    themes = await reply_to(anna.press("inloop"))
     assert "thema" in themes.text.lower()
-    after_one = (await anna.press("armoede")).only
-    after_two = (await anna.press("eenzaamheid")).only
+    after_one = await reply_to(anna.press("armoede"))
+    after_two = await reply_to(anna.press("eenzaamheid"), "Nu: armoede, eenzaamheid")
     # Multi-select toggles ONE message, with ✓ marks, then Verder.
     assert after_one.message_id == after_two.message_id == themes.message_id
     assert "✓ armoede" in after_two.button_labels and "✓ eenzaamheid" in after_two.button_labels
-    assert "Nu: armoede, eenzaamheid" in after_two.text
-    untoggled = (await anna.press("✓ eenzaamheid")).only
+    untoggled = await reply_to(anna.press("✓ eenzaamheid"))
     assert "eenzaamheid" in untoggled.button_labels  # off again
     await anna.press("eenzaamheid")
 
-    residents = (await anna.press("Verder")).only
-    assert "Met hoeveel inwoners" in residents.text
+    residents = await reply_to(anna.press("Verder"), "Met hoeveel inwoners")
     assert residents.button_labels[:5] == ["1", "2", "3", "4", "5+"]
 
-    new = (await anna.press("2")).only
-    assert "Waren de 2 inwoners nieuw" in new.text
+    new = await reply_to(anna.press("2"), "Waren de 2 inwoners nieuw")
     assert {"Nieuw", "Bekend", "Deels"} <= set(new.button_labels)
 
-    duration = (await anna.press("Nieuw")).only
+    duration = await reply_to(anna.press("Nieuw"))
     assert duration.button_labels[:6] == [
         "15 min",
         "30 min",
@@ -172,19 +144,16 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
 
     # The reach channel follows from "inloop": that step is skipped. Venlo has no active
     # deelopdracht: no such step. Referral and story are added from the summary.
-    summary = (await anna.press("45 min")).only
-    assert "Klopt dit?" in summary.text and "Doorverwezen naar: –" in summary.text
-    referral = (await anna.press("Doorverwezen naar")).only
+    await reply_to(anna.press("45 min"), "Klopt dit?", "Doorverwezen naar: –")
+    referral = await reply_to(anna.press("Doorverwezen naar"))
     assert "doorverwezen" in referral.text.lower() and "Overslaan" in referral.button_labels
-    summary = (await anna.press("schuldhulp")).only
-    assert "Doorverwezen naar: schuldhulp" in summary.text
-    story = (await anna.press("Verhaal")).only
-    assert "opleverde" in story.text and "Overslaan" in story.button_labels
+    await reply_to(anna.press("schuldhulp"), "Doorverwezen naar: schuldhulp")
+    story = await reply_to(anna.press("Verhaal"), "opleverde")
+    assert "Overslaan" in story.button_labels
 
-    summary = (await anna.says("Ze durfde voor het eerst zelf de schuldhulp te bellen.")).only
-    text = summary.text
-    assert "Klopt dit?" in text
-    for expected in (
+    summary = await reply_to(
+        anna.says("Ze durfde voor het eerst zelf de schuldhulp te bellen."),
+        "Klopt dit?",
         "Datum: dinsdag 17 november (vandaag)",
         "Plaats: Venlo – Buurthuis de kolk (nieuw)",
         "Soort inzet: inloop",
@@ -194,12 +163,11 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
         "Bereikt via: inloop",
         "Doorverwezen naar: schuldhulp",
         "Verhaal: Ze durfde",
-    ):
-        assert expected in text, text
+    )
     assert "Opslaan" in summary.button_labels
 
-    done = (await anna.press("Opslaan")).only
-    assert "Opgeslagen" in done.text and done.button_labels == ["Nog een contact"]
+    done = await reply_to(anna.press("Opslaan"), "Opgeslagen")
+    assert done.button_labels == ["Nog een contact"]
 
     [c] = await saved_contacts(bot)
     assert (c.work_date, c.duration_minutes, c.residents_count, c.residents_new) == (
@@ -213,15 +181,14 @@ async def test_first_contact_walks_every_step_shows_choices_and_saves(bot):
     assert await code_of(bot, ReachChannel, c.reach_channel_id) == "inloop"
     assert await code_of(bot, ReferralTarget, c.referral_target_id) == "schuldhulp"
     assert await theme_codes(bot, c.id) == {"armoede", "eenzaamheid"}
-    async with session_factory(bot.engine)() as s:
-        place = await s.get(Vindplek, c.vindplek_id)
-        assert place.name == "Buurthuis de kolk" and place.municipality_id == c.municipality_id
-        [story_row] = (await s.exec(select(Story))).all()
-        assert story_row.contact_id == c.id and story_row.text.startswith("Ze durfde")
-        [audit] = (await s.exec(select(AuditLog))).all()
-        assert (audit.entity, audit.entity_id, audit.action) == ("contact", c.id, "create")
-        assert audit.after["themes"] == ["armoede", "eenzaamheid"]
-        assert "Ze durfde" not in str(audit.after)  # no second copy of the story
+    place = await one_row(bot, Vindplek, Vindplek.id == c.vindplek_id)
+    assert place.name == "Buurthuis de kolk" and place.municipality_id == c.municipality_id
+    [story_row] = await all_rows(bot, Story)
+    assert story_row.contact_id == c.id and story_row.text.startswith("Ze durfde")
+    [audit] = await all_rows(bot, AuditLog)
+    assert (audit.entity, audit.entity_id, audit.action) == ("contact", c.id, "create")
+    assert audit.after["themes"] == ["armoede", "eenzaamheid"]
+    assert "Ze durfde" not in str(audit.after)  # no second copy of the story
     assert await draft_of(bot, anna) is None
     bot.tg.assert_all_callbacks_answered()
 
@@ -233,9 +200,9 @@ async def test_repeat_contact_is_one_tap_and_a_changed_theme_five(bot):
 
     # Same as last time: /contact, then one tap.
     tapper = Tapper(anna)
-    summary = (await anna.says("/contact")).only
-    assert "Zelfde als vorige keer?" in summary.text
-    assert "Plaats: Venlo – Buurthuis De Kolk" in summary.text
+    summary = await reply_to(
+        anna.says("/contact"), "Zelfde als vorige keer?", "Plaats: Venlo – Buurthuis De Kolk"
+    )
     assert "(nieuw)" not in summary.text.split("Plaats:")[1].split("\n")[0]
     assert "Verhaal: –" in summary.text and "Doorverwezen naar: –" in summary.text
     await tapper.press("Opslaan")
@@ -312,29 +279,25 @@ async def test_terug_works_on_every_step(bot):
     # Typing "terug" works as well.
     await anna.says("/contact")
     await anna.press("Duur")
-    reply = (await anna.says("terug")).only
-    assert "Zelfde als vorige keer?" in reply.text
+    await reply_to(anna.says("terug"), "Zelfde als vorige keer?")
 
 
 async def test_optional_steps_are_skipped_with_one_tap(bot):
     anna = await bot.expert("Anna")
     await anna.says("/contact")
-    for label in ("Vandaag", "Venlo", "Geen vaste plek", "training", "rouw", "Verder"):
-        await anna.press(label)
+    await tap_through(anna, ["Vandaag", "Venlo", "Geen vaste plek", "training", "rouw", "Verder"])
     await anna.says("drie")  # a number word is fine too
     await anna.press("Deels")
     await anna.says("1")  # 1 of the 3 is new
     await anna.says("anderhalf uur")
-    reply = (await anna.press("Overslaan")).last  # reach (referral, story: from the summary)
-    assert "Klopt dit?" in reply.text
-    assert "Inwoners: 3 (1 nieuw)" in reply.text
-    assert "Bereikt via: –" in reply.text
+    # Overslaan skips the reach (referral, story: from the summary).
+    skipped = anna.press("Overslaan")
+    await reply_to(skipped, "Klopt dit?", "Inwoners: 3 (1 nieuw)", "Bereikt via: –", last=True)
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
     assert (c.reach_channel_id, c.referral_target_id, c.vindplek_id) == (None, None, None)
     assert (c.residents_count, c.residents_new, c.duration_minutes) == (3, 1, 90)
-    async with session_factory(bot.engine)() as s:
-        assert (await s.exec(select(Story))).all() == []
+    assert await all_rows(bot, Story) == []
 
 
 async def test_the_one_active_deelopdracht_is_taken_without_asking(bot):
@@ -360,31 +323,26 @@ async def test_the_one_active_deelopdracht_is_taken_without_asking(bot):
     step = (await anna.press("Deelopdracht")).last
     assert "✓ Sleutelfiguren Venlo" in step.button_labels
     assert not any("Afgelopen project" in b for b in step.button_labels)
-    summary = (await anna.press("Overslaan")).last
-    assert "Deelopdracht: –" in summary.text
-    await anna.press("Duur")
-    summary = (await anna.press("1 uur")).last
-    assert "Deelopdracht: –" in summary.text
+    await reply_to(anna.press("Overslaan"), "Deelopdracht: –", last=True)
+    await reply_to(tap_through(anna, ["Duur", "1 uur"]), "Deelopdracht: –", last=True)
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
     assert c.deelopdracht_id is None
 
     # A new contact: the one that runs is the default again, on the summary to see.
-    summary = (await anna.says("/contact")).only
-    assert "Deelopdracht: Sleutelfiguren Venlo" in summary.text
+    await reply_to(anna.says("/contact"), "Deelopdracht: Sleutelfiguren Venlo")
     await anna.press("Opslaan")
     c = (await saved_contacts(bot))[-1]
-    async with session_factory(bot.engine)() as s:
-        assert (await s.get(Deelopdracht, c.deelopdracht_id)).code == "venlo-sleutel"
+    deel = await one_row(bot, Deelopdracht, Deelopdracht.id == c.deelopdracht_id)
+    assert deel.code == "venlo-sleutel"
 
-    # Another municipality without one: the step is not there, nor the summary line.
+    # Another municipality without one: the step is not there, nor the summary line (reached
+    # via follows from inloop; referral and story from the summary).
     bert = await bot.expert("Bert", gemeente="Beesel")
-    await bert.says("/contact")
-    for label in ("Vandaag", "Beesel", "Geen vaste plek", "inloop", "rouw", "Verder", "1"):
-        await bert.press(label)
-    for label in ("Bekend", "30 min"):  # reached via: follows from inloop
-        await bert.press(label)
-    summary = bert.last_reply  # no deelopdracht step; referral and story from the summary
+    summary = await contact_by_buttons(
+        bert, "Geen vaste plek", ["1", "Bekend"], gemeente="Beesel", theme="rouw", duration="30 min"
+    )
+    assert summary == bert.last_reply
     assert "Klopt dit?" in summary.text
     assert "Plaats: Beesel" in summary.text
     assert "Deelopdracht" not in summary.text
@@ -407,52 +365,39 @@ async def test_several_deelopdrachten_are_asked_and_the_vindplek_decides(bot):
         )
     anna = await bot.expert("Anna")
     # Two run in Venlo and no vindplek tells them apart: asked, after the referral.
-    await anna.says("/contact")
-    for label in ("Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder"):
-        await anna.press(label)
-    await anna.press("Eén, bekend")
-    step = (await anna.press("45 min")).last
+    step = await contact_by_buttons(anna, "Geen vaste plek", ["Eén, bekend"])
     assert "deelopdracht" in step.text.lower()
     assert {"WIJ Venlo", "Jongeren Venlo"} <= set(step.button_labels)
-    summary = (await anna.says("wij-venlo")).last  # typed by its code
-    assert "Deelopdracht: WIJ Venlo" in summary.text
-    # At Buurthuis De Kolk, which a measure of "Jongeren Venlo" names, that one is the default.
+    # Typed by its code.
+    await reply_to(anna.says("wij-venlo"), "Deelopdracht: WIJ Venlo", last=True)
+    # At Buurthuis De Kolk, which a measure of "Jongeren Venlo" names, that one is the default:
+    # no deelopdracht question.
     await anna.press("Stoppen")
-    await anna.says("/contact")
-    for label in ("Vandaag", "Venlo", "Buurthuis De Kolk", "inloop", "armoede", "Verder"):
-        await anna.press(label)
-    await anna.press("Eén, bekend")
-    summary = (await anna.press("45 min")).last  # no deelopdracht question
+    summary = await contact_by_buttons(anna, "Buurthuis De Kolk", ["Eén, bekend"])
     assert "Deelopdracht: Jongeren Venlo" in summary.text
 
 
 async def test_change_fields_from_the_summary_then_save(bot):
     anna = await bot.expert("Anna")
     await walk_first_contact(anna)
-    await anna.press("Datum")
-    summary = (await anna.press("Gisteren")).last
-    assert "Datum: maandag 16 november (gisteren)" in summary.text
-    await anna.press("Inwoners")
-    await anna.press("1")
-    summary = (await anna.press("Bekend")).last
-    assert "Inwoners: 1 (bekend)" in summary.text
-    await anna.press("Soort inzet")
-    summary = (await anna.press("1-op-1 contact")).last
-    assert "Soort inzet: 1-op-1 contact" in summary.text
+    for taps, shown in (
+        (["Datum", "Gisteren"], "Datum: maandag 16 november (gisteren)"),
+        (["Inwoners", "1", "Bekend"], "Inwoners: 1 (bekend)"),
+        (["Soort inzet", "1-op-1 contact"], "Soort inzet: 1-op-1 contact"),
+    ):
+        await reply_to(tap_through(anna, taps), shown, last=True)
     await anna.press("Plaats")
-    vindplek = (await anna.says("Panningen")).last  # a village: Peel en Maas
-    assert "Op welke plek" in vindplek.text and "Peel en Maas" in vindplek.text
-    summary = (await anna.says("Bibliotheek Panningen")).last
-    assert "Plaats: Peel en Maas – Bibliotheek Panningen (nieuw)" in summary.text
+    # A village: Peel en Maas.
+    await reply_to(anna.says("Panningen"), "Op welke plek", "Peel en Maas", last=True)
+    new_place = "Plaats: Peel en Maas – Bibliotheek Panningen (nieuw)"
+    await reply_to(anna.says("Bibliotheek Panningen"), new_place, last=True)
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
     assert c.work_date == TODAY - timedelta(days=1)
     assert c.municipality_id == await muni_id(bot, "Peel en Maas")
     assert (c.residents_count, c.residents_new) == (1, 0)
     # The vindplek in Venlo typed earlier was never used, so it was never stored.
-    async with session_factory(bot.engine)() as s:
-        names = set((await s.exec(select(Vindplek.name))).all())
-    assert names == {"Bibliotheek Panningen"}
+    assert {v.name for v in await all_rows(bot, Vindplek)} == {"Bibliotheek Panningen"}
 
 
 async def test_existing_vindplek_is_a_button_and_matched_when_typed(bot):
@@ -460,11 +405,10 @@ async def test_existing_vindplek_is_a_button_and_matched_when_typed(bot):
     await walk_first_contact(anna)
     await anna.press("Opslaan")
     await anna.says("/contact")
-    await anna.press("Plaats")
-    vindplek = (await anna.press("Venlo")).last
+    vindplek = (await tap_through(anna, ["Plaats", "Venlo"])).last
     assert "✓ Buurthuis De Kolk" in vindplek.button_labels
-    summary = (await anna.says("kolk")).last  # part of the name is enough
-    assert "Plaats: Venlo – Buurthuis De Kolk" in summary.text
+    # Part of the name is enough.
+    summary = await reply_to(anna.says("kolk"), "Plaats: Venlo – Buurthuis De Kolk", last=True)
     assert "(nieuw)" not in summary.text
     await anna.press("Opslaan")
     first, second = await saved_contacts(bot)
@@ -474,10 +418,8 @@ async def test_existing_vindplek_is_a_button_and_matched_when_typed(bot):
 async def test_annuleer_stops_anywhere_and_saves_nothing(bot):
     anna = await bot.expert("Anna")
     await anna.says("/contact")
-    await anna.press("Vandaag")
-    await anna.press("Venlo")
-    reply = (await anna.says("/annuleer")).only
-    assert "Gestopt" in reply.text
+    await tap_through(anna, ["Vandaag", "Venlo"])
+    await reply_to(anna.says("/annuleer"), "Gestopt")
     assert await draft_of(bot, anna) is None
     # The old buttons now say so, and nothing is saved.
     await anna.press("Geen vaste plek")
@@ -486,8 +428,8 @@ async def test_annuleer_stops_anywhere_and_saves_nothing(bot):
     )
     # "Stoppen" on the summary does the same.
     await walk_first_contact(anna)
-    reply = (await anna.press("Stoppen")).only
-    assert "Gestopt" in reply.text and reply.button_labels == []
+    stopped = await reply_to(anna.press("Stoppen"), "Gestopt")
+    assert stopped.button_labels == []
     assert await saved_contacts(bot) == []
 
 
@@ -523,8 +465,8 @@ _STEP_AFTER = {
 
 async def _at_step(anna, step: str):
     await anna.says("/contact")
-    for label in _PRESSES[: _STEP_AFTER[step]]:
-        await anna.press(label)
+    if _STEP_AFTER[step]:
+        await tap_through(anna, _PRESSES[: _STEP_AFTER[step]])
 
 
 BAD_INPUT = [
@@ -562,7 +504,7 @@ async def test_bad_input_says_what_is_accepted_and_stays(bot, step, typed, says)
     anna = await bot.expert("Anna")
     await _at_step(anna, step)
     before = await snapshot(bot, anna)
-    reply = (await anna.says(typed)).only
+    reply = await reply_to(anna.says(typed))
     assert says.lower() in reply.text.lower(), reply.text
     assert reply.text.startswith("⚠️")
     assert len(reply.text) < 1200  # short, and never an echo of 5,000 characters
@@ -575,13 +517,11 @@ async def test_typing_on_the_summary_or_a_toast_for_no_theme(bot):
     anna = await bot.expert("Anna")
     await walk_first_contact(anna)
     before = await snapshot(bot, anna)
-    reply = (await anna.says("45 minuten")).only
-    assert "Tik op Opslaan" in reply.text and "Opslaan" in reply.button_labels
+    reply = await reply_to(anna.says("45 minuten"), "Tik op Opslaan")
+    assert "Opslaan" in reply.button_labels
     assert await snapshot(bot, anna) == before
     # Verder without a theme: a short answer on the button, the step stays.
-    await anna.press("Thema's")
-    await anna.press("✓ armoede")
-    await anna.press("✓ eenzaamheid")
+    await tap_through(anna, ["Thema's", "✓ armoede", "✓ eenzaamheid"])
     before = await snapshot(bot, anna)
     await anna.press("Verder")
     last_query = bot.tg.callback_queries[max(bot.tg.callback_queries)]
@@ -598,19 +538,16 @@ NO_PLACE = ["nvt", "N.v.t.", "Geen vaste plek", "geen plek", "Weet ik niet", "on
 async def test_typing_no_place_at_the_vindplek_step_creates_no_shared_vindplek(bot, typed):
     anna = await bot.expert("Anna")
     await _at_step(anna, "vindplek")
-    reply = (await anna.says(typed)).only
-    assert "Wat voor inzet" in reply.text, reply.text
+    await reply_to(anna.says(typed), "Wat voor inzet")
     data = (await draft_of(bot, anna)).data
     assert (data["vindplek_id"], data["new_vindplek"]) == (None, None)
-    for label in ("inloop", "armoede", "Verder", "1", "Nieuw"):
-        await anna.press(label)
-    summary = (await anna.press("45 min")).last  # reach follows from inloop
-    assert "Plaats: Venlo\n" in summary.text
+    # The reach follows from inloop.
+    summary = tap_through(anna, ["inloop", "armoede", "Verder", "1", "Nieuw", "45 min"])
+    await reply_to(summary, "Plaats: Venlo\n", last=True)
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
     assert c.vindplek_id is None
-    async with session_factory(bot.engine)() as s:
-        assert (await s.exec(select(Vindplek))).all() == []
+    assert await all_rows(bot, Vindplek) == []
     # Another expert in Venlo sees no "Nvt" button.
     bert = await bot.expert("Bert")
     await _at_step(bert, "vindplek")
@@ -621,30 +558,23 @@ async def test_typing_no_place_at_the_vindplek_step_creates_no_shared_vindplek(b
 async def test_typing_a_buttons_label_is_pressing_it(bot):
     anna = await bot.expert("Anna")
     await _at_step(anna, "vindplek")
-    reply = (await anna.says("andere gemeente")).only  # not a new place "Andere gemeente"
-    assert "In welke gemeente?" in reply.text
-    await anna.press("Venlo")
-    await anna.press("Geen vaste plek")
-    await anna.press("inloop")
-    await anna.press("armoede")
-    reply = (await anna.says("VERDER")).only
-    assert "Met hoeveel inwoners" in reply.text
+    # Not a new place "Andere gemeente".
+    await reply_to(anna.says("andere gemeente"), "In welke gemeente?")
+    await tap_through(anna, ["Venlo", "Geen vaste plek", "inloop", "armoede"])
+    await reply_to(anna.says("VERDER"), "Met hoeveel inwoners")
     await anna.press("3")
-    reply = (await anna.says("deels")).only
-    assert "Typ hoeveel er nieuw" in reply.text
-    reply = (await anna.says("1")).only
-    assert "Hoe lang" in reply.text
-    await anna.says("45 min")  # reach follows from inloop: on to the summary
-    reply = (await anna.says("duur")).only  # the summary's "Duur" button
-    assert "Hoe lang duurde het?" in reply.text
-    summary = (await anna.says("1 uur")).only
-    assert "Duur: 1 uur" in summary.text
-    # The buttons that end the dialogue stay taps.
-    reply = (await anna.says("stoppen")).only
-    assert "Tik op Opslaan" in reply.text
+    for typed, shown in (
+        ("deels", "Typ hoeveel er nieuw"),
+        ("1", "Hoe lang"),
+        ("45 min", "Klopt dit?"),  # reach follows from inloop: on to the summary
+        ("duur", "Hoe lang duurde het?"),  # the summary's "Duur" button
+        ("1 uur", "Duur: 1 uur"),
+        # The buttons that end the dialogue stay taps.
+        ("stoppen", "Tik op Opslaan"),
+    ):
+        await reply_to(anna.says(typed), shown)
     assert (await draft_of(bot, anna)).state == "summary"
-    async with session_factory(bot.engine)() as s:
-        assert (await s.exec(select(Vindplek))).all() == []
+    assert await all_rows(bot, Vindplek) == []
 
 
 # --------------------------------------------------------------------------- date buttons
@@ -653,17 +583,15 @@ async def test_typing_a_buttons_label_is_pressing_it(bot):
 async def test_gisteren_pressed_after_midnight_is_the_day_its_label_meant(bot):
     anna = await bot.expert("Anna")
     bot.clock.set(datetime(2026, 11, 17, 22, 55, tzinfo=UTC))  # 23:55 on Tuesday 17 November
-    step = (await anna.says("/contact")).only
+    step = await reply_to(anna.says("/contact"))
     data = step.button("Gisteren")["callback_data"]
     assert data.endswith(":d:20261116") and len(data.encode()) <= 64
     bot.clock.advance(minutes=10)  # 00:05 on Wednesday 18 November
-    reply = (await step.press("Gisteren")).only
-    assert "In welke gemeente?" in reply.text
+    await reply_to(step.press("Gisteren"), "In welke gemeente?")
     assert (await draft_of(bot, anna)).data["work_date"] == "2026-11-16"
-    for label in ("Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "1", "Nieuw"):
-        await anna.press(label)
-    summary = (await anna.press("45 min")).last  # reach follows from inloop
-    assert "Datum: maandag 16 november\n" in summary.text
+    # The reach follows from inloop.
+    taps = ["Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "1", "Nieuw", "45 min"]
+    await reply_to(tap_through(anna, taps), "Datum: maandag 16 november\n", last=True)
     await anna.press("Opslaan")
     [c] = await saved_contacts(bot)
     assert c.work_date == date(2026, 11, 16)
@@ -673,12 +601,11 @@ async def test_a_date_button_now_outside_the_back_dating_window_says_so(bot):
     bot.services.settings.max_back_days = 1
     anna = await bot.expert("Anna")
     bot.clock.set(datetime(2026, 11, 17, 22, 55, tzinfo=UTC))
-    step = (await anna.says("/contact")).only
+    step = await reply_to(anna.says("/contact"))
     bot.clock.advance(minutes=10)  # Wednesday: Monday is two days back now
     before = await snapshot(bot, anna)
-    reply = (await step.press("Gisteren")).only
+    reply = await reply_to(step.press("Gisteren"), "hooguit 1 dag geleden")
     assert reply.text.startswith("⚠️ Die knop was voor maandag 16 november.")
-    assert "hooguit 1 dag geleden" in reply.text
     assert await snapshot(bot, anna) == before
     # Today's buttons are shown: Gisteren is Tuesday now.
     assert reply.button("Gisteren")["callback_data"].endswith(":d:20261117")

@@ -10,6 +10,7 @@ from sqlmodel import select
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import ActivityType, Contact, IndirectKind, Vindplek
 from tests.helpers import hours_row
+from tests.journeys import reply_to
 from tests.test_contact_dialogue import (
     TODAY,
     Tapper,
@@ -169,25 +170,22 @@ async def test_a_day_over_ten_hours_asks_to_confirm(bot):
     assert len(await saved_contacts(bot)) == 1
 
     await anna.says("/contact 1,5 uur inloop venlo armoede 1 bekend")
-    confirm = (await anna.press("Opslaan")).only
-    assert "10,5 uur op dinsdag 17 november" in confirm.text
-    assert "meer dan 10 uur" in confirm.text
+    confirm = await reply_to(
+        anna.press("Opslaan"), "10,5 uur op dinsdag 17 november", "meer dan 10 uur"
+    )
     assert confirm.button_labels == ["Ja, opslaan", "Duur aanpassen", "« Terug"]
     assert len(await saved_contacts(bot)) == 1  # nothing saved yet
 
     # Correct the duration instead: back to the summary, then saved without a question.
     await anna.press("Duur aanpassen")
-    summary = (await anna.press("30 min")).only
-    assert "Duur: 30 min" in summary.text
-    done = (await anna.press("Opslaan")).only
-    assert "Opgeslagen" in done.text
+    await reply_to(anna.press("30 min"), "Duur: 30 min")
+    await reply_to(anna.press("Opslaan"), "Opgeslagen")
     assert len(await saved_contacts(bot)) == 2
 
     # Over the limit and confirmed: saved.
     await anna.says("/contact 2 uur inloop venlo armoede 1 bekend")
     await anna.press("Opslaan")
-    done = (await anna.press("Ja, opslaan")).only
-    assert "Opgeslagen" in done.text
+    await reply_to(anna.press("Ja, opslaan"), "Opgeslagen")
     contacts = await saved_contacts(bot)
     assert [c.duration_minutes for c in contacts] == [180, 30, 120]
     # Another day is counted on its own.

@@ -13,6 +13,7 @@ from bot.domain.contact_draft import ContactDraft
 from bot.storage import contacts, drafts
 from bot.storage.db import session_factory
 from bot.storage.models import AuditLog, Contact, ContactTheme, ConversationDraft, Story
+from tests.journeys import reply_to, tap_through
 from tests.test_contact_dialogue import (
     TODAY,
     draft_of,
@@ -71,21 +72,17 @@ async def test_restart_mid_dialogue_resumes_where_the_expert_was(bot):
 async def test_contact_command_after_a_restart_shows_the_open_draft(bot):
     anna = await bot.expert("Anna")
     await anna.says("/contact")
-    for label in ("Vandaag", "Venlo", "Geen vaste plek", "inloop"):
-        await anna.press(label)
+    await tap_through(anna, ["Vandaag", "Venlo", "Geen vaste plek", "inloop"])
     await bot.restart()
-    reply = (await anna.says("/contact")).only
-    assert "Je was nog bezig met een contact" in reply.text
+    reply = await reply_to(anna.says("/contact"), "Je was nog bezig met een contact")
     assert "thema" in reply.text.lower()
     assert "Nieuw contact beginnen" in reply.button_labels
     # Continue from the resumed message.
     await anna.press("rouw")
-    reply = (await anna.press("Verder")).only
-    assert "Met hoeveel inwoners" in reply.text
+    await reply_to(anna.press("Verder"), "Met hoeveel inwoners")
     # Or start over deliberately.
     await anna.says("/contact")
-    fresh = (await anna.press("Nieuw contact beginnen")).last
-    assert "Op welke dag" in fresh.text
+    await reply_to(anna.press("Nieuw contact beginnen"), "Op welke dag", last=True)
     assert (await draft_of(bot, anna)).state == "date"
 
 

@@ -21,7 +21,8 @@ from bot.storage.models import (
     Story,
     User,
 )
-from tests.helpers import contact_row, reference_ids
+from tests.helpers import all_rows, contact_row, ids_by, one_row, reference_ids
+from tests.journeys import log_signal, reply_to, says_each, tap_through
 from tests.test_contact_dialogue import walk_first_contact
 
 NOW = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
@@ -198,22 +199,11 @@ async def test_day_minutes_counts_contacts_and_hours_not_deleted(engine):
 # --------------------------------------------------------------------------- /corrigeer journeys
 
 
-async def _uid(bot, chat_user) -> int:
-    async with bot.services.sessions() as s:
-        return (await s.exec(select(User).where(User.telegram_user_id == chat_user.id))).one().id
-
-
-async def _audit(bot):
-    async with bot.services.sessions() as s:
-        return list((await s.exec(select(AuditLog).order_by(AuditLog.id))).all())
-
-
 async def test_corrections_list_edit_and_delete(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
-    anna_id = await _uid(bot, anna)
-    async with bot.services.sessions() as s:
-        munis = {m.name: m.id for m in (await s.exec(select(Municipality))).all()}
-        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
+    anna = await bot.expert()
+    anna_id = (await bot.app_user(anna)).id
+    munis = await ids_by(bot, Municipality, "name")
+    act = await one_row(bot, ActivityType, ActivityType.code == "inloop")
     async with transaction(bot.services.sessions) as s:
         s.add(
             contact_row(
@@ -229,38 +219,27 @@ async def test_corrections_list_edit_and_delete(bot):
     bot.clock.advance(minutes=5)
     await anna.says("/uren 30 min reistijd regionaal")
 
-    replies = await anna.says("/corrigeer")
-    assert "Je laatste invoer" in replies.only.text
-    assert anna.last_reply.button_labels == [
+    listing = await reply_to(anna.says("/corrigeer"), "Je laatste invoer")
+    assert listing.button_labels == [
         "di 17 nov · reistijd · 30 min · regionaal",
         "di 17 nov · overleg · 1,5 uur · Venray",
         "ma 16 nov · inloop · 45 min · Venlo",
         "Klaar",
     ]
     # Hours: change the duration (typed, after a bad try), the municipality and the date.
-    await anna.press("overleg")
-    assert "Duur: 1,5 uur" in anna.last_reply.text
+    await reply_to(anna.press("overleg"), "Duur: 1,5 uur", last=True)
     await anna.press("Duur")
-    replies = await anna.says("een hele tijd")
-    assert "herken ik niet als tijdsduur" in replies.only.text
-    await anna.says("2 uur")
-    assert "Aangepast." in anna.last_reply.text and "Duur: 2 uur" in anna.last_reply.text
-    await anna.press("Gemeente")
-    await anna.press("Regionaal")
-    assert "Gemeente: regionaal" in anna.last_reply.text
+    await reply_to(anna.says("een hele tijd"), "herken ik niet als tijdsduur")
+    await reply_to(anna.says("2 uur"), "Aangepast.", "Duur: 2 uur", last=True)
+    await reply_to(tap_through(anna, ["Gemeente", "Regionaal"]), "Gemeente: regionaal", last=True)
     await anna.press("Datum")
-    replies = await anna.says("morgen")
-    assert "toekomst" in replies.only.text and "gisteren" in replies.only.text
-    assert "Gisteren" in replies.only.button_labels  # the step stays, with its buttons
-    await anna.press("Gisteren")
-    assert "Datum: maandag 16 november" in anna.last_reply.text
-    async with bot.services.sessions() as s:
-        hours = (
-            await s.exec(select(IndirectHours).where(IndirectHours.duration_minutes == 120))
-        ).one()
+    refused = await reply_to(anna.says("morgen"), "toekomst", "gisteren")
+    assert "Gisteren" in refused.button_labels  # the step stays, with its buttons
+    await reply_to(anna.press("Gisteren"), "Datum: maandag 16 november", last=True)
+    hours = await one_row(bot, IndirectHours, IndirectHours.duration_minutes == 120)
     assert (hours.work_date, hours.municipality_id) == (TODAY - timedelta(days=1), None)
     assert hours.updated_at is not None
-    audit = await _audit(bot)
+    audit = await all_rows(bot, AuditLog)
     assert [(a.entity, a.action) for a in audit] == [("indirect_hours", "edit")] * 3
     assert audit[0].before["duration_minutes"] == 90 and audit[0].after["duration_minutes"] == 120
     assert audit[1].after["municipality_id"] is None
@@ -268,66 +247,55 @@ async def test_corrections_list_edit_and_delete(bot):
     assert audit[2].after["work_date"] == "2026-11-16"
 
     # A contact: a region is not a municipality for a contact; delete asks first.
-    await anna.press("Terug naar de lijst")
-    await anna.press("inloop")
-    await anna.press("Gemeente")
-    assert "Regionaal (geen gemeente)" not in anna.last_reply.button_labels
-    await anna.press("Venray")
-    assert "Gemeente: Venray" in anna.last_reply.text
-    await anna.press("Verwijderen")
-    assert "Weet je zeker" in anna.last_reply.text
-    confirm = anna.last_reply
+    places = (await tap_through(anna, ["Terug naar de lijst", "inloop", "Gemeente"])).last
+    assert places == anna.last_reply
+    assert "Regionaal (geen gemeente)" not in places.button_labels
+    await reply_to(anna.press("Venray"), "Gemeente: Venray", last=True)
+    confirm = await reply_to(anna.press("Verwijderen"), "Weet je zeker", last=True)
+    assert confirm == anna.last_reply
     yes = confirm.button("Ja, verwijderen")["callback_data"]
-    await anna.press("Ja, verwijderen")
-    assert "Verwijderd: ma 16 nov · inloop · 45 min · Venray." in anna.last_reply.text
-    assert "inloop" not in " ".join(anna.last_reply.button_labels)
+    deleted = anna.press("Ja, verwijderen")
+    listing = await reply_to(
+        deleted, "Verwijderd: ma 16 nov · inloop · 45 min · Venray.", last=True
+    )
+    assert listing == anna.last_reply and "inloop" not in " ".join(listing.button_labels)
     await anna.press_data(yes, confirm)  # a double tap on "Ja, verwijderen"
     assert "niet meer actueel" in anna.last_callback_answer.text
-    async with bot.services.sessions() as s:
-        contact = (await s.exec(select(Contact))).one()
+    contact = await one_row(bot, Contact)
     assert contact.deleted_at is not None and contact.municipality_id == munis["Venray"]
-    audit = await _audit(bot)
+    audit = await all_rows(bot, AuditLog)
     assert [(a.entity, a.action) for a in audit[3:]] == [("contact", "edit"), ("contact", "delete")]
     assert audit[-1].before["deleted_at"] is None and audit[-1].after["deleted_at"] is not None
     # /week no longer counts the deleted contact.
-    replies = await anna.says("/week")
-    assert "0 contacten" in replies.only.text
+    await reply_to(anna.says("/week"), "0 contacten")
     anna.assert_callbacks_answered()
 
 
 async def test_corrections_text_is_privacy_checked(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
-    await anna.says("/signaal")
-    await anna.press("trend")
-    await anna.press("Venlo")
-    await anna.press("Geen thema")
-    await anna.says("Steeds meer mensen met schulden bij de voedselbank.")
-    await anna.press("Opslaan")
+    anna = await bot.expert()
+    await log_signal(
+        anna, "Steeds meer mensen met schulden bij de voedselbank.", theme="Geen thema"
+    )
     await anna.says("/corrigeer")
-    await anna.press("signaal trend")
-    await anna.press("Tekst aanpassen")
-    replies = await anna.says("Mevrouw Jansen van de Kerkstraat 12 heeft schulden.")
-    assert "niet op" in replies.only.text and "een naam en een adres" in replies.only.text
-    async with bot.services.sessions() as s:
-        sig = (await s.exec(select(Signal))).one()
+    await tap_through(anna, ["signaal trend", "Tekst aanpassen"])
+    named = anna.says("Mevrouw Jansen van de Kerkstraat 12 heeft schulden.")
+    await reply_to(named, "niet op", "een naam en een adres")
+    sig = await one_row(bot, Signal)
     assert sig.text == "Steeds meer mensen met schulden bij de voedselbank."
-    assert await _audit(bot) == []
-    replies = await anna.says("x" * 5000)
-    assert "te lang" in replies.only.text
-    await anna.says("Meer mensen met schulden komen naar de voedselbank.")
-    assert "Aangepast." in anna.last_reply.text
-    async with bot.services.sessions() as s:
-        sig = (await s.exec(select(Signal))).one()
+    assert await all_rows(bot, AuditLog) == []
+    await reply_to(anna.says("x" * 5000), "te lang")
+    changed = anna.says("Meer mensen met schulden komen naar de voedselbank.")
+    await reply_to(changed, "Aangepast.", last=True)
+    sig = await one_row(bot, Signal)
     assert sig.text == "Meer mensen met schulden komen naar de voedselbank."
-    [audit] = await _audit(bot)
+    [audit] = await all_rows(bot, AuditLog)
     assert audit.before["text"].startswith("Steeds") and audit.after["text"].startswith("Meer")
-    await anna.press("Klaar")
-    assert "Klaar" in anna.last_reply.text
+    await reply_to(anna.press("Klaar"), "Klaar", last=True)
     anna.assert_callbacks_answered()
 
 
 async def test_corrections_only_own_entries(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    anna = await bot.expert()
     bob = await bot.expert(first_name="Bob", gemeente="Venray")
     await bob.says("/uren 1 uur overleg")
     await bob.says("/corrigeer")
@@ -348,49 +316,39 @@ async def test_corrections_only_own_entries(bot):
     async with bot.services.sessions() as s:
         rows = list((await s.exec(select(IndirectHours).order_by(IndirectHours.id))).all())
     assert [(r.duration_minutes, r.deleted_at) for r in rows] == [(60, None), (30, None)]
-    assert await _audit(bot) == []
+    assert await all_rows(bot, AuditLog) == []
     anna.assert_callbacks_answered()
     bob.assert_callbacks_answered()
 
 
 async def test_corrections_nothing_to_correct_and_resume_after_restart(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
-    replies = await anna.says("/corrigeer")
-    assert "niets ingevoerd" in replies.only.text and replies.only.buttons == []
-    await anna.says("/uren 30 min reistijd")
-    await anna.says("/corrigeer")
-    await anna.press("reistijd")
-    await anna.press("Duur")
+    anna = await bot.expert()
+    nothing = await reply_to(anna.says("/corrigeer"), "niets ingevoerd")
+    assert nothing.buttons == []
+    await says_each(anna, "/uren 30 min reistijd", "/corrigeer")
+    await tap_through(anna, ["reistijd", "Duur"])
     await bot.restart()
-    await anna.says("45 min")
-    assert "Duur: 45 min" in anna.last_reply.text
-    async with bot.services.sessions() as s:
-        assert (await s.exec(select(IndirectHours))).one().duration_minutes == 45
-
-
-async def _hours(bot) -> list[IndirectHours]:
-    async with bot.services.sessions() as s:
-        return list((await s.exec(select(IndirectHours).order_by(IndirectHours.id))).all())
+    await reply_to(anna.says("45 min"), "Duur: 45 min", last=True)
+    assert (await one_row(bot, IndirectHours)).duration_minutes == 45
 
 
 async def test_a_contacts_story_is_corrected_and_deleted_with_the_contact(bot):
+    munis = await ids_by(bot, Municipality, "name")
     async with transaction(bot.services.sessions) as s:
-        munis = {m.name: m.id for m in (await s.exec(select(Municipality))).all()}
         s.add(
             Deelopdracht(
                 municipality_id=munis["Venlo"], code="venlo-sleutel", title="Sleutelfiguren Venlo"
             )
         )
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    anna = await bot.expert()
     # Venlo's one deelopdracht is taken without asking (shown on the summary).
     summary = await walk_first_contact(
         anna, story="Ze durfde voor het eerst zelf de schuldhulp te bellen."
     )
     assert "Deelopdracht: Sleutelfiguren Venlo" in summary.text
     await anna.press("Opslaan")
-    async with bot.services.sessions() as s:
-        contact = (await s.exec(select(Contact))).one()
-        story = (await s.exec(select(Story))).one()
+    contact = await one_row(bot, Contact)
+    story = await one_row(bot, Story)
     assert story.contact_id == contact.id and story.deelopdracht_id is not None
 
     await anna.says("/corrigeer")
@@ -399,12 +357,8 @@ async def test_a_contacts_story_is_corrected_and_deleted_with_the_contact(bot):
         "di 17 nov · inloop · 45 min · Venlo",
         "di 17 nov · verhaal · Venlo · Ze durfde voor he…",
     ]
-    await anna.press("inloop")
-    await anna.press("Gemeente")
-    await anna.press("Venray")
-    await anna.press("Datum")
-    await anna.press("Gisteren")
-    assert "Datum: maandag 16 november" in anna.last_reply.text
+    changed = tap_through(anna, ["inloop", "Gemeente", "Venray", "Datum", "Gisteren"])
+    await reply_to(changed, "Datum: maandag 16 november", last=True)
     async with bot.services.sessions() as s:
         story = await s.get(Story, story.id)
         contact = await s.get(Contact, contact.id)
@@ -417,7 +371,7 @@ async def test_a_contacts_story_is_corrected_and_deleted_with_the_contact(bot):
         None,
     )
     assert story.updated_at is not None and story.deleted_at is None
-    audit = await _audit(bot)
+    audit = await all_rows(bot, AuditLog)
     assert [(a.entity, a.action) for a in audit[1:]] == [
         ("contact", "edit"),
         ("story", "edit"),
@@ -434,22 +388,19 @@ async def test_a_contacts_story_is_corrected_and_deleted_with_the_contact(bot):
         "2026-11-16",
     )
     # A change the story does not share (the duration) leaves it alone.
-    await anna.press("Duur")
-    await anna.press("1 uur")
-    assert [a.entity for a in (await _audit(bot))[5:]] == ["contact"]
+    await tap_through(anna, ["Duur", "1 uur"])
+    assert [a.entity for a in (await all_rows(bot, AuditLog))[5:]] == ["contact"]
 
     # Deleting the contact deletes its story: gone from /corrigeer and from /week.
     assert "verhalen: 1" in (await anna.says("/week")).only.text
     await anna.says("/corrigeer")
-    await anna.press("inloop")
-    await anna.press("Verwijderen")
-    await anna.press("Ja, verwijderen")
-    assert "niets ingevoerd" in anna.last_reply.text
-    assert anna.last_reply.button_labels == ["Klaar"]
+    emptied = tap_through(anna, ["inloop", "Verwijderen", "Ja, verwijderen"])
+    emptied_list = await reply_to(emptied, "niets ingevoerd", last=True)
+    assert emptied_list == anna.last_reply and emptied_list.button_labels == ["Klaar"]
     async with bot.services.sessions() as s:
         story = await s.get(Story, story.id)
     assert story.deleted_at is not None
-    audit = await _audit(bot)
+    audit = await all_rows(bot, AuditLog)
     assert [(a.entity, a.action) for a in audit[-2:]] == [
         ("contact", "delete"),
         ("story", "delete"),
@@ -457,71 +408,63 @@ async def test_a_contacts_story_is_corrected_and_deleted_with_the_contact(bot):
     assert audit[-1].entity_id == story.id and audit[-1].before["deleted_at"] is None
     week = (await anna.says("/week")).only.text
     assert "nog niets ingevoerd" in week and "verhalen" not in week
-    replies = await anna.says("/corrigeer")
-    assert "niets ingevoerd" in replies.only.text
+    await reply_to(anna.says("/corrigeer"), "niets ingevoerd")
     anna.assert_callbacks_answered()
 
 
+async def _minutes(bot) -> list[int]:
+    return [h.duration_minutes for h in await all_rows(bot, IndirectHours)]
+
+
 async def test_a_correction_over_the_day_maximum_asks_first(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
-    await anna.says("/uren 8 uur scholing")
-    await anna.says("/uren 2 uur overleg")  # 10 hours: the maximum, no question
-    await anna.says("/uren 3 uur reistijd gisteren")
-    assert [h.duration_minutes for h in await _hours(bot)] == [480, 120, 180]
+    anna = await bot.expert()
+    # 10 hours today: the maximum, no question.
+    await says_each(
+        anna, "/uren 8 uur scholing", "/uren 2 uur overleg", "/uren 3 uur reistijd gisteren"
+    )
+    assert await _minutes(bot) == [480, 120, 180]
 
     await anna.says("/corrigeer")
-    await anna.press("overleg")
-    await anna.press("Duur")
-    replies = await anna.says("12 uur")
-    assert (
-        "Let op: dan kom je op 20 uur op dinsdag 17 november. Dat is meer dan 10 uur. Klopt dat?"
-        in replies.only.text
+    await tap_through(anna, ["overleg", "Duur"])
+    asked = await reply_to(
+        anna.says("12 uur"),
+        "Let op: dan kom je op 20 uur op dinsdag 17 november. Dat is meer dan 10 uur. Klopt dat?",
     )
-    assert replies.only.button_labels == ["Ja, aanpassen", "Nee, niet aanpassen"]
-    assert [h.duration_minutes for h in await _hours(bot)] == [480, 120, 180]  # not yet
-    await anna.press("Nee, niet aanpassen")
-    assert "Niets veranderd." in anna.last_reply.text and "Duur: 2 uur" in anna.last_reply.text
-    assert await _audit(bot) == []
+    assert asked.button_labels == ["Ja, aanpassen", "Nee, niet aanpassen"]
+    assert await _minutes(bot) == [480, 120, 180]  # not yet
+    await reply_to(anna.press("Nee, niet aanpassen"), "Niets veranderd.", "Duur: 2 uur", last=True)
+    assert await all_rows(bot, AuditLog) == []
 
     # A button over the maximum, confirmed: saved.
-    await anna.press("Duur")
-    await anna.press("4 uur")
-    assert "dan kom je op 12 uur op dinsdag 17 november" in anna.last_reply.text
-    await anna.press("Ja, aanpassen")
-    assert "Aangepast." in anna.last_reply.text and "Duur: 4 uur" in anna.last_reply.text
-    assert [h.duration_minutes for h in await _hours(bot)] == [480, 240, 180]
+    over = tap_through(anna, ["Duur", "4 uur"])
+    await reply_to(over, "dan kom je op 12 uur op dinsdag 17 november", last=True)
+    await reply_to(anna.press("Ja, aanpassen"), "Aangepast.", "Duur: 4 uur", last=True)
+    assert await _minutes(bot) == [480, 240, 180]
     assert "Totaal: 15 uur" in (await anna.says("/week")).only.text
 
     # Less work on a day that is already over: no question.
     await anna.says("/corrigeer")
-    await anna.press("overleg")
-    await anna.press("Duur")
-    await anna.says("3 uur")
-    assert "Aangepast." in anna.last_reply.text and "Duur: 3 uur" in anna.last_reply.text
+    await tap_through(anna, ["overleg", "Duur"])
+    await reply_to(anna.says("3 uur"), "Aangepast.", "Duur: 3 uur", last=True)
 
     # A new date counts that day: 8 hours of scholing on a day with 3 hours of reistijd.
-    await anna.press("Terug naar de lijst")
-    await anna.press("scholing")
-    await anna.press("Datum")
-    await anna.press("Gisteren")
-    assert "dan kom je op 11 uur op maandag 16 november" in anna.last_reply.text
-    await anna.says("ja")  # typing is no answer here
-    assert "Kies met de knoppen" in anna.last_reply.text
-    await anna.press("Ja, aanpassen")
-    assert "Datum: maandag 16 november" in anna.last_reply.text
-    hours = await _hours(bot)
+    other_day = tap_through(anna, ["Terug naar de lijst", "scholing", "Datum", "Gisteren"])
+    await reply_to(other_day, "dan kom je op 11 uur op maandag 16 november", last=True)
+    await reply_to(anna.says("ja"), "Kies met de knoppen", last=True)  # typing is no answer here
+    await reply_to(anna.press("Ja, aanpassen"), "Datum: maandag 16 november", last=True)
+    hours = await all_rows(bot, IndirectHours)
     assert [(h.work_date, h.duration_minutes) for h in hours] == [
         (TODAY - timedelta(days=1), 480),
         (TODAY, 180),
         (TODAY - timedelta(days=1), 180),
     ]
-    audit = await _audit(bot)
+    audit = await all_rows(bot, AuditLog)
     assert [a.after.get("duration_minutes") for a in audit] == [240, 180, 480]
     anna.assert_callbacks_answered()
 
 
 async def test_corrections_pages_to_older_entries(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    anna = await bot.expert()
     bob = await bot.expert(first_name="Bob", gemeente="Venray")
     for minutes in range(10, 20):
         await anna.says(f"/uren {minutes} min overleg")
@@ -544,21 +487,17 @@ async def test_corrections_pages_to_older_entries(bot):
         "Klaar",
     ]
     # The oldest entry can be corrected; back to the list is back to its page.
-    await anna.press("10 min")
-    await anna.press("Duur")
-    await anna.says("45 min")
-    assert "Aangepast." in anna.last_reply.text
+    await tap_through(anna, ["10 min", "Duur"])
+    await reply_to(anna.says("45 min"), "Aangepast.", last=True)
     await anna.press("Terug naar de lijst")
     assert anna.last_reply.button_labels[:2] == [
         "di 17 nov · overleg · 11 min · Venlo",
         "di 17 nov · overleg · 45 min · Venlo",
     ]
-    assert (await _hours(bot))[0].duration_minutes == 45  # the first one logged
+    assert (await all_rows(bot, IndirectHours))[0].duration_minutes == 45  # the first one logged
     # Deleting both older entries: the emptied page falls back to the newest.
     for label in ("11 min", "45 min"):
-        await anna.press(label)
-        await anna.press("Verwijderen")
-        await anna.press("Ja, verwijderen")
+        await tap_through(anna, [label, "Verwijderen", "Ja, verwijderen"])
     assert anna.last_reply.button_labels == [
         f"di 17 nov · overleg · {m} min · Venlo" for m in range(19, 11, -1)
     ] + ["Klaar"]

@@ -13,38 +13,12 @@ from sqlmodel import select
 
 from bot.storage import worklog
 from bot.storage.db import session_factory, transaction
-from bot.storage.models import (
-    ActivityType,
-    AuditLog,
-    Deelopdracht,
-    IndirectHours,
-    IndirectKind,
-    Municipality,
-    Signal,
-    SignalKind,
-    Story,
-    Theme,
-    User,
-)
-from tests.helpers import contact_row
+from bot.storage.models import AuditLog, Contact, Deelopdracht, IndirectHours, Signal, Story, User
+from tests.helpers import all_rows, contact_row, ids_by, one_row, reference_ids, refs_of
+from tests.journeys import log_signal, log_story, reply_to, tap_through
 
 TODAY = date(2026, 11, 17)  # the clock fixture's Tuesday
 YESTERDAY = TODAY - timedelta(days=1)
-
-
-async def _audit(bot) -> list[AuditLog]:
-    async with bot.services.sessions() as s:
-        return list((await s.exec(select(AuditLog).order_by(AuditLog.id))).all())
-
-
-async def _ids(bot, table, column) -> dict[str, int]:
-    async with bot.services.sessions() as s:
-        return {getattr(r, column): r.id for r in (await s.exec(select(table))).all()}
-
-
-async def _one(bot, table):
-    async with bot.services.sessions() as s:
-        return (await s.exec(select(table))).one()
 
 
 def _changes(audit: list[AuditLog], entity: str, entity_id: int) -> list[dict[str, tuple]]:
@@ -63,63 +37,53 @@ def _changes(audit: list[AuditLog], entity: str, entity_id: int) -> list[dict[st
 
 
 async def test_hours_every_field(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
-    munis = await _ids(bot, Municipality, "name")
-    kinds = await _ids(bot, IndirectKind, "code")
+    anna = await bot.expert()
+    refs = await refs_of(bot)
+    munis, kinds = refs["muni"], refs["indirect"]
     await anna.says("/uren 1,5 uur overleg Venray")
-    hours = await _one(bot, IndirectHours)
+    hours = await one_row(bot, IndirectHours)
 
     await anna.says("/corrigeer")
-    await anna.press("overleg")
-    entry = anna.last_reply
-    assert "Soort: overleg" in entry.text
+    entry = await reply_to(anna.press("overleg"), "Soort: overleg", last=True)
+    assert entry == anna.last_reply
     assert entry.button_labels[:4] == ["Datum", "Duur", "Soort", "Gemeente"]
 
     # Date: too far back is refused with the rule, the step stays; a typed date is taken.
     await anna.press("Datum")
-    replies = await anna.says("1-10")
-    assert "te lang geleden" in replies.only.text and "Gisteren" in replies.only.button_labels
-    assert (await _one(bot, IndirectHours)).work_date == TODAY
-    await anna.says("gisteren")
-    assert "Aangepast." in anna.last_reply.text
-    assert "Datum: maandag 16 november" in anna.last_reply.text
+    refused = await reply_to(anna.says("1-10"), "te lang geleden")
+    assert "Gisteren" in refused.button_labels
+    assert (await one_row(bot, IndirectHours)).work_date == TODAY
+    await reply_to(anna.says("gisteren"), "Aangepast.", "Datum: maandag 16 november", last=True)
 
     # Duration: a bad one is refused, a button is taken.
     await anna.press("Duur")
-    replies = await anna.says("een hele tijd")
-    assert "herken ik niet als tijdsduur" in replies.only.text
-    await anna.press("2 uur")
-    assert "Duur: 2 uur" in anna.last_reply.text
+    await reply_to(anna.says("een hele tijd"), "herken ik niet als tijdsduur")
+    await reply_to(anna.press("2 uur"), "Duur: 2 uur", last=True)
 
     # Kind: a word that is no kind is refused (naming the kinds), a typo is understood.
-    await anna.press("Soort")
-    kind_step = anna.last_reply
+    kind_step = (await anna.press("Soort")).last
+    assert kind_step == anna.last_reply
     assert {"overleg", "scholing", "reistijd"} <= set(kind_step.button_labels)
-    replies = await anna.says("koffiedrinken")
-    assert "Dat ken ik niet" in replies.only.text and "scholing" in replies.only.text
-    await anna.says("scholng")
-    assert "Soort: scholing" in anna.last_reply.text
+    await reply_to(anna.says("koffiedrinken"), "Dat ken ik niet", "scholing")
+    await reply_to(anna.says("scholng"), "Soort: scholing", last=True)
 
     # An old button (the kind step's) is stale now: nothing changes.
     await anna.press("reistijd", message=kind_step)
     assert "niet meer actueel" in anna.last_callback_answer.text
-    assert (await _one(bot, IndirectHours)).kind_id == kinds["scholing"]
+    assert (await one_row(bot, IndirectHours)).kind_id == kinds["scholing"]
 
     # Municipality: regional (no municipality), then typed back to Venlo.
-    await anna.press("Gemeente")
-    muni_step = anna.last_reply
+    muni_step = (await anna.press("Gemeente")).last
+    assert muni_step == anna.last_reply
     regional = muni_step.button("Regionaal")["callback_data"]
-    await anna.press("Regionaal")
-    assert "Gemeente: regionaal" in anna.last_reply.text
+    await reply_to(anna.press("Regionaal"), "Gemeente: regionaal", last=True)
     await anna.press_data(regional, muni_step)  # a double tap: recorded once
     assert "niet meer actueel" in anna.last_callback_answer.text
     await anna.press("Gemeente")
-    replies = await anna.says("Atlantis")
-    assert "ken ik niet" in replies.only.text and "Regionaal" in replies.only.text
-    await anna.says("venlo")
-    assert "Gemeente: Venlo" in anna.last_reply.text
+    await reply_to(anna.says("Atlantis"), "ken ik niet", "Regionaal")
+    await reply_to(anna.says("venlo"), "Gemeente: Venlo", last=True)
 
-    row = await _one(bot, IndirectHours)
+    row = await one_row(bot, IndirectHours)
     assert (row.work_date, row.duration_minutes, row.kind_id, row.municipality_id) == (
         YESTERDAY,
         120,
@@ -127,7 +91,7 @@ async def test_hours_every_field(bot):
         munis["Venlo"],
     )
     assert row.updated_at is not None and row.deleted_at is None
-    assert _changes(await _audit(bot), "indirect_hours", hours.id) == [
+    assert _changes(await all_rows(bot, AuditLog), "indirect_hours", hours.id) == [
         {"work_date": ("2026-11-17", "2026-11-16")},
         {"duration_minutes": (90, 120)},
         {"kind_id": (kinds["overleg"], kinds["scholing"])},
@@ -138,91 +102,62 @@ async def test_hours_every_field(bot):
 
 
 async def test_hours_over_the_day_total_unconfirmed_leaves_the_row(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
-    await anna.says("/uren 9 uur scholing gisteren")
-    await anna.says("/uren 3 uur overleg")
-    await anna.says("/corrigeer")
-    await anna.press("overleg")
-    await anna.press("Datum")
-    await anna.press("Gisteren")
-    assert "dan kom je op 12 uur op maandag 16 november" in anna.last_reply.text
-    await anna.press("Nee, niet aanpassen")
-    assert "Niets veranderd." in anna.last_reply.text
-    async with bot.services.sessions() as s:
-        rows = list((await s.exec(select(IndirectHours).order_by(IndirectHours.id))).all())
+    anna = await bot.expert()
+    for line in ("/uren 9 uur scholing gisteren", "/uren 3 uur overleg", "/corrigeer"):
+        await anna.says(line)
+    asked = tap_through(anna, ["overleg", "Datum", "Gisteren"])
+    await reply_to(asked, "dan kom je op 12 uur op maandag 16 november", last=True)
+    await reply_to(anna.press("Nee, niet aanpassen"), "Niets veranderd.", last=True)
+    rows = await all_rows(bot, IndirectHours)
     assert [(r.work_date, r.duration_minutes, r.updated_at) for r in rows] == [
         (YESTERDAY, 540, None),
         (TODAY, 180, None),
     ]
-    assert await _audit(bot) == []
+    assert await all_rows(bot, AuditLog) == []
     # Changing the kind never asks about the day.
-    await anna.press("Soort")
-    await anna.press("reistijd")
-    assert "Aangepast." in anna.last_reply.text
-    assert [a.entity for a in await _audit(bot)] == ["indirect_hours"]
+    await reply_to(tap_through(anna, ["Soort", "reistijd"]), "Aangepast.", last=True)
+    assert [a.entity for a in await all_rows(bot, AuditLog)] == ["indirect_hours"]
     anna.assert_callbacks_answered()
 
 
 async def test_signal_every_field(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
-    munis = await _ids(bot, Municipality, "name")
-    kinds = await _ids(bot, SignalKind, "code")
-    themes = await _ids(bot, Theme, "code")
+    anna = await bot.expert()
+    refs = await refs_of(bot)
+    munis, kinds, themes = refs["muni"], refs["signal"], refs["theme"]
     old_text = "Steeds meer mensen met schulden bij de voedselbank."
-    await anna.says("/signaal")
-    await anna.press("trend")
-    await anna.press("Venlo")
-    await anna.press("Geen thema")
-    await anna.says(old_text)
-    await anna.press("Opslaan")
-    signal = await _one(bot, Signal)
+    await log_signal(anna, old_text, theme="Geen thema")
+    signal = await one_row(bot, Signal)
 
     await anna.says("/corrigeer")
-    await anna.press("signaal trend")
-    assert anna.last_reply.button_labels[:5] == [
-        "Datum",
-        "Soort",
-        "Gemeente",
-        "Thema",
-        "Tekst aanpassen",
-    ]
-    assert "Thema: geen" in anna.last_reply.text
+    entry = await reply_to(anna.press("signaal trend"), "Thema: geen", last=True)
+    assert entry == anna.last_reply
+    assert entry.button_labels[:5] == ["Datum", "Soort", "Gemeente", "Thema", "Tekst aanpassen"]
 
     await anna.press("Datum")
-    replies = await anna.says("morgen")
-    assert "toekomst" in replies.only.text
-    await anna.press("Gisteren")
-    assert "Datum: maandag 16 november" in anna.last_reply.text
-
-    await anna.press("Soort")
-    await anna.press("knelpunt")
-    assert "Soort: knelpunt" in anna.last_reply.text
-
-    await anna.press("Gemeente")
-    await anna.press("Regionaal")
-    assert "Gemeente: regionaal" in anna.last_reply.text
+    await reply_to(anna.says("morgen"), "toekomst")
+    await reply_to(anna.press("Gisteren"), "Datum: maandag 16 november", last=True)
+    for field, choice, shown in (
+        ("Soort", "knelpunt", "Soort: knelpunt"),
+        ("Gemeente", "Regionaal", "Gemeente: regionaal"),
+    ):
+        await reply_to(tap_through(anna, [field, choice]), shown, last=True)
 
     await anna.press("Thema")
-    replies = await anna.says("fietsen")
-    assert "Dat ken ik niet" in replies.only.text
-    await anna.says("eenzaamheid")
-    assert "Thema: eenzaamheid" in anna.last_reply.text
-    await anna.press("Thema")
-    await anna.press("schulden")
-    assert "Thema: schulden" in anna.last_reply.text
+    await reply_to(anna.says("fietsen"), "Dat ken ik niet")
+    await reply_to(anna.says("eenzaamheid"), "Thema: eenzaamheid", last=True)
+    await reply_to(tap_through(anna, ["Thema", "schulden"]), "Thema: schulden", last=True)
 
     # Text: a phone number is refused with the privacy message; the row stays as it was.
     await anna.press("Tekst aanpassen")
-    before = len(await _audit(bot))
-    replies = await anna.says("Bel haar op 06-12345678, ze heeft hulp nodig bij schulden.")
-    assert "Dit sla ik niet op" in replies.only.text and "telefoonnummer" in replies.only.text
-    assert (await _one(bot, Signal)).text == old_text
-    assert len(await _audit(bot)) == before
+    before = len(await all_rows(bot, AuditLog))
+    phone = anna.says("Bel haar op 06-12345678, ze heeft hulp nodig bij schulden.")
+    await reply_to(phone, "Dit sla ik niet op", "telefoonnummer")
+    assert (await one_row(bot, Signal)).text == old_text
+    assert len(await all_rows(bot, AuditLog)) == before
     new_text = "Meer jongeren met schulden komen naar de voedselbank."
-    await anna.says(new_text)
-    assert "Aangepast." in anna.last_reply.text
+    await reply_to(anna.says(new_text), "Aangepast.", last=True)
 
-    row = await _one(bot, Signal)
+    row = await one_row(bot, Signal)
     assert (row.work_date, row.kind_id, row.municipality_id, row.theme_id, row.text) == (
         YESTERDAY,
         kinds["knelpunt"],
@@ -231,7 +166,7 @@ async def test_signal_every_field(bot):
         new_text,
     )
     assert row.updated_at is not None
-    assert _changes(await _audit(bot), "signal", signal.id) == [
+    assert _changes(await all_rows(bot, AuditLog), "signal", signal.id) == [
         {"work_date": ("2026-11-17", "2026-11-16")},
         {"kind_id": (kinds["trend"], kinds["knelpunt"])},
         {"municipality_id": (munis["Venlo"], None)},
@@ -243,52 +178,42 @@ async def test_signal_every_field(bot):
 
 
 async def test_story_every_field_with_its_deelopdracht(bot):
+    refs = await refs_of(bot)
+    munis, themes = refs["muni"], refs["theme"]
     async with transaction(bot.services.sessions) as s:
-        munis = {m.name: m.id for m in (await s.exec(select(Municipality))).all()}
         s.add(Deelopdracht(municipality_id=munis["Venlo"], code="vl-sf", title="Sleutelfiguren"))
-    deel = await _ids(bot, Deelopdracht, "code")
-    themes = await _ids(bot, Theme, "code")
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    deel = await ids_by(bot, Deelopdracht, "code")
+    anna = await bot.expert()
     old_text = "Ze durfde voor het eerst zelf de schuldhulp te bellen."
-    await anna.says("/verhaal")
-    await anna.press("Venray")
-    await anna.press("armoede")
-    await anna.says(old_text)
-    await anna.press("Opslaan")
-    story = await _one(bot, Story)
+    await log_story(anna, old_text, gemeente="Venray", theme="armoede")
+    story = await one_row(bot, Story)
 
     await anna.says("/corrigeer")
-    await anna.press("verhaal")
+    entry = (await anna.press("verhaal")).last
+    assert entry == anna.last_reply
     # Venray has no deelopdracht, and the story has none: nothing to choose.
-    assert anna.last_reply.button_labels[:4] == ["Datum", "Gemeente", "Thema", "Tekst aanpassen"]
-    assert "Deelopdracht" not in anna.last_reply.button_labels
+    assert entry.button_labels[:4] == ["Datum", "Gemeente", "Thema", "Tekst aanpassen"]
+    assert "Deelopdracht" not in entry.button_labels
 
-    await anna.press("Datum")
-    await anna.press("Gisteren")
-    await anna.press("Gemeente")
-    await anna.press("Venlo")
-    assert "Gemeente: Venlo" in anna.last_reply.text
-    await anna.press("Deelopdracht")
-    await anna.press("Sleutelfiguren")
-    assert "Deelopdracht: Sleutelfiguren" in anna.last_reply.text
-    await anna.press("Thema")
-    await anna.press("Geen thema")
-    assert "Thema: geen" in anna.last_reply.text
+    for taps, shown in (
+        (["Datum", "Gisteren", "Gemeente", "Venlo"], "Gemeente: Venlo"),
+        (["Deelopdracht", "Sleutelfiguren"], "Deelopdracht: Sleutelfiguren"),
+        (["Thema", "Geen thema"], "Thema: geen"),
+    ):
+        await reply_to(tap_through(anna, taps), shown, last=True)
 
     await anna.press("Tekst aanpassen")
-    replies = await anna.says("Mevrouw Jansen belde zelf de schuldhulp, voor het eerst.")
-    assert "Dit sla ik niet op" in replies.only.text and "een naam" in replies.only.text
-    assert (await _one(bot, Story)).text == old_text
+    named = anna.says("Mevrouw Jansen belde zelf de schuldhulp, voor het eerst.")
+    await reply_to(named, "Dit sla ik niet op", "een naam")
+    assert (await one_row(bot, Story)).text == old_text
     new_text = "Een moeder uit Blerick belde zelf de schuldhulp, voor het eerst."
-    await anna.says(new_text)
-    assert "Aangepast." in anna.last_reply.text
+    await reply_to(anna.says(new_text), "Aangepast.", last=True)
 
     # Moving the story out of Venlo takes the Venlo deelopdracht off it.
-    await anna.press("Gemeente")
-    await anna.press("Regionaal")
-    assert "Deelopdracht" not in anna.last_reply.button_labels
+    moved = (await tap_through(anna, ["Gemeente", "Regionaal"])).last
+    assert moved == anna.last_reply and "Deelopdracht" not in moved.button_labels
 
-    row = await _one(bot, Story)
+    row = await one_row(bot, Story)
     assert (row.work_date, row.municipality_id, row.theme_id, row.deelopdracht_id, row.text) == (
         YESTERDAY,
         None,
@@ -296,7 +221,7 @@ async def test_story_every_field_with_its_deelopdracht(bot):
         None,
         new_text,
     )
-    assert _changes(await _audit(bot), "story", story.id) == [
+    assert _changes(await all_rows(bot, AuditLog), "story", story.id) == [
         {"work_date": ("2026-11-17", "2026-11-16")},
         {"municipality_id": (munis["Venray"], munis["Venlo"])},
         {"deelopdracht_id": (None, deel["vl-sf"])},
@@ -307,25 +232,30 @@ async def test_story_every_field_with_its_deelopdracht(bot):
     anna.assert_callbacks_answered()
 
 
+async def _contact_with_story(s, expert_id: int, key: str) -> tuple[Contact, Story]:
+    """A contact in Venlo today with its story (as the contact dialogue saves them)."""
+    refs = await reference_ids(s)
+    venlo = refs["muni"]["Venlo"]
+    contact = contact_row(expert_id, TODAY, 45, venlo, refs["activity"]["inloop"])
+    s.add(contact)
+    await s.flush()
+    story = Story(
+        submission_key=key,
+        expert_id=expert_id,
+        work_date=TODAY,
+        municipality_id=venlo,
+        contact_id=contact.id,
+        text="Ze kwam daarna elke week naar de inloop.",
+    )
+    s.add(story)
+    return contact, story
+
+
 async def test_a_contacts_story_corrects_only_theme_and_text(bot):
-    anna = await bot.expert(first_name="Anna", gemeente="Venlo")
+    anna = await bot.expert()
+    uid = (await bot.app_user(anna)).id
     async with transaction(bot.services.sessions) as s:
-        uid = (await s.exec(select(User).where(User.telegram_user_id == anna.id))).one().id
-        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
-        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
-        contact = contact_row(uid, TODAY, 45, venlo.id, act.id)
-        s.add(contact)
-        await s.flush()
-        s.add(
-            Story(
-                submission_key="c-story",
-                expert_id=uid,
-                work_date=TODAY,
-                municipality_id=venlo.id,
-                contact_id=contact.id,
-                text="Ze kwam daarna elke week naar de inloop.",
-            )
-        )
+        contact, _story = await _contact_with_story(s, uid, "c-story")
     await anna.says("/corrigeer")
     await anna.press("verhaal")
     entry = anna.last_reply
@@ -339,10 +269,10 @@ async def test_a_contacts_story_corrects_only_theme_and_text(bot):
     await anna.press("Thema", message=entry)
     await anna.press("eenzaamheid")
     assert "Thema: eenzaamheid" in anna.last_reply.text
-    [audit] = await _audit(bot)
+    [audit] = await all_rows(bot, AuditLog)
     assert (audit.entity, audit.action) == ("story", "edit")
-    story = await _one(bot, Story)
-    assert (story.work_date, story.municipality_id) == (TODAY, venlo.id)
+    story = await one_row(bot, Story)
+    assert (story.work_date, story.municipality_id) == (TODAY, contact.municipality_id)
     anna.assert_callbacks_answered()
 
 
@@ -355,27 +285,14 @@ async def test_storage_keeps_a_contacts_story_with_its_contact(engine):
         anna = User(telegram_user_id=1, chat_id=1, role="expert", display_name="Anna")
         s.add(anna)
         await s.flush()
-        venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
-        act = (await s.exec(select(ActivityType).where(ActivityType.code == "inloop"))).one()
-        theme = (await s.exec(select(Theme).where(Theme.code == "schulden"))).one()
-        contact = contact_row(anna.id, TODAY, 45, venlo.id, act.id)
-        s.add(contact)
-        await s.flush()
-        story = Story(
-            submission_key="k1",
-            expert_id=anna.id,
-            work_date=TODAY,
-            municipality_id=venlo.id,
-            contact_id=contact.id,
-            text="Ze kwam daarna elke week naar de inloop.",
-        )
-        s.add(story)
+        contact, story = await _contact_with_story(s, anna.id, "k1")
+        schulden = (await reference_ids(s))["theme"]["schulden"]
     for change in ({"work_date": YESTERDAY}, {"municipality_id": None}, {"deelopdracht_id": None}):
         with pytest.raises(ValueError):
             async with transaction(factory) as s:
                 await worklog.update_entry(s, "story", story.id, anna.id, change, now)
     async with transaction(factory) as s:
-        change = {"theme_id": theme.id}
+        change = {"theme_id": schulden}
         assert await worklog.update_entry(s, "story", story.id, anna.id, change, now)
         # The same again changes nothing: no audit row.
         assert not await worklog.update_entry(s, "story", story.id, anna.id, change, now)

@@ -24,6 +24,8 @@ from bot.storage.models import (
     DeelopdrachtMoment,
 )
 from fakebot.scenario import Reply
+from tests.helpers import all_rows, one_row
+from tests.journeys import add_measure, contact_by_buttons, create_deelopdracht, reply_to
 
 TZ = ZoneInfo("Europe/Amsterdam")
 TODAY = date(2026, 11, 17)  # the clock fixture: Tuesday 17 November 2026, 14:00 local
@@ -57,10 +59,11 @@ def progress_lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.startswith("• ")]
 
 
-async def open_deelopdracht(carla) -> Reply:
+async def open_deelopdracht(carla, *shown: str) -> Reply:
+    """The coordinator opens WIJ Blerick; it must show each text of `shown`."""
     await carla.says("/deelopdracht")
     await carla.press("Venlo")
-    return (await carla.press("WIJ Blerick")).only
+    return await reply_to(carla.press("WIJ Blerick"), *shown)
 
 
 async def test_coordinator_creates_expert_logs_and_figures_follow(bot):
@@ -71,25 +74,11 @@ async def test_coordinator_creates_expert_logs_and_figures_follow(bot):
     carla_id = (await bot.app_user(carla)).id
 
     # ---- The coordinator creates it in chat: 1 November 2026, 12 months, two measures.
-    await carla.says("/deelopdracht")
-    await carla.press("Venlo")
-    await carla.press("Nieuwe deelopdracht")
-    await carla.says("WIJ Blerick")
-    await carla.says("wij-blerick")
-    await carla.says("1-11-2026")
-    opened = (await carla.press("12 maanden")).only
+    opened = await create_deelopdracht(carla, "WIJ Blerick", "1-11-2026", code="wij-blerick")
     assert "1 november 2026 t/m 31 oktober 2027" in opened.text, opened.text
-    await carla.press("Meetpunt erbij")
-    await carla.press("Nieuwe inwoners")
-    await carla.says("10")
-    await carla.press("binnen 3 maanden")
-    saved = (await carla.press("Opslaan")).only
+    saved = await add_measure(carla, "Nieuwe inwoners", "10", "binnen 3 maanden")
     assert "1. Nieuwe inwoners bereikt: 10, binnen 3 maanden na de start" in saved.text
-    await carla.press("Meetpunt erbij")
-    await carla.press("Doorgestroomd")
-    await carla.says("80%")
-    await carla.press("Hele periode")
-    saved = (await carla.press("Opslaan")).only
+    saved = await add_measure(carla, "Doorgestroomd", "80%", "Hele periode")
     assert "2. Doorgestroomd naar voorzieningen: 80%, hele periode" in saved.text, saved.text
     # Nothing logged yet: 0 of 10 after 17 of the window's 92 days (expected 1,8): behind.
     assert progress_lines(saved.text) == [
@@ -99,22 +88,16 @@ async def test_coordinator_creates_expert_logs_and_figures_follow(bot):
 
     # ---- The expert logs two contacts with new residents under it.
     # By buttons: the only active deelopdracht of Venlo is taken without asking.
-    await anna.says("/contact")
-    for label in ("Vandaag", "Venlo", "Geen vaste plek", "inloop", "armoede", "Verder", "3"):
-        await anna.press(label)
-    await anna.press("Nieuw")
-    summary = (await anna.press("45 min")).last
+    summary = await contact_by_buttons(anna, "Geen vaste plek", ["3", "Nieuw"])
     assert "Deelopdracht: WIJ Blerick" in summary.text, summary.text
     await anna.press("Opslaan")
     # By the one-line entry, naming the deelopdracht by its short name (and no place).
-    summary = (await anna.says("/contact 1 uur huisbezoek wij-blerick schulden 2 nieuw")).only
-    assert "Deelopdracht: WIJ Blerick" in summary.text, summary.text
-    assert "Plaats: Venlo" in summary.text, summary.text
+    one_line = anna.says("/contact 1 uur huisbezoek wij-blerick schulden 2 nieuw")
+    await reply_to(one_line, "Deelopdracht: WIJ Blerick", "Plaats: Venlo")
     await anna.press("Opslaan")
 
-    async with session_factory(bot.engine)() as s:
-        deel = (await s.exec(select(Deelopdracht))).one()
-        contacts = (await s.exec(select(Contact).order_by(Contact.id))).all()
+    deel = await one_row(bot, Deelopdracht)
+    contacts = await all_rows(bot, Contact)
     assert (deel.code, deel.title, deel.starts_on, deel.ends_on, deel.followup_weeks) == (
         "wij-blerick",
         "WIJ Blerick",
@@ -129,8 +112,7 @@ async def test_coordinator_creates_expert_logs_and_figures_follow(bot):
 
     # The coordinator sees them at once. New residents 3 + 2 = 5 of 10; expected by 17
     # November: 10 × 17 / 92 = 1,8 → on schedule. Went on: no follow-up answered yet.
-    opened = await open_deelopdracht(carla)
-    assert "Stand op 17 november 2026" in opened.text, opened.text
+    opened = await open_deelopdracht(carla, "Stand op 17 november 2026")
     assert progress_lines(opened.text) == [
         "• Nieuwe inwoners bereikt (eerste 3 maanden): 5 van 10 — op schema",
         "• Doorgestroomd naar voorzieningen: nog geen gegevens (doel 80 %)",
@@ -144,22 +126,19 @@ async def test_coordinator_creates_expert_logs_and_figures_follow(bot):
     [two] = [q for q in questions if "sprak je 2 nieuwe inwoners (WIJ Blerick)" in q.text]
     assert three.button_labels == ["0", "1", "2", "3", "Weet ik niet"]
     # One tap each: "2" of the 3; "Weet ik niet" for the 2 (the optional kind left open).
-    kind = (await anna.press("2", message=three.message_id)).only
-    assert "Genoteerd: 2 van de 3." in kind.text
+    await reply_to(anna.press("2", message=three.message_id), "Genoteerd: 2 van de 3.")
     await anna.press("Weet ik niet", message=two.message_id)
-    async with session_factory(bot.engine)() as s:
-        answers = {
-            f.contact_id: (f.went_on, f.answered_at is not None)
-            for f in (await s.exec(select(ContactFollowup))).all()
-        }
+    answers = {
+        f.contact_id: (f.went_on, f.answered_at is not None)
+        for f in await all_rows(bot, ContactFollowup)
+    }
     assert answers == {contacts[0].id: (2, True), contacts[1].id: (None, True)}
 
     # /deelopdracht on 29 December. New residents: 5 of 10, expected 10 × 59 / 92 = 6,4 →
     # behind. Went on: only follow-ups answered with a number count: 2 of the 3 new residents
     # of the first contact = 66,7 % → "67 %", below the 80 % that holds at any moment → behind.
     # ("Weet ik niet" leaves the second contact's 2 residents out of the base.)
-    opened = await open_deelopdracht(carla)
-    assert "Stand op 29 december 2026" in opened.text, opened.text
+    opened = await open_deelopdracht(carla, "Stand op 29 december 2026")
     assert progress_lines(opened.text) == [
         "• Nieuwe inwoners bereikt (eerste 3 maanden): 5 van 10 — achter op schema",
         "• Doorgestroomd naar voorzieningen: 67 % (doel 80 %) — achter op schema",
@@ -184,10 +163,9 @@ async def test_coordinator_creates_expert_logs_and_figures_follow(bot):
     # data it has at that moment (so it is not refused only for being old).
     before = await snapshot(bot)
     assert len(before[0]) == 1 and before[0][0]["active"]
-    to_anna = (await anna.says("/deelopdracht")).only
-    assert "alleen de coördinator" in to_anna.text and not to_anna.keyboard
-    to_sam = (await sam.says("/deelopdracht")).only
-    assert "alleen voor ervaringsdeskundigen" in to_sam.text and not to_sam.keyboard
+    to_anna = await reply_to(anna.says("/deelopdracht"), "alleen de coördinator")
+    to_sam = await reply_to(sam.says("/deelopdracht"), "alleen voor ervaringsdeskundigen")
+    assert not to_anna.keyboard and not to_sam.keyboard
     # A callback always comes from a message in the presser's own chat: the data is sent
     # from the refusal each of them got.
     own = {anna.id: to_anna, sam.id: to_sam}
@@ -203,28 +181,24 @@ async def test_coordinator_creates_expert_logs_and_figures_follow(bot):
             assert "alleen voor ervaringsdeskundigen" in (sam.last_callback_answer.text or "")
 
     await carla.says("/deelopdracht")
-    listing = (await carla.press("Venlo")).only
-    await others_press(listing, "Nieuwe deelopdracht")
-    opened = (await carla.press("WIJ Blerick")).only
-    await others_press(opened, "Wijzigen", "Meetpunt erbij", "Meetpunt weg", "Beëindigen")
-    removing = (await carla.press("Meetpunt weg")).only
-    await others_press(removing, "✕ 1.", "✕ 2.")
-    await carla.press("« Terug")
-    editing = (await carla.press("Wijzigen")).only
-    await others_press(editing, "Titel", "Doelen", "Gemeente")
-    await carla.press("« Terug")
-    confirm = (await carla.press("Beëindigen")).only
-    assert "beëindigen?" in confirm.text, confirm.text
+    for label, *others in (
+        ("Venlo", "Nieuwe deelopdracht"),
+        ("WIJ Blerick", "Wijzigen", "Meetpunt erbij", "Meetpunt weg", "Beëindigen"),
+        ("Meetpunt weg", "✕ 1.", "✕ 2."),
+        ("« Terug",),
+        ("Wijzigen", "Titel", "Doelen", "Gemeente"),
+        ("« Terug",),
+    ):
+        await others_press(await reply_to(carla.press(label)), *others)
+    confirm = await reply_to(carla.press("Beëindigen"), "beëindigen?")
     await others_press(confirm, "Ja, beëindigen")
     # Typed text (as if a step had opened for them) changes nothing either.
     await anna.says("Nieuwe titel")
     await sam.says("Nieuwe titel")
     assert await snapshot(bot) == before
     # The same buttons were live: the coordinator's own "Ja, beëindigen" does end it.
-    ended = (await carla.press("Ja, beëindigen")).only
-    assert "De deelopdracht is beëindigd." in ended.text
-    async with session_factory(bot.engine)() as s:
-        assert (await s.exec(select(Deelopdracht))).one().active is False
+    await reply_to(carla.press("Ja, beëindigen"), "De deelopdracht is beëindigd.")
+    assert (await one_row(bot, Deelopdracht)).active is False
     # The coordinator's own audit trail: the deelopdracht and its two measures, by her.
     audits = [
         (a["entity"], a["action"], a["actor_id"])

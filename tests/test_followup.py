@@ -15,6 +15,7 @@ from bot.storage import deel_progress, worklog
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import AuditLog, ContactFollowup, ReferralTarget, User
 from tests.conftest import BotHarness
+from tests.journeys import reply_to, tap_through
 from tests.test_contact_deel import add_deelopdracht, followups_of
 from tests.test_contact_dialogue import TODAY, saved_contacts
 
@@ -28,8 +29,8 @@ def at(day, hh: int, mm: int = 0) -> datetime:
 
 async def log_contact(anna, line: str) -> None:
     await anna.says(f"/contact {line}")
-    await anna.press("Weet ik niet")  # the drempels this deelopdracht measures
-    await anna.press("Opslaan")
+    # "Weet ik niet" answers the drempels this deelopdracht measures.
+    await tap_through(anna, ["Weet ik niet", "Opslaan"])
 
 
 def questions(anna) -> list:
@@ -150,10 +151,8 @@ async def test_more_than_five_is_typed(bot):
     assert q.button_labels == ["0", "1", "2", "3", "4", "5", "Meer, typ het aantal", "Weet ik niet"]
     more = q.button("Meer, typ het aantal")["callback_data"]
     await anna.press("Meer, typ het aantal")
-    wrong = (await anna.says("12")).only
-    assert "Typ een getal van 0 tot en met 8." in wrong.text
-    kind = (await anna.says("6")).only
-    assert "Genoteerd: 6 van de 8." in kind.text
+    await reply_to(anna.says("12"), "Typ een getal van 0 tot en met 8.")
+    await reply_to(anna.says("6"), "Genoteerd: 6 van de 8.")
     await anna.press("Overslaan")
     [f] = await followups_of(bot)
     assert (f.went_on, f.service_kind_id) == (6, None)
@@ -170,9 +169,7 @@ async def test_a_corrected_date_moves_the_followup(bot):
     assert row.due_on == DUE - timedelta(days=1)
     # /corrigeer, Datum: it was today after all.
     await anna.says("/corrigeer")
-    await anna.press("inloop")
-    await anna.press("Datum")
-    await anna.press("Vandaag")
+    await tap_through(anna, ["inloop", "Datum", "Vandaag"])
     [contact] = await saved_contacts(bot)
     assert contact.work_date == TODAY
     bot.clock.set(at(DUE - timedelta(days=1), 11))
@@ -189,11 +186,8 @@ async def test_no_followup_once_corrected_to_known_residents(bot):
     await log_contact(anna, "45 min inloop wij-venlo armoede 2 nieuw")
     assert len(await followups_of(bot)) == 1
     await anna.says("/corrigeer")
-    await anna.press("inloop")
-    await anna.press("Alles aanpassen")
-    await anna.press("Inwoners")
-    await anna.press("2")
-    summary = (await anna.press("Bekend")).only
+    await tap_through(anna, ["inloop", "Alles aanpassen", "Inwoners", "2"])
+    summary = await reply_to(anna.press("Bekend"))
     assert "Drempels" not in summary.text  # drempels are about new residents
     await anna.press("Opslaan")
     assert await followups_of(bot) == []

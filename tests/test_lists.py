@@ -16,7 +16,8 @@ from bot.report import build_pack
 from bot.storage import lists
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import ActivityType, AuditLog, Contact, Municipality, Theme, Vindplek
-from tests.helpers import add_contact
+from tests.helpers import add_contact, all_rows
+from tests.journeys import reply_to, tap_through
 from tests.test_contact_dialogue import saved_contacts, theme_codes
 from tests.test_report import sheet_rows
 from tests.test_team import cli
@@ -63,24 +64,20 @@ async def test_new_theme_with_alias_is_used_at_once_then_retired_but_kept_in_the
 
     # Renamed and given another alias in the chat; then retired there.
     await carla.says("/lijsten")
-    await carla.press("Thema's")
-    await carla.press(MANTELZORG)
-    await carla.press("Zoekwoorden")
-    saved = (await carla.says("mantelzorger, zorgtaken")).only
-    assert "Zoekwoorden: mantelzorger, zorgtaken" in saved.text
-    summary = (await anna.says("/contact 30 min inloop Venlo zorgtaken 1 bekend")).only
-    assert f"Thema's: {SHORT}\n" in summary.text
+    await tap_through(carla, ["Thema's", MANTELZORG, "Zoekwoorden"])
+    aliases = "mantelzorger, zorgtaken"
+    await reply_to(carla.says(aliases), f"Zoekwoorden: {aliases}")
+    alias_line = "/contact 30 min inloop Venlo zorgtaken 1 bekend"
+    await reply_to(anna.says(alias_line), f"Thema's: {SHORT}\n")
     await anna.says("/annuleer")
-    retired = (await carla.press("Intrekken")).only
-    assert "is ingetrokken" in retired.text
+    await reply_to(carla.press("Intrekken"), "is ingetrokken")
 
-    step = (await anna.says("/contact 30 min inloop Venlo 1 bekend")).only
+    step = await reply_to(anna.says("/contact 30 min inloop Venlo 1 bekend"))
     assert "thema" in step.text.lower(), step.text
     assert SHORT not in labels(step) and "schulden" in labels(step)
     await anna.says("/annuleer")
 
-    async with session_factory(bot.engine)() as s:
-        audits = (await s.exec(select(AuditLog).where(AuditLog.entity == "themes"))).all()
+    audits = await all_rows(bot, AuditLog, AuditLog.entity == "themes")
     table = sheet_rows(await internal_workbook(bot, "2026-H2"), "Thema's")
     venlo = dict(zip(table["Gemeente"], table["Venlo"], strict=True))
     assert venlo[MANTELZORG] == 2 and venlo["armoede (geldzorgen)"] == 1
@@ -105,13 +102,12 @@ async def test_two_vindplekken_merged_in_the_chat(bot):
                     s, expert_id, date(2026, 11, 16), 30, venlo.id, act.id, vindplek_id=place.id
                 )
     await carla.says("/lijsten")
-    await carla.press("Vindplekken")
-    await carla.press("Venlo")
-    await carla.press("De Kolk (3)")
-    await carla.press("Samenvoegen met…")
-    merged = (await carla.press("Buurthuis De Kolk")).only
-    assert "De Kolk is samengevoegd met Buurthuis De Kolk: 3 contacten verplaatst." in merged.text
-    assert "5 contacten" in merged.text
+    await tap_through(carla, ["Vindplekken", "Venlo", "De Kolk (3)", "Samenvoegen met…"])
+    await reply_to(
+        carla.press("Buurthuis De Kolk"),
+        "De Kolk is samengevoegd met Buurthuis De Kolk: 3 contacten verplaatst.",
+        "5 contacten",
+    )
     async with session_factory(bot.engine)() as s:
         rows = (await s.exec(select(Contact.vindplek_id))).all()
         old = await s.get(Vindplek, kolk2.id)

@@ -33,6 +33,7 @@ from bot.storage.models import (
 )
 from bot.storage.report_queries import load_report_data
 from tests.helpers import add_contact
+from tests.journeys import add_key_figure, log_signal, reply_to, tap_through
 
 TG_ID = 987654321123
 NAME = "Annabella"
@@ -72,9 +73,7 @@ async def _totals(bot) -> dict:
 
 async def _story(person) -> None:
     await person.says(f"/verhaal {STORY}")
-    await person.press("Regionaal")
-    await person.press("Geen thema")
-    await person.press("Opslaan")
+    await tap_through(person, ["Regionaal", "Geen thema", "Opslaan"])
 
 
 async def _work(bot, anna) -> None:
@@ -92,35 +91,17 @@ async def _work(bot, anna) -> None:
         await add_contact(s, uid, date(2026, 11, 16), 60, venlo.id, act.id, vindplek_id=place.id)
     await anna.says("/uren 1,5 uur overleg Venray")
     await anna.says("/uren 30 min reistijd regionaal")
-    await anna.says("/signaal")
-    await anna.press("trend")
-    await anna.press("Venlo")
-    await anna.press("Geen thema")
-    await anna.says(SIGNAL_1)
-    await anna.press("Opslaan")
+    await log_signal(anna, SIGNAL_1, theme="Geen thema")
     await _story(anna)
     await anna.says("/corrigeer")
-    await anna.press("signaal trend")
-    await anna.press("Tekst aanpassen")
-    await anna.says(SIGNAL_2)
-    assert "Aangepast." in anna.last_reply.text
-    await anna.press("Terug naar de lijst")
-    await anna.press("reistijd")
-    await anna.press("Verwijderen")
-    await anna.press("Ja, verwijderen")
-    assert "Verwijderd" in anna.last_reply.text
+    await tap_through(anna, ["signaal trend", "Tekst aanpassen"])
+    await reply_to(anna.says(SIGNAL_2), "Aangepast.", last=True)
+    deleted = tap_through(
+        anna, ["Terug naar de lijst", "reistijd", "Verwijderen", "Ja, verwijderen"]
+    )
+    await reply_to(deleted, "Verwijderd", last=True)
     await anna.press("Klaar")
-    await _key_figure(anna, ROLE)
-
-
-async def _key_figure(person, role: str) -> None:
-    """A key figure in the expert's own municipality, since today, good contact."""
-    await person.says(f"/sleutelfiguur {role}")
-    await person.press("(jouw gemeente)")
-    await person.press("Geen plek (overslaan)")
-    await person.press("Vandaag")
-    await person.press("Goed contact")
-    assert f"Opgeslagen: {role}." in (await person.press("Opslaan")).last.text
+    await add_key_figure(anna, ROLE)
 
 
 async def _followup(bot, person) -> None:
@@ -301,8 +282,7 @@ async def test_retention_clears_old_text_and_keeps_counts(bot):
     await _story(anna)
     await anna.says("/uren 1 uur overleg")
     await anna.says("/corrigeer")
-    await anna.press("verhaal")
-    await anna.press("Tekst aanpassen")
+    await tap_through(anna, ["verhaal", "Tekst aanpassen"])
     await anna.says(SIGNAL_2)
     before = await _totals(bot)
     services = bot.services
@@ -337,14 +317,10 @@ async def test_retention_clears_the_roles_of_ended_key_figures(bot):
     from bot import housekeeping
 
     anna = await bot.expert("Anna")
-    await _key_figure(anna, "kapper")
-    await _key_figure(anna, "huisarts")
-    await _key_figure(anna, "imam")
-    await anna.press("kapper (Venlo)")
-    await anna.press("Geen contact meer")  # ended today
-    await anna.press("imam (Venlo)")
-    await anna.press("Verwijderen")
-    await anna.press("Ja, verwijderen")  # deleted today
+    for role in ("kapper", "huisarts", "imam"):
+        await add_key_figure(anna, role)
+    await tap_through(anna, ["kapper (Venlo)", "Geen contact meer"])  # ended today
+    await tap_through(anna, ["imam (Venlo)", "Verwijderen", "Ja, verwijderen"])  # deleted today
     services = bot.services
     services.settings.retention_audit_months = 36
 

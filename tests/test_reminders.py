@@ -17,8 +17,9 @@ from sqlmodel import select
 from bot.scheduler import CLAIM_LEASE, reminder_pass
 from bot.sender import Pacer
 from bot.storage.db import session_factory, transaction
-from bot.storage.models import DayOff, ReminderDelivery, User
+from bot.storage.models import DayOff, ReminderDelivery
 from tests.conftest import BotHarness
+from tests.journeys import reply_to
 from tests.test_digest import HeldSender, TimingOutSender, add_contact, add_indirect, refs
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -49,6 +50,11 @@ async def expert(bot, name: str = "Anna", at: datetime | None = None):
     person = await bot.expert(name)
     fast(bot)
     return person
+
+
+async def sent_at(bot, *times: datetime) -> list[int]:
+    """How many reminders a pass sent at each of `times`, in turn."""
+    return [(await run_at(bot, when)).sent for when in times]
 
 
 async def deliveries(bot) -> list[ReminderDelivery]:
@@ -144,36 +150,28 @@ async def test_late_start_catches_up_but_not_at_night(bot):
 
 async def test_herinnering_days_and_time(bot):
     anna = await expert(bot)
-    settings = (await anna.says("/herinnering")).only
-    assert "ma, di, wo, do, vr om 16:30" in settings.text
+    settings = await reply_to(anna.says("/herinnering"), "ma, di, wo, do, vr om 16:30")
     assert "✓ wo" in settings.button_labels
-    after = (await anna.press("✓ wo")).last
-    assert "ma, di, do, vr om 16:30" in after.text
+    after = await reply_to(anna.press("✓ wo"), "ma, di, do, vr om 16:30", last=True)
     assert "wo" in after.button_labels  # now without the tick
-    wrong = (await anna.says("half vijf")).only
-    assert "16:30" in wrong.text and "Klaar" in wrong.text  # says what is accepted
-    changed = (await anna.says("17:15")).only
-    assert "om 17:15" in changed.text
-    done = (await anna.press("Klaar")).last
-    assert "om 17:15" in done.text and done.button_labels == []
-    async with session_factory(bot.engine)() as s:
-        user = await s.get(User, (await bot.app_user(anna)).id)
-        assert user.reminder_days == "1245" and user.reminder_time.isoformat() == "17:15:00"
+    await reply_to(anna.says("half vijf"), "16:30", "Klaar")  # says what is accepted
+    await reply_to(anna.says("17:15"), "om 17:15")
+    done = await reply_to(anna.press("Klaar"), "om 17:15", last=True)
+    assert done.button_labels == []
+    user = await bot.app_user(anna)
+    assert user.reminder_days == "1245" and user.reminder_time.isoformat() == "17:15:00"
     # Wednesday: no reminder. Thursday: at 17:15, not at 16:30.
-    assert (await run_at(bot, local(2026, 11, 18, 17, 30))).sent == 0
-    assert (await run_at(bot, local(2026, 11, 19, 16, 30))).sent == 0
-    assert (await run_at(bot, local(2026, 11, 19, 17, 15))).sent == 1
+    wednesday, thursday = local(2026, 11, 18, 17, 30), local(2026, 11, 19, 16, 30)
+    assert await sent_at(bot, wednesday, thursday, local(2026, 11, 19, 17, 15)) == [0, 0, 1]
     assert len(reminders_of(anna)) == 1
 
 
 async def test_reminder_time_after_2200_is_refused(bot):
     anna = await expert(bot)
-    late = (await anna.says("/herinnering 23:00")).only
-    assert "Zo laat kan niet" in late.text and "22:00" in late.text
-    assert "om 22:00" in (await anna.says("/herinnering 22:00")).only.text
+    await reply_to(anna.says("/herinnering 23:00"), "Zo laat kan niet", "22:00")
+    await reply_to(anna.says("/herinnering 22:00"), "om 22:00")
     await anna.says("/herinnering")
-    typed = (await anna.says("22:15")).only
-    assert "Zo laat kan niet" in typed.text and "22:00" in typed.text
+    await reply_to(anna.says("22:15"), "Zo laat kan niet", "22:00")
     assert (await bot.app_user(anna)).reminder_time.isoformat() == "22:00:00"
 
 
@@ -190,37 +188,35 @@ async def test_old_settings_button_is_recognised(bot):
 
 async def test_herinnering_uit_aan_and_typed_time(bot):
     anna = await expert(bot)
-    assert "staan uit" in (await anna.says("/herinnering uit")).only.text
-    assert (await run_at(bot, local(2026, 11, 17, 16, 45))).sent == 0
-    assert "om 16:30" in (await anna.says("/herinnering aan")).only.text
-    assert "om 09:05" in (await anna.says("/herinnering 9:05")).only.text
-    bad = (await anna.says("/herinnering 25:00")).only
-    assert "/herinnering 17:00" in bad.text
-    assert (await run_at(bot, local(2026, 11, 18, 9, 10))).sent == 1
+    await reply_to(anna.says("/herinnering uit"), "staan uit")
+    assert await sent_at(bot, local(2026, 11, 17, 16, 45)) == [0]
+    for typed, shown in (
+        ("/herinnering aan", "om 16:30"),
+        ("/herinnering 9:05", "om 09:05"),
+        ("/herinnering 25:00", "/herinnering 17:00"),
+    ):
+        await reply_to(anna.says(typed), shown)
+    assert await sent_at(bot, local(2026, 11, 18, 9, 10)) == [1]
 
 
 async def test_pause_ending_mid_week(bot):
     anna = await expert(bot, at=local(2026, 11, 16, 9))  # Monday
-    reply = (await anna.says("/pauze tot 18-11")).only
-    assert "woensdag 18 november" in reply.text
-    for day in (16, 17, 18):  # Monday .. Wednesday: paused (inclusive)
-        assert (await run_at(bot, local(2026, 11, day, 16, 40))).sent == 0
-    assert (await run_at(bot, local(2026, 11, 19, 16, 40))).sent == 1  # Thursday
+    await reply_to(anna.says("/pauze tot 18-11"), "woensdag 18 november")
+    # Monday .. Wednesday: paused (inclusive); Thursday: a reminder.
+    days = [local(2026, 11, day, 16, 40) for day in (16, 17, 18, 19)]
+    assert await sent_at(bot, *days) == [0, 0, 0, 1]
     assert len(reminders_of(anna)) == 1
 
 
 async def test_pause_off_and_bad_dates(bot):
     anna = await expert(bot)
-    status = (await anna.says("/pauze")).only
-    assert "niet gepauzeerd" in status.text and "/pauze tot 12-8" in status.text
-    past = (await anna.says("/pauze tot 1-1-2026")).only
-    assert "al geweest" in past.text
-    nonsense = (await anna.says("/pauze tot ooit")).only
-    assert "begrijp ik niet" in nonsense.text and "/pauze tot 12-8" in nonsense.text
+    await reply_to(anna.says("/pauze"), "niet gepauzeerd", "/pauze tot 12-8")
+    await reply_to(anna.says("/pauze tot 1-1-2026"), "al geweest")
+    await reply_to(anna.says("/pauze tot ooit"), "begrijp ik niet", "/pauze tot 12-8")
     await anna.says("/pauze tot 31-12")
-    assert (await run_at(bot, local(2026, 11, 17, 16, 45))).sent == 0
-    assert "weer herinneringen" in (await anna.says("/pauze uit")).only.text
-    assert (await run_at(bot, local(2026, 11, 18, 16, 45))).sent == 1
+    assert await sent_at(bot, local(2026, 11, 17, 16, 45)) == [0]
+    await reply_to(anna.says("/pauze uit"), "weer herinneringen")
+    assert await sent_at(bot, local(2026, 11, 18, 16, 45)) == [1]
 
 
 # --------------------------------------------------------------------------- the buttons

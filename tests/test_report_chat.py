@@ -29,6 +29,7 @@ from bot.storage.models import (
     User,
 )
 from tests.helpers import add_contact
+from tests.journeys import reply_to, tap_through
 
 H1 = parse_period("2026-H1")
 STORY_TEXTS = [
@@ -294,12 +295,11 @@ async def test_write_the_narrative_per_municipality(bot):
     munis = await seed(bot)
     carla = await bot.coordinator()
     await carla.says("/toelichting")
-    step = (await carla.press("1e halfjaar 2026")).only
-    assert "Voor welke gemeente schrijf je de toelichting?" in step.text
-    step = (await carla.press("Venlo")).only
-    assert "Er staat nog geen toelichting." in step.text
-    refused = (await carla.says("Dhr. De Vries (Kerkstraat 12) was blij met de hulp.")).only
-    assert "Dit sla ik niet op" in refused.text and "Typ de toelichting" in refused.text
+    which = "Voor welke gemeente schrijf je de toelichting?"
+    await reply_to(carla.press("1e halfjaar 2026"), which)
+    await reply_to(carla.press("Venlo"), "Er staat nog geen toelichting.")
+    named = carla.says("Dhr. De Vries (Kerkstraat 12) was blij met de hulp.")
+    await reply_to(named, "Dit sla ik niet op", "Typ de toelichting")
     assert await count(bot, ReportNarrative) == 0
     paragraph = (
         "In Venlo vonden inwoners via de inloop vaker de weg naar schuldhulp. "
@@ -346,15 +346,13 @@ async def test_chosen_story_and_narrative_reach_the_internal_report(bot):
     await seed(bot, stories=2)
     carla = await bot.coordinator()
     await carla.says("/verhalen 2026-H1")
-    await carla.press("1")
-    await carla.press("Venlo")
+    await tap_through(carla, ["1", "Venlo"])
     await carla.says("/toelichting 2026-H1")
     await carla.press("Venlo")
     await carla.says("Inwoners van Venlo vonden via de inloop sneller de weg naar schuldhulp.")
-    summary = (await carla.says("/rapport 2026-H1 Venlo")).only
-    assert "Voor: Venlo" in summary.text  # period and municipality typed along
-    await carla.press("Intern: echte aantallen")
-    await carla.press("Maak het rapport")
+    # Period and municipality typed along.
+    await reply_to(carla.says("/rapport 2026-H1 Venlo"), "Voor: Venlo")
+    await tap_through(carla, ["Intern: echte aantallen", "Maak het rapport"])
     files = documents(carla)
     names = sorted(f.document_name for f in files)
     assert [n.rsplit(".", 1)[1] for n in names] == ["pdf", "xlsx"]

@@ -442,18 +442,8 @@ async def test_take_away_an_extra_date(bot):
     await seed(bot)
 
     async def add_market() -> int:
-        async with transaction(bot.services.sessions) as s:
-            weert = await repo.municipality_by_name(s, "Weert")
-            extra = await helpers.add_extra_date(
-                s,
-                weert.id,
-                date(2026, 3, 7),
-                (14, 17),
-                "Markt & Co <Weert>",
-                "Markt 1 Weert",
-                bot.clock.now(),
-            )
-            return extra.id
+        market = ("Markt & Co <Weert>", "Markt 1 Weert")
+        return await helpers.extra_date(bot, "Weert", date(2026, 3, 7), (14, 17), *market)
 
     extra_id = await add_market()
     rita = bot.resident()
@@ -483,18 +473,10 @@ async def test_take_away_an_extra_date(bot):
 
 async def test_a_long_overview_is_split_between_lines(bot):
     await seed(bot)
-    async with transaction(bot.services.sessions) as s:
-        venlo = await repo.municipality_by_name(s, "Venlo")
-        for i in range(120):
-            await helpers.add_extra_date(
-                s,
-                venlo.id,
-                date(2026, 3, 4) + timedelta(days=i),
-                (10, 12),
-                f"Zaal & Co <{i:03d}> " + "x" * 20,
-                "Markt 1 Venlo",
-                bot.clock.now(),
-            )
+    for i in range(120):
+        day = date(2026, 3, 4) + timedelta(days=i)
+        place = f"Zaal & Co <{i:03d}> " + "x" * 20
+        await helpers.extra_date(bot, "Venlo", day, (10, 12), place, "Markt 1 Venlo")
     carla = await admin(bot, "Overzicht per gemeente")
     replies = await carla.press("Venlo")
     assert len(replies) >= 2  # the fake Bot API refuses broken HTML and texts over 4096

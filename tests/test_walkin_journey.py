@@ -482,17 +482,9 @@ async def test_cancelled_and_extra_dates(bot):
     await seed(bot)
     kolk = await session_id(bot, "Buurthuis De Kolk")
     async with transaction(bot.services.sessions) as s:
-        venlo = await repo.municipality_by_name(s, "Venlo")
         await repo.cancel_date(s, kolk, date(2026, 3, 10), bot.clock.now())
-        await helpers.add_extra_date(
-            s,
-            venlo.id,
-            date(2026, 3, 7),
-            (11, 13),
-            "Markthal Venlo",
-            "Nieuwstraat 2 Venlo",
-            bot.clock.now(),
-        )
+    market = ("Markthal Venlo", "Nieuwstraat 2 Venlo")
+    await helpers.extra_date(bot, "Venlo", date(2026, 3, 7), (11, 13), *market)
     rita = bot.resident("Rita")
     cancelled = (
         "<s>Dinsdag 10 maart · 10:00 – 12:00</s>\n"
