@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -15,3 +16,20 @@ def load_cases(name: str) -> list[dict[str, Any]]:
     cases = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     assert isinstance(cases, list) and all(isinstance(c, dict) for c in cases), name
     return cases
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML with `!time "16:30"` for clock times."""
+
+
+_Loader.add_constructor(
+    "!time", lambda loader, node: time.fromisoformat(loader.construct_scalar(node))
+)  # type: ignore[arg-type]
+
+
+def table(name: str, key: str) -> list[Any]:
+    """The cases of one test from tests/data/NAME: a list under KEY, each case a value or a
+    list of the test's parameters (made a tuple for pytest.mark.parametrize)."""
+    cases = yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_Loader)[key]
+    assert isinstance(cases, list) and cases, (name, key)
+    return [tuple(c) if isinstance(c, list) else c for c in cases]
