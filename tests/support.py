@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage.db import create_engine
+
+T = TypeVar("T")
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -33,3 +40,17 @@ def table(name: str, key: str) -> list[Any]:
     cases = yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_Loader)[key]
     assert isinstance(cases, list) and cases, (name, key)
     return [tuple(c) if isinstance(c, list) else c for c in cases]
+
+
+def run_on_engine(db_url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Run `work` on a fresh engine for DB_URL from synchronous code (a CLI test), and dispose
+    of the engine after."""
+
+    async def go() -> T:
+        engine = create_engine(db_url)
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())

@@ -19,7 +19,7 @@ from bot.domain.digest import IsoWeek
 from bot.scheduler import CLAIM_LEASE, digest_pass, run_digest
 from bot.sender import Pacer, Sender
 from bot.storage import reports
-from bot.storage.db import create_engine, session_factory, transaction
+from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     ContactReferral,
     DayOff,
@@ -30,6 +30,7 @@ from bot.storage.models import (
 )
 from tests import helpers
 from tests.conftest import BotHarness
+from tests.support import run_on_engine
 
 TZ = ZoneInfo("Europe/Amsterdam")
 W47 = IsoWeek(2026, 47)  # Monday 16 - Sunday 22 November 2026
@@ -533,14 +534,7 @@ async def test_experts_cannot_see_the_digest(bot):
 def test_cli_digest_dry_run_prints_and_records_nothing(db_url, monkeypatch, capsys):
     from bot.cli import main
 
-    async def seed() -> None:
-        engine = create_engine(db_url)
-        try:
-            await seed_week(engine)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(seed())
+    run_on_engine(db_url, seed_week)
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert main(["digest", "--week", "2026-W47", "--dry-run"]) == 0
@@ -550,15 +544,11 @@ def test_cli_digest_dry_run_prints_and_records_nothing(db_url, monkeypatch, caps
     assert main(["digest", "--week", "2026-W99", "--dry-run"]) == 1
     assert "ISO week" in capsys.readouterr().err
 
-    async def count() -> int:
-        engine = create_engine(db_url)
-        try:
-            async with session_factory(engine)() as s:
-                return len((await s.exec(sm_select(DigestDelivery))).all())
-        finally:
-            await engine.dispose()
+    async def count(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as s:
+            return len((await s.exec(sm_select(DigestDelivery))).all())
 
-    assert asyncio.run(count()) == 0
+    assert run_on_engine(db_url, count) == 0
 
 
 def test_cli_digest_refuses_a_week_that_is_not_over(db_url, monkeypatch, capsys):

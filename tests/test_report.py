@@ -43,7 +43,6 @@ By hand:
 
 from __future__ import annotations
 
-import asyncio
 import io
 import itertools
 import re
@@ -61,7 +60,7 @@ from bot.domain.suppression import CountTable, determined_cells
 from bot.report import ReportFile, UnknownMunicipality, build_pack, make_report
 from bot.report.build import check_report
 from bot.storage import report_content, reports, worklog
-from bot.storage.db import create_engine, session_factory, transaction
+from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     ContactReferral,
     Deelopdracht,
@@ -71,6 +70,7 @@ from bot.storage.models import (
     Vindplek,
 )
 from tests.helpers import add_contact, hours_row, reference_ids
+from tests.support import run_on_engine
 
 TZ = ZoneInfo("Europe/Amsterdam")
 H1 = parse_period("2026-H1")
@@ -602,14 +602,7 @@ async def test_published_tables_leave_nothing_to_work_out(engine):
 
 
 def _seed_url(db_url: str) -> None:
-    async def go() -> None:
-        engine = create_engine(db_url)
-        try:
-            await seed(engine)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(go())
+    run_on_engine(db_url, seed)
 
 
 def test_cli_writes_the_files(db_url, tmp_path, monkeypatch, capsys):

@@ -8,39 +8,33 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.cli import main
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import WalkInSession
+from tests.support import run_on_engine
 
 SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
 SAMPLE_ROWS = 23
 
 
 def _sessions(db_url: str) -> list[tuple[str, str, bool]]:
-    async def read() -> list[tuple[str, str, bool]]:
-        engine = create_engine(db_url)
-        try:
-            async with session_factory(engine)() as s:
-                rows = (await s.exec(select(WalkInSession).order_by(WalkInSession.id))).all()
-                return [(r.place, r.address, r.active) for r in rows]
-        finally:
-            await engine.dispose()
+    async def read(engine: AsyncEngine) -> list[tuple[str, str, bool]]:
+        async with session_factory(engine)() as s:
+            rows = (await s.exec(select(WalkInSession).order_by(WalkInSession.id))).all()
+            return [(r.place, r.address, r.active) for r in rows]
 
-    return asyncio.run(read())
+    return run_on_engine(db_url, read)
 
 
 def _count(db_url: str) -> int:
-    async def read() -> int:
-        engine = create_engine(db_url)
-        try:
-            async with session_factory(engine)() as s:
-                return (await s.exec(select(func.count()).select_from(WalkInSession))).one()
-        finally:
-            await engine.dispose()
+    async def read(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as s:
+            return (await s.exec(select(func.count()).select_from(WalkInSession))).one()
 
-    return asyncio.run(read())
+    return run_on_engine(db_url, read)
 
 
 @pytest.fixture
