@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Awaitable, Callable
 from datetime import time
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import Any, TypeVar
 import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.db import create_engine
+from bot.storage.db import create_engine, session_factory, transaction
+from bot.storage.models import User
 
 T = TypeVar("T")
 
@@ -54,3 +56,23 @@ def run_on_engine(db_url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T
             await engine.dispose()
 
     return asyncio.run(go())
+
+
+_tg_ids = itertools.count(10_001)
+
+
+async def add_user(
+    engine: AsyncEngine,
+    name: str,
+    role: str = "expert",
+    *,
+    tg_id: int | None = None,
+    **columns: Any,
+) -> User:
+    """A user straight into the database (no registration), with equal Telegram user and chat
+    ids; `columns` are more of the user's columns."""
+    tg_id = tg_id or next(_tg_ids)
+    async with transaction(session_factory(engine)) as s:
+        user = User(telegram_user_id=tg_id, chat_id=tg_id, role=role, display_name=name, **columns)
+        s.add(user)
+    return user

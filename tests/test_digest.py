@@ -8,6 +8,7 @@ import contextlib
 import itertools
 import time as wall
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +29,7 @@ from bot.storage.models import (
     Story,
     User,
 )
-from tests import helpers
+from tests import helpers, support
 from tests.conftest import BotHarness
 from tests.support import run_on_engine
 
@@ -51,24 +52,13 @@ async def add_user(
     name: str,
     role: str = "expert",
     *,
-    tg_id: int | None = None,
     muni_id: int | None = None,
     created_at: datetime = datetime(2026, 1, 1, tzinfo=UTC),
-    **extra: object,
+    **extra: Any,
 ) -> User:
-    tg_id = tg_id or 10_000 + next(_keys)
-    async with transaction(session_factory(engine)) as s:
-        user = User(
-            telegram_user_id=tg_id,
-            chat_id=tg_id,
-            role=role,
-            display_name=name,
-            home_municipality_id=muni_id,
-            created_at=created_at,
-            **extra,
-        )
-        s.add(user)
-    return user
+    return await support.add_user(
+        engine, name, role, home_municipality_id=muni_id, created_at=created_at, **extra
+    )
 
 
 async def add_contact(
