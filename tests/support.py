@@ -76,3 +76,9 @@ async def add_user(
         user = User(telegram_user_id=tg_id, chat_id=tg_id, role=role, display_name=name, **columns)
         s.add(user)
     return user
+
+
+def assert_contains(text: str, *parts: str) -> None:
+    """Every one of `parts` is in `text`; the failure names all that are missing."""
+    missing = [part for part in parts if part not in text]
+    assert not missing, (missing, text)
