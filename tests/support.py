@@ -82,3 +82,23 @@ def assert_contains(text: str, *parts: str) -> None:
     """Every one of `parts` is in `text`; the failure names all that are missing."""
     missing = [part for part in parts if part not in text]
     assert not missing, (missing, text)
+
+
+class LoopTicker:
+    """Counts how often the event loop ran a task that sleeps `every` seconds, while the block
+    runs: proof that the loop kept running while a statement waited."""
+
+    def __init__(self, every: float) -> None:
+        self.every, self.ticks = every, 0
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.every)
+            self.ticks += 1
+
+    async def __aenter__(self) -> LoopTicker:
+        self._task = asyncio.create_task(self._tick())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._task.cancel()
