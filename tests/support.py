@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import time
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,16 +45,22 @@ def table(name: str, key: str) -> list[Any]:
     return [tuple(c) if isinstance(c, list) else c for c in cases]
 
 
+@contextlib.asynccontextmanager
+async def fresh_engine(url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine of its own for URL (another process's view, a CLI's), disposed of after."""
+    engine = create_engine(url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
 def run_on_engine(db_url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    """Run `work` on a fresh engine for DB_URL from synchronous code (a CLI test), and dispose
-    of the engine after."""
+    """Run `work` on a fresh engine for DB_URL from synchronous code (a CLI test)."""
 
     async def go() -> T:
-        engine = create_engine(db_url)
-        try:
+        async with fresh_engine(db_url) as engine:
             return await work(engine)
-        finally:
-            await engine.dispose()
 
     return asyncio.run(go())
 
