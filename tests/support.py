@@ -21,26 +21,33 @@ T = TypeVar("T")
 DATA = Path(__file__).resolve().parent / "data"
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML plus `!time "16:30"` for clock times."""
+
+
+def _clock_time(loader: yaml.SafeLoader, node: yaml.Node) -> time:
+    assert isinstance(node, yaml.ScalarNode)
+    return time.fromisoformat(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("!time", _clock_time)
+
+
+def _load(name: str) -> Any:
+    return yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_Loader)
+
+
 def load_cases(name: str) -> list[dict[str, Any]]:
     """The list of cases in tests/data/NAME (YAML), each a mapping of field to value."""
-    cases = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    cases = _load(name)
     assert isinstance(cases, list) and all(isinstance(c, dict) for c in cases), name
     return cases
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML with `!time "16:30"` for clock times."""
-
-
-_Loader.add_constructor(
-    "!time", lambda loader, node: time.fromisoformat(loader.construct_scalar(node))
-)  # type: ignore[arg-type]
 
 
 def table(name: str, key: str) -> list[Any]:
     """The cases of one test from tests/data/NAME: a list under KEY, each case a value or a
     list of the test's parameters (made a tuple for pytest.mark.parametrize)."""
-    cases = yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_Loader)[key]
+    cases = _load(name)[key]
     assert isinstance(cases, list) and cases, (name, key)
     return [tuple(c) if isinstance(c, list) else c for c in cases]
 
