@@ -70,14 +70,13 @@ from bot.storage import deel_file, deelopdrachten
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     ContactFollowup,
-    Deelopdracht,
     DeelopdrachtMeasure,
     DeelopdrachtMoment,
     KeyFigure,
-    User,
     id_of,
 )
 from tests import helpers
+from tests.support import add_user
 
 _keys = itertools.count(1)
 
@@ -100,12 +99,11 @@ def utc(y: int, mo: int, d: int, h: int = 10, mi: int = 0) -> datetime:
 
 
 async def add_expert(engine: AsyncEngine, name: str = "Anna") -> int:
-    tg = 50_000 + next(_keys)
-    async with transaction(session_factory(engine)) as s:
-        u = User(telegram_user_id=tg, chat_id=tg, role="expert", display_name=name)
-        s.add(u)
-        await s.flush()
-        return id_of(u)
+    return id_of(await add_user(engine, name))
+
+
+# The columns of a measure row given to add_deelopdracht, in order.
+MEASURE_COLUMNS = ("kind", "label", "target", "window_months", "filter")
 
 
 async def add_deelopdracht(
@@ -120,31 +118,28 @@ async def add_deelopdracht(
     moments: tuple[date, ...] = (),
     active: bool = True,
 ) -> tuple[int, list[int], list[int]]:
+    """A deelopdracht through storage, with `measures` as rows of MEASURE_COLUMNS written as they
+    are (a filter with empty keys stays so): (id, measure ids, moment ids)."""
     async with transaction(session_factory(engine)) as s:
-        d = Deelopdracht(
-            municipality_id=municipality_id,
-            code=code,
-            title=title,
-            starts_on=starts_on,
-            ends_on=ends_on,
+        d = await deelopdrachten.create(
+            s,
+            municipality_id,
+            code,
+            title,
+            starts_on,
+            ends_on,
+            actor_id=None,
+            now=utc(2025, 12, 1),
             frequency="april en september",
             active=active,
         )
-        s.add(d)
-        await s.flush()
-        ms = []
-        for pos, (kind, label, target, months, filt) in enumerate(measures):
-            m = DeelopdrachtMeasure(
-                deelopdracht_id=id_of(d),
-                position=pos,
-                kind=kind,
-                label=label,
-                target=target,
-                window_months=months,
-                filter=filt,
+        ms = [
+            DeelopdrachtMeasure(
+                deelopdracht_id=id_of(d), position=pos, **dict(zip(MEASURE_COLUMNS, m, strict=True))
             )
-            s.add(m)
-            ms.append(m)
+            for pos, m in enumerate(measures)
+        ]
+        s.add_all(ms)
         mo = [DeelopdrachtMoment(deelopdracht_id=id_of(d), on_date=day) for day in moments]
         s.add_all(mo)
         await s.flush()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.storage import contacts, worklog
+from bot.storage import contacts
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import User, Vindplek
-from tests.helpers import contact_row, reference_ids
+from tests.helpers import contact_row, hours_row, reference_ids
 
 NOW = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 17)
@@ -93,21 +93,9 @@ async def test_day_minutes_contacts_and_hours_of_the_expert_on_the_day(engine):
         s.add(contact_row(anna.id, TODAY, 60, venlo, act, deleted_at=NOW))
         s.add(contact_row(anna.id, TODAY - timedelta(days=1), 200, venlo, act))
         s.add(contact_row(bob.id, TODAY, 300, venlo, act))
-        for key, who, minutes, day in (
-            ("h1", anna.id, 90, TODAY),
-            ("h2", anna.id, 30, TODAY - timedelta(days=1)),
-            ("h3", bob.id, 300, TODAY),
-        ):
-            await worklog.add_indirect_hours(
-                s,
-                submission_key=key,
-                expert_id=who,
-                work_date=day,
-                minutes=minutes,
-                kind_id=kind,
-                municipality_id=None,
-                now=NOW,
-            )
+        s.add(hours_row(anna.id, TODAY, 90, kind))
+        s.add(hours_row(anna.id, TODAY - timedelta(days=1), 30, kind))
+        s.add(hours_row(bob.id, TODAY, 300, kind))
         await s.flush()
         corrected_id = corrected.id
     async with factory() as s:

@@ -102,7 +102,14 @@ def test_expected_by_now_grows_from_zero_to_the_target(
     assert later is not None and later >= e
 
 
-def _p(kind: str, value: float | None, as_of: date, target: float = 25, months: int | None = 6):
+def _p(
+    kind: str,
+    value: float | None,
+    as_of: date,
+    target: float = 25,
+    months: int | None = 6,
+    ends_on: date | None = END,
+):
     return make_progress(
         measure_id=1,
         kind=kind,
@@ -110,7 +117,7 @@ def _p(kind: str, value: float | None, as_of: date, target: float = 25, months: 
         target=target,
         value=value,
         starts_on=START,
-        ends_on=END,
+        ends_on=ends_on,
         window_months=months,
         as_of=as_of,
     )
@@ -129,17 +136,7 @@ def test_status_follows_the_pace_of_the_window() -> None:
     assert pct.expected_now == 80 and pct.status is Status.behind
     assert _p("went_on", None, APRIL, target=80, months=None).status is Status.no_data
     # No end date: no pace.
-    open_ended = make_progress(
-        measure_id=1,
-        kind="hours",
-        label="",
-        target=10,
-        value=3,
-        starts_on=START,
-        ends_on=None,
-        window_months=None,
-        as_of=APRIL,
-    )
+    open_ended = _p("hours", 3, APRIL, target=10, months=None, ends_on=None)
     assert open_ended.expected_now is None and open_ended.status is Status.unknown
 
 

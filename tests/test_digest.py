@@ -8,6 +8,7 @@ import contextlib
 import itertools
 import time as wall
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +20,7 @@ from bot.domain.digest import IsoWeek
 from bot.scheduler import CLAIM_LEASE, digest_pass, run_digest
 from bot.sender import Pacer, Sender
 from bot.storage import reports
-from bot.storage.db import create_engine, session_factory, transaction
+from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     ContactReferral,
     DayOff,
@@ -28,8 +29,9 @@ from bot.storage.models import (
     Story,
     User,
 )
-from tests import helpers
+from tests import helpers, support
 from tests.conftest import BotHarness
+from tests.support import run_on_engine
 
 TZ = ZoneInfo("Europe/Amsterdam")
 W47 = IsoWeek(2026, 47)  # Monday 16 - Sunday 22 November 2026
@@ -50,24 +52,13 @@ async def add_user(
     name: str,
     role: str = "expert",
     *,
-    tg_id: int | None = None,
     muni_id: int | None = None,
     created_at: datetime = datetime(2026, 1, 1, tzinfo=UTC),
-    **extra: object,
+    **extra: Any,
 ) -> User:
-    tg_id = tg_id or 10_000 + next(_keys)
-    async with transaction(session_factory(engine)) as s:
-        user = User(
-            telegram_user_id=tg_id,
-            chat_id=tg_id,
-            role=role,
-            display_name=name,
-            home_municipality_id=muni_id,
-            created_at=created_at,
-            **extra,
-        )
-        s.add(user)
-    return user
+    return await support.add_user(
+        engine, name, role, home_municipality_id=muni_id, created_at=created_at, **extra
+    )
 
 
 async def add_contact(
@@ -533,14 +524,7 @@ async def test_experts_cannot_see_the_digest(bot):
 def test_cli_digest_dry_run_prints_and_records_nothing(db_url, monkeypatch, capsys):
     from bot.cli import main
 
-    async def seed() -> None:
-        engine = create_engine(db_url)
-        try:
-            await seed_week(engine)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(seed())
+    run_on_engine(db_url, seed_week)
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert main(["digest", "--week", "2026-W47", "--dry-run"]) == 0
@@ -550,15 +534,11 @@ def test_cli_digest_dry_run_prints_and_records_nothing(db_url, monkeypatch, caps
     assert main(["digest", "--week", "2026-W99", "--dry-run"]) == 1
     assert "ISO week" in capsys.readouterr().err
 
-    async def count() -> int:
-        engine = create_engine(db_url)
-        try:
-            async with session_factory(engine)() as s:
-                return len((await s.exec(sm_select(DigestDelivery))).all())
-        finally:
-            await engine.dispose()
+    async def count(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as s:
+            return len((await s.exec(sm_select(DigestDelivery))).all())
 
-    assert asyncio.run(count()) == 0
+    assert run_on_engine(db_url, count) == 0
 
 
 def test_cli_digest_refuses_a_week_that_is_not_over(db_url, monkeypatch, capsys):

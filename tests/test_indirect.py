@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.contact_draft import VocabItem
 from bot.domain.durations import format_duration
 from bot.domain.indirect import HoursLine, match_kind, parse_hours_line, typed_municipality
 
 TODAY = date(2026, 11, 17)  # a Tuesday
 
 
-@dataclass(frozen=True)
-class Kind:
-    id: int
-    code: str
-    label: str
-    aliases: tuple[str, ...] = ()
-
-
 KINDS = [
-    Kind(1, "overleg", "overleg", ("vergadering",)),
-    Kind(2, "scholing", "scholing", ("cursus", "opleiding")),
-    Kind(3, "reistijd", "reistijd", ("reizen",)),
+    VocabItem(1, "overleg", "overleg", ("vergadering",)),
+    VocabItem(2, "scholing", "scholing", ("cursus", "opleiding")),
+    VocabItem(3, "reistijd", "reistijd", ("reizen",)),
 ]
 MUNIS = {"venlo": 10, "venray": 11, "peel en maas": 12, "horst aan de maas": 13}
 

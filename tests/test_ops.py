@@ -45,13 +45,14 @@ from bot.health import (
 from bot.http import telegram_request
 from bot.logs import configure_logging
 from bot.scheduler import CLAIM_LEASE, digest_pass
-from bot.storage.db import create_engine, session_factory, transaction
+from bot.storage.db import session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.storage.models import DigestDelivery
 from bot.storage.report_queries import load_report_data
 from fakebot.bot import settings_for
 from fakebot.server import DEFAULT_TOKEN
 from tests.conftest import BotHarness
+from tests.support import fresh_engine
 from tests.test_digest import MONDAY_0830, W47, delivery_rows, digests_of, setup_pool
 from tests.test_report import seed as seed_report
 
@@ -450,11 +451,8 @@ async def test_pending_digest_deliveries_are_named_and_retried_when_the_lease_en
 async def _filled_sqlite(path: Path) -> str:
     url = f"sqlite:///{path}"
     await migrate(url)
-    engine = create_engine(url)
-    try:
+    async with fresh_engine(url) as engine:
         await seed_report(engine)
-    finally:
-        await engine.dispose()
     return url
 
 
@@ -522,27 +520,17 @@ def test_restore_checks_the_file_first(tmp_path, monkeypatch, capsys):
 
 
 async def _report_figures(url: str) -> object:
-    engine = create_engine(url)
-    try:
-        async with session_factory(engine)() as s:
-            return await load_report_data(s, H1, year_to_date(H1))
-    finally:
-        await engine.dispose()
+    async with fresh_engine(url) as engine, session_factory(engine)() as s:
+        return await load_report_data(s, H1, year_to_date(H1))
 
 
 async def _empty_everything(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            names = (
-                await conn.execute(
-                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-                )
-            ).scalars()
-            victims = [n for n in names if n != "alembic_version"]
-            await conn.execute(text(f"TRUNCATE {', '.join(victims)} RESTART IDENTITY CASCADE"))
-    finally:
-        await engine.dispose()
+    async with fresh_engine(url) as engine, engine.begin() as conn:
+        names = (
+            await conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+        ).scalars()
+        victims = [n for n in names if n != "alembic_version"]
+        await conn.execute(text(f"TRUNCATE {', '.join(victims)} RESTART IDENTITY CASCADE"))
 
 
 def _copy_and_compare(source: str, target: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -552,24 +540,20 @@ def _copy_and_compare(source: str, target: str, capsys: pytest.CaptureFixture[st
 
     async def check() -> None:
         assert await _report_figures(target) == await _report_figures(source)
-        engines = [create_engine(source), create_engine(target)]
-        try:
+        async with fresh_engine(source) as copied, fresh_engine(target) as copy:
             counts = []
-            for engine in engines:
+            for engine in (copied, copy):
                 async with engine.connect() as conn:
                     counts.append(await count_rows(conn))
             assert counts[0] == counts[1] and counts[0]["contact"] > 5
             # New rows in the target get fresh ids (the sequences moved past the copied ones).
-            async with transaction(session_factory(engines[1])) as s:
+            async with transaction(session_factory(copy)) as s:
                 from bot.storage.models import User
 
                 user = User(telegram_user_id=999, chat_id=999, role="expert", display_name="N")
                 s.add(user)
                 await s.flush()
                 assert user.id == counts[1]["app_user"] + 1
-        finally:
-            for engine in engines:
-                await engine.dispose()
 
     asyncio.run(check())
 

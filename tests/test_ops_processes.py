@@ -21,11 +21,12 @@ import aiohttp
 from sqlalchemy import func, select
 
 from bot.domain.holidays_nl import is_public_holiday
-from bot.storage.db import create_engine, session_factory, transaction
+from bot.storage.db import session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.storage.models import IndirectHours, Municipality, ProcessedUpdate, User
 from fakebot.scenario import ChatUser, Driver
 from fakebot.server import DEFAULT_TOKEN, FakeTelegram
+from tests.support import fresh_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s" * 40
@@ -168,34 +169,24 @@ class Alternating(Driver):
 
 
 async def add_user(url: str, person: ChatUser, role: str, **columns: Any) -> None:
-    engine = create_engine(url)
-    try:
-        async with transaction(session_factory(engine)) as s:
-            venlo = (
-                await s.exec(select(Municipality.id).where(Municipality.name == "Venlo"))
-            ).one()
-            s.add(
-                User(
-                    telegram_user_id=person.id,
-                    chat_id=person.chat_id,
-                    role=role,
-                    display_name=person.first_name,
-                    home_municipality_id=venlo[0],
-                    created_at=datetime(2026, 1, 1, tzinfo=UTC),
-                    **columns,
-                )
+    async with fresh_engine(url) as engine, transaction(session_factory(engine)) as s:
+        venlo = (await s.exec(select(Municipality.id).where(Municipality.name == "Venlo"))).one()
+        s.add(
+            User(
+                telegram_user_id=person.id,
+                chat_id=person.chat_id,
+                role=role,
+                display_name=person.first_name,
+                home_municipality_id=venlo[0],
+                created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                **columns,
             )
-    finally:
-        await engine.dispose()
+        )
 
 
 async def scalar(url: str, stmt: Any) -> Any:
-    engine = create_engine(url)
-    try:
-        async with session_factory(engine)() as s:
-            return (await s.exec(stmt)).one()[0]
-    finally:
-        await engine.dispose()
+    async with fresh_engine(url) as engine, session_factory(engine)() as s:
+        return (await s.exec(stmt)).one()[0]
 
 
 async def wait_for(condition: Any, seconds: float, what: str) -> None:

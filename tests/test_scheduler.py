@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -147,36 +148,33 @@ async def test_pacer_does_not_burst_after_a_stall_and_honours_429():
 # --------------------------------------------------------------------------- the sender
 
 
+class TimesOut:
+    """A send whose first `failures` calls time out (ptb's TimedOut caused by `cause`), then
+    it returns "message"; it counts its calls."""
+
+    def __init__(self, cause: type[httpx.TimeoutException], failures: float = math.inf) -> None:
+        self.cause, self.failures, self.calls = cause, failures, 0
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.calls <= self.failures:
+            try:
+                raise self.cause("timed out")
+            except httpx.TimeoutException as exc:
+                raise TimedOut from exc
+        return "message"
+
+
 async def test_a_timeout_after_the_request_went_out_is_not_retried():
     sender = Sender(Pacer(rate=1000, per_chat=0))
-    calls = 0
-
-    async def timing_out():
-        nonlocal calls
-        calls += 1
-        try:
-            raise httpx.ReadTimeout("no answer")
-        except httpx.ReadTimeout as exc:
-            raise TimedOut from exc
-
+    timing_out = TimesOut(httpx.ReadTimeout)
     outcome = await sender.deliver(1, timing_out)
-    assert (outcome.status, outcome.error, calls) == ("unknown", "TimedOut", 1)
+    assert (outcome.status, outcome.error, timing_out.calls) == ("unknown", "TimedOut", 1)
     assert not outcome.ok and sender.stats.unknown == 1
 
 
 async def test_a_timeout_before_the_request_left_is_retried():
     sender = Sender(Pacer(rate=1000, per_chat=0))
-    calls = 0
-
-    async def connect_times_out_once():
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            try:
-                raise httpx.ConnectTimeout("no connection")
-            except httpx.ConnectTimeout as exc:
-                raise TimedOut from exc
-        return "message"
-
+    connect_times_out_once = TimesOut(httpx.ConnectTimeout, failures=1)
     outcome = await sender.deliver(1, connect_times_out_once)
-    assert (outcome.status, calls) == ("sent", 2)
+    assert (outcome.status, connect_times_out_once.calls) == ("sent", 2)

@@ -19,6 +19,7 @@ from bot.storage import drafts, sqlite_loop, updates
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.idempotent import insert_once
 from bot.storage.models import ProcessedUpdate, User
+from tests.support import LoopTicker
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -148,23 +149,14 @@ async def test_another_process_lock_is_waited_out_asleep_or_fails(loop_engine, m
     path = loop_engine.url.database
     other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.005)
-            ticks += 1
-
-    ticking = asyncio.create_task(ticker())
     monkeypatch.setattr(sqlite_loop, "BUSY_WAIT_S", 0.2)
     try:
-        with pytest.raises(OperationalError, match="database is locked"):
-            async with transaction(session_factory(loop_engine)) as s:
-                await updates.record(s, 1, NOW)
-        assert ticks >= 10  # the loop ran while the statement waited
+        async with LoopTicker(0.005) as ticker:
+            with pytest.raises(OperationalError, match="database is locked"):
+                async with transaction(session_factory(loop_engine)) as s:
+                    await updates.record(s, 1, NOW)
+        assert ticker.ticks >= 10  # the loop ran while the statement waited
     finally:
-        ticking.cancel()
         other.execute("ROLLBACK")
         other.close()
     async with transaction(session_factory(loop_engine)) as s:

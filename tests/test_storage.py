@@ -23,6 +23,7 @@ from bot.storage.models import (
     User,
     Village,
 )
+from tests.support import LoopTicker
 
 NOW = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
 
@@ -351,7 +352,6 @@ async def test_sqlite_two_tasks_writing_at_once_both_commit(sqlite_file_engine):
 async def test_sqlite_write_lock_of_another_process_is_waited_out(sqlite_file_engine):
     """The CLI (another connection) holds the write lock briefly; the bot's write waits for it
     and succeeds instead of failing with 'database is locked', and the loop runs meanwhile."""
-    import asyncio
     import sqlite3
     import threading
     import time
@@ -363,24 +363,15 @@ async def test_sqlite_write_lock_of_another_process_is_waited_out(sqlite_file_en
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO processed_update(update_id, at) VALUES (99, '2026-11-23')")
     release = threading.Timer(0.2, lambda: other.execute("COMMIT"))
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
     release.start()
-    ticking = asyncio.create_task(ticker())
     try:
-        started = time.perf_counter()
-        async with transaction(session_factory(engine)) as s:
-            assert await updates.record(s, 100, NOW)
-        assert time.perf_counter() - started >= 0.15
-        assert ticks >= 5  # the wait happened off the loop
+        async with LoopTicker(0.01) as ticker:
+            started = time.perf_counter()
+            async with transaction(session_factory(engine)) as s:
+                assert await updates.record(s, 100, NOW)
+            assert time.perf_counter() - started >= 0.15
+        assert ticker.ticks >= 5  # the wait happened off the loop
     finally:
-        ticking.cancel()
         release.join()
         other.close()
     assert await _processed_count(engine) == 2

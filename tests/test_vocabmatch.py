@@ -14,6 +14,7 @@ from bot.domain.indirect import match_kind
 from bot.domain.vocabmatch import forms, match_term, match_terms
 from bot.storage import vocab as vocab_cache
 from bot.storage.models import IndirectHours, IndirectKind, Story, Theme
+from tests.support import table
 
 V = vocabulary()
 
@@ -23,65 +24,16 @@ def code(kind: str, text: str) -> str | None:
     return hit.code if hit is not None else None
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("huisbezoek", "een_op_een"),
-        ("keukentafelgesprek", "een_op_een"),
-        ("wandeling", "een_op_een"),
-        ("koffie", "een_op_een"),
-        ("gesprek", "een_op_een"),
-        ("telefonisch", "een_op_een"),
-        ("huisbezeok", "een_op_een"),  # a typo
-        ("Telefonish", "een_op_een"),
-        ("1-op-1", "een_op_een"),
-        ("lotgenotengroep", "groep"),
-        ("zelfregiegroep", "groep"),
-        ("spreekuur", "inloop"),
-        ("inloop", "inloop"),
-        ("straatwerk", "outreach"),
-        ("voorlichting", "training"),
-        ("projectontwikkeling", "project"),
-        ("fietsen", None),
-    ],
-)
-def test_activity_aliases(text: str, expected: str | None) -> None:
-    assert code("activity_types", text) == expected
+ALIASES = [
+    (kind, text, expected)
+    for kind in ("activity_types", "themes", "indirect_kinds")
+    for text, expected in table("vocabmatch.yaml", kind)
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("eenzaamheid", "eenzaamheid"),
-        ("eenzaam", "eenzaamheid"),
-        ("sociaal isolement", "eenzaamheid"),
-        ("schuldn", "schulden"),
-        ("geldzorgen", "armoede"),
-        ("armoede (geldzorgen)", "armoede"),  # the label itself
-        ("depressie", "psychisch"),
-        ("dakloos", "wonen"),
-        ("huiselijk geweld", "huiselijk_geweld"),
-        ("statushouder", "nieuwkomers"),
-    ],
-)
-def test_theme_aliases(text: str, expected: str) -> None:
-    assert code("themes", text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("overlg", "overleg"),
-        ("teamoverleg", "overleg"),
-        ("vergadering", "overleg"),
-        ("cursus", "scholing"),
-        ("reizen", "reistijd"),
-        ("mailen", "administratie"),
-        ("voorbereiden", "voorbereiding"),
-    ],
-)
-def test_indirect_kind_aliases(text: str, expected: str) -> None:
-    assert code("indirect_kinds", text) == expected
+@pytest.mark.parametrize(("kind", "text", "expected"), ALIASES)
+def test_aliases(kind: str, text: str, expected: str | None) -> None:
+    assert code(kind, text) == expected
 
 
 def test_lists_and_leftovers() -> None:

@@ -3,44 +3,37 @@ database (SQLite and PostgreSQL): good files, bad files with line numbers, idemp
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.cli import main
-from bot.storage.db import create_engine, session_factory
+from bot.storage.db import session_factory
 from bot.storage.models import WalkInSession
+from tests.support import run_on_engine
 
 SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
 SAMPLE_ROWS = 23
 
 
 def _sessions(db_url: str) -> list[tuple[str, str, bool]]:
-    async def read() -> list[tuple[str, str, bool]]:
-        engine = create_engine(db_url)
-        try:
-            async with session_factory(engine)() as s:
-                rows = (await s.exec(select(WalkInSession).order_by(WalkInSession.id))).all()
-                return [(r.place, r.address, r.active) for r in rows]
-        finally:
-            await engine.dispose()
+    async def read(engine: AsyncEngine) -> list[tuple[str, str, bool]]:
+        async with session_factory(engine)() as s:
+            rows = (await s.exec(select(WalkInSession).order_by(WalkInSession.id))).all()
+            return [(r.place, r.address, r.active) for r in rows]
 
-    return asyncio.run(read())
+    return run_on_engine(db_url, read)
 
 
 def _count(db_url: str) -> int:
-    async def read() -> int:
-        engine = create_engine(db_url)
-        try:
-            async with session_factory(engine)() as s:
-                return (await s.exec(select(func.count()).select_from(WalkInSession))).one()
-        finally:
-            await engine.dispose()
+    async def read(engine: AsyncEngine) -> int:
+        async with session_factory(engine)() as s:
+            return (await s.exec(select(func.count()).select_from(WalkInSession))).one()
 
-    return asyncio.run(read())
+    return run_on_engine(db_url, read)
 
 
 @pytest.fixture
@@ -160,27 +153,23 @@ def test_import_after_stop_and_new_keeps_one_active_session(cli_db, capsys):
 
     assert main(["inloop", "import", str(SAMPLE)]) == 0
 
-    async def stop_and_add_twin() -> None:
-        engine = create_engine(cli_db)
-        try:
-            async with transaction(session_factory(engine)) as s:
-                now = datetime(2026, 3, 3, 9, tzinfo=UTC)
-                kolk = next(r for r, _ in await repo.sessions_in(s) if r.place.endswith("Kolk"))
-                await repo.stop_session(s, kolk.id, now)
-                await repo.add_session(
-                    s,
-                    municipality_id=kolk.municipality_id,
-                    place="buurthuis de kolk",
-                    address=kolk.address,
-                    weekday=kolk.weekday,
-                    start=kolk.start_time,
-                    end=kolk.end_time,
-                    now=now,
-                )
-        finally:
-            await engine.dispose()
+    async def stop_and_add_twin(engine: AsyncEngine) -> None:
+        async with transaction(session_factory(engine)) as s:
+            now = datetime(2026, 3, 3, 9, tzinfo=UTC)
+            kolk = next(r for r, _ in await repo.sessions_in(s) if r.place.endswith("Kolk"))
+            await repo.stop_session(s, kolk.id, now)
+            await repo.add_session(
+                s,
+                municipality_id=kolk.municipality_id,
+                place="buurthuis de kolk",
+                address=kolk.address,
+                weekday=kolk.weekday,
+                start=kolk.start_time,
+                end=kolk.end_time,
+                now=now,
+            )
 
-    asyncio.run(stop_and_add_twin())
+    run_on_engine(cli_db, stop_and_add_twin)
     capsys.readouterr()
     assert main(["inloop", "import", str(SAMPLE)]) == 0
     assert "0 nieuw / new, 1 gewijzigd / updated" in capsys.readouterr().out

@@ -19,6 +19,7 @@ from bot.domain.walkin_csv import (
     parse_time,
     parse_weekday,
 )
+from tests.support import table
 
 GOOD = """gemeente,plek,adres,weekdag,begin,einde
 Venlo,Buurthuis De Kolk,Kolkstraat 1,di,10:00,12:00
@@ -164,24 +165,7 @@ Venlo,A,Straat 1,zo,10:00,12:00,,,,,extra
 
 def test_bad_file_every_error_code() -> None:
     r = parse_sessions_csv(BAD)
-    assert codes(r) == [
-        (3, "gemeente", "unknown_municipality"),
-        (4, "weekdag", "bad_weekday"),
-        (5, "begin", "bad_time"),
-        (6, "einde", "end_before_start"),
-        (7, "einde", "end_before_start"),
-        (8, "geldig_vanaf", "bad_date"),
-        (9, "geldig_tot", "until_before_from"),
-        (10, "open_op_feestdagen", "bad_boolean"),
-        (11, "plek", "empty_field"),
-        (12, "gemeente", "empty_field"),
-        (12, "adres", "empty_field"),
-        (12, "begin", "empty_field"),
-        (13, None, "duplicate_row"),
-        (14, None, "duplicate_row"),  # same place, other case and address: same session
-        (15, "soort", "bad_kind"),
-        (16, None, "too_many_fields"),
-    ]
+    assert codes(r) == table("walkin_csv.yaml", "bad_file_every_error_code")
     assert r.errors[0].value == "Amsterdam"
     assert r.errors[12].value == "2"  # duplicate of line 2
     assert [row.line for row in r.rows] == [2]
@@ -241,81 +225,22 @@ def test_injectable_resolver() -> None:
     assert r.rows[0].municipality == "Nieuwgemeente"
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("10:00", time(10)),
-        ("10.00", time(10)),
-        ("9:30", time(9, 30)),
-        ("09:30:00", time(9, 30)),
-        ("10", time(10)),
-        ("10u", time(10)),
-        ("10 uur", time(10)),
-        (" 14:15 ", time(14, 15)),
-        ("24:00", None),
-        ("10:60", None),
-        ("10:5", None),
-        ("tien", None),
-        ("", None),
-    ],
-)
+@pytest.mark.parametrize(("value", "expected"), table("walkin_csv.yaml", "parse_time"))
 def test_parse_time(value: str, expected: time | None) -> None:
     assert parse_time(value) == expected
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("maandag", 0),
-        ("Ma", 0),
-        ("di.", 1),
-        ("WOENSDAG", 2),
-        ("don", 3),
-        ("vrij", 4),
-        ("zat", 5),
-        ("zo", 6),
-        ("zondags", 6),
-        ("1", None),
-        ("monday", None),
-        ("", None),
-    ],
-)
+@pytest.mark.parametrize(("value", "expected"), table("walkin_csv.yaml", "parse_weekday"))
 def test_parse_weekday(value: str, expected: int | None) -> None:
     assert parse_weekday(value) == expected
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("2026-12-01", date(2026, 12, 1)),
-        ("1-12-2026", date(2026, 12, 1)),
-        ("01/12/2026", date(2026, 12, 1)),
-        ("01.12.2026", date(2026, 12, 1)),
-        ("2026-02-29", None),
-        ("12-01", None),
-        ("morgen", None),
-    ],
-)
+@pytest.mark.parametrize(("value", "expected"), table("walkin_csv.yaml", "parse_date"))
 def test_parse_date(value: str, expected: date | None) -> None:
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("ja", True),
-        ("JA", True),
-        ("true", True),
-        ("WAAR", True),
-        ("1", True),
-        ("nee", False),
-        ("False", False),
-        ("ONWAAR", False),
-        ("0", False),
-        ("", False),
-        ("misschien", None),
-    ],
-)
+@pytest.mark.parametrize(("value", "expected"), table("walkin_csv.yaml", "parse_boolean"))
 def test_parse_boolean(value: str, expected: bool | None) -> None:
     assert parse_boolean(value) is expected
 
