@@ -17,10 +17,21 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from bot.storage.migrations.kit import (
+    Index,
+    add_columns,
+    create_table,
+    drop_columns,
+    drop_table,
+    integer,
+)
+
 revision: str = "parse_1"
 down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+REFERRAL_INDEXES: list[Index] = [("ix_contact_referral_referral_target_id", ["referral_target_id"])]
 
 # The aliases this revision seeds (new in vocabulary.toml at this revision), per list and code.
 NEW_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -98,21 +109,19 @@ def _add_aliases() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("contact", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("village_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key("fk_contact_village", "village", ["village_id"], ["id"])
-    op.create_table(
-        "contact_referral",
-        sa.Column("contact_id", sa.Integer(), nullable=False),
-        sa.Column("referral_target_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["contact_id"], ["contact.id"]),
-        sa.ForeignKeyConstraint(["referral_target_id"], ["referral_target.id"]),
-        sa.PrimaryKeyConstraint("contact_id", "referral_target_id"),
+    add_columns(
+        "contact",
+        integer("village_id", nullable=True),
+        fks=[("fk_contact_village", "village_id", "village")],
     )
-    with op.batch_alter_table("contact_referral", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_contact_referral_referral_target_id", ["referral_target_id"], unique=False
-        )
+    create_table(
+        "contact_referral",
+        integer("contact_id"),
+        integer("referral_target_id"),
+        fks=[("contact_id", "contact"), ("referral_target_id", "referral_target")],
+        primary_key=["contact_id", "referral_target_id"],
+        indexes=REFERRAL_INDEXES,
+    )
     op.execute(
         "INSERT INTO contact_referral (contact_id, referral_target_id) "
         "SELECT id, referral_target_id FROM contact WHERE referral_target_id IS NOT NULL"
@@ -121,9 +130,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contact_referral", schema=None) as batch_op:
-        batch_op.drop_index("ix_contact_referral_referral_target_id")
-    op.drop_table("contact_referral")
-    with op.batch_alter_table("contact", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_contact_village", type_="foreignkey")
-        batch_op.drop_column("village_id")
+    drop_table("contact_referral", REFERRAL_INDEXES)
+    drop_columns("contact", "village_id", fks=["fk_contact_village"])
