@@ -83,6 +83,25 @@ def create_table(
     create_indexes(name, indexes)
 
 
+def link_table(name: str, left: tuple[str, str], right: tuple[str, str]) -> None:
+    """A many-to-many table between two tables: `left` and `right` are (column, referenced
+    table); keyed by both columns (left first), with an index `ix_<name>_<column>` on the
+    right one."""
+    create_table(
+        name,
+        integer(left[0]),
+        integer(right[0]),
+        fks=[left, right],
+        primary_key=[left[0], right[0]],
+        indexes=[link_index(name, right[0])],
+    )
+
+
+def link_index(table: str, column: str) -> Index:
+    """The index :func:`link_table` makes on its right column."""
+    return (f"ix_{table}_{column}", [column])
+
+
 def create_indexes(table: str, indexes: Iterable[Index]) -> None:
     indexes = list(indexes)
     if not indexes:

@@ -17,21 +17,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from bot.storage.migrations.kit import (
-    Index,
-    add_columns,
-    create_table,
-    drop_columns,
-    drop_table,
-    integer,
-)
+from bot.storage.migrations import kit
 
 revision: str = "parse_1"
 down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-REFERRAL_INDEXES: list[Index] = [("ix_contact_referral_referral_target_id", ["referral_target_id"])]
 
 # The aliases this revision seeds (new in vocabulary.toml at this revision), per list and code.
 NEW_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -109,18 +100,13 @@ def _add_aliases() -> None:
 
 
 def upgrade() -> None:
-    add_columns(
+    kit.add_columns(
         "contact",
-        integer("village_id", nullable=True),
+        kit.integer("village_id", nullable=True),
         fks=[("fk_contact_village", "village_id", "village")],
     )
-    create_table(
-        "contact_referral",
-        integer("contact_id"),
-        integer("referral_target_id"),
-        fks=[("contact_id", "contact"), ("referral_target_id", "referral_target")],
-        primary_key=["contact_id", "referral_target_id"],
-        indexes=REFERRAL_INDEXES,
+    kit.link_table(
+        "contact_referral", ("contact_id", "contact"), ("referral_target_id", "referral_target")
     )
     op.execute(
         "INSERT INTO contact_referral (contact_id, referral_target_id) "
@@ -130,5 +116,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_table("contact_referral", REFERRAL_INDEXES)
-    drop_columns("contact", "village_id", fks=["fk_contact_village"])
+    kit.drop_table("contact_referral", [kit.link_index("contact_referral", "referral_target_id")])
+    kit.drop_columns("contact", "village_id", fks=["fk_contact_village"])

@@ -12,16 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from bot.storage.migrations.kit import (
-    Index,
-    add_columns,
-    create_table,
-    drop_columns,
-    integer,
-    string,
-    typed,
-    utc,
-)
+from bot.storage.migrations import kit
 
 revision: str = "team_1"
 down_revision: str | Sequence[str] | None = "parse_1"
@@ -29,54 +20,54 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-LEDGER_INDEXES: dict[str, list[Index]] = {
+LEDGER_INDEXES: dict[str, list[kit.Index]] = {
     "mgr_key": [("ix_mgr_key_municipality_id", ["municipality_id"])],
     "share_deviation": [("ix_share_deviation_municipality_id", ["municipality_id"])],
 }
 
 
 def upgrade() -> None:
-    add_columns(
+    kit.add_columns(
         "app_user",
         sa.Column("also_expert", sa.Boolean(), server_default=sa.false(), nullable=False),
     )
-    add_columns(
+    kit.add_columns(
         "invite",
-        utc("revoked_at", nullable=True),
-        integer("created_by_id", nullable=True),
+        kit.utc("revoked_at", nullable=True),
+        kit.integer("created_by_id", nullable=True),
         fks=[("fk_invite_created_by", "created_by_id", "app_user")],
     )
-    create_table("list_version", integer("version"))
+    kit.create_table("list_version", kit.integer("version"))
     op.execute("INSERT INTO list_version (id, version) VALUES (1, 0)")
-    create_table(
+    kit.create_table(
         "ledger_year",
         sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
-        typed("budget_hours", sa.Float, nullable=True),
-        typed("budget_euros", sa.Float, nullable=True),
-        typed("hourly_rate", sa.Float, nullable=True),
-        typed("spread_regional", sa.Boolean),
-        utc("updated_at"),
+        kit.typed("budget_hours", sa.Float, nullable=True),
+        kit.typed("budget_euros", sa.Float, nullable=True),
+        kit.typed("hourly_rate", sa.Float, nullable=True),
+        kit.typed("spread_regional", sa.Boolean),
+        kit.utc("updated_at"),
         primary_key=["year"],
     )
-    create_table(
+    kit.create_table(
         "mgr_key",
-        integer("municipality_id"),
-        typed("valid_from", sa.Date),
-        typed("pct", sa.Float),
+        kit.integer("municipality_id"),
+        kit.typed("valid_from", sa.Date),
+        kit.typed("pct", sa.Float),
         fks=[("municipality_id", "municipality")],
         named_unique={"uq_mgr_key": ("municipality_id", "valid_from")},
         indexes=LEDGER_INDEXES["mgr_key"],
     )
-    create_table(
+    kit.create_table(
         "share_deviation",
-        integer("municipality_id"),
-        typed("starts_on", sa.Date),
-        typed("ends_on", sa.Date),
-        typed("hours", sa.Float),
-        string("reason", 300),
-        integer("created_by_id", nullable=True),
-        utc("created_at"),
-        utc("deleted_at", nullable=True),
+        kit.integer("municipality_id"),
+        kit.typed("starts_on", sa.Date),
+        kit.typed("ends_on", sa.Date),
+        kit.typed("hours", sa.Float),
+        kit.string("reason", 300),
+        kit.integer("created_by_id", nullable=True),
+        kit.utc("created_at"),
+        kit.utc("deleted_at", nullable=True),
         fks=[("municipality_id", "municipality"), ("created_by_id", "app_user")],
         indexes=LEDGER_INDEXES["share_deviation"],
     )
@@ -87,5 +78,5 @@ def downgrade() -> None:
     op.drop_table("mgr_key")
     op.drop_table("ledger_year")
     op.drop_table("list_version")
-    drop_columns("invite", "revoked_at", "created_by_id", fks=["fk_invite_created_by"])
-    drop_columns("app_user", "also_expert")
+    kit.drop_columns("invite", "revoked_at", "created_by_id", fks=["fk_invite_created_by"])
+    kit.drop_columns("app_user", "also_expert")

@@ -16,24 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from bot.storage.migrations.kit import (
-    Index,
-    add_columns,
-    create_table,
-    created_updated_deleted,
-    drop_columns,
-    integer,
-    string,
-    typed,
-    utc,
-)
+from bot.storage.migrations import kit
 
 revision: str = "deel_1"
 down_revision: str | Sequence[str] | None = "report_1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KEY_FIGURE_INDEXES: list[Index] = [
+KEY_FIGURE_INDEXES: list[kit.Index] = [
     (f"ix_key_figure_{column}", [column])
     for column in ("expert_id", "municipality_id", "deelopdracht_id")
 ]
@@ -41,9 +31,9 @@ KEY_FIGURE_INDEXES: list[Index] = [
 
 def _per_deelopdracht(name: str, *columns: sa.Column, **parts: Any) -> None:
     """A table of rows belonging to one deelopdracht, indexed by it."""
-    create_table(
+    kit.create_table(
         name,
-        integer("deelopdracht_id"),
+        kit.integer("deelopdracht_id"),
         *columns,
         fks=[("deelopdracht_id", "deelopdracht")],
         indexes=[(f"ix_{name}_deelopdracht_id", ["deelopdracht_id"])],
@@ -52,56 +42,51 @@ def _per_deelopdracht(name: str, *columns: sa.Column, **parts: Any) -> None:
 
 
 def upgrade() -> None:
-    add_columns(
+    kit.add_columns(
         "deelopdracht",
         sa.Column("followup_weeks", sa.Integer(), server_default="6", nullable=False),
-        utc("created_at", nullable=True),
-        utc("updated_at", nullable=True),
+        kit.utc("created_at", nullable=True),
+        kit.utc("updated_at", nullable=True),
     )
-    add_columns(
+    kit.add_columns(
         "contact",
-        typed("non_use_known", sa.Boolean, nullable=True),
-        string("care_relation", 16, nullable=True),
+        kit.typed("non_use_known", sa.Boolean, nullable=True),
+        kit.string("care_relation", 16, nullable=True),
         indexes=[("ix_contact_deelopdracht_id", ["deelopdracht_id"])],
     )
     _per_deelopdracht(
         "deelopdracht_measure",
-        integer("position"),
-        string("kind", 32),
-        string("label", 200),
-        typed("target", sa.Float),
-        integer("window_months", nullable=True),
-        typed("filter", sa.JSON, nullable=True),
-        utc("deleted_at", nullable=True),
+        kit.integer("position"),
+        kit.string("kind", 32),
+        kit.string("label", 200),
+        kit.typed("target", sa.Float),
+        kit.integer("window_months", nullable=True),
+        kit.typed("filter", sa.JSON, nullable=True),
+        kit.utc("deleted_at", nullable=True),
         checks=[sa.CheckConstraint("target >= 0", name="ck_measure_target")],
     )
     _per_deelopdracht(
         "deelopdracht_moment",
-        typed("on_date", sa.Date),
-        utc("reminded_at", nullable=True),
+        kit.typed("on_date", sa.Date),
+        kit.utc("reminded_at", nullable=True),
         named_unique={"uq_deel_moment": ("deelopdracht_id", "on_date")},
     )
-    create_table(
-        "contact_non_use",
-        integer("contact_id"),
-        integer("non_use_reason_id"),
-        fks=[("contact_id", "contact"), ("non_use_reason_id", "non_use_reason")],
-        primary_key=["contact_id", "non_use_reason_id"],
-        indexes=[("ix_contact_non_use_non_use_reason_id", ["non_use_reason_id"])],
+    kit.link_table(
+        "contact_non_use", ("contact_id", "contact"), ("non_use_reason_id", "non_use_reason")
     )
-    create_table(
+    kit.create_table(
         "key_figure",
-        string("submission_key", 64),
-        integer("expert_id"),
-        integer("municipality_id"),
-        integer("village_id", nullable=True),
-        integer("vindplek_id", nullable=True),
-        integer("deelopdracht_id", nullable=True),
-        string("role", 80),
-        typed("since", sa.Date),
-        string("quality", 16),
-        typed("ended_on", sa.Date, nullable=True),
-        *created_updated_deleted(),
+        kit.string("submission_key", 64),
+        kit.integer("expert_id"),
+        kit.integer("municipality_id"),
+        kit.integer("village_id", nullable=True),
+        kit.integer("vindplek_id", nullable=True),
+        kit.integer("deelopdracht_id", nullable=True),
+        kit.string("role", 80),
+        kit.typed("since", sa.Date),
+        kit.string("quality", 16),
+        kit.typed("ended_on", sa.Date, nullable=True),
+        *kit.created_updated_deleted(),
         fks=[
             ("expert_id", "app_user"),
             ("municipality_id", "municipality"),
@@ -112,15 +97,15 @@ def upgrade() -> None:
         unique=[("submission_key",)],
         indexes=KEY_FIGURE_INDEXES,
     )
-    create_table(
+    kit.create_table(
         "contact_followup",
-        integer("contact_id"),
-        integer("expert_id"),
-        typed("due_on", sa.Date),
-        utc("asked_at", nullable=True),
-        utc("answered_at", nullable=True),
-        integer("went_on", nullable=True),
-        integer("service_kind_id", nullable=True),
+        kit.integer("contact_id"),
+        kit.integer("expert_id"),
+        kit.typed("due_on", sa.Date),
+        kit.utc("asked_at", nullable=True),
+        kit.utc("answered_at", nullable=True),
+        kit.integer("went_on", nullable=True),
+        kit.integer("service_kind_id", nullable=True),
         checks=[sa.CheckConstraint("went_on IS NULL OR went_on >= 0", name="ck_followup_went_on")],
         fks=[
             ("contact_id", "contact"),
@@ -147,7 +132,7 @@ def downgrade() -> None:
     op.drop_table("contact_non_use")
     op.drop_table("deelopdracht_moment")
     op.drop_table("deelopdracht_measure")
-    drop_columns(
+    kit.drop_columns(
         "contact", "non_use_known", "care_relation", indexes=["ix_contact_deelopdracht_id"]
     )
-    drop_columns("deelopdracht", "followup_weeks", "created_at", "updated_at")
+    kit.drop_columns("deelopdracht", "followup_weeks", "created_at", "updated_at")
