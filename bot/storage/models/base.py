@@ -1,0 +1,40 @@
+"""What every table module uses: typed access to a model's Core table, a row's id, and the
+time-stamp columns."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from bot.storage.types import UTCDateTime, utcnow
+
+
+@cache
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model, typed (SQLModel does not declare `__table__` for type
+    checkers). For Core statements, which skip the ORM's per-statement work."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table), model
+    return table
+
+
+class _HasId(Protocol):
+    id: int | None
+
+
+def id_of(row: _HasId) -> int:
+    """The primary key of a row that is in the database (loaded, or added and flushed)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
+
+
+def ts(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

@@ -1,0 +1,101 @@
+"""Runtime state: drafts, processed updates, deliveries, the audit trail, the list version."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from bot.storage.models.base import created, ts
+from bot.storage.types import UTCDateTime, utcnow
+
+
+class ConversationDraft(SQLModel, table=True):
+    """A dialogue in progress. Lives in the database so a restart resumes it."""
+
+    __tablename__ = "conversation_draft"
+    __table_args__ = (sa.UniqueConstraint("user_id", "flow", name="uq_draft_user_flow"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    flow: str = Field(max_length=32)  # contact, uren, signaal, ...
+    state: str = Field(max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Bumped on every change; buttons carry it so an old button is recognised.
+    revision: int = Field(default=0)
+    # Becomes the entry's submission_key when saved: the idempotency key.
+    submission_key: str = Field(max_length=64, unique=True)
+    message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    created_at: datetime = created()
+    updated_at: datetime = created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Update ids already handled, so a re-delivered update is not acted on twice."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_column=Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+
+
+class ReminderDelivery(SQLModel, table=True):
+    """One row per expert per local day: what was sent, snoozes, the answer."""
+
+    __tablename__ = "reminder_delivery"
+    __table_args__ = (sa.UniqueConstraint("user_id", "local_date", name="uq_reminder_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    local_date: date
+    status: str = Field(max_length=20)  # claimed | sent | snoozed | answered | failed | blocked
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    snooze_count: int = Field(default=0)
+    sent_at: datetime | None = ts()
+    claimed_at: datetime | None = ts()
+    message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+
+
+class DigestDelivery(SQLModel, table=True):
+    """Exactly-once delivery of a periodic report to one recipient."""
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (sa.UniqueConstraint("recipient_id", "kind", "period", name="uq_digest_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="app_user.id")
+    kind: str = Field(default="weekly", max_length=20)
+    period: str = Field(max_length=16)  # e.g. 2026-W47
+    status: str = Field(max_length=20)  # claimed | sent | failed | blocked
+    claimed_at: datetime = created()
+    sent_at: datetime | None = ts()
+    attempts: int = Field(default=0)
+    owner: str | None = Field(default=None, max_length=64)  # which process claimed it
+
+
+class AuditLog(SQLModel, table=True):
+    """Who changed or deleted what, with before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    at: datetime = created()
+    entity: str = Field(max_length=40)
+    entity_id: int
+    action: str = Field(max_length=20)  # create | edit | delete | restore
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class ListVersion(SQLModel, table=True):
+    """One row, bumped by every change of a list (vocabularies, vindplekken): a process that
+    caches lists compares it, so a change shows at once, also in another process."""
+
+    __tablename__ = "list_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0)
