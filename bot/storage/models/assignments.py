@@ -9,16 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from bot.storage.models.base import created, ts
+from bot.storage.models.base import PerDeelopdracht, PerMunicipality, created, ts
 
 
-class Deelopdracht(SQLModel, table=True):
+class Deelopdracht(PerMunicipality, table=True):
     """A municipality's sub-assignment: its own goals, monitoring, frequency and accounting."""
 
     __tablename__ = "deelopdracht"
 
-    id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
     code: str = Field(max_length=64, unique=True)
     title: str = Field(max_length=200)
     goals: str = Field(default="")
@@ -48,7 +46,7 @@ class MeasureKind(enum.StrEnum):
     went_on = "went_on"  # percent of followed-up new residents who went on to use services
 
 
-class DeelopdrachtMeasure(SQLModel, table=True):
+class DeelopdrachtMeasure(PerDeelopdracht, table=True):
     """One structured, measurable goal of a deelopdracht.
 
     `filter` holds vocabulary codes and vindplek ids: {"activity": [...], "reach": [...],
@@ -58,8 +56,6 @@ class DeelopdrachtMeasure(SQLModel, table=True):
     __tablename__ = "deelopdracht_measure"
     __table_args__ = (sa.CheckConstraint("target >= 0", name="ck_measure_target"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    deelopdracht_id: int = Field(foreign_key="deelopdracht.id", index=True)
     position: int = Field(default=0)
     kind: str = Field(max_length=32)
     label: str = Field(default="", max_length=200)
@@ -69,14 +65,12 @@ class DeelopdrachtMeasure(SQLModel, table=True):
     deleted_at: datetime | None = ts()
 
 
-class DeelopdrachtMoment(SQLModel, table=True):
+class DeelopdrachtMoment(PerDeelopdracht, table=True):
     """A reporting moment; the coordinator is reminded 14 days before, once (`reminded_at`)."""
 
     __tablename__ = "deelopdracht_moment"
     __table_args__ = (sa.UniqueConstraint("deelopdracht_id", "on_date", name="uq_deel_moment"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    deelopdracht_id: int = Field(foreign_key="deelopdracht.id", index=True)
     on_date: date
     reminded_at: datetime | None = ts()
 

@@ -38,3 +38,17 @@ def ts(nullable: bool = True, index: bool = False) -> Any:
 
 def created() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class PerMunicipality(SQLModel):
+    """The leading columns of a row that belongs to one municipality, looked up by it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+
+
+class PerDeelopdracht(SQLModel):
+    """The leading columns of a row that belongs to one deelopdracht, looked up by it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    deelopdracht_id: int = Field(foreign_key="deelopdracht.id", index=True)

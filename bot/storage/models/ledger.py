@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from bot.storage.models.base import created, ts
+from bot.storage.models.base import PerMunicipality, created, ts
 
 
 class LedgerYear(SQLModel, table=True):
@@ -24,25 +24,21 @@ class LedgerYear(SQLModel, table=True):
     updated_at: datetime = created()
 
 
-class MgrKey(SQLModel, table=True):
+class MgrKey(PerMunicipality, table=True):
     """A municipality's MGR key (percent) from a date on; the latest on or before a day holds."""
 
     __tablename__ = "mgr_key"
     __table_args__ = (sa.UniqueConstraint("municipality_id", "valid_from", name="uq_mgr_key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
     valid_from: date
     pct: float
 
 
-class ShareDeviation(SQLModel, table=True):
+class ShareDeviation(PerMunicipality, table=True):
     """An agreed deviation from the key: extra (or, negative, fewer) hours over a period."""
 
     __tablename__ = "share_deviation"
 
-    id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
     starts_on: date
     ends_on: date
     hours: float

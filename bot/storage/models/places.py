@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from bot.storage.models.base import created
+from bot.storage.models.base import PerMunicipality, created
 
 
 class Municipality(SQLModel, table=True):
@@ -21,25 +21,21 @@ class Municipality(SQLModel, table=True):
     active: bool = Field(default=True)
 
 
-class Village(SQLModel, table=True):
+class Village(PerMunicipality, table=True):
     """A kern: residents name villages more often than municipalities."""
 
     __tablename__ = "village"
     __table_args__ = (sa.UniqueConstraint("municipality_id", "name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
     name: str = Field(max_length=100)
 
 
-class Vindplek(SQLModel, table=True):
+class Vindplek(PerMunicipality, table=True):
     """A place where experts meet residents (buurthuis, inloop, straat, ...)."""
 
     __tablename__ = "vindplek"
     __table_args__ = (sa.UniqueConstraint("municipality_id", "name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
     name: str = Field(max_length=120)
     address: str | None = Field(default=None, max_length=200)
     active: bool = Field(default=True)

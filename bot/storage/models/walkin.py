@@ -7,10 +7,10 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from bot.storage.models.base import created, ts
+from bot.storage.models.base import PerMunicipality, created, ts
 
 
-class WalkInSession(SQLModel, table=True):
+class WalkInSession(PerMunicipality, table=True):
     """A weekly recurring inloop or spreekuur at a named place."""
 
     __tablename__ = "walkin_session"
@@ -27,8 +27,6 @@ class WalkInSession(SQLModel, table=True):
         sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name="ck_weekday"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
     kind: str = Field(default="inloop", max_length=20)  # inloop | spreekuur
     place: str = Field(max_length=120)
     address: str = Field(default="", max_length=200)
