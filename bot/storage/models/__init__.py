@@ -12,52 +12,59 @@ Conventions:
 
 from __future__ import annotations
 
-from bot.storage.models.assignments import (
-    ContactFollowup,
-    Deelopdracht,
-    DeelopdrachtMeasure,
-    DeelopdrachtMoment,
-    KeyFigure,
-    KeyFigureQuality,
-    MeasureKind,
-)
 from bot.storage.models.base import created, id_of, table_of, ts
-from bot.storage.models.ledger import LedgerYear, MgrKey, ShareDeviation
-from bot.storage.models.people import Invite, RegistrationAttempt, Role, User
-from bot.storage.models.places import Municipality, Village, Vindplek
-from bot.storage.models.report import ReportNarrative, ReportStorySelection
-from bot.storage.models.runtime import (
+from bot.storage.models.operations import (
     AuditLog,
     ConversationDraft,
     DigestDelivery,
+    LedgerYear,
     ListVersion,
+    MgrKey,
     ProcessedUpdate,
     ReminderDelivery,
+    ReportNarrative,
+    ReportStorySelection,
+    ShareDeviation,
 )
-from bot.storage.models.vocabularies import (
+from bot.storage.models.reference import (
     VOCAB_TABLES,
     ActivityType,
     IndirectKind,
+    Invite,
+    Municipality,
     NonUseReason,
     ReachChannel,
     ReferralTarget,
+    RegistrationAttempt,
+    Role,
     SignalKind,
     Theme,
+    User,
+    Village,
+    Vindplek,
     _Vocab,
 )
-from bot.storage.models.walkin import WalkInException, WalkInSession
 from bot.storage.models.work import (
     LIVE_ROWS,
     PARTIAL_INDEX_DIALECTS,
     CareRelation,
     Contact,
+    ContactFollowup,
     ContactNonUse,
     ContactReferral,
     ContactTheme,
     DayOff,
+    Deelopdracht,
+    DeelopdrachtMeasure,
+    DeelopdrachtMoment,
     IndirectHours,
+    KeyFigure,
+    KeyFigureQuality,
+    MeasureKind,
     Signal,
     Story,
+    WalkInException,
+    WalkInSession,
 )
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Runtime state: drafts, processed updates, deliveries, the audit trail, the list version."""
+"""Running the bot and the coordinator's bookkeeping: drafts, deliveries, the audit trail, the
+list version, the fair-share ledger and the report's selected stories and narratives."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from bot.storage.models.base import created, ts
+from bot.storage.models.base import PerMunicipality, created, ts
 from bot.storage.types import UTCDateTime, utcnow
+
+# --------------------------------------------------------------------------- runtime
 
 
 class ConversationDraft(SQLModel, table=True):
@@ -99,3 +102,88 @@ class ListVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = Field(default=0)
+
+
+# --------------------------------------------------------------------------- ledger
+
+
+class LedgerYear(SQLModel, table=True):
+    """The pool's budget for one calendar year: hours, or euros with an hourly rate."""
+
+    __tablename__ = "ledger_year"
+
+    year: int = Field(sa_column=Column(sa.Integer, primary_key=True, autoincrement=False))
+    budget_hours: float | None = None
+    budget_euros: float | None = None
+    hourly_rate: float | None = None
+    # Hours without a municipality (regional) spread over the municipalities by the key.
+    spread_regional: bool = Field(default=False)
+    updated_at: datetime = created()
+
+
+class MgrKey(PerMunicipality, table=True):
+    """A municipality's MGR key (percent) from a date on; the latest on or before a day holds."""
+
+    __tablename__ = "mgr_key"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "valid_from", name="uq_mgr_key"),)
+
+    valid_from: date
+    pct: float
+
+
+class ShareDeviation(PerMunicipality, table=True):
+    """An agreed deviation from the key: extra (or, negative, fewer) hours over a period."""
+
+    __tablename__ = "share_deviation"
+
+    starts_on: date
+    ends_on: date
+    hours: float
+    reason: str = Field(default="", max_length=300)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = created()
+    deleted_at: datetime | None = ts()
+
+
+# --------------------------------------------------------------------------- report
+
+
+class ReportStorySelection(SQLModel, table=True):
+    """A story the coordinator marked for one municipality's report of one period.
+
+    `period_key` is `Period.key` ("2026-H1", "2026-Q3", "2026", "2026-01-01..2026-03-31"): the
+    report of that exact period shows the story. One story may go into several municipalities'
+    reports (one row each)."""
+
+    __tablename__ = "report_story_selection"
+    __table_args__ = (
+        sa.UniqueConstraint("story_id", "municipality_id", "period_key", name="uq_story_selection"),
+        sa.Index("ix_story_selection_period", "period_key", "municipality_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: int = Field(foreign_key="story.id")
+    municipality_id: int = Field(foreign_key="municipality.id")
+    period_key: str = Field(max_length=32)
+    selected_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    selected_at: datetime = created()
+
+
+class ReportNarrative(SQLModel, table=True):
+    """The coordinator's paragraph on the added value (item c) for one municipality and period;
+    municipality None = the regional report. One per (municipality, period): a unique key on a
+    NULL column lets NULLs repeat, so it is on `scope_id` (the municipality id, 0 = region),
+    which only `bot.storage.report_content` writes."""
+
+    __tablename__ = "report_narrative"
+    __table_args__ = (
+        sa.UniqueConstraint("scope_id", "period_key", name="uq_report_narrative_scope"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
+    scope_id: int = Field(default=0)
+    period_key: str = Field(max_length=32)
+    text: str = Field(max_length=4000)
+    author_id: int | None = Field(default=None, foreign_key="app_user.id")
+    updated_at: datetime = created()
