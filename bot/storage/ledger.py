@@ -22,14 +22,7 @@ from bot.storage.models import (
     id_of,
 )
 
-
-def _year_state(row: LedgerYear) -> dict[str, Any]:
-    return {
-        "budget_hours": row.budget_hours,
-        "budget_euros": row.budget_euros,
-        "hourly_rate": row.hourly_rate,
-        "spread_regional": row.spread_regional,
-    }
+_year_state = audit.columns("budget_hours", "budget_euros", "hourly_rate", "spread_regional")
 
 
 async def set_budget(

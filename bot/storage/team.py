@@ -85,13 +85,7 @@ async def members(s: AsyncSession, user_id: int | None = None) -> list[Member]:
     return [Member(*row) for row in rows]
 
 
-def _snapshot(user: User) -> dict[str, Any]:
-    return {
-        "role": user.role,
-        "also_expert": user.also_expert,
-        "active": user.active,
-        "home_municipality_id": user.home_municipality_id,
-    }
+_snapshot = audit.columns("role", "also_expert", "active", "home_municipality_id")
 
 
 class TeamError(ValueError):
