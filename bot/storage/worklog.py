@@ -209,6 +209,16 @@ class WeekRows:
     stories: int
 
 
+def _live_in(table: Any, expert_id: int, start: date, end: date) -> tuple[Any, ...]:
+    """The conditions for the expert's not-deleted entries with start <= work_date <= end."""
+    return (
+        table.expert_id == expert_id,
+        table.work_date >= start,
+        table.work_date <= end,
+        col(table.deleted_at).is_(None),
+    )
+
+
 async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> WeekRows:
     """The expert's not-deleted entries with start <= work_date <= end."""
     contact_rows = (
@@ -221,12 +231,7 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
                 Contact.residents_new,
             )
             .join(Municipality, Municipality.id == Contact.municipality_id)
-            .where(
-                Contact.expert_id == expert_id,
-                Contact.work_date >= start,
-                Contact.work_date <= end,
-                col(Contact.deleted_at).is_(None),
-            )
+            .where(*_live_in(Contact, expert_id, start, end))
             .order_by(Contact.id)
         )
     ).all()
@@ -256,31 +261,20 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
             select(Municipality.name, IndirectKind.label, IndirectHours.duration_minutes)
             .join(IndirectKind, col(IndirectKind.id) == IndirectHours.kind_id)
             .outerjoin(Municipality, col(Municipality.id) == IndirectHours.municipality_id)
-            .where(
-                IndirectHours.expert_id == expert_id,
-                IndirectHours.work_date >= start,
-                IndirectHours.work_date <= end,
-                col(IndirectHours.deleted_at).is_(None),
-            )
+            .where(*_live_in(IndirectHours, expert_id, start, end))
         )
     ).all()
     indirect = [IndirectRow(municipality=m, kind=k, minutes=n) for m, k, n in indirect_rows]
-    counts = []
-    for table in (Signal, Story):
-        counts.append(
-            int(
-                (
-                    await s.exec(
-                        select(func.count())
-                        .select_from(table)
-                        .where(
-                            table.expert_id == expert_id,
-                            table.work_date >= start,
-                            table.work_date <= end,
-                            col(table.deleted_at).is_(None),
-                        )
-                    )
-                ).one()
-            )
+    signals, stories = [
+        int(
+            (
+                await s.exec(
+                    select(func.count())
+                    .select_from(table)
+                    .where(*_live_in(table, expert_id, start, end))
+                )
+            ).one()
         )
-    return WeekRows(contacts, indirect, counts[0], counts[1])
+        for table in (Signal, Story)
+    ]
+    return WeekRows(contacts, indirect, signals, stories)
