@@ -31,11 +31,10 @@ from bot.storage.models import (
 ENTITY = "deelopdracht"
 MEASURE = "deelopdracht_measure"
 MOMENT = "deelopdracht_moment"
-# The columns a coordinator may set directly (edit), besides the measures and moments.
-FIELDS = (
-    "municipality_id",
+# The columns that are plain values (no reference or short name to resolve): a file
+# (`bot.storage.deel_file`) holds them as they are, read into the row and written back out.
+PLAIN_COLUMNS = (
     "title",
-    "code",
     "starts_on",
     "ends_on",
     "goals",
@@ -45,6 +44,8 @@ FIELDS = (
     "followup_weeks",
     "active",
 )
+# The columns a coordinator may set directly (edit), besides the measures and moments.
+FIELDS = ("municipality_id", "code", *PLAIN_COLUMNS)
 
 
 class DeelError(ValueError):
