@@ -123,18 +123,7 @@ async def import_specs(
         row = await by_code(s, spec.code)
         touched = created = False
         if row is None:
-            extra = {k: v for k, v in values.items() if k not in ("title", "starts_on", "ends_on")}
-            row = await create(
-                s,
-                muni_id,
-                spec.code,
-                spec.title,
-                spec.starts_on,
-                spec.ends_on,
-                actor_id=actor_id,
-                now=now,
-                **extra,
-            )
+            row = await create(s, muni_id, spec.code, actor_id=actor_id, now=now, **values)
             created = True
         else:
             if row.municipality_id != muni_id:
