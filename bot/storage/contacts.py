@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import contact_deel
 from bot.domain.contact_draft import ContactDraft
-from bot.storage import audit, followups
+from bot.storage import audit, followups, rows
 from bot.storage.contact_reads import (
     contact_as_draft,
     day_minutes,
@@ -214,20 +214,13 @@ async def village_id_of(s: AsyncSession, municipality_id: int, name: str) -> int
     return row
 
 
-async def _inserted(s: AsyncSession, row: Any) -> int:
-    """Add a new row and flush it: its id."""
-    s.add(row)
-    await s.flush()
-    return id_of(row)
-
-
 async def _add_story(
     s: AsyncSession, contact: Contact, key: str, theme_id: int, text: str, now: datetime
 ) -> int:
     """The story told with a contact: it shares the contact's expert, and its date, place and
     deelopdracht (`CONTACT_SHARED`)."""
     shared = {column: getattr(contact, column) for column in CONTACT_SHARED}
-    return await _inserted(
+    return await rows.inserted(
         s,
         Story(
             submission_key=key,
@@ -271,7 +264,7 @@ async def _columns(
         existing = await vindplek_by_name(s, draft.municipality_id, draft.new_vindplek)
         vindplek_id = existing.id if existing is not None else None
         if vindplek_id is None:
-            vindplek_id = await _inserted(
+            vindplek_id = await rows.inserted(
                 s,
                 Vindplek(
                     municipality_id=draft.municipality_id,

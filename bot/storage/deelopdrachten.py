@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import deel_values as dv
-from bot.storage import audit, lists
+from bot.storage import audit, lists, rows
 from bot.storage.models import (
     Deelopdracht,
     DeelopdrachtMeasure,
@@ -287,8 +287,8 @@ async def remove_measure(
     s: AsyncSession, deel_id: int, measure_id: int, *, actor_id: int | None, now: datetime
 ) -> bool:
     """Soft-delete one measure; False when it was already gone (an old button)."""
-    row = await s.get(DeelopdrachtMeasure, measure_id)
-    if row is None or row.deelopdracht_id != deel_id or row.deleted_at is not None:
+    row = await rows.live(s, DeelopdrachtMeasure, measure_id, deelopdracht_id=deel_id)
+    if row is None:
         return False
     before = audit.snapshot(row)
     row.deleted_at = now
