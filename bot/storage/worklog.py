@@ -26,14 +26,12 @@ from bot.storage.corrections import get_entry as get_entry
 from bot.storage.corrections import recent_entries as recent_entries
 from bot.storage.corrections import update_entry as update_entry
 from bot.storage.models import (
-    VOCAB_TABLES,
     Contact,
     ContactTheme,
     IndirectHours,
     IndirectKind,
     Municipality,
     Signal,
-    SignalKind,
     Story,
     Theme,
     User,
@@ -52,21 +50,20 @@ class Option:
     aliases: tuple[str, ...] = ()  # extra words the text parsers accept
 
 
-async def _vocab(s: AsyncSession, table: Any) -> list[Option]:
-    kind = next(k for k, model in VOCAB_TABLES.items() if model is table)
+async def _vocab(s: AsyncSession, kind: str) -> list[Option]:
     return [Option(r.id, r.code, r.label, r.aliases) for r in (await load_vocabulary(s))[kind]]
 
 
 async def indirect_kinds(s: AsyncSession) -> list[Option]:
-    return await _vocab(s, IndirectKind)
+    return await _vocab(s, "indirect_kinds")
 
 
 async def signal_kinds(s: AsyncSession) -> list[Option]:
-    return await _vocab(s, SignalKind)
+    return await _vocab(s, "signal_kinds")
 
 
 async def themes(s: AsyncSession) -> list[Option]:
-    return await _vocab(s, Theme)
+    return await _vocab(s, "themes")
 
 
 async def municipalities(s: AsyncSession) -> list[Option]:
