@@ -1,5 +1,6 @@
-"""What every table module uses: typed access to a model's Core table, a row's id, and the
-time-stamp columns."""
+"""What every table module uses: typed access to a model's Core table, a row's id, the
+time-stamp columns, and the leading columns of rows that belong to a municipality or to a
+deelopdracht."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from sqlmodel import JSON, Column, Field, SQLModel
 from bot.storage.models.base import PerMunicipality, created, ts
 from bot.storage.types import UTCDateTime, utcnow
 
-# --------------------------------------------------------------------------- runtime
+# --------------------------------------------------------------------------- runtime state
 
 
 class ConversationDraft(SQLModel, table=True):
@@ -104,7 +104,7 @@ class ListVersion(SQLModel, table=True):
     version: int = Field(default=0)
 
 
-# --------------------------------------------------------------------------- ledger
+# --------------------------------------------------------------------------- fair-share ledger
 
 
 class LedgerYear(SQLModel, table=True):
@@ -145,7 +145,7 @@ class ShareDeviation(PerMunicipality, table=True):
     deleted_at: datetime | None = ts()
 
 
-# --------------------------------------------------------------------------- report
+# --------------------------------------------------------------------------- half-yearly report
 
 
 class ReportStorySelection(SQLModel, table=True):

@@ -125,7 +125,7 @@ class ContactFollowup(SQLModel, table=True):
     service_kind_id: int | None = Field(default=None, foreign_key="referral_target.id")
 
 
-# --------------------------------------------------------------------------- work
+# --------------------------------------------------------------------------- logging work
 
 
 # A day's work at the most: a contact or indirect hours last a minute up to 24 hours.
@@ -302,7 +302,7 @@ class DayOff(SQLModel, table=True):
     created_at: datetime = created()
 
 
-# --------------------------------------------------------------------------- walkin
+# --------------------------------------------------------------------------- walk-in
 
 
 class WalkInSession(PerMunicipality, table=True):
