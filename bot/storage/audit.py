@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -44,6 +44,16 @@ def snapshot(row: Any) -> dict[str, Any]:
         value = getattr(row, column.name)
         out[column.name] = value.isoformat() if isinstance(value, date | time | datetime) else value
     return out
+
+
+def columns(*names: str) -> Callable[[Any], dict[str, Any]]:
+    """What the audit rows of a kind of row record when only some of its columns matter: a
+    function giving these columns of a row, values as they are, for before and after."""
+
+    def state(row: Any) -> dict[str, Any]:
+        return {name: getattr(row, name) for name in names}
+
+    return state
 
 
 async def change(

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.contact_draft import ContactDraft, LastEntry
+from bot.storage import rows
 from bot.storage.models import (
     ActivityType,
     Contact,
@@ -113,8 +114,8 @@ async def _codes(s: AsyncSession, model: Any, ids: list[int]) -> dict[int, str]:
 
 async def contact_as_draft(s: AsyncSession, expert_id: int, contact_id: int) -> ContactDraft | None:
     """An expert's own saved contact as a draft of every field, to correct it (/corrigeer)."""
-    c = await s.get(Contact, contact_id)
-    if c is None or c.expert_id != expert_id or c.deleted_at is not None:
+    c = await rows.live(s, Contact, contact_id, expert_id=expert_id)
+    if c is None:
         return None
     theme_ids = list(
         (await s.exec(select(ContactTheme.theme_id).where(ContactTheme.contact_id == c.id))).all()

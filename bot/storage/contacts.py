@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import contact_deel
 from bot.domain.contact_draft import ContactDraft
-from bot.storage import audit, followups
+from bot.storage import audit, followups, rows
 from bot.storage.contact_reads import (
     contact_as_draft,
     day_minutes,
@@ -48,6 +48,7 @@ from bot.storage.contact_refs import (
     vocab,
     vocab_by_codes,
 )
+from bot.storage.corrections import CONTACT_SHARED
 from bot.storage.db import SessionFactory, transaction
 from bot.storage.idempotent import insert_once
 from bot.storage.models import (
@@ -216,21 +217,21 @@ async def village_id_of(s: AsyncSession, municipality_id: int, name: str) -> int
 async def _add_story(
     s: AsyncSession, contact: Contact, key: str, theme_id: int, text: str, now: datetime
 ) -> int:
-    """The story told with a contact: it shares the contact's expert, date and place."""
-    story = Story(
-        submission_key=key,
-        expert_id=contact.expert_id,
-        work_date=contact.work_date,
-        municipality_id=contact.municipality_id,
-        theme_id=theme_id,
-        contact_id=contact.id,
-        deelopdracht_id=contact.deelopdracht_id,
-        text=text,
-        created_at=now,
+    """The story told with a contact: it shares the contact's expert, and its date, place and
+    deelopdracht (`CONTACT_SHARED`)."""
+    shared = {column: getattr(contact, column) for column in CONTACT_SHARED}
+    return await rows.inserted(
+        s,
+        Story(
+            submission_key=key,
+            expert_id=contact.expert_id,
+            theme_id=theme_id,
+            contact_id=contact.id,
+            text=text,
+            created_at=now,
+            **shared,
+        ),
     )
-    s.add(story)
-    await s.flush()
-    return id_of(story)
 
 
 async def _referral_ids(s: AsyncSession, draft: ContactDraft) -> dict[str, int]:
@@ -261,16 +262,17 @@ async def _columns(
     vindplek_id = draft.vindplek_id
     if vindplek_id is None and draft.new_vindplek:
         existing = await vindplek_by_name(s, draft.municipality_id, draft.new_vindplek)
-        if existing is None:
-            existing = Vindplek(
-                municipality_id=draft.municipality_id,
-                name=draft.new_vindplek,
-                created_by_id=expert_id,
-                created_at=now,
+        vindplek_id = existing.id if existing is not None else None
+        if vindplek_id is None:
+            vindplek_id = await rows.inserted(
+                s,
+                Vindplek(
+                    municipality_id=draft.municipality_id,
+                    name=draft.new_vindplek,
+                    created_by_id=expert_id,
+                    created_at=now,
+                ),
             )
-            s.add(existing)
-            await s.flush()
-        vindplek_id = existing.id
     return {
         "work_date": draft.work_date,
         "duration_minutes": draft.duration_minutes,

@@ -17,6 +17,7 @@ from bot.domain import deel_values as dv
 from bot.domain.deel_spec import DeelSpec, DeelSpecError, MeasureSpec
 from bot.i18n import N_
 from bot.storage.deelopdrachten import (
+    PLAIN_COLUMNS,
     DeelError,
     add_measure,
     add_moment,
@@ -118,32 +119,11 @@ async def import_specs(
         muni = await _municipality(s, spec)
         muni_id = id_of(muni)
         filters = [await _db_filter(s, m, muni_id, vocab) for m in spec.measures]
-        values = {
-            "title": spec.title,
-            "starts_on": spec.starts_on,
-            "ends_on": spec.ends_on,
-            "goals": spec.goals,
-            "monitoring": spec.monitoring,
-            "frequency": spec.frequency,
-            "accounting": spec.accounting,
-            "followup_weeks": spec.followup_weeks,
-            "active": spec.active,
-        }
+        values = {column: getattr(spec, column) for column in PLAIN_COLUMNS}
         row = await by_code(s, spec.code)
         touched = created = False
         if row is None:
-            extra = {k: v for k, v in values.items() if k not in ("title", "starts_on", "ends_on")}
-            row = await create(
-                s,
-                muni_id,
-                spec.code,
-                spec.title,
-                spec.starts_on,
-                spec.ends_on,
-                actor_id=actor_id,
-                now=now,
-                **extra,
-            )
+            row = await create(s, muni_id, spec.code, actor_id=actor_id, now=now, **values)
             created = True
         else:
             if row.municipality_id != muni_id:
@@ -212,17 +192,9 @@ async def spec_of(s: AsyncSession, deel_id: int) -> DeelSpec:
     return DeelSpec(
         municipality=found.municipality,
         code=row.code,
-        title=row.title,
-        starts_on=row.starts_on,
-        ends_on=row.ends_on,
-        goals=row.goals,
-        monitoring=row.monitoring,
-        frequency=row.frequency,
-        accounting=row.accounting,
         moments=tuple(found.moments),
-        followup_weeks=row.followup_weeks,
-        active=row.active,
         measures=tuple(measures),
+        **{column: getattr(row, column) for column in PLAIN_COLUMNS},
     )
 
 

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import deel_values as dv
-from bot.storage import audit, lists
+from bot.storage import audit, lists, rows
 from bot.storage.models import (
     Deelopdracht,
     DeelopdrachtMeasure,
@@ -31,11 +31,10 @@ from bot.storage.models import (
 ENTITY = "deelopdracht"
 MEASURE = "deelopdracht_measure"
 MOMENT = "deelopdracht_moment"
-# The columns a coordinator may set directly (edit), besides the measures and moments.
-FIELDS = (
-    "municipality_id",
+# The columns that are plain values (no reference or short name to resolve): a file
+# (`bot.storage.deel_file`) holds them as they are, read into the row and written back out.
+PLAIN_COLUMNS = (
     "title",
-    "code",
     "starts_on",
     "ends_on",
     "goals",
@@ -45,6 +44,8 @@ FIELDS = (
     "followup_weeks",
     "active",
 )
+# The columns a coordinator may set directly (edit), besides the measures and moments.
+FIELDS = ("municipality_id", "code", *PLAIN_COLUMNS)
 
 
 class DeelError(ValueError):
@@ -286,8 +287,8 @@ async def remove_measure(
     s: AsyncSession, deel_id: int, measure_id: int, *, actor_id: int | None, now: datetime
 ) -> bool:
     """Soft-delete one measure; False when it was already gone (an old button)."""
-    row = await s.get(DeelopdrachtMeasure, measure_id)
-    if row is None or row.deelopdracht_id != deel_id or row.deleted_at is not None:
+    row = await rows.live(s, DeelopdrachtMeasure, measure_id, deelopdracht_id=deel_id)
+    if row is None:
         return False
     before = audit.snapshot(row)
     row.deleted_at = now

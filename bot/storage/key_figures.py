@@ -17,7 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.key_figures import Tally, tally
-from bot.storage import audit, idempotent
+from bot.storage import audit, idempotent, rows
 from bot.storage.erasure import PLACEHOLDER
 from bot.storage.models import (
     Deelopdracht,
@@ -108,10 +108,7 @@ async def one(s: AsyncSession, expert_id: int, key_figure_id: int) -> Listed | N
 
 
 async def _own(s: AsyncSession, expert_id: int, key_figure_id: int) -> KeyFigure | None:
-    row = await s.get(KeyFigure, key_figure_id)
-    if row is None or row.expert_id != expert_id or row.deleted_at is not None:
-        return None
-    return row
+    return await rows.live(s, KeyFigure, key_figure_id, expert_id=expert_id)
 
 
 async def by_submission_key(s: AsyncSession, key: str) -> KeyFigure | None:

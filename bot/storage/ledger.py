@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import ledger as dl
-from bot.storage import audit
+from bot.storage import audit, rows
 from bot.storage.models import (
     Contact,
     IndirectHours,
@@ -22,14 +22,7 @@ from bot.storage.models import (
     id_of,
 )
 
-
-def _year_state(row: LedgerYear) -> dict[str, Any]:
-    return {
-        "budget_hours": row.budget_hours,
-        "budget_euros": row.budget_euros,
-        "hourly_rate": row.hourly_rate,
-        "spread_regional": row.spread_regional,
-    }
+_year_state = audit.columns("budget_hours", "budget_euros", "hourly_rate", "spread_regional")
 
 
 async def set_budget(
@@ -135,8 +128,8 @@ async def add_deviation(
 async def remove_deviation(
     s: AsyncSession, deviation_id: int, *, actor_id: int | None, now: datetime
 ) -> bool:
-    row = await s.get(ShareDeviation, deviation_id)
-    if row is None or row.deleted_at is not None:
+    row = await rows.live(s, ShareDeviation, deviation_id)
+    if row is None:
         return False
     row.deleted_at = now
     s.add(row)

@@ -85,8 +85,7 @@ def _item(row: _Vocab) -> Item:
     return Item(id_of(row), row.code, row.label, dl.split_aliases(row.aliases), row.active)
 
 
-def _vocab_state(row: _Vocab) -> dict[str, Any]:
-    return {"code": row.code, "label": row.label, "aliases": row.aliases, "active": row.active}
+_vocab_state = audit.columns("code", "label", "aliases", "active")
 
 
 async def _refuse_taken(
@@ -226,8 +225,7 @@ async def places(s: AsyncSession, municipality_id: int | None = None) -> list[Pl
     ]
 
 
-def _place_state(v: Vindplek) -> dict[str, Any]:
-    return {"name": v.name, "address": v.address, "active": v.active}
+_place_state = audit.columns("name", "address", "active")
 
 
 async def _place(s: AsyncSession, place_id: int) -> Vindplek:

@@ -12,7 +12,7 @@ from sqlmodel import col
 from sqlmodel import select as model_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import audit
+from bot.storage import audit, rows
 from bot.storage.models import (
     Contact,
     IndirectHours,
@@ -85,13 +85,7 @@ async def members(s: AsyncSession, user_id: int | None = None) -> list[Member]:
     return [Member(*row) for row in rows]
 
 
-def _snapshot(user: User) -> dict[str, Any]:
-    return {
-        "role": user.role,
-        "also_expert": user.also_expert,
-        "active": user.active,
-        "home_municipality_id": user.home_municipality_id,
-    }
+_snapshot = audit.columns("role", "also_expert", "active", "home_municipality_id")
 
 
 class TeamError(ValueError):
@@ -103,8 +97,8 @@ async def change(
 ) -> User:
     """Change `active`, `home_municipality_id`, `role` or `also_expert` of one person, audited.
     Deactivation takes effect on their next update: the gatekeeper reads the row each time."""
-    user = await s.get(User, user_id)
-    if user is None or user.deleted_at is not None:
+    user = await rows.live(s, User, user_id)
+    if user is None:
         raise TeamError(f"no user {user_id}")
     before = _snapshot(user)
     for name, value in values.items():

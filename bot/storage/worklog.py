@@ -26,14 +26,12 @@ from bot.storage.corrections import get_entry as get_entry
 from bot.storage.corrections import recent_entries as recent_entries
 from bot.storage.corrections import update_entry as update_entry
 from bot.storage.models import (
-    VOCAB_TABLES,
     Contact,
     ContactTheme,
     IndirectHours,
     IndirectKind,
     Municipality,
     Signal,
-    SignalKind,
     Story,
     Theme,
     User,
@@ -52,21 +50,20 @@ class Option:
     aliases: tuple[str, ...] = ()  # extra words the text parsers accept
 
 
-async def _vocab(s: AsyncSession, table: Any) -> list[Option]:
-    kind = next(k for k, model in VOCAB_TABLES.items() if model is table)
+async def _vocab(s: AsyncSession, kind: str) -> list[Option]:
     return [Option(r.id, r.code, r.label, r.aliases) for r in (await load_vocabulary(s))[kind]]
 
 
 async def indirect_kinds(s: AsyncSession) -> list[Option]:
-    return await _vocab(s, IndirectKind)
+    return await _vocab(s, "indirect_kinds")
 
 
 async def signal_kinds(s: AsyncSession) -> list[Option]:
-    return await _vocab(s, SignalKind)
+    return await _vocab(s, "signal_kinds")
 
 
 async def themes(s: AsyncSession) -> list[Option]:
-    return await _vocab(s, Theme)
+    return await _vocab(s, "themes")
 
 
 async def municipalities(s: AsyncSession) -> list[Option]:
@@ -209,6 +206,16 @@ class WeekRows:
     stories: int
 
 
+def _live_in(table: Any, expert_id: int, start: date, end: date) -> tuple[Any, ...]:
+    """The conditions for the expert's not-deleted entries with start <= work_date <= end."""
+    return (
+        table.expert_id == expert_id,
+        table.work_date >= start,
+        table.work_date <= end,
+        col(table.deleted_at).is_(None),
+    )
+
+
 async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> WeekRows:
     """The expert's not-deleted entries with start <= work_date <= end."""
     contact_rows = (
@@ -221,12 +228,7 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
                 Contact.residents_new,
             )
             .join(Municipality, Municipality.id == Contact.municipality_id)
-            .where(
-                Contact.expert_id == expert_id,
-                Contact.work_date >= start,
-                Contact.work_date <= end,
-                col(Contact.deleted_at).is_(None),
-            )
+            .where(*_live_in(Contact, expert_id, start, end))
             .order_by(Contact.id)
         )
     ).all()
@@ -256,31 +258,20 @@ async def week_rows(s: AsyncSession, expert_id: int, start: date, end: date) -> 
             select(Municipality.name, IndirectKind.label, IndirectHours.duration_minutes)
             .join(IndirectKind, col(IndirectKind.id) == IndirectHours.kind_id)
             .outerjoin(Municipality, col(Municipality.id) == IndirectHours.municipality_id)
-            .where(
-                IndirectHours.expert_id == expert_id,
-                IndirectHours.work_date >= start,
-                IndirectHours.work_date <= end,
-                col(IndirectHours.deleted_at).is_(None),
-            )
+            .where(*_live_in(IndirectHours, expert_id, start, end))
         )
     ).all()
     indirect = [IndirectRow(municipality=m, kind=k, minutes=n) for m, k, n in indirect_rows]
-    counts = []
-    for table in (Signal, Story):
-        counts.append(
-            int(
-                (
-                    await s.exec(
-                        select(func.count())
-                        .select_from(table)
-                        .where(
-                            table.expert_id == expert_id,
-                            table.work_date >= start,
-                            table.work_date <= end,
-                            col(table.deleted_at).is_(None),
-                        )
-                    )
-                ).one()
-            )
+    signals, stories = [
+        int(
+            (
+                await s.exec(
+                    select(func.count())
+                    .select_from(table)
+                    .where(*_live_in(table, expert_id, start, end))
+                )
+            ).one()
         )
-    return WeekRows(contacts, indirect, counts[0], counts[1])
+        for table in (Signal, Story)
+    ]
+    return WeekRows(contacts, indirect, signals, stories)

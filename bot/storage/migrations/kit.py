@@ -83,6 +83,25 @@ def create_table(
     create_indexes(name, indexes)
 
 
+def link_table(name: str, left: tuple[str, str], right: tuple[str, str]) -> None:
+    """A many-to-many table between two tables: `left` and `right` are (column, referenced
+    table); keyed by both columns (left first), with an index `ix_<name>_<column>` on the
+    right one."""
+    create_table(
+        name,
+        integer(left[0]),
+        integer(right[0]),
+        fks=[left, right],
+        primary_key=[left[0], right[0]],
+        indexes=[link_index(name, right[0])],
+    )
+
+
+def link_index(table: str, column: str) -> Index:
+    """The index :func:`link_table` makes on its right column."""
+    return (f"ix_{table}_{column}", [column])
+
+
 def create_indexes(table: str, indexes: Iterable[Index]) -> None:
     indexes = list(indexes)
     if not indexes:
@@ -100,3 +119,37 @@ def drop_table(name: str, indexes: Iterable[Index] = ()) -> None:
             for index_name, _columns in reversed(indexes):
                 batch_op.drop_index(index_name)
     op.drop_table(name)
+
+
+# A named foreign key: (constraint name, column, referenced table); it references `table`.id.
+NamedFk = tuple[str, str, str]
+
+
+def add_columns(
+    table: str,
+    *columns: sa.Column,
+    fks: Iterable[NamedFk] = (),
+    indexes: Iterable[Index] = (),
+) -> None:
+    """Add columns to an existing table, then their named foreign keys, then indexes."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.add_column(column)
+        for fk_name, column_name, target in fks:
+            batch_op.create_foreign_key(fk_name, target, [column_name], ["id"])
+        for index_name, index_columns in indexes:
+            batch_op.create_index(index_name, list(index_columns))
+
+
+def drop_columns(
+    table: str, *columns: str, fks: Iterable[str] = (), indexes: Iterable[str] = ()
+) -> None:
+    """Undo :func:`add_columns` (given the same columns, in the same order): the foreign keys
+    and indexes by name, then the columns, the last added first."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for fk_name in fks:
+            batch_op.drop_constraint(fk_name, type_="foreignkey")
+        for index_name in indexes:
+            batch_op.drop_index(index_name)
+        for column in reversed(columns):
+            batch_op.drop_column(column)

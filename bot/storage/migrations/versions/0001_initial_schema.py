@@ -99,6 +99,20 @@ def _table(name: str, *columns: sa.Column, **parts: Any) -> None:
     create_table(name, *columns, indexes=INDEXES.get(name, ()), **parts)
 
 
+def _per_municipality(
+    name: str, *columns: sa.Column, fks: Sequence[tuple[str, str]] = (), **parts: Any
+) -> None:
+    """A table of rows that belong to one municipality: `municipality_id` leads the columns
+    (after the id), and its foreign key follows the others."""
+    _table(
+        name,
+        integer("municipality_id"),
+        *columns,
+        fks=[*fks, ("municipality_id", "municipality")],
+        **parts,
+    )
+
+
 def _vocabulary(name: str) -> None:
     _table(
         name,
@@ -172,9 +186,8 @@ def upgrade() -> None:
         fks=[("home_municipality_id", "municipality")],
         unique=[("telegram_user_id",)],
     )
-    _table(
+    _per_municipality(
         "deelopdracht",
-        integer("municipality_id"),
         string("code", 64),
         string("title", 200),
         string("goals"),
@@ -184,19 +197,15 @@ def upgrade() -> None:
         typed("starts_on", sa.Date, nullable=True),
         typed("ends_on", sa.Date, nullable=True),
         typed("active", sa.Boolean),
-        fks=[("municipality_id", "municipality")],
         unique=[("code",)],
     )
-    _table(
+    _per_municipality(
         "village",
-        integer("municipality_id"),
         string("name", 100),
-        fks=[("municipality_id", "municipality")],
         unique=[("municipality_id", "name")],
     )
-    _table(
+    _per_municipality(
         "walkin_session",
-        integer("municipality_id"),
         string("kind", 20),
         string("place", 120),
         string("address", 200),
@@ -211,7 +220,6 @@ def upgrade() -> None:
         utc("created_at"),
         utc("updated_at", nullable=True),
         checks=[sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name="ck_weekday")],
-        fks=[("municipality_id", "municipality")],
         named_unique={"uq_walkin_natural": _WALKIN_NATURAL_KEY},
     )
     _table(
@@ -312,15 +320,14 @@ def upgrade() -> None:
             ("theme_id", "theme"),
         ],
     )
-    _table(
+    _per_municipality(
         "vindplek",
-        integer("municipality_id"),
         string("name", 120),
         string("address", 200, nullable=True),
         typed("active", sa.Boolean),
         integer("created_by_id", nullable=True),
         utc("created_at"),
-        fks=[("created_by_id", "app_user"), ("municipality_id", "municipality")],
+        fks=[("created_by_id", "app_user")],
         unique=[("municipality_id", "name")],
     )
     _table(

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from bot.storage.migrations import kit
+
 revision: str = "parse_1"
 down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -98,21 +100,14 @@ def _add_aliases() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("contact", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("village_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key("fk_contact_village", "village", ["village_id"], ["id"])
-    op.create_table(
-        "contact_referral",
-        sa.Column("contact_id", sa.Integer(), nullable=False),
-        sa.Column("referral_target_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["contact_id"], ["contact.id"]),
-        sa.ForeignKeyConstraint(["referral_target_id"], ["referral_target.id"]),
-        sa.PrimaryKeyConstraint("contact_id", "referral_target_id"),
+    kit.add_columns(
+        "contact",
+        kit.integer("village_id", nullable=True),
+        fks=[("fk_contact_village", "village_id", "village")],
     )
-    with op.batch_alter_table("contact_referral", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_contact_referral_referral_target_id", ["referral_target_id"], unique=False
-        )
+    kit.link_table(
+        "contact_referral", ("contact_id", "contact"), ("referral_target_id", "referral_target")
+    )
     op.execute(
         "INSERT INTO contact_referral (contact_id, referral_target_id) "
         "SELECT id, referral_target_id FROM contact WHERE referral_target_id IS NOT NULL"
@@ -121,9 +116,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contact_referral", schema=None) as batch_op:
-        batch_op.drop_index("ix_contact_referral_referral_target_id")
-    op.drop_table("contact_referral")
-    with op.batch_alter_table("contact", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_contact_village", type_="foreignkey")
-        batch_op.drop_column("village_id")
+    kit.drop_table("contact_referral", [kit.link_index("contact_referral", "referral_target_id")])
+    kit.drop_columns("contact", "village_id", fks=["fk_contact_village"])
