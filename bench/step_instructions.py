@@ -104,6 +104,30 @@ async def measured_round(
     return total_ir(dumps[-1]) // updates
 
 
+async def instructions(
+    tg: FakeTelegram,
+    kind: str,
+    args: list[str],
+    work: Path,
+    experts: int,
+    record: list[list[Calls]] | None = None,
+    keep: str | None = None,
+) -> int:
+    """Instructions per step of one process under callgrind: a warm-up round (``record``ed),
+    then the measured one; ``keep``: where to copy its callgrind dump."""
+    out = work / f"{kind}.callgrind"
+    proc = BotProcess(tg, kind, ["--kind", kind, *args], work, valgrind(out), TIMEOUT)
+    await proc.start()
+    try:
+        await dialogues(proc, add_users(tg, FIRST_USER_ID, experts), record=record)
+        per_step = await measured_round(proc, add_users(tg, FIRST_USER_ID + experts, experts), out)
+        if keep:
+            shutil.copy(sorted(str(p) for p in work.glob(out.name + ".*"))[-1], keep)  # noqa: ASYNC240
+    finally:
+        await proc.stop()
+    return per_step
+
+
 async def run(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,46 +136,14 @@ async def run(args: argparse.Namespace) -> None:
         e = args.experts
         await prepare_database(url, 4 * e)
         replies: list[list[Calls]] = [[] for _ in range(e)]
-        out = work / "callgrind.out"
         async with FakeTelegram() as tg, FakeTelegram() as tg_replay:
-            bot = BotProcess(
-                tg,
-                "bot",
-                ["--kind", "bot", "--database-url", url],
-                work,
-                prefix=valgrind(out),
-                timeout=TIMEOUT,
-            )
-            await bot.start()
-            try:
-                await dialogues(bot, add_users(tg, FIRST_USER_ID, e), record=replies)
-                users = add_users(tg, FIRST_USER_ID + e, e)
-                bot_ir = await measured_round(bot, users, out)
-                if args.profile:
-                    dumps = sorted(str(p) for p in work.glob("callgrind.out.*"))  # noqa: ASYNC240
-                    shutil.copy(dumps[-1], args.profile)
-            finally:
-                await bot.stop()
+            bot_args = ["--database-url", url]
+            bot_ir = await instructions(tg, "bot", bot_args, work, e, replies, args.profile)
             print(f"bot     {bot_ir:>12,} instructions per step ({e * 15} steps)")
             if not args.replay:
                 return
             path = write_replies(work / "replies.json", replies, e, FIRST_USER_ID)
-            out = work / "replay.out"
-            replay = BotProcess(
-                tg_replay,
-                "replay",
-                ["--kind", "replay", "--replies", path],
-                work,
-                prefix=valgrind(out),
-                timeout=TIMEOUT,
-            )
-            await replay.start()
-            try:
-                await dialogues(replay, add_users(tg_replay, FIRST_USER_ID, e))
-                users = add_users(tg_replay, FIRST_USER_ID + e, e)
-                replay_ir = await measured_round(replay, users, out)
-            finally:
-                await replay.stop()
+            replay_ir = await instructions(tg_replay, "replay", ["--replies", path], work, e)
             ratio = bot_ir / replay_ir
             print(f"replay  {replay_ir:>12,} instructions per step; ratio {ratio:.2f}x")
 
