@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -101,20 +102,24 @@ async def start(
     data: dict[str, Any],
     now: datetime,
     ttl: timedelta,
+    *,
+    first_revision: Callable[[str], int] | None = None,
 ) -> ConversationDraft:
     """Start (or restart) a dialogue; an older draft of the same flow is replaced.
 
-    Two Core statements (no ORM flush); the row comes back as a persistent object of ``s``,
-    so a caller may still change it there (e.g. its first revision) and have that flushed."""
+    Its first revision is 1, or ``first_revision(submission key)``. Two Core statements (no
+    ORM flush); the row comes back as a persistent object of ``s``, so a caller may still
+    change it there and have that flushed."""
     conn = await s.connection()
     await conn.execute(_DELETE_FLOW, {"user_id": user_id, "flow": flow})
+    submission_key = new_submission_key()
     values: dict[str, Any] = {
         "user_id": user_id,
         "flow": flow,
         "state": state,
         "data": data,
-        "revision": 1,
-        "submission_key": new_submission_key(),
+        "revision": first_revision(submission_key) if first_revision else 1,
+        "submission_key": submission_key,
         "message_id": None,
         "created_at": now,
         "updated_at": now,
