@@ -50,19 +50,18 @@ from telegram.ext import (
 
 from bot.app import build_application
 from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.storage import updates
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.storage.models import Contact, Municipality, ProcessedUpdate, User
 from fakebot import (
-    DEFAULT_TOKEN,
     ChatUser,
     Driver,
     FakeTelegram,
     application_builder,
     fake_request,
 )
+from fakebot.bot import settings_for
 
 DONE_GROUP = 10_000
 JSON = dict[str, Any]
@@ -272,13 +271,7 @@ async def bench_bot(
     ids = [u.id for u in users]
     assert ids == list(range(ids[0], ids[0] + len(users)))
     await setup_database(url, len(users), ids[0])
-    settings = Settings(
-        telegram_bot_token=DEFAULT_TOKEN,  # type: ignore[arg-type]
-        telegram_api_base_url=tg.api_base_url,
-        telegram_file_base_url=tg.file_base_url,
-        database_url=url,
-        telegram_bot_username=tg.bot_username,
-    )
+    settings = settings_for(tg, url)
     clock = FrozenClock(datetime(2026, 11, 17, 13, 0, tzinfo=UTC))
     engine = create_engine(url)
     app = build_application(

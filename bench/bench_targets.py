@@ -150,8 +150,16 @@ class BotProcess:
     """A `bench.botproc` child polling ``tg``; ``deliver`` queues an update on the server and
     returns when the child's last handler group has seen it."""
 
-    def __init__(self, tg: FakeTelegram, name: str, args: list[str], log_dir: Path) -> None:
-        self.tg, self.name, self.args = tg, name, args
+    def __init__(
+        self,
+        tg: FakeTelegram,
+        name: str,
+        args: list[str],
+        log_dir: Path,
+        prefix: tuple[str, ...] = (),  # e.g. valgrind and its options (bench.step_instructions)
+        timeout: float = 60.0,  # for one update, and twice it for start-up
+    ) -> None:
+        self.tg, self.name, self.args, self.prefix, self.timeout = tg, name, args, prefix, timeout
         self.log_path = log_dir / f"{name.replace(' ', '_')}.log"
         self.pending: dict[int, asyncio.Future[int]] = {}
         self.proc: asyncio.subprocess.Process | None = None
@@ -162,6 +170,7 @@ class BotProcess:
         log = log_fd(self.log_path)
         try:
             self.proc = await asyncio.create_subprocess_exec(
+                *self.prefix,
                 sys.executable,
                 "-m",
                 "bench.botproc",
@@ -174,8 +183,10 @@ class BotProcess:
         finally:
             os.close(log)
         assert self.proc.stdout is not None
-        line = await asyncio.wait_for(self.proc.stdout.readline(), 120)
-        if line.strip() != b"READY":
+        line = b"-"
+        while line and line.strip() != b"READY":  # a wrapper (a profiler) may write first
+            line = await asyncio.wait_for(self.proc.stdout.readline(), 2 * self.timeout)
+        if not line:
             raise RuntimeError(f"{self.name} did not start: {self.log_path.read_text()[-2000:]}")
         self.ready_rss_mb = proc_rss_mb(self.proc.pid)
         self._reader = asyncio.create_task(self._read())
@@ -200,10 +211,12 @@ class BotProcess:
         started = time.monotonic_ns()
         self.tg.push_update(update)
         try:
-            done = await asyncio.wait_for(fut, 60)
+            done = await asyncio.wait_for(fut, self.timeout)
         except TimeoutError:
             tail = self.log_path.read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"{self.name}: update not done in 60 s; its log:\n{tail}") from None
+            raise RuntimeError(
+                f"{self.name}: update not done in {self.timeout:.0f} s; its log:\n{tail}"
+            ) from None
         return (done - started) / 1e9
 
     async def stop(self) -> None:

@@ -35,7 +35,6 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.app import build_application
 from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.domain.walkin import TZ
 from bot.domain.walkin_query import answer, parse_walkin_query
 from bot.handlers.walkin import MAX_SHOWN
@@ -44,7 +43,8 @@ from bot.storage import walkin as repo
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.walkin_text import render_answer
-from fakebot import DEFAULT_TOKEN, FakeTelegram, application_builder
+from fakebot import FakeTelegram, application_builder
+from fakebot.bot import settings_for
 
 TARGET_MS = 50.0
 # Tuesday 7 April 2026, 10:15 -- Easter Monday (6 April) was yesterday; Koningsdag (27 April)
@@ -210,13 +210,7 @@ async def main_async(args: argparse.Namespace) -> int:
             await drive(tg, echo, args.questions, resident.id, echo_timer)
             await echo.shutdown()
 
-            settings = Settings(
-                telegram_bot_token=DEFAULT_TOKEN,
-                telegram_api_base_url=tg.api_base_url,
-                telegram_file_base_url=tg.file_base_url,
-                telegram_bot_username=tg.bot_username,
-                database_url=url,
-            )
+            settings = settings_for(tg, url)
             engine = create_engine(url)
             app = build_application(
                 settings,

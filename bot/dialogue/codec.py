@@ -64,6 +64,17 @@ def _number(text: str) -> int | None:
     return None
 
 
+def draft_id_of(data: str) -> int | None:
+    """The draft id a dialogue button names, whatever its prefix (which may contain ":"):
+    the first ``<number>:<number>:<action>`` run. A guess for other buttons: used only to read
+    the draft ahead (`bot.storage.drafts.prefetch`); `parse` decides what a button is."""
+    parts = data.split(":")
+    for i in range(1, len(parts) - 2):
+        if parts[i + 2] and _number(parts[i]) is not None and _number(parts[i + 1]) is not None:
+            return _number(parts[i])
+    return None
+
+
 def parse(data: str, prefix: str) -> Callback | None:
     """The button ``data`` names if it is one of ``prefix``'s, else None (never raises)."""
     head = prefix + ":"

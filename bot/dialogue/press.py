@@ -117,12 +117,16 @@ async def start_draft(
     id of one just deleted, and a button of the old draft must not pass for one of the new."""
     user = context.app_user
     assert user is not None and user.id is not None
-    draft = await drafts.start(
-        s, user.id, flow, state, data, context.services.now(), ttl or draft_ttl(context)
+    return await drafts.start(
+        s,
+        user.id,
+        flow,
+        state,
+        data,
+        context.services.now(),
+        ttl or draft_ttl(context),
+        first_revision=first_revision,
     )
-    draft.revision = first_revision(draft.submission_key)
-    s.add(draft)
-    return draft
 
 
 def first_revision(submission_key: str) -> int:

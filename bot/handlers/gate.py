@@ -17,6 +17,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.commands import RESIDENT, allowed_callback, allowed_command, grants
 from bot.context import BotContext
+from bot.dialogue.codec import draft_id_of
 from bot.handlers.common import answer
 from bot.i18n import pick_language, translator
 from bot.storage import updates, users
@@ -62,7 +63,12 @@ async def gatekeeper(update: Update, context: BotContext) -> None:
     # user has been told (see docs/ARCHITECTURE.md, "Per update").
     async with context.unit(commit=False) as s:
         if tg_user is not None and private:
-            fresh, user = await updates.record_and_load_user(s, update.update_id, now, tg_user.id)
+            # A dialogue button: its draft is read along (the press then reads none).
+            query = update.callback_query
+            draft_id = draft_id_of(query.data) if query is not None and query.data else None
+            fresh, user = await updates.record_and_load_user(
+                s, update.update_id, now, tg_user.id, draft_id
+            )
         else:
             fresh = await updates.record(s, update.update_id, now)
         if not fresh:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, insert, inspect, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
@@ -50,7 +51,33 @@ async def get(s: AsyncSession, user_id: int, flow: str) -> ConversationDraft | N
     return result.first()
 
 
+_PREFETCHED = "prefetched_draft"
+
+
+def prefetch(s: AsyncSession, draft: ConversationDraft | None) -> None:
+    """Keep a draft read along with another statement of this transaction (the gatekeeper's
+    user lookup reads the draft a button names): `get_by_id` takes it instead of reading it
+    again, once."""
+    if draft is not None:
+        s.info[_PREFETCHED] = draft
+
+
+def _take_prefetched(s: AsyncSession, draft_id: int) -> ConversationDraft | None:
+    draft = s.info.pop(_PREFETCHED, None)
+    if draft is None or draft.id != draft_id:
+        return None
+    state = inspect(draft)
+    # Still as read in this session's open transaction: not committed since (the unit of work
+    # detaches everything then), not rolled back (that expires it), not deleted.
+    if not state.persistent or state.session is not s.sync_session or state.expired_attributes:
+        return None
+    return draft
+
+
 async def get_by_id(s: AsyncSession, draft_id: int) -> ConversationDraft | None:
+    draft = _take_prefetched(s, draft_id)
+    if draft is not None:
+        return draft
     result = await s.exec(_BY_ID, params={"draft_id": draft_id}, execution_options=_READ)
     return result.first()
 
@@ -75,20 +102,24 @@ async def start(
     data: dict[str, Any],
     now: datetime,
     ttl: timedelta,
+    *,
+    first_revision: Callable[[str], int] | None = None,
 ) -> ConversationDraft:
     """Start (or restart) a dialogue; an older draft of the same flow is replaced.
 
-    Two Core statements (no ORM flush); the row comes back as a persistent object of ``s``,
-    so a caller may still change it there (e.g. its first revision) and have that flushed."""
+    Its first revision is 1, or ``first_revision(submission key)``. Two Core statements (no
+    ORM flush); the row comes back as a persistent object of ``s``, so a caller may still
+    change it there and have that flushed."""
     conn = await s.connection()
     await conn.execute(_DELETE_FLOW, {"user_id": user_id, "flow": flow})
+    submission_key = new_submission_key()
     values: dict[str, Any] = {
         "user_id": user_id,
         "flow": flow,
         "state": state,
         "data": data,
-        "revision": 1,
-        "submission_key": new_submission_key(),
+        "revision": first_revision(submission_key) if first_revision else 1,
+        "submission_key": submission_key,
         "message_id": None,
         "created_at": now,
         "updated_at": now,

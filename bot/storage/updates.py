@@ -12,8 +12,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import lists
-from bot.storage.models import ProcessedUpdate, User
+from bot.storage import drafts, lists
+from bot.storage.models import ConversationDraft, ProcessedUpdate, User
 
 # Every update runs this statement: build it once per dialect, so each call only binds values.
 _RECORD: dict[str, Any] = {}
@@ -40,20 +40,32 @@ async def record(s: AsyncSession, update_id: int, now: datetime) -> bool:
     return bool(result.rowcount)
 
 
-# The user lookup of every update, with the list version (`lists.VERSION_COLUMN`) beside it.
-_USER = select(User, lists.VERSION_COLUMN).where(
-    col(User.telegram_user_id) == bindparam("tg_id"),
-    col(User.deleted_at).is_(None),
+# The user lookup of every update, with the list version (`lists.VERSION_COLUMN`) beside it;
+# on a button press also the draft the button names, if it is this user's (`drafts.prefetch`):
+# the press then reads no draft of its own.
+_USER_WHERE = (col(User.telegram_user_id) == bindparam("tg_id"), col(User.deleted_at).is_(None))
+_DRAFT_JOIN = and_(
+    col(ConversationDraft.id) == bindparam("draft_id"),
+    col(ConversationDraft.user_id) == col(User.id),
 )
+_USER = select(User, lists.VERSION_COLUMN).where(*_USER_WHERE)
+_USER_AND_DRAFT = (
+    select(User, lists.VERSION_COLUMN, ConversationDraft)
+    .outerjoin(ConversationDraft, _DRAFT_JOIN)
+    .where(*_USER_WHERE)
+)
+# A draft read along replaces one the session may hold (as `drafts.get_by_id` reads).
+_READ = {"populate_existing": True}
 
-_RECORD_AND_USER: list[Any] = []
+_RECORD_AND_USER: dict[bool, Any] = {}
 
 
-def _record_and_user_statement() -> Any:
+def _record_and_user_statement(with_draft: bool) -> Any:
     """PostgreSQL: the update-id insert (a data-modifying WITH) and the user lookup in one
-    statement, one round trip: ``(fresh, User or None, list version)``, one row whatever
-    happens."""
-    if not _RECORD_AND_USER:
+    statement, one round trip: ``(fresh, User or None, list version[, draft or None])``, one
+    row whatever happens."""
+    stmt = _RECORD_AND_USER.get(with_draft)
+    if stmt is None:
         inserted = (
             _record_statement("postgresql")
             .returning(col(ProcessedUpdate.update_id))
@@ -61,38 +73,53 @@ def _record_and_user_statement() -> Any:
         )
         fresh = select(func.count()).select_from(inserted).scalar_subquery().label("fresh")
         one = select(fresh).subquery("one")
-        _RECORD_AND_USER.append(
+        stmt = (
             select(one.c.fresh, User, lists.VERSION_COLUMN)
             .select_from(one)
-            .outerjoin(
-                User,
-                and_(
-                    col(User.telegram_user_id) == bindparam("tg_id"),
-                    col(User.deleted_at).is_(None),
-                ),
-            )
+            .outerjoin(User, and_(*_USER_WHERE))
         )
-    return _RECORD_AND_USER[0]
+        if with_draft:
+            stmt = stmt.add_columns(ConversationDraft).outerjoin(ConversationDraft, _DRAFT_JOIN)
+        _RECORD_AND_USER[with_draft] = stmt
+    return stmt
 
 
 async def record_and_load_user(
-    s: AsyncSession, update_id: int, now: datetime, telegram_user_id: int
+    s: AsyncSession,
+    update_id: int,
+    now: datetime,
+    telegram_user_id: int,
+    draft_id: int | None = None,
 ) -> tuple[bool, User | None]:
     """`record` and the user lookup (the gatekeeper's two reads of every update), with the list
-    version for `lists.version`. One statement on PostgreSQL, where each is a round trip; two on
+    version for `lists.version` and, given ``draft_id`` (a button's), that draft of the user's
+    for `drafts.get_by_id`. One statement on PostgreSQL, where each is a round trip; two on
     SQLite (no INSERT in a WITH there, and a statement costs no round trip). The user is None
     on a repeat."""
+    with_draft = draft_id is not None
+    params: dict[str, Any] = {"tg_id": telegram_user_id}
+    options = _READ if with_draft else {}
+    if with_draft:
+        params["draft_id"] = draft_id
     if s.get_bind().dialect.name != "postgresql":
         if not await record(s, update_id, now):
             return False, None
-        row = (await s.exec(_USER, params={"tg_id": telegram_user_id})).first()
+        stmt = _USER_AND_DRAFT if with_draft else _USER
+        row = (await s.exec(stmt, params=params, execution_options=options)).first()
         if row is None:
             return True, None
-        lists.remember_version(s, row[1])
-        return True, row[0]
-    params = {"update_id": update_id, "at": now, "tg_id": telegram_user_id}
-    fresh, user, list_version = (await s.exec(_record_and_user_statement(), params=params)).one()
-    if not fresh:
-        return False, None
+        user, list_version = row[0], row[1]
+    else:
+        params.update(update_id=update_id, at=now)
+        row = (
+            await s.exec(
+                _record_and_user_statement(with_draft), params=params, execution_options=options
+            )
+        ).one()
+        if not row[0]:
+            return False, None
+        user, list_version = row[1], row[2]
     lists.remember_version(s, list_version)
+    if with_draft and user is not None:
+        drafts.prefetch(s, row[-1])
     return True, user

@@ -7,6 +7,7 @@ bot.domain.contact_draft; here they are only asked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.dialogue import Callback, Outcome, Turn, encode
@@ -275,16 +276,24 @@ async def tap_ask(turn: CTurn, cb: Callback) -> Outcome | None:
     return moved(turn, cd, go(cd, turn.draft.state, target))
 
 
+async def _toggled(
+    turn: CTurn, cd: ContactDraft, kind: str, arg: str, toggle: Callable[[str], object]
+) -> Outcome:
+    """A tap on one of a multiple choice's buttons (a ``kind`` list item by id): toggled, the
+    same step shown again."""
+    ref = await refdata(turn.s, turn.context)
+    item = ref.by_id(kind, int(arg)) if is_int(arg) else None
+    if item is None:
+        return Outcome(error=turn.t._("Kies een van de knoppen."))
+    toggle(item.code)
+    return moved(turn, cd, turn.draft.state)
+
+
 async def tap_themes(turn: CTurn, cb: Callback) -> Outcome | None:
     _ = turn.t._
     cd = _cd(turn)
     if cb.action == "t":
-        ref = await refdata(turn.s, turn.context)
-        item = ref.by_id("themes", int(cb.arg)) if is_int(cb.arg) else None
-        if item is None:
-            return Outcome(error=_("Kies een van de knoppen."))
-        cd.toggle_theme(item.code)
-        return moved(turn, cd, turn.draft.state)
+        return await _toggled(turn, cd, "themes", cb.arg, cd.toggle_theme)
     if cb.action == "go":
         if not cd.themes:
             return Outcome(toast=_("Kies minstens één thema."))
@@ -346,12 +355,9 @@ async def tap_nonuse(turn: CTurn, cb: Callback) -> Outcome | None:
     _ = turn.t._
     cd = _cd(turn)
     if cb.action == "nu":
-        ref = await refdata(turn.s, turn.context)
-        item = ref.by_id("non_use_reasons", int(cb.arg)) if is_int(cb.arg) else None
-        if item is None:
-            return Outcome(error=_("Kies een van de knoppen."))
-        contact_deel.toggle_non_use(cd, item.code)
-        return moved(turn, cd, turn.draft.state)
+        return await _toggled(
+            turn, cd, "non_use_reasons", cb.arg, lambda code: contact_deel.toggle_non_use(cd, code)
+        )
     if cb.action == "nuk":
         contact_deel.non_use_unknown(cd)
         return await advanced(turn, cd)

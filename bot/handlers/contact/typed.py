@@ -104,10 +104,19 @@ async def vocab(turn: CTurn, raw: str) -> Outcome:
     return await advanced(turn, cd)
 
 
-async def themes(turn: CTurn, raw: str) -> Outcome:
-    items = (await refdata(turn.s, turn.context)).items("themes")
+async def _typed_list(turn: CTurn, kind: str, raw: str) -> list[str] | None:
+    """The codes of the ``kind`` list items typed with commas; None when one is unknown (or
+    none is given)."""
+    items = (await refdata(turn.s, turn.context)).items(kind)
     found, unknown = cdm.match_vocab_list(raw, items)
     if unknown or not found:
+        return None
+    return [f.code for f in found]
+
+
+async def themes(turn: CTurn, raw: str) -> Outcome:
+    codes = await _typed_list(turn, "themes", raw)
+    if codes is None:
         return Outcome(
             error=turn.t._(
                 "Dat thema ken ik niet. Tik op de thema's, of typ ze met komma's, "
@@ -115,7 +124,7 @@ async def themes(turn: CTurn, raw: str) -> Outcome:
             )
         )
     cd = _cd(turn)
-    cd.themes = [f.code for f in found]
+    cd.themes = codes
     return await advanced(turn, cd)
 
 
@@ -181,16 +190,15 @@ async def nonuse(turn: CTurn, raw: str) -> Outcome:
     if " ".join(raw.lower().split()).rstrip(".!?") in UNKNOWN_WORDS:
         contact_deel.non_use_unknown(cd)
         return await advanced(turn, cd)
-    items = (await refdata(turn.s, turn.context)).items("non_use_reasons")
-    found, unknown = cdm.match_vocab_list(raw, items)
-    if unknown or not found:
+    codes = await _typed_list(turn, "non_use_reasons", raw)
+    if codes is None:
         return Outcome(
             error=turn.t._(
                 "Die drempel ken ik niet. Tik op de drempels en dan op Verder, of tik op "
                 "Weet ik niet."
             )
         )
-    cd.non_use = [f.code for f in found]
+    cd.non_use = codes
     cd.non_use_known = True
     return await advanced(turn, cd)
 
