@@ -22,7 +22,8 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML plus `!time "16:30"` for clock times."""
+    """Safe YAML plus `!time "16:30"` for clock times and `!repeat [x, 5000]` for a text
+    repeated that often (an over-long input)."""
 
 
 def _clock_time(loader: yaml.SafeLoader, node: yaml.Node) -> time:
@@ -30,7 +31,14 @@ def _clock_time(loader: yaml.SafeLoader, node: yaml.Node) -> time:
     return time.fromisoformat(loader.construct_scalar(node))
 
 
+def _repeat(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.SequenceNode)
+    text, times = loader.construct_sequence(node)
+    return str(text) * int(times)
+
+
 _Loader.add_constructor("!time", _clock_time)
+_Loader.add_constructor("!repeat", _repeat)
 
 
 def _load(name: str) -> Any:

@@ -30,6 +30,7 @@ from bot.storage.models import (
 from tests import helpers
 from tests.helpers import all_rows, muni_id, one_row
 from tests.journeys import contact_by_buttons, reply_to, tap_through
+from tests.support import table
 
 __all__ = ["TODAY", "Tapper", "code_of", "draft_of", "muni_id", "saved_contacts", "theme_codes"]
 
@@ -469,32 +470,7 @@ async def _at_step(anna, step: str):
         await tap_through(anna, _PRESSES[: _STEP_AFTER[step]])
 
 
-BAD_INPUT = [
-    ("date", "volgende week", "Die datum begrijp ik niet"),
-    ("date", "24-11-2026", "toekomst"),
-    ("date", "1-10", "hooguit 14 dagen"),
-    ("date", "🙂", "Die datum begrijp ik niet"),
-    ("gemeente", "Amsterdam", "Die plaats ken ik niet"),
-    ("gemeente", "🙂", "Die plaats ken ik niet"),
-    ("vindplek", "🙂", "in letters"),
-    ("vindplek", "x" * 5000, "te lang"),
-    ("vindplek", "Kerkstraat 12", "een adres"),
-    ("activity", "voetbal", "Dat ken ik niet"),
-    ("themes", "voetbal, armoede", "Dat thema ken ik niet"),
-    ("residents", "veel", "als getal"),
-    ("residents", "0", "minstens 1"),
-    ("residents", "1000", "hooguit 500"),
-    ("new", "misschien", "Tik op Nieuw of Bekend"),
-    ("new", "5", "niet meer nieuwe dan inwoners"),
-    ("duration", "30 uur", "te lang"),
-    ("duration", "lang", "Die duur begrijp ik niet"),
-    ("duration", "13 uur", "hooguit 12 uur"),
-    ("duration", "🙂", "Die duur begrijp ik niet"),
-    ("duration", "x" * 5000, "te lang"),
-    ("story", "x" * 5000, "te lang"),
-    ("story", "🙂🙂🙂", "in woorden"),
-    ("story", "Mevrouw Jansen belde vanaf 06-12345678.", "telefoonnummer"),
-]
+BAD_INPUT = table("contact_bad_input.yaml", "bad_input")
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 __all__ = [
     "COMPLEMENT",
@@ -43,6 +43,7 @@ __all__ = [
     "CountTable",
     "Equation",
     "Marks",
+    "Publication",
     "determined_cells",
     "joint_determined",
     "show",
@@ -352,21 +353,31 @@ def _bounds(mark: str, value: int, threshold: int) -> tuple[int, float]:
     return 0, float("inf")  # withheld, or never published
 
 
+@dataclass(frozen=True)
+class Publication(Generic[Q]):
+    """Counts published together, as a reader of all of them sees them: the true count of each
+    quantity (`values`), the quantities shown (`published`), the sums between them
+    (`equations`) and the `threshold` below which a count is "<threshold". A quantity in an
+    equation but never published is unknown to the reader (any count from 0)."""
+
+    values: Mapping[Q, int]
+    published: Sequence[Q]
+    equations: Sequence[Equation[Q]]
+    threshold: int
+
+
 def joint_determined(
-    values: Mapping[Q, int],
+    pub: Publication[Q],
     marks: Mapping[Q, str],
-    published: Iterable[Q],
-    equations: Sequence[Equation[Q]],
-    threshold: int,
     skip: Iterable[Q] = (),
     budget: int = 20_000,
 ) -> list[Q]:
-    """Small counts ("<5", PRIMARY in `marks`) that a reader of all `published` quantities and
-    all `equations` can work out. The other hidden quantities ("*") are there to protect the
-    small ones; working one out gives away no small count (the small ones are checked). A
-    quantity in an equation but never published is unknown to the reader (any count from 0).
-    `skip`: known to be safe already."""
-    shown = set(published) - set(marks)
+    """Small counts ("<5", PRIMARY in `marks`) that a reader of `pub` (all its published
+    quantities and all its equations) can work out. The other hidden quantities ("*") are there
+    to protect the small ones; working one out gives away no small count (the small ones are
+    checked). `skip`: known to be safe already."""
+    values, equations, threshold = pub.values, pub.equations, pub.threshold
+    shown = set(pub.published) - set(marks)
     by_var: dict[Q, list[int]] = {}
     for k, (parts, total) in enumerate(equations):
         for q in (*parts, total):
@@ -436,11 +447,8 @@ def joint_determined(
 
 
 def suppress_joint(
-    values: Mapping[Q, int],
+    pub: Publication[Q],
     marks: Mapping[Q, str],
-    published: Iterable[Q],
-    equations: Sequence[Equation[Q]],
-    threshold: int,
     free: Iterable[Q],
 ) -> dict[Q, str]:
     """Make a set of already suppressed tables safe together (no "<5" can be worked out from
@@ -449,7 +457,8 @@ def suppress_joint(
     every report of that municipality shows alike): hide the smallest free count of at least
     `threshold` in a sum with a quantity that can be worked out, else any; when none is left,
     withhold a free total (shown as "*"). Free quantities of 1..threshold-1 are "<5" first."""
-    pub = list(dict.fromkeys(published))
+    values, equations, threshold = pub.values, pub.equations, pub.threshold
+    published = list(dict.fromkeys(pub.published))
     free_set = set(free)
     out = dict(marks)
     for q in free_set:
@@ -460,7 +469,7 @@ def suppress_joint(
     totals = {total for _parts, total in equations}
     safe: set[Q] = set()
     while True:
-        det = joint_determined(values, out, pub, equations, threshold, safe)
+        det = joint_determined(pub, out, safe)
         if not det:
             return out
         safe |= set(out) - set(det)
@@ -468,12 +477,12 @@ def suppress_joint(
         near = {
             v for parts, total in equations if q in parts or q == total for v in (*parts, total)
         }
-        cands = [v for v in pub if v in free_set and v not in out and values[v] >= threshold]
+        cands = [v for v in published if v in free_set and v not in out and values[v] >= threshold]
         close = [v for v in cands if v in near]
         if close or cands:
             out[min(close or cands, key=lambda v: (v in totals, values[v]))] = COMPLEMENT
             continue
-        left = [v for v in pub if v in free_set and v in totals and out.get(v) != WITHHELD]
+        left = [v for v in published if v in free_set and v in totals and out.get(v) != WITHHELD]
         if not left:
             return out  # nothing free is left to hide: the caller's check reports it
         out[min(left, key=lambda v: (v not in near, values[v] == 0, values[v]))] = WITHHELD

@@ -32,6 +32,7 @@ from bot.domain.suppression import (
     CountTable,
     Equation,
     Marks,
+    Publication,
     joint_determined,
     suppress,
     suppress_joint,
@@ -117,7 +118,7 @@ def plan(
     published = _published(tables, canon, region=True)
     free = [r for r in published if r[0] in _REGION]
     values = {r: p.value(r) for r in {*published, *(q for e in p.equations for q in _qs(e))}}
-    p.marks = suppress_joint(values, p.marks, published, p.equations, threshold, free)
+    p.marks = suppress_joint(Publication(values, published, p.equations, threshold), p.marks, free)
     return p
 
 
@@ -177,6 +178,6 @@ def check(
         elif 0 < v < threshold:
             problems.append(f"{ref} = {v} shown as {text}")
     known = [e for e in equations if all(q in values for q in _qs(e))]
-    for q in joint_determined(values, marks, list(texts), known, threshold):
+    for q in joint_determined(Publication(values, list(texts), known, threshold), marks):
         problems.append(f"{q} = {values[q]} can be worked out")
     return problems
