@@ -217,3 +217,28 @@ async def test_the_insert_rolls_back_with_the_unit_of_work(engine):
             await insert_once(s, lambda: _find(s, "k"), lambda: _hours(s, anna, "k"))
             raise RuntimeError("the reply could not be prepared")
     assert await _count(factory, IndirectHours) == 0
+
+
+_PREFIXES = st.sampled_from(["c", "u", "r:s", "deel:m", "x"])
+_ACTIONS = st.text("abcdefghij_", min_size=1, max_size=6)
+_ARGS = st.lists(st.text("abc0123456789-", max_size=5), max_size=3)
+
+
+@given(_PREFIXES, st.integers(0, 10**12), st.integers(0, 10**6), _ACTIONS, _ARGS)
+def test_draft_id_of_reads_the_draft_of_every_encoded_button(
+    prefix, draft_id, revision, action, args
+):
+    from bot.dialogue.codec import draft_id_of
+
+    try:
+        data = encode(prefix, draft_id, revision, action, *args)
+    except CallbackTooLong:
+        return
+    assert draft_id_of(data) == draft_id == parse(data, prefix).draft_id
+
+
+def test_draft_id_of_is_none_for_buttons_without_a_draft():
+    from bot.dialogue.codec import draft_id_of
+
+    for data in ("menu", "menu:open", "r:12", "x:12:", "x:a:1:b", "x:1:b:c", ""):
+        assert draft_id_of(data) is None, data
