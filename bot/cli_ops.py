@@ -6,18 +6,17 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from bot.cli_common import CliError, database_errors
+from bot.cli_common import CliError, add_command, database_errors
 from bot.config import load_settings, safe_database_url
 
 
 def extend(sub: argparse._SubParsersAction) -> None:
-    def add(name: str, help: str, description: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=description)
-
-    p = add(
+    p = add_command(
+        sub,
         "health",
-        "check the database, schema, scheduler and Telegram; exit code 0 when healthy",
-        "Check that the database answers, its schema is at the newest migration, the "
+        cmd_health,
+        help="check the database, schema, scheduler and Telegram; exit code 0 when healthy",
+        description="Check that the database answers, its schema is at the newest migration, the "
         "scheduler of the bot running here is alive (its heartbeat file is fresh) and Telegram "
         "accepts the token. Prints one line per check; exit code 0 when all pass, 1 when one "
         "fails. Also shows when the last update was handled.",
@@ -28,7 +27,6 @@ def extend(sub: argparse._SubParsersAction) -> None:
         help="skip the Telegram check (for the container health check: a Telegram outage is "
         "not a reason to restart the bot)",
     )
-    p.set_defaults(func=cmd_health)
 
     for name, help, description, file_help, func in (
         (
@@ -51,16 +49,17 @@ def extend(sub: argparse._SubParsersAction) -> None:
             cmd_restore,
         ),
     ):
-        p = add(name, help, description)
+        p = add_command(sub, name, func, help=help, description=description)
         p.add_argument("file", metavar="FILE", type=Path, help=file_help)
-        p.set_defaults(func=func)
 
-    p = add(
+    p = add_command(
+        sub,
         "copy-db",
-        "copy every row from one database to another (SQLite to PostgreSQL)",
-        "Copy every table from the database --van to the empty database --naar (migrated "
-        "first), in one transaction, and check the rows per table. Stop the bot first, then "
-        "point DATABASE_URL at the new database.",
+        cmd_copy_db,
+        help="copy every row from one database to another (SQLite to PostgreSQL)",
+        description="Copy every table from the database --van to the empty database --naar "
+        "(migrated first), in one transaction, and check the rows per table. Stop the bot "
+        "first, then point DATABASE_URL at the new database.",
     )
     p.add_argument(
         "--van", required=True, metavar="URL", help="source database, e.g. sqlite:///data/x.db"
@@ -71,7 +70,6 @@ def extend(sub: argparse._SubParsersAction) -> None:
         metavar="URL",
         help="target database, empty, e.g. postgresql://bot:secret@db:5432/ervaringsbot",
     )
-    p.set_defaults(func=cmd_copy_db)
 
 
 def cmd_health(args: argparse.Namespace) -> int:

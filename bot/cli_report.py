@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,7 @@ def extend(sub: argparse._SubParsersAction) -> None:
 
 
 class UsageError(Exception):
-    pass
+    """A bad period, format or output directory: one line, exit code 2."""
 
 
 def _fail(message: str) -> int:
@@ -61,7 +62,31 @@ def _fail(message: str) -> int:
 PERIOD_HELP = "use e.g. --periode 2026-H1, 2026-Q3, 2026 or --van 2026-01-01 --tot 2026-06-30"
 
 
+@dataclass(frozen=True)
+class _Request:
+    """What `rapport` was asked to make, checked."""
+
+    period: Period
+    names: list[str] | None  # None: every municipality, and the region
+    formats: list[str]
+    internal: bool
+    out_dir: Path
+
+
 def cmd_rapport(args: argparse.Namespace) -> int:
+    try:
+        request = _request(args)
+    except UsageError as exc:
+        return _fail(str(exc))
+    settings = load_settings()
+    return with_database(
+        lambda s: _run(s, settings, request),
+        commit=False,
+        settings=settings,
+    )
+
+
+def _request(args: argparse.Namespace) -> _Request:
     from bot.domain.periods import PeriodError, parse_period
     from bot.domain.places import resolve_municipality
     from bot.report import FORMATS
@@ -70,11 +95,11 @@ def cmd_rapport(args: argparse.Namespace) -> int:
         period = parse_period(args.periode, van=args.van, tot=args.tot)
     except PeriodError as exc:
         shown = args.periode or f"{args.van or ''}..{args.tot or ''}"
-        return _fail(f"not a period ({exc.code}): {shown!r}; {PERIOD_HELP}")
+        raise UsageError(f"not a period ({exc.code}): {shown!r}; {PERIOD_HELP}") from None
     formats = [f.strip().lower() for f in args.formaat.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        return _fail(
+        raise UsageError(
             "unknown format "
             + (", ".join(bad) or repr(args.formaat))
             + "; use pdf, xlsx or pdf,xlsx"
@@ -88,43 +113,32 @@ def cmd_rapport(args: argparse.Namespace) -> int:
                     names.append(resolve_municipality(part.strip(), fuzzy=False) or part.strip())
     out_dir: Path = args.uit
     if out_dir.exists() and not out_dir.is_dir():
-        return _fail(f"not a directory: {out_dir}")
-    settings = load_settings()
-    return with_database(
-        lambda s: _run(s, settings, period, names, formats, args.intern, out_dir),
-        commit=False,
-        settings=settings,
-    )
+        raise UsageError(f"not a directory: {out_dir}")
+    return _Request(period, names, formats, args.intern, out_dir)
 
 
-async def _run(
-    s: AsyncSession,
-    settings: Settings,
-    period: Period,
-    names: list[str] | None,
-    formats: list[str],
-    internal: bool,
-    out_dir: Path,
-) -> int:
+async def _run(s: AsyncSession, settings: Settings, request: _Request) -> int:
     from datetime import UTC, datetime
 
     from bot.report import UnknownMunicipality, build_pack, municipality_codes
 
+    names = request.names
     n_munis = len(names) if names is not None else len(await municipality_codes(s))
     total = 0
-    if "pdf" in formats:
+    if "pdf" in request.formats:
         total += n_munis + (1 if names is None else 0)
-    if "xlsx" in formats:
+    if "xlsx" in request.formats:
         total += 1
-    progress = _Progress(total, f"{period.key}")
+    out_dir: Path = request.out_dir
+    progress = _Progress(total, f"{request.period.key}")
     started = time.perf_counter()
     try:
         async for f in build_pack(
             s,
-            period=period,
+            period=request.period,
             municipality_codes=names,
-            formats=formats,
-            internal=internal,
+            formats=request.formats,
+            internal=request.internal,
             now=datetime.now(UTC),
             tz=settings.tz,
             threshold=settings.small_count_threshold,

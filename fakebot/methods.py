@@ -93,9 +93,9 @@ class MessageMethods(RecordedState):
             raise bad_request("message to be replied not found")
         return int(reply_id)
 
-    def _text_params(
-        self, params: JSON, key: str, *, caption: bool
-    ) -> tuple[ParsedText, str | None]:
+    def _text_params(self, params: JSON, *, caption: bool) -> tuple[ParsedText, str | None]:
+        """The message's text (``caption`` for a photo or document) as parsed and as sent."""
+        key = "caption" if caption else "text"
         parse_mode = params.get("parse_mode")
         if self.lenient_markdown_v2 and str(parse_mode).lower() == "markdownv2":
             try:
@@ -114,16 +114,10 @@ class MessageMethods(RecordedState):
         return parsed, None if source is None else str(source)
 
     def _add_bot_message(
-        self,
-        chat: Chat,
-        kind: str,
-        params: JSON,
-        *,
-        text_key: str,
-        photo: UploadedFile | None = None,
-        document: UploadedFile | None = None,
+        self, chat: Chat, kind: str, params: JSON, file: UploadedFile | None = None
     ) -> BotMessage:
-        parsed, source = self._text_params(params, text_key, caption=kind != "text")
+        """Record a bot message of ``kind``: "text", or "photo" or "document" with its ``file``."""
+        parsed, source = self._text_params(params, caption=kind != "text")
         markup = validate_reply_markup(params.get("reply_markup"))
         reply_to = self._reply_to(chat, params)
         message_id = chat.take_message_id()
@@ -145,8 +139,8 @@ class MessageMethods(RecordedState):
             versions=[version],
             protect_content=bool(params.get("protect_content")),
             disable_notification=bool(params.get("disable_notification")),
-            photo_file=photo,
-            document_file=document,
+            photo_file=file if kind == "photo" else None,
+            document_file=file if kind == "document" else None,
             reply_to_message_id=reply_to,
             params=dict(params),
         )
@@ -206,7 +200,7 @@ class MessageMethods(RecordedState):
 
     def _send_message(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
         chat = self._target_chat(params)
-        message = self._add_bot_message(chat, "text", params, text_key="text")
+        message = self._add_bot_message(chat, "text", params)
         return self._message_json(chat, message)
 
     def _send_photo(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
@@ -214,15 +208,13 @@ class MessageMethods(RecordedState):
         photo = self._input_file(params, files, "photo", "photo")
         if self.validate_images and photo.url is None and _image_size(photo.data) is None:
             raise bad_request("IMAGE_PROCESS_FAILED")
-        message = self._add_bot_message(chat, "photo", params, text_key="caption", photo=photo)
+        message = self._add_bot_message(chat, "photo", params, photo)
         return self._message_json(chat, message)
 
     def _send_document(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
         chat = self._target_chat(params)
         document = self._input_file(params, files, "document", "document")
-        message = self._add_bot_message(
-            chat, "document", params, text_key="caption", document=document
-        )
+        message = self._add_bot_message(chat, "document", params, document)
         return self._message_json(chat, message)
 
     def _edit_message_text(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
@@ -238,7 +230,7 @@ class MessageMethods(RecordedState):
         caption = field == "caption"
         if (message.kind == "text") == caption:
             raise bad_request(f"there is no {field} in the message to edit")
-        parsed, source = self._text_params(params, field, caption=caption)
+        parsed, source = self._text_params(params, caption=caption)
         markup = validate_reply_markup(params.get("reply_markup"))
         return self._apply_edit(
             chat,

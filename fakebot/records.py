@@ -43,6 +43,14 @@ class UploadedFile:
     def size(self) -> int:
         return len(self.data)
 
+    def to_json(self) -> JSON:
+        """The fields every Telegram file object has (File, PhotoSize, Document)."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": self.size,
+        }
+
 
 @dataclass
 class ApiCall:

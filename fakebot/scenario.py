@@ -268,13 +268,7 @@ class ChatUser:
         """Send a document; the bot can getFile/download it from the fake server."""
         self._require_unblocked()
         upload = self.tg.register_file(data, filename=filename, mime_type=mime_type)
-        document = {
-            "file_id": upload.file_id,
-            "file_unique_id": upload.file_unique_id,
-            "file_name": filename,
-            "mime_type": mime_type,
-            "file_size": upload.size,
-        }
+        document = {**upload.to_json(), "file_name": filename, "mime_type": mime_type}
         fields: JSON = {"document": document}
         if caption is not None:
             fields["caption"] = caption
@@ -284,17 +278,7 @@ class ChatUser:
         """Send a photo (stored so the bot can getFile/download it)."""
         self._require_unblocked()
         upload = self.tg.register_file(data, filename="photo.jpg", kind="photo")
-        fields: JSON = {
-            "photo": [
-                {
-                    "file_id": upload.file_id,
-                    "file_unique_id": upload.file_unique_id,
-                    "file_size": upload.size,
-                    "width": 800,
-                    "height": 600,
-                }
-            ]
-        }
+        fields: JSON = {"photo": [{**upload.to_json(), "width": 800, "height": 600}]}
         if caption is not None:
             fields["caption"] = caption
         return await self._deliver(self.tg.message_update(self.id, None, extra=fields))

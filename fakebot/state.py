@@ -349,12 +349,7 @@ class RecordedState:
         upload = self.files.get(str(params.get("file_id") or ""))
         if upload is None:
             raise bad_request("invalid file_id")
-        return {
-            "file_id": upload.file_id,
-            "file_unique_id": upload.file_unique_id,
-            "file_size": upload.size,
-            "file_path": upload.file_path,
-        }
+        return {**upload.to_json(), "file_path": upload.file_path}
 
     @staticmethod
     def _snapshot(message: BotMessage) -> JSON:
@@ -392,21 +387,9 @@ class RecordedState:
                     data["caption_entities"] = current.entities
         if message.photo_file is not None:
             width, height = _image_size(message.photo_file.data) or (800, 600)
-            data["photo"] = [
-                {
-                    "file_id": message.photo_file.file_id,
-                    "file_unique_id": message.photo_file.file_unique_id,
-                    "file_size": message.photo_file.size,
-                    "width": width,
-                    "height": height,
-                }
-            ]
+            data["photo"] = [{**message.photo_file.to_json(), "width": width, "height": height}]
         if message.document_file is not None:
-            document: JSON = {
-                "file_id": message.document_file.file_id,
-                "file_unique_id": message.document_file.file_unique_id,
-                "file_size": message.document_file.size,
-            }
+            document = message.document_file.to_json()
             if message.document_file.filename:
                 document["file_name"] = message.document_file.filename
             if message.document_file.mime_type:

@@ -22,6 +22,14 @@ _DEFAULT_EXCLUDED_UPDATES = {"chat_member", "message_reaction", "message_reactio
 _COMMAND_ENTITY_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 
 
+def _command_entities(text: str) -> list[JSON]:
+    """The ``bot_command`` entity Telegram gives a user's text that starts with a /command."""
+    match = _COMMAND_ENTITY_RE.match(text)
+    if match is None:
+        return []
+    return [{"type": "bot_command", "offset": 0, "length": utf16_len(match.group())}]
+
+
 class UpdateSource(RecordedState):
     """Creates updates and hands them out (getUpdates, setWebhook, deleteWebhook, ...)."""
 
@@ -51,11 +59,8 @@ class UpdateSource(RecordedState):
         }
         if text is not None:
             message["text"] = text
-            match = _COMMAND_ENTITY_RE.match(text)
-            if match:
-                message["entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": utf16_len(match.group())}
-                ]
+            if entities := _command_entities(text):
+                message["entities"] = entities
         if reply_to_message_id is not None:
             message["reply_to_message"] = self._message_json_by_id(chat, reply_to_message_id)
         if extra:
@@ -72,11 +77,8 @@ class UpdateSource(RecordedState):
             raise LookupError(f"user message #{message_id} does not exist in chat {chat_id}")
         message = {**original.json, "text": new_text, "edit_date": self.now()}
         message.pop("entities", None)
-        match = _COMMAND_ENTITY_RE.match(new_text)
-        if match:
-            message["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": utf16_len(match.group())}
-            ]
+        if entities := _command_entities(new_text):
+            message["entities"] = entities
         original.json = message
         original.edits.append(new_text)
         self._event(chat.id, "user_edit", message_id, text=new_text)
