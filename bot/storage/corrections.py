@@ -91,7 +91,7 @@ def _entry_query(entity: str, expert_id: int) -> Any:
     themed = entity in ("signal", "story")
     story = entity == "story"
     kind_id = table.kind_id if entity in ("indirect_hours", "signal") else None
-    columns: list[Any] = [
+    columns: list[Any] = [  # Entry's fields after `entity`, in their order
         table.id,
         table.work_date,
         table.created_at,
@@ -120,25 +120,8 @@ def _entry_query(entity: str, expert_id: int) -> Any:
 
 
 def _to_entry(entity: str, row: Sequence[Any]) -> Entry:
-    rid, work_date, created_at, kind, minutes, muni_id, muni, text, *more = row
-    kind_id, theme_id, theme, deel_id, deel, contact_id = more
-    return Entry(
-        entity,
-        rid,
-        work_date,
-        created_at,
-        kind,
-        minutes,
-        muni_id,
-        muni,
-        text,
-        kind_id=kind_id,
-        theme_id=theme_id,
-        theme=theme,
-        deelopdracht_id=deel_id,
-        deelopdracht=deel,
-        contact_id=contact_id,
-    )
+    """`row` has the columns of `_entry_query`, which are Entry's fields after `entity`."""
+    return Entry(entity, *row)
 
 
 async def recent_entries(

@@ -119,40 +119,16 @@ async def was_saved(s: AsyncSession, key: str) -> bool:
     return await by_submission_key(s, key) is not None
 
 
-async def add(
-    s: AsyncSession,
-    *,
-    submission_key: str,
-    expert_id: int,
-    municipality_id: int,
-    role: str,
-    since: date,
-    quality: str,
-    now: datetime,
-    village_id: int | None = None,
-    vindplek_id: int | None = None,
-    deelopdracht_id: int | None = None,
-) -> idempotent.Saved[KeyFigure]:
-    """Save a key figure once per submission key (a double tap or a retry finds the row that
-    is there), with its audit row."""
-    row = KeyFigure(
-        submission_key=submission_key,
-        expert_id=expert_id,
-        municipality_id=municipality_id,
-        village_id=village_id,
-        vindplek_id=vindplek_id,
-        deelopdracht_id=deelopdracht_id,
-        role=role,
-        since=since,
-        quality=KeyFigureQuality(quality).value,
-        created_at=now,
-    )
+async def add(s: AsyncSession, row: KeyFigure) -> idempotent.Saved[KeyFigure]:
+    """Save a new key figure (its `created_at` is the time of the save) once per submission
+    key (a double tap or a retry finds the row that is there), with its audit row."""
+    row.quality = KeyFigureQuality(row.quality).value
 
     async def find() -> KeyFigure | None:
-        return await by_submission_key(s, submission_key)
+        return await by_submission_key(s, row.submission_key)
 
     async def insert() -> KeyFigure:
-        await audit.create(s, row, now, actor_id=expert_id, entity=ENTITY)
+        await audit.create(s, row, row.created_at, actor_id=row.expert_id, entity=ENTITY)
         return row
 
     return await idempotent.insert_once(s, find, insert)

@@ -5,7 +5,7 @@ retired item leaves the buttons and stays in history and reports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import lists as dl
+from bot.domain.contact_draft import VocabItem
 from bot.storage import audit
 from bot.storage.models import (
     VOCAB_TABLES,
@@ -73,16 +74,14 @@ def _model(kind: str) -> type[_Vocab]:
 
 
 @dataclass(frozen=True)
-class Item:
-    id: int
-    code: str
-    label: str
-    aliases: tuple[str, ...]
-    active: bool
+class Item(VocabItem):
+    """A vocabulary entry as the coordinator manages it: retired ones (not active) too."""
+
+    active: bool = field(kw_only=True)
 
 
 def _item(row: _Vocab) -> Item:
-    return Item(id_of(row), row.code, row.label, dl.split_aliases(row.aliases), row.active)
+    return Item(id_of(row), row.code, row.label, dl.split_aliases(row.aliases), active=row.active)
 
 
 _vocab_state = audit.columns("code", "label", "aliases", "active")

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +20,7 @@ from bot.domain.periods import Period
 from bot.storage import audit
 from bot.storage.audit import record as _audit
 from bot.storage.audit import snapshot
+from bot.storage.idempotent import insert_once
 from bot.storage.models import (
     Municipality,
     ReportNarrative,
@@ -159,19 +159,18 @@ async def select_story(
     if story is None or not period.contains(story.work_date):
         return False
     key = _selection(story_id, municipality_id, period)
-    if await _selected(s, key) is not None:
-        return False
-    row = ReportStorySelection(**key, selected_by_id=actor_id, selected_at=now)
-    # A savepoint: a concurrent identical selection (unique key) must not undo the caller's work.
-    try:
-        async with s.begin_nested():
-            s.add(row)
-            await s.flush()
-    except IntegrityError:
-        return False
-    assert row.id is not None
-    _audit(s, actor_id, now, SELECTION, row.id, "create", None, snapshot(row))
-    return True
+
+    async def insert() -> ReportStorySelection:
+        row = ReportStorySelection(**key, selected_by_id=actor_id, selected_at=now)
+        s.add(row)
+        await s.flush()
+        assert row.id is not None
+        _audit(s, actor_id, now, SELECTION, row.id, "create", None, snapshot(row))
+        return row
+
+    # insert_once: a concurrent identical selection meets the unique key in a savepoint (begun
+    # properly on SQLite too), so it does not undo the caller's work.
+    return (await insert_once(s, lambda: _selected(s, key), insert)).created
 
 
 async def unselect_story(

@@ -29,6 +29,7 @@ from bot.handlers.sleutelfiguur.view import (
 )
 from bot.i18n import N_, Translator
 from bot.storage import key_figures
+from bot.storage.models import KeyFigure
 
 # --------------------------------------------------------------------------- adding one
 
@@ -289,8 +290,7 @@ async def tap_save(turn: Turn[KeyView], cb: Callback) -> Outcome | None:
         return None
     data = turn.data
     place = data.get("place") or ""
-    saved = await key_figures.add(
-        turn.s,
+    row = KeyFigure(
         submission_key=turn.draft.submission_key,
         expert_id=user_id_of(turn.context),
         municipality_id=int(data["muni"]),
@@ -300,8 +300,9 @@ async def tap_save(turn: Turn[KeyView], cb: Callback) -> Outcome | None:
         role=data["role"],
         since=date.fromisoformat(data["since"]),
         quality=data["quality"],
-        now=turn.now(),
+        created_at=turn.now(),
     )
+    saved = await key_figures.add(turn.s, row)
     if not saved.created:
         return await fields.already_saved(turn)
     _ = turn.t._
