@@ -48,7 +48,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import build_application
 from bot.clock import FrozenClock
 from bot.storage import updates
 from bot.storage.db import create_engine, session_factory, transaction
@@ -61,7 +60,7 @@ from fakebot import (
     application_builder,
     fake_request,
 )
-from fakebot.bot import settings_for
+from fakebot.bot import fake_application, settings_for
 
 DONE_GROUP = 10_000
 JSON = dict[str, Any]
@@ -274,16 +273,14 @@ async def bench_bot(
     settings = settings_for(tg, url)
     clock = FrozenClock(datetime(2026, 11, 17, 13, 0, tzinfo=UTC))
     engine = create_engine(url)
-    app = build_application(
+    app = fake_application(
         settings,
         clock=clock,
         engine=engine,
-        rate_limit=False,
-        updater=False,
-        set_menus=False,
-        schedule_jobs=False,
         # The same HTTP client settings as the echo bot (pool, no proxy lookup).
-        customize=lambda b: b.request(fake_request()).get_updates_request(fake_request()),
+        request=fake_request(),
+        get_updates_request=fake_request(),
+        set_menus=False,
     )
     try:
         run = await drive_contact_script(tg, app, users, rounds, "ervaringsbot")

@@ -33,7 +33,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.app import build_application
 from bot.clock import FrozenClock
 from bot.domain.walkin import TZ
 from bot.domain.walkin_query import answer, parse_walkin_query
@@ -44,7 +43,7 @@ from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
 from bot.walkin_text import render_answer
 from fakebot import FakeTelegram, application_builder
-from fakebot.bot import settings_for
+from fakebot.bot import fake_application, settings_for
 
 TARGET_MS = 50.0
 # Tuesday 7 April 2026, 10:15 -- Easter Monday (6 April) was yesterday; Koningsdag (27 April)
@@ -212,15 +211,7 @@ async def main_async(args: argparse.Namespace) -> int:
 
             settings = settings_for(tg, url)
             engine = create_engine(url)
-            app = build_application(
-                settings,
-                clock=FrozenClock(NOW),
-                engine=engine,
-                rate_limit=False,
-                updater=False,
-                set_menus=False,
-                schedule_jobs=False,
-            )
+            app = fake_application(settings, clock=FrozenClock(NOW), engine=engine, set_menus=False)
             await app.initialize()
             # The same bot answering /help: gatekeeper + one reply, no walk-in work.
             help_timer = Timer()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.request import BaseRequest
 
 from bot.app import build_application
 from bot.clock import Clock
@@ -27,6 +28,34 @@ def settings_for(tg: FakeTelegram, database_url: str, **overrides: Any) -> Setti
     )
 
 
+def fake_application(
+    settings: Settings,
+    *,
+    clock: Clock,
+    engine: AsyncEngine,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    set_menus: bool = True,
+    schedule_jobs: bool = False,
+) -> Any:
+    """The Application as production wires it, minus rate limiting and the Updater (updates
+    are delivered directly). Requests default to the bot's own HTTP backend
+    (settings.telegram_http_backend), without proxies from the environment."""
+    backend = settings.telegram_http_backend
+    calls = request or telegram_request(backend, trust_env=False)
+    polls = get_updates_request or telegram_request(backend, polling=True, trust_env=False)
+    return build_application(
+        settings,
+        clock=clock,
+        engine=engine,
+        rate_limit=False,
+        updater=False,
+        set_menus=set_menus,
+        schedule_jobs=schedule_jobs,
+        customize=lambda b: b.request(calls).get_updates_request(polls),
+    )
+
+
 async def start_bot(
     tg: FakeTelegram,
     settings: Settings,
@@ -37,21 +66,7 @@ async def start_bot(
     raise_errors: bool = True,
 ) -> Any:
     """Build, initialise and attach the Application (updates delivered directly)."""
-    app = build_application(
-        settings,
-        clock=clock,
-        engine=engine,
-        rate_limit=False,
-        updater=False,
-        schedule_jobs=schedule_jobs,
-        # The bot's own HTTP backend (settings.telegram_http_backend), without proxies from
-        # the environment.
-        customize=lambda b: b.request(
-            telegram_request(settings.telegram_http_backend, trust_env=False)
-        ).get_updates_request(
-            telegram_request(settings.telegram_http_backend, polling=True, trust_env=False)
-        ),
-    )
+    app = fake_application(settings, clock=clock, engine=engine, schedule_jobs=schedule_jobs)
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
