@@ -13,15 +13,13 @@ from bot.domain import holidays_nl, walkin
 from bot.domain.holidays_nl import holiday_name, holidays_between, is_public_holiday
 from bot.domain.walkin import (
     TZ,
+    Schedule,
     ScheduleException,
     SessionRule,
     day_label,
     group_by_day,
     is_open_now,
-    next_after,
-    next_sessions,
     occurrences,
-    open_now,
 )
 
 
@@ -126,7 +124,7 @@ class TestValidation:
 
     def test_naive_now_rejected(self) -> None:
         with pytest.raises(ValueError):
-            next_sessions([rule()], [], datetime(2026, 3, 2, 10, 0))
+            Schedule([rule()], []).next_sessions(datetime(2026, 3, 2, 10, 0))
 
 
 class TestOccurrences:
@@ -265,6 +263,7 @@ class TestOccurrences:
 
 class TestNow:
     r = rule(weekday=1)  # Tuesday 10:00-12:00
+    sched = Schedule([r], [])
 
     @pytest.mark.parametrize(
         ("hh", "mm", "expected"),
@@ -275,41 +274,41 @@ class TestNow:
         (o,) = occurrences([self.r], [], now.date(), now.date())
         assert is_open_now(o, now) is expected
         assert is_open_now(o, now.astimezone(UTC)) is expected  # any timezone works
-        assert bool(open_now([self.r], [], now)) is expected
+        assert bool(self.sched.open_now(now)) is expected
 
     def test_running_session_included(self) -> None:
-        got = next_sessions([self.r], [], local(2026, 3, 3, 11, 30))
+        got = self.sched.next_sessions(local(2026, 3, 3, 11, 30))
         assert dates(got) == [date(2026, 3, 3), date(2026, 3, 10)]
         assert is_open_now(got[0], local(2026, 3, 3, 11, 30))
 
     def test_ended_session_excluded(self) -> None:
-        got = next_sessions([self.r], [], local(2026, 3, 3, 12, 0))
+        got = self.sched.next_sessions(local(2026, 3, 3, 12, 0))
         assert dates(got) == [date(2026, 3, 10)]
 
     def test_days_and_limit(self) -> None:
-        rules = [rule(i, weekday=i) for i in range(7)]
+        daily = Schedule([rule(i, weekday=i) for i in range(7)], [])
         now = local(2026, 3, 4, 8)  # Wednesday
-        assert len(next_sessions(rules, [], now)) == 14
-        assert dates(next_sessions(rules, [], now, days=1)) == [date(2026, 3, 4)]
-        assert dates(next_sessions(rules, [], now, limit=2)) == [date(2026, 3, 4), date(2026, 3, 5)]
-        assert next_sessions(rules, [], now, days=0) == []
+        assert len(daily.next_sessions(now)) == 14
+        assert dates(daily.next_sessions(now, days=1)) == [date(2026, 3, 4)]
+        assert dates(daily.next_sessions(now, limit=2)) == [date(2026, 3, 4), date(2026, 3, 5)]
+        assert daily.next_sessions(now, days=0) == []
 
     def test_utc_now_late_evening_is_next_local_day(self) -> None:
         # 23:30 UTC on Monday is 00:30 Tuesday in Amsterdam (winter): today is Tuesday.
         now = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
         assert walkin.local_today(now) == date(2026, 3, 3)
-        assert dates(next_sessions([self.r], [], now, days=1)) == [date(2026, 3, 3)]
+        assert dates(self.sched.next_sessions(now, days=1)) == [date(2026, 3, 3)]
 
     def test_next_after_skips_holidays_and_far_away(self) -> None:
-        r = rule(weekday=0, valid_from=date(2026, 6, 1))
-        got = next_after([r], [], local(2026, 4, 20, 9))
+        june = Schedule([rule(weekday=0, valid_from=date(2026, 6, 1))], [])
+        got = june.next_after(local(2026, 4, 20, 9))
         assert got is not None and got.date == date(2026, 6, 1)
-        assert next_after([r], [], local(2026, 1, 1, 9), horizon_days=30) is None
-        assert next_after([], [], local(2026, 1, 1, 9)) is None
+        assert june.next_after(local(2026, 1, 1, 9), horizon_days=30) is None
+        assert Schedule([], []).next_after(local(2026, 1, 1, 9)) is None
 
     def test_next_after_respects_municipality(self) -> None:
         rules = [rule(1, weekday=1), rule(2, weekday=3, municipality="Venray")]
-        got = next_after(rules, [], local(2026, 3, 2, 9), municipality="Venray")
+        got = Schedule(rules, [], municipality="Venray").next_after(local(2026, 3, 2, 9))
         assert got is not None and got.session_id == 2
 
 
@@ -341,8 +340,7 @@ class TestDST:
         ],
     )
     def test_open_now_to_the_minute(self, utc: datetime, expected: bool) -> None:
-        r = rule(weekday=6)
-        assert bool(open_now([r], [], utc)) is expected
+        assert bool(Schedule([rule(weekday=6)], []).open_now(utc)) is expected
 
     def test_weekdays_around_change(self) -> None:
         r = rule(weekday=4)  # Friday
@@ -389,7 +387,7 @@ class TestDST:
         assert is_open_now(o, local(2026, 10, 25, 2, 30, fold=0))  # 00:30 UTC
         # Same wall time in the second pass: Python's naive same-tz comparison would say True.
         assert not is_open_now(o, local(2026, 10, 25, 2, 30, fold=1))  # 01:30 UTC
-        assert next_sessions([r], [], local(2026, 10, 25, 2, 50, fold=0), days=1) == []
+        assert Schedule([r], []).next_sessions(local(2026, 10, 25, 2, 50, fold=0), days=1) == []
 
 
 # ----------------------------------------------------------------------------- grouping
@@ -413,7 +411,7 @@ class TestGrouping:
     def test_group_by_day(self) -> None:
         rules = [rule(1, weekday=2), rule(2, weekday=2, start="09:00"), rule(3, weekday=4)]
         now = local(2026, 3, 4, 8)
-        groups = group_by_day(next_sessions(rules, [], now), now.date())
+        groups = group_by_day(Schedule(rules, []).next_sessions(now), now.date())
         assert [(d, label, [o.session_id for o in occs]) for d, label, occs in groups] == [
             (date(2026, 3, 4), "today", [2, 1]),
             (date(2026, 3, 6), "this_week", [3]),
@@ -441,12 +439,12 @@ def test_fifty_rules_next_sessions_cheap(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(walkin, "holidays_between", counting)
     now = local(2026, 4, 20, 9)
-    got = next_sessions(rules, [], now, municipality="Venlo")
+    got = Schedule(rules, [], municipality="Venlo").next_sessions(now)
     assert calls == 1  # holidays looked up once per query, not per rule or per day
     assert len(got) >= 90
     t0 = _time.perf_counter()
     for _ in range(20):
-        next_sessions(rules, [], now, municipality="Venlo")
+        Schedule(rules, [], municipality="Venlo").next_sessions(now)  # index built each time
     assert (_time.perf_counter() - t0) / 20 < 0.02
 
 

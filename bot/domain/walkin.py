@@ -44,6 +44,7 @@ __all__ = [
     "DayLabel",
     "ExceptionKind",
     "Occurrence",
+    "Schedule",
     "ScheduleException",
     "SessionKind",
     "SessionRule",
@@ -52,10 +53,7 @@ __all__ = [
     "is_open_now",
     "iter_days",
     "local_today",
-    "next_after",
-    "next_sessions",
     "occurrences",
-    "open_now",
 ]
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -194,14 +192,20 @@ def _sort_key(o: Occurrence) -> tuple[datetime, datetime, str, str, int]:
     return (o.start_utc, o.end_utc, o.municipality, o.place, o.session_id or 0)
 
 
-class _Schedule:
-    """Rules and exceptions indexed once, so a day costs O(rules on that weekday)."""
+# --------------------------------------------------------------------------- public API
+
+
+class Schedule:
+    """Rules and exceptions indexed once, so a day costs O(rules on that weekday).
+
+    `municipality` (case-insensitive, canonical name) restricts every answer to that place.
+    """
 
     def __init__(
         self,
         rules: Iterable[SessionRule],
         exceptions: Iterable[ScheduleException],
-        municipality: str | None,
+        municipality: str | None = None,
     ) -> None:
         self.muni = _norm(municipality) if municipality else None
         self.rules_by_id: dict[int, SessionRule] = {}
@@ -306,8 +310,35 @@ class _Schedule:
                 day.sort(key=_sort_key)
                 yield d, day
 
+    def next_sessions(
+        self, now: datetime, *, days: int = 14, limit: int | None = None
+    ) -> list[Occurrence]:
+        """Sessions that have not ended yet, from today (Amsterdam) for `days` calendar days.
 
-# --------------------------------------------------------------------------- public API
+        A session running right now is included. `days=14` covers today .. today+13.
+        """
+        if days <= 0:
+            return []
+        n = _require_aware(now).astimezone(UTC)
+        today = local_today(now)
+        out: list[Occurrence] = []
+        for _, day in self.days(today, today + timedelta(days=days - 1)):
+            for o in day:
+                if o.end_utc > n:
+                    out.append(o)
+                    if limit is not None and len(out) >= limit:
+                        return out
+        return out
+
+    def open_now(self, now: datetime) -> list[Occurrence]:
+        """Sessions running at instant `now`, sorted."""
+        today = local_today(now)
+        return [o for _, day in self.days(today, today) for o in day if is_open_now(o, now)]
+
+    def next_after(self, now: datetime, horizon_days: int = 90) -> Occurrence | None:
+        """First session that has not ended at `now`, looking `horizon_days` ahead; stops early."""
+        found = self.next_sessions(now, days=horizon_days, limit=1)
+        return found[0] if found else None
 
 
 def occurrences(
@@ -323,71 +354,13 @@ def occurrences(
     Cancelled dates and public holidays (unless open_on_holidays) are removed, validity windows
     respected, extra dates added. `municipality` (case-insensitive, canonical name) filters.
     """
-    sched = _Schedule(rules, exceptions, municipality)
-    return [o for _, day in sched.days(start, end) for o in day]
+    return [o for _, day in Schedule(rules, exceptions, municipality).days(start, end) for o in day]
 
 
 def is_open_now(occ: Occurrence, now: datetime) -> bool:
     """True when `now` lies in [start, end) -- to the minute, on UTC instants."""
     n = _require_aware(now).astimezone(UTC)
     return occ.start_utc <= n < occ.end_utc
-
-
-def next_sessions(
-    rules: Iterable[SessionRule],
-    exceptions: Iterable[ScheduleException],
-    now: datetime,
-    *,
-    municipality: str | None = None,
-    days: int = 14,
-    limit: int | None = None,
-) -> list[Occurrence]:
-    """Sessions that have not ended yet, from today (Amsterdam) for `days` calendar days.
-
-    A session running right now is included. `days=14` covers today .. today+13.
-    """
-    if days <= 0:
-        return []
-    n = _require_aware(now).astimezone(UTC)
-    today = local_today(now)
-    sched = _Schedule(rules, exceptions, municipality)
-    out: list[Occurrence] = []
-    for _, day in sched.days(today, today + timedelta(days=days - 1)):
-        for o in day:
-            if o.end_utc > n:
-                out.append(o)
-                if limit is not None and len(out) >= limit:
-                    return out
-    return out
-
-
-def open_now(
-    rules: Iterable[SessionRule],
-    exceptions: Iterable[ScheduleException],
-    now: datetime,
-    municipality: str | None = None,
-) -> list[Occurrence]:
-    """Sessions running at instant `now`, sorted."""
-    today = local_today(now)
-    return [
-        o
-        for o in occurrences(rules, exceptions, today, today, municipality=municipality)
-        if is_open_now(o, now)
-    ]
-
-
-def next_after(
-    rules: Iterable[SessionRule],
-    exceptions: Iterable[ScheduleException],
-    now: datetime,
-    municipality: str | None = None,
-    horizon_days: int = 90,
-) -> Occurrence | None:
-    """First session that has not ended at `now`, looking `horizon_days` ahead; stops early."""
-    found = next_sessions(
-        rules, exceptions, now, municipality=municipality, days=horizon_days, limit=1
-    )
-    return found[0] if found else None
 
 
 def day_label(d: date, today: date) -> DayLabel:

@@ -41,6 +41,7 @@ from bot.domain.textmatch import tokenize
 from bot.domain.walkin import (
     DayLabel,
     Occurrence,
+    Schedule,
     ScheduleException,
     SessionKind,
     SessionRule,
@@ -48,7 +49,6 @@ from bot.domain.walkin import (
     group_by_day,
     is_open_now,
     local_today,
-    next_sessions,
     occurrences,
 )
 from bot.domain.walkin_days import (
@@ -355,9 +355,7 @@ def answer(
 
     ahead: list[Occurrence] = []
     if dropped or not shown:
-        ahead = next_sessions(
-            rules, exceptions, now, municipality=query.municipality, days=horizon_days
-        )
+        ahead = Schedule(rules, exceptions, muni).next_sessions(now, days=horizon_days)
     cancelled: dict[date, list[CancelledSession]] = {}
     for o in dropped:
         nxt = next((a for a in ahead if a.session_id == o.session_id and a.date > o.date), None)

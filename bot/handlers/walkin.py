@@ -22,7 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.commands import EXPERT, RESIDENT
 from bot.context import BotContext
-from bot.domain.walkin import day_label, local_today, next_sessions
+from bot.domain.walkin import Schedule, day_label, local_today
 from bot.domain.walkin_query import (
     WalkinQuery,
     answer,
@@ -80,7 +80,7 @@ async def _help_without_place(context: BotContext) -> str:
     now = services.now()
     async with context.unit() as s:
         rules, exceptions = await repo.load_schedule(s, None, since=services.today())
-    soon = next_sessions(rules, exceptions, now, days=14, limit=REGION_SOON)
+    soon = Schedule(rules, exceptions).next_sessions(now, days=14, limit=REGION_SOON)
     out = [_(HELP_LINE), ""]
     if soon:
         today = local_today(now)

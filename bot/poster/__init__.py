@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
-from bot.domain.walkin import Occurrence, local_today, next_sessions
+from bot.domain.walkin import Occurrence, Schedule, local_today
 from bot.i18n import Translator
 
 __all__ = [
@@ -144,7 +144,7 @@ def render_poster(
 
     first = local_today(now)
     last = first + timedelta(days=POSTER_DAYS - 1)
-    occs = next_sessions(rules, exceptions, now, municipality=municipality, days=POSTER_DAYS)
+    occs = Schedule(rules, exceptions, municipality).next_sessions(now, days=POSTER_DAYS)
     data = poster_data(t, municipality, occs, deep_link(bot_username, slug), first, last)
     template = resources.files("bot.poster") / "templates" / TEMPLATE
     with resources.as_file(template) as path:
