@@ -181,13 +181,14 @@ async def test_week_digest_aggregates_in_sql(engine):
         d = await reports.week_digest(s, W47, TZ)
     by = {m.name: m for m in d.municipalities}
     assert len(by) == 14
-    assert (by["Venlo"].contact_minutes, by["Venlo"].indirect_minutes) == (120, 60)
-    assert (by["Venlo"].contacts, by["Venlo"].residents, by["Venlo"].residents_new) == (2, 4, 2)
-    assert by["Horst aan de Maas"].contact_minutes == 60
+    assert (by["Venlo"].counts.minutes, by["Venlo"].indirect_minutes) == (120, 60)
+    venlo = by["Venlo"].counts
+    assert (venlo.contacts, venlo.residents, venlo.new, venlo.known) == (2, 4, 2, 2)
+    assert by["Horst aan de Maas"].counts.minutes == 60
     assert by["Venlo"].key_pct == pytest.approx(28.47)
     assert d.regional_indirect_minutes == 120
     assert d.totals.minutes == 120 + 60 + 60 + 120
-    themes = {t.label: (t.contacts, t.residents, t.residents_new) for t in d.themes}
+    themes = {t.label: (t.counts.contacts, t.counts.residents, t.counts.new) for t in d.themes}
     assert themes == {"armoede (geldzorgen)": (2, 4, 2), "schulden": (1, 3, 2)}
     assert [(a.count, a.minutes) for a in d.activities] == [(3, 180)]
     # schuldhulp: both Venlo contacts (one of them as its second referral); Wmo: one (the

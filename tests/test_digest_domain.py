@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain import digest as dg
+from bot.domain.counts import Counts
 from bot.domain.digest import IsoWeek, MunicipalityWeek, Note, WeekDigest, WeekTotals
 from bot.i18n import translator
 from tests.support import assert_contains
@@ -65,7 +66,7 @@ def test_digest_due_across_dst_and_new_year():
 
 
 def munis(*rows):
-    return [MunicipalityWeek(n, k, c, i) for n, k, c, i in rows]
+    return [MunicipalityWeek(n, k, Counts(c), i) for n, k, c, i in rows]
 
 
 def test_fair_shares_add_up_and_deviate():
@@ -93,7 +94,7 @@ def test_fair_shares_normalise_keys_and_handle_empty_week():
     )
 )
 def test_fair_shares_property(rows):
-    ms = [MunicipalityWeek(f"m{i}", k, c, d) for i, (k, c, d) in enumerate(rows)]
+    ms = [MunicipalityWeek(f"m{i}", k, Counts(c), d) for i, (k, c, d) in enumerate(rows)]
     out = dg.fair_shares(ms)
     if sum(k for k, _c, _d in rows) > 0:
         assert sum(r.share_minutes for r in out) == pytest.approx(sum(m.minutes for m in ms))
@@ -113,7 +114,7 @@ def sample(**kw) -> WeekDigest:
         week=IsoWeek(2026, 47),
         municipalities=munis(("Venlo", 28.47, 600, 60), ("Beesel", 3.0, 0, 0)),
         regional_indirect_minutes=90,
-        themes=[dg.ThemeRow("Armoede (geldzorgen)", 3, 5, 2)],
+        themes=[dg.ThemeRow("Armoede (geldzorgen)", Counts(0, 3, 5, 2))],
         activities=[dg.LabelCount("1-op-1 contact", 3, 600)],
         referrals=[dg.LabelCount("Schuldhulp", 2)],
         signals=[Note("Geen <inloop> in Arcen & Velden", "gemist aanbod", "Venlo")],
@@ -154,10 +155,10 @@ def test_render_contains_the_numbers_and_escapes_text():
 
 
 def test_counts_per_municipality_take_singular_and_plural():
-    one = [MunicipalityWeek("Venlo", 50.0, 60, 0, contacts=1, residents=1, residents_new=1)]
+    one = [MunicipalityWeek("Venlo", 50.0, Counts(60, contacts=1, residents=1, new=1), 0)]
     html = dg.render_digest(sample(municipalities=one), NL)
     assert "1 contact, 1 inwoner (1 nieuw)" in html
-    two = [MunicipalityWeek("Venlo", 50.0, 60, 0, contacts=2, residents=3, residents_new=0)]
+    two = [MunicipalityWeek("Venlo", 50.0, Counts(60, contacts=2, residents=3, new=0), 0)]
     html = dg.render_digest(sample(municipalities=two), NL)
     assert "2 contacten, 3 inwoners (0 nieuw)" in html
 

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.counts import Counts
 from bot.domain.periods import parse_period, year_to_date
 from bot.i18n import translator
 from bot.report.build import Report, assemble, check_report, report_tables
-from bot.storage.report_queries import Counts, Label, NoteRow, ReportData
+from bot.storage.report_queries import Label, NoteRow, ReportData
 
 T = 5
 PERIOD = parse_period(van="2026-01-01", tot="2026-02-28")  # two months

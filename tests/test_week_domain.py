@@ -106,8 +106,8 @@ def test_shape_week_hours_per_municipality_and_kind():
     assert venlo.total == 210
     regional = week.municipalities[2]
     assert regional.contact_minutes == 0 and regional.indirect_minutes == {"reistijd": 45}
-    assert week.contacts == 3
-    assert (week.residents_new, week.residents_known) == (2, 3)
+    assert week.counts.contacts == 3
+    assert (week.counts.new, week.counts.known) == (2, 3)
     assert week.themes == (("armoede", 2), ("eenzaamheid", 1))
     assert week.contact_minutes == 135 and week.indirect_minutes == 285
     assert week.total_minutes == 420
@@ -117,13 +117,13 @@ def test_shape_week_hours_per_municipality_and_kind():
 
 def test_shape_week_guards_inconsistent_counts_and_duplicate_themes():
     week = shape_week(date(2026, 11, 16), [ContactRow("Venlo", 30, 2, 5, ("a", "a"))], [])
-    assert (week.residents_new, week.residents_known) == (2, 0)
+    assert (week.counts.new, week.counts.known) == (2, 0)
     assert week.themes == (("a", 1),)
 
 
 def test_empty_week():
     week = shape_week(date(2026, 11, 16), [], [])
-    assert week.is_empty and week.total_minutes == 0 and week.contacts == 0
+    assert week.is_empty and week.total_minutes == 0 and week.counts.contacts == 0
 
 
 @given(
@@ -151,5 +151,5 @@ def test_shape_week_totals_are_preserved(contacts, indirect):
     week = shape_week(date(2026, 11, 16), crow, irow)
     assert week.contact_minutes == sum(c.minutes for c in crow)
     assert week.indirect_minutes == sum(r.minutes for r in irow)
-    assert week.residents_new + week.residents_known == sum(c.residents for c in crow)
-    assert week.contacts == len(crow)
+    assert week.counts.new + week.counts.known == sum(c.residents for c in crow)
+    assert week.counts.contacts == len(crow)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from bot.domain.counts import Counts
 from bot.domain.html_split import MAX_MESSAGE, split_html, utf16_len
 from bot.domain.isoweek import IsoWeek, digest_due
 from bot.domain.ledger import Ledger
@@ -75,27 +76,18 @@ class Translator(Protocol):
 class MunicipalityWeek:
     name: str
     key_pct: float
-    contact_minutes: int = 0
+    counts: Counts = field(default_factory=Counts)  # its contacts (minutes: contact minutes)
     indirect_minutes: int = 0
-    contacts: int = 0
-    residents: int = 0
-    residents_new: int = 0
 
     @property
     def minutes(self) -> int:
-        return self.contact_minutes + self.indirect_minutes
+        return self.counts.minutes + self.indirect_minutes
 
 
 @dataclass(frozen=True)
 class ThemeRow:
     label: str
-    contacts: int
-    residents: int
-    residents_new: int
-
-    @property
-    def residents_known(self) -> int:
-        return self.residents - self.residents_new
+    counts: Counts  # the contacts with this theme
 
 
 @dataclass(frozen=True)
@@ -150,8 +142,8 @@ class WeekDigest:
     def totals(self) -> WeekTotals:
         return WeekTotals(
             minutes=sum(m.minutes for m in self.municipalities) + self.regional_indirect_minutes,
-            contacts=sum(m.contacts for m in self.municipalities),
-            residents=sum(m.residents for m in self.municipalities),
+            contacts=sum(m.counts.contacts for m in self.municipalities),
+            residents=sum(m.counts.residents for m in self.municipalities),
         )
 
     @property
@@ -243,6 +235,20 @@ def _change_line(t: Translator, label: str, now: float, before: float, unit_minu
     )
 
 
+def _figures(t: Translator, c: Counts) -> dict[str, str]:
+    """The fields {contacts}, {residents}, {new} and {known} of a line about `c`."""
+    return {
+        "contacts": t.ngettext("{n} contact", "{n} contacten", c.contacts).format(
+            n=t.number(c.contacts, 0)
+        ),
+        "residents": t.ngettext("{n} inwoner", "{n} inwoners", c.residents).format(
+            n=t.number(c.residents, 0)
+        ),
+        "new": t.number(c.new, 0),
+        "known": t.number(c.known, 0),
+    }
+
+
 def _bold(text: str) -> str:
     return f"<b>{esc(text)}</b>"
 
@@ -282,18 +288,9 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
                 deviation=esc(dev),
             )
         )
-        if m.contacts:
+        if m.counts.contacts:
             out.append(
-                "   "
-                + t._("{contacts}, {residents} ({new} nieuw)").format(
-                    contacts=t.ngettext("{n} contact", "{n} contacten", m.contacts).format(
-                        n=t.number(m.contacts, 0)
-                    ),
-                    residents=t.ngettext("{n} inwoner", "{n} inwoners", m.residents).format(
-                        n=t.number(m.residents, 0)
-                    ),
-                    new=t.number(m.residents_new, 0),
-                )
+                "   " + t._("{contacts}, {residents} ({new} nieuw)").format(**_figures(t, m.counts))
             )
     out.append(
         _("Regionaal (indirect, zonder gemeente): {hours} uur, niet verdeeld").format(
@@ -322,15 +319,7 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
         for th in d.themes:
             out.append(
                 _("{theme}: {contacts} · {residents} ({new} nieuw, {known} bekend)").format(
-                    theme=esc(short_label(th.label)),
-                    contacts=t.ngettext("{n} contact", "{n} contacten", th.contacts).format(
-                        n=t.number(th.contacts, 0)
-                    ),
-                    residents=t.ngettext("{n} inwoner", "{n} inwoners", th.residents).format(
-                        n=t.number(th.residents, 0)
-                    ),
-                    new=t.number(th.residents_new, 0),
-                    known=t.number(th.residents_known, 0),
+                    theme=esc(short_label(th.label)), **_figures(t, th.counts)
                 )
             )
     else:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.counts import Counts
+
 __all__ = [
     "REGIONAL",
     "ContactRow",
@@ -100,9 +102,7 @@ class MunicipalityHours:
 class WeekOverview:
     start: date  # the Monday
     municipalities: tuple[MunicipalityHours, ...]  # most hours first, regional last
-    contacts: int
-    residents_new: int
-    residents_known: int
+    counts: Counts  # the week's contacts, residents new and known
     themes: tuple[tuple[str, int], ...]  # (label, contacts with it), most first
     signals: int = 0
     stories: int = 0
@@ -145,7 +145,7 @@ def shape_week(
     contacts, residents new/known and how often each theme came up."""
     monday = week_start(start)
     per_muni: dict[str, MunicipalityHours] = {}
-    n_contacts = new = known = 0
+    counts = Counts()
     theme_counts: dict[str, int] = {}
 
     def bucket(name: str | None) -> MunicipalityHours:
@@ -155,12 +155,10 @@ def shape_week(
         return per_muni[key]
 
     for c in contacts:
-        n_contacts += 1
         bucket(c.municipality).contact_minutes += c.minutes
         # A group contact counts every resident; "new" can never exceed the group size.
         fresh = max(0, min(c.residents_new, c.residents))
-        new += fresh
-        known += max(0, c.residents - fresh)
+        counts.add(Counts(c.minutes, 1, max(0, c.residents), fresh))
         for theme in dict.fromkeys(c.themes):  # a theme counts once per contact
             theme_counts[theme] = theme_counts.get(theme, 0) + 1
     for row in indirect:
@@ -179,9 +177,7 @@ def shape_week(
     return WeekOverview(
         start=monday,
         municipalities=tuple(ordered),
-        contacts=n_contacts,
-        residents_new=new,
-        residents_known=known,
+        counts=counts,
         themes=themes,
         signals=signals,
         stories=stories,

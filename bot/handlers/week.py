@@ -85,17 +85,17 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
         lines.append("")
         lines.append(
             esc(
-                t.ngettext("{n} contact", "{n} contacten", week.contacts).format(
-                    n=t.number(week.contacts, 0)
+                t.ngettext("{n} contact", "{n} contacten", week.counts.contacts).format(
+                    n=t.number(week.counts.contacts, 0)
                 )
             )
         )
-        if week.contacts:
+        if week.counts.contacts:
             lines.append(
                 esc(
                     _("Inwoners: {new} nieuw, {known} bekend").format(
-                        new=t.number(week.residents_new, 0),
-                        known=t.number(week.residents_known, 0),
+                        new=t.number(week.counts.new, 0),
+                        known=t.number(week.counts.known, 0),
                     )
                 )
             )

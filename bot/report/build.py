@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.counts import Counts
 from bot.domain.ledger import Ledger
 from bot.i18n import Translator
 from bot.report import texts
@@ -19,7 +20,7 @@ from bot.report.hours import chart_hours, hour_figures, hours_table, indirect_ta
 from bot.report.model import Cell, Fmt, MuniPart, Note, Report, Row, Table
 from bot.report.notes import Notes
 from bot.report.plan import Ref
-from bot.storage.report_queries import Counts, ReportData
+from bot.storage.report_queries import ReportData
 
 __all__ = ["Cell", "MuniPart", "Note", "Report", "Row", "Table", "assemble"]
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.domain.counts import Counts
 from bot.domain.suppression import CountTable, Marks
 from bot.report.model import Cell, Fmt
 from bot.report.plan import Plan, Ref
 from bot.report.plan import plan as make_plan
-from bot.storage.report_queries import Counts, ReportData
+from bot.storage.report_queries import ReportData
 
 __all__ = ["Counted", "count_tables", "counted", "sorted_places"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.counts import Counts
 from bot.domain.digest import MunicipalityWeek, fair_shares
 from bot.report.model import Cell, Fmt, Row, Table
 from bot.storage.report_queries import ReportData
@@ -41,7 +42,7 @@ class HourFigures:
 
 def _shares(data: ReportData, minutes_of: Minutes) -> Shares:
     rows = [
-        MunicipalityWeek(str(mid), key, minutes_of[mid][0], minutes_of[mid][1])
+        MunicipalityWeek(str(mid), key, Counts(minutes_of[mid][0]), minutes_of[mid][1])
         for mid, _c, _n, key in data.municipalities
     ]
     return {int(r.name): (r.share_minutes, r.deviation_minutes) for r in fair_shares(rows)}

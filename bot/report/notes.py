@@ -3,11 +3,12 @@ deelopdrachten with their figures and measures."""
 
 from __future__ import annotations
 
+from bot.domain.counts import Counts
 from bot.i18n import Translator
 from bot.report.counts import Counted
 from bot.report.deel_measures import measure_rows
 from bot.report.model import Note
-from bot.storage.report_queries import Counts, NoteRow, ReportData
+from bot.storage.report_queries import NoteRow, ReportData
 
 __all__ = ["Notes"]
 

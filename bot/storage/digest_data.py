@@ -17,6 +17,7 @@ from sqlmodel import SQLModel, col
 from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.counts import Counts
 from bot.domain.digest import (
     ExpertName,
     IsoWeek,
@@ -44,6 +45,7 @@ from bot.storage.models import (
     table_of,
 )
 from bot.storage.query_helpers import as_date, core, is_postgresql, live_in
+from bot.storage.report_queries import counts_columns
 from bot.storage.user_queries import current_expert, logged_on
 
 __all__ = ["TREND_WEEKS", "week_digest"]
@@ -69,14 +71,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     contact_rows = (
         await core(
             s,
-            select(
-                c.municipality_id,
-                c.work_date,
-                func.sum(c.duration_minutes),
-                func.count(),
-                func.sum(c.residents_count),
-                func.sum(c.residents_new),
-            )
+            select(c.municipality_id, c.work_date, *counts_columns(c))
             .where(live_in(c, trend_start, end))
             .group_by(c.municipality_id, c.work_date),
         )
@@ -91,36 +86,31 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         )
     ).all()
 
-    per_muni: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    per_week: dict[IsoWeek, list[int]] = defaultdict(lambda: [0, 0, 0])
-    regional = 0
-    for muni_id, day, minutes, n, residents, new in contact_rows:
-        day = as_date(day)
-        wk = IsoWeek.of(day)
+    per_muni: dict[int | None, Counts] = defaultdict(Counts)
+    indirect_of: dict[int | None, int] = defaultdict(int)  # None: regional
+    per_week: dict[IsoWeek, list[int]] = defaultdict(lambda: [0, 0, 0])  # all minutes, n, res.
+    for muni_id, day, *vals in contact_rows:
+        got = Counts.of(*vals)
+        wk = IsoWeek.of(as_date(day))
         tot = per_week[wk]
-        tot[0] += int(minutes or 0)
-        tot[1] += int(n or 0)
-        tot[2] += int(residents or 0)
+        tot[0] += got.minutes
+        tot[1] += got.contacts
+        tot[2] += got.residents
         if wk == week:
-            row = per_muni[muni_id]
-            row[0] += int(minutes or 0)
-            row[2] += int(n or 0)
-            row[3] += int(residents or 0)
-            row[4] += int(new or 0)
+            per_muni[muni_id].add(got)
     for muni_id, day, minutes in indirect_rows:
-        day = as_date(day)
-        wk = IsoWeek.of(day)
+        wk = IsoWeek.of(as_date(day))
         per_week[wk][0] += int(minutes or 0)
         if wk == week:
-            if muni_id is None:
-                regional += int(minutes or 0)
-            else:
-                per_muni[muni_id][1] += int(minutes or 0)
+            indirect_of[muni_id] += int(minutes or 0)
 
-    municipalities = []
-    for muni_id, name, key in munis:
-        v = per_muni.get(muni_id, [0, 0, 0, 0, 0])
-        municipalities.append(MunicipalityWeek(name, float(key or 0), v[0], v[1], v[2], v[3], v[4]))
+    regional = indirect_of.get(None, 0)
+    municipalities = [
+        MunicipalityWeek(
+            name, float(key or 0), per_muni.get(muni_id, Counts()), indirect_of.get(muni_id, 0)
+        )
+        for muni_id, name, key in munis
+    ]
     trend = []
     for k in range(TREND_WEEKS - 1, -1, -1):
         wk = week.shift(-k)
@@ -140,12 +130,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
     theme_rows = (
         await core(
             s,
-            select(
-                ct.theme_id,
-                func.count(),
-                func.sum(c.residents_count),
-                func.sum(c.residents_new),
-            )
+            select(ct.theme_id, *counts_columns(c))
             .select_from(table_of(Contact).join(table_of(ContactTheme), ct.contact_id == c.id))
             .where(in_week)
             .group_by(ct.theme_id),
@@ -188,8 +173,8 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         return (-n, labels.get(key, ("", 0))[1], key)
 
     themes = [
-        (theme_labels.get(tid, ("?", 0))[0], n, r, nw)
-        for tid, n, r, nw in sorted(theme_rows, key=lambda row: order(theme_labels, row[1], row[0]))
+        ThemeRow(theme_labels.get(tid, ("?", 0))[0], Counts.of(*vals))
+        for tid, *vals in sorted(theme_rows, key=lambda row: order(theme_labels, row[2], row[0]))
     ]
     activities = [
         (activity_labels.get(k, ("?", 0))[0], v[0], v[1])
@@ -208,7 +193,7 @@ async def week_digest(s: AsyncSession, week: IsoWeek, tz: ZoneInfo) -> WeekDiges
         week=week,
         municipalities=municipalities,
         regional_indirect_minutes=regional,
-        themes=[ThemeRow(lbl, int(n), int(r or 0), int(nw or 0)) for lbl, n, r, nw in themes],
+        themes=themes,
         activities=[LabelCount(lbl, int(n), int(m or 0)) for lbl, n, m in activities],
         referrals=[LabelCount(lbl, int(n)) for lbl, n in referrals],
         signals=signals,

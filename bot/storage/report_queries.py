@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.counts import Counts
 from bot.domain.measures import MeasureProgress
 from bot.domain.periods import Period, selection_in
 from bot.storage import deel_progress
@@ -52,7 +53,14 @@ from bot.storage.models import (
 )
 from bot.storage.query_helpers import as_date, columns_for, core, is_postgresql, live_in
 
-__all__ = ["Counts", "DeelopdrachtRow", "Label", "NoteRow", "ReportData", "load_report_data"]
+__all__ = [
+    "DeelopdrachtRow",
+    "Label",
+    "NoteRow",
+    "ReportData",
+    "counts_columns",
+    "load_report_data",
+]
 
 
 @dataclass(frozen=True)
@@ -61,31 +69,6 @@ class Label:
     code: str
     label: str
     order: int
-
-
-@dataclass
-class Counts:
-    """Contact figures of one group (municipality, theme, month, ...)."""
-
-    minutes: int = 0
-    contacts: int = 0
-    residents: int = 0
-    new: int = 0
-
-    @classmethod
-    def of(cls, minutes: Any, n: Any, residents: Any, new: Any) -> Counts:
-        """From the sums of a GROUP BY (a sum over no rows is NULL)."""
-        return cls(int(minutes or 0), int(n or 0), int(residents or 0), int(new or 0))
-
-    def add(self, other: Counts) -> None:
-        self.minutes += other.minutes
-        self.contacts += other.contacts
-        self.residents += other.residents
-        self.new += other.new
-
-    @property
-    def known(self) -> int:
-        return self.residents - self.new
 
 
 @dataclass(frozen=True)
@@ -161,6 +144,17 @@ class ReportData:
     @property
     def regional_minutes(self) -> int:
         return sum(m for (mid, _k), m in self.indirect.items() if mid is None)
+
+
+def counts_columns(c: Any) -> tuple[Any, ...]:
+    """The sums over contact columns `c` that `Counts.of` takes, in its order (minutes,
+    contacts, residents, new); the weekly digest groups the same ones."""
+    return (
+        func.sum(c.duration_minutes),
+        func.count(),
+        func.sum(c.residents_count),
+        func.sum(c.residents_new),
+    )
 
 
 async def _labels(s: AsyncSession, model: Any) -> list[Label]:
@@ -243,12 +237,7 @@ async def load_report_data(
     wanted = set(municipality_ids) if municipality_ids is not None else None
     data.region = wanted is None
     live = in_period if wanted is None else and_(in_period, c.municipality_id.in_(wanted))
-    agg = (
-        func.sum(c.duration_minutes),
-        func.count(),
-        func.sum(c.residents_count),
-        func.sum(c.residents_new),
-    )
+    agg = counts_columns(c)
 
     # One scan of the period's contacts, grouped finely enough to fold into every table that
     # needs no theme or referral: per municipality, activity, month, vindplek and deelopdracht.
