@@ -43,8 +43,7 @@ VOCAB_MODELS = {
 
 async def vocab(s: AsyncSession, kind: str) -> list[VocabItem]:
     """Active entries of one list (themes, activity_types, ...) in their display order."""
-    rows = (await load_vocabulary(s))[kind]
-    return [VocabItem(id=r.id, code=r.code, label=r.label, aliases=r.aliases) for r in rows]
+    return list((await load_vocabulary(s))[kind])
 
 
 @dataclass(frozen=True)

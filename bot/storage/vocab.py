@@ -9,31 +9,23 @@ once (call it after a coordinator edits a list: labels, aliases or the active fl
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.contact_draft import VocabItem
 from bot.storage import lists
 from bot.storage.models import VOCAB_TABLES, table_of
 
-__all__ = ["VOCAB_TTL", "VocabRow", "generation", "invalidate", "load_vocabulary"]
+__all__ = ["VOCAB_TTL", "generation", "invalidate", "load_vocabulary"]
 
 VOCAB_TTL = 30.0
 
 
-@dataclass(frozen=True)
-class VocabRow:
-    id: int
-    code: str
-    label: str
-    aliases: tuple[str, ...]
-
-
 # engine -> (expires at, list version read with them, {kind: active rows in display order})
-_cache: WeakKeyDictionary[Any, tuple[float, int, dict[str, tuple[VocabRow, ...]]]] = (
+_cache: WeakKeyDictionary[Any, tuple[float, int, dict[str, tuple[VocabItem, ...]]]] = (
     WeakKeyDictionary()
 )
 _generation = 0
@@ -59,7 +51,7 @@ def invalidate(s: AsyncSession | None = None) -> None:
         _cache.pop(s.get_bind().engine, None)
 
 
-async def load_vocabulary(s: AsyncSession) -> dict[str, tuple[VocabRow, ...]]:
+async def load_vocabulary(s: AsyncSession) -> dict[str, tuple[VocabItem, ...]]:
     """Active entries of every list, in display order (sort_order, id), with their aliases."""
     engine = s.get_bind().engine
     now = time.monotonic()
@@ -69,7 +61,7 @@ async def load_vocabulary(s: AsyncSession) -> dict[str, tuple[VocabRow, ...]]:
     if cached is not None and cached[0] > now and cached[1] == current:
         return cached[2]
     conn = await s.connection()
-    found: dict[str, tuple[VocabRow, ...]] = {}
+    found: dict[str, tuple[VocabItem, ...]] = {}
     for kind, model in VOCAB_TABLES.items():
         t = table_of(model)
         rows = await conn.execute(
@@ -78,7 +70,7 @@ async def load_vocabulary(s: AsyncSession) -> dict[str, tuple[VocabRow, ...]]:
             .order_by(t.c.sort_order, t.c.id)
         )
         found[kind] = tuple(
-            VocabRow(id_, code, label, split_aliases(aliases or ""))
+            VocabItem(id_, code, label, split_aliases(aliases or ""))
             for id_, code, label, aliases in rows
         )
     _cache[engine] = (now + VOCAB_TTL, current, found)
