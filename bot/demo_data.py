@@ -123,9 +123,6 @@ async def seed_demo_data(engine: Any, now: datetime) -> None:
             for theme in pick():
                 s.add(ContactTheme(contact_id=id_of(c), theme_id=id_of(theme)))
 
-        def one_or_two_themes() -> list[Theme]:
-            return rng.sample(themes, rng.randint(1, 2))
-
         def indirect_hours(user: User, day: date) -> None:
             s.add(
                 IndirectHours(

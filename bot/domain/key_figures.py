@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.domain.dates import MONTHS, parse_date
+from bot.domain.dates import MONTHS, add_months, parse_date
 from bot.domain.places import find_places
 from bot.domain.privacy import FindingKind, check_free_text
 
@@ -237,8 +237,7 @@ _RELATIVE = {
 
 def _months_back(today: date, months: int) -> date:
     """The first of the month ``months`` before today's."""
-    total = today.year * 12 + today.month - 1 - months
-    return date(total // 12, total % 12 + 1, 1)
+    return add_months(today.replace(day=1), -months)
 
 
 def _ago(n: int, unit: str, today: date) -> date | None:
@@ -247,15 +246,8 @@ def _ago(n: int, unit: str, today: date) -> date | None:
         return today - timedelta(days=n)
     if unit.startswith("we"):
         return today - timedelta(weeks=n)
-    months = n if unit.startswith("maand") else 12 * n
-    total = today.year * 12 + today.month - 1 - months
-    year, month = divmod(total, 12)
-    for day in range(today.day, 27, -1):  # 31 March minus a month: 28 or 29 February
-        try:
-            return date(year, month + 1, day)
-        except ValueError:
-            continue
-    return date(year, month + 1, min(today.day, 28))
+    # 31 March minus a month: 28 or 29 February (add_months keeps to the month's last day).
+    return add_months(today, -(n if unit.startswith("maand") else 12 * n))
 
 
 def _read_since(text: str, today: date) -> date | None:

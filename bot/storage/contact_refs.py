@@ -151,15 +151,6 @@ async def load_refdata(s: AsyncSession) -> RefData:
     return RefData(vocab=vocabs, municipalities=munis, deelopdrachten=deel)
 
 
-async def vocab_by_codes(s: AsyncSession, kind: str, codes: list[str]) -> dict[str, VocabItem]:
-    """Entries by code, active or not (a draft may name one deactivated since)."""
-    if not codes:
-        return {}
-    model = VOCAB_MODELS[kind]
-    rows = (await s.exec(select(model).where(col(model.code).in_(codes)))).all()
-    return {r.code: VocabItem(id=id_of(r), code=r.code, label=r.label) for r in rows}
-
-
 async def municipalities(s: AsyncSession) -> list[Municipality]:
     return list(
         (

@@ -46,7 +46,6 @@ from bot.storage.contact_refs import (
     vindplek_names,
     vindplekken,
     vocab,
-    vocab_by_codes,
 )
 from bot.storage.corrections import CONTACT_SHARED
 from bot.storage.db import SessionFactory, transaction
@@ -92,7 +91,6 @@ __all__ = [
     "vindplek_names",
     "vindplekken",
     "vocab",
-    "vocab_by_codes",
 ]
 
 

@@ -72,6 +72,7 @@ from bot.storage.models import (
     Theme,
     table_of,
 )
+from bot.storage.query_helpers import core
 
 __all__ = [
     "DeelInfo",
@@ -107,11 +108,6 @@ class _Measure:
     filter: dict[str, Any]
 
 
-async def _run(s: AsyncSession, stmt: sa.Executable) -> sa.CursorResult[Any]:
-    conn = await s.connection()
-    return await conn.execute(stmt)
-
-
 async def progress(
     s: AsyncSession, deelopdracht_id: int, as_of: date, tz: ZoneInfo = AMSTERDAM
 ) -> list[MeasureProgress]:
@@ -130,7 +126,7 @@ async def progress_many(
     deels = {
         r.id: DeelInfo(r.id, r.municipality_id, _as_date(r.starts_on), _as_date(r.ends_on))
         for r in (
-            await _run(
+            await core(
                 s,
                 select(d.id, d.municipality_id, d.starts_on, d.ends_on).where(d.id.in_(wanted)),
             )
@@ -148,7 +144,7 @@ async def progress_many(
             r.filter or {},
         )
         for r in (
-            await _run(
+            await core(
                 s,
                 select(
                     m.id, m.deelopdracht_id, m.kind, m.label, m.target, m.window_months, m.filter
@@ -168,7 +164,7 @@ async def progress_many(
             deel = deels[ms.deelopdracht_id]
             window = measure_window(deel.starts_on, deel.ends_on, ms.window_months)
             columns += _value_columns(ms, deel, window, as_of, answered_before)
-        row = (await _run(s, select(*columns))).one()
+        row = (await core(s, select(*columns))).one()
         i = 0
         for ms in chunk:
             if ms.kind in PERCENT_KINDS:
@@ -340,7 +336,7 @@ async def due_moments(s: AsyncSession, today: date, days_ahead: int) -> list[Due
     d = table_of(Deelopdracht).c
     mu = table_of(Municipality).c
     rows = (
-        await _run(
+        await core(
             s,
             select(mo.id, mo.deelopdracht_id, mo.on_date, d.title, mu.name)
             .select_from(
@@ -367,7 +363,7 @@ async def mark_reminded(s: AsyncSession, moment_id: int, now: datetime) -> bool:
     """Record that every coordinator has the moment's reminder; True for the one pass that
     did (a conditional update: never overwritten)."""
     mo = table_of(DeelopdrachtMoment).c
-    res = await _run(
+    res = await core(
         s,
         sa.update(table_of(DeelopdrachtMoment))
         .where(mo.id == moment_id, mo.reminded_at.is_(None))
@@ -384,7 +380,7 @@ async def active_progress(
     d = table_of(Deelopdracht).c
     mu = table_of(Municipality).c
     rows = (
-        await _run(
+        await core(
             s,
             select(d.id, d.title, mu.name)
             .select_from(table_of(Deelopdracht).join(table_of(Municipality)))

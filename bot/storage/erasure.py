@@ -50,6 +50,7 @@ from bot.storage.models import (
     id_of,
     table_of,
 )
+from bot.storage.query_helpers import core
 
 PLACEHOLDER = "[verwijderd]"
 # Keys of audit snapshots that may hold free text or a name.
@@ -88,12 +89,8 @@ class Erased:
     key_figures: int = 0
 
 
-async def _exec(s: AsyncSession, stmt: sa.Executable) -> sa.CursorResult[Any]:
-    return await (await s.connection()).execute(stmt)
-
-
 async def _ids(s: AsyncSession, stmt: sa.Select[Any]) -> list[int]:
-    return [int(r[0]) for r in (await _exec(s, stmt)).all()]
+    return [int(r[0]) for r in (await core(s, stmt)).all()]
 
 
 def scrub_snapshot(
@@ -112,11 +109,11 @@ async def scrub_audit(s: AsyncSession, condition: sa.ColumnElement[bool]) -> int
     """Scrub the snapshots of the audit rows matching `condition`; the number changed."""
     a = table_of(AuditLog).c
     changed = 0
-    rows = (await _exec(s, sa.select(a.id, a.entity, a.before, a.after).where(condition))).all()
+    rows = (await core(s, sa.select(a.id, a.entity, a.before, a.after).where(condition))).all()
     for row_id, entity, before, after in (tuple(r) for r in rows):
         new_before, new_after = scrub_snapshot(before, entity), scrub_snapshot(after, entity)
         if (new_before, new_after) != (before, after):
-            await _exec(
+            await core(
                 s,
                 sa.update(table_of(AuditLog))
                 .where(a.id == row_id)
@@ -131,14 +128,12 @@ def _about(entity: str, ids: Sequence[int]) -> sa.ColumnElement[bool]:
     return sa.and_(a.entity == entity, a.entity_id.in_(ids)) if ids else sa.false()
 
 
-async def _blank_texts(
-    s: AsyncSession, model: Any, ids: Iterable[int], column: str = "text"
-) -> int:
+async def blank_texts(s: AsyncSession, model: Any, ids: Iterable[int], column: str = "text") -> int:
     ids = list(ids)
     if not ids:
         return 0
     t = table_of(model)
-    r = await _exec(
+    r = await core(
         s,
         sa.update(t)
         .where(t.c.id.in_(ids), t.c[column] != PLACEHOLDER)
@@ -150,7 +145,7 @@ async def _blank_texts(
 async def drop_story_selections(s: AsyncSession, story_ids: Sequence[int]) -> None:
     if story_ids:
         sel = table_of(ReportStorySelection)
-        await _exec(s, sa.delete(sel).where(sel.c.story_id.in_(story_ids)))
+        await core(s, sa.delete(sel).where(sel.c.story_id.in_(story_ids)))
 
 
 async def erase_expert(s: AsyncSession, user_id: int, now: datetime) -> Erased | None:
@@ -166,17 +161,17 @@ async def erase_expert(s: AsyncSession, user_id: int, now: datetime) -> Erased |
         entity: await _ids(s, sa.select(table_of(m).c.id).where(table_of(m).c.expert_id == uid))
         for entity, m in ENTRY_MODELS.items()
     }
-    result.stories = await _blank_texts(s, Story, entries["story"])
+    result.stories = await blank_texts(s, Story, entries["story"])
     await drop_story_selections(s, entries["story"])
-    result.signals = await _blank_texts(s, Signal, entries["signal"])
-    result.key_figures = await _blank_texts(s, KeyFigure, entries["key_figure"], "role")
+    result.signals = await blank_texts(s, Signal, entries["signal"])
+    result.key_figures = await blank_texts(s, KeyFigure, entries["key_figure"], "role")
     narrative_ids = await _ids(
         s,
         sa.select(table_of(ReportNarrative).c.id).where(
             table_of(ReportNarrative).c.author_id == uid
         ),
     )
-    result.narratives = await _blank_texts(s, ReportNarrative, narrative_ids)
+    result.narratives = await blank_texts(s, ReportNarrative, narrative_ids)
 
     # Vindplekken they typed: the name goes, unless colleagues use the place too.
     v, c = table_of(Vindplek), table_of(Contact).c
@@ -198,7 +193,7 @@ async def erase_expert(s: AsyncSession, user_id: int, now: datetime) -> Erased |
         if place_id not in shared:
             values |= {"name": f"{PLACEHOLDER} {place_id}", "address": None, "active": False}
             result.vindplekken += 1
-        await _exec(s, sa.update(v).where(v.c.id == place_id).values(**values))
+        await core(s, sa.update(v).where(v.c.id == place_id).values(**values))
 
     a = table_of(AuditLog).c
     result.audit_rows = await scrub_audit(
@@ -218,11 +213,11 @@ async def erase_expert(s: AsyncSession, user_id: int, now: datetime) -> Erased |
         (DigestDelivery, "recipient_id"),
     ):
         t = table_of(model)
-        r = await _exec(s, sa.delete(t).where(t.c[column] == uid))
+        r = await core(s, sa.delete(t).where(t.c[column] == uid))
         if model is ConversationDraft:
             result.drafts = int(r.rowcount or 0)
 
-    await _exec(
+    await core(
         s,
         sa.update(table_of(User))
         .where(table_of(User).c.id == uid)

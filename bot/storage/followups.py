@@ -31,6 +31,7 @@ from bot.storage.models import (
     id_of,
     table_of,
 )
+from bot.storage.query_helpers import update_one
 
 ENTITY = "contact_followup"
 MAX_PER_DAY = 3  # questions per expert per day; more wait for the next day
@@ -141,20 +142,11 @@ async def due(s: AsyncSession, day: date, day_start: datetime) -> list[Due]:
     return out
 
 
-async def _changed(s: AsyncSession, statement: Any) -> int:
-    """Rows an UPDATE changed (in the session's transaction)."""
-    conn = await s.connection()
-    return int((await conn.execute(statement)).rowcount or 0)
-
-
 async def claim(s: AsyncSession, followup_id: int, now: datetime) -> bool:
     """Mark as asked, only if nobody did: True for the one pass that may send it."""
     f = table_of(ContactFollowup)
-    return bool(
-        await _changed(
-            s,
-            sa.update(f).where(f.c.id == followup_id, f.c.asked_at.is_(None)).values(asked_at=now),
-        )
+    return await update_one(
+        s, sa.update(f).where(f.c.id == followup_id, f.c.asked_at.is_(None)).values(asked_at=now)
     )
 
 
@@ -212,7 +204,7 @@ async def _set_own(
     when it changed (so a second tap, or a race, changes nothing)."""
     f = table_of(ContactFollowup)
     where = (f.c.id == followup_id, f.c.expert_id == expert_id, *only_if)
-    return bool(await _changed(s, sa.update(f).where(*where).values(**values)))
+    return await update_one(s, sa.update(f).where(*where).values(**values))
 
 
 async def answer(

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.key_figures import Tally, tally
 from bot.storage import audit, idempotent, rows
-from bot.storage.erasure import PLACEHOLDER
+from bot.storage.erasure import PLACEHOLDER, blank_texts
 from bot.storage.models import (
     Deelopdracht,
     KeyFigure,
@@ -28,6 +28,7 @@ from bot.storage.models import (
     Vindplek,
     table_of,
 )
+from bot.storage.query_helpers import core
 
 ENTITY = "key_figure"  # audit_log.entity
 
@@ -54,7 +55,7 @@ class PlaceOption:
 
 
 async def _rows(s: AsyncSession, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in (await (await s.connection()).execute(stmt)).all()]
+    return [tuple(r) for r in (await core(s, stmt)).all()]
 
 
 def _date(value: Any) -> Any:
@@ -224,13 +225,7 @@ async def overview(s: AsyncSession) -> list[MunicipalityTally]:
 
 async def scrub_roles(s: AsyncSession, ids: list[int]) -> int:
     """Replace the roles of these key figures by the placeholder; the number changed."""
-    if not ids:
-        return 0
-    t = table_of(KeyFigure)
-    r = await (await s.connection()).execute(
-        sa.update(t).where(t.c.id.in_(ids), t.c.role != PLACEHOLDER).values(role=PLACEHOLDER)
-    )
-    return int(r.rowcount or 0)
+    return await blank_texts(s, KeyFigure, ids, "role")
 
 
 async def past_retention(

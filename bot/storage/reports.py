@@ -28,9 +28,6 @@ from bot.storage.digest_delivery import (
     renew_digest_claim,
     unfinished_digest_recipients,
 )
-
-# bot.storage.team imports `_core` from here (bot.storage.query_helpers.core).
-from bot.storage.query_helpers import core as _core  # noqa: F401
 from bot.storage.reminder_delivery import (
     ReminderTarget,
     add_day_off,

@@ -22,7 +22,7 @@ from bot.storage.models import (
     User,
     table_of,
 )
-from bot.storage.reports import _core
+from bot.storage.query_helpers import core
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ async def members(s: AsyncSession, user_id: int | None = None) -> list[Member]:
     )
     if user_id is not None:
         stmt = stmt.where(u.id == user_id)
-    rows = (await _core(s, stmt)).all()
+    rows = (await core(s, stmt)).all()
     return [Member(*row) for row in rows]
 
 
@@ -165,7 +165,7 @@ def _open(now: datetime) -> Any:
 async def open_invites(s: AsyncSession, now: datetime) -> list[OpenInvite]:
     inv, m, u = table_of(Invite).c, table_of(Municipality).c, table_of(User).c
     rows = (
-        await _core(
+        await core(
             s,
             select(
                 inv.id,
@@ -204,10 +204,10 @@ async def revoke_invites(
         where.append(inv.id == invite_id)
     if created_by_id is not None:
         where.append(inv.created_by_id == created_by_id)
-    ids = [row[0] for row in (await _core(s, select(inv.id).where(*where))).all()]
+    ids = [row[0] for row in (await core(s, select(inv.id).where(*where))).all()]
     if not ids:
         return 0
-    await _core(s, update(table_of(Invite)).where(inv.id.in_(ids)).values(revoked_at=now))
+    await core(s, update(table_of(Invite)).where(inv.id.in_(ids)).values(revoked_at=now))
     for revoked in ids:
         audit.record(s, actor_id, now, "invite", revoked, "delete", None, {"revoked": True})
     return len(ids)

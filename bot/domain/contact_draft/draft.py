@@ -156,7 +156,6 @@ class ContactDraft:
         new = replace(self, **changes)
         for name in _LIST_FIELDS:
             setattr(new, name, list(getattr(new, name)))
-        new.questions = list(new.questions)
         return new
 
     @property
@@ -183,10 +182,6 @@ class ContactDraft:
         return data
 
     # ----------------------------------------------------------------- field helpers
-
-    @property
-    def has_vindplek(self) -> bool:
-        return self.vindplek_id is not None or bool(self.new_vindplek)
 
     def toggle_theme(self, code: str) -> None:
         if code in self.themes:

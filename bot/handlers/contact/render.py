@@ -19,6 +19,7 @@ from bot.handlers.contact.view import (
     short,
     summary_lines,
 )
+from bot.handlers.shared import rows_of
 
 # The steps that choose one item of a vocabulary: its kind and the draft's field.
 STEP_VOCAB = {
@@ -30,10 +31,6 @@ STEP_VOCAB = {
 
 def _now(v: ContactView, value: str) -> str:
     return v.t._("Nu: {value}").format(value=value)
-
-
-def _pairs(buttons: list[Button], per_row: int) -> list[list[Button]]:
-    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 def date(v: ContactView) -> Screen:
@@ -69,7 +66,7 @@ def gemeente(v: ContactView) -> Screen:
     if cd.municipality_id:
         lines.append(_now(v, place_text(v)))
     lines.append(_("Of typ een dorp of stad, bijvoorbeeld <i>Blerick</i>."))
-    return "\n".join(lines), _pairs(munis, 2)
+    return "\n".join(lines), rows_of(munis, 2)
 
 
 def vindplek(v: ContactView) -> Screen:
@@ -120,7 +117,7 @@ def themes(v: ContactView) -> Screen:
     toggles = [
         (mark(short(it.label), it.code in chosen_codes), v.button("t", it.id)) for it in items
     ]
-    buttons = _pairs(toggles, 2)
+    buttons = rows_of(toggles, 2)
     buttons.append([(_(labels.NEXT), v.button("go"))])
     chosen = [it for it in items if it.code in chosen_codes]
     lines = [
@@ -210,7 +207,7 @@ def nonuse(v: ContactView) -> Screen:
     toggles = [
         (mark(short(it.label), it.code in cd.non_use), v.button("nu", it.id)) for it in items
     ]
-    buttons = _pairs(toggles, 2)
+    buttons = rows_of(toggles, 2)
     buttons.append(
         [
             (mark(_("Weet ik niet"), cd.non_use_known is False), v.button("nuk")),
@@ -291,7 +288,7 @@ def summary(v: ContactView) -> Screen:
         (_(FIELD_LABELS[i.step]), v.button("e", i.step))
         for i in cdm.summary_items(cd, has_deelopdrachten=has_deel)
     ]
-    buttons += _pairs(edits, 3)
+    buttons += rows_of(edits, 3)
     buttons.append([(_(labels.STOP), v.button("stop"))])
     return "\n".join(lines), buttons
 
