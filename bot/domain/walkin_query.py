@@ -54,7 +54,6 @@ from bot.domain.walkin import (
 from bot.domain.walkin_days import (
     PART_WINDOWS,
     DayFilter,
-    DayKey,
     PartOfDay,
     day_filter,
     scan_days,
@@ -65,7 +64,6 @@ __all__ = [
     "CancelledSession",
     "DayFilter",
     "DayGroup",
-    "DayKey",
     "PartOfDay",
     "WalkinAnswer",
     "WalkinQuery",
@@ -342,7 +340,8 @@ def answer(
             query = replace(query, day=DayFilter(query.day.first, cap, query.day.key))
     else:
         first, last = today, _add_days(today, days - 1)
-    held = occurrences(rules, exceptions, first, last, municipality=query.municipality)
+    schedule = Schedule(rules, exceptions, muni)  # one index for the period and what comes next
+    held = [o for _, day in schedule.days(first, last) for o in day]
     shown = [o for o in held if o.end_utc > now_utc and _in_part(o, query.part_of_day)]
     dropped = [
         o
@@ -355,7 +354,7 @@ def answer(
 
     ahead: list[Occurrence] = []
     if dropped or not shown:
-        ahead = Schedule(rules, exceptions, muni).next_sessions(now, days=horizon_days)
+        ahead = schedule.next_sessions(now, days=horizon_days)
     cancelled: dict[date, list[CancelledSession]] = {}
     for o in dropped:
         nxt = next((a for a in ahead if a.session_id == o.session_id and a.date > o.date), None)

@@ -31,7 +31,7 @@ _TABLE = table_of(ConversationDraft)
 # They stay ORM selects: measured, Core plus building the object costs more than the ORM's
 # own loading. `populate_existing`: a draft read again in the same session (to see whether
 # another process saved a step meanwhile) comes from the database, not the identity map.
-_READ = {"populate_existing": True}
+READ = {"populate_existing": True}
 _BY_USER_FLOW = select(ConversationDraft).where(
     ConversationDraft.user_id == bindparam("user_id"), ConversationDraft.flow == bindparam("flow")
 )
@@ -46,7 +46,7 @@ _LATEST = (
 
 async def get(s: AsyncSession, user_id: int, flow: str) -> ConversationDraft | None:
     result = await s.exec(
-        _BY_USER_FLOW, params={"user_id": user_id, "flow": flow}, execution_options=_READ
+        _BY_USER_FLOW, params={"user_id": user_id, "flow": flow}, execution_options=READ
     )
     return result.first()
 
@@ -78,13 +78,13 @@ async def get_by_id(s: AsyncSession, draft_id: int) -> ConversationDraft | None:
     draft = _take_prefetched(s, draft_id)
     if draft is not None:
         return draft
-    result = await s.exec(_BY_ID, params={"draft_id": draft_id}, execution_options=_READ)
+    result = await s.exec(_BY_ID, params={"draft_id": draft_id}, execution_options=READ)
     return result.first()
 
 
 async def latest(s: AsyncSession, user_id: int) -> ConversationDraft | None:
     """The dialogue the user touched last: typed text goes there."""
-    result = await s.exec(_LATEST, params={"user_id": user_id}, execution_options=_READ)
+    result = await s.exec(_LATEST, params={"user_id": user_id}, execution_options=READ)
     return result.first()
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import drafts, lists
+from bot.storage import drafts, lists, users
 from bot.storage.models import ConversationDraft, ProcessedUpdate, User
 
 # Every update runs this statement: build it once per dialect, so each call only binds values.
@@ -43,7 +43,7 @@ async def record(s: AsyncSession, update_id: int, now: datetime) -> bool:
 # The user lookup of every update, with the list version (`lists.VERSION_COLUMN`) beside it;
 # on a button press also the draft the button names, if it is this user's (`drafts.prefetch`):
 # the press then reads no draft of its own.
-_USER_WHERE = (col(User.telegram_user_id) == bindparam("tg_id"), col(User.deleted_at).is_(None))
+_USER_WHERE = users.BY_TELEGRAM_ID_WHERE
 _DRAFT_JOIN = and_(
     col(ConversationDraft.id) == bindparam("draft_id"),
     col(ConversationDraft.user_id) == col(User.id),
@@ -54,8 +54,8 @@ _USER_AND_DRAFT = (
     .outerjoin(ConversationDraft, _DRAFT_JOIN)
     .where(*_USER_WHERE)
 )
-# A draft read along replaces one the session may hold (as `drafts.get_by_id` reads).
-_READ = {"populate_existing": True}
+# A draft read along replaces one the session may hold, as `drafts.get_by_id` reads.
+_READ = drafts.READ
 
 _RECORD_AND_USER: dict[bool, Any] = {}
 

@@ -20,11 +20,13 @@ MAX_FAILED_ATTEMPTS = 5
 ATTEMPT_WINDOW = timedelta(minutes=15)
 
 
-# The gatekeeper runs this for every update: built once, each call only binds the id.
-_BY_TELEGRAM_ID = select(User).where(
-    User.telegram_user_id == bindparam("tg_id"),
+# The live user of a Telegram id (the gatekeeper's statement in `updates` uses it too): built
+# once, each call only binds the id.
+BY_TELEGRAM_ID_WHERE = (
+    col(User.telegram_user_id) == bindparam("tg_id"),
     col(User.deleted_at).is_(None),
 )
+_BY_TELEGRAM_ID = select(User).where(*BY_TELEGRAM_ID_WHERE)
 
 
 async def get_by_telegram_id(s: AsyncSession, telegram_user_id: int) -> User | None:
