@@ -420,7 +420,9 @@ def municipality_step(
     unknown: str = UNKNOWN_MUNICIPALITY,
 ) -> tuple[TapHandler, TextHandler]:
     """A municipality button (`m12`, `mr`: regional, when ``regional(turn)``) or a typed
-    municipality or village; ``unknown`` (msgid) answers a name it does not know."""
+    municipality or village. A name it does not know is answered with ``unknown`` (msgid)
+    where the step cannot be regional, and with `UNKNOWN_MUNICIPALITY` (which offers
+    Regionaal) where it can."""
 
     async def tap(turn: Turn[Any], cb: Callback) -> Outcome | None:
         if not cb.action.startswith("m"):
@@ -433,7 +435,7 @@ def municipality_step(
     async def typed(turn: Turn[Any], text: str) -> Outcome:
         ok, muni_id = typed_municipality(text.strip(), await worklog.municipality_ids(turn.s))
         if not ok or (muni_id is None and not regional(turn)):
-            return Outcome(error=turn.t._(unknown))
+            return Outcome(error=turn.t._(UNKNOWN_MUNICIPALITY if regional(turn) else unknown))
         return await use(turn, muni_id)
 
     return tap, typed

@@ -264,15 +264,6 @@ async def text_text(turn: Turn[CorrView], text: str) -> Outcome | None:
 
 TEXTS = Texts(typed=N_("Kies met de knoppen onder het bericht wat je wilt doen."))
 UNKNOWN_MUNI = N_("Die gemeente ken ik niet. Kies een gemeente met de knoppen.")
-# A contact is always in a municipality; hours, signals and stories may be regional (and the
-# answer to a name it does not know says so).
-_tap_muni, _contact_muni = fields.municipality_step(_use_muni, _regional, UNKNOWN_MUNI)
-_muni_or_region = fields.municipality_step(_use_muni, _regional)[1]
-
-
-async def _text_muni(turn: Turn[CorrView], text: str) -> Outcome | None:
-    typed = _contact_muni if _entity(turn) == "contact" else _muni_or_region
-    return await typed(turn, text)
 
 
 STEPS: dict[str, Step[CorrView]] = {
@@ -280,7 +271,9 @@ STEPS: dict[str, Step[CorrView]] = {
     "entry": Step(render_entry, tap_entry),
     "date": Step(render_date, *fields.date_step(_use_date)),
     "duration": Step(render_duration, *fields.duration_step(_use_minutes, _max_minutes)),
-    "muni": Step(render_muni, _tap_muni, _text_muni),
+    # A contact is always in a municipality; hours, signals and stories may be regional (and
+    # the answer to a name it does not know then offers Regionaal).
+    "muni": Step(render_muni, *fields.municipality_step(_use_muni, _regional, UNKNOWN_MUNI)),
     "kind": Step(choices.render_kind, *choices.choice_step("kind", _use_kind)),
     "theme": Step(choices.render_theme, *choices.choice_step("theme", _use_theme)),
     "deel": Step(choices.render_deel, *choices.choice_step("deel", _use_deel)),
