@@ -250,6 +250,8 @@ async def test_corrections_list_edit_and_delete(bot):
     places = (await tap_through(anna, ["Terug naar de lijst", "inloop", "Gemeente"])).last
     assert places == anna.last_reply
     assert "Regionaal (geen gemeente)" not in places.button_labels
+    unknown = await reply_to(anna.says("Atlantis"), "Die gemeente ken ik niet")
+    assert "Regionaal" not in unknown.text  # a contact cannot be regional: not offered
     await reply_to(anna.press("Venray"), "Gemeente: Venray", last=True)
     confirm = await reply_to(anna.press("Verwijderen"), "Weet je zeker", last=True)
     assert confirm == anna.last_reply
