@@ -90,6 +90,19 @@ def missing(language: str) -> list[str]:
     return out
 
 
+def unextracted(language: str) -> list[str]:
+    """Translated texts the extractor no longer finds in the code: a text removed (`update`
+    drops it), or one pybabel cannot see, such as an N_() nested in a t._() call's arguments
+    (`update` would then drop a text still shown, and its translation with it)."""
+    found = {m.id for m in extract() if m.id}
+    out = []
+    for message in load(language):
+        if message.id and message.id not in found:
+            key = message.id
+            out.append(key if isinstance(key, str) else key[0])
+    return out
+
+
 # Dutch plural nouns that follow a count in our texts. A msgid with a number placeholder right
 # before one of them ("{n} contacten") reads wrong for 1 ("1 contacten"): use ngettext.
 PLURAL_NOUNS = (
@@ -159,6 +172,12 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["check"]:
         problems = [f"{lang}: missing {i!r}" for lang in LANGUAGES for i in missing(lang)]
+        problems += [
+            f"{lang}: in the catalog but not found in the code (removed, or hidden from "
+            f"pybabel): {i!r}"
+            for lang in LANGUAGES
+            for i in unextracted(lang)
+        ]
         problems += [
             f"count before a plural noun without ngettext: {i!r}" for i in plural_problems()
         ]

@@ -75,3 +75,17 @@ def test_gettext_hidden_in_an_f_string_is_flagged(tmp_path):
     )
     assert i18n_tools.fstring_problems(pkg) == ["bot/view.py:2"]
     assert i18n_tools.fstring_problems() == []
+
+
+def test_a_text_the_extractor_cannot_see_is_flagged(monkeypatch, capsys):
+    """An N_() nested in a t._() call's arguments is not extracted: `update` would drop the text
+    (and its translation) while the bot still shows it. `check` names such a text."""
+    found = i18n_tools.extract()
+    hidden = "iets waaraan iemand te herkennen is"
+    assert hidden in found and i18n_tools.unextracted("en") == []
+    del found[hidden]
+    monkeypatch.setattr(i18n_tools, "extract", lambda: found)
+    assert i18n_tools.unextracted("en") == [hidden]
+    assert i18n_tools.main(["check"]) == 1
+    said = "en: in the catalog but not found in the code (removed, or hidden from pybabel): "
+    assert said + repr(hidden) in capsys.readouterr().out

@@ -218,11 +218,13 @@ IDENTIFIER_WORDS = {
     FindingKind.BIRTH_DATE: N_("een geboortedatum"),
     FindingKind.NAME_TITLE: N_("een naam"),
 }
+# Its own name: pybabel does not extract an N_() nested in the arguments of a t._() call.
+SOMETHING_IDENTIFYING = N_("iets waaraan iemand te herkennen is")
 
 
 def found_word(t: Translator, kind: FindingKind) -> str:
     """One kind the privacy guard found, in words: "een BSN"."""
-    return t._(IDENTIFIER_WORDS.get(kind, N_("iets waaraan iemand te herkennen is")))
+    return t._(IDENTIFIER_WORDS.get(kind, SOMETHING_IDENTIFYING))
 
 
 def found_words(t: Translator, found: Sequence[FindingKind]) -> str:
