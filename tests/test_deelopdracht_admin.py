@@ -224,6 +224,38 @@ async def test_the_contact_dialogue_offers_a_new_one_at_once_and_an_ended_one_no
     assert "deelopdracht #" in log and "(create)" in log and "active: ja → nee" in log, log
 
 
+async def test_an_ended_deelopdracht_can_be_reopened_until_a_new_end_date(bot):
+    """Ended by mistake (or to be extended): Heropenen asks for a new end date; a date in the
+    past is refused and the step stays; then it is offered to the experts again, audited."""
+    carla = await bot.coordinator("Carla")
+    anna = await bot.expert("Anna")
+    await create_deelopdracht(carla, "Buurtwerk Blerick", "1-11-2026")
+    await tap_through(carla, ["Beëindigen"])
+    ended = await reply_to(carla.press("Ja, beëindigen"), "⏹ Beëindigd.")
+    assert ended.has_button("Heropenen") and not ended.has_button("Beëindigen")
+    entry = "/contact 45 min inloop Venlo armoede 1 nieuw"
+    summary = await reply_to(anna.says(entry))
+    assert "Deelopdracht" not in summary.text, summary.text
+    await anna.says("/annuleer")
+
+    await reply_to(carla.press("Heropenen"), "Buurtwerk Blerick heropenen", "Tot wanneer")
+    await reply_to(carla.says("16-11-2026"), "Die datum is al voorbij", "Tot wanneer")
+    await reply_to(carla.says("morgen"), "met het jaartal", "Tot wanneer")
+    await reply_to(carla.says("31-10-2026"), "al voorbij")
+    reopened = await reply_to(
+        carla.press("12 maanden"),
+        "De deelopdracht loopt weer, tot en met 16 november 2027.",
+        "1 november 2026 t/m 16 november 2027",
+    )
+    assert "Beëindigd" not in reopened.text
+    assert reopened.has_button("Beëindigen") and not reopened.has_button("Heropenen")
+    (d,), *_ = await rows(bot)
+    assert (d.active, d.ends_on) == (True, date(2027, 11, 16))
+    await reply_to(anna.says(entry), "Deelopdracht: Buurtwerk Blerick")
+    log = "\n".join((await carla.says("/logboek")).texts)
+    assert "active: ja → nee" in log and "active: nee → ja" in log, log
+
+
 async def test_an_open_deelopdracht_shows_its_progress_today(bot):
     """Contacts logged under it count (bot.storage.deel_progress); a filter and a window too."""
     carla = await bot.coordinator("Carla")

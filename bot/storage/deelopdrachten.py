@@ -89,6 +89,9 @@ class Detail:
     def id(self) -> int:
         return id_of(self.row)
 
+    def ended(self, today: date) -> bool:
+        return _summary(self.row).ended(today)
+
 
 def _summary(d: Deelopdracht) -> Summary:
     return Summary(id_of(d), d.municipality_id, d.code, d.title, d.starts_on, d.ends_on, d.active)
@@ -247,6 +250,14 @@ async def end(
     row = await _row(s, deel_id)
     ends_on = on if row.ends_on is None or row.ends_on > on else row.ends_on
     await change(s, deel_id, actor_id=actor_id, now=now, ends_on=ends_on, active=False)
+
+
+async def reopen(
+    s: AsyncSession, deel_id: int, ends_on: date, *, actor_id: int | None, now: datetime
+) -> None:
+    """Let an ended deelopdracht run again until `ends_on`: it is offered to the experts again
+    (ended by mistake, or extended after its end). Audited as a change, like `end`."""
+    await change(s, deel_id, actor_id=actor_id, now=now, ends_on=ends_on, active=True)
 
 
 def clean_filter(filter_: dict[str, list[Any]]) -> dict[str, list[Any]] | None:

@@ -5,7 +5,8 @@ fields, measures, reporting moments and progress today (`bot.storage.deel_progre
 "Nieuwe deelopdracht": title -> short name (suggested from the title) -> start -> end (a length
 or a date) -> saved. On one: edit a field (typed; the municipality by buttons), add a measure
 (what is counted -> target -> window -> optional filters from the lists and an own
-description) or remove one, add or remove reporting moments, end it (with a confirmation).
+description) or remove one, add or remove reporting moments, end it (with a confirmation), or
+reopen an ended one until a new end date.
 Every change goes through `bot.storage.deelopdrachten` (audited); the file:
 `python -m bot deelopdracht`.
 
@@ -35,6 +36,7 @@ STEPS: dict[str, Step[DeelView]] = {
     "fmuni": Step(r.render_fmuni, st.tap_fmuni),
     "moments": Step(r.render_moments, st.tap_moments, st.typed_moment),
     "endq": Step(r.render_endq, st.tap_endq),
+    "reopen": Step(r.render_reopen, st.tap_reopen, st.typed_reopen),
     "mkind": Step(r.render_mkind, st.tap_mkind),
     "mtarget": Step(r.render_mtarget, None, st.typed_mtarget),
     "mwindow": Step(r.render_mwindow, st.tap_mwindow, st.typed_mwindow),

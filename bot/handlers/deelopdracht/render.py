@@ -132,7 +132,7 @@ def render_deel(view: DeelView) -> Screen:
     if d is None:
         return gone(view, _("Deze deelopdracht bestaat niet meer."), _("« Gemeenten"), "munis")
     row = d.row
-    ended = not row.active or (row.ends_on is not None and row.ends_on < view.today)
+    ended = d.ended(view.today)
     lines = [
         f"<b>{esc(row.title)}</b>",
         esc(_("{muni} · korte naam: {code}").format(muni=d.municipality, code=row.code)),
@@ -177,7 +177,9 @@ def render_deel(view: DeelView) -> Screen:
         [(_("Meetpunt erbij"), view.button("madd"))]
         + ([(_("Meetpunt weg"), view.button("mrm"))] if d.measures else []),
     ]
-    if row.active:
+    if ended:
+        buttons.append([(_("Heropenen"), view.button("reopen"))])
+    elif row.active:
         buttons.append([(_("Beëindigen"), view.button("endq"))])
     buttons.append([(_("« Lijst"), view.button("list")), (_(labels.DONE), view.button("x"))])
     return "\n".join(lines), buttons
@@ -239,6 +241,19 @@ def render_endq(view: DeelView) -> Screen:
         ).format(title=title, today=view.t.fmt_date(view.today, "d MMMM y"))
     )
     return text, [[(_("Ja, beëindigen"), view.button("endok")), (_("Nee"), view.button("open"))]]
+
+
+def render_reopen(view: DeelView) -> Screen:
+    _ = view.t._
+    title = view.detail.row.title if view.detail else ""
+    text = esc(
+        _(
+            "{title} heropenen: ervaringsdeskundigen kunnen hem dan weer kiezen. Tot wanneer "
+            "loopt hij? Tik op een knop (vanaf vandaag) of typ de einddatum."
+        ).format(title=title)
+    )
+    buttons = [(view.t.months(n), view.button("rlen", n)) for n in LENGTH_CHOICES]
+    return text, [buttons, _back(view)]
 
 
 # --------------------------------------------------------------------------- measures

@@ -210,9 +210,17 @@ async def tap_deel(turn: DTurn, cb: Callback) -> Outcome | None:
     if view.detail is None:
         return None
     data = turn.data
-    go = {"fields": "fields", "mom": "moments", "endq": "endq", "mrm": "mremove"}
+    go = {
+        "fields": "fields",
+        "mom": "moments",
+        "endq": "endq",
+        "mrm": "mremove",
+        "reopen": "reopen",
+    }
     if cb.action in go:
         if cb.action == "endq" and not view.detail.row.active:
+            return None
+        if cb.action == "reopen" and not view.detail.ended(turn.today()):
             return None
         return Outcome(state=go[cb.action], data=data)
     if cb.action == "madd":
@@ -360,6 +368,38 @@ async def tap_endq(turn: DTurn, cb: Callback) -> Outcome | None:
         turn.s, view.detail.id, turn.today(), actor_id=actor(turn), now=turn.now()
     )
     return _opened(turn, turn.t._("De deelopdracht is beëindigd."))
+
+
+async def _reopen(turn: DTurn, end: date) -> Outcome:
+    view = await turn.view()
+    if view.detail is None:
+        return Outcome(error=esc(turn.t._("Deze deelopdracht bestaat niet meer.")))
+    start = view.detail.row.starts_on
+    if end < turn.today():
+        return Outcome(
+            error=esc(turn.t._("Die datum is al voorbij. Typ een einddatum vanaf vandaag."))
+        )
+    if start is not None and end < start:
+        return Outcome(error=esc(turn.t._("De einddatum ligt voor de begindatum.")))
+    await deelopdrachten.reopen(turn.s, view.detail.id, end, actor_id=actor(turn), now=turn.now())
+    note = turn.t._("De deelopdracht loopt weer, tot en met {day}.").format(
+        day=turn.t.fmt_date(end, "d MMMM y")
+    )
+    return _opened(turn, note)
+
+
+async def tap_reopen(turn: DTurn, cb: Callback) -> Outcome | None:
+    if cb.action != "rlen" or not cb.arg.isdigit() or int(cb.arg) not in LENGTH_CHOICES:
+        return None
+    return await _reopen(turn, add_months(turn.today(), int(cb.arg)) - timedelta(days=1))
+
+
+async def typed_reopen(turn: DTurn, text: str) -> Outcome:
+    try:
+        end = dv.parse_day(text, turn.today())
+    except dv.DeelSpecError as exc:
+        return _err(turn, exc)
+    return await _reopen(turn, end)
 
 
 # --------------------------------------------------------------------------- measures
