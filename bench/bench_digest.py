@@ -119,7 +119,7 @@ async def bench_digest(url: str, runs: int) -> dict[str, float]:
         "chart_ms": chart * 1000,
         "chunks": chunks,
         "png_kb": len(png) / 1024,
-        "contacts_in_week": sum(m.contacts for m in d.municipalities),
+        "contacts_in_week": d.totals.contacts,
     }
 
 
