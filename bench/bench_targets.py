@@ -399,7 +399,7 @@ class Pacing:
 
 async def count_contacts(url: str, first: int, count: int) -> int:
     """Contacts saved by the experts with Telegram ids ``first`` .. ``first + count - 1``."""
-    from sqlmodel import func, select
+    from sqlmodel import col, func, select
 
     from bot.storage.db import create_engine, session_factory
     from bot.storage.models import Contact, User
@@ -410,7 +410,7 @@ async def count_contacts(url: str, first: int, count: int) -> int:
             query = (
                 select(func.count())
                 .select_from(Contact)
-                .join(User, Contact.expert_id == User.id)  # type: ignore[arg-type]
+                .join(User, col(Contact.expert_id) == col(User.id))
                 .where(User.telegram_user_id >= first, User.telegram_user_id < first + count)
             )
             return int((await s.exec(query)).one())
