@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     Application,
@@ -73,7 +73,7 @@ class QueueDriver(Driver):
     """Puts updates on the Application's update queue and waits until a last-group handler
     has seen them: the path polling and webhooks take, with latency measured per update."""
 
-    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
+    def __init__(self, app: Application) -> None:
         self.app = app
         self.pending: dict[int, asyncio.Future[float]] = {}
         self.latencies: list[float] = []
@@ -193,7 +193,7 @@ async def setup_database(url: str, experts: int, first_telegram_id: int) -> None
         async with transaction(session_factory(engine)) as s:
             # Every fake server numbers its updates from the start: ids of an earlier run
             # would be taken for re-deliveries.
-            await s.exec(delete(ProcessedUpdate))  # type: ignore[call-overload]
+            await s.exec(delete(ProcessedUpdate))
             venlo = (await s.exec(select(Municipality).where(Municipality.name == "Venlo"))).one()
             for i in range(experts):
                 s.add(
@@ -293,7 +293,7 @@ async def bench_bot(
                 await s.exec(
                     select(func.count())
                     .select_from(Contact)
-                    .join(User, Contact.expert_id == User.id)  # type: ignore[arg-type]
+                    .join(User, col(Contact.expert_id) == col(User.id))
                     .where(User.telegram_user_id >= first_user_id)
                     .where(User.telegram_user_id < first_user_id + len(users))
                 )
@@ -342,7 +342,8 @@ class Replayer:
         return method, params["text"], keyboard
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat_id = update.effective_chat.id  # type: ignore[union-attr]
+        assert update.effective_chat is not None  # a text message comes from a chat
+        chat_id = update.effective_chat.id
         _, text, markup = self._next(chat_id, context.bot)
         await context.bot.send_message(chat_id, text, reply_markup=markup, **SEND_OPTIONS)
 
@@ -379,7 +380,7 @@ async def bench_echo(
         engine = create_engine(durable_url)
         sessions = session_factory(engine)
         async with transaction(sessions) as s:  # ids of an earlier run would be "re-deliveries"
-            await s.exec(delete(ProcessedUpdate))  # type: ignore[call-overload]
+            await s.exec(delete(ProcessedUpdate))
 
         async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             async with transaction(sessions) as s:

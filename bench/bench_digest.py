@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
+from sqlmodel import col
 
 from bench.gen_data import EXPERT_TG_BASE, Sizes, generate
 from bot.clock import FrozenClock
@@ -38,7 +39,7 @@ from bot.i18n import translator
 from bot.services import Services
 from bot.storage import reports
 from bot.storage.db import create_engine
-from bot.storage.models import Contact, User
+from bot.storage.models import Contact, User, table_of
 
 WEEK = IsoWeek(2026, 47)
 END = WEEK.sunday
@@ -57,7 +58,7 @@ async def _sizes_ok(url: str, sizes: Sizes) -> bool:
             n = (await conn.execute(select(func.count()).select_from(Contact))).scalar()
             e = (
                 await conn.execute(
-                    select(func.count()).select_from(User).where(User.role == "expert")
+                    select(func.count()).select_from(User).where(col(User.role) == "expert")
                 )
             ).scalar()
             return n == sizes.contacts and e == sizes.experts
@@ -83,7 +84,7 @@ async def bench_digest(url: str, runs: int) -> dict[str, float]:
     settings = Settings(database_url=url)
     services = Services(settings=settings, engine=create_engine(url))
     t = translator("nl")
-    c = Contact.__table__.c
+    c = table_of(Contact).c
     baseline_q = select(func.count(), func.sum(c.duration_minutes)).where(
         c.work_date >= WEEK.monday, c.work_date <= WEEK.sunday, c.deleted_at.is_(None)
     )
@@ -91,6 +92,7 @@ async def bench_digest(url: str, runs: int) -> dict[str, float]:
     try:
         for i in range(runs + 1):  # the first round warms caches and is not counted
             t0 = time.perf_counter()
+            # A Core select: sqlmodel types exec() for its own select() (call-overload).
             async with services.sessions() as s:
                 await s.exec(baseline_q)  # type: ignore[call-overload]
             t1 = time.perf_counter()
@@ -119,7 +121,7 @@ async def bench_digest(url: str, runs: int) -> dict[str, float]:
         "chart_ms": chart * 1000,
         "chunks": chunks,
         "png_kb": len(png) / 1024,
-        "contacts_in_week": sum(m.contacts for m in d.municipalities),
+        "contacts_in_week": d.totals.contacts,
     }
 
 
@@ -140,19 +142,14 @@ async def bench_reminders(
     settings = Settings(database_url=url)
     services = Services(settings=settings, engine=create_engine(url), clock=clock)
     async with services.engine.begin() as conn:  # a rerun starts clean
-        await conn.execute(
-            ReminderDelivery.__table__.delete().where(
-                ReminderDelivery.__table__.c.local_date == REMINDER_DAY
-            )
-        )
-        await conn.execute(
-            DayOff.__table__.delete().where(DayOff.__table__.c.work_date == REMINDER_DAY)
-        )
+        deliveries, days_off, users = table_of(ReminderDelivery), table_of(DayOff), table_of(User)
+        await conn.execute(deliveries.delete().where(deliveries.c.local_date == REMINDER_DAY))
+        await conn.execute(days_off.delete().where(days_off.c.work_date == REMINDER_DAY))
         first = EXPERT_TG_BASE + blocked_in_db
         await conn.execute(
-            User.__table__.update()
-            .where(User.__table__.c.telegram_user_id >= first)
-            .where(User.__table__.c.telegram_user_id < first + blocked_in_telegram)
+            users.update()
+            .where(users.c.telegram_user_id >= first)
+            .where(users.c.telegram_user_id < first + blocked_in_telegram)
             .values(blocked_bot=False, blocked_at=None)
         )
     async with FakeTelegram() as tg:

@@ -29,7 +29,7 @@ from bot.domain.periods import Period, parse_period, year_to_date
 from bot.report import build_pack
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
-from bot.storage.models import Contact
+from bot.storage.models import Contact, table_of
 from bot.storage.report_queries import load_report_data
 
 TZ_NAME = "Europe/Amsterdam"
@@ -41,7 +41,7 @@ async def bench(url: str, period: Period, runs: int) -> dict[str, float]:
     await migrate(url)  # a database generated before the report's indexes (report_1) gets them
     engine = create_engine(url)
     factory = session_factory(engine)
-    c = Contact.__table__.c
+    c = table_of(Contact).c
     baseline_q = select(func.count(), func.sum(c.duration_minutes)).where(
         c.work_date >= period.start, c.work_date <= period.end_inclusive, c.deleted_at.is_(None)
     )
@@ -51,6 +51,7 @@ async def bench(url: str, period: Period, runs: int) -> dict[str, float]:
     try:
         for i in range(runs + 1):  # round 0 warms caches (and imports matplotlib, Typst)
             t0 = time.perf_counter()
+            # A Core select: sqlmodel types exec() for its own select() (call-overload).
             async with factory() as s:
                 contacts = int((await s.exec(baseline_q)).one()[0])  # type: ignore[call-overload]
             t1 = time.perf_counter()

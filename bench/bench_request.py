@@ -25,6 +25,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.request import BaseRequest
 
 from bench.botproc import TOKEN, make_request
+from bot.http import HttpBackend
 
 
 def free_port() -> int:
@@ -80,7 +81,8 @@ async def main_async(args: argparse.Namespace) -> dict[tuple[str, int], float]:
             ]
         for _ in range(args.repeat):
             for at_once in args.concurrency:
-                for kind in ("httpx", "aiohttp"):
+                kinds: tuple[HttpBackend, ...] = ("httpx", "aiohttp")
+                for kind in kinds:
                     request = make_request(kind)
                     per_call = await one_round(request, base, chat_id, args.calls, at_once)
                     results.setdefault((kind, at_once), []).append(per_call)

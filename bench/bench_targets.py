@@ -285,6 +285,26 @@ async def step(bot: BotProcess, chat_id: int, action: Step) -> float:
     return await bot.deliver(tg.callback_query_update(chat_id, message_id, data))
 
 
+async def walk(
+    bot: BotProcess,
+    index: int,
+    chat_id: int,
+    latencies: list[float],
+    record: list[list[Calls]] | None = None,
+) -> None:
+    """Expert ``index`` (chat ``chat_id``) walks one complete first-time dialogue, one update
+    after the other; each step's latency is appended to ``latencies``, and with ``record``
+    the Bot API calls of each step go to ``record[index]``."""
+    steps: list[Calls] = []
+    for action in contact_script(index):
+        since = bot.tg.current_seq
+        latencies.append(await step(bot, chat_id, action))
+        if record is not None:
+            steps.append(calls_for(bot.tg, chat_id, since))
+    if record is not None:
+        record[index] = steps
+
+
 async def dialogues(
     bot: BotProcess,
     users: list[int],
@@ -293,22 +313,11 @@ async def dialogues(
 ) -> Phase:
     """Every expert walks one complete first-time dialogue, all at once."""
     phase = Phase()
-
-    async def one(index: int, chat_id: int) -> None:
-        steps: list[Calls] = []
-        for action in contact_script(index):
-            since = bot.tg.current_seq
-            phase.latencies.append(await step(bot, chat_id, action))
-            if record is not None:
-                steps.append(calls_for(bot.tg, chat_id, since))
-        if record is not None:
-            record[index] = steps
-
     if pg is not None:
         pg.start()
     seq = bot.tg.current_seq
     started, cpu = time.perf_counter(), bot.cpu_seconds()
-    await asyncio.gather(*(one(i, u) for i, u in enumerate(users)))
+    await asyncio.gather(*(walk(bot, i, u, phase.latencies, record) for i, u in enumerate(users)))
     phase.seconds = time.perf_counter() - started
     phase.cpu = bot.cpu_seconds() - cpu
     phase.pg_cpu = await pg.stop() if pg is not None else None
@@ -399,7 +408,7 @@ class Pacing:
 
 async def count_contacts(url: str, first: int, count: int) -> int:
     """Contacts saved by the experts with Telegram ids ``first`` .. ``first + count - 1``."""
-    from sqlmodel import func, select
+    from sqlmodel import col, func, select
 
     from bot.storage.db import create_engine, session_factory
     from bot.storage.models import Contact, User
@@ -410,7 +419,7 @@ async def count_contacts(url: str, first: int, count: int) -> int:
             query = (
                 select(func.count())
                 .select_from(Contact)
-                .join(User, Contact.expert_id == User.id)  # type: ignore[arg-type]
+                .join(User, col(Contact.expert_id) == col(User.id))
                 .where(User.telegram_user_id >= first, User.telegram_user_id < first + count)
             )
             return int((await s.exec(query)).one())

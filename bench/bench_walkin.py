@@ -41,6 +41,7 @@ from bot.i18n import translator
 from bot.storage import walkin as repo
 from bot.storage.db import create_engine, session_factory, transaction
 from bot.storage.migrate import migrate
+from bot.storage.models import id_of
 from bot.walkin_text import render_answer
 from fakebot import FakeTelegram, application_builder
 from fakebot.bot import fake_application, settings_for
@@ -72,7 +73,7 @@ async def seed(url: str, sessions: int) -> None:
         async with transaction(session_factory(engine)) as s:
             venlo = await repo.municipality_by_name(s, "Venlo")
             assert venlo is not None and venlo.id is not None
-            ids = []
+            ids: list[int] = []
             for i in range(sessions):
                 start = dtime(9 + (i % 6) * 2, 0 if i % 2 else 30)
                 row = await repo.add_session(
@@ -88,7 +89,7 @@ async def seed(url: str, sessions: int) -> None:
                     note="Koffie staat klaar." if i % 3 == 0 else None,
                     now=NOW,
                 )
-                ids.append(row.id)
+                ids.append(id_of(row))
             for k, sid in enumerate(ids[:10]):
                 await repo.cancel_date(s, sid, NOW.date() + timedelta(days=7 + k % 7), NOW)
             for k in range(5):
@@ -116,7 +117,7 @@ class Timer:
 
 async def drive(
     tg: FakeTelegram,
-    app: Application,  # type: ignore[type-arg]
+    app: Application,
     questions: int,
     chat_id: int,
     timer: Timer,
@@ -139,7 +140,7 @@ async def drive(
             anchor = messages[-1].message_id if messages else None
 
 
-def echo_app(tg: FakeTelegram) -> Application:  # type: ignore[type-arg]
+def echo_app(tg: FakeTelegram) -> Application:
     async def echo(update: Update, context: Any) -> None:
         assert update.message is not None
         await update.message.reply_text(

@@ -25,7 +25,7 @@ import os
 import signal
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.ext import (
@@ -40,17 +40,20 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+if TYPE_CHECKING:
+    from bot.http import HttpBackend
+
 DONE_GROUP = 10_000
 TOKEN = "123456789:AAFakeTokenForErvaringsbotTests_0123"  # fakebot.DEFAULT_TOKEN
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 JSON = dict[str, Any]
 
 
-def make_request(kind: str, *, polling: bool = False) -> BaseRequest:
+def make_request(kind: HttpBackend, *, polling: bool = False) -> BaseRequest:
     """The HTTP backend under test, with the bot's production settings; both bots get it."""
     from bot.http import telegram_request
 
-    return telegram_request(kind, polling=polling, trust_env=False)  # type: ignore[arg-type]
+    return telegram_request(kind, polling=polling, trust_env=False)
 
 
 def _done_writer() -> Any:
@@ -72,7 +75,8 @@ class Replayer:
             data = json.load(f)
         self.first_id: int = data["first_user_id"]
         self.stride: int = data["stride"]
-        self.steps: list[list[list[tuple[str, JSON]]]] = data["replies"]
+        # per expert, per step: the calls as JSON arrays [method, params]
+        self.steps: list[list[list[list[Any]]]] = data["replies"]
         self.position: dict[int, int] = {}
 
     def _calls(self, chat_id: int) -> list[tuple[str, JSON]]:
@@ -80,7 +84,7 @@ class Replayer:
         k = self.position.get(chat_id, 0)
         self.position[chat_id] = k + 1
         steps = self.steps[index]
-        return [tuple(c) for c in steps[k % len(steps)]]  # type: ignore[misc]
+        return [(method, params) for method, params in steps[k % len(steps)]]
 
     async def _replay(self, bot: Any, chat_id: int, method: str, params: JSON) -> None:
         markup = params.get("reply_markup")
@@ -134,26 +138,30 @@ class Replayer:
 # --------------------------------------------------------------------------- build
 
 
-def build(args: argparse.Namespace) -> Application:  # type: ignore[type-arg]
+def build(args: argparse.Namespace) -> Application:
     base = args.api_url.rstrip("/")
 
-    def customize(builder: ApplicationBuilder) -> ApplicationBuilder:  # type: ignore[type-arg]
+    def customize(builder: ApplicationBuilder) -> ApplicationBuilder:
         return builder.request(make_request(args.request)).get_updates_request(
             make_request(args.request, polling=True)
         )
 
+    # The bot's Application has its own context type; the replay one has ptb's default.
+    app: Application
     if args.kind == "bot":
+        from pydantic import SecretStr
+
         from bot.app import build_application
         from bot.clock import FrozenClock
         from bot.config import Settings
 
         settings = Settings(
-            telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+            telegram_bot_token=SecretStr(TOKEN),
             telegram_api_base_url=f"{base}/bot",
             telegram_file_base_url=f"{base}/file/bot",
             database_url=args.database_url,
             telegram_bot_username="ervaringsbot_test_bot",
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
         )
         app = build_application(
             settings,
@@ -181,7 +189,7 @@ def build(args: argparse.Namespace) -> Application:  # type: ignore[type-arg]
     return app
 
 
-def count_statements(app: Application, path: str) -> Any:  # type: ignore[type-arg]
+def count_statements(app: Application, path: str) -> Any:
     """``BENCH_SQL_LOG``: every SQL statement the bot runs, counted; written to ``path`` at
     the end (most frequent first)."""
     from collections import Counter

@@ -17,9 +17,10 @@ import asyncio
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -205,7 +206,10 @@ def _ins(table: str, cols: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
-def _refs_from(query) -> Refs:  # type: ignore[no-untyped-def]
+Row = Sequence[Any]  # a result row: sqlite3's tuple or asyncpg's Record, copied to a tuple
+
+
+def _refs_from(query: Callable[[str], Sequence[Row]]) -> Refs:
     return Refs(
         munis=[(r[0], float(r[1])) for r in query("SELECT id, mgr_key_pct FROM municipality")],
         themes=[r[0] for r in query("SELECT id FROM theme")],
@@ -240,7 +244,7 @@ def _fill_sqlite(path: str, sizes: Sizes) -> None:
 
 
 async def _fill_pg(url: str, sizes: Sizes) -> None:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]  # ships no stubs or py.typed
 
     u = make_url(url)
     conn = await asyncpg.connect(
@@ -280,8 +284,8 @@ async def _fill_pg(url: str, sizes: Sizes) -> None:
         await conn.close()
 
 
-async def _pg_refs(conn) -> dict[str, list]:  # type: ignore[no-untyped-def]
-    out = {}
+async def _pg_refs(conn: Any) -> dict[str, list[Row]]:  # conn: an asyncpg.Connection (untyped)
+    out: dict[str, list[Row]] = {}
     for q in (
         "SELECT id, mgr_key_pct FROM municipality",
         "SELECT id FROM theme",
@@ -294,7 +298,7 @@ async def _pg_refs(conn) -> dict[str, list]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _refs_from_rows(rows: dict[str, list]) -> Refs:
+def _refs_from_rows(rows: dict[str, list[Row]]) -> Refs:
     return _refs_from(lambda q: rows[q])
 
 

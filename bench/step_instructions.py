@@ -28,15 +28,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.bench_contact import contact_script
 from bench.bench_targets import (
     FIRST_USER_ID,
     BotProcess,
     Calls,
     add_users,
-    calls_for,
     prepare_database,
-    step,
+    walk,
     write_replies,
 )
 from fakebot import FakeTelegram
@@ -58,18 +56,10 @@ async def dialogues(
 ) -> int:
     """Every expert walks one complete first-time dialogue, one update at a time; the number
     of updates."""
-    updates = 0
+    latencies: list[float] = []
     for index, chat_id in enumerate(users):
-        steps: list[Calls] = []
-        for action in contact_script(index):
-            since = proc.tg.current_seq
-            await step(proc, chat_id, action)
-            updates += 1
-            if record is not None:
-                steps.append(calls_for(proc.tg, chat_id, since))
-        if record is not None:
-            record[index] = steps
-    return updates
+        await walk(proc, index, chat_id, latencies, record)
+    return len(latencies)
 
 
 def control(pid: int, *options: str) -> None:
