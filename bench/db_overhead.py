@@ -134,7 +134,7 @@ async def measure(url: str, n: int, repeat: int) -> list[tuple[str, float]]:
 
     rows: list[tuple[str, float]] = []
     if postgres:
-        import asyncpg
+        import asyncpg  # type: ignore[import-untyped]  # ships no stubs or py.typed
 
         conn = await asyncpg.connect(url.replace("+asyncpg", ""))
         table = table_of(drafts.ConversationDraft)
