@@ -256,6 +256,48 @@ async def test_an_ended_deelopdracht_can_be_reopened_until_a_new_end_date(bot):
     assert "active: ja → nee" in log and "active: nee → ja" in log, log
 
 
+async def test_a_measures_target_is_changed_in_place(bot):
+    """No remove-and-add for a mistyped target: the measure keeps its place, window and filter;
+    a bad target is refused with what is accepted and the step stays; audited as an edit."""
+    carla = await bot.coordinator("Carla")
+    await create_deelopdracht(carla, "Buurtwerk Blerick", "1-11-2026")
+    await add_measure(carla, "Contacten", "10", "Hele periode")
+    await add_measure(
+        carla, "Nieuwe inwoners", "100", "binnen 3 maanden", "Soort inzet", OUTREACH, "Klaar"
+    )
+    await add_measure(carla, "Doorgestroomd", "80%", "Hele periode")
+    picked = await reply_to(carla.press("Doel van een meetpunt wijzigen"), "Van welk meetpunt")
+    assert picked.button_labels[:3] == [
+        "1. Contacten",
+        "2. Nieuwe inwoners bereikt",
+        "3. Doorgestroomd naar voorzieningen",
+    ]
+    await reply_to(
+        carla.press("2. Nieuwe inwoners bereikt"),
+        "2. Nieuwe inwoners bereikt: 100, binnen 3 maanden na de start",
+        "Typ het nieuwe doel als getal",
+    )
+    await reply_to(carla.says("veel"), "heel getal", "Typ het nieuwe doel als getal")
+    await reply_to(
+        carla.says("150"),
+        "Het doel is gewijzigd.",
+        f"2. Nieuwe inwoners bereikt: 150, binnen 3 maanden na de start (Soort inzet: {OUTREACH})",
+        "1. Contacten: 10, hele periode",
+    )
+    await tap_through(carla, ["Doel van een meetpunt wijzigen", "3. Doorgestroomd"])
+    await reply_to(carla.says("120%"), "percentage van 0 tot 100", "als percentage")
+    await reply_to(
+        carla.says("75%"), "Het doel is gewijzigd.", "3. Doorgestroomd naar voorzieningen: 75%"
+    )
+    _deel, measures, _moments, audits = await rows(bot)
+    assert [(m.position, m.kind, m.target, m.window_months) for m in measures] == [
+        (0, "contacts", 10, None),
+        (1, "new_residents", 150, 3),
+        (2, "went_on", 75, None),
+    ]
+    assert audits.count(("deelopdracht_measure", "edit", (await bot.app_user(carla)).id)) == 2
+
+
 async def test_an_open_deelopdracht_shows_its_progress_today(bot):
     """Contacts logged under it count (bot.storage.deel_progress); a filter and a window too."""
     carla = await bot.coordinator("Carla")

@@ -310,6 +310,31 @@ async def remove_measure(
     return True
 
 
+async def change_target(
+    s: AsyncSession,
+    deel_id: int,
+    measure_id: int,
+    target: float,
+    *,
+    actor_id: int | None,
+    now: datetime,
+) -> bool:
+    """Set one measure's target (its progress is worked out from the contacts, so nothing
+    else changes); False when the measure is gone (an old button). Audited."""
+    row = await rows.live(s, DeelopdrachtMeasure, measure_id, deelopdracht_id=deel_id)
+    if row is None:
+        return False
+    if row.target == target:
+        return True
+    before = audit.snapshot(row)
+    row.target = target
+    s.add(row)
+    await s.flush()
+    audit.record(s, actor_id, now, MEASURE, measure_id, "edit", before, audit.snapshot(row))
+    await lists.bump(s)
+    return True
+
+
 async def add_moment(
     s: AsyncSession, deel_id: int, on: date, *, actor_id: int | None, now: datetime
 ) -> bool:

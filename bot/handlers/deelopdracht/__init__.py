@@ -5,8 +5,8 @@ fields, measures, reporting moments and progress today (`bot.storage.deel_progre
 "Nieuwe deelopdracht": title -> short name (suggested from the title) -> start -> end (a length
 or a date) -> saved. On one: edit a field (typed; the municipality by buttons), add a measure
 (what is counted -> target -> window -> optional filters from the lists and an own
-description) or remove one, add or remove reporting moments, end it (with a confirmation), or
-reopen an ended one until a new end date.
+description), change a measure's target, or remove one; add or remove reporting moments; end it
+(with a confirmation), or reopen an ended one until a new end date.
 Every change goes through `bot.storage.deelopdrachten` (audited); the file:
 `python -m bot deelopdracht`.
 
@@ -44,6 +44,8 @@ STEPS: dict[str, Step[DeelView]] = {
     "mpick": Step(r.render_mpick, st.tap_mpick),
     "mlabel": Step(r.render_mlabel, st.tap_mlabel, st.typed_mlabel),
     "mremove": Step(r.render_mremove, st.tap_mremove),
+    "mtpick": Step(r.render_mtpick, st.tap_mtpick),
+    "mtnew": Step(r.render_mtnew, None, st.typed_mtnew),
 }
 DEELOPDRACHT = command_flow(
     FLOW,

@@ -20,6 +20,7 @@ from bot.handlers.deelopdracht.view import (
 )
 from bot.handlers.report_common import muni_buttons
 from bot.handlers.shared import gone, rows_of, typing_frame
+from bot.storage.deelopdrachten import Measure
 
 WINDOW_CHOICES = (3, 6, 12)
 LENGTH_CHOICES = (6, 12, 24)  # months, for the end date of a new deelopdracht
@@ -156,17 +157,7 @@ def render_deel(view: DeelView) -> Screen:
     lines.append("\n<b>" + esc(_("Meetpunten")) + "</b>")
     if d.measures:
         for n, m in enumerate(d.measures, 1):
-            words = measure_words(
-                view,
-                {
-                    "kind": m.kind,
-                    "label": m.label,
-                    "target": m.target,
-                    "window": m.window_months,
-                    "f": m.filter,
-                },
-            )
-            lines.append(f"{n}. {esc(words)}")
+            lines.append(f"{n}. {esc(_words(view, m))}")
     else:
         lines.append(esc(_("Nog geen meetpunten.")))
     lines += progress_lines(view)
@@ -177,6 +168,8 @@ def render_deel(view: DeelView) -> Screen:
         [(_("Meetpunt erbij"), view.button("madd"))]
         + ([(_("Meetpunt weg"), view.button("mrm"))] if d.measures else []),
     ]
+    if d.measures:
+        buttons.append([(_("Doel van een meetpunt wijzigen"), view.button("mtg"))])
     if ended:
         buttons.append([(_("Heropenen"), view.button("reopen"))])
     elif row.active:
@@ -385,6 +378,45 @@ def render_mremove(view: DeelView) -> Screen:
         ],
         _back(view),
     ]
+
+
+def _words(view: DeelView, m: Measure) -> str:
+    spec = {
+        "kind": m.kind,
+        "label": m.label,
+        "target": m.target,
+        "window": m.window_months,
+        "f": m.filter,
+    }
+    return measure_words(view, spec)
+
+
+def render_mtpick(view: DeelView) -> Screen:
+    _ = view.t._
+    measures = view.detail.measures if view.detail else []
+    return esc(_("Van welk meetpunt wijzig je het doel?")), [
+        *[
+            [(f"{n}. " + _(KIND_LABELS.get(m.kind, m.kind)), view.button("mt", m.id))]
+            for n, m in enumerate(measures, 1)
+        ],
+        _back(view),
+    ]
+
+
+def render_mtnew(view: DeelView) -> Screen:
+    _ = view.t._
+    measures = view.detail.measures if view.detail else []
+    chosen = view.data.get("mt")
+    found = [(n, m) for n, m in enumerate(measures, 1) if m.id == chosen]
+    if not found:
+        return gone(view, _("Dat meetpunt bestaat niet meer."), _(labels.BACK), "open")
+    n, m = found[0]
+    ask = (
+        _("Typ het nieuwe doel als percentage, bijvoorbeeld 80%.")
+        if dv.is_share(m.kind)
+        else _("Typ het nieuwe doel als getal, bijvoorbeeld 25.")
+    )
+    return f"{n}. {esc(_words(view, m))}\n{esc(ask)}", [_back(view)]
 
 
 # --------------------------------------------------------------------------- every step

@@ -216,6 +216,7 @@ async def tap_deel(turn: DTurn, cb: Callback) -> Outcome | None:
         "endq": "endq",
         "mrm": "mremove",
         "reopen": "reopen",
+        "mtg": "mtpick",
     }
     if cb.action in go:
         if cb.action == "endq" and not view.detail.row.active:
@@ -500,6 +501,36 @@ async def tap_mpick(turn: DTurn, cb: Callback) -> Outcome | None:
     else:
         chosen.append(value)
     return Outcome(state="mpick", data=_with_measure(turn, f=filters))
+
+
+async def tap_mtpick(turn: DTurn, cb: Callback) -> Outcome | None:
+    view = await turn.view()
+    if cb.action != "mt" or not cb.arg.isdigit() or view.detail is None:
+        return None
+    if not any(m.id == int(cb.arg) for m in view.detail.measures):
+        return None
+    data = turn.data
+    data["mt"] = int(cb.arg)
+    return Outcome(state="mtnew", data=data)
+
+
+async def typed_mtnew(turn: DTurn, text: str) -> Outcome:
+    view = await turn.view()
+    chosen = turn.data.get("mt")
+    measures = view.detail.measures if view.detail else []
+    measure = next((m for m in measures if m.id == chosen), None)
+    if view.detail is None or measure is None:
+        return Outcome(error=esc(turn.t._("Dat meetpunt bestaat niet meer.")))
+    try:
+        target = dv.parse_target(text, measure.kind)
+    except dv.DeelSpecError as exc:
+        return _err(turn, exc)
+    changed = await deelopdrachten.change_target(
+        turn.s, view.detail.id, measure.id, target, actor_id=actor(turn), now=turn.now()
+    )
+    if not changed:
+        return Outcome(error=esc(turn.t._("Dat meetpunt bestaat niet meer.")))
+    return _opened(turn, turn.t._("Het doel is gewijzigd."))
 
 
 async def tap_mremove(turn: DTurn, cb: Callback) -> Outcome | None:
