@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli_common import CliError, add_actions, add_command, with_database
+from bot.cli_common import CliError, add_actions, add_command, municipality_id, with_database
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -128,16 +128,12 @@ _DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 async def _list(s: AsyncSession, gemeente: str | None, include_inactive: bool) -> list[str]:
-    from bot.domain.places import resolve_municipality
     from bot.storage import walkin as repo
 
     muni_id = None
     if gemeente:
-        name = resolve_municipality(gemeente)
-        muni = await repo.municipality_by_name(s, name) if name else None
-        if muni is None:
-            raise CliError(f"Onbekende gemeente / unknown municipality: {gemeente}")
-        muni_id = muni.id
+        unknown = "Onbekende gemeente / unknown municipality: {name}"
+        muni_id = await municipality_id(s, gemeente, unknown)
     rows = await repo.sessions_in(s, muni_id, include_inactive=include_inactive)
     if not rows:
         return ["Geen inloop gevonden / no sessions found."]

@@ -143,6 +143,18 @@ def test_list_per_municipality(cli_db, capsys):
     assert "Utrecht" in capsys.readouterr().err
 
 
+def test_list_names_a_municipality_as_the_other_commands_do(cli_db, capsys):
+    # The shared lookup (cli_common.municipality_id): a village, any case, a small typo; the
+    # walk-in command's own message for a name it does not know.
+    assert main(["inloop", "import", str(SAMPLE)]) == 0
+    capsys.readouterr()
+    for name in ("VENLO", "blerick", "Venlp"):
+        assert main(["inloop", "list", "--gemeente", name]) == 0
+        assert capsys.readouterr().out.splitlines()[0] == "Venlo"
+    assert main(["inloop", "list", "--gemeente", "Utrecht"]) == 1
+    assert "Onbekende gemeente / unknown municipality: Utrecht" in capsys.readouterr().err
+
+
 def test_import_after_stop_and_new_keeps_one_active_session(cli_db, capsys):
     # Repro A through the command line: a stopped session, then the same one again (as
     # "Nieuw" did before the fix: a second row), then the same file: one active session.

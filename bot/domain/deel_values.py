@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.domain.dates import parse_date
+from bot.domain.measures import MEASURES, Unit
 from bot.i18n import N_, Translator
 
 MAX_TITLE = 200  # Deelopdracht.title
@@ -22,11 +23,8 @@ MAX_FOLLOWUP_WEEKS = 52
 DEFAULT_FOLLOWUP_WEEKS = 6
 MAX_COUNT_TARGET = 1_000_000
 
-# MeasureKind values (bot.storage.models.MeasureKind; domain code does not import storage).
-COUNT_KINDS = ("new_residents", "residents", "contacts", "referrals", "key_figures")
-HOURS_KIND = "hours"
-SHARE_KINDS = ("non_use_known", "went_on")  # a percentage of reached residents
-KINDS = (*COUNT_KINDS[:3], HOURS_KIND, *COUNT_KINDS[3:], *SHARE_KINDS)
+# The measure kinds, as `bot.domain.measures.MEASURES` defines them (in its order).
+KINDS = tuple(MEASURES)
 
 # Filter keys -> the vocabulary (bot.data.VOCAB_KINDS) their codes come from; "vindplek"
 # holds names in the file and ids in the database.
@@ -63,8 +61,15 @@ class DeelSpecError(ValueError):
 # --------------------------------------------------------------------------- single values
 
 
+def unit_of(kind: str) -> Unit:
+    """What a measure of `kind` counts in (an unknown kind: a number)."""
+    measure = MEASURES.get(kind)
+    return measure.unit if measure is not None else Unit.number
+
+
 def is_share(kind: str) -> bool:
-    return kind in SHARE_KINDS
+    """A percentage of reached residents, not a count."""
+    return unit_of(kind) is Unit.percent
 
 
 def normal_code(text: str) -> str:
@@ -116,7 +121,7 @@ def parse_target(text: str, kind: str) -> float:
         return value
     if percent:
         raise DeelSpecError(0, N_("Dit meetpunt telt aantallen: typ een getal zonder %."))
-    if kind == HOURS_KIND:
+    if unit_of(kind) is Unit.hours:
         if not 0 <= value <= MAX_COUNT_TARGET:
             raise DeelSpecError(0, N_("Typ een aantal uren, bijvoorbeeld 120 of 12,5."))
         return value

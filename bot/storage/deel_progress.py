@@ -72,7 +72,7 @@ from bot.storage.models import (
     Theme,
     table_of,
 )
-from bot.storage.query_helpers import core
+from bot.storage.query_helpers import as_date, core
 
 __all__ = [
     "DeelInfo",
@@ -124,7 +124,7 @@ async def progress_many(
         return {}
     d = table_of(Deelopdracht).c
     deels = {
-        r.id: DeelInfo(r.id, r.municipality_id, _as_date(r.starts_on), _as_date(r.ends_on))
+        r.id: DeelInfo(r.id, r.municipality_id, as_date(r.starts_on), as_date(r.ends_on))
         for r in (
             await core(
                 s,
@@ -197,12 +197,6 @@ async def progress_many(
 
 
 PERCENT_KINDS = frozenset({MeasureKind.non_use_known.value, MeasureKind.went_on.value})
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 def _codes(filt: dict[str, Any], key: str) -> list[Any]:
@@ -354,7 +348,7 @@ async def due_moments(s: AsyncSession, today: date, days_ahead: int) -> list[Due
         )
     ).all()
     return [
-        DueMoment(r.id, r.deelopdracht_id, _as_date(r.on_date) or today, r.title, r.name)
+        DueMoment(r.id, r.deelopdracht_id, as_date(r.on_date) or today, r.title, r.name)
         for r in rows
     ]
 

@@ -37,6 +37,7 @@ from bot.storage.models import (
     Vindplek,
     table_of,
 )
+from bot.storage.query_helpers import as_date
 
 Row = tuple[Any, ...]
 
@@ -92,12 +93,6 @@ async def _labels(s: AsyncSession, model: Any, column: str = "label") -> dict[in
     return {int(r[0]): str(r[1]) for r in await _rows(s, sa.select(t.id, t[column]))}
 
 
-def _date(value: Any) -> Any:
-    if isinstance(value, str):  # SQLite returns dates of Core selects as text
-        return date.fromisoformat(value[:10])
-    return value
-
-
 TIMES = ("created_at", "updated_at", "deleted_at")
 
 
@@ -117,7 +112,7 @@ async def _owned(
 
     def show(name: str, value: Any) -> Any:
         if value is None or name not in labels:
-            return _date(value) if name == "work_date" else value
+            return as_date(value) if name == "work_date" else value
         return labels[name].get(int(value), "?")
 
     return [
@@ -216,7 +211,7 @@ async def personal_data(s: AsyncSession, user: User) -> PersonalData:
     ]
     days_off = await _owned(s, DayOff, "expert_id", uid, ("work_date",), labels)
     key_figures = [
-        (*r[:5], _date(r[5]), QUALITY_WORDS.get(r[6], r[6]), r[7], _date(r[8]), *r[9:])
+        (*r[:5], as_date(r[5]), QUALITY_WORDS.get(r[6], r[6]), r[7], as_date(r[8]), *r[9:])
         for r in await _owned(
             s,
             KeyFigure,
@@ -238,7 +233,7 @@ async def personal_data(s: AsyncSession, user: User) -> PersonalData:
         )
     ]
     followups = [
-        (r[0], r[1], _date(r[2]), *r[3:])
+        (r[0], r[1], as_date(r[2]), *r[3:])
         for r in await _owned(
             s,
             ContactFollowup,

@@ -28,7 +28,7 @@ from bot.storage.models import (
     Vindplek,
     table_of,
 )
-from bot.storage.query_helpers import core
+from bot.storage.query_helpers import as_date, core
 
 ENTITY = "key_figure"  # audit_log.entity
 
@@ -58,12 +58,6 @@ async def _rows(s: AsyncSession, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in (await core(s, stmt)).all()]
 
 
-def _date(value: Any) -> Any:
-    if isinstance(value, str):  # SQLite returns dates of Core selects as text
-        return date.fromisoformat(value[:10])
-    return value
-
-
 def _listed_query() -> sa.Select[Any]:
     k = table_of(KeyFigure).c
     m, v, p, d = (table_of(x) for x in (Municipality, Village, Vindplek, Deelopdracht))
@@ -86,9 +80,9 @@ def _to_listed(r: tuple[Any, ...]) -> Listed:
         role=str(r[1]),
         municipality=str(r[2]),
         place=r[3] or r[4],
-        since=_date(r[5]),
+        since=as_date(r[5]),
         quality=str(r[6]),
-        ended_on=_date(r[7]),
+        ended_on=as_date(r[7]),
         deelopdracht=r[8],
     )
 

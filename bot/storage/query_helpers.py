@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, overload
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -65,6 +65,19 @@ def columns_for(cls: type[Any], table: sa.Table) -> list[sa.Column[Any]]:
     return [table.c[f.name] for f in dataclasses.fields(cls)]
 
 
-def as_date(value: Any) -> date:
-    """A date column's value: SQLite hands grouped (and raw) dates back as strings."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+@overload
+def as_date(value: None) -> None: ...
+@overload
+def as_date(value: date | str) -> date: ...
+def as_date(value: date | str | None) -> date | None:
+    """A date read back from the database, as a `date`; None (an empty column) stays None.
+    Selected through a Date column both drivers give a `date`; a raw or untyped SQLite value
+    is text ("2026-11-17", or "2026-11-17 00:00:00[.ffffff]" when stored as a timestamp) and a
+    timestamp column gives a datetime: those give their day."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.dialogue import Turn
 from bot.domain import deel_values as dv
-from bot.domain.measures import MEASURES, MeasureProgress
+from bot.domain.measures import MEASURES, MeasureProgress, Unit
 from bot.handlers.report_common import ReportView
 from bot.i18n import N_, Translator
 from bot.storage import deel_progress, deelopdrachten, lists
@@ -123,7 +123,7 @@ def period_text(t: Translator, starts_on: date | None, ends_on: date | None) -> 
 def target_words(t: Translator, kind: str, target: float) -> str:
     if dv.is_share(kind):
         return f"{t.number(target, 0)}%"
-    return t.number(target, 1 if kind == dv.HOURS_KIND else 0)
+    return t.number(target, 1 if dv.unit_of(kind) is Unit.hours else 0)
 
 
 def window_words(t: Translator, window: int | None) -> str:
