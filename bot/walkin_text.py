@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
 from bot.domain.digest import utf16_len
-from bot.domain.holidays_nl import holiday_name
+from bot.domain.holidays_nl import holiday_name, in_sentence
 from bot.domain.walkin import DayLabel, Occurrence, day_label, local_today
 from bot.domain.walkin_csv import CsvError
 from bot.domain.walkin_query import CancelledSession, DayGroup, WalkinAnswer, WalkinQuery
@@ -24,6 +24,7 @@ __all__ = [
     "CSV_ERRORS",
     "UNKNOWN_CSV_ERROR",
     "Item",
+    "callback_text",
     "csv_error_line",
     "lead_lines",
     "map_link",
@@ -112,10 +113,20 @@ DAY_WORD = {
 }
 
 
+# Today with a part of the day, as one word.
+TODAY_PART = {
+    "ochtend": N_("Vanochtend"),
+    "middag": N_("Vanmiddag"),
+    "avond": N_("Vanavond"),
+}
+
+
 def _when(t: Translator, ans: WalkinAnswer) -> str:
     """The period the resident asked about, as the start of a sentence."""
     _ = t._
     day = ans.day
+    if day is not None and day.key == "today" and ans.part_of_day:
+        return _(TODAY_PART[ans.part_of_day])
     if day is None:
         when = _("De komende twee weken")
     elif day.key in DAY_WORD:
@@ -131,10 +142,15 @@ def _when(t: Translator, ans: WalkinAnswer) -> str:
     return when
 
 
+def _title_kinds(ans: WalkinAnswer) -> set[str]:
+    """The kinds the title names: what is shown; with nothing shown, what was asked (default
+    inloop)."""
+    return {o.kind for o in ans.occurrences} or {ans.kind or "inloop"}
+
+
 def _title(t: Translator, ans: WalkinAnswer) -> str:
     _ = t._
-    # What is shown decides the title; with nothing shown, what was asked (default inloop).
-    kinds = {o.kind for o in ans.occurrences} or {ans.kind or "inloop"}
+    kinds = _title_kinds(ans)
     if kinds == {"spreekuur"}:
         title = _("Spreekuur in {place}")
     elif kinds == {"inloop"}:
@@ -192,18 +208,30 @@ def _item_lines(t: Translator, item: Item, now: datetime, place_note: str | None
     if o.start_utc <= now < o.end_utc:
         lines.append("🟢 " + _("Nu open, tot {time}").format(time=t.fmt_time(o.end_local)))
     if o.holiday:
-        lines.append(_("Ook open op {holiday}.").format(holiday=esc(o.holiday)))
+        lines.append(_("Ook open op {holiday}.").format(holiday=esc(in_sentence(o.holiday))))
     if o.note and o.note != place_note:
         lines.append(f"<i>{esc(o.note)}</i>")
     return lines
 
 
-def _place_header(t: Translator, o: Occurrence, *, mixed: bool, region: bool) -> list[str]:
+KIND_LABEL = {"inloop": N_("Inloop"), "spreekuur": N_("Spreekuur")}
+
+
+def _place_header(
+    t: Translator,
+    o: Occurrence,
+    *,
+    mixed: bool,
+    region: bool,
+    title_kinds: set[str] | frozenset[str] = frozenset(),
+) -> list[str]:
+    """The place's name, labelled "Spreekuur ·" among inloop sessions, and labelled with its
+    kind whenever the title above names another kind."""
     name = esc(o.place)
     if region:
         name = f"{esc(o.municipality)} · {name}"
-    if mixed and o.kind == "spreekuur":
-        name = t._("Spreekuur") + " · " + name
+    if (mixed and o.kind == "spreekuur") or (title_kinds and o.kind not in title_kinds):
+        name = t._(KIND_LABEL[o.kind]) + " · " + name
     lines = [f"<b>{name}</b>"]
     if o.address:
         lines.append("📍 " + map_link(o.address))
@@ -219,10 +247,12 @@ def place_blocks(
     *,
     budget: int | None = None,
     region: bool = False,
+    title_kinds: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[str], bool]:
     """The sessions grouped per place (in order of each place's first session), its dates
     under it. Entry by entry within `budget` UTF-16 units (the first entry always fits);
-    returns the lines and whether entries were left out."""
+    returns the lines and whether entries were left out. A session of a kind that
+    `title_kinds` (what the title above names) leaves out is labelled with its kind."""
     mixed = len({i.occurrence.kind for i in items}) > 1
     places: dict[tuple[str, str, str, str], list[Item]] = {}
     for item in items:
@@ -232,7 +262,7 @@ def place_blocks(
     size = 0
     for entries in places.values():
         first = entries[0].occurrence
-        block = _place_header(t, first, mixed=mixed, region=region)
+        block = _place_header(t, first, mixed=mixed, region=region, title_kinds=title_kinds)
         for item in entries:
             candidate = [*block, *_item_lines(t, item, now, first.note)]
             added = utf16_len("\n".join(candidate)) + 1
@@ -259,10 +289,15 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime, lead: Sequenc
             )
         )
     out.append("")
+    kinds = _title_kinds(ans)
+    if ans.moved_from is not None:
+        out += _moved_lines(t, ans)
 
     if ans.nothing_found:
         what = _(KIND_WORD[ans.kind])
-        if ans.now_requested:
+        if ans.kind_missing:
+            out.append(_("In {place} is er geen {what}.").format(what=what, place=place))
+        elif ans.now_requested:
             out.append(_("Op dit moment is er niets open in {place}.").format(place=place))
         else:
             out.append(
@@ -275,11 +310,11 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime, lead: Sequenc
         if holiday:
             out.append(
                 _("Het is dan {holiday}. Op feestdagen is het meestal dicht.").format(
-                    holiday=esc(holiday)
+                    holiday=esc(in_sentence(holiday))
                 )
             )
         if ans.cancelled:
-            out += ["", *place_blocks(t, _items(ans.groups), now)[0]]
+            out += ["", *place_blocks(t, _items(ans.groups), now, title_kinds=kinds)[0]]
         nxt = ans.next_occurrence
         if nxt is not None:
             today = local_today(now)
@@ -291,8 +326,12 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime, lead: Sequenc
                 intro = _("De eerstvolgende is op {date}:")
             if not ans.cancelled:
                 out.append("")
-            out.append(intro.format(date=t.fmt_date(nxt.date)))
-            out += place_blocks(t, [Item(day_label(nxt.date, today), nxt)], now)[0]
+            intro = intro.format(date=t.fmt_date(nxt.date))
+            if ans.kind_missing:
+                intro = _("Wel {what}.").format(what=_(KIND_WORD[nxt.kind])) + " " + intro
+            out.append(intro)
+            item = Item(day_label(nxt.date, today), nxt)
+            out += place_blocks(t, [item], now, title_kinds=kinds)[0]
         else:
             out.append(_("De komende drie maanden staat er niets gepland. Kijk later nog eens."))
             out.append("")
@@ -315,6 +354,21 @@ def render_answer(t: Translator, ans: WalkinAnswer, now: datetime, lead: Sequenc
         out.append("")
     out.append(welcome(t))
     return "\n".join(out)
+
+
+def _moved_lines(t: Translator, ans: WalkinAnswer) -> list[str]:
+    """A weekday asked on that day after its sessions: what there was today, and the lead to
+    the same weekday next week ("Vandaag is het al voorbij. Volgende week dinsdag ...")."""
+    _ = t._
+    out: list[str] = []
+    if ans.over_today:
+        out.append(_("Vandaag is het al voorbij:"))
+        for o in ans.over_today:
+            out.append(f"{esc(o.place)} · {t.fmt_time(o.start_local)} – {t.fmt_time(o.end_local)}")
+        out.append("")
+    if not ans.nothing_found and ans.day is not None:
+        out.append(_("Volgende week {date}:").format(date=t.fmt_date(ans.day.first)))
+    return out
 
 
 def welcome(t: Translator) -> str:
@@ -360,6 +414,35 @@ HELP_LINE = N_(
     "iemand die zelf ook een moeilijke tijd kende. Zonder afspraak, gratis, en je hoeft je naam "
     "niet te geven."
 )
+
+
+CALLBACK = N_(
+    "Ik kan je niet bellen. Ik ben een bot, een computerprogramma.\n"
+    "Ik bewaar niets van wat je typt. Je hoeft je naam of telefoonnummer niet te sturen.\n"
+    "Wil je iemand spreken? Loop dan binnen bij een inloop of spreekuur. "
+    "Dat kan zonder afspraak."
+)
+
+
+def callback_text(
+    t: Translator, municipality: str | None, nxt: Occurrence | None, now: datetime
+) -> str:
+    """The answer to "bel me" or a message with a name or number: no call-back, nothing
+    kept, walk in instead; the next session in the municipality, if known."""
+    _ = t._
+    out = [t._(CALLBACK), ""]
+    if municipality is None:
+        out.append(pick_text(t))
+        return "\n".join(out)
+    place = esc(municipality)
+    if nxt is None:
+        out.append(_("In {place} staat de komende drie maanden niets gepland.").format(place=place))
+        return "\n".join(out)
+    today = local_today(now)
+    out.append("<b>" + _("De eerstvolgende keer in {place}:").format(place=place) + "</b>")
+    out += place_blocks(t, [Item(day_label(nxt.date, today), nxt)], now)[0]
+    out.append(welcome(t))
+    return "\n".join(out)
 
 
 def lead_lines(t: Translator, query: WalkinQuery) -> list[str]:

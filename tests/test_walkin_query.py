@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.holidays_nl import in_sentence
 from bot.domain.walkin import TZ, ScheduleException, SessionRule, occurrences
 from bot.domain.walkin_query import DayFilter, WalkinQuery, answer, parse_walkin_query
 
@@ -138,7 +139,6 @@ def test_kind(text: str, kind: str | None) -> None:
         "",
         "   ",
         "👍",
-        "bel 06-12345678",
     ],
 )
 def test_not_a_walkin_question(text: str) -> None:
@@ -395,3 +395,149 @@ def test_a_typo_tie_between_municipalities_is_no_place(text: str) -> None:
     q = parse_walkin_query(text, NOW)
     assert q.municipality is None and q.is_walkin_question
     assert answer(RULES, [], q, NOW).needs_place
+
+
+# ------------------------------------------------------- a weekday asked on that very day
+
+
+def test_a_weekday_asked_after_its_sessions_today_answers_for_next_week() -> None:
+    # Wednesday 22:00: both Wednesday sessions are over; "woensdag" is not "nothing".
+    late = datetime(2026, 3, 4, 22, tzinfo=TZ)
+    a = ask("is er iets in venlo op woensdag?", now=late)
+    assert a.moved_from == WED and [o.session_id for o in a.over_today] == [1, 2]
+    assert not a.nothing_found and a.day == DayFilter(WED2, WED2, "weekday")
+    assert [(o.session_id, o.date) for o in a.occurrences] == [(1, WED2), (2, WED2)]
+    # With the part of the day: only the morning session was "today".
+    morning = ask("woensdagochtend venlo", now=late)
+    assert [o.session_id for o in morning.over_today] == [1]
+    assert [o.session_id for o in morning.occurrences] == [1]
+    # A session still to come today keeps the day; "vandaag" is not moved either.
+    noon = ask("woensdag venlo", now=datetime(2026, 3, 4, 12, tzinfo=TZ))
+    assert noon.moved_from is None and [o.session_id for o in noon.occurrences] == [2]
+    assert ask("vandaag venlo", now=late).moved_from is None
+
+
+SUNDAY_RULE = [_rule(7, "Venlo", 6, "10:00", "12:00", kind="inloop")]
+
+
+@pytest.mark.parametrize(
+    ("now", "moved"),
+    [
+        # Sunday 29 March 2026: the clocks went forward at 02:00 (UTC+2 from then on).
+        (datetime(2026, 3, 29, 11, 59, tzinfo=TZ), False),
+        (datetime(2026, 3, 29, 12, 0, tzinfo=TZ), True),
+        # Sunday 25 October 2026: the clocks went back at 03:00 (UTC+1 from then on).
+        (datetime(2026, 10, 25, 11, 59, tzinfo=TZ), False),
+        (datetime(2026, 10, 25, 12, 0, tzinfo=TZ), True),
+    ],
+)
+def test_over_today_to_the_minute_across_dst(now: datetime, moved: bool) -> None:
+    a = ask("inloop venlo zondag", now=now, rules=SUNDAY_RULE)
+    assert (a.moved_from is not None) is moved
+    if not moved:
+        assert [o.date for o in a.occurrences] == [now.date()]
+        return
+    assert [o.date for o in a.over_today] == [now.date()]
+    week_later = now.date() + timedelta(days=7)
+    if week_later == date(2026, 4, 5):  # Eerste paasdag: closed, the next one after it
+        assert a.nothing_found and a.next_occurrence is not None
+        assert a.next_occurrence.date == date(2026, 4, 12)
+    else:
+        assert [o.date for o in a.occurrences] == [week_later]
+
+
+# ------------------------------------------------------- the asked kind in the fallback
+
+
+def test_the_next_session_is_of_the_asked_kind() -> None:
+    late = datetime(2026, 3, 4, 22, tzinfo=TZ)
+    # Nothing on Thursday; the Friday spreekuur is not the next *inloop*.
+    a = ask("inloop venlo morgen", now=late)
+    assert a.nothing_found and not a.kind_missing
+    assert a.next_occurrence is not None and a.next_occurrence.session_id == 1
+    assert a.next_occurrence.date == WED2
+    b = ask("spreekuur venlo morgen", now=late)
+    assert b.next_occurrence is not None and b.next_occurrence.session_id == 3
+    # No kind asked: simply the next one.
+    c = ask("venlo morgen", now=late)
+    assert c.next_occurrence is not None and c.next_occurrence.session_id == 3
+
+
+def test_a_kind_the_municipality_does_not_have_is_said() -> None:
+    a = ask("spreekuur panningen morgen")
+    assert a.nothing_found and a.kind_missing
+    assert a.next_occurrence is not None and a.next_occurrence.kind == "inloop"
+    assert not ask("inloop panningen morgen").kind_missing
+
+
+# ------------------------------------------------------------------ holidays by name
+
+HOLIDAY_NAMES = [
+    ("inloop venlo eerste kerstdag", date(2026, 12, 25), date(2026, 12, 25)),
+    ("inloop venlo Eerste Kerstdag", date(2026, 12, 25), date(2026, 12, 25)),
+    ("inloop venlo 1e kerstdag", date(2026, 12, 25), date(2026, 12, 25)),
+    ("venlo tweede kerstdag", date(2026, 12, 26), date(2026, 12, 26)),
+    ("is er met kerst iets in venlo", date(2026, 12, 25), date(2026, 12, 26)),
+    ("venlo kerstavond", date(2026, 12, 24), date(2026, 12, 24)),
+    ("inloop venlo pasen", date(2026, 4, 5), date(2026, 4, 6)),
+    ("venlo tweede paasdag", date(2026, 4, 6), date(2026, 4, 6)),
+    ("venlo paasmaandag", date(2026, 4, 6), date(2026, 4, 6)),
+    ("venlo goede vrijdag", date(2026, 4, 3), date(2026, 4, 3)),  # not "vrijdag" 6 March
+    ("venlo Koningsdag", date(2026, 4, 27), date(2026, 4, 27)),
+    ("venlo bevrijdingsdag", date(2026, 5, 5), date(2026, 5, 5)),
+    ("venlo hemelvaart", date(2026, 5, 14), date(2026, 5, 14)),
+    ("venlo Hemelvaartsdag", date(2026, 5, 14), date(2026, 5, 14)),
+    ("venlo pinksteren", date(2026, 5, 24), date(2026, 5, 25)),
+    ("venlo pinkster-maandag", date(2026, 5, 25), date(2026, 5, 25)),
+    ("venlo 2e pinksterdag", date(2026, 5, 25), date(2026, 5, 25)),
+    ("venlo oudejaarsdag", date(2026, 12, 31), date(2026, 12, 31)),
+    ("venlo nieuwjaarsdag", date(2027, 1, 1), date(2027, 1, 1)),  # the next one
+]
+
+
+@pytest.mark.parametrize(("text", "first", "last"), HOLIDAY_NAMES)
+def test_holiday_names_are_days(text: str, first: date, last: date) -> None:
+    q = parse_walkin_query(text, NOW)
+    assert q.municipality == "Venlo"
+    assert q.day is not None and (q.day.first, q.day.last) == (first, last)
+
+
+def test_a_holiday_that_passed_this_year_means_next_year() -> None:
+    q = parse_walkin_query("inloop venlo eerste kerstdag", datetime(2026, 12, 26, 9, tzinfo=TZ))
+    assert q.day is not None and q.day.single == date(2027, 12, 25)
+    today = parse_walkin_query("inloop venlo kerst", datetime(2026, 12, 26, 9, tzinfo=TZ))
+    assert today.day is not None and today.day.single == date(2026, 12, 26)
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Eerste kerstdag", "eerste kerstdag"),
+        ("Tweede paasdag", "tweede paasdag"),
+        ("Nieuwjaarsdag", "nieuwjaarsdag"),
+        ("Koningsdag", "Koningsdag"),
+        ("Hemelvaartsdag", "Hemelvaartsdag"),
+        ("Goede vrijdag", "Goede vrijdag"),
+        ("Bevrijdingsdag; Hemelvaartsdag", "Bevrijdingsdag; Hemelvaartsdag"),
+        ("Eerste pinksterdag; Bevrijdingsdag", "eerste pinksterdag; Bevrijdingsdag"),
+    ],
+)
+def test_holiday_names_mid_sentence(name: str, written: str) -> None:
+    assert in_sentence(name) == written
+
+
+# ------------------------------------------------------------------ personal data
+
+
+def test_a_name_or_number_is_personal_data_not_a_place() -> None:
+    q = parse_walkin_query(
+        "mijn naam is Piet Jansen en mijn nummer is 0612345678, kunnen jullie me bellen?", NOW
+    )
+    assert q.personal_data and q.topic == "callback" and q.is_walkin_question
+    assert q.municipality is None and q.day is None
+    phone = parse_walkin_query("bel 06-12345678", NOW)
+    assert phone.personal_data and phone.municipality is None and phone.day is None
+    assert parse_walkin_query("jan@example.nl inloop venlo", NOW).personal_data
+    # A bare postcode names a neighbourhood, not a person.
+    assert not parse_walkin_query("inloop in de buurt van 5911 AB", NOW).personal_data
+    assert not parse_walkin_query("inloop venlo morgen", NOW).personal_data

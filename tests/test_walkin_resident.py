@@ -302,6 +302,94 @@ async def test_each_address_is_a_map_search_link(bot):
     assert "Buurthuis De Kolk\n📍 Kolkstraat 14 Venlo\nKoffie en thee staan klaar.\n" in reply.text
 
 
+# --------------------------------------------------------------------------- audit fixes
+
+
+async def test_a_weekday_asked_after_its_session_today_gives_next_week(bot):
+    # Tuesday 3 March, 17:00: De Kolk (Tuesday 10:00-12:00) ran this morning.
+    await seed(bot, datetime(2026, 3, 3, 17, 0, tzinfo=TZ))
+    sam = bot.resident("Sam")
+    for question in (
+        "is er iets in blerick op dinsdag?",
+        "wanneer is er inloop in blerick op dinsdag",
+    ):
+        text = (await sam.says(question)).only.text
+        assert "Vandaag is het al voorbij:\nBuurthuis De Kolk · 10:00 – 12:00" in text, text
+        assert "Volgende week dinsdag 10 maart:\nBuurthuis De Kolk" in text, text
+        assert "Dinsdag 10 maart · 10:00 – 12:00" in text and WELCOME in text
+        assert "geen" not in text and "Bibliotheek Tegelen" not in text
+
+
+async def test_the_eerstvolgende_respects_the_asked_kind_and_is_labelled(bot):
+    await seed(bot)
+    sam = bot.resident("Sam")
+    weert = (await sam.says("spreekuur weert donderdag")).only.text
+    assert "In Weert is er geen spreekuur." in weert
+    assert "Wel inloop. De eerstvolgende is vandaag, dinsdag 3 maart:" in weert
+    assert "Inloop · Buurthuis Fatima" in weert
+    assert "Op donderdag 5 maart is er geen spreekuur" not in weert
+    # Friday's inloop cancelled: the next *inloop*, not the Wednesday spreekuur.
+    bot.clock.set(datetime(2026, 3, 3, 12, 30, tzinfo=TZ))
+    hoek = await session_id(bot, "Huiskamer Op de Hoek")
+    async with transaction(bot.services.sessions) as s:
+        await repo.cancel_date(s, hoek, date(2026, 3, 6), bot.clock.now())
+    venlo = (await sam.says("inloop venlo vrijdag")).only.text
+    assert "Op vrijdag 6 maart is er geen inloop in Venlo." in venlo
+    assert "De eerstvolgende is op donderdag 5 maart:\nWijkcentrum De Vlasakker" in venlo
+    assert "Bibliotheek Tegelen" not in venlo
+    # No kind asked, nothing that day: the next one is a spreekuur, and it says so.
+    saturday = (await sam.says("is er zaterdag iets in venlo")).only.text
+    assert "Inloop in Venlo" in saturday
+    assert "De eerstvolgende is morgen, woensdag 4 maart:\nSpreekuur · Bibliotheek Tegelen" in (
+        saturday
+    )
+
+
+async def test_holiday_names_and_parts_of_today_in_plain_dutch(bot):
+    await seed(bot)
+    sam = bot.resident("Sam")
+    for question in ("inloop venlo eerste kerstdag", "inloop venlo 1e Kerstdag"):
+        text = (await sam.says(question)).only.text
+        assert "Vrijdag 25 december · 14:00 – 16:00\nOok open op eerste kerstdag." in text
+        assert "Buurthuis De Kolk" not in text and "Eerste kerstdag" not in text
+    new_year = (await sam.says("inloop venlo nieuwjaarsdag")).only.text
+    assert "Vrijdag 1 januari · 14:00 – 16:00\nOok open op nieuwjaarsdag." in new_year
+    easter = (await sam.says("inloop venray tweede paasdag")).only.text
+    assert "Op maandag 6 april is er geen inloop in Venray." in easter
+    assert "Het is dan tweede paasdag. Op feestdagen is het meestal dicht." in easter
+    tonight = (await sam.says("inloop venlo vanavond")).only.text
+    assert "Vanavond is er geen inloop in Venlo." in tonight and "in de avond" not in tonight
+    afternoon = (await sam.says("inloop venray vanmiddag")).only.text
+    assert "Vanmiddag is er geen inloop in Venray." in afternoon
+    morning = (await sam.says("inloop venray vanmorgen")).only.text
+    assert "Vanochtend is er geen inloop in Venray." in morning
+
+
+async def test_a_name_or_number_gets_no_call_back_and_nothing_is_kept(bot, caplog):
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await seed(bot)
+    sam = bot.resident("Sam Geheimnaam")
+    asked = "mijn naam is Piet Jansen en mijn nummer is 0612345678, kunnen jullie me bellen?"
+    reply = (await sam.says(asked)).only
+    assert "Ik kan je niet bellen." in reply.text
+    assert "Ik bewaar niets van wat je typt." in reply.text
+    assert "Je hoeft je naam of telefoonnummer niet te sturen." in reply.text
+    assert "Loop dan binnen bij een inloop of spreekuur." in reply.text
+    assert PICK in reply.text and reply.button_labels == MUNICIPALITIES
+    assert "Hallo!" not in reply.text
+    # With a place: the next time there.
+    in_blerick = (await sam.says("ik woon in Blerick, kan iemand mij terugbellen?")).only
+    assert "Ik kan je niet bellen." in in_blerick.text
+    assert "De eerstvolgende keer in Venlo:" in in_blerick.text
+    assert "Buurthuis De Kolk" in in_blerick.text and "🟢 Nu open, tot 12:00" in in_blerick.text
+    assert in_blerick.button_labels == ["Andere gemeente"]
+    mail = (await sam.says("sam@example.nl")).only.text
+    assert "Ik kan je niet bellen." in mail
+    secrets = ["Piet Jansen", "0612345678", "Geheimnaam", "sam@example.nl", str(sam.id)]
+    await assert_nothing_kept(bot, caplog, secrets, [asked])
+
+
 # --------------------------------------------------------------------------- double taps
 
 

@@ -4,7 +4,10 @@
 * a question about the pool ("wat is een inloop?", "wat is een ervaringsdeskundige?",
   "wie zijn jullie?", "who are you");
 * a help-seeking sentence ("ik heb schulden, kan iemand helpen?", "I feel lonely");
-* "stop" and "bedankt".
+* "stop" and "bedankt";
+* a wish to be called back, or a resident who gives their name or number ("callback":
+  "kunnen jullie me bellen?", "mijn naam is ...", "mijn nummer is ..."). Personal data the
+  privacy checker finds (`bot.domain.privacy`) is looked for by `walkin_query`.
 
 Pure functions over `textmatch` tokens; the handler decides what to say. Dutch and English.
 
@@ -30,7 +33,14 @@ from bot.domain.textmatch import normalize, tokenize
 __all__ = ["Topic", "find_outside_place", "has_seq", "topic_of"]
 
 Topic = Literal[
-    "stop", "thanks", "about_inloop", "about_spreekuur", "about_expert", "about_us", "help"
+    "stop",
+    "thanks",
+    "about_inloop",
+    "about_spreekuur",
+    "about_expert",
+    "about_us",
+    "help",
+    "callback",
 ]
 
 # Outside names that are also ordinary words: only as the whole text or after a preposition.
@@ -57,6 +67,26 @@ _THANKS = frozenset(
         "thx",
         "merci",
     }
+)
+# Asking to be called (back), or offering one's own name or number.
+_CALL_WORDS = frozenset(
+    {"bel", "bellen", "belt", "terugbellen", "terugbelt", "opbellen", "opbelt", "call"}
+)
+_CALL_SEQS = (
+    ("mijn", "naam", "is"),
+    ("ik", "heet"),
+    ("mijn", "nummer"),
+    ("mijn", "telefoonnummer"),
+    ("mijn", "tel"),
+    ("mijn", "mobiel"),
+    ("mijn", "06"),
+    ("my", "name", "is"),
+    ("my", "number"),
+    ("my", "phone"),
+    ("bel", "me"),
+    ("bel", "mij"),
+    ("call", "me"),
+    ("call", "back"),
 )
 _EXPERT_WORDS = frozenset(
     {
@@ -122,6 +152,8 @@ def topic_of(text: str) -> Topic | None:
     if not words:
         return None
     wordset = set(words)
+    if wordset & _CALL_WORDS or _any_seq(words, _CALL_SEQS):
+        return "callback"
     if len(words) <= 8 and wordset & _THANKS:
         return "thanks"
     if len(words) <= 4 and (words[0] in _STOP_FIRST or _any_seq(words, _STOP_SEQS)):

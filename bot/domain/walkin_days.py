@@ -3,7 +3,10 @@
 Day words: vandaag, morgen, overmorgen, vanochtend/vanmiddag/vanavond, morgenochtend etc.,
 weekday names (the next such day; today counts), "volgende/komende <dag>" (strictly after
 today), "volgende week [<dag>]", "deze week", "(dit) weekend", dates "12 mei", "12-5",
-"12/5/2026", "2026-05-12". Several day mentions ("morgen of overmorgen") give one range.
+"12/5/2026", "2026-05-12", and holidays by name ("eerste kerstdag", "1e kerstdag", "Pasen",
+"pinkstermaandag", "hemelvaart", "oudejaarsdag": the next time it comes; the feast as a whole
+is both its days; `bot.domain.holidays_nl`). Several day mentions ("morgen of overmorgen")
+give one range.
 A date more than a year from today ("31-12-9999", "1-1-1990") is ignored, as if not said.
 Abbreviations di/wo/do/vr/za are accepted, "ma" (mother) and "zo" (so/soon) are not. English
 works too: today/tomorrow/tonight, weekday names, morning/afternoon/evening, next week.
@@ -20,6 +23,7 @@ from typing import Literal
 
 from bot.domain import weekdays
 from bot.domain.dates import MONTHS
+from bot.domain.holidays_nl import named_day_dates
 from bot.domain.resident_talk import has_seq
 from bot.domain.textmatch import Token, fuzzy_cost
 from bot.domain.week import week_start
@@ -140,6 +144,64 @@ _DMY_RE = re.compile(
 _ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
+# Holiday names as word sequences (normalised tokens) -> `holidays_nl.NAMED_DAYS` key.
+_HOLIDAY_SEQS: dict[tuple[str, ...], str] = {}
+for _key, _forms in {
+    "nieuwjaarsdag": ["nieuwjaarsdag", "nieuwjaar", "new years day"],
+    "goede_vrijdag": ["goede vrijdag", "goedevrijdag", "good friday"],
+    "pasen": ["pasen", "paasdagen", "easter"],
+    "eerste_paasdag": ["eerste paasdag", "1e paasdag", "paaszondag", "paas zondag", "paasdag"],
+    "tweede_paasdag": ["tweede paasdag", "2e paasdag", "paasmaandag", "paas maandag"],
+    "koningsdag": ["koningsdag", "koninginnedag", "kingsday", "kings day"],
+    "bevrijdingsdag": ["bevrijdingsdag"],
+    "hemelvaartsdag": ["hemelvaartsdag", "hemelvaart", "hemelvaartdag", "ascension day"],
+    "pinksteren": ["pinksteren", "pinksterdagen", "pinkster"],
+    "eerste_pinksterdag": [
+        "eerste pinksterdag",
+        "1e pinksterdag",
+        "pinksterzondag",
+        "pinkster zondag",
+        "pinksterdag",
+    ],
+    "tweede_pinksterdag": [
+        "tweede pinksterdag",
+        "2e pinksterdag",
+        "pinkstermaandag",
+        "pinkster maandag",
+    ],
+    "kerst": ["kerst", "kerstmis", "kerstdagen", "christmas", "kerstfeest"],
+    "eerste_kerstdag": ["eerste kerstdag", "1e kerstdag", "kerstdag", "christmas day"],
+    "tweede_kerstdag": ["tweede kerstdag", "2e kerstdag", "boxing day"],
+    "kerstavond": ["kerstavond", "christmas eve"],
+    "oudejaarsdag": ["oudejaarsdag", "oudjaarsdag", "oudejaar", "oudjaar", "oudejaarsavond"],
+}.items():
+    for _form in _forms:
+        _HOLIDAY_SEQS[tuple(_form.split())] = _key
+_HOLIDAY_MAX = max(len(k) for k in _HOLIDAY_SEQS)
+
+
+def _holidays(words: Sequence[str], today: date) -> tuple[list[tuple[date, date]], set[int]]:
+    """Holiday names in `words`: their next dates (today counts) and the word positions used."""
+    found: list[tuple[date, date]] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(words):
+        for n in range(min(_HOLIDAY_MAX, len(words) - i), 0, -1):
+            key = _HOLIDAY_SEQS.get(tuple(words[i : i + n]))
+            if key is None:
+                continue
+            for year in (today.year, today.year + 1):
+                span = named_day_dates(key, year)
+                if span is not None and span[1] >= today:
+                    found.append((max(span[0], today), span[1]))
+                    break
+            used.update(range(i, i + n))
+            i += n - 1
+            break
+        i += 1
+    return found, used
+
+
 def _weekday_of(word: str) -> tuple[int, PartOfDay | None] | None:
     """'dinsdag', 'dinsdags', 'dinsdagmiddag', 'donderdg' -> (weekday, part)."""
     if word in _WEEKDAY_ABBR:
@@ -232,7 +294,12 @@ def scan_days(text: str, tokens: Sequence[Token], today: date) -> DayScan:
     next_week = any(has_seq(words, w, "week") for w in ("volgende", "komende", "next"))
     next_monday = week_start(today) + timedelta(days=7)
     weekday_seen = False
+    holidays, used = _holidays(words, today)
+    for first, last in holidays:
+        scan.ranges.append((first, last, "date" if first == last else "range"))
     for i, w in enumerate(words):
+        if i in used:
+            continue
         prev = words[i - 1] if i else ""
         if w in _PART_WORDS:
             scan.parts.add(_PART_WORDS[w])

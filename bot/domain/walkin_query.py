@@ -16,12 +16,22 @@ Decisions:
   Compounds such as "inloopochtend" are names of sessions and only set the kind, not the part.
 * Kind is no filter: inloop, spreekuur, "binnenlopen" and "langskomen" all find every kind of
   session (a resident does not know the difference, and "geen spreekuur ... dit is er wel" read
-  as a contradiction). The asked kind only names what is missing when nothing is found.
+  as a contradiction). The asked kind names what is missing when nothing is found, and then
+  the "eerstvolgende" is of that kind; when the municipality has none of it within the
+  horizon, `kind_missing` says so and the next session of another kind is given.
+* A weekday asked on that very day when its sessions are over ("dinsdag" on Tuesday at
+  17:00) is answered for the same weekday next week, with today's sessions that are over in
+  `over_today` and the asked day in `moved_from` ("Vandaag is het al voorbij. Volgende week
+  dinsdag ..."), never "geen". A cancelled session still to come today keeps the day.
   "inloopspreekuur" (both words) sets no kind.
 * A cancelled date inside the asked period is kept in the answer as `CancelledSession`, with
   the next date the same session takes place (a resident who knows "dinsdag De Kolk" must hear
   that it does not go on, not just see it missing).
 * English works too: now, walk-in/drop-in, when/where/what time (and the day words).
+* `personal_data`: the privacy checker (`bot.domain.privacy.check_free_text`) finds a phone
+  number, e-mail, name after a title, address ... in the message. A bare postcode ("in de buurt
+  van 5911 AB") is a place, not personal data. The handler then says that the bot cannot call
+  back and keeps nothing (so does topic "callback").
 * `topic` and `outside` come from `resident_talk`: what the message is about besides times,
   and a place outside the 14 municipalities (only when no region place is named).
 """
@@ -36,6 +46,7 @@ from typing import Any
 
 from bot.data import OutsidePlaceRef
 from bot.domain.places import PlaceMatch, find_places
+from bot.domain.privacy import FindingKind, check_free_text
 from bot.domain.resident_talk import Topic, find_outside_place, has_seq, topic_of
 from bot.domain.textmatch import tokenize
 from bot.domain.walkin import (
@@ -84,10 +95,12 @@ class WalkinQuery:
     part_of_day: PartOfDay | None
     kind: SessionKind | None
     # Why it looks like a walk-in question: subset of {"command", "kind", "visit", "open",
-    # "question", "day", "now", "place"}; lets the handler be stricter than the bool if needed.
+    # "question", "day", "now", "place", "help", "topic", "outside", "personal"}; lets the
+    # handler be stricter than the bool if needed.
     signals: frozenset[str] = field(default_factory=frozenset)
     topic: Topic | None = None
     outside: OutsidePlaceRef | None = None  # a place outside the region, if no region place
+    personal_data: bool = False  # a phone number, e-mail, name ... in the message
 
     @property
     def is_walkin_question(self) -> bool:
@@ -127,6 +140,10 @@ class WalkinAnswer:
     nothing_found: bool = False  # place known but the filters leave nothing
     next_occurrence: Occurrence | None = None  # only when nothing_found: the next one after now
     truncated: bool = False  # more occurrences than `limit`
+    # A weekday asked on that day after its sessions: the answer is for a week later.
+    moved_from: date | None = None  # the asked day (today) when the answer moved a week on
+    over_today: tuple[Occurrence, ...] = ()  # that day's sessions already over (moved_from)
+    kind_missing: bool = False  # no session of the asked kind ahead: next_occurrence is other
 
     @property
     def occurrences(self) -> tuple[Occurrence, ...]:
@@ -262,6 +279,12 @@ def parse_walkin_query(text: str, now: datetime) -> WalkinQuery:
     outside = find_outside_place(text) if place is None else None
     if outside is not None:
         signals.add("outside")
+    personal = any(
+        f.kind != FindingKind.POSTCODE_HOUSE or text[f.end - 1].isdigit()
+        for f in check_free_text(text, today=today)
+    )
+    if personal:
+        signals.add("personal")
 
     return WalkinQuery(
         municipality=place.municipality if place else None,
@@ -274,6 +297,7 @@ def parse_walkin_query(text: str, now: datetime) -> WalkinQuery:
         signals=frozenset(signals),
         topic=topic,
         outside=outside,
+        personal_data=personal,
     )
 
 
@@ -359,10 +383,33 @@ def answer(
     for o in dropped:
         nxt = next((a for a in ahead if a.session_id == o.session_id and a.date > o.date), None)
         cancelled.setdefault(o.date, []).append(CancelledSession(o, nxt))
+    if (
+        not shown
+        and not dropped
+        and query.day is not None
+        and query.day.key == "weekday"
+        and query.day.single == today
+    ):
+        over = tuple(o for o in held if o.end_utc <= now_utc and _in_part(o, query.part_of_day))
+        week_later = _add_days(today, 7)
+        later = answer(
+            rules,
+            exceptions,
+            replace(query, day=DayFilter(week_later, week_later, "weekday")),
+            now,
+            days=days,
+            horizon_days=horizon_days,
+            limit=limit,
+        )
+        return replace(later, moved_from=today, over_today=over)
     next_occ: Occurrence | None = None
+    kind_missing = False
     if not shown:
-        matching = [o for o in ahead if _in_part(o, query.part_of_day)]
-        next_occ = next(iter(matching or ahead), None)
+        of_kind = [o for o in ahead if query.kind is None or o.kind == query.kind]
+        kind_missing = bool(ahead) and not of_kind
+        pool = of_kind or ahead
+        matching = [o for o in pool if _in_part(o, query.part_of_day)]
+        next_occ = next(iter(matching or pool), None)
 
     by_day = {d: (lbl, occs) for d, lbl, occs in group_by_day(shown, today)}
     groups = tuple(
@@ -381,6 +428,7 @@ def answer(
         nothing_found=not shown,
         next_occurrence=next_occ,
         truncated=truncated,
+        kind_missing=kind_missing,
     )
 
 

@@ -6,8 +6,10 @@ message is parsed (`walkin_query`), answered from the schedule (`walkin`) and fo
 texts are in `bot.walkin_text`. Besides times, a resident gets: a "buiten ons gebied" answer
 for a place outside the region, what an inloop / ervaringsdeskundige / the pool is, a warm line
 and the soonest times for a help-seeking sentence (never a form), and a short answer to "stop"
-and "bedankt". Callback data `i:<municipality code>` carries only the municipality; a second
-tap that would show the same message sends no edit.
+and "bedankt". A message with a name or phone number, or asking to be called back, gets
+"I cannot call, I keep nothing, walk in instead" with the next session. Callback data
+`i:<municipality code>` carries only the municipality; a second tap that would show the same
+message sends no edit.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bot.storage import walkin as repo
 from bot.walkin_text import (
     HELP_LINE,
     Item,
+    callback_text,
     lead_lines,
     outside_text,
     pick_text,
@@ -97,6 +100,8 @@ async def build_reply(context: BotContext, query: WalkinQuery) -> tuple[str, lis
     t = context.t
     services = context.services
     now = services.now()
+    if query.personal_data or query.topic == "callback":
+        return await _callback_reply(context, query)
     if query.municipality is not None:
         async with context.unit() as s:
             rules, exceptions = await repo.load_schedule(
@@ -119,6 +124,24 @@ async def build_reply(context: BotContext, query: WalkinQuery) -> tuple[str, lis
     if query.topic == "help":
         return await _help_without_place(context), munis
     return "\n".join([*lead_lines(t, query), pick_text(t)]), munis
+
+
+async def _callback_reply(
+    context: BotContext, query: WalkinQuery
+) -> tuple[str, list[list[Button]]]:
+    """No call-back and nothing kept; the next session in the municipality, or the choice of
+    municipality. The message itself is neither stored nor logged."""
+    t = context.t
+    services = context.services
+    now = services.now()
+    if query.municipality is None:
+        munis = pick_buttons(await _municipality_list(context))
+        return callback_text(t, None, None, now), munis
+    async with context.unit() as s:
+        rules, exceptions = await repo.load_schedule(s, query.municipality, since=services.today())
+    soon = Schedule(rules, exceptions, query.municipality).next_sessions(now, days=90, limit=1)
+    nxt = soon[0] if soon else None
+    return callback_text(t, query.municipality, nxt, now), other_button(t)
 
 
 async def _answer(update: Update, context: BotContext, query: WalkinQuery) -> None:
