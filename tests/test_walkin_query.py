@@ -415,6 +415,9 @@ def test_a_weekday_asked_after_its_sessions_today_answers_for_next_week() -> Non
     noon = ask("woensdag venlo", now=datetime(2026, 3, 4, 12, tzinfo=TZ))
     assert noon.moved_from is None and [o.session_id for o in noon.occurrences] == [2]
     assert ask("vandaag venlo", now=late).moved_from is None
+    # "open" with today's weekday is no "now" question once the answer is next week's.
+    is_open = ask("is het woensdag open in venlo", now=late)
+    assert is_open.moved_from == WED and not is_open.now_requested
 
 
 SUNDAY_RULE = [_rule(7, "Venlo", 6, "10:00", "12:00", kind="inloop")]

@@ -401,7 +401,7 @@ def answer(
             horizon_days=horizon_days,
             limit=limit,
         )
-        return replace(later, moved_from=today, over_today=over)
+        return replace(later, moved_from=today, over_today=over, now_requested=False)
     next_occ: Occurrence | None = None
     kind_missing = False
     if not shown:
