@@ -133,6 +133,15 @@ async def test_hours_one_line(bot):
         ("/uren 1 uur overleg 1-10-2026", "14 dagen"),
     ):
         await reply_to(anna.says(line), explained)
+    # A one-line entry has no buttons: the reply names the limit, not a button, and does not
+    # repeat the whole syntax line.
+    for line, explained in (
+        ("/uren 25 uur administratie", "langer dan een dag"),
+        ("/uren 2 min overleg", "korter dan 5 minuten"),
+    ):
+        said = await reply_to(anna.says(line), explained, "5 minuten", "24 uur", "1,5 uur")
+        assert "knop" not in said.text and "Zo werkt het" not in said.text
+        assert not said.button_labels
     assert len(await all_rows(bot, IndirectHours)) == before
 
 
