@@ -135,11 +135,11 @@ async def test_hours_one_line(bot):
         await reply_to(anna.says(line), explained)
     # A one-line entry has no buttons: the reply names the limit, not a button, and does not
     # repeat the whole syntax line.
-    for line, explained in (
-        ("/uren 25 uur administratie", "langer dan een dag"),
-        ("/uren 2 min overleg", "korter dan 5 minuten"),
+    for line, *explained in (
+        ("/uren 25 uur administratie", "langer dan een dag", "/uren 1,5 uur administratie"),
+        ("/uren 2 min overleg", "korter dan 5 minuten", "/uren 1,5 uur overleg"),
     ):
-        said = await reply_to(anna.says(line), explained, "5 minuten", "24 uur", "1,5 uur")
+        said = await reply_to(anna.says(line), *explained, "5 minuten tot 24 uur")
         assert "knop" not in said.text and "Zo werkt het" not in said.text
         assert not said.button_labels
     assert len(await all_rows(bot, IndirectHours)) == before

@@ -346,8 +346,9 @@ async def _one_line(update: Update, context: BotContext, text: str) -> None:
     async with context.unit() as s:
         kinds = await worklog.indirect_kinds(s)
         parsed = parse_hours_line(text, kinds, await worklog.municipality_ids(s), today)
+        kind = next((k.label for k in kinds if k.id == parsed.kind_id), "overleg")
         problem, syntax = _line_problem(
-            context, parsed.bad_duration, parsed.work_date, parsed.unknown
+            context, parsed.bad_duration, parsed.work_date, parsed.unknown, kind
         )
         if problem is None:
             data: dict[str, Any] = {"date": (parsed.work_date or today).isoformat()}
@@ -378,7 +379,11 @@ async def _one_line(update: Update, context: BotContext, text: str) -> None:
 
 
 def _line_problem(
-    context: BotContext, bad_duration: str | None, work_date: date | None, unknown: list[str]
+    context: BotContext,
+    bad_duration: str | None,
+    work_date: date | None,
+    unknown: list[str],
+    kind: str,
 ) -> tuple[str | None, bool]:
     """What makes a one-line entry unusable (as HTML), or None; and whether the reply should
     show how a line is built (for words it did not understand; a bad value says its limit)."""
@@ -387,9 +392,12 @@ def _line_problem(
         # No buttons under a one-line entry: say what is accepted, in words.
         why = t._(fields.DURATION_PROBLEMS.get(bad_duration, fields.DURATION_PROBLEMS["unknown"]))
         accepted = t._(
-            "Typ een tijdsduur van {min} minuten tot {max} uur, "
-            "bijvoorbeeld <i>45 min</i> of <i>1,5 uur</i>."
-        ).format(min=limits.MIN_INDIRECT_MINUTES, max=limits.MAX_DAY_MINUTES // 60)
+            "Een tijdsduur is {min} minuten tot {max} uur. Typ het opnieuw, bijvoorbeeld {example}."
+        ).format(
+            min=limits.MIN_INDIRECT_MINUTES,
+            max=limits.MAX_DAY_MINUTES // 60,
+            example=f"<code>/uren 1,5 uur {esc(kind)}</code>",
+        )
         return esc(why) + " " + accepted, False
     if work_date is not None:
         max_back = context.services.settings.max_back_days
