@@ -7,7 +7,6 @@ coordinator sees counts and roles per municipality, never who or where."""
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 from bot.storage.db import session_factory, transaction

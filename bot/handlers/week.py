@@ -52,9 +52,7 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
         )
     else:
         lines.append(
-            "<b>{}</b>".format(
-                esc(_("Totaal: {hours}").format(hours=t.hours(week.total_minutes)))
-            )
+            "<b>{}</b>".format(esc(_("Totaal: {hours}").format(hours=t.hours(week.total_minutes))))
         )
         lines.append(
             esc(
@@ -69,12 +67,9 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
             name = muni.municipality if muni.municipality != REGIONAL else _("Regionaal")
             parts = []
             if muni.contact_minutes:
-                parts.append(
-                    _("contact {hours}").format(hours=t.hours(muni.contact_minutes))
-                )
+                parts.append(_("contact {hours}").format(hours=t.hours(muni.contact_minutes)))
             parts += [
-                f"{kind} {t.hours(minutes)}"
-                for kind, minutes in muni.indirect_minutes.items()
+                f"{kind} {t.hours(minutes)}" for kind, minutes in muni.indirect_minutes.items()
             ]
             lines.append(
                 "<b>{name}</b>: {total}\n   {parts}".format(
