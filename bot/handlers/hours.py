@@ -390,7 +390,9 @@ def _line_problem(
     t = context.t
     if bad_duration is not None:
         # No buttons under a one-line entry: say what is accepted, in words.
-        why = t._(fields.DURATION_PROBLEMS.get(bad_duration, fields.DURATION_PROBLEMS["unknown"]))
+        reason = t._(
+            fields.DURATION_PROBLEMS.get(bad_duration, fields.DURATION_PROBLEMS["unknown"])
+        )
         accepted = t._(
             "Een tijdsduur is {min} minuten tot {max} uur. Typ het opnieuw, bijvoorbeeld {example}."
         ).format(
@@ -398,12 +400,12 @@ def _line_problem(
             max=limits.MAX_DAY_MINUTES // 60,
             example=f"<code>/uren 1,5 uur {esc(kind)}</code>",
         )
-        return esc(why) + " " + accepted, False
+        return esc(reason) + " " + accepted, False
     if work_date is not None:
         max_back = context.services.settings.max_back_days
-        why = fields.date_problem(t, work_date, context.services.today(), max_back)
-        if why is not None:
-            return esc(why), False
+        date_why = fields.date_problem(t, work_date, context.services.today(), max_back)
+        if date_why is not None:
+            return esc(date_why), False
     if unknown:
         # A few words, shortened: enough to recognise, never a wall of text.
         shown = [w if len(w) <= 30 else w[:29] + "…" for w in unknown[:5]]
