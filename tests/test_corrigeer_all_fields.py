@@ -51,6 +51,8 @@ async def test_hours_every_field(bot):
     # Date: too far back is refused with the rule, the step stays; a typed date is taken.
     await anna.press("Datum")
     refused = await reply_to(anna.says("1-10"), "te lang geleden")
+    # With a year typed, the date is that year's: long ago, not in the future.
+    refused = await reply_to(anna.says("1-12-2025"), "te lang geleden")
     assert "Gisteren" in refused.button_labels
     assert (await one_row(bot, IndirectHours)).work_date == TODAY
     await reply_to(anna.says("gisteren"), "Aangepast.", "Datum: maandag 16 november", last=True)

@@ -137,9 +137,9 @@ def test_render_contains_the_numbers_and_escapes_text():
     assert_contains(
         html,
         "Weekoverzicht week 47",
-        # Venlo: 11 h; basis 11 h, keys 28.47 + 3 -> share 9,95 h -> +1,0 h.
-        "<b>Venlo</b>: 11 uur · deel 10 · +1 (+11%)",
-        "<b>Beesel</b>: 0 uur · deel 1 · −1",
+        # Venlo: 11 h; basis 11 h, keys 28.47 + 3 -> share 9,95 h, shown 10 -> +1,0 h (+10%).
+        "<b>Venlo</b>: 11 uur · deel 10 · +1,0 (+10%)",
+        "<b>Beesel</b>: 0 uur · deel 1 · −1,0",
         "Regionaal (indirect, zonder gemeente): 1,5 uur, niet verdeeld",
         "Uren: 12,5 uur (vorige week 10, +2,5)",
         "Uren in weken 44–47: 5 → 7 → 10 → 12,5",
@@ -152,6 +152,18 @@ def test_render_contains_the_numbers_and_escapes_text():
     assert "(geldzorgen)" not in html
     assert "Cees" in html.split("Bot geblokkeerd")[1]
     assert "<inloop>" not in html
+
+
+def test_deviation_is_the_shown_hours_minus_the_shown_share_with_one_decimal():
+    # Venlo 22,75 h and Horst 12,67 h, equal keys: each share 17,71 h. The raw deviation is
+    # 5,04 h; the reader sees 22,8 - 17,7, so the line says +5,1, always with one decimal.
+    rows = munis(("Venlo", 50.0, 1365, 0), ("Horst", 50.0, 760, 0))
+    html = dg.render_digest(sample(municipalities=rows), NL)
+    assert_contains(
+        html,
+        "<b>Venlo</b>: 22,8 uur · deel 17,7 · +5,1 (+29%)",
+        "<b>Horst</b>: 12,7 uur · deel 17,7 · −5,0 (−28%)",
+    )
 
 
 def test_counts_per_municipality_take_singular_and_plural():

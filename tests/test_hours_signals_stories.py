@@ -133,6 +133,15 @@ async def test_hours_one_line(bot):
         ("/uren 1 uur overleg 1-10-2026", "14 dagen"),
     ):
         await reply_to(anna.says(line), explained)
+    # A one-line entry has no buttons: the reply names the limit, not a button, and does not
+    # repeat the whole syntax line.
+    for line, *explained in (
+        ("/uren 25 uur administratie", "langer dan een dag", "/uren 1,5 uur administratie"),
+        ("/uren 2 min overleg", "korter dan 5 minuten", "/uren 1,5 uur overleg"),
+    ):
+        said = await reply_to(anna.says(line), *explained, "5 minuten tot 24 uur")
+        assert "knop" not in said.text and "Zo werkt het" not in said.text
+        assert not said.button_labels
     assert len(await all_rows(bot, IndirectHours)) == before
 
 
@@ -360,6 +369,36 @@ async def test_signal_double_save_and_restart(bot):
     anna.assert_callbacks_answered()
 
 
+async def test_signal_text_typed_at_the_theme_step_is_taken_as_the_text(bot):
+    anna = await bot.expert()
+    await anna.says("/signaal")
+    await tap_through(anna, ["trend", "Venlo"])
+    typed = "Steeds meer jongeren met schulden komen naar de inloop."
+    # Not a theme: the theme is skipped and the text is taken, on to the summary.
+    await reply_to(anna.says(typed), "Thema: geen", typed, "Opslaan", last=True)
+    assert (await draft_of(bot, anna, "signaal")).state == "summary"
+    await anna.press("Opslaan")
+    [sig] = await all_rows(bot, Signal)
+    assert (sig.text, sig.theme_id) == (typed, None)
+
+    # A typed theme still chooses the theme; a short unknown word still says to choose.
+    await anna.says("/signaal")
+    await tap_through(anna, ["kans", "Venray"])
+    await reply_to(anna.says("xyz"), "Dat ken ik niet")
+    assert (await draft_of(bot, anna, "signaal")).state == "theme"
+    await reply_to(anna.says("schulden"), "Maximaal 1.000 tekens", last=True)
+
+    # Identifying text at the theme step: not stored, the reason shown at the text step.
+    await anna.press("Stoppen")
+    await anna.says("/signaal")
+    await tap_through(anna, ["knelpunt", "Venlo"])
+    secret = "Bel mevrouw op 06-12345678, zij heeft grote schulden en geen hulp."
+    await reply_to(anna.says(secret), "telefoonnummer", "Maximaal 1.000 tekens")
+    draft = await draft_of(bot, anna, "signaal")
+    assert draft.state == "text" and "06-12345678" not in str(draft.data)
+    assert len(await all_rows(bot, Signal)) == 1
+
+
 # --------------------------------------------------------------------------- /verhaal
 
 
@@ -383,6 +422,17 @@ async def test_story_with_anonymity_hint(bot):
     ]
     assert await _name(bot, models.Theme, rows[0].theme_id) == "eenzaamheid"
     anna.assert_callbacks_answered()
+
+
+async def test_story_text_typed_at_the_theme_step_is_taken_as_the_text(bot):
+    anna = await bot.expert()
+    await anna.says("/verhaal")
+    await anna.press("Venlo")
+    typed = "Een man die al jaren niemand sprak, komt nu elke week naar de inloop."
+    await reply_to(anna.says(typed), "Thema: geen", typed, "Opslaan", last=True)
+    await reply_to(anna.press("Opslaan"), "verhaal is opgeslagen", last=True)
+    [story] = await all_rows(bot, Story)
+    assert (story.text, story.theme_id) == (typed, None)
 
 
 async def test_story_text_as_argument_and_residents_are_refused(bot):

@@ -96,7 +96,7 @@ async def test_budget_key_and_deviation_change_the_digest_and_the_report(bot, cl
     part = _ledger_part(await carla.says("/overzicht 47"))
     # 326 days of one hour; Venlo 326 x 0.2847 = 92.8122.
     assert "2026 tot en met zo 22 nov" in part, part
-    assert "Pool: gepland 326 uur · gerealiseerd 3 uur · verschil −323" in part
+    assert "Pool: gepland 326 uur · gerealiseerd 3 uur · verschil −323,0" in part
     assert "De pool loopt achter op het budget" in part
     assert "Venlo: gepland 92,8 · gerealiseerd 1 · −91,8" in part
     assert "Regionaal, niet verdeeld: 2 uur" in part
@@ -150,7 +150,7 @@ async def test_budget_in_the_chat(bot):
     shown = (await carla.says("/budget 2026 365")).only.text
     # Today is 17 November: 321 days of one hour.
     assert "Opgeslagen." in shown and "tot en met di 17 nov" in shown
-    assert "Pool: gepland 321 uur · gerealiseerd 0 uur · verschil −321" in shown
+    assert "Pool: gepland 321 uur · gerealiseerd 0 uur · verschil −321,0" in shown
     assert "Regionaal, niet verdeeld" in shown
     spread = (await carla.says("/budget spreiden aan")).only.text
     assert "Regionale uren zijn verdeeld volgens de MGR-sleutel." in spread

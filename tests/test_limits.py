@@ -51,6 +51,12 @@ def test_read_work_date_a_day_just_ahead_was_meant_for_this_year() -> None:
     assert limits.read_work_date("20-12", TODAY, 14) == (None, "too_old")
 
 
+def test_read_work_date_with_a_year_is_that_year() -> None:
+    # A typed year is taken as typed: 1-12-2025 is almost a year back, not next month.
+    assert limits.read_work_date("1-12-2025", TODAY, 14) == (None, "too_old")
+    assert limits.read_work_date("1-1-2026", date(2026, 12, 1), 14) == (None, "too_old")
+
+
 # --------------------------------------------------------------------------- durations
 
 

@@ -159,6 +159,9 @@ async def test_export_then_erase_leaves_nothing_but_the_counts(bot):
     # What the bot holds, then the export: a protected XLSX with every entry.
     overview = (await anna.says("/mijngegevens")).only
     assert f"Naam: {NAME}" in overview.text and str(TG_ID) in overview.text
+    # The id is called an id (not a number that reads like a phone number); the language by name.
+    assert f"Telegram-id: {TG_ID}" in overview.text and "nummer" not in overview.text
+    assert "Taal: Nederlands" in overview.text
     assert "Contacten: 2" in overview.text and "Uren zonder inwoner: 1" in overview.text
     assert "Signalen: 1" in overview.text and "Verhalen: 1" in overview.text
     assert "Verwijderde invoer (blijft in de cijfers): 1" in overview.text

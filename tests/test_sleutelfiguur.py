@@ -6,6 +6,7 @@ coordinator sees counts and roles per municipality, never who or where."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.storage.db import session_factory, transaction
@@ -47,7 +48,11 @@ async def test_add_list_change_end_and_delete(bot):
     assert muni.button_labels[0] == "Venlo (jouw gemeente)"
     place = await reply_to(anna.press("Venlo (jouw gemeente)"), "Waar in Venlo?", last=True)
     assert "Blerick" in place.button_labels
-    await reply_to(anna.press("Blerick"), "Sinds wanneer", last=True)
+    since = await reply_to(anna.press("Blerick"), "Sinds wanneer", last=True)
+    # Short B1 help: at most three short sentences after the question, two or three examples.
+    help_text = since.text.split("Sinds wanneer heb je contact?")[1].strip()
+    assert len(re.findall(r"[.?!](?:\s|$)", help_text)) <= 3, help_text
+    assert help_text.count(",") <= 2 and "telt vanaf" not in help_text, help_text
     await reply_to(anna.says("morgen"), "in de toekomst", "vorig jaar")
     await reply_to(anna.says("al een tijdje"), "herken ik niet als datum", "1 maart")
     assert await draft_state(bot, anna) == "since"

@@ -24,7 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Protocol
+
+from babel.numbers import format_decimal
 
 from bot.domain.counts import Counts
 from bot.domain.html_split import MAX_MESSAGE, split_html, utf16_len
@@ -67,6 +70,8 @@ class Translator(Protocol):
     def number(self, value: float, digits: int = 1) -> str: ...
     def hours(self, minutes: int) -> str: ...
     def fmt_short_date(self, d: date) -> str: ...
+    @property
+    def locale(self) -> str: ...
 
 
 # --------------------------------------------------------------------------- data
@@ -210,11 +215,24 @@ def chart_bars(digest: WeekDigest) -> list[ChartBar]:
 # --------------------------------------------------------------------------- rendering
 
 
-def _signed(t: Translator, value: float, digits: int = 1) -> str:
-    if round(value, digits) == 0:
-        return t.number(0, digits)
-    sign = "+" if value > 0 else "−"
-    return sign + t.number(abs(value), digits)
+def _signed(t: Translator, value: float | Decimal, digits: int = 1) -> str:
+    """A signed difference with exactly ``digits`` decimals: "+5,0", "−5,6", "0,0"."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits))
+    fixed = "#,##0" + ("." + "0" * digits if digits else "")
+    shown = format_decimal(abs(rounded), format=fixed, locale=t.locale)
+    if rounded == 0:
+        return shown
+    return ("+" if rounded > 0 else "−") + shown
+
+
+def _shown_hours(hours: float) -> Decimal:
+    """Hours as shown (one decimal, rounded as Babel rounds), to compute differences with."""
+    return Decimal(str(hours)).quantize(Decimal("0.1"))
+
+
+def _hours_diff(now_hours: float, before_hours: float) -> Decimal:
+    """A difference of two shown hour figures: the reader can check it against them."""
+    return _shown_hours(now_hours) - _shown_hours(before_hours)
 
 
 def _hours_number(t: Translator, minutes: float) -> str:
@@ -228,7 +246,7 @@ def _change_line(t: Translator, label: str, now: float, before: float, unit_minu
             label=label,
             now=_hours_number(t, now),
             before=_hours_number(t, before),
-            diff=_signed(t, diff / 60),
+            diff=_signed(t, _hours_diff(now / 60, before / 60)),
         )
     return t._("{label}: {now} (vorige week {before}, {diff})").format(
         label=label, now=t.number(now, 0), before=t.number(before, 0), diff=_signed(t, diff, 0)
@@ -276,8 +294,11 @@ def render_digest(d: WeekDigest, t: Translator) -> str:
     shares = {r.name: r for r in fair_shares(d.municipalities)}
     for m in sorted(d.municipalities, key=lambda m: (-m.key_pct, m.name)):
         r = shares[m.name]
-        pct = r.deviation_pct
-        dev = _signed(t, r.deviation_minutes / 60)
+        # The deviation of the figures shown, so the line adds up for the reader.
+        share = _shown_hours(r.share_minutes / 60)
+        deviation = _hours_diff(m.minutes / 60, r.share_minutes / 60)
+        dev = _signed(t, deviation)
+        pct = 100 * deviation / share if share > 0 else r.deviation_pct
         if pct is not None and r.minutes:
             dev += f" ({_signed(t, pct, 0)}%)"
         out.append(
@@ -385,7 +406,7 @@ def ledger_lines(ledger: Ledger, t: Translator) -> list[str]:
             _("Pool: gepland {planned} uur · gerealiseerd {realised} uur · verschil {diff}").format(
                 planned=h(ledger.planned),
                 realised=h(ledger.realised),
-                diff=_signed(t, ledger.difference),
+                diff=_signed(t, _hours_diff(ledger.realised, ledger.planned)),
             )
         )
     )
@@ -405,7 +426,7 @@ def ledger_lines(ledger: Ledger, t: Translator) -> list[str]:
                 name=esc(r.name),
                 planned=h(r.planned),
                 realised=h(r.realised),
-                diff=esc(_signed(t, r.difference)),
+                diff=esc(_signed(t, _hours_diff(r.realised, r.planned))),
             )
         )
     if ledger.spread:

@@ -48,11 +48,6 @@ MIN_TEXT_CHARS = 10
 MAX_SIGNAL_CHARS = 1000
 MAX_STORY_CHARS = 1000
 
-# A typed day-month that reads as "long ago" but lies this close ahead was meant for the coming
-# one: "24-11" typed on 17-11 is next week, not a year back.
-_AHEAD_DAYS = 31
-
-
 # --------------------------------------------------------------------------- work dates
 
 
@@ -66,20 +61,15 @@ def check_work_date(d: date, today: date, max_back_days: int) -> str | None:
 
 
 def read_work_date(text: str, today: date, max_back_days: int) -> tuple[date | None, str | None]:
-    """A typed work date ("gisteren", "maandag", "12-11") -> (date, None) or (None, code)."""
+    """A typed work date ("gisteren", "maandag", "12-11") -> (date, None) or (None, code).
+
+    The rule is `bot.domain.dates.parse_work_date`'s, as in /contact: a day-month a few weeks
+    ahead means this year's (the future), a typed year is taken as typed."""
     try:
         return dates.parse_work_date(text, today, max_back_days=max_back_days), None
     except dates.DateError as exc:
-        found = exc.date
-    if found is None:
-        return None, "unknown"
-    try:
-        ahead = found.replace(year=found.year + 1)
-    except ValueError:  # 29 February
-        ahead = found
-    if found < today < ahead and (ahead - today).days <= _AHEAD_DAYS:
-        found = ahead
-    return None, check_work_date(found, today, max_back_days) or "unknown"
+        code = exc.code.value
+    return None, code if code in ("future", "too_old") else "unknown"
 
 
 # --------------------------------------------------------------------------- durations

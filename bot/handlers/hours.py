@@ -346,7 +346,10 @@ async def _one_line(update: Update, context: BotContext, text: str) -> None:
     async with context.unit() as s:
         kinds = await worklog.indirect_kinds(s)
         parsed = parse_hours_line(text, kinds, await worklog.municipality_ids(s), today)
-        problem = _line_problem(context, parsed.bad_duration, parsed.work_date, parsed.unknown)
+        kind = next((k.label for k in kinds if k.id == parsed.kind_id), "overleg")
+        problem, syntax = _line_problem(
+            context, parsed.bad_duration, parsed.work_date, parsed.unknown, kind
+        )
         if problem is None:
             data: dict[str, Any] = {"date": (parsed.work_date or today).isoformat()}
             data["muni"] = (
@@ -364,31 +367,45 @@ async def _one_line(update: Update, context: BotContext, text: str) -> None:
                 outcome = await save(turn, confirmed=False)
             screen = await turn.finish(outcome)
     if screen is None:
-        example = "<code>/uren 1,5 uur overleg Venlo gisteren</code>"
-        kinds_text = ", ".join(esc(k.label) for k in kinds)
-        how = _("Zo werkt het: {example}. Soorten: {kinds}. Of typ alleen /uren.")
-        await reply(
-            update,
-            context,
-            (problem or "") + "\n" + how.format(example=example, kinds=kinds_text),
-        )
+        if syntax:  # words it did not understand: show how a line is built
+            example = "<code>/uren 1,5 uur overleg Venlo gisteren</code>"
+            kinds_text = ", ".join(esc(k.label) for k in kinds)
+            how = _("Zo werkt het: {example}. Soorten: {kinds}. Of typ alleen /uren.")
+            problem = (problem or "") + "\n" + how.format(example=example, kinds=kinds_text)
+        await reply(update, context, problem or "")
         return
     text, buttons = screen
     await reply(update, context, text, buttons=buttons or None)
 
 
 def _line_problem(
-    context: BotContext, bad_duration: str | None, work_date: date | None, unknown: list[str]
-) -> str | None:
-    """What makes a one-line entry unusable (as HTML), or None."""
+    context: BotContext,
+    bad_duration: str | None,
+    work_date: date | None,
+    unknown: list[str],
+    kind: str,
+) -> tuple[str | None, bool]:
+    """What makes a one-line entry unusable (as HTML), or None; and whether the reply should
+    show how a line is built (for words it did not understand; a bad value says its limit)."""
     t = context.t
     if bad_duration is not None:
-        return fields.duration_problem(t, bad_duration)
+        # No buttons under a one-line entry: say what is accepted, in words.
+        reason = t._(
+            fields.DURATION_PROBLEMS.get(bad_duration, fields.DURATION_PROBLEMS["unknown"])
+        )
+        accepted = t._(
+            "Een tijdsduur is {min} minuten tot {max} uur. Typ het opnieuw, bijvoorbeeld {example}."
+        ).format(
+            min=limits.MIN_INDIRECT_MINUTES,
+            max=limits.MAX_DAY_MINUTES // 60,
+            example=f"<code>/uren 1,5 uur {esc(kind)}</code>",
+        )
+        return esc(reason) + " " + accepted, False
     if work_date is not None:
         max_back = context.services.settings.max_back_days
-        why = fields.date_problem(t, work_date, context.services.today(), max_back)
-        if why is not None:
-            return esc(why)
+        date_why = fields.date_problem(t, work_date, context.services.today(), max_back)
+        if date_why is not None:
+            return esc(date_why), False
     if unknown:
         # A few words, shortened: enough to recognise, never a wall of text.
         shown = [w if len(w) <= 30 else w[:29] + "…" for w in unknown[:5]]
@@ -396,8 +413,8 @@ def _line_problem(
             shown.append("…")
         return t._("Dit begreep ik niet: {words}.").format(
             words=", ".join(f"<i>{esc(w)}</i>" for w in shown)
-        )
-    return None
+        ), True
+    return None, True
 
 
 def register(application: Application, router: TextRouter) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
@@ -42,7 +43,7 @@ def privacy_notice(context: BotContext) -> str:
     parts = [
         "<b>" + esc(_("Over je gegevens")) + "</b>",
         _(
-            "De bot bewaart je Telegram-nummer, je voornaam, je taal en je instellingen. "
+            "De bot bewaart je Telegram-id, je voornaam, je taal en je instellingen. "
             "Dat is nodig om je te herkennen en je herinneringen te sturen."
         ),
         _(
@@ -109,6 +110,15 @@ async def load_mine(turn: Turn[MineView]) -> MineView:
     )
 
 
+def language_name(code: str) -> str:
+    """A language as its speakers call it: "nl" -> "Nederlands", "en" -> "English"."""
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
 def render_overview(view: MineView) -> Screen:
     t = view.t
     _ = t._
@@ -118,9 +128,9 @@ def render_overview(view: MineView) -> Screen:
         "<b>" + esc(_("Wat de bot over jou bewaart")) + "</b>",
         "",
         esc(_("Naam: {name}").format(name=user.display_name or "–")),
-        esc(_("Telegram-nummer: {id}").format(id=user.telegram_user_id)),
+        esc(_("Telegram-id: {id}").format(id=user.telegram_user_id)),
         esc(_("Eigen gemeente: {name}").format(name=data.home_municipality or "–")),
-        esc(_("Taal: {language}").format(language=user.language)),
+        esc(_("Taal: {language}").format(language=language_name(user.language))),
     ]
     if user.reminders_enabled and user.reminder_days:
         lines.append(
@@ -161,7 +171,7 @@ def render_confirm(view: MineView) -> Screen:
     text = esc(
         _(
             "Wil je dat de bot je gegevens wist? Dat betekent:\n"
-            "• je naam, Telegram-nummer, taal en instellingen gaan weg;\n"
+            "• je naam, Telegram-id, taal en instellingen gaan weg;\n"
             "• je verhalen, signalen en andere teksten gaan weg;\n"
             "• je uren en aantallen blijven, zonder naam, voor de rapporten;\n"
             "• je kunt de bot daarna niet meer gebruiken zonder nieuwe code;\n"
@@ -358,7 +368,7 @@ def render_leaver_confirm(view: LeaverView) -> Screen:
     name = person_label(view, person)
     text = esc(
         _(
-            "Je wist de gegevens van {name}: naam, Telegram-nummer, instellingen en teksten "
+            "Je wist de gegevens van {name}: naam, Telegram-id, instellingen en teksten "
             "gaan weg. De uren en aantallen blijven, als oud-collega. Dit kan niet ongedaan "
             "worden."
         ).format(name=name)

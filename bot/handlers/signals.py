@@ -273,9 +273,24 @@ class TextFlow:
         if normalize(text) in NO_THEME_WORDS:
             return self._set(turn.data, theme_id=None)
         hit = match_term(text, (await turn.view()).options)
-        if hit is None:
+        if hit is not None:
+            return self._set(turn.data, theme_id=hit.id)
+        return self._text_at_theme(turn, text.strip())
+
+    def _text_at_theme(self, turn: Turn[TextView], text: str) -> Outcome:
+        """Typed at the (optional) theme step, not a theme: when it reads as the signal or
+        story itself, the theme is skipped and the text taken (checked as at the text step),
+        so nothing typed is lost. A short unknown word is still an unknown theme."""
+        data = turn.data
+        problem = limits.check_text(text, max_chars=self.max_chars, today=turn.today())
+        too_little = problem is not None and problem.code in ("no_letters", "too_short")
+        if too_little or data.get("text"):  # editing the theme: never replace the text
             return Outcome(error=turn.t._(UNKNOWN_CHOICE))
-        return self._set(turn.data, theme_id=hit.id)
+        if problem is not None:  # identifying or too long: not stored, asked again
+            outcome = self._set(data, theme_id=None)
+            outcome.note = text_problem(turn.t, text, self.max_chars, turn.today())
+            return outcome
+        return self._set(data, theme_id=None, text=text)
 
     async def text_summary(self, turn: Turn[TextView], text: str) -> Outcome:
         return Outcome(error=turn.t._("Tik op Opslaan, of kies wat je wilt aanpassen."))

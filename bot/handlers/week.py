@@ -32,7 +32,8 @@ def fmt_duration(t: Translator, minutes: int) -> str:
 
 
 def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, list[list[Button]]]:
-    """The overview text and its paging buttons."""
+    """The overview text and its paging buttons. Every figure is a sum of hours, in the one form
+    of sums (the digest's): decimal hours, "2,5 uur" (`Translator.hours`)."""
     _ = t._
     year, number = week.iso
     # One title form for every week; the line below it says when it is this week.
@@ -51,15 +52,13 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
         )
     else:
         lines.append(
-            "<b>{}</b>".format(
-                esc(_("Totaal: {hours}").format(hours=fmt_duration(t, week.total_minutes)))
-            )
+            "<b>{}</b>".format(esc(_("Totaal: {hours}").format(hours=t.hours(week.total_minutes))))
         )
         lines.append(
             esc(
                 _("Met inwoners: {contact} · zonder inwoners: {indirect}").format(
-                    contact=fmt_duration(t, week.contact_minutes),
-                    indirect=fmt_duration(t, week.indirect_minutes),
+                    contact=t.hours(week.contact_minutes),
+                    indirect=t.hours(week.indirect_minutes),
                 )
             )
         )
@@ -68,17 +67,14 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
             name = muni.municipality if muni.municipality != REGIONAL else _("Regionaal")
             parts = []
             if muni.contact_minutes:
-                parts.append(
-                    _("contact {hours}").format(hours=fmt_duration(t, muni.contact_minutes))
-                )
+                parts.append(_("contact {hours}").format(hours=t.hours(muni.contact_minutes)))
             parts += [
-                f"{kind} {fmt_duration(t, minutes)}"
-                for kind, minutes in muni.indirect_minutes.items()
+                f"{kind} {t.hours(minutes)}" for kind, minutes in muni.indirect_minutes.items()
             ]
             lines.append(
                 "<b>{name}</b>: {total}\n   {parts}".format(
                     name=esc(name),
-                    total=esc(fmt_duration(t, muni.total)),
+                    total=esc(t.hours(muni.total)),
                     parts=esc(" · ".join(parts)),
                 )
             )
