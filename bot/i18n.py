@@ -90,9 +90,10 @@ class Translator:
         fmt = "#,##0" if digits == 0 else "#,##0." + "#" * digits
         return format_decimal(value, format=fmt, locale=self.locale)
 
-    def hours(self, minutes: int) -> str:
-        """A total of minutes as hours: 150 -> "2,5 uur" (sums; one entry: `format_duration`)."""
-        return self._("{hours} uur").format(hours=self.number(minutes / 60, 1))
+    def hours(self, minutes: int, digits: int = 1) -> str:
+        """A total of minutes as hours: 150 -> "2,5 uur" (sums; one entry: `format_duration`);
+        ``digits=2`` keeps quarter hours exact: 255 -> "4,25 uur"."""
+        return self._("{hours} uur").format(hours=self.number(minutes / 60, digits))
 
     def days(self, n: int) -> str:
         """A number of days: "1 dag", "14 dagen"."""

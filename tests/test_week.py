@@ -96,11 +96,11 @@ async def test_week_overview_and_paging(bot):
     # One title form for every week; this week is said on the line below it.
     assert text.startswith("Week 47 van 2026\nDeze week: maandag 16 november – zondag 22 november")
     # Hours in one form, decimal hours as in the digest ("2,5 uur"), never "1 uur 45 min".
-    assert "Totaal: 4,8 uur" in text  # 180 contact + 105 indirect
-    assert "Met inwoners: 3 uur · zonder inwoners: 1,8 uur" in text
+    assert "Totaal: 4,75 uur" in text  # 180 contact + 105 indirect, quarter hours exact
+    assert "Met inwoners: 3 uur · zonder inwoners: 1,75 uur" in text
     assert "Venlo: 3,5 uur\n   contact 2,5 uur · overleg 1 uur" in text
     assert "Venray: 0,5 uur\n   contact 0,5 uur" in text
-    assert "Regionaal: 0,8 uur\n   reistijd 0,8 uur" in text
+    assert "Regionaal: 0,75 uur\n   reistijd 0,75 uur" in text
     assert " min" not in text
     assert text.index("Venlo:") < text.index("Venray:") < text.index("Regionaal:")
     assert "3 contacten" in text
@@ -113,8 +113,8 @@ async def test_week_overview_and_paging(bot):
     await anna.press("« Vorige week")
     text = anna.last_reply.text
     assert text.startswith("Week 46 van 2026\nmaandag 9 november – zondag 15 november")
-    assert "Totaal: 2,8 uur" in text
-    assert "Beesel: 0,8 uur" in text and "Regionaal: 2 uur" in text
+    assert "Totaal: 2,75 uur" in text
+    assert "Beesel: 0,75 uur" in text and "Regionaal: 2 uur" in text
     assert "1 contact\n" in text and "Inwoners: 2 nieuw, 0 bekend" in text
     assert anna.last_reply.button_labels == ["« Vorige week", "Volgende week »"]
 

@@ -33,7 +33,8 @@ def fmt_duration(t: Translator, minutes: int) -> str:
 
 def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, list[list[Button]]]:
     """The overview text and its paging buttons. Every figure is a sum of hours, in the one form
-    of sums (the digest's): decimal hours, "2,5 uur" (`Translator.hours`)."""
+    of sums (the digest's): decimal hours, "2,5 uur" (`Translator.hours`), here with up to two
+    decimals, so an expert's quarter hours stay exact ("0,25 uur", "4,75 uur")."""
     _ = t._
     year, number = week.iso
     # One title form for every week; the line below it says when it is this week.
@@ -52,13 +53,15 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
         )
     else:
         lines.append(
-            "<b>{}</b>".format(esc(_("Totaal: {hours}").format(hours=t.hours(week.total_minutes))))
+            "<b>{}</b>".format(
+                esc(_("Totaal: {hours}").format(hours=t.hours(week.total_minutes, 2)))
+            )
         )
         lines.append(
             esc(
                 _("Met inwoners: {contact} · zonder inwoners: {indirect}").format(
-                    contact=t.hours(week.contact_minutes),
-                    indirect=t.hours(week.indirect_minutes),
+                    contact=t.hours(week.contact_minutes, 2),
+                    indirect=t.hours(week.indirect_minutes, 2),
                 )
             )
         )
@@ -67,14 +70,14 @@ def render_week(t: Translator, week: WeekOverview, current: date) -> tuple[str, 
             name = muni.municipality if muni.municipality != REGIONAL else _("Regionaal")
             parts = []
             if muni.contact_minutes:
-                parts.append(_("contact {hours}").format(hours=t.hours(muni.contact_minutes)))
+                parts.append(_("contact {hours}").format(hours=t.hours(muni.contact_minutes, 2)))
             parts += [
-                f"{kind} {t.hours(minutes)}" for kind, minutes in muni.indirect_minutes.items()
+                f"{kind} {t.hours(minutes, 2)}" for kind, minutes in muni.indirect_minutes.items()
             ]
             lines.append(
                 "<b>{name}</b>: {total}\n   {parts}".format(
                     name=esc(name),
-                    total=esc(t.hours(muni.total)),
+                    total=esc(t.hours(muni.total, 2)),
                     parts=esc(" · ".join(parts)),
                 )
             )
