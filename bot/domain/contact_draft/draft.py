@@ -231,6 +231,7 @@ class LastEntry:
     duration_minutes: int
     reach: str | None
     deelopdracht_id: int | None = None
+    village: str | None = None  # the kern named ("Blerick"), with the municipality
 
 
 def initial_draft(
