@@ -147,3 +147,19 @@ async def test_a_contact_nothing_was_entered_in_is_replaced_without_asking(bot):
     assert "Zelfde als vorige keer?" in same.text
     new = (await anna.says(SECOND)).only
     assert "Klopt dit?" in new.text and "nog niet opgeslagen" not in new.text
+
+
+async def test_corrigeer_all_fields_asks_before_an_unsaved_contact_is_replaced(bot):
+    anna = await bot.expert("Anna")
+    await anna.says("/contact 45 min inloop Blerick armoede 2 nieuw")
+    await anna.press("Opslaan")
+    await anna.says(FIRST)  # at "Klopt dit?", not saved
+    await anna.says("/corrigeer")
+    await anna.press("inloop")
+    ask = (await anna.press("Alles aanpassen")).only
+    assert "Je vorige contact is nog niet opgeslagen:" in ask.text and "Venray" in ask.text
+    assert ask.button_labels == ["Eerst dat opslaan", "Weggooien, nu wijzigen"]
+    edit = (await ask.press("Eerst dat opslaan")).only
+    assert "Opgeslagen ✓" in edit.text and "Venlo (Blerick)" in edit.text
+    assert len(await saved_contacts(bot)) == 2
+    assert (await draft_of(bot, anna)).data["editing_id"] is not None

@@ -205,8 +205,9 @@ async def _offer(
 
 
 async def start_screen(s: AsyncSession, context: BotContext, cd: ContactDraft) -> Screen:
-    """A contact draft started elsewhere (a correction from /corrigeer), shown on its step."""
-    return await _start(s, context, cd, cdm.first_state(cd))
+    """A contact draft started elsewhere (a correction from /corrigeer), shown on its step;
+    an open contact with unsaved data is not thrown away for it (asked first)."""
+    return await _offer(s, context, cd, cdm.first_state(cd))
 
 
 async def cmd_contact(update: Update, context: BotContext) -> None:

@@ -321,16 +321,20 @@ def replace(v: ContactView) -> Screen:
         head = _("Je wijziging van een contact is nog niet opgeslagen: {summary}.")
     else:
         head = _("Je vorige contact is nog niet opgeslagen: {summary}.")
-    lines = [
-        "<b>" + head.format(summary=one_line(v)) + "</b>",
-        _("Je nieuwe contact onthoud ik. Wat doe je met het vorige?"),
-    ]
+    correcting = bool(((cd.pending or {}).get("data") or {}).get("editing_id"))
+    if correcting:  # /corrigeer: a saved contact to change waits
+        kept = _("Daarna kun je het andere contact wijzigen. Wat doe je met het vorige?")
+        discard = _("Weggooien, nu wijzigen")
+    else:
+        kept = _("Je nieuwe contact onthoud ik. Wat doe je met het vorige?")
+        discard = _("Weggooien, nieuw contact")
+    lines = ["<b>" + head.format(summary=one_line(v)) + "</b>", kept]
     back = str((cd.pending or {}).get("back") or cdm.SUMMARY)
     ready = back in (cdm.SUMMARY, cdm.CONFIRM_DAY) and cdm.is_complete(cd)
     first = _("Eerst dat opslaan") if ready else _("Eerst dat afmaken")
     buttons: list[list[Button]] = [
         [(first, v.button("rs", v.draft.submission_key))],
-        [(_("Weggooien, nieuw contact"), v.button("rn"))],
+        [(discard, v.button("rn"))],
     ]
     return "\n".join(lines), buttons
 
