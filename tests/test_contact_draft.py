@@ -48,7 +48,7 @@ def test_round_trip_through_json_data():
     assert again.to_data()["work_date"] == "2026-11-17"
     # values(): the contact itself, without the dialogue's bookkeeping.
     bookkeeping = {"mode", "history", "from_last", "questions", "editing_id"}
-    bookkeeping |= {"deel_chosen", "deel_needs"}
+    bookkeeping |= {"deel_chosen", "deel_needs", "pending"}
     assert set(cd.values()) == set(cd.to_data()) - bookkeeping
     assert cd.values() == cd.copy(history=["x"], mode="edit", from_last=True).values()
 

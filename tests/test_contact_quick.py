@@ -135,8 +135,10 @@ async def test_back_dating_limit_and_no_future(bot):
     assert "Datum: dinsdag 3 november" in summary.text
     # The limit is a setting.
     bot.services.settings.max_back_days = 3
+    await anna.says("/annuleer")  # an unsaved contact is not replaced silently (audit #3)
     reply = (await anna.says("/contact eergisteren 45 min inloop venlo armoede 1 nieuw")).only
     assert "Klopt dit?" in reply.text
+    await anna.says("/annuleer")
     reply = (await anna.says("/contact vorige week dinsdag 45 min inloop venlo armoede")).only
     assert "hooguit 3 dagen" in reply.text
     # A future date typed at the date step is refused.
@@ -201,6 +203,7 @@ async def test_a_very_long_unknown_word_is_shown_back_short(bot):
     assert len(reply.text) < 1000
     # Many unknown words: one question about five of them, then "…".
     words = [f"{chr(97 + i)}woord{'z' * 200}" for i in range(20)]
+    await anna.says("/annuleer")  # an unsaved contact is not replaced silently (audit #3)
     reply = (await anna.says("/contact 45 min inloop Venlo armoede " + " ".join(words))).only
     note = reply.text.split("Wat bedoel je met ")[1].split("?")[0]
     assert note.count(",") == 5 and note.endswith(", …")

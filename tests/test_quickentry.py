@@ -387,3 +387,46 @@ def test_a_code_anywhere_in_the_line_names_its_deelopdracht(parts, code, at, upp
 def test_any_text_with_deelopdrachten_never_raises(text: str) -> None:
     e = parse(text, deelopdrachten=DEEL_CODES)
     assert e.deelopdracht in (None, *DEEL_CODES)
+
+
+# --------------------------------------------------------------------------- audit #10, #11
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "45 min inloop Blerick armoede 99999 nieuw",
+        "1 uur groep van 1.000 venlo",
+        "1 uur venlo 501 bewoners",
+    ],
+)
+def test_a_count_above_the_limit_is_a_problem_not_one(text: str) -> None:
+    e = parse(text)
+    assert QuickEntryProblem.COUNT_TOO_HIGH in e.problems
+    assert e.residents_new is None
+    assert not e.questions  # the number is not asked about as an unknown word
+
+
+def test_the_limit_itself_is_accepted() -> None:
+    e = parse("45 min inloop Blerick armoede 500 nieuw")
+    assert e.residents_count == 500 and e.residents_new == 500
+    assert QuickEntryProblem.COUNT_TOO_HIGH not in e.problems
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("45 min inloop Venlo armoede 1 nieuw mevrouw Jansen 0612345678", {"name_title", "phone"}),
+        ("1 uur inloop venlo armoede 3 nieuw piet@voorbeeld.nl", {"email"}),
+        ("1 uur inloop Kerkstraat 12 venlo armoede", {"address"}),
+    ],
+)
+def test_identifiers_are_left_out_and_reported(text: str, kinds: set[str]) -> None:
+    e = parse(text)
+    assert set(e.private) == kinds
+    assert not e.questions and not e.unknown_words
+    assert e.municipality == "Venlo" and e.activity_type == "inloop" and e.themes == ["armoede"]
+
+
+def test_no_identifiers_in_a_plain_entry() -> None:
+    assert parse("45 min inloop Blerick armoede, eenzaamheid 2 nieuw").private == []

@@ -39,6 +39,7 @@ from bot.domain.dates import (
 )
 from bot.domain.durations import DurationError, DurationErrorCode, find_duration, validate_minutes
 from bot.domain.places import AMBIGUOUS_NAMES, find_places, match_from_candidates
+from bot.domain.privacy import FindingKind, check_free_text
 from bot.domain.textmatch import NUMBER_WORDS, Token, edit_distance, normalize, tokenize
 from bot.domain.vocabmatch import VocabAlias, alias_table, token_cost
 
@@ -57,6 +58,7 @@ class QuickEntryProblem(StrEnum):
     NO_ACTIVITY_TYPE = "no_activity_type"
     SEVERAL_ACTIVITY_TYPES = "several_activity_types"
     COUNTS_CONFLICT = "counts_conflict"  # "groep van 3, 5 nieuw": more new/known than people
+    COUNT_TOO_HIGH = "count_too_high"  # "99999 nieuw": more residents than MAX_COUNT
 
 
 QuestionKind = Literal["minutes", "count", "word"]
@@ -92,6 +94,9 @@ class QuickEntry:
     referral: str | None = None  # the first of ``referrals``
     referrals: list[str] = field(default_factory=list)  # vocabulary codes, in order typed
     deelopdracht: str | None = None  # the code of a deelopdracht named in the line
+    # Kinds of identifiers (bot.domain.privacy: phone, e-mail, a title and name …) found in
+    # the line. Their words are left out: never used, never asked about, never kept.
+    private: list[str] = field(default_factory=list)
     unknown_words: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     problems: list[QuickEntryProblem] = field(default_factory=list)
@@ -116,7 +121,8 @@ _FILLER = frozenset(
 
 _NUMBER_WORDS = NUMBER_WORDS
 MAX_COUNT = 500  # residents in one contact (as contact_draft.MAX_RESIDENTS)
-_NUM = r"(?P<n>[0-9]{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
+# Up to 7 digits ("1.000" too): a count above MAX_COUNT is refused by name, never dropped.
+_NUM = r"(?P<n>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,7}|" + "|".join(_NUMBER_WORDS) + r")"
 _PEOPLE = r"(?:bewoners?|inwoners?|mensen|personen|pers\.?|deelnemers)"
 _COUNT_RES = (
     # "2 nieuw", "2 nieuwe bewoners", "3 bekend", "1 bekende"
@@ -166,7 +172,7 @@ class _Line:
 
 def _count_value(raw: str) -> int:
     raw = raw.lower()
-    return _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw)
+    return _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw.replace(".", ""))
 
 
 def _parse_counts(line: _Line, entry: QuickEntry) -> bool:
@@ -175,12 +181,14 @@ def _parse_counts(line: _Line, entry: QuickEntry) -> bool:
     people = 0
     said_new = said_known = False
     group_word = False
+    too_high = False
     for regex in _COUNT_RES:
         for m in regex.finditer(line.text):
             if not line.span_free(m.start(), m.end()):
                 continue
             g = m.groupdict()
             n = _count_value(g["n"]) if g.get("n") else 1
+            too_high = too_high or n > MAX_COUNT
             kind = (g.get("kind") or "").lower()
             if kind.startswith("nieuw"):
                 new += n
@@ -200,6 +208,11 @@ def _parse_counts(line: _Line, entry: QuickEntry) -> bool:
             entry.problems.append(QuickEntryProblem.COUNTS_CONFLICT)
     elif people:
         entry.residents_count = people
+    if too_high or entry.residents_count > MAX_COUNT:
+        # Never silently another number: the dialogue asks for it, naming the limit.
+        entry.residents_count, entry.residents_new = 1, None
+        if QuickEntryProblem.COUNTS_CONFLICT not in entry.problems:
+            entry.problems.append(QuickEntryProblem.COUNT_TOO_HIGH)
     return group_word
 
 
@@ -457,6 +470,37 @@ def _from_vindplek_name(entry: QuickEntry, vindplek: str, aliases: Sequence[Voca
                 break
 
 
+# Identifiers blanked out before parsing: their digits and words mean nothing to a contact
+# (a phone number is no count or date, "mevrouw Jansen" no vocabulary). Other kinds the privacy
+# check may find (plain names) only take words that no other step used.
+_MASK_FIRST = frozenset(
+    {
+        FindingKind.BSN,
+        FindingKind.PHONE,
+        FindingKind.EMAIL,
+        FindingKind.IBAN,
+        FindingKind.POSTCODE_HOUSE,
+        FindingKind.ADDRESS,
+        FindingKind.BIRTH_DATE,
+        FindingKind.NAME_TITLE,
+    }
+)
+
+
+def _mask_private(text: str, today: date, entry: QuickEntry) -> tuple[str, list[tuple[int, int]]]:
+    """The text with identifiers blanked (same length, so positions stay), and the spans of
+    the others to leave out after the known words are read."""
+    later: list[tuple[int, int]] = []
+    for f in check_free_text(text, today=today):
+        if f.kind.value not in entry.private:
+            entry.private.append(f.kind.value)
+        if f.kind in _MASK_FIRST:
+            text = text[: f.start] + " " * (f.end - f.start) + text[f.end :]
+        else:
+            later.append((f.start, f.end))
+    return text, later
+
+
 def parse_quick_entry(
     text: str,
     today: date,
@@ -468,6 +512,7 @@ def parse_quick_entry(
 ) -> QuickEntry:
     """Parse a one-line contact entry; never raises, reports what is missing in ``problems``."""
     entry = QuickEntry(work_date=today)
+    text, later = _mask_private(text, today, entry)
     line = _Line(text)
     vocab = default_vocabulary() if vocabulary is None else vocabulary
 
@@ -512,6 +557,11 @@ def parse_quick_entry(
     _parse_vindplek_in_line(line, entry, vindplekken)
     aliases = alias_table(vocab, _KIND_ORDER)
     _parse_vocabulary(line, entry, aliases)
+    for start, end in later:
+        # Identifiers the parser did not use otherwise (a place is never a name).
+        for i, t in enumerate(line.tokens):
+            if t.start < end and t.end > start and line.free(i):
+                line.claimed[i] = "private"
     if entry.activity_type is None and group_word:
         # "groep van 8" was read as a count; it also says what kind of work it was.
         if any(a.code == "groep" and a.kind == "activity_types" for a in aliases):

@@ -63,8 +63,10 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
                 )
             )
         ).first()
+    village = await s.get(Village, contact.village_id) if contact.village_id else None
     return LastEntry(
         municipality_id=contact.municipality_id,
+        village=village.name if village is not None else None,
         vindplek_id=contact.vindplek_id,
         activity=activity_code,
         themes=tuple(themes),

@@ -47,7 +47,10 @@ STEPS = (
 SUMMARY = "summary"
 CONFIRM_DAY = "confirm_day"
 ASK = "ask"  # a part of a one-line entry the bot did not use: asked about, never dropped
-STATES = (*STEPS, SUMMARY, CONFIRM_DAY, ASK)
+# A new /contact came while this one had unsaved data: save this one first, or throw it away
+# and go on with the new one (kept in `ContactDraft.pending`). Never replaced silently.
+REPLACE = "replace"
+STATES = (*STEPS, SUMMARY, CONFIRM_DAY, ASK, REPLACE)
 
 # "nonuse" is required only when the contact's deelopdracht measures it (see `needs_non_use`).
 REQUIRED = ("date", "gemeente", "activity", "themes", "residents", "new", "duration", "nonuse")
@@ -124,6 +127,10 @@ class ContactDraft:
     questions: list[dict[str, Any]] = field(default_factory=list)
     # /corrigeer: the saved contact this draft changes (saving updates it, with an audit row).
     editing_id: int | None = None
+    # A new contact that came while this one was open (state REPLACE): {"data": its draft's
+    # data, "state": its first step, "note": the text to show there, "back": this draft's
+    # step to return to}. It goes on once this one is saved, or replaces it on request.
+    pending: dict[str, Any] | None = None
 
     # ----------------------------------------------------------------- JSON round trip
 
@@ -135,6 +142,7 @@ class ContactDraft:
         for name in _LIST_FIELDS:
             data[name] = list(data[name])
         data["questions"] = [dict(q) for q in self.questions]
+        data["pending"] = dict(self.pending) if self.pending else None
         return data
 
     @classmethod
@@ -176,7 +184,7 @@ class ContactDraft:
     def values(self) -> dict[str, Any]:
         """What the contact would be, without the dialogue's bookkeeping."""
         data = self.to_data()
-        bookkeeping = ("mode", "history", "from_last", "questions", "editing_id")
+        bookkeeping = ("mode", "history", "from_last", "questions", "editing_id", "pending")
         for key in (*bookkeeping, "deel_chosen", "deel_needs"):
             data.pop(key)
         return data
@@ -231,6 +239,7 @@ class LastEntry:
     duration_minutes: int
     reach: str | None
     deelopdracht_id: int | None = None
+    village: str | None = None  # the kern named ("Blerick"), with the municipality
 
 
 def initial_draft(

@@ -29,6 +29,7 @@ QUICK_PROBLEM_STEP = {
     "several_municipalities": ("gemeente", "several"),
     "several_activity_types": ("activity", "several"),
     "counts_conflict": ("residents", "conflict"),
+    "count_too_high": ("residents", "too_many"),
 }
 
 
@@ -61,7 +62,7 @@ def from_quick(
     if "several_activity_types" not in problems:
         draft.activity = entry.activity_type
     draft.themes = list(dict.fromkeys(entry.themes))
-    if "counts_conflict" not in problems:
+    if "counts_conflict" not in problems and "count_too_high" not in problems:
         draft.residents_count = entry.residents_count
         new = entry.residents_new
         if new is not None and check_new(new, entry.residents_count) is None:

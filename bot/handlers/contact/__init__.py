@@ -66,6 +66,7 @@ STEPS: dict[str, Step[ContactView]] = {
     cdm.SUMMARY: Step(render.summary, None, typed.summary),
     cdm.CONFIRM_DAY: Step(render.confirm_day),  # typed: "Tik op een van de knoppen."
     cdm.ASK: Step(render.ask, steps.tap_ask),
+    cdm.REPLACE: Step(render.replace, steps.tap_replace),
 }
 
 TEXTS = Texts(
@@ -81,7 +82,7 @@ TEXTS = Texts(
 # Typed text that is a button's label is that button ("Geen vaste plek", "Andere gemeente",
 # "Deels", "Verder", "Duur" on the summary). Except the theme toggles (a typed list of themes
 # sets the themes) and the buttons that end or replace the dialogue: those stay taps.
-NOT_TYPED_ACTIONS = {"t", "nu", "s", "sy", "stop", "new"}
+NOT_TYPED_ACTIONS = {"t", "nu", "s", "sy", "stop", "new", "rs", "rn"}
 LABEL_MARKS = (CHECK, "✅", "←", "→")
 
 
@@ -160,9 +161,53 @@ async def _start(
     return await Turn(s, context, FLOW, row).render(Outcome(error=error))
 
 
+async def _unsaved(s: AsyncSession, context: BotContext, row: ConversationDraft) -> bool:
+    """Whether replacing this open draft would lose something: a correction, or any value
+    that differs from what a new /contact starts with."""
+    if row.state == cdm.REPLACE:
+        return True
+    cd = ContactDraft.from_data(row.data)
+    if cd.editing_id is not None:
+        return True
+    return cd.values() != (await load_start(s, context)).values()
+
+
+async def _offer(
+    s: AsyncSession,
+    context: BotContext,
+    cd: ContactDraft,
+    state: str,
+    *,
+    error: str | None = None,
+    note: str | None = None,
+) -> Screen:
+    """Start a new contact draft, unless an open one with unsaved data would be thrown away
+    by it: then ask first, keeping the new one in the open draft (`pending`)."""
+    existing = await current_draft(s, context, FLOW_NAME)
+    if existing is None or not await _unsaved(s, context, existing):
+        row = await start_draft(s, context, FLOW_NAME, state, cd.to_data())
+        return await Turn(s, context, FLOW, row).render(Outcome(error=error, note=note))
+    old = ContactDraft.from_data(existing.data)
+    back = existing.state
+    if back == cdm.REPLACE and old.pending:  # asked already: the newest line waits now
+        back = str(old.pending.get("back") or cdm.SUMMARY)
+    old.pending = {
+        "data": cd.to_data(),
+        "state": state,
+        "error": error,
+        "note": note,
+        "back": back,
+    }
+    turn = Turn(s, context, FLOW, existing)
+    # A new revision: the buttons of the message shown before are recognised as old.
+    await turn.save(state=cdm.REPLACE, data=old.to_data())
+    return await turn.render()
+
+
 async def start_screen(s: AsyncSession, context: BotContext, cd: ContactDraft) -> Screen:
-    """A contact draft started elsewhere (a correction from /corrigeer), shown on its step."""
-    return await _start(s, context, cd, cdm.first_state(cd))
+    """A contact draft started elsewhere (a correction from /corrigeer), shown on its step;
+    an open contact with unsaved data is not thrown away for it (asked first)."""
+    return await _offer(s, context, cd, cdm.first_state(cd))
 
 
 async def cmd_contact(update: Update, context: BotContext) -> None:
@@ -177,7 +222,7 @@ async def cmd_contact(update: Update, context: BotContext) -> None:
             text, buttons = await _resume(s, context, existing)
         elif line:
             cd, state, error = await quick_draft(s, context, line)
-            text, buttons = await _start(s, context, cd, state, error)
+            text, buttons = await _offer(s, context, cd, state, error=error)
         else:
             cd = await load_start(s, context)
             text, buttons = await _start(s, context, cd, cdm.first_state(cd))
@@ -221,7 +266,7 @@ FLOW: Flow[ContactView] = Flow(
     on_text=_typed_first,
     frame=frame,
     direct={"new": _start_fresh},
-    keyed=frozenset({"s", "sy"}),
+    keyed=frozenset({"s", "sy", "rs"}),
     was_saved=_was_saved,
     expired_replaces=True,
 )
@@ -242,8 +287,7 @@ async def on_plain_text(update: Update, context: BotContext) -> bool:
         cd, state, error = await quick_draft(s, context, line)
         offer = context.t._("Wil je dit loggen als contact?")
         note = f"{error}\n{offer}" if error else offer
-        row = await start_draft(s, context, FLOW_NAME, state, cd.to_data())
-        text, buttons = await Turn(s, context, FLOW, row).render(Outcome(note=note))
+        text, buttons = await _offer(s, context, cd, state, note=note)
     await reply(update, context, text, buttons=buttons)
     return True
 

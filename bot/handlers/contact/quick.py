@@ -13,8 +13,10 @@ from bot.domain.contact_draft import ContactDraft
 from bot.domain.quickentry import QuickEntry, parse_quick_entry
 from bot.handlers.common import esc
 from bot.handlers.contact.texts import (
+    COUNT_ERRORS,
     DATE_ERRORS,
     DURATION_ERRORS,
+    PRIVATE_LEFT_OUT,
     QUICK_ERRORS,
 )
 from bot.handlers.contact.view import refdata
@@ -101,8 +103,12 @@ async def quick_draft(
     if problem is not None and not cdm.step_done(cd, problem[0]):
         state = problem[0]
         step, code = problem
-        table = {"date": DATE_ERRORS, "duration": DURATION_ERRORS}.get(step)
-        msgid = table.get(code) if table else QUICK_ERRORS.get(problem)
+        table = {"date": DATE_ERRORS, "duration": DURATION_ERRORS, "residents": COUNT_ERRORS}
+        msgid = QUICK_ERRORS.get(problem) or table.get(step, {}).get(code)
         if msgid:
             error = _(msgid).format(days=context.t.days(settings.max_back_days))
+    if entry.private:
+        # Said once, without repeating what was left out.
+        note = _(PRIVATE_LEFT_OUT)
+        error = note if error is None else f"{note}\n{error}"
     return cd, state, error

@@ -293,6 +293,52 @@ def summary(v: ContactView) -> Screen:
     return "\n".join(lines), buttons
 
 
+def one_line(v: ContactView) -> str:
+    """The contact in one line: "dinsdag 24 november, Venray, outreach, 3 inwoners, 30 min"."""
+    cd = v.cd
+    parts: list[str] = []
+    if cd.work_date is not None:
+        parts.append(esc(fmt_day(v, cd.work_date)))
+    if cd.municipality_id is not None:
+        parts.append(place_text(v))
+    item = v.ref.by_code("activity_types", cd.activity) if cd.activity else None
+    if item is not None:
+        parts.append(esc(item.label))
+    if cd.residents_count:
+        n = cd.residents_count
+        parts.append(v.t.ngettext("{n} inwoner", "{n} inwoners", n).format(n=n))
+    if cd.duration_minutes:
+        parts.append(esc(fmt_minutes(v.t, cd.duration_minutes)))
+    return ", ".join(parts) or "–"
+
+
+def replace(v: ContactView) -> Screen:
+    """A new /contact came while this one is not saved: save (or finish) it first, or throw it
+    away and go on with the new one. The new one is kept meanwhile."""
+    _ = v.t._
+    cd = v.cd
+    if cd.editing_id is not None:
+        head = _("Je wijziging van een contact is nog niet opgeslagen: {summary}.")
+    else:
+        head = _("Je vorige contact is nog niet opgeslagen: {summary}.")
+    correcting = bool(((cd.pending or {}).get("data") or {}).get("editing_id"))
+    if correcting:  # /corrigeer: a saved contact to change waits
+        kept = _("Daarna kun je het andere contact wijzigen. Wat doe je met het vorige?")
+        discard = _("Weggooien, nu wijzigen")
+    else:
+        kept = _("Je nieuwe contact onthoud ik. Wat doe je met het vorige?")
+        discard = _("Weggooien, nieuw contact")
+    lines = ["<b>" + head.format(summary=one_line(v)) + "</b>", kept]
+    back = str((cd.pending or {}).get("back") or cdm.SUMMARY)
+    ready = back in (cdm.SUMMARY, cdm.CONFIRM_DAY) and cdm.is_complete(cd)
+    first = _("Eerst dat opslaan") if ready else _("Eerst dat afmaken")
+    buttons: list[list[Button]] = [
+        [(first, v.button("rs", v.draft.submission_key))],
+        [(discard, v.button("rn"))],
+    ]
+    return "\n".join(lines), buttons
+
+
 def ask(v: ContactView) -> Screen:
     """A part of the one-line entry that was not used: what was understood, and the question."""
     _ = v.t._

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.dialogue import Callback, Outcome, Turn, encode
+from bot.dialogue import Callback, Outcome, Screen, Turn, encode, start_draft
 from bot.domain import contact_deel
 from bot.domain import contact_draft as cdm
 from bot.domain.contact_draft import ContactDraft
@@ -133,13 +133,16 @@ async def common_text(turn: CTurn, raw: str) -> Outcome | None:
     return None
 
 
-async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
+async def save(
+    turn: CTurn, cd: ContactDraft, *, confirmed: bool, current: str | None = None
+) -> Outcome:
     """Save the contact, unless something is missing, the date is no longer allowed, or the
     day's total needs a confirmation first. Part of the update's unit of work: committed
-    before the reply goes out."""
+    before the reply goes out. A new contact waiting for this one (`pending`) goes on below
+    "Opgeslagen"."""
     _ = turn.t._
     settings = turn.context.services.settings
-    state = turn.draft.state
+    state = current or turn.draft.state
     todo = cdm.missing(cd)
     if todo:
         return moved(turn, cd, go(cd, state, todo[0]))
@@ -167,7 +170,10 @@ async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
         )
         await drafts.discard(turn.s, turn.draft)
         head = _("Aangepast ✓") if changed else _("Niets veranderd.")
-        return Outcome(final=("\n".join([f"<b>{head}</b>", *lines]), []))
+        text = "\n".join([f"<b>{head}</b>", *lines])
+        if cd.pending:
+            return Outcome(final=await _then_pending(turn, text, cd.pending))
+        return Outcome(final=(text, []))
     result = await contacts.save_contact(
         turn.s,
         expert_id=turn.draft.user_id,
@@ -181,8 +187,43 @@ async def save(turn: CTurn, cd: ContactDraft, *, confirmed: bool) -> Outcome:
         text = "\n".join(["<b>" + _("Opgeslagen ✓") + "</b>", *lines])
     else:
         text = toast = _("Dit contact is al opgeslagen.")
+    if cd.pending:
+        return Outcome(final=await _then_pending(turn, text, cd.pending), toast=toast)
     again = [[(_("Nog een contact"), encode(PREFIX, 0, 0, "new"))]]
     return Outcome(final=(text, again), toast=toast)
+
+
+async def start_pending(turn: CTurn, pending: dict[str, Any]) -> Screen:
+    """Start the new contact that waited (it replaces this draft) and show its first step."""
+    new = ContactDraft.from_data(pending.get("data"))
+    state = str(pending.get("state") or cdm.first_state(new))
+    row = await start_draft(turn.s, turn.context, cdm.FLOW, state, new.to_data())
+    outcome = Outcome(error=pending.get("error"), note=pending.get("note"))
+    return await Turn(turn.s, turn.context, turn.flow, row).render(outcome)
+
+
+async def _then_pending(turn: CTurn, done: str, pending: dict[str, Any]) -> Screen:
+    text, buttons = await start_pending(turn, pending)
+    return f"{done}\n\n{text}", buttons
+
+
+async def tap_replace(turn: CTurn, cb: Callback) -> Outcome | None:
+    """The buttons "Eerst dat opslaan" (or "afmaken") and "Weggooien, nieuw contact"."""
+    _ = turn.t._
+    cd = _cd(turn)
+    pending = cd.pending
+    if pending is None:
+        return None
+    if cb.action == "rn":
+        return Outcome(final=await start_pending(turn, pending))
+    if cb.action != "rs":
+        return None
+    back = str(pending.get("back") or cdm.SUMMARY)
+    if back in (cdm.SUMMARY, cdm.CONFIRM_DAY) and cdm.is_complete(cd):
+        return await save(turn, cd, confirmed=False, current=back)
+    # Not finished yet: back to where it was; the new one goes on once this one is saved.
+    note = _("Maak dit contact eerst af. Daarna ga je verder met het nieuwe.")
+    return moved(turn, cd, back if back in cdm.STATES else cdm.SUMMARY, note=note)
 
 
 # --------------------------------------------------------------------------- taps per step

@@ -75,6 +75,8 @@ VINDPLEK_ERRORS = {
     "no_letters": N_("Typ de naam van de plek in letters, bijvoorbeeld <i>Buurthuis De Kolk</i>."),
     "too_long": N_("Die naam is te lang: hooguit 80 tekens."),
 }
+# A one-line entry held a phone number, e-mail, address or a name: left out, and said so.
+PRIVATE_LEFT_OUT = N_("Namen en telefoonnummers horen hier niet: die sla ik niet op.")
 QUICK_ERRORS = {
     ("gemeente", "several"): N_("Ik zag meer dan één gemeente. In welke gemeente was het?"),
     ("activity", "several"): N_("Ik zag meer dan één soort inzet. Welke was het?"),

@@ -76,7 +76,7 @@ class ContactView(View):
         return bool(self.ref.active_deelopdrachten(self.cd.municipality_id, self.cd.work_date))
 
 
-SHOWS_PLACE = ("gemeente", "vindplek", cdm.SUMMARY, cdm.CONFIRM_DAY, cdm.ASK)
+SHOWS_PLACE = ("gemeente", "vindplek", cdm.SUMMARY, cdm.CONFIRM_DAY, cdm.ASK, cdm.REPLACE)
 
 
 async def load_view(
@@ -261,12 +261,12 @@ def frame(v: ContactView, screen: Screen, outcome: Outcome) -> Screen:
         if understood:
             head.append("\n".join(["<b>" + _("Dit heb ik begrepen") + "</b>", *understood]))
     nav: list[Button] = []
-    if cd.history and state != cdm.SUMMARY:
+    if cd.history and state not in (cdm.SUMMARY, cdm.REPLACE):
         nav.append((_(BACK_LABEL), v.button("b")))
     if cdm.skippable(cd, state) and state != "vindplek":
         nav.append((_(SKIP_LABEL), v.button("x")))
     if nav:
         buttons.append(nav)
-    if resume:
+    if resume and state != cdm.REPLACE:  # there its own buttons choose
         buttons.append([(_("Nieuw contact beginnen"), v.button("new"))])
     return fit(head, body), buttons
