@@ -366,3 +366,23 @@ async def test_municipality_and_a_short_text_changed(bot, cli_env, tmp_path):
     await reply_to(carla.press("« Lijst"), "Weert")
     deel, *_ = await rows(bot)
     assert deel[0].municipality_id == munis["Weert"] and deel[0].frequency == "jaarlijks"
+
+
+async def test_a_target_is_read_the_dutch_way_and_an_unclear_one_is_refused(bot):
+    """Audit finding 2: "1.000" is a thousand (not 1); "1.5" for a count is refused with what
+    is accepted, and the step stays; a share takes a decimal comma."""
+    carla = await bot.coordinator("Carla")
+    await create_deelopdracht(carla, "Buurtwerk Blerick", "1-11-2026")
+    await add_measure(carla, "Contacten", "1.000", "Hele periode")
+    await add_measure(carla, "Doorgestroomd", "80,5%", "Hele periode")
+    await tap_through(carla, ["Doel van een meetpunt wijzigen", "1. Contacten"])
+    await reply_to(
+        carla.says("1.5"),
+        "Ik weet niet zeker wat je met 1.5 bedoelt. Typ een heel getal, bijvoorbeeld 25 of 1.000.",
+        "Typ het nieuwe doel als getal",
+    )
+    await reply_to(
+        carla.says("12.500"), "Het doel is gewijzigd.", "1. Contacten: 12.500, hele periode"
+    )
+    _deel, measures, _moments, _audits = await rows(bot)
+    assert [(m.kind, m.target) for m in measures] == [("contacts", 12500), ("went_on", 80.5)]
