@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from bot.domain.dates import parse_date
+from bot.domain.dates import DateError, DateErrorCode, parse_date, parse_pause_until
 from bot.domain.measures import MEASURES, Unit
 from bot.i18n import N_, Translator
 
@@ -195,3 +195,22 @@ def parse_day(text: str, today: date) -> date:
     if day != elsewhere:  # resolved from today: no year given
         raise DeelSpecError(0, N_("Typ de datum met het jaartal, bijvoorbeeld 1-1-2027."))
     return day
+
+
+def parse_end_day(text: str, today: date) -> date:
+    """A new end date as typed, read as /pauze reads one (`dates.parse_pause_until`): "31-12"
+    (the next 31 December from today), "31-12-2027", "31 december 2027", "over 6 weken". A
+    date in the past is returned (the caller says it is past); anything else raises
+    DeelSpecError(0, …) saying what is accepted."""
+    try:
+        return parse_pause_until(text, today, max_days=MAX_WINDOW * 31)
+    except DateError as exc:
+        if exc.code is DateErrorCode.PAST and exc.date is not None:
+            return exc.date
+        if exc.code is DateErrorCode.TOO_FAR:
+            raise DeelSpecError(
+                0, N_("Zo ver vooruit kan niet: hooguit {n} maanden."), n=MAX_WINDOW
+            ) from None
+        raise DeelSpecError(
+            0, N_("Dat is geen datum. Typ bijvoorbeeld 31-12 of 31-12-2027.")
+        ) from None
