@@ -330,3 +330,15 @@ def specs(draw):
 @given(specs())
 def test_any_spec_dumps_and_reads_back_the_same(spec):
     assert ds.parse(ds.dump([spec])) == [spec]
+
+
+def test_an_end_date_without_a_year_is_its_next_occurrence():
+    """Audit finding 12: reopening reads a date as /pauze does (bot.domain.dates)."""
+    today = date(2026, 12, 1)
+    assert dv.parse_end_day("31-12", today) == date(2026, 12, 31)
+    assert dv.parse_end_day("30-11", today) == date(2027, 11, 30)  # past this year: next year
+    assert dv.parse_end_day("31 december 2027", today) == date(2027, 12, 31)
+    assert dv.parse_end_day("1-1-2026", today) == date(2026, 1, 1)  # the caller says: past
+    for text in ("31-2", "later", "1-1-2040"):
+        with pytest.raises(dv.DeelSpecError):
+            dv.parse_end_day(text, today)

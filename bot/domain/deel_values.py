@@ -19,6 +19,7 @@ MAX_TEXT = 4000  # goals, monitoring, accounting
 MAX_LABEL = 200  # DeelopdrachtMeasure.label
 MIN_CODE, MAX_CODE = 2, 30
 MAX_WINDOW = 120  # months
+MAX_END_DAYS = 3653  # a new end date: within ten years
 MAX_FOLLOWUP_WEEKS = 52
 DEFAULT_FOLLOWUP_WEEKS = 6
 MAX_COUNT_TARGET = 1_000_000
@@ -203,13 +204,13 @@ def parse_end_day(text: str, today: date) -> date:
     date in the past is returned (the caller says it is past); anything else raises
     DeelSpecError(0, …) saying what is accepted."""
     try:
-        return parse_pause_until(text, today, max_days=MAX_WINDOW * 31)
+        return parse_pause_until(text, today, max_days=MAX_END_DAYS)
     except DateError as exc:
         if exc.code is DateErrorCode.PAST and exc.date is not None:
             return exc.date
         if exc.code is DateErrorCode.TOO_FAR:
             raise DeelSpecError(
-                0, N_("Zo ver vooruit kan niet: hooguit {n} maanden."), n=MAX_WINDOW
+                0, N_("Die datum ligt te ver weg. Typ een einddatum binnen tien jaar.")
             ) from None
         raise DeelSpecError(
             0, N_("Dat is geen datum. Typ bijvoorbeeld 31-12 of 31-12-2027.")
