@@ -295,6 +295,28 @@ def test_settle_respects_the_experts_choice_and_sets_what_the_measures_need():
     )
 
 
+def test_a_deelopdracht_takes_contacts_by_their_day_in_its_period():
+    """Audit finding 4: the contact's day decides, not whether it still runs today."""
+    start, end = date(2026, 1, 1), date(2026, 12, 1)
+    takes = contact_deel.takes_contacts_on
+    assert takes(date(2026, 11, 30), start, end, active=False)  # ended since, day inside
+    assert takes(end, start, end, active=False)  # its last day
+    assert not takes(date(2026, 12, 2), start, end, active=False)
+    assert not takes(date(2025, 12, 31), start, end, active=True)
+    assert takes(date(2030, 1, 1), start, None, active=True)  # open-ended and running
+    assert not takes(date(2026, 6, 1), start, None, active=False)  # ended without an end date
+
+
+def test_a_chosen_deelopdracht_the_day_no_longer_fits_is_dropped():
+    cd = complete()
+    contact_deel.choose(cd, 1, [WIJ, JONG])
+    contact_deel.settle(cd, [JONG])  # the day changed: only JONG takes it
+    assert (cd.deelopdracht_id, cd.deel_chosen) == (2, False)
+    contact_deel.choose(cd, None, [JONG])  # "none" stays a choice
+    contact_deel.settle(cd, [JONG])
+    assert (cd.deelopdracht_id, cd.deel_chosen) == (None, True)
+
+
 def test_drempels_only_for_new_residents_and_weet_ik_niet_is_an_answer():
     cd = complete(residents_count=2, residents_new=2, deel_needs=["nonuse"])
     assert cdm.next_state(cd.copy(mode="steps"), "deelopdracht", has_deelopdrachten=False) == (

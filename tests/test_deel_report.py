@@ -51,10 +51,12 @@ async def pack(engine: AsyncEngine, period: str, internal: bool = False) -> dict
     return {f.filename: f.content for f in files}
 
 
-def measures_sheet(content: bytes) -> list[list[str]]:
+def measures_sheet(content: bytes) -> list[list[object]]:
+    """Label, value, target and status of each measure: value and target are numbers (a share
+    a fraction, shown as a percentage), a value the report hides is its text."""
     ws = openpyxl.load_workbook(io.BytesIO(content), read_only=True)["Doelen"]
     return [
-        [str(v) for v in row[2:6]]
+        [round(v, 4) if isinstance(v, float) else v for v in row[2:6]]
         for row in ws.iter_rows(values_only=True)
         if row and row[0] == TITLE
     ]
@@ -74,12 +76,15 @@ async def test_measures_in_the_report_of_the_first_half_year(engine: AsyncEngine
     await seed_wij(engine)
     files = await pack(engine, "2026-H1")
     assert measures_sheet(one(files, ".xlsx")) == [
-        ["Nieuwe inwoners bereikt (eerste 6 maanden)", "17", "25", "doel niet gehaald"],
-        ["Nieuwe inwoners bereikt", "17", "40", "achter op schema"],
-        ["Sleutelfiguren met goed contact", "<5", "5", "op schema"],
-        ["Reden van niet-gebruik bekend", "59 %", "80 %", "achter op schema"],
-        ["Doorgestroomd naar voorzieningen", "75 %", "80 %", "achter op schema"],
+        ["Nieuwe inwoners bereikt (eerste 6 maanden)", 17, 25, "doel niet gehaald"],
+        ["Nieuwe inwoners bereikt", 17, 40, "achter op schema"],
+        ["Sleutelfiguren met goed contact", "<5", 5, "op schema"],
+        ["Reden van niet-gebruik bekend", 0.5882, 0.8, "achter op schema"],
+        ["Doorgestroomd naar voorzieningen", 0.75, 0.8, "achter op schema"],
     ]
+    ws = openpyxl.load_workbook(io.BytesIO(one(files, ".xlsx")))["Doelen"]
+    share = next(r for r in ws.iter_rows() if r[2].value == "Reden van niet-gebruik bekend")
+    assert (share[3].number_format, share[4].number_format) == ("0%", "0%")
     text = pdf_text(one(files, ".pdf"))
     assert "Doelen op 30 juni 2026" in text
     assert "Nieuwe inwoners bereikt (eerste 6 maanden) 17 25 doel niet gehaald" in text
@@ -88,7 +93,7 @@ async def test_measures_in_the_report_of_the_first_half_year(engine: AsyncEngine
 
     internal = await pack(engine, "2026-H1", internal=True)
     rows = measures_sheet(one(internal, ".xlsx"))
-    assert rows[2] == ["Sleutelfiguren met goed contact", "3", "5", "op schema"]
+    assert rows[2] == ["Sleutelfiguren met goed contact", 3, 5, "op schema"]
     assert "Sleutelfiguren met goed contact 3 5 op schema" in pdf_text(one(internal, ".pdf"))
 
 
@@ -96,8 +101,8 @@ async def test_a_share_of_a_small_base_is_not_shown(engine: AsyncEngine) -> None
     await seed_wij(engine)
     files = await pack(engine, "2026-Q1")
     rows = measures_sheet(one(files, ".xlsx"))
-    assert rows[0] == ["Nieuwe inwoners bereikt (eerste 6 maanden)", "12", "25", "achter op schema"]
-    assert rows[4] == ["Doorgestroomd naar voorzieningen", "basis <5", "80 %", "achter op schema"]
+    assert rows[0] == ["Nieuwe inwoners bereikt (eerste 6 maanden)", 12, 25, "achter op schema"]
+    assert rows[4] == ["Doorgestroomd naar voorzieningen", "basis <5", 0.8, "achter op schema"]
     assert "Doorgestroomd naar voorzieningen basis <5 80 %" in pdf_text(one(files, ".pdf"))
 
 

@@ -150,6 +150,13 @@ def test_errors_translate():
         ("80", "non_use_known", 80),
         ("12,5", "hours", 12.5),
         ("0", "key_figures", 0),
+        # Dutch thousands points and decimal commas (audit finding 2: "1.000" became 1).
+        ("1.000", "contacts", 1000),
+        ("12.500", "residents", 12500),
+        ("1.000.000", "contacts", 1_000_000),
+        ("1.250,5", "hours", 1250.5),
+        ("80,5%", "went_on", 80.5),
+        ("80,5 %", "non_use_known", 80.5),
     ],
 )
 def test_targets(text, kind, value):
@@ -167,6 +174,12 @@ def test_targets(text, kind, value):
         ("25%", "contacts"),
         ("1.2.3", "hours"),
         ("nan", "hours"),
+        ("1.5", "contacts"),
+        ("1,500", "contacts"),
+        ("12.50", "hours"),
+        ("80.5%", "went_on"),
+        ("1.00", "residents"),
+        ("10.00.000", "contacts"),
     ],
 )
 def test_bad_targets(text, kind):
@@ -177,6 +190,57 @@ def test_bad_targets(text, kind):
 @given(st.sampled_from(dv.KINDS), st.integers(min_value=0, max_value=100))
 def test_target_text_reads_back(kind, n):
     assert dv.parse_target(dv.target_text(float(n), kind), kind) == n
+
+
+@given(st.sampled_from(dv.KINDS), st.integers(min_value=0, max_value=1000).map(lambda n: n / 10))
+def test_target_text_of_a_fraction_reads_back(kind, value):
+    if dv.unit_of(kind) is dv.Unit.number and value != int(value):
+        return
+    text = dv.target_text(value, kind)  # a share as text, other kinds as a number in the file
+    assert dv.parse_target(text if dv.is_share(kind) else float(text), kind) == value
+
+
+def test_a_point_that_is_no_thousands_separator_is_refused_with_what_is_accepted():
+    with pytest.raises(dv.DeelSpecError) as caught:
+        dv.parse_target("1.5", "contacts")
+    assert caught.value.text() == (
+        "Ik weet niet zeker wat je met 1.5 bedoelt. Typ een heel getal, bijvoorbeeld 25 of 1.000."
+    )
+    with pytest.raises(dv.DeelSpecError) as caught:
+        dv.parse_target("12.50", "hours")
+    assert "Een punt staat alleen tussen duizendtallen (1.000)" in caught.value.text()
+    assert "een komma voor de decimalen (12,5)" in caught.value.text()
+
+
+@given(st.integers(min_value=0, max_value=dv.MAX_COUNT_TARGET))
+def test_a_count_written_by_babel_in_dutch_reads_back(n):
+    from babel.numbers import format_decimal
+
+    assert dv.parse_target(format_decimal(n, locale="nl"), "contacts") == n
+
+
+@given(st.integers(min_value=0, max_value=10 * dv.MAX_COUNT_TARGET))
+def test_hours_written_by_babel_in_dutch_read_back(tenths):
+    from babel.numbers import format_decimal
+
+    hours = tenths / 10
+    assert dv.parse_target(format_decimal(hours, format="#,##0.#", locale="nl"), "hours") == hours
+
+
+@given(st.integers(min_value=0, max_value=1000))
+def test_a_share_written_by_babel_in_dutch_reads_back(tenths):
+    from babel.numbers import format_percent
+
+    share = tenths / 10
+    text = format_percent(share / 100, format="#,##0.#%", locale="nl")
+    assert dv.parse_target(text, "went_on") == share
+
+
+def test_a_file_number_is_taken_as_it_is():
+    assert dv.parse_target(12.5, "hours") == 12.5
+    assert dv.parse_target(1000, "contacts") == 1000
+    with pytest.raises(dv.DeelSpecError):
+        dv.parse_target(2.5, "contacts")
 
 
 @given(st.text(max_size=60), st.sets(st.from_regex(r"[a-z]{2,8}", fullmatch=True), max_size=5))
@@ -266,3 +330,15 @@ def specs(draw):
 @given(specs())
 def test_any_spec_dumps_and_reads_back_the_same(spec):
     assert ds.parse(ds.dump([spec])) == [spec]
+
+
+def test_an_end_date_without_a_year_is_its_next_occurrence():
+    """Audit finding 12: reopening reads a date as /pauze does (bot.domain.dates)."""
+    today = date(2026, 12, 1)
+    assert dv.parse_end_day("31-12", today) == date(2026, 12, 31)
+    assert dv.parse_end_day("30-11", today) == date(2027, 11, 30)  # past this year: next year
+    assert dv.parse_end_day("31 december 2027", today) == date(2027, 12, 31)
+    assert dv.parse_end_day("1-1-2026", today) == date(2026, 1, 1)  # the caller says: past
+    for text in ("31-2", "later", "1-1-2040"):
+        with pytest.raises(dv.DeelSpecError):
+            dv.parse_end_day(text, today)

@@ -13,6 +13,7 @@ from sqlmodel import col
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
     AuditLog,
+    Contact,
     Deelopdracht,
     DeelopdrachtMeasure,
     DeelopdrachtMoment,
@@ -217,6 +218,7 @@ async def test_the_contact_dialogue_offers_a_new_one_at_once_and_an_ended_one_no
     await anna.says("/annuleer")
 
     await tap_through(carla, ["Beëindigen", "Ja, beëindigen"])
+    bot.clock.advance(days=1)  # it ran until today: a contact of tomorrow no longer takes it
     summary = await reply_to(anna.says(entry))
     assert "Deelopdracht" not in summary.text, summary.text
 
@@ -233,24 +235,27 @@ async def test_an_ended_deelopdracht_can_be_reopened_until_a_new_end_date(bot):
     await tap_through(carla, ["Beëindigen"])
     ended = await reply_to(carla.press("Ja, beëindigen"), "⏹ Beëindigd.")
     assert ended.has_button("Heropenen") and not ended.has_button("Beëindigen")
+    bot.clock.advance(days=1)  # it ran until today (17 November): tomorrow it is not offered
     entry = "/contact 45 min inloop Venlo armoede 1 nieuw"
     summary = await reply_to(anna.says(entry))
     assert "Deelopdracht" not in summary.text, summary.text
     await anna.says("/annuleer")
 
+    await carla.says("/deelopdracht")  # a new day: the dialogue of yesterday has expired
+    await tap_through(carla, ["Venlo", "Buurtwerk Blerick"])
     await reply_to(carla.press("Heropenen"), "Buurtwerk Blerick heropenen", "Tot wanneer")
     await reply_to(carla.says("16-11-2026"), "Die datum is al voorbij", "Tot wanneer")
-    await reply_to(carla.says("morgen"), "met het jaartal", "Tot wanneer")
+    await reply_to(carla.says("31-2"), "Dat is geen datum", "Tot wanneer")
     await reply_to(carla.says("31-10-2026"), "al voorbij")
     reopened = await reply_to(
         carla.press("12 maanden"),
-        "De deelopdracht loopt weer, tot en met 16 november 2027.",
-        "1 november 2026 t/m 16 november 2027",
+        "De deelopdracht loopt weer, tot en met 17 november 2027.",
+        "1 november 2026 t/m 17 november 2027",
     )
     assert "Beëindigd" not in reopened.text
     assert reopened.has_button("Beëindigen") and not reopened.has_button("Heropenen")
     (d,), *_ = await rows(bot)
-    assert (d.active, d.ends_on) == (True, date(2027, 11, 16))
+    assert (d.active, d.ends_on) == (True, date(2027, 11, 17))
     await reply_to(anna.says(entry), "Deelopdracht: Buurtwerk Blerick")
     log = "\n".join((await carla.says("/logboek")).texts)
     assert "active: ja → nee" in log and "active: nee → ja" in log, log
@@ -366,3 +371,112 @@ async def test_municipality_and_a_short_text_changed(bot, cli_env, tmp_path):
     await reply_to(carla.press("« Lijst"), "Weert")
     deel, *_ = await rows(bot)
     assert deel[0].municipality_id == munis["Weert"] and deel[0].frequency == "jaarlijks"
+
+
+async def test_a_target_is_read_the_dutch_way_and_an_unclear_one_is_refused(bot):
+    """Audit finding 2: "1.000" is a thousand (not 1); "1.5" for a count is refused with what
+    is accepted, and the step stays; a share takes a decimal comma."""
+    carla = await bot.coordinator("Carla")
+    await create_deelopdracht(carla, "Buurtwerk Blerick", "1-11-2026")
+    await add_measure(carla, "Contacten", "1.000", "Hele periode")
+    await add_measure(carla, "Doorgestroomd", "80,5%", "Hele periode")
+    await tap_through(carla, ["Doel van een meetpunt wijzigen", "1. Contacten"])
+    await reply_to(
+        carla.says("1.5"),
+        "Ik weet niet zeker wat je met 1.5 bedoelt. Typ een heel getal, bijvoorbeeld 25 of 1.000.",
+        "Typ het nieuwe doel als getal",
+    )
+    await reply_to(
+        carla.says("12.500"), "Het doel is gewijzigd.", "1. Contacten: 12.500, hele periode"
+    )
+    _deel, measures, _moments, _audits = await rows(bot)
+    assert [(m.kind, m.target) for m in measures] == [("contacts", 12500), ("went_on", 80.5)]
+
+
+async def test_a_back_dated_contact_still_belongs_to_a_deelopdracht_ended_since(bot):
+    """Audit finding 4: which deelopdrachten a contact can belong to depends on the contact's
+    day lying in their period, not on whether they still run today. Ended on 17 November,
+    a contact typed on the 18th for the 17th (or earlier) still takes it: as the default, as
+    a button, by its short name and in /corrigeer; a contact of the 18th does not."""
+    carla = await bot.coordinator("Carla")
+    anna = await bot.expert("Anna")
+    await create_deelopdracht(carla, "Buurtwerk Blerick", "1-11-2026", code="buurtwerk")
+    await tap_through(carla, ["Beëindigen"])
+    await reply_to(
+        carla.press("Ja, beëindigen"), "De deelopdracht is beëindigd.", "t/m 17 november 2026"
+    )
+    bot.clock.advance(days=1)  # Wednesday 18 November
+    entry = "45 min inloop Blerick armoede 2 nieuw"
+
+    summary = await reply_to(anna.says(f"/contact {entry}"))
+    assert "Deelopdracht" not in summary.text, summary.text  # after its end
+    await anna.says("/annuleer")
+    await reply_to(
+        anna.says(f"/contact {entry} buurtwerk"),
+        "De deelopdracht Buurtwerk Blerick loopt niet op woensdag 18 november.",
+    )
+    await anna.says("/annuleer")
+    # Back-dated inside its period: the default, as before it ended.
+    await reply_to(anna.says(f"/contact gisteren {entry}"), "Deelopdracht: Buurtwerk Blerick")
+    await anna.press("Opslaan")
+    await reply_to(
+        anna.says(f"/contact 16-11 {entry} buurtwerk"), "Deelopdracht: Buurtwerk Blerick"
+    )
+    await anna.press("Opslaan")
+    saved = await all_rows(bot, Contact, order_by=Contact.id)
+    deel_id = (await rows(bot))[0][0].id
+    assert [(c.work_date, c.deelopdracht_id) for c in saved] == [
+        (date(2026, 11, 17), deel_id),
+        (date(2026, 11, 16), deel_id),
+    ]
+
+    # With a second one running, the back-dated contact has both as buttons (no default);
+    # today's contact takes the running one.
+    await create_deelopdracht(carla, "Taalcafé Venlo", "1-11-2026", code="taalcafe")
+    await reply_to(anna.says(f"/contact gisteren {entry}"), "Deelopdracht: –")
+    asked = await reply_to(anna.press("Deelopdracht"), "Hoort dit contact bij een deelopdracht")
+    assert {"Buurtwerk Blerick", "Taalcafé Venlo"} <= set(asked.button_labels)
+    await anna.says("/annuleer")
+    await reply_to(anna.says(f"/contact {entry}"), "Deelopdracht: Taalcafé Venlo")
+    await anna.says("/annuleer")
+
+    # /corrigeer: the deelopdracht's buttons follow the contact's day.
+    await anna.says("/corrigeer")
+    await tap_through(anna, ["di 17 nov", "Alles aanpassen"])
+    step = await reply_to(anna.press("Deelopdracht"), "Hoort dit contact bij een deelopdracht")
+    assert {"Buurtwerk Blerick", "Taalcafé Venlo"} <= {
+        label.lstrip("✓ ") for label in step.button_labels
+    }
+
+
+async def test_reopening_takes_a_short_date_and_offers_the_planned_end(bot):
+    """Audit findings 12 and 25: a date without a year ("31-12") is its next occurrence, as
+    elsewhere; the end date it had before it was ended is offered as a button while it is
+    still ahead."""
+    carla = await bot.coordinator("Carla")
+    await create_deelopdracht(carla, "Buurtwerk Blerick", "1-11-2026")  # t/m 31 oktober 2027
+    await tap_through(carla, ["Beëindigen", "Ja, beëindigen"])
+    step = await reply_to(carla.press("Heropenen"), "bijvoorbeeld 31-12")
+    assert step.has_button("Tot 31 oktober 2027, zoals gepland")
+    await reply_to(
+        carla.says("31-12"),
+        "De deelopdracht loopt weer, tot en met 31 december 2026.",
+        "1 november 2026 t/m 31 december 2026",
+    )
+    (d,), *_ = await rows(bot)
+    assert (d.active, d.ends_on) == (True, date(2026, 12, 31))
+
+    # Ended again: the button now offers 31 December, its end before this ending.
+    await tap_through(carla, ["Beëindigen", "Ja, beëindigen"])
+    step = await reply_to(carla.press("Heropenen"))
+    assert step.has_button("Tot 31 december 2026, zoals gepland")
+    assert not step.has_button("Tot 31 oktober 2027, zoals gepland")
+    await reply_to(
+        carla.press("Tot 31 december 2026, zoals gepland"),
+        "De deelopdracht loopt weer, tot en met 31 december 2026.",
+    )
+    # A short date already past this year is next year's.
+    await tap_through(carla, ["Beëindigen", "Ja, beëindigen", "Heropenen"])
+    await reply_to(carla.says("1-11"), "De deelopdracht loopt weer, tot en met 1 november 2027.")
+    (d,), *_ = await rows(bot)
+    assert (d.active, d.ends_on) == (True, date(2027, 11, 1))

@@ -366,7 +366,8 @@ async def test_internal_report_has_the_hand_worked_figures(engine):
     dops = sheet_rows(wb, "Deelopdrachten")
     assert "Afgelopen opdracht" not in dops  # ended before the period
     assert dops["WIJ Venlo"][0] == "Venlo"
-    assert dops["WIJ Venlo"][-4:] == ["2", "2,5", "13", "7"]
+    # Numbers, not texts (audit finding 19): they can be summed and sorted in Excel.
+    assert dops["WIJ Venlo"][-4:] == [2, 2.5, 13, 7]
 
     signals = sheet_rows(wb, "Signalen")
     assert not any("Verwijderd" in str(v) for v in signals.values())

@@ -1,7 +1,9 @@
 """A contact under a deelopdracht: which one by default, and which steps its measures need.
 
-Pure: the handler passes the deelopdrachten that run in the contact's municipality on its day
-(with the kinds of their measures and the vindplekken their filters name); this decides.
+Pure: the handler passes the deelopdrachten that take contacts in the contact's municipality on
+its day (`takes_contacts_on`: the day lies in the period, whether or not the deelopdracht still
+runs today), with the kinds of their measures and the vindplekken their filters name; this
+decides.
 
 - Default: when the expert has not chosen (`ContactDraft.deel_chosen`), the one deelopdracht
   whose measures name the contact's vindplek, else the only one of the municipality. With
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.domain.contact_draft import ContactDraft
 
@@ -30,6 +33,21 @@ class DeelChoice:
     id: int
     measures: frozenset[str] = frozenset()  # MeasureKind values
     vindplek_ids: frozenset[int] = frozenset()  # vindplekken named in its measures' filters
+
+
+def takes_contacts_on(
+    day: date, starts_on: date | None, ends_on: date | None, *, active: bool
+) -> bool:
+    """Whether a contact on `day` can belong to the deelopdracht: the day lies in its period
+    [starts_on, ends_on]. That depends on the contact's day, not on today: a contact typed
+    later (up to MAX_BACK_DAYS back) still counts for a deelopdracht that has ended since.
+    Ending one sets its end date to the day it ended; an ended one without an end date takes
+    no contacts."""
+    if starts_on is not None and day < starts_on:
+        return False
+    if ends_on is None:
+        return active
+    return day <= ends_on
 
 
 def default_deelopdracht(options: Sequence[DeelChoice], vindplek_id: int | None) -> int | None:
@@ -52,7 +70,11 @@ def steps_needed(measures: Iterable[str]) -> list[str]:
 
 def settle(cd: ContactDraft, options: Sequence[DeelChoice]) -> None:
     """The draft's deelopdracht (the default while the expert has not chosen) and the steps
-    its measures need."""
+    its measures need. A chosen deelopdracht that does not take the contact (its day was
+    changed to outside the period) is not kept: the default applies again."""
+    if cd.deel_chosen and cd.deelopdracht_id is not None:
+        if all(o.id != cd.deelopdracht_id for o in options):
+            cd.deel_chosen = False
     if not cd.deel_chosen:
         cd.deelopdracht_id = default_deelopdracht(options, cd.vindplek_id)
     chosen = next((o for o in options if o.id == cd.deelopdracht_id), None)

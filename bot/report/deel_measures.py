@@ -25,7 +25,7 @@ from bot.domain.measures import (
 )
 from bot.i18n import Translator
 
-__all__ = ["measure_rows", "measure_value_text"]
+__all__ = ["measure_rows", "measure_value_number", "measure_value_text"]
 
 
 class _Fmt(Protocol):
@@ -35,12 +35,23 @@ class _Fmt(Protocol):
 
 def measure_value_text(p: MeasureProgress, t: Translator, threshold: int, internal: bool) -> str:
     """The value as the report shows it (suppressed as described above)."""
-    if not internal and p.value is not None:
-        if p.unit is Unit.number and 0 < p.value < threshold:
-            return f"<{threshold}"
-        if p.unit is Unit.percent and p.base is not None and 0 < p.base < threshold:
+    if p.value is not None and measure_value_number(p, threshold, internal) is None:
+        if p.unit is Unit.percent:
             return t._("basis <{threshold}").format(threshold=threshold)
+        return f"<{threshold}"
     return format_value(p, p.value, t)
+
+
+def measure_value_number(p: MeasureProgress, threshold: int, internal: bool) -> float | None:
+    """The value as a number where `measure_value_text` shows it as one, else None."""
+    if p.value is None:
+        return None
+    if not internal:
+        if p.unit is Unit.number and 0 < p.value < threshold:
+            return None
+        if p.unit is Unit.percent and p.base is not None and 0 < p.base < threshold:
+            return None
+    return p.value
 
 
 def measure_rows(
@@ -59,6 +70,12 @@ def measure_rows(
                 format_target(p, t),
                 format_status(p, t),
             ]
+            for p in progress
+        ],
+        # The same as numbers for the workbook: [value, target, unit]; value None when the
+        # text says something else ("<5", "basis <5", "nog geen gegevens").
+        "measure_numbers": [
+            [measure_value_number(p, f.threshold, f.internal), p.target, p.unit.value]
             for p in progress
         ],
     }

@@ -7,10 +7,17 @@ from bot.domain.counts import Counts
 from bot.i18n import Translator
 from bot.report.counts import Counted
 from bot.report.deel_measures import measure_rows
-from bot.report.model import Note
+from bot.report.model import Cell, Note
 from bot.storage.report_queries import NoteRow, ReportData
 
-__all__ = ["Notes"]
+__all__ = ["Notes", "number_of"]
+
+
+def number_of(c: Cell) -> float | int | None:
+    """A cell's number as the workbook writes it; None when it shows a text ("<5", "*")."""
+    if c.hidden or isinstance(c.value, bool) or not isinstance(c.value, int | float):
+        return None
+    return c.value
 
 
 class Notes:
@@ -70,6 +77,12 @@ class Notes:
             if muni_id is not None and d.municipality_id != muni_id:
                 continue
             cnt = data.by_deelopdracht.get(d.id, Counts())
+            figures = [
+                (_("Contacten"), cell("deelopdrachten", (k, 0))),
+                (_("Uren"), f.hours(cnt.minutes)),
+                (_("Inwoners"), cell("deelopdrachten", (k, 1))),
+                (_("Nieuw"), cell("deelopdrachten", (k, 2))),
+            ]
             out.append(
                 {
                     "title": d.title,
@@ -80,12 +93,9 @@ class Notes:
                         [_("Hoe vaak"), d.frequency],
                         [_("Zo leggen we verantwoording af"), d.accounting],
                     ],
-                    "figures": [
-                        [_("Contacten"), cell("deelopdrachten", (k, 0)).text],
-                        [_("Uren"), f.hours(cnt.minutes).text],
-                        [_("Inwoners"), cell("deelopdrachten", (k, 1)).text],
-                        [_("Nieuw"), cell("deelopdrachten", (k, 2)).text],
-                    ],
+                    "figures": [[label, c.text] for label, c in figures],
+                    # The same as numbers for the workbook (None: hidden, written as text).
+                    "figure_numbers": [number_of(c) for _label, c in figures],
                     **measure_rows(self.t, data.deel_measures.get(d.id, []), last_day, f),
                 }
             )

@@ -223,10 +223,17 @@ def render_xlsx(report: Report, t: Translator, muni_ids: set[int] | None) -> byt
             + [f[1] for f in _pairs(d["fields"])]
             + [f[1] for f in _pairs(d["figures"])]
         )
+        numbers: list[float | int | None] = [None] * (len(values) - len(_pairs(d["figures"])))
+        numbers += cast("list[float | int | None]", d.get("figure_numbers", []))
         for j, v in enumerate(values):
-            ws.write_string(row, j, str(v), wrap if 2 <= j <= 5 else None)
+            number = numbers[j] if j < len(numbers) else None
+            if number is not None:  # a count or hours, as a number (a hidden one: its text)
+                ws.write_number(row, j, number, hour_f if isinstance(number, float) else int_f)
+            else:
+                ws.write_string(row, j, str(v), wrap if 2 <= j <= 5 else text_r if j > 5 else None)
 
-    _measures_sheet(wb, _sheet_name("Doelen", used), dops, title_f, head_f, banner, t)
+    formats = {"count": int_f, "hours": hour_f, "percent": wb.add_format({"num_format": "0%"})}
+    _measures_sheet(wb, _sheet_name("Doelen", used), dops, title_f, head_f, banner, t, formats)
 
     ws = wb.add_worksheet(_sheet_name(_("Definities"), used))
     ws.write(0, 0, _("Wat betekent wat"), title_f)
@@ -253,9 +260,12 @@ def _measures_sheet(
     head_f: Any,
     banner: Any,
     t: Translator,
+    formats: dict[str, Any],
 ) -> None:
     """Section e's measures (bot.report.deel_measures): a row per measure of each deelopdracht,
-    value against target on the period's last day, as the PDF shows them."""
+    value against target on the period's last day, as the PDF shows them. Value and target are
+    numbers in the measure's unit (`formats`: unit -> xlsxwriter format; a percentage as a
+    fraction shown as "59%"); a value the report hides ("<5", "basis <5") is its text."""
     _ = t._
     ws = wb.add_worksheet(name)
     ws.write(0, 0, _("Doelen van de deelopdrachten"), title_f)
@@ -268,7 +278,15 @@ def _measures_sheet(
     ws.set_column(0, 2, 30)
     ws.set_column(3, 5, 16)
     for d in dops:
-        for m in _pairs(d.get("measures", [])):
+        numbers = cast("list[list[Any]]", d.get("measure_numbers", []))
+        for i, m in enumerate(_pairs(d.get("measures", []))):
             row += 1
             for j, v in enumerate([d["title"], d["municipality"], *m]):
                 ws.write_string(row, j, str(v))
+            if i >= len(numbers):
+                continue
+            value, target, unit = numbers[i]
+            scale = 100 if unit == "percent" else 1
+            for j, number in ((3, value), (4, target)):
+                if number is not None:
+                    ws.write_number(row, j, number / scale, formats[unit])

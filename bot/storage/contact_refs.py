@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.contact_deel import DeelChoice
+from bot.domain.contact_deel import DeelChoice, takes_contacts_on
 from bot.domain.contact_draft import VocabItem
 from bot.storage.models import (
     ActivityType,
@@ -63,15 +63,15 @@ class DeelRef:
     measures: frozenset[str] = frozenset()  # kinds of its measures
     vindplek_ids: frozenset[int] = frozenset()  # vindplekken its measures' filters name
     followup_weeks: int = 6
+    active: bool = True  # False: ended (it still takes contacts dated up to its end date)
 
     @property
     def choice(self) -> DeelChoice:
         return DeelChoice(self.id, self.measures, self.vindplek_ids)
 
     def runs_on(self, on: date) -> bool:
-        return (self.starts_on is None or self.starts_on <= on) and (
-            self.ends_on is None or self.ends_on >= on
-        )
+        """Whether a contact on `on` can belong to it (`contact_deel.takes_contacts_on`)."""
+        return takes_contacts_on(on, self.starts_on, self.ends_on, active=self.active)
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,8 @@ class RefData:
     deelopdrachten: list[DeelRef]
 
     def active_deelopdrachten(self, municipality_id: int | None, on: date | None) -> list[DeelRef]:
+        """The deelopdrachten a contact on `on` in the municipality can belong to: by the
+        contact's day, also one that has ended since (see `DeelRef.runs_on`)."""
         if municipality_id is None or on is None:
             return []
         return [
@@ -115,11 +117,17 @@ class RefData:
 
 
 async def load_refdata(s: AsyncSession) -> RefData:
-    """Active vocabularies, municipalities and deelopdrachten, in display order."""
+    """Active vocabularies, municipalities and deelopdrachten (also ended ones with an end
+    date: back-dated contacts from inside their period still belong to them), in display
+    order."""
     vocabs = {kind: await vocab(s, kind) for kind in VOCAB_MODELS}
     munis = [Place(id_of(m), m.name) for m in await municipalities(s)]
     rows = (
-        await s.exec(select(Deelopdracht).where(Deelopdracht.active).order_by(Deelopdracht.title))
+        await s.exec(
+            select(Deelopdracht)
+            .where(or_(col(Deelopdracht.active), col(Deelopdracht.ends_on).is_not(None)))
+            .order_by(Deelopdracht.title)
+        )
     ).all()
     kinds: dict[int, set[str]] = {}
     places: dict[int, set[int]] = {}
@@ -145,6 +153,7 @@ async def load_refdata(s: AsyncSession) -> RefData:
             measures=frozenset(kinds.get(id_of(d), ())),
             vindplek_ids=frozenset(places.get(id_of(d), ())),
             followup_weeks=d.followup_weeks,
+            active=d.active,
         )
         for d in rows
     ]
@@ -232,15 +241,19 @@ async def vindplek_by_name(s: AsyncSession, municipality_id: int, name: str) -> 
 async def active_deelopdrachten(
     s: AsyncSession, municipality_id: int, on: date
 ) -> list[Deelopdracht]:
+    """The municipality's deelopdrachten that take work dated `on` (its period holds the day;
+    an ended one up to its end date), as `RefData.active_deelopdrachten` decides."""
     return list(
         (
             await s.exec(
                 select(Deelopdracht)
                 .where(
                     Deelopdracht.municipality_id == municipality_id,
-                    Deelopdracht.active,
                     or_(col(Deelopdracht.starts_on).is_(None), col(Deelopdracht.starts_on) <= on),
-                    or_(col(Deelopdracht.ends_on).is_(None), col(Deelopdracht.ends_on) >= on),
+                    or_(
+                        and_(col(Deelopdracht.ends_on).is_(None), col(Deelopdracht.active)),
+                        col(Deelopdracht.ends_on) >= on,
+                    ),
                 )
                 .order_by(Deelopdracht.title)
             )

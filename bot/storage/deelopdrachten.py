@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain import deel_values as dv
 from bot.storage import audit, lists, rows
 from bot.storage.models import (
+    AuditLog,
     Deelopdracht,
     DeelopdrachtMeasure,
     DeelopdrachtMoment,
@@ -27,6 +28,7 @@ from bot.storage.models import (
     Vindplek,
     id_of,
 )
+from bot.storage.query_helpers import as_date
 
 ENTITY = "deelopdracht"
 MEASURE = "deelopdracht_measure"
@@ -246,10 +248,31 @@ async def change(
 async def end(
     s: AsyncSession, deel_id: int, on: date, *, actor_id: int | None, now: datetime
 ) -> None:
-    """End a deelopdracht: it stops on `on` (or its earlier end) and is no longer offered."""
+    """End a deelopdracht: it stops on `on` (or its earlier end). Contacts dated after that
+    can't choose it; back-dated ones from inside its period still can
+    (`contact_deel.takes_contacts_on`)."""
     row = await _row(s, deel_id)
     ends_on = on if row.ends_on is None or row.ends_on > on else row.ends_on
     await change(s, deel_id, actor_id=actor_id, now=now, ends_on=ends_on, active=False)
+
+
+async def planned_end(s: AsyncSession, deel_id: int) -> date | None:
+    """The end date an ended deelopdracht had before it was ended (from the audit trail of its
+    last ending), else its own end date: what reopening may offer."""
+    row = await _row(s, deel_id)
+    trail = (
+        await s.exec(
+            select(AuditLog)
+            .where(AuditLog.entity == ENTITY, AuditLog.entity_id == deel_id)
+            .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+        )
+    ).all()
+    for entry in trail:
+        before, after = entry.before or {}, entry.after or {}
+        if before.get("active") and after.get("active") is False:
+            planned = before.get("ends_on")
+            return date.fromisoformat(planned) if isinstance(planned, str) else None
+    return as_date(row.ends_on)
 
 
 async def reopen(

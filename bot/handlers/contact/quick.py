@@ -92,13 +92,18 @@ async def quick_draft(
         known_reach=[v.code for v in ref.items("reach_channels")],
     )
     error = None
-    if deel is not None and cd.municipality_id == deel.municipality_id:
+    day = cd.work_date or today
+    if deel is not None and cd.municipality_id == deel.municipality_id and deel.runs_on(day):
         cd.deelopdracht_id, cd.deel_chosen = deel.id, True
+    elif deel is not None and cd.municipality_id == deel.municipality_id:  # not on that day
+        error = _("De deelopdracht {name} loopt niet op {day}.").format(
+            name=esc(deel.title), day=context.t.fmt_date(day)
+        )
     elif deel is not None:  # named, but in another municipality than the line's place
         error = _("De deelopdracht {name} hoort niet bij deze gemeente.").format(
             name=esc(deel.title)
         )
-    contact_deel.settle(cd, ref.choices(cd.municipality_id, cd.work_date or today))
+    contact_deel.settle(cd, ref.choices(cd.municipality_id, day))
     state = cdm.first_state(cd)
     if problem is not None and not cdm.step_done(cd, problem[0]):
         state = problem[0]

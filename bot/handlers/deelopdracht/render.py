@@ -229,8 +229,8 @@ def render_endq(view: DeelView) -> Screen:
     title = view.detail.row.title if view.detail else ""
     text = esc(
         _(
-            "{title} beëindigen? Hij stopt vandaag ({today}) en ervaringsdeskundigen kunnen "
-            "hem niet meer kiezen. Wat al is vastgelegd, blijft."
+            "{title} beëindigen? Hij stopt vandaag ({today}). Voor contacten na vandaag "
+            "kunnen ervaringsdeskundigen hem niet meer kiezen. Wat al is vastgelegd, blijft."
         ).format(title=title, today=view.t.fmt_date(view.today, "d MMMM y"))
     )
     return text, [[(_("Ja, beëindigen"), view.button("endok")), (_("Nee"), view.button("open"))]]
@@ -242,11 +242,17 @@ def render_reopen(view: DeelView) -> Screen:
     text = esc(
         _(
             "{title} heropenen: ervaringsdeskundigen kunnen hem dan weer kiezen. Tot wanneer "
-            "loopt hij? Tik op een knop (vanaf vandaag) of typ de einddatum."
+            "loopt hij? Tik op een knop (maanden tellen vanaf vandaag) of typ de einddatum, "
+            "bijvoorbeeld 31-12."
         ).format(title=title)
     )
-    buttons = [(view.t.months(n), view.button("rlen", n)) for n in LENGTH_CHOICES]
-    return text, [buttons, _back(view)]
+    rows: list[list[Button]] = []
+    if view.planned_end is not None:
+        day = view.t.fmt_date(view.planned_end, "d MMMM y")
+        label = _("Tot {day}, zoals gepland").format(day=day)
+        rows.append([(label, view.button("rend", view.planned_end.isoformat()))])
+    rows.append([(view.t.months(n), view.button("rlen", n)) for n in LENGTH_CHOICES])
+    return text, [*rows, _back(view)]
 
 
 # --------------------------------------------------------------------------- measures

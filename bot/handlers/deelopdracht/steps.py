@@ -18,6 +18,7 @@ from bot.handlers.deelopdracht.view import (
     KIND_LABELS,
     TEXT_FIELDS,
     DeelView,
+    reopen_end,
 )
 from bot.handlers.fields import found_word
 from bot.handlers.report_common import tapped_municipality, text_problem
@@ -390,14 +391,21 @@ async def _reopen(turn: DTurn, end: date) -> Outcome:
 
 
 async def tap_reopen(turn: DTurn, cb: Callback) -> Outcome | None:
+    if cb.action == "rend":  # the end date it had before it was ended
+        view = await turn.view()
+        planned = await reopen_end(turn.s, view.detail.id, turn.today()) if view.detail else None
+        if planned is None or cb.arg != planned.isoformat():
+            return None
+        return await _reopen(turn, planned)
     if cb.action != "rlen" or not cb.arg.isdigit() or int(cb.arg) not in LENGTH_CHOICES:
         return None
     return await _reopen(turn, add_months(turn.today(), int(cb.arg)) - timedelta(days=1))
 
 
 async def typed_reopen(turn: DTurn, text: str) -> Outcome:
+    """A typed end date; without a year ("31-12") its next occurrence from today."""
     try:
-        end = dv.parse_day(text, turn.today())
+        end = dv.parse_end_day(text, turn.today())
     except dv.DeelSpecError as exc:
         return _err(turn, exc)
     return await _reopen(turn, end)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.dialogue import Turn
 from bot.domain import deel_values as dv
 from bot.domain.measures import MEASURES, MeasureProgress, Unit
@@ -56,6 +58,8 @@ class DeelView(ReportView):
     vocab: dict[str, list[Item]] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)
     progress: list[MeasureProgress] = field(default_factory=list)  # on `today`, state "deel"
+    # State "reopen": the end date it had before it was ended, while that is still ahead.
+    planned_end: date | None = None
 
     @property
     def data(self) -> dict[str, Any]:
@@ -105,7 +109,16 @@ async def load(turn: Turn[DeelView]) -> DeelView:
         view.places = await lists.places(s, view.detail.row.municipality_id)
     if state == "deel" and view.detail is not None:
         view.progress = await deel_progress.progress(s, view.detail.id, view.today)
+    if state == "reopen" and view.detail is not None:
+        view.planned_end = await reopen_end(s, view.detail.id, view.today)
     return view
+
+
+async def reopen_end(s: AsyncSession, deel_id: int, today: date) -> date | None:
+    """The end date reopening offers as a button: the one it had before it was ended (or its
+    planned end), if that is still ahead."""
+    planned = await deelopdrachten.planned_end(s, deel_id)
+    return planned if planned is not None and planned > today else None
 
 
 # --------------------------------------------------------------------------- words
