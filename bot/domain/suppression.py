@@ -22,7 +22,12 @@ The complement is chosen greedily: while a hidden cell is determined, hide the s
 published positive cell in one of its lines (interior cells before totals). When no positive
 cell is left to hide (zeros are public, so the "<5" bounds alone can pin the counts against a
 published total), a total is withheld instead: shown as "*", it tells the reader nothing, not
-even a range. Several tables that
+even a range. Then the choice is pruned (`_prune`): each complement or withheld total,
+totals first, is shown again when the table stays safe without it, together with any others
+that can then be worked out (hiding a count a reader can work out hides nothing). So nothing
+is hidden that the rule does not need: showing any "*" that is left gives a count away.
+Across tables (`suppress_joint`) every hidden quantity is protected, "*" as well as "<5": a
+"*" that the totals give away would break the report's promise. Several tables that
 share a quantity (a municipality's residents in two tables) are suppressed together:
 `suppress_linked` repeats until the same quantity is hidden in all of them or in none (and
 withheld in all or none).
