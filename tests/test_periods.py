@@ -128,3 +128,13 @@ def test_any_text_is_a_period_or_a_period_error(text):
         assert exc.code
     else:
         assert p.start <= p.end_inclusive
+
+
+def test_not_started():
+    from bot.domain.periods import not_started
+
+    h1 = parse_period("2027-H1")
+    assert not_started(h1, date(2026, 12, 31))
+    assert not not_started(h1, date(2027, 1, 1))  # in progress: a partial report is allowed
+    assert not not_started(h1, date(2027, 8, 1))
+    assert not_started(parse_period(van="2026-12-02", tot="2026-12-31"), date(2026, 12, 1))

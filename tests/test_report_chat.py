@@ -163,6 +163,30 @@ async def test_choosing_what_to_report(bot):
     carla.assert_callbacks_answered()
 
 
+async def test_a_period_that_has_not_started_is_refused_and_the_step_stays(bot):
+    await seed(bot)
+    carla = await bot.coordinator()
+    await carla.says("/rapport")
+    # November 2026: 2027-H1 has not started. The message says what can be chosen.
+    refused = (await carla.says("2027-H1")).only
+    assert "Die periode is nog niet begonnen." in refused.text
+    assert "over het halfjaar dat nu loopt (2026-H2)" in refused.text
+    assert "over een periode die voorbij is, zoals 2026-H1" in refused.text
+    assert "Over welke periode?" in refused.text  # still the period step, with its buttons
+    assert "1e halfjaar 2026" in refused.button_labels
+    assert "nog niet begonnen" in (await carla.says("1-1-2027 tot 31-3-2027")).only.text
+    # The running half year is allowed; the summary says it is not complete.
+    step = (await carla.says("2026-H2")).only
+    assert "Voor welke gemeente?" in step.text
+    summary = (await carla.press("Alle gemeenten")).only
+    assert "deze periode loopt nog" in summary.text
+    # Straight from the command: refused too, and the dialogue asks for the period.
+    again = (await carla.says("/rapport 2027-H1 Venlo")).only
+    assert "Die periode is nog niet begonnen." in again.text
+    assert "Over welke periode?" in again.text
+    assert documents(carla) == []
+
+
 async def test_running_period_is_flagged(bot):
     await seed(bot)
     carla = await bot.coordinator()

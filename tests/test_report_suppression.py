@@ -186,3 +186,114 @@ def test_a_municipality_looks_the_same_alone_and_in_the_pack(data):
     assert [n.text for n in a.signals] == [n.text for n in b.signals]
     # The restricted workbook's tables carry no region total.
     assert all(tb.total is None for tb in report_tables(one, {mid})[:11])
+
+
+# --------------------------------------------------------------------------- the workbook
+#
+# What a reader of the workbook can work out with a pencil (tests.xlsx_recovery): every "*"
+# and "<5" of the region's sheets, from the row and column totals and the same figures in the
+# other sheets. Nothing may follow.
+
+H1 = parse_period("2026-H1")
+H1_MONTHS = [f"2026-{k:02d}" for k in range(1, 7)]
+
+
+def workbook(data: ReportData) -> bytes:
+    from bot.report.xlsx import render_xlsx
+
+    return render_xlsx(build(data), translator("nl"), None)
+
+
+def demo_like() -> ReportData:
+    """Three municipalities shaped like the demo's 2026-H1 (audit finding 6), by hand:
+
+    Residents per month, new/known (jan..jun):
+      Leudal  4/3  9/7  3/1  4/6  6/5  3/7  -> new 29, known 29, residents 58
+      Venlo  20/15 18/12 22/14 15/20 16/18 5/21 -> new 96, known 100, residents 196
+      Weert   2/1  1/3  3/0  2/3  1/0  1/3  -> new 10, known 10, residents 20
+      Region new 135, known 139, residents 274.
+    Contacts (gesprek + wandeling): Leudal 20 + 9 = 29, Venlo 60 + 54 = 114, Weert 9 + 3 = 12.
+    Themes (new/known): Leudal armoede 5/2 schulden 2/1; Venlo 30/40 25/20; Weert 3/0 1/2.
+
+    Leudal's own months table hides its small months ("<5") and, as complements, jan's total
+    (7 = <5 + <5), apr's known (6) and jun's known (7). Its new 29 and known 29 are no small
+    counts and nothing needs them hidden: new = <5 + 9 + <5 + <5 + 6 + <5 leaves the four small
+    ones 14 between them (4+3+4+3 or 3+4+3+4, ...), known = <5 + 7 + <5 + * + 5 + * leaves 17.
+    (Before the fix both were "*" in Leudal's report and the region's 135 gave them away.)"""
+    munis = [
+        (1, "leudal", "Leudal", 30.0),
+        (2, "venlo", "Venlo", 50.0),
+        (3, "weert", "Weert", 20.0),
+    ]
+    data = ReportData(
+        period=H1,
+        ytd=year_to_date(H1),
+        municipalities=munis,
+        themes=THEMES,
+        activities=ACTS,
+        indirect_kinds=[],
+        referral_targets=[],
+        signal_kinds=KINDS,
+        months=H1.months(),
+    )
+    months = {
+        1: [(4, 3), (9, 7), (3, 1), (4, 6), (6, 5), (3, 7)],
+        2: [(20, 15), (18, 12), (22, 14), (15, 20), (16, 18), (5, 21)],
+        3: [(2, 1), (1, 3), (3, 0), (2, 3), (1, 0), (1, 3)],
+    }
+    acts = {1: (20, 9), 2: (60, 54), 3: (9, 3)}
+    themes = {1: [(5, 2), (2, 1)], 2: [(30, 40), (25, 20)], 3: [(3, 0), (1, 2)]}
+    for mid, per_month in months.items():
+        for mon, (new, known) in zip(H1_MONTHS, per_month, strict=True):
+            data.by_muni_month[(mid, mon)] = Counts(60, new + known, new + known, new)
+        for a, c in zip(ACTS, acts[mid], strict=True):
+            data.by_muni_activity[(mid, a.id)] = Counts(30 * c, c, c, 0)
+        for th, (new, known) in zip(THEMES, themes[mid], strict=True):
+            data.by_muni_theme[(mid, th.id)] = Counts(0, 0, new + known, new)
+        contacts = sum(acts[mid])
+        data.by_muni[mid] = Counts(
+            30 * contacts,
+            contacts,
+            sum(n + k for n, k in per_month),
+            sum(n for n, _k in per_month),
+        )
+        data.pool_contact_minutes[mid] = 30 * contacts
+    return data
+
+
+def test_demo_like_workbook_shows_leudals_new_and_hides_nothing_that_follows():
+    from tests.test_report import sheet_rows
+    from tests.xlsx_recovery import recoverable
+
+    data = demo_like()
+    content = workbook(data)
+    assert recoverable(content) == []
+    inwoners = sheet_rows(content, "Inwoners")
+    assert inwoners["Leudal"][:3] == [29, 29, 58]
+    assert inwoners["Venlo"][:3] == [96, 100, 196]
+    assert inwoners["Weert"][:3] == [10, 10, 20]
+    assert inwoners["Totaal"][:3] == [135, 139, 274]
+    summary = sheet_rows(content, "Overzicht")
+    assert summary["Leudal"][3:6] == [29, 58, 29]
+    assert summary["Totaal"][3:6] == [155, 274, 135]
+    report = build(data)
+    assert check_report(report) == []
+    # Leudal's own months table: the small months and only the complements they need.
+    months = [[c.text for c in r.cells] for r in report.munis[1].months.rows]
+    assert months == [
+        ["<5", "<5", "*"],
+        ["9", "7", "16"],
+        ["<5", "<5", "<5"],
+        ["<5", "*", "10"],
+        ["6", "5", "11"],
+        ["<5", "*", "10"],
+    ]
+    assert [c.text for c in report.munis[1].months.total.cells] == ["29", "29", "58"]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(figures())
+def test_random_workbook_leaves_no_hidden_cell_to_work_out(data):
+    from tests.xlsx_recovery import recoverable
+
+    assert recoverable(workbook(data)) == []

@@ -19,7 +19,15 @@ from datetime import date, timedelta
 
 from babel.dates import format_date
 
-__all__ = ["MAX_DAYS", "Period", "PeriodError", "parse_period", "selection_in", "year_to_date"]
+__all__ = [
+    "MAX_DAYS",
+    "Period",
+    "PeriodError",
+    "not_started",
+    "parse_period",
+    "selection_in",
+    "year_to_date",
+]
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -193,3 +201,9 @@ def selection_in(selected_for: str, report: Period) -> bool:
     except PeriodError:
         return False
     return report.start <= chosen.start and chosen.end_inclusive <= report.end_inclusive
+
+
+def not_started(period: Period, today: date) -> bool:
+    """The period begins after `today`: there is nothing to report on yet. (A period that has
+    begun but not ended is a partial report, which is allowed.)"""
+    return period.start > today

@@ -22,7 +22,12 @@ The complement is chosen greedily: while a hidden cell is determined, hide the s
 published positive cell in one of its lines (interior cells before totals). When no positive
 cell is left to hide (zeros are public, so the "<5" bounds alone can pin the counts against a
 published total), a total is withheld instead: shown as "*", it tells the reader nothing, not
-even a range. Several tables that
+even a range. Then the choice is pruned (`_prune`): each complement or withheld total,
+totals first, is shown again when the table stays safe without it, together with any others
+that can then be worked out (hiding a count a reader can work out hides nothing). So nothing
+is hidden that the rule does not need: showing any "*" that is left gives a count away.
+Across tables (`suppress_joint`) every hidden quantity is protected, "*" as well as "<5": a
+"*" that the totals give away would break the report's promise. Several tables that
 share a quantity (a municipality's residents in two tables) are suppressed together:
 `suppress_linked` repeats until the same quantity is hidden in all of them or in none (and
 withheld in all or none).
@@ -70,6 +75,11 @@ class CountTable:
     cells: Sequence[Sequence[int]]
     row_totals: bool = True
     col_totals: bool = True
+    # Is the grand total published? By default with either kind of total; False for a table
+    # with row totals only whose rows don't add up to anything shown (a contact counts under
+    # each of its themes). Taking an unpublished grand total for published hides more than
+    # needed: the last large row beside a "<5" row.
+    grand: bool | None = None
 
     @property
     def n_rows(self) -> int:
@@ -81,6 +91,8 @@ class CountTable:
 
     @property
     def grand_total(self) -> bool:
+        if self.grand is not None:
+            return self.grand and (self.row_totals or self.col_totals)
         return self.row_totals or self.col_totals
 
     def value(self, c: Cell) -> int:
@@ -251,12 +263,13 @@ def suppress(
     for c in withhold:
         if c in vals:
             marks[c] = WITHHELD
+    settled = set(marks)  # small counts and what the caller asked for: never shown
     m, n = t.n_rows, t.n_cols
     safe: set[Cell] = set()
     while True:
         exposed = determined_cells(t, marks, threshold, safe)
         if not exposed:
-            return Marks(marks)
+            return Marks(_prune(t, marks, threshold, settled))
         safe |= set(marks) - set(exposed)
         c = exposed[0]
         candidates = [
@@ -272,7 +285,8 @@ def suppress(
             # one in the determined cell's lines first.
             totals = [d for d in published if (d[0] == m or d[1] == n) and marks.get(d) != WITHHELD]
             if not totals:
-                return Marks(marks)  # only a threshold of 2 gets here: "<2" is exactly 1
+                # Only a threshold of 2 gets here: "<2" is exactly 1.
+                return Marks(_prune(t, marks, threshold, settled))
 
             # The total that leaves the fewest counts determined (few totals, small tables).
             scored = [
@@ -289,6 +303,45 @@ def suppress(
         # Interior cells first (a hidden total hides more than it needs to), then smallest.
         best = min(candidates, key=lambda d: (d[0] == m or d[1] == n, vals[d], d))
         marks[best] = COMPLEMENT
+
+
+def _prune(
+    t: CountTable, marks: dict[Cell, str], threshold: int, settled: set[Cell]
+) -> dict[Cell, str]:
+    """Show again every complement or withheld total the table is safe without. The greedy
+    choice hides cells one at a time; a later one can make earlier ones unneeded (e.g. both
+    column totals of a new/known table, once two months are hidden). Totals first (a hidden
+    total hides the most), then the largest counts. Showing one may let a reader work out
+    other added ones: those are shown too (hiding what can be worked out hides nothing),
+    as long as no `settled` cell (a small count, or one the caller hides) can be worked out.
+    What is left is needed: showing any one of it again gives a small count away."""
+    m, n = t.n_rows, t.n_cols
+    added = [c for c in marks if c not in settled]
+    order = sorted(added, key=lambda c: (not (c[0] == m or c[1] == n), -t.value(c), c))
+    out = dict(marks)
+
+    def shown(ms: dict[Cell, str], c: Cell) -> None:
+        v = t.value(c)
+        if 0 < v < threshold:
+            ms[c] = PRIMARY  # a withheld small total: back to "<5", not to digits
+        else:
+            del ms[c]
+
+    for c in order:
+        if out.get(c) not in (COMPLEMENT, WITHHELD):
+            continue
+        trial = dict(out)
+        shown(trial, c)
+        while True:
+            det = determined_cells(t, trial, threshold)
+            if not det:
+                out = trial
+                break
+            if any(d in settled or trial[d] == PRIMARY for d in det):
+                break  # a small count (or one hidden elsewhere) would be given away
+            for d in det:
+                shown(trial, d)
+    return out
 
 
 # A reference to one cell of one table of a report.
@@ -371,11 +424,14 @@ def joint_determined(
     marks: Mapping[Q, str],
     skip: Iterable[Q] = (),
     budget: int = 20_000,
+    protect: Iterable[Q] | None = None,
 ) -> list[Q]:
-    """Small counts ("<5", PRIMARY in `marks`) that a reader of `pub` (all its published
-    quantities and all its equations) can work out. The other hidden quantities ("*") are there
-    to protect the small ones; working one out gives away no small count (the small ones are
-    checked). `skip`: known to be safe already."""
+    """Hidden quantities (every one in `marks`: "<5", and "*" whether a complement or a
+    withheld total) that a reader of `pub` (all its published quantities and all its
+    equations) can work out. A "*" that can be worked out gives no small count away, but it
+    breaks the promise the report makes ("*" can't be worked out from the totals) and shows
+    the reader a number that was meant to be hidden. `skip`: known to be safe already;
+    `protect`: check only these (default: every hidden quantity)."""
     values, equations, threshold = pub.values, pub.equations, pub.threshold
     shown = set(pub.published) - set(marks)
     by_var: dict[Q, list[int]] = {}
@@ -437,9 +493,10 @@ def joint_determined(
         return search(0)
 
     safe = set(skip)
+    wanted = None if protect is None else set(protect)
     out = []
-    for q, mark in marks.items():
-        if q in safe or mark != PRIMARY:
+    for q in marks:
+        if q in safe or (wanted is not None and q not in wanted):
             continue
         if not any(fits(q, st) and witness(q, st) for st in (1, -1)):
             out.append(q)
@@ -467,11 +524,15 @@ def suppress_joint(
     if threshold <= 1:
         return out
     totals = {total for _parts, total in equations}
+    # What must stay hidden: the tables' own marks and the small counts. What this adds is
+    # there to protect those; `_prune_joint` then shows again what is not needed, and what a
+    # reader can work out anyway.
+    settled = set(out)
     safe: set[Q] = set()
     while True:
-        det = joint_determined(pub, out, safe)
+        det = joint_determined(pub, out, safe, protect=settled)
         if not det:
-            return out
+            return _prune_joint(pub, out, settled)
         safe |= set(out) - set(det)
         q = det[0]
         near = {
@@ -486,3 +547,34 @@ def suppress_joint(
         if not left:
             return out  # nothing free is left to hide: the caller's check reports it
         out[min(left, key=lambda v: (v not in near, values[v] == 0, values[v]))] = WITHHELD
+
+
+def _prune_joint(pub: Publication[Q], marks: dict[Q, str], settled: set[Q]) -> dict[Q, str]:
+    """`_prune` across tables: show again each quantity `suppress_joint` hid (largest first)
+    when no hidden quantity can be worked out then, showing with it those that can be worked
+    out anyway, as long as none of `settled` (small counts, the tables' own marks) can."""
+    values, threshold = pub.values, pub.threshold
+    added = sorted((q for q in marks if q not in settled), key=lambda q: -values[q])
+    out = dict(marks)
+
+    def shown(ms: dict[Q, str], q: Q) -> None:
+        if 0 < values[q] < threshold:
+            ms[q] = PRIMARY
+        else:
+            del ms[q]
+
+    for q in added:
+        if out.get(q) not in (COMPLEMENT, WITHHELD):
+            continue
+        trial = dict(out)
+        shown(trial, q)
+        while True:
+            det = joint_determined(pub, trial)
+            if not det:
+                out = trial
+                break
+            if any(d in settled or trial[d] == PRIMARY for d in det):
+                break
+            for d in det:
+                shown(trial, d)
+    return out

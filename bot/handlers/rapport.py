@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from telegram import Message, Update
@@ -21,7 +22,8 @@ from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.dialogue import Callback, Outcome, Problem, Screen, Step, Turn, labels, step
-from bot.domain.periods import Period
+from bot.domain.periods import Period, not_started
+from bot.domain.report_choices import HALF, containing
 from bot.handlers.common import answer, edit_or_send, esc, send
 from bot.handlers.report_common import (
     ALL,
@@ -78,6 +80,39 @@ def heading(view: ReportView) -> str:
 
 def chosen_period(data: dict[str, Any], period: Period) -> Outcome:
     return chosen(data, period=period.key)
+
+
+def future_problem(t: Translator, period: Period, today: date) -> str | None:
+    """Why a period can't be reported on yet (it has not started), naming what can; None when
+    it can. A period in progress is allowed: the summary says the figures are not complete."""
+    if not not_started(period, today):
+        return None
+    now = containing(HALF, today)
+    return t._(
+        "Die periode is nog niet begonnen. Een rapport kan over het halfjaar dat nu loopt "
+        "(<i>{current}</i>) of over een periode die voorbij is, zoals <i>{previous}</i>. "
+        "Typ een periode of tik op een knop."
+    ).format(current=now.code, previous=now.previous().code)
+
+
+def read_report_period(t: Translator, text: str, today: date) -> tuple[Period | None, str | None]:
+    """A typed period that has started, or why not (`read_period`, then `future_problem`)."""
+    period, problem = read_period(t, text)
+    if period is not None and (problem := future_problem(t, period, today)) is not None:
+        return None, problem
+    return period, problem
+
+
+def period_step_now() -> Step[ReportView]:
+    """The shared period step, refusing a typed period that has not started yet (the buttons
+    offer only the previous and the running periods)."""
+    base = period_step(heading, N_("Over welke periode?"), chosen_period)
+
+    async def on_text(turn: Turn[ReportView], text: str) -> Outcome | None:
+        period, problem = read_report_period(turn.t, text, turn.today())
+        return Outcome(error=problem) if period is None else chosen_period(turn.data, period)
+
+    return Step(base.render, base.on_tap, on_text)
 
 
 # --------------------------------------------------------------------------- municipality
@@ -326,7 +361,7 @@ def caption(t: Translator, order: Order, f: ReportFile) -> str:
 
 
 STEPS: dict[str, Step[ReportView]] = {
-    "period": period_step(heading, N_("Over welke periode?"), chosen_period),
+    "period": period_step_now(),
     "muni": Step(render_muni, tap_muni, text_muni),
     "summary": Step(render_summary, tap_summary),
     "building": Step(render_building),
@@ -351,7 +386,7 @@ async def cmd_rapport(update: Update, context: BotContext) -> None:
     data: dict[str, Any] = {}
     error: str | None = None
     if args:
-        period, error = read_period(context.t, args[0])
+        period, error = read_report_period(context.t, args[0], context.services.today())
         if period is not None:
             data["period"] = period.key
             rest = " ".join(args[1:]).strip()

@@ -111,6 +111,7 @@ def count_tables(data: ReportData) -> dict[str, CountTable]:
                 for th in themes
             ],
             col_totals=False,
+            grand=False,  # themes overlap: their residents add up to nothing shown
         )
         tables[f"acts:{mid}"] = CountTable(
             [[data.by_muni_activity.get((mid, a.id), zero).contacts for a in acts]],

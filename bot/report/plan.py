@@ -9,8 +9,12 @@ Two steps, so that a municipality's figures look the same in every file they app
    hides in that municipality's rows.
 2. The region (full pack only): the tables with a row per municipality add column totals and
    grand totals, which tie the municipalities together. Those totals are the only cells still
-   free; `suppress_joint` hides or withholds them until no hidden count can be worked out from
-   all published tables and all their sums together.
+   free; `suppress_joint` hides or withholds them until no hidden count ("<5" or "*") can be
+   worked out from all published tables and all their sums together, then shows again each
+   total that is not needed for that (or that a reader can work out anyway).
+
+Both steps hide no more than needed: every "*" left is one that, shown, would give a hidden
+count away (a greedy choice, then pruned; not always the fewest possible cells).
 
 Every published count has a *quantity* name (`Ref`): the same number shown in two tables (a
 municipality's residents in its own table and in the region's) has one name. `check` takes the
