@@ -11,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain import key_figures, names
 from bot.domain.names import FIRST_NAMES, SURNAMES, WORDLIKE_FIRST_NAMES, WORDLIKE_SURNAMES
 from bot.domain.privacy import FindingKind, check_free_text
 from bot.domain.walkin_input import check_csv, looks_personal
@@ -132,3 +133,17 @@ def test_walk_in_places_named_after_someone_are_no_names() -> None:
 def test_adversarial_names_5000_chars(text: str) -> None:
     found = check_free_text(text[:5000], today=TODAY)
     assert all(0 <= f.start < f.end <= 5000 for f in found)
+
+
+def test_one_name_list_for_key_figures_and_free_text() -> None:
+    assert key_figures.FIRST_NAMES is names.FIRST_NAMES
+    assert key_figures.SURNAMES is names.SURNAMES
+    # A role with only a name in it is a "name" problem, as before; a phone number beside it
+    # is still reported as what it is.
+    for role in ("jan de kapper", "Dirk", "bakker de Boer", "Piet van den Berg"):
+        problem = key_figures.check_role(role, TODAY)
+        assert problem is not None and problem.code == "name", role
+    phone = key_figures.check_role("jan de kapper 06-12345678", TODAY)
+    assert phone is not None and phone.code == "identifying"
+    assert phone.found == (FindingKind.PHONE,)
+    assert key_figures.check_role("voorzitter Buurtvereniging in Blerick", TODAY) is None

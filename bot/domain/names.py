@@ -12,6 +12,7 @@ key figures register (`bot.domain.key_figures`, a role is never a name).
   case. `WORDLIKE_SURNAMES` are surnames that are also Dutch words ("Bakker", "de Jong",
   "van den Berg"): they count only capitalised, right after a particle or a first name.
 - `PARTICLES`: words that start or join a surname ("de Vries", "van den Berg", "El Amrani").
+- `ROLE_WORDS`, `ROLE_ENDINGS`: role and organisation words; a capitalised one is no name.
 """
 
 from __future__ import annotations

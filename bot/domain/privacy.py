@@ -3,6 +3,12 @@
 Contacts are anonymous: no names, addresses, phone numbers, e-mail, BSN, IBAN or dates of
 birth. This module only *finds* them; the handler decides what to tell the expert.
 
+Names are found after a title ("mevrouw Jansen", `FindingKind.NAME_TITLE`) and without one
+(`FindingKind.NAME`): a first name or surname from `bot.domain.names` ("Mohammed", "Jansen",
+"jan"), a first name with a surname ("Piet van den Berg"), a surname that is also a word
+after a particle ("met de Boer"), and a capitalised word with an age ("Dirk (45)"). Places
+of the region, saints, organisations and fixed phrases are no names.
+
 Every regex here uses bounded repetition and no nested unbounded quantifiers, so scanning is
 linear in the text length even for hostile input.
 """
@@ -508,6 +514,7 @@ _NEVER_NAME_WORDS = (
         """.split()
     )
 )
+_LANGUAGE_NAMES = frozenset({"frans"})
 # Neighbourhoods and parishes of the region that are also a first name: the place when the
 # whole text is that word (a walk-in place) or after "in", "uit", "wijk"; else the person.
 _NAMED_PLACES = frozenset({"fatima"})
@@ -657,7 +664,9 @@ def _person_name_findings(text: str) -> Iterator[Finding]:
                 last = scan.surname_after(i) or i
         elif lower in WORDLIKE_FIRST_NAMES and _capital(word):
             after = scan.surname_after(i)
-            if (after is not None or not scan.sentence_start(i)) and not scan.excluded(i):
+            # "Frans" is also the language: only a surname after it makes it a name.
+            alone_ok = lower not in _LANGUAGE_NAMES and not scan.sentence_start(i)
+            if (after is not None or alone_ok) and not scan.excluded(i):
                 if not scan.street_after(i):
                     last = after or i
         elif any(p in SURNAMES and p not in WORDLIKE_SURNAMES for p in parts):
