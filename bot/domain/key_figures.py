@@ -25,14 +25,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.domain.dates import MONTHS, add_months, parse_date
+from bot.domain.names import FIRST_NAMES, PARTICLES, ROLE_ENDINGS, ROLE_WORDS, SURNAMES
 from bot.domain.places import find_places
 from bot.domain.privacy import FindingKind, check_free_text
 
 __all__ = [
+    "FIRST_NAMES",
     "MAX_ROLE_CHARS",
     "MAX_SINCE_YEARS",
     "MIN_ROLE_CHARS",
+    "PARTICLES",
     "QUALITIES",
+    "ROLE_ENDINGS",
+    "ROLE_WORDS",
+    "SURNAMES",
     "RoleProblem",
     "Tally",
     "check_role",
@@ -60,97 +66,6 @@ TITLES = frozenset(
     """
     meneer mevrouw mevr mw mnr dhr heer familie fam juffrouw mejuffrouw mr mrs ms mw.
     """.split()
-)
-
-# Common first names that are no everyday Dutch word (so "roos", "bas", "ben" or "mark" are
-# not here). Matched in any case: a role never holds one.
-FIRST_NAMES = frozenset(
-    """
-    jan piet kees klaas henk hans wim joop gerrit johan jos sjaak sjef har harrie huub twan
-    jeroen erik eric marco martin martijn peter paul frank gert geert ruud rob richard
-    sander stefan thijs tim tom rik daan sem lucas luuk milan jesse noah levi finn bram
-    jasper joost dennis mike kevin niels koen wouter maarten bart michiel ronald edwin
-    anna maria marie annie truus riet mien ans els ellen anja anke ingrid monique sandra
-    petra linda ilse inge yvonne ria joke marian marianne karin wilma tineke lotte lieke
-    sanne femke fleur iris julia emma sophie tess lisa sara sarah nina noor evi eva lynn
-    mila zoë zoe saar fenna lisette manon esther miriam judith hanneke annemiek mariska
-    mohammed mohamed muhammed ahmed ahmet mustafa yusuf youssef ibrahim hassan hüseyin
-    huseyin mehmet emre omar abdel abdelkader rachid karim fatima fatma ayse ayşe khadija
-    hatice aicha aisha samira nadia yasmina meryem zeynep elif
-    """.split()
-)
-
-# Common surnames of the region that are no everyday Dutch word ("Bakker", "Bos" or "de Jong"
-# are, and are found by the capital rule when they follow a word). Matched in any case.
-SURNAMES = frozenset(
-    """
-    jansen janssen janssens jansens peeters peters smeets hendriks hendrikx willems
-    vermeulen meijer meyer dijk vries hermans gielen geurts wouters claessens maes linders
-    lemmens coenen theelen timmermans verheijen verhoeven aarts gerrits gerritsen
-    pietersen pieters janssens driessen kessels thijssen leenders cuppen hoeben
-    yilmaz yılmaz kaya demir şahin sahin çelik celik öztürk ozturk amrani bouzid benali
-    """.split()
-)
-
-# Words that start or join a (Dutch) surname: "de Vries", "van den Berg", "El Amrani".
-PARTICLES = frozenset("van de der den ter ten het 't te la le el al op in".split())
-
-# Role and organisation words, and their endings: a capitalised one is no name.
-ROLE_WORDS = frozenset(
-    """
-    kapper kapster huisarts arts dokter apotheker apotheek voorzitter secretaris
-    penningmeester bestuurslid vrijwilliger coördinator coordinator buurtvereniging
-    vereniging buurt wijk dorp dorpsraad wijkraad buurtraad kerk moskee parochie pastoor
-    dominee imam pater kapelaan koster diaken ouderling juf meester leerkracht docent
-    directeur conciërge concierge school basisschool bibliotheek bieb buurthuis
-    gemeenschapshuis dorpshuis wijkcentrum supermarkt winkel bakker bakkerij slager
-    slagerij markt marktkoopman kroeg café cafe snackbar frituur sportclub voetbalclub
-    club trainer coach wijkagent agent boa politie wijkverpleegkundige verpleegkundige
-    thuiszorg buurtzorg mantelzorger ouderenadviseur ouderenbond kbo zonnebloem
-    voedselbank kledingbank repaircafé taalcafé taalmaatje maatje buurtbemiddelaar
-    opbouwwerker jongerenwerker welzijnswerker schuldhulpmaatje consulent wijkteam
-    postbode bezorger buschauffeur chauffeur taxichauffeur fysiotherapeut tandarts
-    praktijkondersteuner poh ggz ggd wmo azc statushouders sleutelfiguur contactpersoon
-    beheerder gastvrouw gastheer eigenaar eigenares uitbater medewerker receptionist
-    buurvrouw buurman bewoner bewoonster zorgboerderij boerderij boer boerin
-    gemeente provincie synthese proteion vorkmeer zuyderland humanitas kruis heils
-    ziekenhuis huisartsenpost zorggroep woningcorporatie wooncorporatie
-    """.split()
-)
-ROLE_ENDINGS = (
-    "er",
-    "ster",
-    "aar",
-    "ares",
-    "eur",
-    "ist",
-    "arts",
-    "agent",
-    "kundige",
-    "werker",
-    "houder",
-    "leider",
-    "vrouw",
-    "man",
-    "lid",
-    "raad",
-    "vereniging",
-    "club",
-    "school",
-    "kerk",
-    "huis",
-    "centrum",
-    "praktijk",
-    "winkel",
-    "zaak",
-    "bond",
-    "stichting",
-    "team",
-    "zorg",
-    "bank",
-    "café",
-    "cafe",
-    "hulp",
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
@@ -206,11 +121,16 @@ def check_role(text: str, today: date) -> RoleProblem | None:
         return RoleProblem("too_long")
     if letters < MIN_ROLE_CHARS:
         return RoleProblem("too_short")
-    found = tuple(dict.fromkeys(f.kind for f in check_free_text(role, today=today)))
+    kinds = tuple(dict.fromkeys(f.kind for f in check_free_text(role, today=today)))
+    # The guard's name rule (FindingKind.NAME) is this module's name rule in other words: a
+    # role with only a name in it is "name", as it always was.
+    found = tuple(k for k in kinds if k is not FindingKind.NAME)
     if FindingKind.NAME_TITLE in found or (not found and looks_like_name(role)):
         return RoleProblem("name")
     if found:
         return RoleProblem("identifying", found)
+    if FindingKind.NAME in kinds:
+        return RoleProblem("name")
     return None
 
 

@@ -3,6 +3,12 @@
 Contacts are anonymous: no names, addresses, phone numbers, e-mail, BSN, IBAN or dates of
 birth. This module only *finds* them; the handler decides what to tell the expert.
 
+Names are found after a title ("mevrouw Jansen", `FindingKind.NAME_TITLE`) and without one
+(`FindingKind.NAME`): a first name or surname from `bot.domain.names` ("Mohammed", "Jansen",
+"jan"), a first name with a surname ("Piet van den Berg"), a surname that is also a word
+after a particle ("met de Boer"), and a capitalised word with an age ("Dirk (45)"). Places
+of the region, saints, organisations and fixed phrases are no names.
+
 Every regex here uses bounded repetition and no nested unbounded quantifiers, so scanning is
 linear in the text length even for hostile input.
 """
@@ -16,6 +22,16 @@ from datetime import date
 from enum import StrEnum
 
 from bot.domain.dates import MONTHS
+from bot.domain.names import (
+    FIRST_NAMES,
+    ROLE_ENDINGS,
+    ROLE_WORDS,
+    SURNAMES,
+    WORDLIKE_FIRST_NAMES,
+    WORDLIKE_SURNAMES,
+)
+from bot.domain.places import find_places
+from bot.domain.textmatch import COMMON_WORDS
 
 __all__ = [
     "Finding",
@@ -36,6 +52,7 @@ class FindingKind(StrEnum):
     ADDRESS = "address"  # street + house number: "Kerkstraat 12"
     BIRTH_DATE = "birth_date"
     NAME_TITLE = "name_title"  # "mevrouw Jansen", "dhr. De Vries", "familie Bakker"
+    NAME = "name"  # "Jan Smeets", "Piet van den Berg", "Mohammed", "Jansen", "Dirk (45)"
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,7 @@ _PRIORITY = [
     FindingKind.POSTCODE_HOUSE,
     FindingKind.ADDRESS,
     FindingKind.NAME_TITLE,
+    FindingKind.NAME,
 ]
 
 # Words after a number that make it a quantity, not a house number: "Kerkstraat" never comes
@@ -417,6 +435,289 @@ def _name_findings(text: str) -> Iterator[Finding]:
             yield Finding(FindingKind.NAME_TITLE, m.start(), m.end())
 
 
+# ---- person names without a title ------------------------------------------------------------
+#
+# "Jan Smeets zegt ...", "Piet van den Berg, de kapper", "Mohammed uit Tegelen", "Jan (45)":
+# a first name or surname from `bot.domain.names`, a first name with a surname after it, and
+# a capitalised word with an age in brackets. Not a name: places of the region ("Sint Joost",
+# "Maria Hoop"), saints and feasts ("Sint Maarten", "Maria Hemelvaart"), organisations named
+# after someone ("Basisschool Sint Jan", "Jan Linders"), fixed phrases ("Jan Modaal", "Joost
+# mag het weten"), "jan" as January ("12 jan"), street names ("Jan van Cleefstraat").
+
+_NAME_WORD_RE = re.compile(r"'t(?![\w])|[^\W\d_]{1,40}(?:['-][^\W\d_]{1,40}){0,3}")
+# Between two words: a sentence ends there, so the next capital says nothing.
+_SENTENCE_BREAK_RE = re.compile(r"[.!?:;\n•*\-–(\"“‘]")
+_NAME_PARTICLES = frozenset("van de der den ter ten 't te la le el al".split())
+# Words right before a name that make it no person: saints, royals, "Zwarte Piet".
+_NAME_NOT_AFTER = frozenset(
+    """
+    sint st ste sinte heilige h onze koning koningin prins prinses zwarte profeet paus
+    kardinaal bisschop keizer
+    """.split()
+)
+# Fixed phrases with a first name in them (lowercase, single spaces).
+_NAME_PHRASES = (
+    "jan modaal",
+    "jan en alleman",
+    "jan met de pet",
+    "jan linders",
+    "joost mag",
+    "maria hemelvaart",
+    "maria-hemelvaart",
+    "willem-alexander",
+    "willem alexander",
+)
+# Capitalised words that start an organisation's name ("Basisschool Jan Ligthart", "Huize
+# Maria"), and endings that make a word one.
+_ORG_WORDS = frozenset(
+    """
+    stichting huize basisschool school zorgcentrum verpleeghuis parochie kerk moskee
+    vereniging supermarkt bibliotheek buurthuis wijkcentrum dorpshuis gemeenschapshuis
+    praktijk apotheek kliniek ziekenhuis fonds college lyceum atheneum gymnasium kindcentrum
+    """.split()
+)
+_ORG_ENDINGS = (
+    "school",
+    "huis",
+    "centrum",
+    "kerk",
+    "vereniging",
+    "club",
+    "stichting",
+    "bond",
+    "praktijk",
+    "winkel",
+    "zaak",
+    "café",
+    "cafe",
+    "bank",
+    "kliniek",
+    "college",
+    "fonds",
+)
+_WEEKDAY_WORDS = frozenset(
+    """
+    maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend kerst kerstmis pasen
+    pinksteren carnaval koningsdag hemelvaart oud nieuwjaar nieuwjaarsdag suikerfeest
+    offerfeest ramadan
+    """.split()
+)
+# Lowercase words that are never part of a person's name (besides role words and places).
+_NEVER_NAME_WORDS = (
+    frozenset(MONTHS)
+    | _WEEKDAY_WORDS
+    | frozenset(
+        """
+        inloop spreekuur koffieochtend taalcafé taalcafe huiskamer wijkhuiskamer
+        voedselbank kledingbank ggd ggz wmo azc uwv cjg svb zuyderland vincent vgz cz
+        armoede eenzaamheid schulden schuldhulp wonen werk gezondheid zorg jongeren ouderen
+        """.split()
+    )
+)
+_LANGUAGE_NAMES = frozenset({"frans"})
+# Neighbourhoods and parishes of the region that are also a first name: the place when the
+# whole text is that word (a walk-in place) or after "in", "uit", "wijk"; else the person.
+_NAMED_PLACES = frozenset({"fatima"})
+_NAMED_PLACE_BEFORE = frozenset({"in", "uit", "wijk", "parochie", "buurt"})
+_STREET_ENDINGS = tuple(s for s in _STREET_SUFFIXES if len(s) >= 3)
+# A capitalised word with an age in brackets: "Jan (45)", "Dirk (45 jaar)".
+_AGE_RE = re.compile(r"[ ]{0,2}\([ ]{0,2}(?P<age>[0-9]{1,3})[ ]{0,2}(?:jaar|jr\.?|j\.?)?[ ]{0,2}\)")
+# Noun endings: "Jongeren (12)", "Deelnemers (8)", "Eenzaamheid (3)" are counts, not ages.
+_NOUN_ENDINGS = ("en", "ers", "heid", "ing", "tie", "isme", "schap", "ten", "sen")
+
+
+def _capital(word: str) -> bool:
+    """Starts with a capital and is no abbreviation ("GGD")."""
+    return word[0].isupper() and not (len(word) >= 2 and word.isupper())
+
+
+def _never_a_name(lower: str) -> bool:
+    if lower in _NEVER_NAME_WORDS or lower in ROLE_WORDS or lower in _ORG_WORDS:
+        return True
+    return any(lower.endswith(e) and len(lower) > len(e) + 1 for e in ROLE_ENDINGS + _ORG_ENDINGS)
+
+
+def _org_word(lower: str) -> bool:
+    """A word that starts the name of an organisation or a meeting place ("Stichting",
+    "Huiskamer", "Buurthuis"), not a person's role ("Buurman Piet" is a person)."""
+    if lower in _ORG_WORDS or lower in _NEVER_NAME_WORDS:
+        return True
+    return any(lower.endswith(e) and len(lower) > len(e) + 1 for e in _ORG_ENDINGS)
+
+
+def _never_a_surname(lower: str) -> bool:
+    """After a first name: a role or organisation word is no surname, but "Bakker", "Visser"
+    and "van der Meer" are."""
+    if lower in SURNAMES or lower in WORDLIKE_SURNAMES:
+        return False
+    if lower in _NEVER_NAME_WORDS or lower in ROLE_WORDS or lower in _ORG_WORDS:
+        return True
+    return any(lower.endswith(e) and len(lower) > len(e) + 1 for e in _ORG_ENDINGS)
+
+
+def _street_word(lower: str) -> bool:
+    """A street name: "Kerkstraat", "Cleefstraat", "Maasboulevard"."""
+    return any(lower.endswith(s) and len(lower) > len(s) + 1 for s in _STREET_ENDINGS)
+
+
+class _NameScan:
+    """The words of a text, with what the name rules need to know about each."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = list(_NAME_WORD_RE.finditer(text))
+        self._places: list[tuple[int, int]] | None = None
+
+    def in_place(self, start: int, end: int) -> bool:
+        if self._places is None:
+            self._places = [(p.start, p.end) for p in find_places(self.text) if p.exact]
+        return any(a <= start < b or a < end <= b for a, b in self._places)
+
+    def lower(self, i: int) -> str:
+        return self.words[i].group().lower()
+
+    def sentence_start(self, i: int) -> bool:
+        before = self.text[self.words[i - 1].end() : self.words[i].start()] if i else ""
+        return i == 0 or bool(_SENTENCE_BREAK_RE.search(before))
+
+    def joined(self, i: int) -> bool:
+        """Whether word ``i`` follows word ``i - 1`` with nothing but spaces between."""
+        return i > 0 and not self.text[self.words[i - 1].end() : self.words[i].start()].strip()
+
+    def excluded(self, i: int) -> bool:
+        """Whether the name at word ``i`` is part of a saint, a royal, an organisation, a fixed
+        phrase, a date ("12 jan") or a place."""
+        m = self.words[i]
+        lower = m.group().lower()
+        parts = lower.split("-")
+        if parts[0] in _NAME_NOT_AFTER or any(_never_a_name(p) for p in parts[1:]):
+            return True
+        if i > 0 and self.joined(i):
+            prev = self.words[i - 1].group()
+            if prev.lower().rstrip(".") in _NAME_NOT_AFTER:
+                return True
+            if _capital(prev) and _org_word(prev.lower()):
+                return True  # "Basisschool Jan Ligthart", "Stichting Anna", "Huiskamer Maria"
+            if lower in _NAMED_PLACES and prev.lower() in _NAMED_PLACE_BEFORE:
+                return True  # "in Fatima", "de wijk Fatima"
+        if (
+            lower in _NAMED_PLACES
+            and not self.text[: m.start()].strip(" \"'")
+            and not (self.text[m.end() :].strip(" \"'."))
+        ):
+            return True  # a walk-in place called "Fatima"
+        rest = " ".join(self.text[m.start() : m.start() + 40].lower().split())
+        if rest.startswith(_NAME_PHRASES):
+            return True
+        if lower == "jan" and (
+            re.search(r"[0-9][ .]{0,2}$", self.text[max(0, m.start() - 3) : m.start()])
+            or re.match(r"[ .]{0,2}(?:[0-9]|[-/'][ ]{0,1}[0-9a-z]|t/m|tot )", self.text[m.end() :])
+        ):
+            return True  # "12 jan", "jan-mrt", "jan '26", "jan t/m maart"
+        return self.in_place(m.start(), m.end())
+
+    def surname_after(self, i: int) -> int | None:
+        """The index of the last word of a surname right after word ``i`` ("Piet *van den
+        Berg*", "Jan *Smeets*"), or None."""
+        j = i + 1
+        particles = 0
+        while j < len(self.words) and self.joined(j) and self.lower(j) in _NAME_PARTICLES:
+            j += 1
+            particles += 1
+            if particles > 3:
+                return None
+        if j >= len(self.words) or not self.joined(j):
+            return None
+        word = self.words[j].group()
+        lower = word.lower()
+        if _street_word(lower) or _never_a_surname(lower):
+            return None
+        if lower in SURNAMES or (_capital(word) and not self.in_place(*self.words[j].span())):
+            return j
+        return None
+
+    def street_after(self, i: int) -> bool:
+        """Whether word ``i`` starts a street name: "Jan van Cleefstraat", "Jan Lijnenstraat"."""
+        for j in range(i + 1, min(i + 5, len(self.words))):
+            if not self.joined(j):
+                return False
+            lower = self.lower(j)
+            if _street_word(lower):
+                return True
+            if lower not in _NAME_PARTICLES and not _capital(self.words[j].group()):
+                return False
+        return False
+
+
+def _person_name_findings(text: str) -> Iterator[Finding]:
+    scan = _NameScan(text)
+    words = scan.words
+    i = 0
+    while i < len(words):
+        m = words[i]
+        word = m.group()
+        lower = word.lower()
+        parts = lower.split("-")
+        last: int | None = None
+        if any(p in FIRST_NAMES and p not in WORDLIKE_FIRST_NAMES for p in parts):
+            if not scan.excluded(i) and not scan.street_after(i):
+                last = scan.surname_after(i) or i
+        elif lower in WORDLIKE_FIRST_NAMES and _capital(word):
+            after = scan.surname_after(i)
+            # "Frans" is also the language: only a surname after it makes it a name.
+            alone_ok = lower not in _LANGUAGE_NAMES and not scan.sentence_start(i)
+            if (after is not None or alone_ok) and not scan.excluded(i):
+                if not scan.street_after(i):
+                    last = after or i
+        elif any(p in SURNAMES and p not in WORDLIKE_SURNAMES for p in parts):
+            if not scan.excluded(i):
+                last = i
+        elif lower in _NAME_PARTICLES:
+            # "met de Boer gesproken", "De Jong belde": a surname that is also a word.
+            j = _particle_surname(scan, i)
+            if j is not None and not (scan.joined(i) and _org_before(scan, i)):
+                last = j
+        age = _AGE_RE.match(text, m.end()) if last is None and _capital(word) else None
+        if age is not None:
+            if (
+                int(age["age"]) <= 110
+                and lower not in COMMON_WORDS
+                and not _never_a_name(lower)
+                and not lower.endswith(_NOUN_ENDINGS)
+                and not scan.in_place(m.start(), m.end())
+            ):
+                last = i
+        if last is None:
+            i += 1
+            continue
+        yield Finding(FindingKind.NAME, m.start(), words[last].end())
+        i = last + 1
+
+
+def _org_before(scan: _NameScan, i: int) -> bool:
+    """Whether a capitalised organisation word comes right before word ``i``: "Buurthuis De
+    Bos", "Stichting De Haan"."""
+    prev = scan.words[i - 1].group()
+    return _capital(prev) and _org_word(prev.lower())
+
+
+def _particle_surname(scan: _NameScan, i: int) -> int | None:
+    """The index of a capitalised surname that is also a word after the particles at word
+    ``i`` ("de *Boer*", "van der *Meer*"), or None."""
+    j = i
+    while j < len(scan.words) and scan.lower(j) in _NAME_PARTICLES and j - i < 3:
+        j += 1
+        if j < len(scan.words) and not scan.joined(j):
+            return None
+    if j >= len(scan.words) or j == i:
+        return None
+    word = scan.words[j].group()
+    lower = word.lower()
+    if not _capital(word) or lower not in WORDLIKE_SURNAMES | SURNAMES:
+        return None
+    return None if scan.in_place(*scan.words[j].span()) else j
+
+
 # ---- public API ----------------------------------------------------------------------------
 
 
@@ -432,6 +733,7 @@ def _all_findings(text: str, today: date) -> Iterator[Finding]:
             yield Finding(FindingKind.POSTCODE_HOUSE, m.start(), m.end())
     yield from _address_findings(text)
     yield from _name_findings(text)
+    yield from _person_name_findings(text)
 
 
 def check_free_text(text: str, *, today: date | None = None) -> list[Finding]:

@@ -217,6 +217,7 @@ IDENTIFIER_WORDS = {
     FindingKind.ADDRESS: N_("een adres"),
     FindingKind.BIRTH_DATE: N_("een geboortedatum"),
     FindingKind.NAME_TITLE: N_("een naam"),
+    FindingKind.NAME: N_("een naam"),
 }
 # Its own name: pybabel does not extract an N_() nested in the arguments of a t._() call.
 SOMETHING_IDENTIFYING = N_("iets waaraan iemand te herkennen is")
