@@ -97,3 +97,18 @@ def test_weekday_names_shown_in_the_users_language():
 def test_esc_escapes_markup_but_not_quotes():
     assert esc("Zaal & Co <1> \"x\" 'y'") == "Zaal &amp; Co &lt;1&gt; \"x\" 'y'"
     assert esc(3) == "3"
+
+
+def test_a_venue_may_carry_a_persons_name_its_note_may_not():
+    """ "Café bij Jan" is a public place's name; "Vraag naar Jan Smeets" in a note names a
+    person, and a title or a phone number is refused everywhere (domain.md, privacy)."""
+    for venue in ("Café bij Jan", "Huiskamer Mia", "Buurthuis De Kolk"):
+        assert not looks_personal(venue, venue_name=True), venue
+    assert looks_personal("Café bij Jan")  # as a note or an address
+    assert looks_personal("Mevrouw Jansen", venue_name=True)
+    assert looks_personal("Bij Jan, 06-12345678", venue_name=True)
+    csv = "gemeente;dag;van;tot;plek;adres;opmerking\n"
+    ok = check_csv(csv + "Venlo;dinsdag;10:00;12:00;Café bij Jan;Markt 1, Venlo;\n")
+    assert not ok.errors and len(ok.rows) == 1
+    bad = check_csv(csv + "Venlo;dinsdag;10:00;12:00;De Kolk;Markt 1;Vraag naar Jan Smeets\n")
+    assert [(e.column, e.code) for e in bad.errors] == [("opmerking", "personal_data")]

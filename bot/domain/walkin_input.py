@@ -79,12 +79,17 @@ def upcoming_dates(rule: SessionRule, today: date, *, count: int, horizon_days: 
 
 # A walk-in place is a public building: its address is fine, a person's details are not.
 PUBLIC_PLACE_FINDINGS = frozenset({FindingKind.ADDRESS, FindingKind.POSTCODE_HOUSE})
+# A venue may be named after someone ("Café bij Jan", "Huiskamer Mia"): a plain first name or
+# surname is fine in the place's name, not in its address or note.
+VENUE_NAME_FINDINGS = PUBLIC_PLACE_FINDINGS | {FindingKind.NAME}
 
 
-def looks_personal(text: str, today: date | None = None) -> bool:
+def looks_personal(text: str, today: date | None = None, *, venue_name: bool = False) -> bool:
     """Whether a place name, address or note (shown to residents) holds a name with a title,
-    phone number, e-mail, BSN, IBAN or birth date."""
-    return any(f.kind not in PUBLIC_PLACE_FINDINGS for f in check_free_text(text, today=today))
+    phone number, e-mail, BSN, IBAN or birth date, or (not in a ``venue_name``) a person's
+    first name or surname."""
+    allowed = VENUE_NAME_FINDINGS if venue_name else PUBLIC_PLACE_FINDINGS
+    return any(f.kind not in allowed for f in check_free_text(text, today=today))
 
 
 def check_csv(text: str, today: date | None = None) -> CsvImportResult:
@@ -101,7 +106,7 @@ def check_csv(text: str, today: date | None = None) -> CsvImportResult:
                 ("adres", row.address),
                 ("opmerking", row.note),
             )
-            if value and looks_personal(value, today)
+            if value and looks_personal(value, today, venue_name=column == "plek")
         ]
         errors += [CsvError(row.line, column, "personal_data", "") for column in bad]
         if not bad:

@@ -206,8 +206,8 @@ async def type_municipality(turn: Turn[AdminView], text: str) -> Outcome:
     return await choose_municipality(turn, muni.id)
 
 
-def _personal(turn: Turn[AdminView], text: str) -> Outcome | None:
-    if not looks_personal(text, turn.today()):
+def _personal(turn: Turn[AdminView], text: str, *, venue_name: bool = False) -> Outcome | None:
+    if not looks_personal(text, turn.today(), venue_name=venue_name):
         return None
     return Outcome(
         error=turn.t._(
@@ -218,7 +218,7 @@ def _personal(turn: Turn[AdminView], text: str) -> Outcome | None:
 
 
 async def type_place(turn: Turn[AdminView], text: str) -> Outcome:
-    if (refused := _personal(turn, text)) is not None:
+    if (refused := _personal(turn, text, venue_name=True)) is not None:
         return refused
     if not 2 <= len(text) <= 120:
         return Outcome(
