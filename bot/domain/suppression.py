@@ -35,7 +35,7 @@ withheld in all or none).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -318,11 +318,29 @@ def _prune(
     m, n = t.n_rows, t.n_cols
     added = [c for c in marks if c not in settled]
     order = sorted(added, key=lambda c: (not (c[0] == m or c[1] == n), -t.value(c), c))
+    return _show_unneeded(
+        marks, order, settled, t.value, threshold, lambda ms: determined_cells(t, ms, threshold)
+    )
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def _show_unneeded(
+    marks: dict[K, str],
+    order: Sequence[K],
+    settled: set[K],
+    value: Callable[[K], int],
+    threshold: int,
+    determined: Callable[[dict[K, str]], Sequence[K]],
+) -> dict[K, str]:
+    """The pruning of `_prune` and `_prune_joint`, for any kind of cell: in ``order``, show
+    each complement or withheld cell again, with what can then be worked out anyway, unless a
+    `settled` or small (primary) one could be worked out."""
     out = dict(marks)
 
-    def shown(ms: dict[Cell, str], c: Cell) -> None:
-        v = t.value(c)
-        if 0 < v < threshold:
+    def shown(ms: dict[K, str], c: K) -> None:
+        if 0 < value(c) < threshold:
             ms[c] = PRIMARY  # a withheld small total: back to "<5", not to digits
         else:
             del ms[c]
@@ -333,7 +351,7 @@ def _prune(
         trial = dict(out)
         shown(trial, c)
         while True:
-            det = determined_cells(t, trial, threshold)
+            det = determined(trial)
             if not det:
                 out = trial
                 break
@@ -555,26 +573,6 @@ def _prune_joint(pub: Publication[Q], marks: dict[Q, str], settled: set[Q]) -> d
     out anyway, as long as none of `settled` (small counts, the tables' own marks) can."""
     values, threshold = pub.values, pub.threshold
     added = sorted((q for q in marks if q not in settled), key=lambda q: -values[q])
-    out = dict(marks)
-
-    def shown(ms: dict[Q, str], q: Q) -> None:
-        if 0 < values[q] < threshold:
-            ms[q] = PRIMARY
-        else:
-            del ms[q]
-
-    for q in added:
-        if out.get(q) not in (COMPLEMENT, WITHHELD):
-            continue
-        trial = dict(out)
-        shown(trial, q)
-        while True:
-            det = joint_determined(pub, trial)
-            if not det:
-                out = trial
-                break
-            if any(d in settled or trial[d] == PRIMARY for d in det):
-                break
-            for d in det:
-                shown(trial, d)
-    return out
+    return _show_unneeded(
+        marks, added, settled, values.__getitem__, threshold, lambda ms: joint_determined(pub, ms)
+    )

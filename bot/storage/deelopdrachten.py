@@ -317,20 +317,41 @@ async def add_measure(
     return row
 
 
+async def _edit_measure(
+    s: AsyncSession,
+    deel_id: int,
+    measure_id: int,
+    changes: dict[str, Any],
+    action: str,
+    *,
+    actor_id: int | None,
+    now: datetime,
+) -> bool:
+    """Set ``changes`` on one live measure, audited as ``action``; False when it is gone (an
+    old button). Nothing is written when nothing changes."""
+    row = await rows.live(s, DeelopdrachtMeasure, measure_id, deelopdracht_id=deel_id)
+    if row is None:
+        return False
+    if all(getattr(row, k) == v for k, v in changes.items()):
+        return True
+    before = audit.snapshot(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    s.add(row)
+    await s.flush()
+    audit.record(s, actor_id, now, MEASURE, measure_id, action, before, audit.snapshot(row))
+    await lists.bump(s)
+    return True
+
+
 async def remove_measure(
     s: AsyncSession, deel_id: int, measure_id: int, *, actor_id: int | None, now: datetime
 ) -> bool:
     """Soft-delete one measure; False when it was already gone (an old button)."""
-    row = await rows.live(s, DeelopdrachtMeasure, measure_id, deelopdracht_id=deel_id)
-    if row is None:
-        return False
-    before = audit.snapshot(row)
-    row.deleted_at = now
-    s.add(row)
-    await s.flush()
-    audit.record(s, actor_id, now, MEASURE, measure_id, "delete", before, audit.snapshot(row))
-    await lists.bump(s)
-    return True
+    changes = {"deleted_at": now}
+    return await _edit_measure(
+        s, deel_id, measure_id, changes, "delete", actor_id=actor_id, now=now
+    )
 
 
 async def change_target(
@@ -344,18 +365,8 @@ async def change_target(
 ) -> bool:
     """Set one measure's target (its progress is worked out from the contacts, so nothing
     else changes); False when the measure is gone (an old button). Audited."""
-    row = await rows.live(s, DeelopdrachtMeasure, measure_id, deelopdracht_id=deel_id)
-    if row is None:
-        return False
-    if row.target == target:
-        return True
-    before = audit.snapshot(row)
-    row.target = target
-    s.add(row)
-    await s.flush()
-    audit.record(s, actor_id, now, MEASURE, measure_id, "edit", before, audit.snapshot(row))
-    await lists.bump(s)
-    return True
+    changes = {"target": target}
+    return await _edit_measure(s, deel_id, measure_id, changes, "edit", actor_id=actor_id, now=now)
 
 
 async def add_moment(

@@ -374,16 +374,21 @@ def render_mpick(view: DeelView) -> Screen:
     return text, [*rows_of(buttons, 2), [(_(labels.DONE), view.button("fdone"))]]
 
 
-def render_mremove(view: DeelView) -> Screen:
+def _pick_measure(view: DeelView, question: str, action: str, mark: str = "") -> Screen:
+    """One button per measure ("2. Contacten"), tapping ``action`` with its id."""
     _ = view.t._
     measures = view.detail.measures if view.detail else []
-    return esc(_("Welk meetpunt moet weg?")), [
+    return esc(question), [
         *[
-            [(f"✕ {n}. " + _(KIND_LABELS.get(m.kind, m.kind)), view.button("mx", m.id))]
+            [(f"{mark}{n}. " + _(KIND_LABELS.get(m.kind, m.kind)), view.button(action, m.id))]
             for n, m in enumerate(measures, 1)
         ],
         _back(view),
     ]
+
+
+def render_mremove(view: DeelView) -> Screen:
+    return _pick_measure(view, view.t._("Welk meetpunt moet weg?"), "mx", "✕ ")
 
 
 def _words(view: DeelView, m: Measure) -> str:
@@ -398,15 +403,7 @@ def _words(view: DeelView, m: Measure) -> str:
 
 
 def render_mtpick(view: DeelView) -> Screen:
-    _ = view.t._
-    measures = view.detail.measures if view.detail else []
-    return esc(_("Van welk meetpunt wijzig je het doel?")), [
-        *[
-            [(f"{n}. " + _(KIND_LABELS.get(m.kind, m.kind)), view.button("mt", m.id))]
-            for n, m in enumerate(measures, 1)
-        ],
-        _back(view),
-    ]
+    return _pick_measure(view, view.t._("Van welk meetpunt wijzig je het doel?"), "mt")
 
 
 def render_mtnew(view: DeelView) -> Screen:

@@ -188,11 +188,17 @@ async def _create(turn: DTurn, end: date) -> Outcome:
     return Outcome(state="deel", data={"muni": data["muni"], "deel": row.id}, note=esc(note))
 
 
-async def tap_end(turn: DTurn, cb: Callback) -> Outcome | None:
-    if cb.action != "len" or not cb.arg.isdigit() or int(cb.arg) not in LENGTH_CHOICES:
+def length_end(cb: Callback, action: str, start: date) -> date | None:
+    """The last day of a length button's months from ``start`` ("12 maanden" from 1 January:
+    31 December), or None for another button."""
+    if cb.action != action or not cb.arg.isdigit() or int(cb.arg) not in LENGTH_CHOICES:
         return None
-    start = date.fromisoformat(turn.draft.data["new"]["start"])
-    return await _create(turn, add_months(start, int(cb.arg)) - timedelta(days=1))
+    return add_months(start, int(cb.arg)) - timedelta(days=1)
+
+
+async def tap_end(turn: DTurn, cb: Callback) -> Outcome | None:
+    end = length_end(cb, "len", date.fromisoformat(turn.draft.data["new"]["start"]))
+    return None if end is None else await _create(turn, end)
 
 
 async def typed_end(turn: DTurn, text: str) -> Outcome:
@@ -397,9 +403,8 @@ async def tap_reopen(turn: DTurn, cb: Callback) -> Outcome | None:
         if planned is None or cb.arg != planned.isoformat():
             return None
         return await _reopen(turn, planned)
-    if cb.action != "rlen" or not cb.arg.isdigit() or int(cb.arg) not in LENGTH_CHOICES:
-        return None
-    return await _reopen(turn, add_months(turn.today(), int(cb.arg)) - timedelta(days=1))
+    end = length_end(cb, "rlen", turn.today())
+    return None if end is None else await _reopen(turn, end)
 
 
 async def typed_reopen(turn: DTurn, text: str) -> Outcome:
