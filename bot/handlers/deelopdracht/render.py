@@ -26,6 +26,11 @@ WINDOW_CHOICES = (3, 6, 12)
 LENGTH_CHOICES = (6, 12, 24)  # months, for the end date of a new deelopdracht
 
 
+def _title(view: DeelView) -> str:
+    """The open deelopdracht's title ("" when it is gone)."""
+    return view.detail.row.title if view.detail else ""
+
+
 def _back(view: DeelView, action: str = "open") -> list[Button]:
     return [(view.t._(labels.BACK), view.button(action))]
 
@@ -190,7 +195,7 @@ def progress_lines(view: DeelView) -> list[str]:
 
 def render_fields(view: DeelView) -> Screen:
     _ = view.t._
-    title = view.detail.row.title if view.detail else ""
+    title = _title(view)
     buttons = [(_(label), view.button("f", name)) for name, label in FIELD_LABELS.items()]
     buttons.append((_("Gemeente"), view.button("fm")))
     return "<b>" + esc(title) + "</b>\n" + esc(_("Wat wil je wijzigen?")), [
@@ -226,7 +231,7 @@ def render_moments(view: DeelView) -> Screen:
 
 def render_endq(view: DeelView) -> Screen:
     _ = view.t._
-    title = view.detail.row.title if view.detail else ""
+    title = _title(view)
     text = esc(
         _(
             "{title} beëindigen? Hij stopt vandaag ({today}). Voor contacten na vandaag "
@@ -238,7 +243,7 @@ def render_endq(view: DeelView) -> Screen:
 
 def render_reopen(view: DeelView) -> Screen:
     _ = view.t._
-    title = view.detail.row.title if view.detail else ""
+    title = _title(view)
     text = esc(
         _(
             "{title} heropenen: ervaringsdeskundigen kunnen hem dan weer kiezen. Tot wanneer "
@@ -259,7 +264,7 @@ def render_reopen(view: DeelView) -> Screen:
 
 
 def _measure_head(view: DeelView) -> str:
-    title = view.detail.row.title if view.detail else ""
+    title = _title(view)
     return "<b>" + esc(view.t._("Nieuw meetpunt voor {title}").format(title=title)) + "</b>\n"
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -149,14 +150,28 @@ async def typed_code(turn: DTurn, text: str) -> Outcome:
     return await _use_code(turn, text)
 
 
-async def typed_start(turn: DTurn, text: str) -> Outcome:
+async def _typed_day(
+    turn: DTurn,
+    text: str,
+    use: Callable[[DTurn, date], Awaitable[Outcome]],
+    parse: Callable[[str, date], date] = dv.parse_day,
+) -> Outcome:
+    """A typed day goes to ``use``; one that can't be read is refused, saying why."""
     try:
-        start = dv.parse_day(text, turn.today())
+        day = parse(text, turn.today())
     except dv.DeelSpecError as exc:
         return _err(turn, exc)
+    return await use(turn, day)
+
+
+async def _start_on(turn: DTurn, start: date) -> Outcome:
     data = turn.data
     data["new"] = {**data.get("new", {}), "start": start.isoformat()}
     return Outcome(state="end", data=data)
+
+
+async def typed_start(turn: DTurn, text: str) -> Outcome:
+    return await _typed_day(turn, text, _start_on)
 
 
 async def _create(turn: DTurn, end: date) -> Outcome:
@@ -202,11 +217,7 @@ async def tap_end(turn: DTurn, cb: Callback) -> Outcome | None:
 
 
 async def typed_end(turn: DTurn, text: str) -> Outcome:
-    try:
-        end = dv.parse_day(text, turn.today())
-    except dv.DeelSpecError as exc:
-        return _err(turn, exc)
-    return await _create(turn, end)
+    return await _typed_day(turn, text, _create)
 
 
 # --------------------------------------------------------------------------- one
@@ -351,12 +362,12 @@ async def tap_moments(turn: DTurn, cb: Callback) -> Outcome | None:
 
 
 async def typed_moment(turn: DTurn, text: str) -> Outcome:
+    return await _typed_day(turn, text, _add_moment)
+
+
+async def _add_moment(turn: DTurn, day: date) -> Outcome:
     view = await turn.view()
     assert view.detail is not None
-    try:
-        day = dv.parse_day(text, turn.today())
-    except dv.DeelSpecError as exc:
-        return _err(turn, exc)
     added = await deelopdrachten.add_moment(
         turn.s, view.detail.id, day, actor_id=actor(turn), now=turn.now()
     )
@@ -409,11 +420,7 @@ async def tap_reopen(turn: DTurn, cb: Callback) -> Outcome | None:
 
 async def typed_reopen(turn: DTurn, text: str) -> Outcome:
     """A typed end date; without a year ("31-12") its next occurrence from today."""
-    try:
-        end = dv.parse_end_day(text, turn.today())
-    except dv.DeelSpecError as exc:
-        return _err(turn, exc)
-    return await _reopen(turn, end)
+    return await _typed_day(turn, text, _reopen, dv.parse_end_day)
 
 
 # --------------------------------------------------------------------------- measures
