@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.walkin import TZ
 from bot.storage import walkin
 from bot.storage.db import session_factory, transaction
 from bot.storage.models import (
@@ -35,6 +36,17 @@ VOCABULARIES = {
     "referral": "referral_targets",
     "signal": "signal_kinds",
 }
+
+
+# The Sundays of 2026 the Amsterdam clocks change: forward at 02:00 (UTC+2 from then on) and
+# back at 03:00 (UTC+1 from then on).
+SPRING_FORWARD_2026 = date(2026, 3, 29)
+FALL_BACK_2026 = date(2026, 10, 25)
+
+
+def local_time(day: date, hhmm: str) -> datetime:
+    """`hhmm` ("09:30") on `day`, on the Amsterdam clock."""
+    return datetime.combine(day, time.fromisoformat(hhmm), tzinfo=TZ)
 
 
 def _key(prefix: str) -> str:

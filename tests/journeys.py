@@ -5,6 +5,7 @@ walks several tests start with (a deelopdracht made in chat, a contact logged by
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterable
+from typing import Any
 
 from fakebot.scenario import ChatUser, Replies, Reply
 
@@ -17,6 +18,15 @@ async def tap_through(user: ChatUser, labels: Iterable[str]) -> Replies:
         replies = await user.press(label)
     assert replies is not None, "tap_through was given no button to press"
     return replies
+
+
+async def expert_at(bot: Any, command: str, *taps: str) -> ChatUser:
+    """A new expert (Anna, Venlo) who typed `command` and then pressed each of `taps`."""
+    anna = await bot.expert()
+    await anna.says(command)
+    if taps:
+        await tap_through(anna, taps)
+    return anna
 
 
 async def reply_to(action: Awaitable[Replies], *shown: str, last: bool = False) -> Reply:

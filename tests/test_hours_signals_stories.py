@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from bot.storage import models
 from bot.storage.models import IndirectHours, IndirectKind, Municipality, Signal, Story
 from tests.helpers import all_rows, draft_of, one_row
-from tests.journeys import reply_to, says_each, tap_through
+from tests.journeys import expert_at, reply_to, says_each, tap_through
 
 TODAY = date(2026, 11, 17)  # the clock fixture: Tuesday 17 November 2026, 14:00 in Amsterdam
 
@@ -329,9 +329,7 @@ async def test_signal_dialogue_saves(bot):
 
 
 async def test_signal_text_privacy_length_and_emoji(bot):
-    anna = await bot.expert()
-    await anna.says("/signaal")
-    await tap_through(anna, ["knelpunt", "Venlo", "schulden"])
+    anna = await expert_at(bot, "/signaal", "knelpunt", "Venlo", "schulden")
     secret = "Bel mevrouw op 06-12345678, zij heeft grote schulden en geen hulp."
     await reply_to(anna.says(secret), "niet op", "telefoonnummer", "Schrijf het opnieuw")
     draft = await draft_of(bot, anna, "signaal")
@@ -355,9 +353,7 @@ async def test_signal_text_privacy_length_and_emoji(bot):
 
 
 async def test_signal_double_save_and_restart(bot):
-    anna = await bot.expert()
-    await anna.says("/signaal")
-    await tap_through(anna, ["kans", "Venray"])
+    anna = await expert_at(bot, "/signaal", "kans", "Venray")
     await bot.restart()
     await anna.press("Geen thema")
     await anna.says("De bibliotheek wil een spreekuur met ons starten.")
@@ -370,9 +366,7 @@ async def test_signal_double_save_and_restart(bot):
 
 
 async def test_signal_text_typed_at_the_theme_step_is_taken_as_the_text(bot):
-    anna = await bot.expert()
-    await anna.says("/signaal")
-    await tap_through(anna, ["trend", "Venlo"])
+    anna = await expert_at(bot, "/signaal", "trend", "Venlo")
     typed = "Steeds meer jongeren met schulden komen naar de inloop."
     # Not a theme: the theme is skipped and the text is taken, on to the summary.
     await reply_to(anna.says(typed), "Thema: geen", typed, "Opslaan", last=True)
@@ -425,9 +419,7 @@ async def test_story_with_anonymity_hint(bot):
 
 
 async def test_story_text_typed_at_the_theme_step_is_taken_as_the_text(bot):
-    anna = await bot.expert()
-    await anna.says("/verhaal")
-    await anna.press("Venlo")
+    anna = await expert_at(bot, "/verhaal", "Venlo")
     typed = "Een man die al jaren niemand sprak, komt nu elke week naar de inloop."
     await reply_to(anna.says(typed), "Thema: geen", typed, "Opslaan", last=True)
     await reply_to(anna.press("Opslaan"), "verhaal is opgeslagen", last=True)

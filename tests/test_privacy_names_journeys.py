@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from bot.storage.models import Signal, Story
 from tests.helpers import all_rows, draft_of
-from tests.journeys import reply_to, tap_through
+from tests.journeys import expert_at, reply_to
 
 
 async def test_signal_with_a_name_is_refused(bot):
-    anna = await bot.expert()
-    await anna.says("/signaal")
-    await tap_through(anna, ["gemist aanbod", "Venlo", "armoede"])
+    anna = await expert_at(bot, "/signaal", "gemist aanbod", "Venlo", "armoede")
     named = "Jan Smeets zegt: er is geen inloop op de avond in Blerick."
     await reply_to(anna.says(named), "niet op", "een naam", "Schrijf het opnieuw")
     draft = await draft_of(bot, anna, "signaal")
@@ -26,9 +24,7 @@ async def test_signal_with_a_name_is_refused(bot):
 
 
 async def test_story_with_a_name_is_refused(bot):
-    anna = await bot.expert()
-    await anna.says("/verhaal")
-    await tap_through(anna, ["Venlo", "eenzaamheid"])
+    anna = await expert_at(bot, "/verhaal", "Venlo", "eenzaamheid")
     named = "Jan (45) kwam na drie keer koffie zelf naar de inloop, nu gaat hij mee."
     await reply_to(anna.says(named), "niet op", "een naam")
     assert (await draft_of(bot, anna, "verhaal")).state == "text"

@@ -393,24 +393,23 @@ def test_any_text_with_deelopdrachten_never_raises(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "taken"),
     [
-        "45 min inloop Blerick armoede 99999 nieuw",
-        "1 uur groep van 1.000 venlo",
-        "1 uur venlo 501 bewoners",
+        ("45 min inloop Blerick armoede 99999 nieuw", None),
+        ("1 uur groep van 1.000 venlo", None),
+        ("1 uur venlo 501 bewoners", None),
+        ("45 min inloop Blerick armoede 500 nieuw", 500),  # the limit itself
     ],
 )
-def test_a_count_above_the_limit_is_a_problem_not_one(text: str) -> None:
+def test_a_count_up_to_the_limit_is_taken_above_it_a_problem(text: str, taken: int | None) -> None:
     e = parse(text)
-    assert QuickEntryProblem.COUNT_TOO_HIGH in e.problems
-    assert e.residents_new is None
-    assert not e.questions  # the number is not asked about as an unknown word
-
-
-def test_the_limit_itself_is_accepted() -> None:
-    e = parse("45 min inloop Blerick armoede 500 nieuw")
-    assert e.residents_count == 500 and e.residents_new == 500
-    assert QuickEntryProblem.COUNT_TOO_HIGH not in e.problems
+    if taken is None:
+        assert QuickEntryProblem.COUNT_TOO_HIGH in e.problems
+        assert e.residents_new is None
+        assert not e.questions  # the number is not asked about as an unknown word
+    else:
+        assert e.residents_count == taken and e.residents_new == taken
+        assert QuickEntryProblem.COUNT_TOO_HIGH not in e.problems
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,14 @@ def documents(person) -> list:
     return [r for r in person.replies if r.document_name]
 
 
+async def coordinator_at(bot, command: str, *, stories: int = 2):
+    """The data seeded, and the coordinator (Carla) who typed `command`."""
+    await seed(bot, stories=stories)
+    carla = await bot.coordinator()
+    await carla.says(command)
+    return carla
+
+
 # --------------------------------------------------------------------------- /rapport
 
 
@@ -164,9 +172,7 @@ async def test_choosing_what_to_report(bot):
 
 
 async def test_a_period_that_has_not_started_is_refused_and_the_step_stays(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/rapport")
+    carla = await coordinator_at(bot, "/rapport")
     # November 2026: 2027-H1 has not started. The message says what can be chosen.
     refused = (await carla.says("2027-H1")).only
     assert "Die periode is nog niet begonnen." in refused.text
@@ -188,17 +194,13 @@ async def test_a_period_that_has_not_started_is_refused_and_the_step_stays(bot):
 
 
 async def test_running_period_is_flagged(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/rapport 2026-Q4")
+    carla = await coordinator_at(bot, "/rapport 2026-Q4")
     summary = (await carla.press("Alle gemeenten")).only
     assert "deze periode loopt nog" in summary.text
 
 
 async def test_coordinator_receives_pdf_and_xlsx(bot):
-    await seed(bot)
-    carla = await bot.coordinator()
-    await carla.says("/rapport")
+    carla = await coordinator_at(bot, "/rapport")
     await carla.press("1e halfjaar 2026")
     summary = (await carla.press("Venlo")).only
     go = summary.button("Maak het rapport")["callback_data"]
@@ -278,9 +280,7 @@ async def test_mark_stories_for_municipalities(bot):
 
 
 async def test_edit_a_story_anonymously(bot):
-    await seed(bot, stories=2)
-    carla = await bot.coordinator()
-    await carla.says("/verhalen 2026-H1")
+    carla = await coordinator_at(bot, "/verhalen 2026-H1", stories=2)
     await carla.press("2")
     step = (await carla.press("Tekst aanpassen")).only
     assert "Typ de nieuwe tekst" in step.text and STORY_TEXTS[1] in step.text
@@ -367,9 +367,7 @@ def pdf_text(reply) -> str:
 
 
 async def test_chosen_story_and_narrative_reach_the_internal_report(bot):
-    await seed(bot, stories=2)
-    carla = await bot.coordinator()
-    await carla.says("/verhalen 2026-H1")
+    carla = await coordinator_at(bot, "/verhalen 2026-H1", stories=2)
     await tap_through(carla, ["1", "Venlo"])
     await carla.says("/toelichting 2026-H1")
     await carla.press("Venlo")

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.counts import Counts
-from bot.domain.periods import parse_period, year_to_date
+from bot.domain.periods import Period, parse_period, year_to_date
 from bot.i18n import translator
 from bot.report.build import Report, assemble, check_report, report_tables
 from bot.storage.report_queries import Label, NoteRow, ReportData
@@ -30,6 +30,22 @@ ACTS = [Label(1, "g", "gesprek", 1), Label(2, "w", "wandeling", 2)]
 KINDS = [Label(1, "k", "knelpunt", 1), Label(2, "s", "kans", 2)]
 MONTHS = ["2026-01", "2026-02"]
 
+
+def no_figures(period: Period, munis: list[tuple[int, str, str, float]]) -> ReportData:
+    """The report's frame for `munis` (id, code, name, MGR key %): the labels, no counts yet."""
+    return ReportData(
+        period=period,
+        ytd=year_to_date(period),
+        municipalities=munis,
+        themes=THEMES,
+        activities=ACTS,
+        indirect_kinds=[],
+        referral_targets=[],
+        signal_kinds=KINDS,
+        months=period.months(),
+    )
+
+
 count = st.one_of(st.just(0), st.integers(1, 4), st.integers(5, 9))
 
 
@@ -37,17 +53,7 @@ count = st.one_of(st.just(0), st.integers(1, 4), st.integers(5, 9))
 def figures(draw):
     n = draw(st.integers(2, 3))
     munis = [(i + 1, f"m{i}", f"Gemeente {i}", 100 / n) for i in range(n)]
-    data = ReportData(
-        period=PERIOD,
-        ytd=year_to_date(PERIOD),
-        municipalities=munis,
-        themes=THEMES,
-        activities=ACTS,
-        indirect_kinds=[],
-        referral_targets=[],
-        signal_kinds=KINDS,
-        months=PERIOD.months(),
-    )
+    data = no_figures(PERIOD, munis)
     sid = 0
     for mid, *_r in munis:
         tot = Counts()
@@ -225,17 +231,7 @@ def demo_like() -> ReportData:
         (2, "venlo", "Venlo", 50.0),
         (3, "weert", "Weert", 20.0),
     ]
-    data = ReportData(
-        period=H1,
-        ytd=year_to_date(H1),
-        municipalities=munis,
-        themes=THEMES,
-        activities=ACTS,
-        indirect_kinds=[],
-        referral_targets=[],
-        signal_kinds=KINDS,
-        months=H1.months(),
-    )
+    data = no_figures(H1, munis)
     months = {
         1: [(4, 3), (9, 7), (3, 1), (4, 6), (6, 5), (3, 7)],
         2: [(20, 15), (18, 12), (22, 14), (15, 20), (16, 18), (5, 21)],

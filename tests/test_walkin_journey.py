@@ -10,7 +10,7 @@ PostgreSQL), with the sample schedule seeded and a frozen clock:
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from bot.domain.walkin_csv import SessionRow, parse_sessions_csv
 from bot.storage import walkin as repo
 from bot.storage.db import transaction
 from tests import helpers
+from tests.helpers import FALL_BACK_2026, SPRING_FORWARD_2026, local_time
 
 SAMPLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "inloop_voorbeeld.csv"
 # Tuesday 3 March 2026, 10:30 in Amsterdam (winter time).
@@ -517,22 +518,24 @@ async def test_a_session_cancelled_today_says_so_and_when_it_is_next(bot):
     assert "De eerstvolgende is op donderdag 5 maart:\nWijkcentrum De Vlasakker" in text
 
 
+# De Brug in Venray is open on Mondays from 09:30 to 11:30: a minute before and at its start and
+# its end.
+EDGES = [("09:29", False), ("09:30", True), ("11:29", True), ("11:30", False)]
+
+
+def _on(day: date, edges: list[tuple[str, bool]]) -> list[tuple[datetime, bool]]:
+    return [(local_time(day, hhmm), open_now) for hhmm, open_now in edges]
+
+
 @pytest.mark.parametrize(
     ("local", "open_now"),
     [
         # Monday 23 March 2026, winter time (UTC+1).
-        (datetime(2026, 3, 23, 9, 29, tzinfo=TZ), False),
-        (datetime(2026, 3, 23, 9, 30, tzinfo=TZ), True),
-        (datetime(2026, 3, 23, 11, 29, tzinfo=TZ), True),
-        (datetime(2026, 3, 23, 11, 30, tzinfo=TZ), False),
+        *_on(date(2026, 3, 23), EDGES),
         # Monday 30 March 2026, the day after the clocks went forward (UTC+2).
-        (datetime(2026, 3, 30, 9, 29, tzinfo=TZ), False),
-        (datetime(2026, 3, 30, 9, 30, tzinfo=TZ), True),
-        (datetime(2026, 3, 30, 11, 29, tzinfo=TZ), True),
-        (datetime(2026, 3, 30, 11, 30, tzinfo=TZ), False),
+        *_on(SPRING_FORWARD_2026 + timedelta(days=1), EDGES),
         # Monday 26 October 2026, the day after the clocks went back (UTC+1 again).
-        (datetime(2026, 10, 26, 9, 29, tzinfo=TZ), False),
-        (datetime(2026, 10, 26, 9, 30, tzinfo=TZ), True),
+        *_on(FALL_BACK_2026 + timedelta(days=1), EDGES[:2]),
     ],
 )
 async def test_open_now_to_the_minute_across_dst(bot, local, open_now):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.domain.holidays_nl import in_sentence
 from bot.domain.walkin import TZ, ScheduleException, SessionRule, occurrences
 from bot.domain.walkin_query import DayFilter, WalkinQuery, answer, parse_walkin_query
+from tests.helpers import FALL_BACK_2026, SPRING_FORWARD_2026, local_time
 
 # Wednesday 4 March 2026, 09:30 in Amsterdam.
 NOW = datetime(2026, 3, 4, 9, 30, tzinfo=TZ)
@@ -425,13 +426,12 @@ SUNDAY_RULE = [_rule(7, "Venlo", 6, "10:00", "12:00", kind="inloop")]
 
 @pytest.mark.parametrize(
     ("now", "moved"),
+    # The Sundays the clocks went forward (UTC+2 from 02:00) and back (UTC+1 from 03:00):
+    # a minute before the session's end, and at its end.
     [
-        # Sunday 29 March 2026: the clocks went forward at 02:00 (UTC+2 from then on).
-        (datetime(2026, 3, 29, 11, 59, tzinfo=TZ), False),
-        (datetime(2026, 3, 29, 12, 0, tzinfo=TZ), True),
-        # Sunday 25 October 2026: the clocks went back at 03:00 (UTC+1 from then on).
-        (datetime(2026, 10, 25, 11, 59, tzinfo=TZ), False),
-        (datetime(2026, 10, 25, 12, 0, tzinfo=TZ), True),
+        (local_time(day, hhmm), moved)
+        for day in (SPRING_FORWARD_2026, FALL_BACK_2026)
+        for hhmm, moved in (("11:59", False), ("12:00", True))
     ],
 )
 def test_over_today_to_the_minute_across_dst(now: datetime, moved: bool) -> None:
@@ -475,26 +475,31 @@ def test_a_kind_the_municipality_does_not_have_is_said() -> None:
 
 # ------------------------------------------------------------------ holidays by name
 
+
+def _one_day(day: date, *texts: str) -> list[tuple[str, date, date]]:
+    return [(text, day, day) for text in texts]
+
+
 HOLIDAY_NAMES = [
-    ("inloop venlo eerste kerstdag", date(2026, 12, 25), date(2026, 12, 25)),
-    ("inloop venlo Eerste Kerstdag", date(2026, 12, 25), date(2026, 12, 25)),
-    ("inloop venlo 1e kerstdag", date(2026, 12, 25), date(2026, 12, 25)),
-    ("venlo tweede kerstdag", date(2026, 12, 26), date(2026, 12, 26)),
+    *_one_day(
+        date(2026, 12, 25),
+        "inloop venlo eerste kerstdag",
+        "inloop venlo Eerste Kerstdag",
+        "inloop venlo 1e kerstdag",
+    ),
+    *_one_day(date(2026, 12, 26), "venlo tweede kerstdag"),
     ("is er met kerst iets in venlo", date(2026, 12, 25), date(2026, 12, 26)),
-    ("venlo kerstavond", date(2026, 12, 24), date(2026, 12, 24)),
+    *_one_day(date(2026, 12, 24), "venlo kerstavond"),
     ("inloop venlo pasen", date(2026, 4, 5), date(2026, 4, 6)),
-    ("venlo tweede paasdag", date(2026, 4, 6), date(2026, 4, 6)),
-    ("venlo paasmaandag", date(2026, 4, 6), date(2026, 4, 6)),
-    ("venlo goede vrijdag", date(2026, 4, 3), date(2026, 4, 3)),  # not "vrijdag" 6 March
-    ("venlo Koningsdag", date(2026, 4, 27), date(2026, 4, 27)),
-    ("venlo bevrijdingsdag", date(2026, 5, 5), date(2026, 5, 5)),
-    ("venlo hemelvaart", date(2026, 5, 14), date(2026, 5, 14)),
-    ("venlo Hemelvaartsdag", date(2026, 5, 14), date(2026, 5, 14)),
+    *_one_day(date(2026, 4, 6), "venlo tweede paasdag", "venlo paasmaandag"),
+    *_one_day(date(2026, 4, 3), "venlo goede vrijdag"),  # not "vrijdag" 6 March
+    *_one_day(date(2026, 4, 27), "venlo Koningsdag"),
+    *_one_day(date(2026, 5, 5), "venlo bevrijdingsdag"),
+    *_one_day(date(2026, 5, 14), "venlo hemelvaart", "venlo Hemelvaartsdag"),
     ("venlo pinksteren", date(2026, 5, 24), date(2026, 5, 25)),
-    ("venlo pinkster-maandag", date(2026, 5, 25), date(2026, 5, 25)),
-    ("venlo 2e pinksterdag", date(2026, 5, 25), date(2026, 5, 25)),
-    ("venlo oudejaarsdag", date(2026, 12, 31), date(2026, 12, 31)),
-    ("venlo nieuwjaarsdag", date(2027, 1, 1), date(2027, 1, 1)),  # the next one
+    *_one_day(date(2026, 5, 25), "venlo pinkster-maandag", "venlo 2e pinksterdag"),
+    *_one_day(date(2026, 12, 31), "venlo oudejaarsdag"),
+    *_one_day(date(2027, 1, 1), "venlo nieuwjaarsdag"),  # the next one
 ]
 
 
