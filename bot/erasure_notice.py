@@ -26,7 +26,7 @@ def erasure_notice(language: str, pseudonym: str, by: str) -> str:
     _ = translator(language)._
     return esc(
         _(
-            "Privacy: de gegevens van een collega zijn gewist. Naam, Telegram-nummer, "
+            "Privacy: de gegevens van een collega zijn gewist. Naam, Telegram-id, "
             "instellingen en teksten zijn weg. De uren en aantallen blijven in de rapporten, "
             "onder de naam {name}."
         ).format(name=pseudonym)

@@ -172,7 +172,7 @@ async def test_export_then_erase_leaves_nothing_but_the_counts(bot):
     wb = openpyxl.load_workbook(io.BytesIO(doc.document))
     sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
     assert sheets["Profiel"][1] == ["Naam", NAME]
-    assert ["Telegram-nummer", TG_ID] in sheets["Profiel"]
+    assert ["Telegram-id", TG_ID] in sheets["Profiel"]
     contacts = sheets["Contacten"][1:]
     assert sorted((r[1], r[2], r[4] or "", r[6] or "") for r in contacts) == [
         ("2026-11-16", 60, PLACE, ""),

@@ -270,7 +270,7 @@ async def personal_data(s: AsyncSession, user: User) -> PersonalData:
     days = "".join(sorted(user.reminder_days))
     profile: list[Row] = [
         (N_("Naam"), user.display_name),
-        (N_("Telegram-nummer"), user.telegram_user_id),
+        (N_("Telegram-id"), user.telegram_user_id),
         (N_("Rol"), user.role),
         (N_("Eigen gemeente"), home),
         (N_("Taal"), user.language),
