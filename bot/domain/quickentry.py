@@ -181,14 +181,12 @@ def _parse_counts(line: _Line, entry: QuickEntry) -> bool:
     people = 0
     said_new = said_known = False
     group_word = False
-    too_high = False
     for regex in _COUNT_RES:
         for m in regex.finditer(line.text):
             if not line.span_free(m.start(), m.end()):
                 continue
             g = m.groupdict()
             n = _count_value(g["n"]) if g.get("n") else 1
-            too_high = too_high or n > MAX_COUNT
             kind = (g.get("kind") or "").lower()
             if kind.startswith("nieuw"):
                 new += n
@@ -208,7 +206,7 @@ def _parse_counts(line: _Line, entry: QuickEntry) -> bool:
             entry.problems.append(QuickEntryProblem.COUNTS_CONFLICT)
     elif people:
         entry.residents_count = people
-    if too_high or entry.residents_count > MAX_COUNT:
+    if entry.residents_count > MAX_COUNT:
         # Never silently another number: the dialogue asks for it, naming the limit.
         entry.residents_count, entry.residents_new = 1, None
         if QuickEntryProblem.COUNTS_CONFLICT not in entry.problems:
@@ -471,20 +469,8 @@ def _from_vindplek_name(entry: QuickEntry, vindplek: str, aliases: Sequence[Voca
 
 
 # Identifiers blanked out before parsing: their digits and words mean nothing to a contact
-# (a phone number is no count or date, "mevrouw Jansen" no vocabulary). Other kinds the privacy
-# check may find (plain names) only take words that no other step used.
-_MASK_FIRST = frozenset(
-    {
-        FindingKind.BSN,
-        FindingKind.PHONE,
-        FindingKind.EMAIL,
-        FindingKind.IBAN,
-        FindingKind.POSTCODE_HOUSE,
-        FindingKind.ADDRESS,
-        FindingKind.BIRTH_DATE,
-        FindingKind.NAME_TITLE,
-    }
-)
+# (a phone number is no count or date, "mevrouw Jansen" no vocabulary). A plain name (which may
+# also be a place or a word of the lists) only takes words that no other step used.
 
 
 def _mask_private(text: str, today: date, entry: QuickEntry) -> tuple[str, list[tuple[int, int]]]:
@@ -494,7 +480,7 @@ def _mask_private(text: str, today: date, entry: QuickEntry) -> tuple[str, list[
     for f in check_free_text(text, today=today):
         if f.kind.value not in entry.private:
             entry.private.append(f.kind.value)
-        if f.kind in _MASK_FIRST:
+        if f.kind is not FindingKind.NAME:
             text = text[: f.start] + " " * (f.end - f.start) + text[f.end :]
         else:
             later.append((f.start, f.end))

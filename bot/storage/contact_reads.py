@@ -36,8 +36,9 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
     """The expert's most recently created contact, as defaults for the next one."""
     row = (
         await s.exec(
-            select(Contact, ActivityType.code)
+            select(Contact, ActivityType.code, Village.name)
             .join(ActivityType, col(ActivityType.id) == Contact.activity_type_id)
+            .outerjoin(Village, col(Village.id) == Contact.village_id)
             .where(Contact.expert_id == expert_id, col(Contact.deleted_at).is_(None))
             .order_by(col(Contact.created_at).desc(), col(Contact.id).desc())
             .limit(1)
@@ -45,7 +46,7 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
     ).first()
     if row is None:
         return None
-    contact, activity_code = row
+    contact, activity_code, village = row
     themes = (
         await s.exec(
             select(Theme.code)
@@ -63,10 +64,9 @@ async def last_entry(s: AsyncSession, expert_id: int) -> LastEntry | None:
                 )
             )
         ).first()
-    village = await s.get(Village, contact.village_id) if contact.village_id else None
     return LastEntry(
         municipality_id=contact.municipality_id,
-        village=village.name if village is not None else None,
+        village=village,
         vindplek_id=contact.vindplek_id,
         activity=activity_code,
         themes=tuple(themes),

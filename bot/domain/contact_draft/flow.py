@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from bot.domain.contact_draft.draft import (
     ASK,
+    CONFIRM_DAY,
     REQUIRED,
     SKIPPABLE,
     STEPS,
@@ -65,6 +66,13 @@ def missing(draft: ContactDraft) -> list[str]:
 
 def is_complete(draft: ContactDraft) -> bool:
     return not missing(draft)
+
+
+def replaced_from(draft: ContactDraft) -> tuple[str, bool]:
+    """For an open contact that a new one waits behind (state REPLACE): the step it was on,
+    and whether it can be saved with one tap from there (complete, at the summary)."""
+    back = str((draft.pending or {}).get("back") or SUMMARY)
+    return back, back in (SUMMARY, CONFIRM_DAY) and is_complete(draft)
 
 
 def next_state(draft: ContactDraft, current: str, *, has_deelopdrachten: bool) -> str:

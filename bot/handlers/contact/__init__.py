@@ -161,15 +161,17 @@ async def _start(
     return await Turn(s, context, FLOW, row).render(Outcome(error=error))
 
 
-async def _unsaved(s: AsyncSession, context: BotContext, row: ConversationDraft) -> bool:
+async def _unsaved(
+    s: AsyncSession, context: BotContext, row: ConversationDraft, start: ContactDraft | None
+) -> bool:
     """Whether replacing this open draft would lose something: a correction, or any value
-    that differs from what a new /contact starts with."""
+    that differs from what a new /contact starts with (``start``, read here if not given)."""
     if row.state == cdm.REPLACE:
         return True
     cd = ContactDraft.from_data(row.data)
     if cd.editing_id is not None:
         return True
-    return cd.values() != (await load_start(s, context)).values()
+    return cd.values() != (start or await load_start(s, context)).values()
 
 
 async def _offer(
@@ -178,13 +180,15 @@ async def _offer(
     cd: ContactDraft,
     state: str,
     *,
+    existing: ConversationDraft | None,
+    start: ContactDraft | None = None,
     error: str | None = None,
     note: str | None = None,
 ) -> Screen:
-    """Start a new contact draft, unless an open one with unsaved data would be thrown away
-    by it: then ask first, keeping the new one in the open draft (`pending`)."""
-    existing = await current_draft(s, context, FLOW_NAME)
-    if existing is None or not await _unsaved(s, context, existing):
+    """Start a new contact draft, unless the open one (``existing``) has unsaved data that
+    would be thrown away by it: then ask first, keeping the new one in the open draft
+    (`pending`). ``start``: what a new /contact starts with, when the caller has it."""
+    if existing is None or not await _unsaved(s, context, existing, start):
         row = await start_draft(s, context, FLOW_NAME, state, cd.to_data())
         return await Turn(s, context, FLOW, row).render(Outcome(error=error, note=note))
     old = ContactDraft.from_data(existing.data)
@@ -207,7 +211,8 @@ async def _offer(
 async def start_screen(s: AsyncSession, context: BotContext, cd: ContactDraft) -> Screen:
     """A contact draft started elsewhere (a correction from /corrigeer), shown on its step;
     an open contact with unsaved data is not thrown away for it (asked first)."""
-    return await _offer(s, context, cd, cdm.first_state(cd))
+    existing = await current_draft(s, context, FLOW_NAME)
+    return await _offer(s, context, cd, cdm.first_state(cd), existing=existing)
 
 
 async def cmd_contact(update: Update, context: BotContext) -> None:
@@ -221,8 +226,11 @@ async def cmd_contact(update: Update, context: BotContext) -> None:
             # Never lose a half-finished contact: show where they were.
             text, buttons = await _resume(s, context, existing)
         elif line:
-            cd, state, error = await quick_draft(s, context, line)
-            text, buttons = await _offer(s, context, cd, state, error=error)
+            start = await load_start(s, context)
+            cd, state, error = await quick_draft(s, context, line, start)
+            text, buttons = await _offer(
+                s, context, cd, state, existing=existing, start=start, error=error
+            )
         else:
             cd = await load_start(s, context)
             text, buttons = await _start(s, context, cd, cdm.first_state(cd))
@@ -284,10 +292,14 @@ async def on_plain_text(update: Update, context: BotContext) -> bool:
     if len(line) > MAX_PLAIN_TEXT or not looks_like_work(line, context.services.today()):
         return False
     async with context.unit() as s:
-        cd, state, error = await quick_draft(s, context, line)
+        start = await load_start(s, context)
+        cd, state, error = await quick_draft(s, context, line, start)
         offer = context.t._("Wil je dit loggen als contact?")
         note = f"{error}\n{offer}" if error else offer
-        text, buttons = await _offer(s, context, cd, state, note=note)
+        existing = await current_draft(s, context, FLOW_NAME)
+        text, buttons = await _offer(
+            s, context, cd, state, existing=existing, start=start, note=note
+        )
     await reply(update, context, text, buttons=buttons)
     return True
 

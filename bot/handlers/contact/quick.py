@@ -45,13 +45,13 @@ async def load_start(s: AsyncSession, context: BotContext) -> ContactDraft:
 
 
 async def quick_draft(
-    s: AsyncSession, context: BotContext, line: str
+    s: AsyncSession, context: BotContext, line: str, base: ContactDraft
 ) -> tuple[ContactDraft, str, str | None]:
-    """A draft from one typed line, the state to open and an error to show there."""
+    """A draft from one typed line (``base``: what a new contact starts with, `load_start`),
+    the state to open and an error to show there."""
     _ = context.t._
     settings = context.services.settings
     today = context.services.today()
-    base = await load_start(s, context)
     ref = await refdata(s, context)
     vocab = {
         kind: [VocabEntry(v.code, v.label, v.aliases) for v in ref.items(kind)]

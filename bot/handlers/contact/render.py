@@ -329,8 +329,7 @@ def replace(v: ContactView) -> Screen:
         kept = _("Je nieuwe contact onthoud ik. Wat doe je met het vorige?")
         discard = _("Weggooien, nieuw contact")
     lines = ["<b>" + head.format(summary=one_line(v)) + "</b>", kept]
-    back = str((cd.pending or {}).get("back") or cdm.SUMMARY)
-    ready = back in (cdm.SUMMARY, cdm.CONFIRM_DAY) and cdm.is_complete(cd)
+    ready = cdm.replaced_from(cd)[1]
     first = _("Eerst dat opslaan") if ready else _("Eerst dat afmaken")
     buttons: list[list[Button]] = [
         [(first, v.button("rs", v.draft.submission_key))],

@@ -218,8 +218,8 @@ async def tap_replace(turn: CTurn, cb: Callback) -> Outcome | None:
         return Outcome(final=await start_pending(turn, pending))
     if cb.action != "rs":
         return None
-    back = str(pending.get("back") or cdm.SUMMARY)
-    if back in (cdm.SUMMARY, cdm.CONFIRM_DAY) and cdm.is_complete(cd):
+    back, ready = cdm.replaced_from(cd)
+    if ready:
         return await save(turn, cd, confirmed=False, current=back)
     # Not finished yet: back to where it was; the new one goes on once this one is saved.
     note = _("Maak dit contact eerst af. Daarna ga je verder met het nieuwe.")
