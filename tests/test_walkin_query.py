@@ -421,6 +421,20 @@ def test_a_weekday_asked_after_its_sessions_today_answers_for_next_week() -> Non
     assert is_open.moved_from == WED and not is_open.now_requested
 
 
+def test_a_weekday_asked_on_that_day_with_nothing_over_stays_that_day() -> None:
+    """Only sessions that were on today and are over move the answer a week on: a weekday or
+    a part of the day without sessions is answered for today, as any day ("geen", then the
+    eerstvolgende), not for a day the resident did not ask about."""
+    thursday = datetime(2026, 3, 5, 10, tzinfo=TZ)  # Venlo has no Thursday session
+    a = ask("donderdag venlo", now=thursday)
+    assert a.moved_from is None and not a.over_today
+    assert a.day == DayFilter(date(2026, 3, 5), date(2026, 3, 5), "weekday")
+    assert not a.occurrences and a.next_occurrence is not None
+    # Wednesday 10:00, the afternoon asked: nothing that afternoon, the morning is not over.
+    afternoon = ask("woensdagmiddag venlo", now=datetime(2026, 3, 4, 10, tzinfo=TZ))
+    assert afternoon.moved_from is None and not afternoon.over_today
+
+
 SUNDAY_RULE = [_rule(7, "Venlo", 6, "10:00", "12:00", kind="inloop")]
 
 
@@ -549,3 +563,11 @@ def test_a_name_or_number_is_personal_data_not_a_place() -> None:
     # A bare postcode names a neighbourhood, not a person.
     assert not parse_walkin_query("inloop in de buurt van 5911 AB", NOW).personal_data
     assert not parse_walkin_query("inloop venlo morgen", NOW).personal_data
+
+
+def test_every_spoken_holiday_name_names_a_known_day() -> None:
+    """The spoken forms (walkin_days) and the holiday table (holidays_nl) are written apart:
+    a key that is not in the table would swallow the word and ignore the day."""
+    from bot.domain import holidays_nl, walkin_days
+
+    assert set(walkin_days._HOLIDAY_SEQS.values()) == holidays_nl.NAMED_DAYS

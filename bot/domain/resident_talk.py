@@ -83,11 +83,7 @@ _CALL_SEQS = (
     ("my", "name", "is"),
     ("my", "number"),
     ("my", "phone"),
-    ("bel", "me"),
-    ("bel", "mij"),
-    ("call", "me"),
-    ("call", "back"),
-)
+)  # "bel …", "call …": the call words alone decide (_CALL_WORDS)
 _EXPERT_WORDS = frozenset(
     {
         "ervaringsdeskundige",

@@ -279,8 +279,11 @@ def parse_walkin_query(text: str, now: datetime) -> WalkinQuery:
     outside = find_outside_place(text) if place is None else None
     if outside is not None:
         signals.add("outside")
+    # A bare postcode is a place to ask about; a plain name beside a place of the region may
+    # be its venue's ("spreekuur bij Jan in Venlo"), as the walk-in list may name venues.
     personal = any(
-        f.kind != FindingKind.POSTCODE_HOUSE or text[f.end - 1].isdigit()
+        (f.kind != FindingKind.POSTCODE_HOUSE or text[f.end - 1].isdigit())
+        and (f.kind != FindingKind.NAME or place is None)
         for f in check_free_text(text, today=today)
     )
     if personal:
@@ -383,14 +386,15 @@ def answer(
     for o in dropped:
         nxt = next((a for a in ahead if a.session_id == o.session_id and a.date > o.date), None)
         cancelled.setdefault(o.date, []).append(CancelledSession(o, nxt))
+    over = tuple(o for o in held if o.end_utc <= now_utc and _in_part(o, query.part_of_day))
     if (
-        not shown
+        over  # today's sessions of that weekday are over (none today: answered as any day)
+        and not shown
         and not dropped
         and query.day is not None
         and query.day.key == "weekday"
         and query.day.single == today
     ):
-        over = tuple(o for o in held if o.end_utc <= now_utc and _in_part(o, query.part_of_day))
         week_later = _add_days(today, 7)
         later = answer(
             rules,
