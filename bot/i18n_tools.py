@@ -72,10 +72,12 @@ def fuzzy_headers() -> list[str]:
     return [lang for lang in LANGUAGES if po_path(lang).exists() and load(lang).fuzzy]
 
 
-def missing(language: str) -> list[str]:
+def missing(language: str, template: Catalog | None = None) -> list[str]:
+    """Texts of the code (``template``: `extract()`, given when the caller has it) without a
+    translation in ``language``."""
     catalog = load(language)
     out = []
-    for message in extract():
+    for message in template if template is not None else extract():
         if not message.id:
             continue
         key = message.id
@@ -90,11 +92,11 @@ def missing(language: str) -> list[str]:
     return out
 
 
-def unextracted(language: str) -> list[str]:
+def unextracted(language: str, template: Catalog | None = None) -> list[str]:
     """Translated texts the extractor no longer finds in the code: a text removed (`update`
     drops it), or one pybabel cannot see, such as an N_() nested in a t._() call's arguments
     (`update` would then drop a text still shown, and its translation with it)."""
-    found = {m.id for m in extract() if m.id}
+    found = {m.id for m in (template if template is not None else extract()) if m.id}
     out = []
     for message in load(language):
         if message.id and message.id not in found:
@@ -121,10 +123,10 @@ _COUNT_BEFORE_PLURAL = re.compile(
 )
 
 
-def plural_problems() -> list[str]:
+def plural_problems(template: Catalog | None = None) -> list[str]:
     """Message ids (not ngettext) with a number placeholder right before a plural noun."""
     out = []
-    for message in extract():
+    for message in template if template is not None else extract():
         if isinstance(message.id, str) and _COUNT_BEFORE_PLURAL.search(message.id):
             out.append(message.id)
     return out
@@ -171,15 +173,16 @@ def main(argv: list[str]) -> int:
         update()
         return 0
     if argv[:1] == ["check"]:
-        problems = [f"{lang}: missing {i!r}" for lang in LANGUAGES for i in missing(lang)]
+        code = extract()  # once: each extraction reads every source file
+        problems = [f"{lang}: missing {i!r}" for lang in LANGUAGES for i in missing(lang, code)]
         problems += [
             f"{lang}: in the catalog but not found in the code (removed, or hidden from "
             f"pybabel): {i!r}"
             for lang in LANGUAGES
-            for i in unextracted(lang)
+            for i in unextracted(lang, code)
         ]
         problems += [
-            f"count before a plural noun without ngettext: {i!r}" for i in plural_problems()
+            f"count before a plural noun without ngettext: {i!r}" for i in plural_problems(code)
         ]
         problems += [f"another wording of a shared button label: {p}" for p in label_problems()]
         problems += [

@@ -234,9 +234,7 @@ class _Reader:
                 path, N_("'target' ontbreekt (een getal, of een % bij {kind})."), kind=kind
             )
         try:
-            target = parse_target(
-                target_raw if isinstance(target_raw, int | float) else str(target_raw), kind
-            )
+            target = parse_target(target_raw, kind)
         except DeelSpecError as exc:
             raise self.fail((*path, "target"), exc.msgid, **exc.params) from None
         window = self.integer(raw, path, "window_months", 1, MAX_WINDOW)

@@ -79,7 +79,7 @@ class CountTable:
     # with row totals only whose rows don't add up to anything shown (a contact counts under
     # each of its themes). Taking an unpublished grand total for published hides more than
     # needed: the last large row beside a "<5" row.
-    grand: bool | None = None
+    grand: bool = True
 
     @property
     def n_rows(self) -> int:
@@ -91,9 +91,7 @@ class CountTable:
 
     @property
     def grand_total(self) -> bool:
-        if self.grand is not None:
-            return self.grand and (self.row_totals or self.col_totals)
-        return self.row_totals or self.col_totals
+        return self.grand and (self.row_totals or self.col_totals)
 
     def value(self, c: Cell) -> int:
         i, j = c

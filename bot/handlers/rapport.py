@@ -103,18 +103,6 @@ def read_report_period(t: Translator, text: str, today: date) -> tuple[Period | 
     return period, problem
 
 
-def period_step_now() -> Step[ReportView]:
-    """The shared period step, refusing a typed period that has not started yet (the buttons
-    offer only the previous and the running periods)."""
-    base = period_step(heading, N_("Over welke periode?"), chosen_period)
-
-    async def on_text(turn: Turn[ReportView], text: str) -> Outcome | None:
-        period, problem = read_report_period(turn.t, text, turn.today())
-        return Outcome(error=problem) if period is None else chosen_period(turn.data, period)
-
-    return Step(base.render, base.on_tap, on_text)
-
-
 # --------------------------------------------------------------------------- municipality
 
 
@@ -361,7 +349,7 @@ def caption(t: Translator, order: Order, f: ReportFile) -> str:
 
 
 STEPS: dict[str, Step[ReportView]] = {
-    "period": period_step_now(),
+    "period": period_step(heading, N_("Over welke periode?"), chosen_period, refuse=future_problem),
     "muni": Step(render_muni, tap_muni, text_muni),
     "summary": Step(render_summary, tap_summary),
     "building": Step(render_building),

@@ -116,9 +116,16 @@ def tapped_period(callback: Callback) -> Period | None:
 Chosen = Callable[[dict[str, Any], Period], Outcome]
 
 
-def period_step(title: Callable[[R], str], question: str, chosen: Chosen) -> Step[R]:
+def period_step(
+    title: Callable[[R], str],
+    question: str,
+    chosen: Chosen,
+    *,
+    refuse: Callable[[Translator, Period, date], str | None] | None = None,
+) -> Step[R]:
     """The period step: ``title`` above the ``question`` (a msgid), a button per offered period
-    or a typed period; a period read goes where ``chosen`` says."""
+    or a typed period; a period read goes where ``chosen`` says, unless ``refuse`` says why it
+    may not (the step stays)."""
 
     def render(view: R) -> Screen:
         text, buttons = period_screen(view, view.today, view.t._(question))
@@ -130,7 +137,9 @@ def period_step(title: Callable[[R], str], question: str, chosen: Chosen) -> Ste
 
     async def on_text(turn: Turn[R], text: str) -> Outcome | None:
         period, problem = read_period(turn.t, text)
-        return Outcome(error=problem) if period is None else chosen(turn.data, period)
+        if period is not None and refuse is not None:
+            problem = refuse(turn.t, period, turn.today())
+        return Outcome(error=problem) if period is None or problem else chosen(turn.data, period)
 
     return Step(render, on_tap, on_text)
 

@@ -19,7 +19,6 @@ from bot.handlers.deelopdracht.view import (
     KIND_LABELS,
     TEXT_FIELDS,
     DeelView,
-    reopen_end,
 )
 from bot.handlers.fields import found_word
 from bot.handlers.report_common import tapped_municipality, text_problem
@@ -409,8 +408,7 @@ async def _reopen(turn: DTurn, end: date) -> Outcome:
 
 async def tap_reopen(turn: DTurn, cb: Callback) -> Outcome | None:
     if cb.action == "rend":  # the end date it had before it was ended
-        view = await turn.view()
-        planned = await reopen_end(turn.s, view.detail.id, turn.today()) if view.detail else None
+        planned = (await turn.view()).planned_end  # read by the view of this step
         if planned is None or cb.arg != planned.isoformat():
             return None
         return await _reopen(turn, planned)
