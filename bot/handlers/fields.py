@@ -265,8 +265,11 @@ TEXT_PROBLEMS = {
 def text_problem(t: Translator, text: str, max_chars: int, today: date) -> str | None:
     """What is wrong with a typed text (no words, too long, too short, identifying), or None."""
     problem = limits.check_text(text, max_chars=max_chars, today=today)
-    if problem is None:
-        return None
+    return None if problem is None else problem_words(t, problem, text, max_chars)
+
+
+def problem_words(t: Translator, problem: limits.TextProblem, text: str, max_chars: int) -> str:
+    """`limits.check_text`'s answer in words for the expert."""
     if problem.code == "identifying":
         return identifying_text(t, problem.found)
     # {n}: the minimum when too short, the length typed when too long.

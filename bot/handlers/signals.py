@@ -282,13 +282,14 @@ class TextFlow:
         story itself, the theme is skipped and the text taken (checked as at the text step),
         so nothing typed is lost. A short unknown word is still an unknown theme."""
         data = turn.data
+        if data.get("text"):  # editing the theme: never replace the text
+            return Outcome(error=turn.t._(UNKNOWN_CHOICE))
         problem = limits.check_text(text, max_chars=self.max_chars, today=turn.today())
-        too_little = problem is not None and problem.code in ("no_letters", "too_short")
-        if too_little or data.get("text"):  # editing the theme: never replace the text
+        if problem is not None and problem.code in ("no_letters", "too_short"):
             return Outcome(error=turn.t._(UNKNOWN_CHOICE))
         if problem is not None:  # identifying or too long: not stored, asked again
             outcome = self._set(data, theme_id=None)
-            outcome.note = text_problem(turn.t, text, self.max_chars, turn.today())
+            outcome.note = fields.problem_words(turn.t, problem, text, self.max_chars)
             return outcome
         return self._set(data, theme_id=None, text=text)
 
